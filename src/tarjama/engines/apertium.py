@@ -1,0 +1,526 @@
+"""Apertium, the embedded default engine: long-lived null-flush pipelines, one per language pair.
+
+How a request travels (measured on Debian's apertium 3.8.3, see the README's engine notes):
+
+- The ``apertium`` wrapper cannot serve as a request/response pipe (its deformatter drops NUL and
+  reads in blocks), so tarjama runs the stages of ``apertium-wblank-mode -z <pair>.mode`` itself
+  and does the deformatting (escaping, superblanks, word-bound blanks for inline markup) and the
+  reformatting here, in Python.
+- Reproducibility: the HMM tagger is the one stage that keeps state between requests. When it
+  meets a word whose ambiguity class its model has never seen ("I", "a lot of"), it replaces its
+  open class (the class used for unknown words) for the rest of the process's life, so a sentence
+  with an unknown name comes out differently depending on what was translated before it. tarjama
+  therefore runs the pipeline as three parts: the stages before the tagger and the stages after
+  it stream continuously, while the tagger takes one segment at a time with ``-d``, which makes it
+  report such words on stderr. A tagger that reported one is replaced by a fresh one (a spare is
+  kept loaded) before the next segment. Every segment is thus tagged by a tagger in its pristine
+  state: the output of a segment depends on that segment only, and equals what a fresh
+  ``apertium -u`` gives for it alone.
+- Unknown words come back marked (``*``, and ``#``/``@`` for generation and transfer gaps): the
+  marks are removed here and the words kept exactly as written; no reader ever sees them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import select
+import shlex
+import subprocess
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tarjama import inline
+from tarjama.engines.base import Engine, EngineInfo, Pair
+from tarjama.errors import (
+    EngineError,
+    EngineTimeoutError,
+    EngineUnavailableError,
+    LanguageError,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATADIR = Path("/usr/share/apertium")
+
+# ISO 639-3 codes in Apertium mode names -> the BCP-47 codes tarjama speaks.
+_ISO3_TO_BCP47 = {
+    "eng": "en", "spa": "es", "cat": "ca", "glg": "gl", "por": "pt", "fra": "fr", "ita": "it",
+    "deu": "de", "nld": "nl", "arg": "an", "oci": "oc", "eus": "eu", "ara": "ar", "rus": "ru",
+    "ukr": "uk", "pol": "pl", "swe": "sv", "dan": "da", "nob": "nb", "nno": "nn", "isl": "is",
+    "ron": "ro", "epo": "eo", "bre": "br", "cym": "cy", "gle": "ga", "mlt": "mt", "hin": "hi",
+    "urd": "ur", "tur": "tr", "kaz": "kk", "tat": "tt", "bel": "be", "srp": "sr", "hbs": "sh",
+    "slv": "sl", "mkd": "mk", "bul": "bg", "ces": "cs", "slk": "sk", "ast": "ast", "fin": "fi",
+    "sme": "se", "ind": "id", "msa": "ms",
+}  # fmt: skip
+
+
+def _lang_from_mode(code: str) -> str:
+    base, _, variant = code.partition("_")
+    lang = _ISO3_TO_BCP47.get(base, base)
+    return f"{lang}-{variant}" if variant else lang
+
+
+def discover_modes(datadir: Path = DEFAULT_DATADIR) -> dict[Pair, Path]:
+    """The installed translation directions, from the mode files Debian's packages install."""
+    modes: dict[Pair, Path] = {}
+    for mode in sorted((datadir / "modes").glob("*.mode")):
+        src, sep, tgt = mode.stem.partition("-")
+        if not sep or "-" in tgt:
+            continue  # debugging modes (eng-spa-tagger...) are not translation directions
+        modes[Pair(_lang_from_mode(src), _lang_from_mode(tgt))] = mode
+    return modes
+
+
+def apertium_version() -> str:
+    """The installed Apertium and language-data versions, from dpkg (falls back to 'unknown')."""
+    try:
+        out = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Package}=${Version}\\n", "apertium", "apertium-*"],
+            capture_output=True, text=True, timeout=10, check=False,
+        ).stdout  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    versions = sorted(line for line in out.splitlines() if line and "=" in line and line[-1] != "=")
+    return ";".join(versions) or "unknown"
+
+
+# --- deformatting: tarjama's inline tags -> Apertium stream format -----------------------------
+
+_STREAM_SPECIAL = re.compile(r"([\\\[\]^$/@<>{}])")
+# Characters that mean something to later stages or clash with unknown-word marks travel as
+# superblanks, exactly as apertium-destxt does for "~".
+_SUPERBLANK_CHARS = re.compile(r"([*#@~|]+|\n+|\t+)")
+_WORD = re.compile(r"\S+")
+
+
+def _escape_stream(text: str) -> str:
+    out = []
+    for piece in _SUPERBLANK_CHARS.split(text):
+        if not piece:
+            continue
+        if _SUPERBLANK_CHARS.fullmatch(piece):
+            out.append("[" + _STREAM_SPECIAL.sub(r"\\\1", piece) + "]")
+        else:
+            out.append(_STREAM_SPECIAL.sub(r"\\\1", piece))
+    return "".join(out)
+
+
+def _placeholder_word(tok: inline.Placeholder) -> str:
+    # A placeholder travels as a word the dictionaries know, held by a word-bound blank that says
+    # which span it is: a number as a number, so the grammar around it holds ("más de 1300
+    # civiles"); anything else as a known proper noun. An unknown word would do as well for the
+    # grammar, but would send the tagger down its open-class path (see the module docstring).
+    return "1300" if tok.ctype == "number" else "Maria"
+
+
+def to_stream(tagged: str) -> str:
+    """Turn tarjama's tagged text into one Apertium stream request (without the NUL)."""
+    out: list[str] = []
+    open_ids: list[int] = []
+    for tok in inline.parse(tagged):
+        if isinstance(tok, inline.Open):
+            open_ids.append(tok.id)
+        elif isinstance(tok, inline.Close):
+            open_ids.pop()
+        elif isinstance(tok, inline.Placeholder):
+            wb = ";".join([*(f"g:{i}" for i in open_ids), f"x:{tok.id}"])
+            out.append(f"[[{wb}]]{_placeholder_word(tok)}[[/]]")
+        elif not open_ids:
+            out.append(_escape_stream(tok.text))
+        else:
+            wb = "[[" + ";".join(f"g:{i}" for i in open_ids) + "]]"
+            pos = 0
+            for m in _WORD.finditer(tok.text):
+                out.append(_escape_stream(tok.text[pos : m.start()]))
+                out.append(wb + _escape_stream(m.group()) + "[[/]]")
+                pos = m.end()
+            out.append(_escape_stream(tok.text[pos:]))
+    # A trailing blank: without it the pipeline drops a sentence's final punctuation.
+    return "".join(out) + "[\n]"
+
+
+# --- reformatting: Apertium stream -> tarjama's inline tags -----------------------------------
+
+_OUT_TOKEN = re.compile(
+    r"\[\[(?P<wb>[^\]]*)\]\]|\[(?P<sb>(?:\\.|[^\]\\])*)\]|(?P<mark>\\?[*#@])|\\(?P<esc>.)",
+    re.DOTALL,
+)
+_BLANKS = re.compile(r"[ \t]{2,}")
+
+
+@dataclass
+class _Piece:
+    g: tuple[int, ...]
+    x: int | None
+    text: str
+
+
+def _parse_wblank(content: str) -> tuple[tuple[int, ...], int | None]:
+    g: list[int] = []
+    x = None
+    for part in content.split(";"):
+        kind, _, num = part.strip().partition(":")
+        if num.isdigit():
+            if kind == "g":
+                g.append(int(num))
+            elif kind == "x":
+                x = int(num)
+    return tuple(g), x
+
+
+def from_stream(stream: str) -> str:
+    """Turn one Apertium output back into tagged text, dropping unknown-word marks."""
+    pieces: list[_Piece] = []
+    current: tuple[tuple[int, ...], int | None] = ((), None)
+    buf: list[str] = []
+
+    def flush() -> None:
+        if buf:
+            pieces.append(_Piece(current[0], current[1], "".join(buf)))
+            buf.clear()
+
+    pos = 0
+    for m in _OUT_TOKEN.finditer(stream):
+        buf.append(stream[pos : m.start()])
+        pos = m.end()
+        if m.group("wb") is not None:
+            flush()
+            current = ((), None) if m.group("wb") == "/" else _parse_wblank(m.group("wb"))
+        elif m.group("sb") is not None:
+            buf.append(re.sub(r"\\(.)", r"\1", m.group("sb")))
+        elif m.group("esc") is not None:
+            buf.append(m.group("esc"))
+        # a mark: dropped
+    buf.append(stream[pos:])
+    flush()
+    # Dropped words (pronouns, marks) leave doubled blanks behind: a reader sees one space.
+    return _BLANKS.sub(" ", _to_tagged(pieces)).strip()
+
+
+def _to_tagged(pieces: list[_Piece]) -> str:
+    # Merge neighbouring words that carry the same markup ("perros grandes" inside one <em>),
+    # letting a blank between them belong to the pair.
+    merged: list[_Piece] = []
+    for p in pieces:
+        if merged and (p.g or p.x is not None) and (merged[-1].g, merged[-1].x) == (p.g, p.x):
+            merged[-1].text += p.text
+        elif (
+            len(merged) >= 2 and p.g and p.x is None and (merged[-2].g, merged[-2].x) == (p.g, None)
+            and not merged[-1].g and merged[-1].x is None and not merged[-1].text.strip()
+        ):  # fmt: skip
+            gap = merged.pop().text
+            merged[-1].text += gap + p.text
+        else:
+            merged.append(_Piece(p.g, p.x, p.text))
+    out: list[str] = []
+    seen_x: set[int] = set()
+    for p in merged:
+        if p.x is not None:
+            if p.x in seen_x:
+                continue
+            seen_x.add(p.x)
+            body = inline.placeholder(p.x)
+        else:
+            body = inline.escape_text(p.text)
+        out.extend(f'<g id="{i}">' for i in p.g)
+        out.append(body)
+        out.extend("</g>" for _ in p.g)
+    return "".join(out)
+
+
+# --- the processes ----------------------------------------------------------------------------
+
+
+class _NulReader:
+    """Reads NUL-terminated records from a pipe, with a deadline."""
+
+    def __init__(self, stream: object, what: str) -> None:
+        self.fd = stream.fileno()  # type: ignore[attr-defined]
+        self.what = what
+        self.buf = bytearray()
+
+    def read(self, timeout: float) -> bytes:
+        deadline = time.monotonic() + timeout
+        while True:
+            i = self.buf.find(b"\0")
+            if i >= 0:
+                record = bytes(self.buf[:i])
+                del self.buf[: i + 1]
+                return record
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise EngineTimeoutError(f"{self.what} gave no answer within {timeout:g} s")
+            ready, _, _ = select.select([self.fd], [], [], left)
+            if ready:
+                chunk = os.read(self.fd, 1 << 16)
+                if not chunk:
+                    raise EngineUnavailableError(f"{self.what} exited unexpectedly")
+                self.buf += chunk
+
+
+def _drain(fd: int) -> bytes:
+    data = b""
+    while select.select([fd], [], [], 0)[0]:
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def _spawn(argv: list[str], *, stderr: int | None = subprocess.DEVNULL) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, LC_ALL="C.UTF-8")
+    return subprocess.Popen(
+        argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, env=env,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+@dataclass
+class _Stages:
+    front: str
+    tagger: list[str] | None
+    back: str
+
+
+def _split_mode(mode_file: Path) -> _Stages:
+    try:
+        script = subprocess.run(
+            ["apertium-wblank-mode", "-z", str(mode_file)],
+            capture_output=True, text=True, check=True, timeout=30,
+        ).stdout.strip()  # fmt: skip
+    except FileNotFoundError as exc:
+        raise EngineUnavailableError("apertium-wblank-mode not found: run scripts/setup") from exc
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        raise EngineUnavailableError(f"cannot read Apertium mode {mode_file}: {exc}") from exc
+    # $1 is the generator's option (-g: mark unknown words), $2 the tagger's (none).
+    script = script.replace("$1", "-g").replace("$2", "")
+    stages = [s.strip() for s in script.split(" | ")]
+    for i, stage in enumerate(stages):
+        argv = shlex.split(stage)
+        if argv and argv[0] == "apertium-tagger" and "-g" in argv:
+            return _Stages(
+                " | ".join(stages[:i]), [argv[0], "-d", *argv[1:]], " | ".join(stages[i + 1 :])
+            )
+    return _Stages(" | ".join(stages), None, "")
+
+
+class _Pipeline:
+    """One language direction: front stages | tagger (one segment at a time) | back stages."""
+
+    def __init__(self, mode_file: Path, timeout: float) -> None:
+        self.mode_file = mode_file
+        self.timeout = timeout
+        self.stages = _split_mode(mode_file)
+        self.lock = threading.Lock()
+        self.tagger_restarts = 0
+        self._procs: list[subprocess.Popen[bytes]] = []
+        self._start()
+
+    def _start(self) -> None:
+        self.front = _spawn(["bash", "-c", self.stages.front])
+        self.front_out = _NulReader(self.front.stdout, f"Apertium {self.mode_file.stem}")
+        self.back: subprocess.Popen[bytes] | None = None
+        if self.stages.tagger is not None:
+            self.tagger = self._spawn_tagger()
+            self.spare = self._spawn_tagger()
+            self.tagger_dirty = False
+            self.back = _spawn(["bash", "-c", self.stages.back])
+            self.back_out = _NulReader(self.back.stdout, f"Apertium {self.mode_file.stem}")
+
+    def _spawn_tagger(self) -> tuple[subprocess.Popen[bytes], _NulReader]:
+        assert self.stages.tagger is not None
+        proc = _spawn(self.stages.tagger, stderr=subprocess.PIPE)
+        return proc, _NulReader(proc.stdout, "apertium-tagger")
+
+    def _procs_alive(self) -> list[subprocess.Popen[bytes]]:
+        procs = [self.front]
+        if self.back is not None:
+            procs += [self.back, self.tagger[0], self.spare[0]]
+        return procs
+
+    def close(self) -> None:
+        for proc in self._procs_alive():
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, 9)
+            with contextlib.suppress(OSError):
+                proc.wait(timeout=5)
+            for f in (proc.stdin, proc.stdout, proc.stderr):
+                if f is not None:
+                    with contextlib.suppress(OSError):
+                        f.close()
+
+    def restart(self) -> None:
+        self.close()
+        self._start()
+
+    def translate(self, requests: Sequence[bytes]) -> list[bytes]:
+        """Send every request through, streaming; returns the raw outputs in order."""
+        errors: list[BaseException] = []
+        results: list[bytes] = []
+        front_in = self.front.stdin
+        assert front_in is not None
+
+        def feed() -> None:
+            try:
+                for req in requests:
+                    front_in.write(req + b"\0")
+                front_in.flush()
+            except (OSError, ValueError) as exc:
+                errors.append(exc)
+
+        def collect() -> None:
+            try:
+                for _ in requests:
+                    results.append(self.back_out.read(self.timeout))
+            except BaseException as exc:  # reported to the caller below
+                errors.append(exc)
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        collector = None
+        if self.back is not None:
+            collector = threading.Thread(target=collect, daemon=True)
+            collector.start()
+        try:
+            for _ in requests:
+                analysed = self.front_out.read(self.timeout)
+                if self.back is None:
+                    results.append(analysed)
+                    continue
+                tagged = self._tag(analysed)
+                back_in = self.back.stdin
+                assert back_in is not None
+                back_in.write(tagged + b"\0")
+                back_in.flush()
+                if errors:
+                    break
+            if collector is not None:
+                collector.join(self.timeout * 2)
+        except BaseException:
+            self.close()  # unblocks the helper threads
+            raise
+        finally:
+            writer.join(self.timeout)
+        if errors:
+            self.close()
+            err = errors[0]
+            if isinstance(err, EngineError):
+                raise err
+            raise EngineUnavailableError(f"Apertium pipeline failed: {err}") from err
+        if len(results) != len(requests):
+            self.close()
+            raise EngineTimeoutError(f"Apertium {self.mode_file.stem} gave no answer in time")
+        return results
+
+    def _tag(self, analysed: bytes) -> bytes:
+        # A tagger that has replaced its open class ("dirty") tags unknown words and words of
+        # unseen classes differently; for anything else it is still exact. So a dirty tagger is
+        # swapped for the spare before a segment with an unknown word, and a segment that makes
+        # a dirty tagger report a new unseen class is tagged again by a pristine one.
+        if self.tagger_dirty and b"/*" in analysed:
+            self._swap_tagger()
+        was_dirty = self.tagger_dirty
+        tagged, warned = self._tag_once(analysed)
+        if warned and was_dirty:
+            self._swap_tagger()
+            tagged, warned = self._tag_once(analysed)
+        self.tagger_dirty = self.tagger_dirty or warned
+        return tagged
+
+    def _tag_once(self, analysed: bytes) -> tuple[bytes, bool]:
+        proc, reader = self.tagger
+        assert proc.stdin is not None and proc.stderr is not None
+        proc.stdin.write(analysed + b"\0")
+        proc.stdin.flush()
+        tagged = reader.read(self.timeout)
+        return tagged, bool(_drain(proc.stderr.fileno()))
+
+    def _swap_tagger(self) -> None:
+        self.tagger_restarts += 1
+        proc = self.tagger[0]
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, 9)
+        proc.wait()
+        for f in (proc.stdin, proc.stdout, proc.stderr):
+            if f is not None:
+                with contextlib.suppress(OSError):
+                    f.close()
+        self.tagger, self.spare = self.spare, self._spawn_tagger()
+        self.tagger_dirty = False
+
+
+class ApertiumEngine(Engine):
+    """Rule-based MT with Debian's Apertium packages; thread-safe, one pipeline per direction."""
+
+    name = "apertium"
+
+    def __init__(self, datadir: Path | str = DEFAULT_DATADIR, timeout: float = 30.0) -> None:
+        self.datadir = Path(datadir)
+        self.timeout = timeout
+        self._modes = discover_modes(self.datadir)
+        self._pipelines: dict[Pair, _Pipeline] = {}
+        self._lock = threading.Lock()
+        self._version: str | None = None
+
+    def info(self) -> EngineInfo:
+        if self._version is None:
+            self._version = apertium_version()
+        return EngineInfo(self.name, self._version, "")
+
+    def model_for(self, pair: Pair) -> str:
+        mode = self._modes.get(pair)
+        return mode.stem if mode else ""
+
+    def pairs(self) -> list[Pair]:
+        return list(self._modes)
+
+    def check_pair(self, pair: Pair) -> None:
+        if not self._modes:
+            raise EngineUnavailableError(
+                f"no Apertium language pairs installed under {self.datadir}: run scripts/setup"
+            )
+        if pair not in self._modes:
+            raise LanguageError(
+                f"Apertium has no {pair} pair installed", (str(p) for p in self._modes)
+            )
+
+    def _pipeline(self, pair: Pair) -> _Pipeline:
+        self.check_pair(pair)
+        with self._lock:
+            pipe = self._pipelines.get(pair)
+            if pipe is None:
+                pipe = self._pipelines[pair] = _Pipeline(self._modes[pair], self.timeout)
+            return pipe
+
+    def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
+        if not texts:
+            self.check_pair(pair)
+            return []
+        pipe = self._pipeline(pair)
+        requests = [to_stream(t).encode("utf-8") for t in texts]
+        with pipe.lock:
+            try:
+                raw = pipe.translate(requests)
+            except EngineError as exc:
+                # A crashed or stuck pipeline is replaced and the request tried once more.
+                log.warning("Apertium %s failed (%s); restarting and retrying once", pair, exc)
+                pipe.restart()
+                raw = pipe.translate(requests)
+        return [from_stream(r.decode("utf-8", "replace")) for r in raw]
+
+    @property
+    def tagger_restarts(self) -> int:
+        return sum(p.tagger_restarts for p in self._pipelines.values())
+
+    def close(self) -> None:
+        with self._lock:
+            for pipe in self._pipelines.values():
+                pipe.close()
+            self._pipelines.clear()

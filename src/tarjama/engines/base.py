@@ -1,0 +1,70 @@
+"""The engine interface: one method that matters, ``translate_batch``.
+
+Engines see masked text only (``tarjama.inline``): protection, glossary, memory and QA live
+outside them. ``translate_batch`` returns one output per input, in order, with every inline tag
+of the input present in the output.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tarjama.errors import LanguageError
+
+
+@dataclass(frozen=True)
+class Pair:
+    source: str
+    target: str
+
+    @classmethod
+    def parse(cls, text: str) -> Pair:
+        src, sep, tgt = text.partition("-")
+        if not sep or not src or not tgt:
+            raise LanguageError(f"not a language pair: {text!r} (expected e.g. en-es)")
+        return cls(src, tgt)
+
+    def __str__(self) -> str:
+        return f"{self.source}-{self.target}"
+
+
+@dataclass(frozen=True)
+class EngineInfo:
+    name: str
+    version: str
+    model: str = ""
+
+
+class Engine(ABC):
+    """A machine-translation engine behind tarjama's contract."""
+
+    @abstractmethod
+    def info(self) -> EngineInfo: ...
+
+    @abstractmethod
+    def pairs(self) -> list[Pair]: ...
+
+    @abstractmethod
+    def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]: ...
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release processes and models; the engine may not be used afterwards."""
+
+    def model_for(self, pair: Pair) -> str:
+        """The model (or Apertium mode) that serves a pair, for provenance."""
+        return self.info().model
+
+    def check_pair(self, pair: Pair) -> None:
+        if pair not in self.pairs():
+            raise LanguageError(
+                f"engine {self.info().name} cannot translate {pair}",
+                (str(p) for p in self.pairs()),
+            )
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,68 @@
+"""One exception tree for everything tarjama raises on purpose.
+
+    TarjamaError
+    ├── InputError                 the caller's input is unusable (says what and where)
+    │   ├── EmptyInputError
+    │   ├── EncodingError          not UTF-8, or binary
+    │   ├── FormatError            malformed HTML, JSON, ninjs, XML
+    │   └── InputTooLargeError
+    ├── LanguageError              unknown language or unsupported pair (lists the available ones)
+    ├── ConfigError
+    └── EngineError                the engine failed (after its retry)
+        ├── EngineUnavailableError missing binaries or data, dead process
+        └── EngineTimeoutError
+
+Library code raises these; the CLI maps them to exit codes in one table (``cli.EXIT_CODES``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class TarjamaError(Exception):
+    """Base of every error tarjama raises on purpose."""
+
+
+class InputError(TarjamaError):
+    pass
+
+
+class EmptyInputError(InputError):
+    pass
+
+
+class EncodingError(InputError):
+    pass
+
+
+class FormatError(InputError):
+    pass
+
+
+class InputTooLargeError(InputError):
+    pass
+
+
+class LanguageError(TarjamaError):
+    def __init__(self, message: str, available: Iterable[str] = ()) -> None:
+        self.available = sorted(available)
+        if self.available:
+            message = f"{message}; available: {', '.join(self.available)}"
+        super().__init__(message)
+
+
+class ConfigError(TarjamaError):
+    pass
+
+
+class EngineError(TarjamaError):
+    pass
+
+
+class EngineUnavailableError(EngineError):
+    pass
+
+
+class EngineTimeoutError(EngineError):
+    pass

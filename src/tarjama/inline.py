@@ -1,0 +1,100 @@
+"""tarjama's inline tags: how markup and protected spans travel through an engine.
+
+Engines receive text in which three characters are escaped as in XML (``&amp;``, ``&lt;``,
+``&gt;``) and two tags carry everything that must not be translated:
+
+- ``<x id="N"/>``: a standalone placeholder (a protected number, name, credit, line break, image).
+  ``ctype`` may say what it stands for (``ctype="number"``) so that an engine can feed its model
+  something of the same grammatical kind.
+- ``<g id="N">...</g>``: paired inline markup (``<em>``, ``<a href>``...) around words that are
+  translated; the engine must keep the words it translates for them inside the pair.
+
+This module parses that form into tokens and writes it back; each engine maps the tokens to what
+its model understands (Apertium: word-bound blanks; a neural model: its own placeholder form).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import escape, unescape
+
+from tarjama.errors import EngineError
+
+_TAG = re.compile(r'<x id="(\d+)"(?: ctype="([a-z-]+)")?/>|<g id="(\d+)">|</g>')
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    id: int
+    ctype: str = ""
+
+
+@dataclass(frozen=True)
+class Open:
+    id: int
+
+
+@dataclass(frozen=True)
+class Close:
+    id: int
+
+
+Token = Text | Placeholder | Open | Close
+
+
+def escape_text(text: str) -> str:
+    return escape(text, quote=False)
+
+
+def placeholder(id_: int, ctype: str = "") -> str:
+    return f'<x id="{id_}" ctype="{ctype}"/>' if ctype else f'<x id="{id_}"/>'
+
+
+def parse(tagged: str) -> list[Token]:
+    """Split tagged text into tokens; raises EngineError on unbalanced pairs."""
+    tokens: list[Token] = []
+    stack: list[int] = []
+    pos = 0
+    for m in _TAG.finditer(tagged):
+        if m.start() > pos:
+            tokens.append(Text(unescape(tagged[pos : m.start()])))
+        if m.group(1) is not None:
+            tokens.append(Placeholder(int(m.group(1)), m.group(2) or ""))
+        elif m.group(3) is not None:
+            stack.append(int(m.group(3)))
+            tokens.append(Open(int(m.group(3))))
+        else:
+            if not stack:
+                raise EngineError(f"unbalanced inline tags in {tagged!r}")
+            tokens.append(Close(stack.pop()))
+        pos = m.end()
+    if pos < len(tagged):
+        tokens.append(Text(unescape(tagged[pos:])))
+    if stack:
+        raise EngineError(f"unclosed inline tags in {tagged!r}")
+    return tokens
+
+
+def render(tokens: list[Token]) -> str:
+    out: list[str] = []
+    for tok in tokens:
+        if isinstance(tok, Text):
+            out.append(escape_text(tok.text))
+        elif isinstance(tok, Placeholder):
+            out.append(placeholder(tok.id, tok.ctype))
+        elif isinstance(tok, Open):
+            out.append(f'<g id="{tok.id}">')
+        else:
+            out.append("</g>")
+    return "".join(out)
+
+
+def plain(tagged: str) -> str:
+    """The text with every tag removed (for word counts and checks)."""
+    return "".join(t.text for t in parse(tagged) if isinstance(t, Text))
