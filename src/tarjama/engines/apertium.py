@@ -31,7 +31,7 @@ import shlex
 import subprocess
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -403,6 +403,9 @@ class _Pipeline:
                     break
             if collector is not None:
                 collector.join(self.timeout * 2)
+        except OSError as exc:  # a stage died under us: broken pipe
+            self.close()
+            raise EngineUnavailableError(f"Apertium pipeline failed: {exc}") from exc
         except BaseException:
             self.close()  # unblocks the helper threads
             raise
@@ -456,6 +459,43 @@ class _Pipeline:
         self.tagger_dirty = False
 
 
+class _Analyser:
+    """The pair's morphological analyser, asked what it knows of single words (cached)."""
+
+    def __init__(self, front: str, timeout: float) -> None:
+        argv = shlex.split(front.split(" | ")[0])  # lt-proc -z [-w] <pair>.automorf.bin
+        self.proc = _spawn(argv)
+        self.reader = _NulReader(self.proc.stdout, "Apertium analyser")
+        self.timeout = timeout
+        self.lock = threading.Lock()
+        self.cache: dict[str, str] = {}
+
+    def classify(self, word: str) -> str:
+        with self.lock:
+            if word not in self.cache:
+                assert self.proc.stdin is not None
+                self.proc.stdin.write(_escape_stream(word).encode() + b"\0")
+                self.proc.stdin.flush()
+                self.cache[word] = _word_class(self.reader.read(self.timeout).decode())
+            return self.cache[word]
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.killpg(self.proc.pid, 9)
+        with contextlib.suppress(OSError):
+            self.proc.wait(timeout=5)
+
+
+def _word_class(analysis: str) -> str:
+    if "/*" in analysis or analysis.count("^") != 1:
+        return "unknown"  # not in the dictionary, or the analyser split it into several words
+    if "<np><ant>" in analysis or "<np><cog>" in analysis:
+        return "proper-person"
+    if "<np>" in analysis:
+        return "proper-place"
+    return "common"
+
+
 class ApertiumEngine(Engine):
     """Rule-based MT with Debian's Apertium packages; thread-safe, one pipeline per direction."""
 
@@ -466,6 +506,7 @@ class ApertiumEngine(Engine):
         self.timeout = timeout
         self._modes = discover_modes(self.datadir)
         self._pipelines: dict[Pair, _Pipeline] = {}
+        self._analysers: dict[Pair, _Analyser] = {}
         self._lock = threading.Lock()
         self._version: str | None = None
 
@@ -490,6 +531,14 @@ class ApertiumEngine(Engine):
             raise LanguageError(
                 f"Apertium has no {pair} pair installed", (str(p) for p in self._modes)
             )
+
+    def lexicon(self, pair: Pair) -> Callable[[str], str] | None:
+        pipe = self._pipeline(pair)
+        with self._lock:
+            analyser = self._analysers.get(pair)
+            if analyser is None:
+                analyser = self._analysers[pair] = _Analyser(pipe.stages.front, self.timeout)
+        return analyser.classify
 
     def _pipeline(self, pair: Pair) -> _Pipeline:
         self.check_pair(pair)
@@ -523,4 +572,7 @@ class ApertiumEngine(Engine):
         with self._lock:
             for pipe in self._pipelines.values():
                 pipe.close()
+            for analyser in self._analysers.values():
+                analyser.close()
             self._pipelines.clear()
+            self._analysers.clear()

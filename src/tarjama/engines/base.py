@@ -8,7 +8,7 @@ of the input present in the output.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tarjama.errors import LanguageError
@@ -51,6 +51,14 @@ class Engine(ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release processes and models; the engine may not be used afterwards."""
+
+    def lexicon(self, pair: Pair) -> Callable[[str], str] | None:
+        """What the engine knows of a source word, for deciding which names to protect.
+
+        The callable answers "proper-person", "proper-place", "common" or "unknown"; engines
+        that cannot tell return None and the name rules fall back to the article's evidence.
+        """
+        return None
 
     def model_for(self, pair: Pair) -> str:
         """The model (or Apertium mode) that serves a pair, for provenance."""

@@ -1,0 +1,80 @@
+"""Formats in and out: bytes -> Article (``read``) and Translation -> text (``write``).
+
+Readers: plain text in the newsroom layout (text.py), HTML fragments and whole pages (html.py),
+IPTC ninjs 2.x/3.x (ninjs.py). Writers: the same three plus ``json``, the data model as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+
+from tarjama.errors import EmptyInputError, EncodingError, FormatError, InputTooLargeError
+from tarjama.model import Article, Translation
+
+INPUT_FORMATS = ("text", "html", "ninjs")
+OUTPUT_FORMATS = ("text", "html", "ninjs", "json")
+MAX_INPUT_BYTES = 5 * 1024 * 1024
+
+
+def decode(data: bytes, *, limit: int = MAX_INPUT_BYTES) -> str:
+    """UTF-8 text from raw input, or an error that says what is wrong with it."""
+    if len(data) > limit:
+        raise InputTooLargeError(f"input is {len(data):,} bytes; the limit is {limit:,}")
+    if b"\0" in data:
+        raise EncodingError("input looks binary (it contains NUL bytes); expected UTF-8 text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise EncodingError(
+            f"input is not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} "
+            f"(line {line})"
+        ) from None
+    if not text.strip():
+        raise EmptyInputError("input is empty: nothing to translate")
+    return text
+
+
+def detect(text: str) -> str:
+    head = text.lstrip()[:1]
+    if head in "{[":
+        return "ninjs"
+    if head == "<":
+        return "html"
+    return "text"
+
+
+def read(data: bytes, fmt: str | None = None, *, language: str = "en") -> Article:
+    text = decode(data)
+    fmt = fmt or detect(text)
+    if fmt == "text":
+        from tarjama.formats.text import read_text
+
+        return read_text(text, language=language)
+    if fmt == "html":
+        from tarjama.formats.html import read_html
+
+        return read_html(text, language=language)
+    if fmt == "ninjs":
+        from tarjama.formats.ninjs import read_ninjs
+
+        return read_ninjs(text, language=language)
+    raise FormatError(f"unknown input format {fmt!r}; use one of {', '.join(INPUT_FORMATS)}")
+
+
+def write(t: Translation, fmt: str) -> str:
+    if fmt == "text":
+        from tarjama.formats.text import write_text
+
+        return write_text(t)
+    if fmt == "html":
+        from tarjama.formats.html import write_html
+
+        return write_html(t)
+    if fmt == "ninjs":
+        from tarjama.formats.ninjs import write_ninjs
+
+        return write_ninjs(t)
+    if fmt == "json":
+        return json.dumps(t.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    raise FormatError(f"unknown output format {fmt!r}; use one of {', '.join(OUTPUT_FORMATS)}")

@@ -1,0 +1,25 @@
+"""Engine names -> import strings, so heavy dependencies load only when an engine is chosen."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from tarjama.engines.base import Engine
+from tarjama.errors import ConfigError
+
+ENGINES: dict[str, str] = {
+    "apertium": "tarjama.engines.apertium:ApertiumEngine",
+    "pseudo": "tarjama.engines.pseudo:PseudoEngine",
+}
+
+
+def create(name: str, **options: Any) -> Engine:
+    try:
+        target = ENGINES[name]
+    except KeyError:
+        raise ConfigError(f"unknown engine {name!r}; available: {', '.join(ENGINES)}") from None
+    module, _, attr = target.partition(":")
+    cls = getattr(importlib.import_module(module), attr)
+    engine: Engine = cls(**options)
+    return engine
