@@ -96,7 +96,7 @@ def _targets(value: str) -> list[str]:
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
 @click.option("--to", "to", required=True, help="Target language(s), comma-separated: es,ca,gl.")
-@click.option("--from", "source", default="en", show_default=True, help="Source language.")
+@click.option("--from", "source", help="Source language (default: the document's, else en).")
 @click.option(
     "--format", "out_format", type=click.Choice(formats.OUTPUT_FORMATS),
     help="Output format (default: the input's).",
@@ -115,7 +115,7 @@ def _targets(value: str) -> list[str]:
 def translate(
     path: str,
     to: str,
-    source: str,
+    source: str | None,
     out_format: str | None,
     input_format: str | None,
     engine_name: str,

@@ -1,4 +1,4 @@
-"""Agency credit lines on picture captions: "... / AFP / Omar HAJ KADOUR", "(Reuters)", "EPA-EFE/NAME".
+"""Agency credit lines on picture captions: "... / AFP / Omar HAJ KADOUR", "(Reuters)".
 
 Credits are never translated. The agencies are data: add one here and every reader and the
 protection rules know it.

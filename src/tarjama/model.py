@@ -1,4 +1,4 @@
-"""The data an article goes through: Article and Block in, Segment and Span on the way, Translation out.
+"""The data an article goes through: Article and Block in, Segment and Span, Translation out.
 
 Everything here is a frozen dataclass: stages return new values instead of changing old ones, so a
 stored article or translation can never be altered behind the store's back.
@@ -65,7 +65,7 @@ class Article:
     updated: str = ""
     source_format: str = "text"
     original: str = ""
-    """The source document as received, so a format can rebuild its own shape around the translation."""
+    """The source document as received, so a format can rebuild its shape around a translation."""
 
     @property
     def version(self) -> str:

@@ -113,10 +113,14 @@ def _escape_stream(text: str) -> str:
 
 def _placeholder_word(tok: inline.Placeholder) -> str:
     # A placeholder travels as a word the dictionaries know, held by a word-bound blank that says
-    # which span it is: a number as a number, so the grammar around it holds ("más de 1300
-    # civiles"); anything else as a known proper noun. An unknown word would do as well for the
-    # grammar, but would send the tagger down its open-class path (see the module docstring).
-    return "1300" if tok.ctype == "number" else "Maria"
+    # which span it is. The word is of the span's grammatical kind, so the words around it come
+    # out right: a number as a number ("más de 1300 civiles"), a date as a weekday ("on Monday"
+    # -> "el lunes" -> "el 24 de diciembre"), anything else as a known proper noun. An unknown
+    # word would send the tagger down its open-class path (see the module docstring).
+    return _STAND_INS.get(tok.ctype, "Maria")
+
+
+_STAND_INS = {"number": "1300", "date": "Monday"}
 
 
 def to_stream(tagged: str) -> str:

@@ -44,17 +44,18 @@ def detect(text: str) -> str:
     return "text"
 
 
-def read(data: bytes, fmt: str | None = None, *, language: str = "en") -> Article:
+def read(data: bytes, fmt: str | None = None, *, language: str | None = None) -> Article:
+    """An Article from raw input; ``language`` overrides what the document says (default en)."""
     text = decode(data)
     fmt = fmt or detect(text)
     if fmt == "text":
         from tarjama.formats.text import read_text
 
-        return read_text(text, language=language)
+        return read_text(text, language=language or "en")
     if fmt == "html":
         from tarjama.formats.html import read_html
 
-        return read_html(text, language=language)
+        return read_html(text, language=language or "en")
     if fmt == "ninjs":
         from tarjama.formats.ninjs import read_ninjs
 

@@ -1,0 +1,125 @@
+"""Benchmark: tarjama's full pipeline against raw Apertium, measured in the same run.
+
+    .venv/bin/python bench/pipeline.py [--articles N] [--repeat K]
+
+1. Throughput, in source words per second, over the same corpus: ``apertium eng-spa`` reading
+   the corpus as plain text (one process for everything, as fast as Apertium goes) against
+   ``tarjama``'s whole pipeline (read, segment, protect, translate, restore, write) with a
+   freshly started engine. Target: a ratio of at least 0.8.
+2. Latency of one article: a warm tarjama engine against spawning ``apertium eng-spa`` once for
+   the article (what a naive integration does per request). Target: at most a third.
+
+The corpus is the newstest2013 English source grouped into articles of 25 sentences (when
+../shared is beside the repository), else the bundled sample articles repeated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from importlib.resources import files
+from pathlib import Path
+
+from tarjama import formats
+from tarjama.engines.apertium import ApertiumEngine
+from tarjama.formats.text import write_text
+from tarjama.model import Article
+from tarjama.pipeline import Translator
+
+REPO = Path(__file__).resolve().parents[1]
+NEWSTEST = REPO.parent / "shared" / "eval" / "newstest2013" / "newstest2013.en"
+
+
+def corpus(n_articles: int) -> list[str]:
+    """Articles in tarjama's plain-text layout: headline, blank line, paragraphs."""
+    if NEWSTEST.exists():
+        lines = NEWSTEST.read_text(encoding="utf-8").splitlines()
+        size = 25
+        chunks = [lines[i : i + size] for i in range(0, len(lines), size)][:n_articles]
+        return ["\n\n".join(chunk) + "\n" for chunk in chunks if len(chunk) > 2]
+    samples = [
+        f.read_text(encoding="utf-8")
+        for f in (files("tarjama") / "samples").iterdir()
+        if f.name.endswith(".txt")
+    ]
+    return [samples[i % len(samples)] for i in range(n_articles)]
+
+
+def words(texts: list[str]) -> int:
+    return sum(len(t.split()) for t in texts)
+
+
+def best_of(k: int, func: Callable[[], object]) -> float:
+    times = []
+    for _ in range(k):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def raw_apertium(texts: list[str]) -> None:
+    subprocess.run(
+        ["apertium", "eng-spa"],
+        input="\n".join(texts).encode(),
+        stdout=subprocess.DEVNULL,
+        check=True,
+    )
+
+
+def tarjama_pipeline(texts: list[str]) -> None:
+    with ApertiumEngine() as engine:
+        translator = Translator(engine)
+        articles: list[Article] = [formats.read(t.encode(), "text") for t in texts]
+        for t in translator.translate_many(articles, "es"):
+            write_text(t)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=120, help="articles in the corpus")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per side (best is kept)")
+    args = parser.parse_args()
+
+    texts = corpus(args.articles)
+    n_words = words(texts)
+    print(
+        f"corpus: {len(texts)} articles, {n_words:,} words ({'newstest2013' if NEWSTEST.exists() else 'bundled samples'})"
+    )
+
+    raw_s = best_of(args.repeat, lambda: raw_apertium(texts))
+    ours_s = best_of(args.repeat, lambda: tarjama_pipeline(texts))
+    raw_wps, ours_wps = n_words / raw_s, n_words / ours_s
+    ratio = ours_wps / raw_wps
+    print(f"throughput  raw apertium eng-spa : {raw_wps:9,.0f} words/s ({raw_s:.2f} s)")
+    print(f"throughput  tarjama pipeline     : {ours_wps:9,.0f} words/s ({ours_s:.2f} s)")
+    print(
+        f"throughput  ratio tarjama/raw    : {ratio:.2f}  (target >= 0.80) {'PASS' if ratio >= 0.8 else 'FAIL'}"
+    )
+
+    article_text = (files("tarjama") / "samples" / "port-strike.txt").read_text(encoding="utf-8")
+    article = formats.read(article_text.encode(), "text")
+    runs = 10
+    cold = [best_of(1, lambda: raw_apertium([article_text])) for _ in range(runs)]
+    with ApertiumEngine() as engine:
+        translator = Translator(engine)
+        translator.translate(article, "es")  # warm up: start the pipeline
+        warm = [best_of(1, lambda: translator.translate(article, "es")) for _ in range(runs)]
+    cold_ms, warm_ms = statistics.median(cold) * 1000, statistics.median(warm) * 1000
+    latency_ratio = warm_ms / cold_ms
+    print(
+        f"latency     cold apertium spawn  : {cold_ms:7.1f} ms median of {runs} ({article.words()} words)"
+    )
+    print(f"latency     warm tarjama         : {warm_ms:7.1f} ms median of {runs}")
+    print(
+        f"latency     ratio warm/cold      : {latency_ratio:.2f}  (target <= 0.33) {'PASS' if latency_ratio <= 1 / 3 else 'FAIL'}"
+    )
+    return 0 if ratio >= 0.8 and latency_ratio <= 1 / 3 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,650 @@
+"""Protected spans: what an engine must not translate, masked as placeholders and put back after.
+
+``mask`` replaces each protected stretch of a segment by ``<x id="N" ctype="..."/>`` (see
+``tarjama.inline``); ``restore`` puts back, for each placeholder, the target-language form of what
+it stands for: numbers, percentages, measures, amounts and dates in the target's CLDR conventions
+(via Babel, with Western digits everywhere, Arabic included: most Arab newsrooms print them), and
+everything else (URLs, e-mail, handles, hashtags, agency credits, names) exactly as written.
+
+Each rule is one entry in ``RULES``: a name, the ctype its placeholders carry, a pattern (or a
+finder function where a pattern cannot say it) and a renderer (none: verbatim). The order of the
+table is the priority: a span already taken by an earlier rule is never matched again. Rules only
+ever match inside the text between tags, so existing ``<x>`` and ``<g>`` tags pass untouched.
+
+Names are the caller's decision (``mask(names=...)``); ``detect_names`` proposes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from html import unescape
+from typing import Literal
+
+from babel import Locale, UnknownLocaleError
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from babel import units as babel_units
+
+from tarjama import inline
+from tarjama.model import Span
+
+__all__ = [
+    "AGENCIES",
+    "RULES",
+    "Masked",
+    "Protected",
+    "Restored",
+    "Rule",
+    "detect_names",
+    "mask",
+    "restore",
+]
+
+Finder = Callable[[str], Iterator[tuple[int, int]]]
+Renderer = Callable[[str, Locale], str]
+"""(the span as plain text, the target locale) -> its plain-text form in the target."""
+WordClass = Literal["proper-place", "proper-person", "common", "unknown"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    ctype: str
+    find: re.Pattern[str] | Finder
+    render: Renderer | None = None
+    """None: the span goes back exactly as written."""
+    english_only: bool = False
+    """The pattern reads English conventions (1,300.5; month names)."""
+
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        if isinstance(self.find, re.Pattern):
+            return (m.span() for m in self.find.finditer(text))
+        return self.find(text)
+
+
+@dataclass(frozen=True)
+class Protected(Span):
+    """A masked span: ``Span`` plus the placeholder id it travels as and the rule that found it."""
+
+    id: int = 0
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class Masked:
+    text: str
+    """The tagged input with each protected span replaced by its placeholder."""
+    spans: tuple[Protected, ...]
+    """In order of appearance; ``start``/``end`` are offsets in the tagged input."""
+
+
+@dataclass(frozen=True)
+class Restored:
+    text: str
+    missing: tuple[int, ...] = ()
+    """Ids of placeholders the translation lost (their spans are not in ``text``)."""
+    duplicated: tuple[int, ...] = ()
+    """Ids the translation has more than once (each occurrence was restored)."""
+    spans: tuple[Protected, ...] = ()
+    """The masked spans with ``replacement`` set to what went back."""
+
+
+# --- numbers ----------------------------------------------------------------------------------
+
+# English figures: 1,300 or 1300, optionally with decimals. Not glued to letters ("A320", "F-16",
+# "COVID-19") and not an ordinal ("24th": Apertium writes "24.º" itself).
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_NUM_START = r"(?<![\w.,])(?<![A-Za-z]-)"
+_NUM_END = r"(?![\w]|[.,]\d)"
+
+# CLDR's minimumGroupingDigits where it is not 1 ("1300" but "13.000" in Spanish). Babel 2.18
+# does not carry this field, so it lives here.
+_MIN_GROUPING = {"es": 2, "pl": 2, "pt_PT": 2}
+
+
+def _match(pattern: re.Pattern[str], text: str) -> re.Match[str]:
+    """Re-read a span its rule found (renderers get the span text only)."""
+    m = pattern.match(text)
+    if m is None:
+        raise ValueError(f"{text!r} does not match {pattern.pattern[:40]!r}")
+    return m
+
+
+def _parse_number(text: str) -> tuple[Decimal, bool, int]:
+    """An English figure -> (value, written with separators, decimal places)."""
+    digits = text.replace(",", "")
+    decimals = len(digits.partition(".")[2])
+    return Decimal(digits), "," in text, decimals
+
+
+def _pattern(value: Decimal, grouped: bool, decimals: int, locale: Locale) -> str:
+    min_grouping = _MIN_GROUPING.get(str(locale), _MIN_GROUPING.get(locale.language, 1))
+    if grouped and len(str(abs(int(value)))) < 3 + min_grouping:
+        grouped = False
+    return ("#,##0" if grouped else "0") + ("." + "0" * decimals if decimals else "")
+
+
+def _format_number(text: str, locale: Locale) -> str:
+    value, grouped, decimals = _parse_number(text)
+    return str(
+        babel_numbers.format_decimal(value, _pattern(value, grouped, decimals, locale), locale)
+    )
+
+
+_PERCENT = re.compile(rf"{_NUM_START}({_NUM})(?:\s?%|\s(?:per\s?cent|percent)\b)")
+
+
+def _render_percent(text: str, locale: Locale) -> str:
+    m = _match(_PERCENT, text)
+    value, grouped, _ = _parse_number(m.group(1))
+    return str(
+        babel_numbers.format_percent(
+            value / 100, locale=locale, decimal_quantization=False, group_separator=grouped
+        )
+    )
+
+
+# Units a figure may carry: word -> (CLDR unit, length). Long words come back long ("24 horas"),
+# abbreviations short ("4 km"). "m" is left out: "10m" is as often millions as metres.
+UNITS: dict[str, tuple[str, Literal["long", "short"]]] = {
+    **{w: ("duration-hour", "long") for w in ("hour", "hours")},
+    **{w: ("duration-minute", "long") for w in ("minute", "minutes")},
+    **{w: ("duration-second", "long") for w in ("second", "seconds")},
+    **{w: ("duration-day", "long") for w in ("day", "days")},
+    **{w: ("duration-week", "long") for w in ("week", "weeks")},
+    **{w: ("duration-month", "long") for w in ("month", "months")},
+    **{w: ("duration-year", "long") for w in ("year", "years")},
+    **{
+        w: ("length-kilometer", "long")
+        for w in ("kilometre", "kilometres", "kilometer", "kilometers")
+    },
+    **{w: ("length-meter", "long") for w in ("metre", "metres", "meter", "meters")},
+    **{w: ("length-mile", "long") for w in ("mile", "miles")},
+    **{w: ("mass-kilogram", "long") for w in ("kilogram", "kilograms", "kilo", "kilos")},
+    **{w: ("mass-tonne", "long") for w in ("tonne", "tonnes")},
+    "km": ("length-kilometer", "short"),
+    "cm": ("length-centimeter", "short"),
+    "kg": ("mass-kilogram", "short"),
+    "°C": ("temperature-celsius", "short"),
+}
+_MEASURE = re.compile(
+    rf"{_NUM_START}({_NUM})[ \u00a0]?"
+    rf"({'|'.join(sorted(map(re.escape, UNITS), key=len, reverse=True))})(?![\w-])"
+)
+
+
+def _render_measure(text: str, locale: Locale) -> str:
+    m = _match(_MEASURE, text)
+    unit, length = UNITS[m.group(2)]
+    value, grouped, decimals = _parse_number(m.group(1))
+    fmt = _pattern(value, grouped, decimals, locale)
+    # Babel's CLDR data lacks some long forms (Catalan "duration-day"); it then writes the unit's
+    # key, which a reader must never see: the short form is the next best.
+    for size in (length, "short"):
+        out = str(babel_units.format_unit(value, unit, size, fmt, locale))
+        if unit not in out:
+            return out
+    raise ValueError(f"no {unit} pattern for {locale}")
+
+
+# Amounts: a currency sign before a figure, optionally with a magnitude ("$3.4bn", "€20 million").
+CURRENCIES = {"US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "A$": "AUD",
+              "C$": "CAD", "HK$": "HKD"}  # fmt: skip
+MAGNITUDES = {"k": 3, "thousand": 3, "m": 6, "mn": 6, "million": 6, "bn": 9, "billion": 9,
+              "tn": 12, "trillion": 12}  # fmt: skip
+_CURRENCY = re.compile(
+    rf"(?<![\w$])({'|'.join(sorted(map(re.escape, CURRENCIES), key=len, reverse=True))})\s?"
+    rf"({_NUM})(?:\s?({'|'.join(sorted(MAGNITUDES, key=len, reverse=True))}))?{_NUM_END}"
+)
+
+
+def _render_currency(text: str, locale: Locale) -> str:
+    m = _match(_CURRENCY, text)
+    symbol = babel_numbers.get_currency_symbol(CURRENCIES[m.group(1)], locale)
+    value, grouped, decimals = _parse_number(m.group(2))
+    if m.group(3):
+        # The locale's own words for the magnitude ("3,4 mil millones"); enough fraction digits
+        # that the value never changes, trailing zeros dropped by the pattern.
+        amount = babel_numbers.format_compact_decimal(
+            value * 10 ** MAGNITUDES[m.group(3)],
+            format_type="long",
+            locale=locale,
+            fraction_digits=decimals + 3,
+        )
+    else:
+        amount = babel_numbers.format_decimal(
+            value, _pattern(value, grouped, decimals, locale), locale
+        )
+    # Where the sign goes, and with what space, is the locale's currency pattern ("1300 US$").
+    pattern = locale.currency_formats["standard"].pattern.split(";")[0]
+    before, _, after = re.split(r"([#0,.]+)", pattern, maxsplit=1)
+    return f"{before}{amount}{after}".replace("¤", symbol)
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]  # fmt: skip
+MONTH_NAMES = {
+    **{name: i for i, name in enumerate(_MONTHS, 1)},
+    **{f"{name[:3]}.": i for i, name in enumerate(_MONTHS, 1) if len(name) > 4},
+    **{f"{name[:3]}": i for i, name in enumerate(_MONTHS, 1) if len(name) > 4},
+    "Sept.": 9,
+    "Sept": 9,
+}
+_MONTH = "(?:" + "|".join(sorted(map(re.escape, MONTH_NAMES), key=len, reverse=True)) + r")(?!\w)"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?(?!\w|,\d)"
+_YEAR = r"([12]\d{3})(?!\w)"
+# Weekdays and lone month names are the engine's: only a month with a day or a year is a date.
+
+
+def _named(pattern: str, name: str) -> str:
+    return pattern.replace("(", f"(?P<{name}>", 1)
+
+
+_DATE = re.compile(
+    rf"(?P<m1>{_MONTH})\s+{_named(_DAY, 'd1')}(?:,?\s+{_named(_YEAR, 'y1')})?"
+    rf"|(?<!\d){_named(_DAY, 'd2')}\s+(?P<m2>{_MONTH})(?:,?\s+{_named(_YEAR, 'y2')})?"
+    rf"|(?P<m3>{_MONTH}),?\s+{_named(_YEAR, 'y3')}"
+)
+
+
+def _date_parts(m: re.Match[str]) -> tuple[int | None, int, int | None]:
+    month = MONTH_NAMES[m.group("m1") or m.group("m2") or m.group("m3")]
+    day = m.group("d1") or m.group("d2")
+    year = m.group("y1") or m.group("y2") or m.group("y3")
+    return (int(year) if year else None), month, (int(day) if day else None)
+
+
+def _find_dates(text: str) -> Iterator[tuple[int, int]]:
+    for m in _DATE.finditer(text):
+        year, month, day = _date_parts(m)
+        try:
+            dt.date(year or 2000, month, day or 1)  # 2000: a leap year lets "February 29" pass
+        except ValueError:
+            continue  # "June 31" is a typo for the engine and the editor, not a date
+        yield m.span()
+
+
+def _render_date(text: str, locale: Locale) -> str:
+    m = _match(_DATE, text)
+    year, month, day = _date_parts(m)
+    if year is not None and day is not None:
+        return str(babel_dates.format_date(dt.date(year, month, day), "long", locale=locale))
+    if day is not None:
+        return str(babel_dates.format_skeleton("MMMMd", dt.date(2000, month, day), locale=locale))
+    return str(babel_dates.format_skeleton("yMMMM", dt.date(year or 0, month, 1), locale=locale))
+
+
+# --- credits ----------------------------------------------------------------------------------
+
+# Agencies and picture desks whose names mark a credit line; data, so a newsroom can add its own.
+AGENCIES: tuple[str, ...] = (
+    "AFP", "Agence France-Presse", "Reuters", "AP", "Associated Press", "EPA", "EFE", "EPA-EFE",
+    "Getty Images", "Getty", "Anadolu Agency", "Anadolu", "AA", "DPA", "Xinhua", "SANA", "TASS",
+    "Sputnik", "ANSA", "Europa Press", "Bloomberg", "UPI", "IRNA", "WANA", "SIPA", "NurPhoto",
+    "ZUMA", "Pool", "Handout", "HO", "Shutterstock", "Alamy", "Reuters TV", "AFPTV",
+)  # fmt: skip
+
+
+def _credit_pattern(agencies: Iterable[str]) -> re.Pattern[str]:
+    agency = (
+        r"(?<![\w-])(?i:"
+        + "|".join(sorted(map(re.escape, agencies), key=len, reverse=True))
+        + r")(?:\s+(?i:photo))?(?![\w-])"
+    )
+    # A photographer: capitalised or ALL-CAPS words and initials, with name particles between.
+    word = r"(?:[A-Z]\.|[A-Z][\w'’-]*)"
+    part = (
+        rf"(?:{agency}|{word}(?: (?:(?:al|el|de|da|di|del|van|von|der|du|la|le|bin|ibn) )*{word})*)"
+    )
+    chain = rf"(?:\s*/\s*{part})*"
+    return re.compile(
+        rf"\({agency}{chain}\)"  # (Reuters), (AP Photo/Evan Vucci)
+        rf"|\((?i:photo)(?:\s+by|:)\s*{part}{chain}\)"  # (Photo by Omar HAJ KADOUR / AFP)
+        rf"|(?<!\S)/\s*{agency}{chain}"  # ... in Idlib. / AFP / Omar HAJ KADOUR
+        rf"|{agency}\s*/\s*{part}{chain}"  # REUTERS/Umit Bektas, AFP PHOTO / BULENT KILIC
+        rf"|(?<![\w-])(?:Photo(?:graph)?:|Photo by)\s*{part}{chain}"  # Photo: Getty Images
+        r"|(?<![\w-])Getty Images(?![\w-])"
+    )
+
+
+# --- the table --------------------------------------------------------------------------------
+
+RULES: tuple[Rule, ...] = (
+    # Credit lines first: they contain names, slashes and capitals that later rules would split.
+    Rule("credit", "credit", _credit_pattern(AGENCIES)),
+    Rule("email", "email", re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")),
+    # A URL ends before trailing punctuation that belongs to the sentence.
+    Rule(
+        "url",
+        "url",
+        re.compile(
+            r"(?:\bhttps?://|\bwww\.)[^\s<>\"“”]+?(?=[.,;:!?)’”'\"]*(?:\s|$))"
+            r"|(?<![\w@./-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|gov|edu|int|info|co\.uk"
+            r"|org\.uk|gov\.uk|tr|ru|sy|fr|de|es)(?:/[^\s<>\"“”]*?)?(?=[.,;:!?)’”'\"]*(?:\s|$))",
+        ),
+    ),
+    Rule("handle", "handle", re.compile(r"(?<![\w@.])@\w{1,30}\b")),
+    Rule("hashtag", "hashtag", re.compile(r"(?<![\w#&])#[^\W\d_]\w*")),
+    # (the caller's names go here: see mask)
+    Rule("date", "date", _find_dates, _render_date, english_only=True),
+    Rule("percent", "number", _PERCENT, _render_percent, english_only=True),
+    Rule("currency", "number", _CURRENCY, _render_currency, english_only=True),
+    Rule("measure", "number", _MEASURE, _render_measure, english_only=True),
+    # Clock times and scores keep their form; the engine still sees a number.
+    Rule("time", "number", re.compile(rf"{_NUM_START}\d{{1,2}}:\d{{2}}{_NUM_END}")),
+    Rule("number", "number", re.compile(rf"{_NUM_START}{_NUM}{_NUM_END}"), _format_number, True),
+)
+_NAME_RULE_AT = 5
+
+
+def _name_rule(names: Iterable[str]) -> Rule | None:
+    unique = sorted({n for n in names if n.strip()}, key=len, reverse=True)
+    if not unique:
+        return None
+    return Rule("name", "name", re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, unique))})(?!\w)"))
+
+
+# --- masking ----------------------------------------------------------------------------------
+
+_TAG = re.compile(r'<x id="(\d+)"(?: ctype="[a-z-]+")?/>|<g id="(\d+)">|</g>')
+_ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#[xX][0-9A-Fa-f]+);")
+
+
+def _runs(tagged: str) -> Iterator[tuple[str, list[int]]]:
+    """The text between tags, unescaped, with the tagged offset of each character (and the end)."""
+    pos = 0
+    for m in [*_TAG.finditer(tagged), None]:
+        stop = m.start() if m else len(tagged)
+        chars: list[str] = []
+        offsets: list[int] = []
+        while pos < stop:
+            e = _ENTITY.match(tagged, pos, stop)
+            unit = e.group() if e else tagged[pos]
+            for ch in unescape(unit) if e else unit:
+                chars.append(ch)
+                offsets.append(pos)
+            pos += len(unit)
+        offsets.append(stop)
+        if chars:
+            yield "".join(chars), offsets
+        if m:
+            pos = m.end()
+
+
+def mask(
+    tagged: str,
+    *,
+    source_lang: str = "en",
+    names: Iterable[str] = (),
+    first_id: int | None = None,
+) -> Masked:
+    """Replace every protected span of ``tagged`` by a placeholder.
+
+    Ids start at ``first_id`` or, when that is absent or would collide, just above the highest
+    ``<x>``/``<g>`` id already in the text. Rules that read English conventions apply only when
+    ``source_lang`` is English; the others (credits, URLs, names...) apply to any language.
+    """
+    inline.parse(tagged)  # raises EngineError on unbalanced tags, before anything is masked
+    english = source_lang.split("-")[0].lower() == "en"
+    rules = [r for r in RULES if english or not r.english_only]
+    name_rule = _name_rule(names)
+    if name_rule is not None:
+        rules.insert(_NAME_RULE_AT, name_rule)
+    found: list[tuple[int, int, Rule]] = []
+    for text, offsets in _runs(tagged):
+        taken: list[tuple[int, int]] = []
+        for rule in rules:
+            for a, b in rule.spans(text):
+                if a < b and all(b <= s or a >= e for s, e in taken):
+                    taken.append((a, b))
+                    found.append((offsets[a], offsets[b], rule))
+    found.sort(key=lambda f: f[0])
+    existing = [int(i) for m in _TAG.finditer(tagged) for i in m.groups() if i is not None]
+    next_id = max([first_id or 0, *(i + 1 for i in existing), 1])
+    spans: list[Protected] = []
+    out: list[str] = []
+    pos = 0
+    for start, end, rule in found:
+        span = Protected(rule.ctype, tagged[start:end], start, end, id=next_id, rule=rule.name)
+        out += [tagged[pos:start], inline.placeholder(next_id, rule.ctype)]
+        spans.append(span)
+        pos = end
+        next_id += 1
+    out.append(tagged[pos:])
+    return Masked("".join(out), tuple(spans))
+
+
+# --- restoring --------------------------------------------------------------------------------
+
+_RENDERERS = {r.name: r.render for r in RULES if r.render is not None}
+_PLACEHOLDER = re.compile(r'<x id="(\d+)"(?: ctype="[a-z-]+")?/>')
+
+
+@lru_cache(maxsize=64)
+def _locale(lang: str) -> Locale | None:
+    code = lang.replace("-", "_")
+    for candidate in (code, code.split("_")[0]):
+        try:
+            return Locale.parse(candidate)
+        except (UnknownLocaleError, ValueError):
+            continue
+    return None
+
+
+def _target_form(span: Protected, target_lang: str | None) -> str:
+    render = _RENDERERS.get(span.rule)
+    locale = _locale(target_lang) if target_lang else None
+    if render is None or locale is None:
+        return span.text
+    try:
+        return inline.escape_text(render(unescape(span.text), locale))
+    except (ValueError, ArithmeticError, KeyError, InvalidOperation):
+        return span.text  # a form Babel cannot write: as written beats a wrong value
+
+
+def restore(translated: str, masked: Masked, target_lang: str | None) -> Restored:
+    """Put the target form of each masked span back in place of its placeholder.
+
+    ``target_lang=None`` restores every span exactly as written, so that
+    ``restore(mask(x).text, mask(x), None).text == x``. Placeholders this mask did not create are
+    left alone; lost ones are reported in ``missing``, repeated ones in ``duplicated``.
+    """
+    spans = tuple(replace(s, replacement=_target_form(s, target_lang)) for s in masked.spans)
+    by_id = {s.id: s.replacement for s in spans}
+    seen: Counter[int] = Counter()
+
+    def put_back(m: re.Match[str]) -> str:
+        id_ = int(m.group(1))
+        if id_ not in by_id:
+            return m.group()
+        seen[id_] += 1
+        return by_id[id_]
+
+    text = _PLACEHOLDER.sub(put_back, translated)
+    return Restored(
+        text,
+        missing=tuple(i for i in by_id if not seen[i]),
+        duplicated=tuple(i for i in by_id if seen[i] > 1),
+        spans=spans,
+    )
+
+
+# --- names ------------------------------------------------------------------------------------
+
+
+def _words_of(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Words that introduce a name without being part of it. Person titles ("Mr Kalin") make what
+# follows a name whatever the oracle says; office titles are only stripped ("President Erdogan").
+_PERSON_TITLES = _words_of(
+    "Mr Mrs Ms Miss Dr Prof Sir Dame Lord Lady Sheikh Imam Ayatollah Rev Fr Mgr Mx"
+)
+_OFFICE_TITLES = _words_of(
+    "President Vice Prime Minister Secretary General Gen Lt Col Maj Capt Cmdr Adm Sgt Brig Sen "
+    "Senator Rep Representative Gov Governor Mayor Judge Justice King Queen Prince Princess Emir "
+    "Sultan Pope Chancellor Chairman Chairwoman Chief Deputy Foreign Defence Defense Interior "
+    "Finance Spokesman Spokeswoman Ambassador Commander Director Colonel Lieutenant Major Captain "
+    "Sergeant Officer Premier Crown Speaker Leader Presidential"
+)
+# Name particles: inside a run only ("Mohammed bin Salman", "Charles de Gaulle").
+_PARTICLES = _words_of("al el bin ibn bint de da di del della van von der den du la le ben")
+# Function words capitalised at the head of a run ("The White House") are never part of a name.
+# Without an oracle, capitalised words that are the engine's to translate: sentence openers,
+# calendar words, nationalities, countries, regions and institutions. Small on purpose: a word
+# missing here stays in the source language, which is the safe failure.
+_OPENERS = _words_of(
+    """The A An This That These Those It He She They We I You His Her Their Our Its In On At By
+    For From With Without After Before During Since Until But And Or So Yet If When While As
+    Although Because Meanwhile However Also Then There Here What Who Why How Where Some Many
+    Most All Both Each Every No Not One Two Three Last Next Earlier Later According Under Over"""
+)
+_STOPLIST = _OPENERS | _words_of(
+    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
+    June July August September October November December
+    Turkish Syrian Russian Iranian Iraqi Kurdish Israeli Palestinian Lebanese Egyptian Saudi
+    American British French German Italian Spanish Chinese Japanese Ukrainian European Arab
+    Arabic Western Eastern Northern Southern African Asian Muslim Christian Jewish Sunni Shiite
+    Turkey Syria Russia Iran Iraq Israel Lebanon Egypt Jordan Ukraine China Japan Germany France
+    Britain England Spain Italy Europe Asia Africa America United States Kingdom Nations Union
+    Gulf Middle East West North South Arabia Gaza
+    UN EU US UK USA NATO UNHCR UNICEF WHO IMF OCHA
+    Government Ministry Army Forces Council Security Parliament Congress Senate House Court
+    Party Assembly Office Department Agency Police Republic Democratic National International
+    Coalition Federation Organization Organisation Commission Committee Bank Church Mosque
+    University Hospital Airport Province Region City Street Square Sea River Mount Lake"""
+)
+_TITLES = _PERSON_TITLES | _OFFICE_TITLES
+_WORD = re.compile(r"(?:(?:al|el|ad|ash|as|ar|an|at|az)-)?[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_PROTECTING = frozenset({"unknown", "proper-person"})
+
+
+_DOTTED_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}")
+
+
+def _words(sentence: str) -> list[tuple[int, int, str]]:
+    # "U.S." and "U.N." are acronyms the engine knows, not initials of a name: their letters are
+    # not words here, so they neither become names nor join the capitalised run after them.
+    acronyms = [m.span() for m in _DOTTED_ACRONYM.finditer(sentence)]
+    out = []
+    for m in _WORD.finditer(sentence):
+        if any(a <= m.start() < b for a, b in acronyms):
+            continue
+        word = re.sub(r"['’]s$", "", m.group())
+        out.append((m.start(), m.start() + len(word), word))
+    return out
+
+
+def _is_capitalised(word: str) -> bool:
+    # "al-Numan" is a name part; "Kurdish-led", "Russian-made" are adjectives.
+    if re.search(r"-[a-z]+$", word):
+        return False
+    return word[0].isupper() or bool(re.match(r"[a-z]{1,3}-[A-Z]", word))
+
+
+def detect_names(sentences: Sequence[str], known: Callable[[str], str] | None = None) -> set[str]:
+    """Propose the names to protect in ``sentences`` (tagged text), as written in them.
+
+    A candidate is a run of capitalised words (ALL-CAPS surnames included, name particles between
+    them), less the titles in front of it. A lone capitalised word that opens a sentence is one
+    only if it also appears capitalised mid-sentence somewhere in ``sentences``.
+
+    ``known(word)`` classifies a word: "proper-place", "proper-person", "common" or "unknown".
+    A run is protected when one of its words is unknown or a person's name, or when it mixes
+    common words with others ("Theresa May"); a lone place ("Moscow") and a run of common words
+    ("White House", "European Union") go to the engine, which translates them.
+
+    Without ``known`` every word outside a small stoplist counts as unknown. The trade-off:
+    multiword institutions missing from the stoplist ("White House") and well-known places
+    ("Moscow") are then kept in English; that is a readable, correctable failure, while letting
+    the engine translate a person's name ("Theresa May" -> "Theresa Puede") is not.
+    """
+    plains = [inline.plain(s) for s in sentences]
+    tokenised = [_words(p) for p in plains]
+
+    def opens(plain: str, start: int) -> bool:
+        return not any(ch.isalnum() for ch in plain[:start])
+
+    mid_caps = {
+        w
+        for plain, words in zip(plains, tokenised, strict=True)
+        for start, _, w in words
+        if _is_capitalised(w) and not opens(plain, start)
+    }
+
+    def classify(word: str) -> str:
+        # Weekdays, months, nationalities and countries are the engine's to translate, whatever
+        # its dictionary says about them ("March" is also a verb, "Turkey" a bird).
+        if word in _STOPLIST:
+            return "common"
+        if known is not None:
+            return known(word)
+        return "common" if word in _OFFICE_TITLES else "unknown"
+
+    names: set[str] = set()
+    for plain, words in zip(plains, tokenised, strict=True):
+        for run in _capitalised_runs(plain, words):
+            signalled = False
+            first_opens = opens(plain, run[0][0])
+            while run:
+                head = run[0][2]
+                # Titles, nationalities and institutions in front of a name are the engine's:
+                # "Syrian President Bashar Al Assad" protects "Bashar Al Assad" only.
+                if head in _TITLES or head in _STOPLIST:
+                    signalled = signalled or head in _PERSON_TITLES
+                elif (
+                    first_opens
+                    and head not in mid_caps
+                    and (len(run) == 1 or head in _STOPLIST or classify(head) == "common")
+                ):
+                    pass  # an ordinary word capitalised because it opens the sentence
+                else:
+                    break
+                run = run[1:]
+                first_opens = False
+            classes = [classify(w) for _, _, w in run if w not in _PARTICLES]
+            if not classes:
+                continue
+            if (
+                signalled
+                or _PROTECTING.intersection(classes)
+                or (len(classes) > 1 and "common" in classes and set(classes) != {"common"})
+            ):
+                names.add(plain[run[0][0] : run[-1][1]])
+    return names
+
+
+def _capitalised_runs(
+    plain: str, words: list[tuple[int, int, str]]
+) -> Iterator[list[tuple[int, int, str]]]:
+    """Runs of capitalised words separated by blanks only, particles allowed inside."""
+    run: list[tuple[int, int, str]] = []
+
+    def close() -> Iterator[list[tuple[int, int, str]]]:
+        while run and run[-1][2] in _PARTICLES:
+            run.pop()
+        if run:
+            yield list(run)
+        run.clear()
+
+    for word in words:
+        gap = plain[run[-1][1] : word[0]] if run else ""
+        # "Mr. Kalin", "George W. Bush": a title or an initial may keep its full stop.
+        dotted = gap == ". " and (run[-1][2] in _TITLES or len(run[-1][2]) == 1)
+        joined = bool(run) and (gap in (" ", "\u00a0") or dotted)
+        if _is_capitalised(word[2]) or (joined and word[2] in _PARTICLES):
+            if not joined:
+                yield from close()
+            run.append(word)
+        else:
+            yield from close()
+    yield from close()

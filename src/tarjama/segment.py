@@ -1,0 +1,243 @@
+"""Sentence splitting for news prose: pysbd's Golden Rules, with newsroom rules on top.
+
+A paragraph arrives as tarjama's tagged text (see ``tarjama.inline``). pysbd reads a *view* of it
+(tags removed, entities unescaped) and proposes sentence ends; each proposal then has to pass the
+news rules below before it becomes a cut in the tagged text:
+
+- a cut sits after the whitespace that follows a sentence, so the whitespace stays with the
+  sentence before it and ``"".join(split_sentences(t)) == t`` always holds;
+- a cut never lands inside a tag, an entity or a ``<g>`` pair, so every segment is balanced;
+- a quotation opened with “ or " is one segment until it closes: an engine must never see half a
+  quote (news style leaves a quote open at the end of a paragraph that the next one continues, so
+  an unclosed quote runs to the end of the paragraph);
+- titles (Mr., Gen., Sen., St.), month abbreviations before a day, "U.S. President...", initials
+  ("George W. Bush", "J. K. Rowling") and a next sentence that starts in lower case do not end a
+  sentence; "?” Erdogan asked." is one sentence too.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from html import unescape
+from itertools import pairwise
+
+import pysbd
+from pysbd.languages import LANGUAGE_CODES
+
+from tarjama import inline
+
+__all__ = ["split_paragraphs", "split_sentences"]
+
+# Same grammar as tarjama.inline. A standalone placeholder reads as U+FFFC, a word-like character:
+# it may stand for a masked name or number that starts the next sentence.
+_TAG = re.compile(r'<x id="\d+"(?: ctype="[a-z-]+")?/>|<g id="\d+">|</g>')
+_ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#[xX][0-9A-Fa-f]+);")
+
+
+def _words_of(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Never the last word of a sentence in news copy: a name or a number always follows.
+_TITLES = _words_of(
+    "Mr Mrs Ms Messrs Dr Prof Gen Lt Col Maj Capt Cmdr Adm Sgt Cpl Pvt Brig Sen Rep Gov Supt "
+    "Insp Rev Fr Hon Pres St Mt Ft No Nos Art vs "
+    # pysbd's Spanish rules miss these; harmless in any other language
+    "Sr Sra Srta Sres Dra Lic Ing"
+)
+# Month abbreviations (AP style) end a sentence only when no day number follows.
+_MONTHS = _words_of("Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec")
+# Abbreviations that may end a sentence: they do not when the next word is lower case or a number.
+_ENDERS = _words_of(
+    "U.S. U.K. U.N. E.U. U.S.A. a.m. p.m. Inc. Ltd. Co. Corp. Bros. etc. Jr. Sr. Ph.D."
+)
+_COUNTRY_ABBREVIATIONS = _words_of("U.S. U.K. U.N. E.U.")
+# Capitalised words that "U.S." modifies far more often than it ends a sentence before them.
+_AFTER_COUNTRY = _words_of(
+    "President Vice Secretary Senate Senator House Congress Army Navy Air Marine Marines Coast "
+    "Ambassador Embassy Department State Defense Treasury Justice Supreme Federal Attorney Special "
+    "Central Security General Forces Open Election Elections Census Commerce Trade"
+)
+# Attribution after a quoted question or exclamation: "“Why now?” Erdogan asked."
+_SPEECH_VERB = re.compile(
+    r"^(?:\S+\s+){0,3}?(?:said|says|asked|asks|added|adds|told|tells|wrote|writes|tweeted|"
+    r"shouted|replied|insisted|warned|declared|cried)\b"
+)
+_OBJECT = "\ufffc"
+_CLOSERS = "”’\"')]»"
+_LAST_WORD = re.compile(r"(\S+)\s*$")
+
+
+@dataclass(frozen=True)
+class _View:
+    """The text pysbd reads, with where each of its characters lies in the tagged text."""
+
+    text: str
+    ends: tuple[int, ...]
+    """Tagged offset just after view character i."""
+    tag_ends: tuple[int, ...]
+    """Offsets just after each tag, in order; depths[k] is the <g> depth after tag k."""
+    depths: tuple[int, ...]
+
+
+def _view(tagged: str) -> _View:
+    chars: list[str] = []
+    ends: list[int] = []
+    tag_ends: list[int] = []
+    depths: list[int] = []
+    depth = 0
+
+    def add_text(start: int, stop: int) -> None:
+        pos = start
+        while pos < stop:
+            m = _ENTITY.match(tagged, pos, stop)
+            unit = m.group() if m else tagged[pos]
+            for ch in unescape(unit) if m else unit:
+                chars.append(ch)
+                ends.append(pos + len(unit))
+            pos += len(unit)
+
+    pos = 0
+    for m in _TAG.finditer(tagged):
+        add_text(pos, m.start())
+        tag = m.group()
+        if tag.startswith("<x"):
+            chars.append(_OBJECT)
+            ends.append(m.end())
+        else:
+            depth += 1 if tag.startswith("<g") else -1
+        tag_ends.append(m.end())
+        depths.append(depth)
+        pos = m.end()
+    add_text(pos, len(tagged))
+    return _View("".join(chars), tuple(ends), tuple(tag_ends), tuple(depths))
+
+
+def _depth_at(view: _View, offset: int) -> int:
+    k = bisect_right(view.tag_ends, offset)
+    return view.depths[k - 1] if k else 0
+
+
+def _quote_open(text: str) -> list[bool]:
+    """For each position i: is a quotation open just before text[i]?"""
+    state: list[bool] = []
+    curly = 0
+    straight = False
+    for i, ch in enumerate(text):
+        state.append(curly > 0 or straight)
+        if ch == "“":
+            curly += 1
+        elif ch == "”":
+            curly = max(0, curly - 1)
+        elif ch == '"':
+            if straight:
+                straight = False
+            else:
+                # An opening straight quote follows a blank or an opening bracket and precedes a
+                # word; anything else (5'11", a stray mark) would swallow the rest of the text.
+                before = text[i - 1] if i else " "
+                after = text[i + 1] if i + 1 < len(text) else " "
+                straight = (before.isspace() or before in "([{—–“") and not after.isspace()
+    state.append(curly > 0 or straight)
+    return state
+
+
+@lru_cache(maxsize=16)
+def _segmenter(lang: str) -> pysbd.Segmenter:
+    code = lang.split("-")[0].lower()
+    return pysbd.Segmenter(language=code if code in LANGUAGE_CODES else "en", clean=False)
+
+
+# Somewhere a sentence could end before the end of the text: a terminator, closers, a blank and
+# more text. Paragraphs without one are a single sentence and need no segmenter (most news
+# paragraphs of one sentence, every headline), which keeps pysbd off the hot path.
+_CANDIDATE_END = re.compile(r"[.!?…;:][\"'”’)\]]*\s+\S")
+
+
+def _proposed_ends(text: str, lang: str) -> list[int]:
+    """Where pysbd ends sentences, as view offsets (the last one excluded)."""
+    if not _CANDIDATE_END.search(text):
+        return []
+    ends: list[int] = []
+    cursor = 0
+    for sentence in _segmenter(lang).segment(text):
+        body = sentence.strip()
+        found = text.find(body, cursor) if body else -1
+        if found >= 0:
+            cursor = found + len(body)
+            ends.append(cursor)
+    return ends[:-1]
+
+
+def _keeps_going(text: str, end: int, start: int) -> bool:
+    """Do the news rules say that the sentence ending at ``end`` goes on at ``start``?"""
+    nxt = text[start:]
+    first = nxt[:1]
+    if first.islower() or not first:
+        return True
+    match = _LAST_WORD.search(text, 0, end)
+    last = match.group(1).lstrip("“\"'‘([") if match else ""
+    stem = last[:-1]
+    if last.endswith("."):
+        if stem in _TITLES or (stem in _MONTHS and first.isdigit()):
+            return True
+        if last in _ENDERS and first.isdigit():
+            return True
+        if last in _COUNTRY_ABBREVIATIONS and _first_word(nxt) in _AFTER_COUNTRY:
+            return True
+        if re.fullmatch(r"[A-Z]\.", last) and first.isupper() and match is not None:
+            before = _LAST_WORD.search(text, 0, match.start())
+            prev = before.group(1) if before else ""
+            # "George W. Bush", "J. K. Rowling": an initial after a name, another initial or
+            # nothing, before a capitalised word; "vitamin C. The" still ends a sentence.
+            if not prev or prev[-1] in ".!?" or prev[:1].isupper():
+                return True
+    return bool(re.search(r"[?!][”\"]$", last) and _SPEECH_VERB.match(nxt))
+
+
+def _first_word(text: str) -> str:
+    return re.split(r"[\s,;:]", text, maxsplit=1)[0]
+
+
+def split_sentences(tagged: str, lang: str = "en") -> list[str]:
+    """Split one paragraph of tagged text into sentences.
+
+    Whitespace between sentences stays at the end of the sentence before it, so the segments
+    rejoin to exactly ``tagged``; each segment is balanced tagged text. Raises ``EngineError``
+    (from ``tarjama.inline.parse``) if the tags in ``tagged`` are unbalanced.
+    """
+    inline.parse(tagged)
+    view = _view(tagged)
+    text = view.text
+    if not text.strip():
+        return [tagged] if tagged else []
+    quoted = _quote_open(text)
+    cuts: list[int] = []
+    for end in _proposed_ends(text, lang):
+        # A closing quote or bracket pysbd left to the next sentence belongs to this one.
+        while end < len(text) and text[end] in _CLOSERS and not quoted[end + 1]:
+            end += 1
+        start = end
+        while start < len(text) and text[start].isspace():
+            start += 1
+        if start == end or start >= len(text) or quoted[end]:
+            continue
+        if _keeps_going(text, end, start):
+            continue
+        cut = view.ends[start - 1]
+        # A pair that closes right after the blank closes before the cut.
+        while tagged.startswith("</g>", cut):
+            cut += len("</g>")
+        if _depth_at(view, cut) == 0 and (not cuts or cut > cuts[-1]):
+            cuts.append(cut)
+    bounds = [0, *cuts, len(tagged)]
+    return [tagged[a:b] for a, b in pairwise(bounds) if b > a]
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Split plain text into paragraphs at blank lines; each is stripped, empty ones dropped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [p.strip() for p in re.split(r"\n[ \t]*\n", text) if p.strip()]

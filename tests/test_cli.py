@@ -1,0 +1,201 @@
+"""End to end, as a user runs it: the installed ``tarjama`` command on articles of our own."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.numbers import NumberFormatError, parse_decimal
+from lxml import html as lxml_html
+
+from .conftest import SAMPLES, needs_apertium, shared_path
+
+TARJAMA = str(Path(sys.executable).with_name("tarjama"))
+LABEL = "Beta V.1.0 - Powered by automated translation"
+NUMBER = re.compile(r"\d+(?:[.,\u00a0]\d+)*")
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [TARJAMA, *args], input=stdin, capture_output=True, timeout=120, check=False
+    )
+
+
+def values(text: str, locale: str) -> list[float]:
+    out = []
+    for tok in NUMBER.findall(text):
+        try:
+            out.append(float(parse_decimal(tok.replace("\u00a0", " "), locale=locale, strict=True)))
+        except NumberFormatError:
+            out.append(float(parse_decimal(tok, locale=locale)))
+    return out
+
+
+def paragraphs(text: str) -> list[str]:
+    return [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+
+
+SAMPLE_FACTS = {
+    "port-strike.txt": {
+        "names": ["Rosa de la Vega", "Andrés Villalobos", "Youssef Ben Amara", "Ben Amara",
+                  "Grace Young", "Young"],
+        "credits": ["AFP / Inés CARBALLO"],
+        "verbatim_places": ["Valmoria", "Torrevalls"],
+        "translated_places": {"London": "Londres"},
+    },
+    "flood-relief.txt": {
+        "names": ["Ana Maria da Costa", "Joaquim dos Santos", "Will Fisher", "Fisher"],
+        "credits": ["AP / Tomás NHACUAVE"],
+        "verbatim_places": ["Mbatana", "Lunhane"],
+        "translated_places": {},  # Apertium knows no Spanish name for Geneva
+    },
+}  # fmt: skip
+
+
+@needs_apertium
+@pytest.mark.parametrize("name", sorted(SAMPLE_FACTS))
+def test_text_article_to_spanish(name: str) -> None:
+    facts = SAMPLE_FACTS[name]
+    source = (SAMPLES / name).read_text(encoding="utf-8")
+    result = run("translate", str(SAMPLES / name), "--to", "es")
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stderr == b""
+    out = result.stdout.decode()
+    _check_article(source, out, facts)
+
+
+@needs_apertium
+def test_seed_article_to_spanish() -> None:
+    seed = shared_path("samples", "seed-article.txt")
+    result = run("translate", str(seed), "--to", "es")
+    assert result.returncode == 0, result.stderr.decode()
+    facts = {
+        "names": ["Ibrahim Kalin", "Kalin", "Bashar Al Assad", "Sedat Önal", "Antonio Guterres",
+                  "Abu Ahmad", "Rami Abdel Rahman", "Khalifa Haftar", "Fayez Al Serraj"],
+        "credits": ["AFP / Omar HAJ KADOUR"],
+        "verbatim_places": ["Idlib", "Maaret al-Numan", "Ankara"],
+        "translated_places": {"Moscow": "Moscú"},
+    }  # fmt: skip
+    _check_article(seed.read_text(encoding="utf-8"), result.stdout.decode(), facts)
+
+
+def _check_article(source: str, out: str, facts: dict[str, object]) -> None:
+    src_paras, out_paras = paragraphs(source), paragraphs(out)
+    # Same structure: every paragraph and caption, plus the provenance line at the end.
+    assert len(out_paras) == len(src_paras) + 1
+    assert out_paras[2] == LABEL
+    assert "Translated en->es by apertium" in out_paras[-1]
+    captions = [p for p in src_paras if re.search(r" / [A-Z][\w ]+ / ", p)]
+    assert sum(1 for p in out_paras if re.search(r" / [A-Z][\w ]+ / ", p)) == len(captions)
+    assert "*" not in out
+    for name in facts["names"]:  # type: ignore[attr-defined]
+        assert name in out, f"name {name!r} lost"
+    for credit in facts["credits"]:  # type: ignore[attr-defined]
+        assert credit in out, f"credit {credit!r} lost"
+    for place in facts["verbatim_places"]:  # type: ignore[attr-defined]
+        assert place in out, f"place {place!r} altered"
+    for place, spanish in facts["translated_places"].items():  # type: ignore[attr-defined]
+        assert spanish in out, f"{place} should become {spanish}"
+    # Every number of the source, by value, in Spanish notation (2,5 not 2.5; 13.000).
+    body_src = "\n\n".join(src_paras[:2] + src_paras[3:])
+    body_out = "\n\n".join(out_paras[:2] + out_paras[3:-1])
+    want, got = values(body_src, "en"), values(body_out, "es")
+    for value in want:
+        assert value in got, f"number {value} missing from the Spanish text"
+        got.remove(value)
+    assert not re.search(r"\d,\d{3}\b", body_out), "English thousands separator left in Spanish"
+
+
+@needs_apertium
+def test_html_article_keeps_markup() -> None:
+    source = (SAMPLES / "election-night.html").read_text(encoding="utf-8")
+    result = run("translate", str(SAMPLES / "election-night.html"), "--to", "es")
+    assert result.returncode == 0, result.stderr.decode()
+    out = result.stdout.decode()
+    src_doc, out_doc = lxml_html.fromstring(source), lxml_html.fromstring(out)
+    assert out_doc.get("lang") == "es" and out_doc.get("dir") == "ltr"
+    assert LABEL in out
+    for tag in ("a", "em", "strong", "p", "li", "h1", "h2", "blockquote", "figure", "img"):
+        assert len(list(out_doc.iter(tag))) >= len(list(src_doc.iter(tag))), tag
+    assert {a.get("href") for a in src_doc.iter("a")} <= {a.get("href") for a in out_doc.iter("a")}
+    for em in out_doc.iter("em", "strong"):
+        assert (em.text_content() or "").strip(), "emphasis lost its words"
+    assert "CountPoint" in out
+    for script in src_doc.iter("script", "style"):
+        assert (script.text or "") in out
+    assert "*" not in out_doc.text_content()
+
+
+@needs_apertium
+@pytest.mark.parametrize("fmt", ["json", "ninjs", "html", "text"])
+def test_output_formats(fmt: str) -> None:
+    result = run("translate", str(SAMPLES / "flood-relief.txt"), "--to", "ca", "--format", fmt)
+    assert result.returncode == 0, result.stderr.decode()
+    out = result.stdout.decode()
+    assert LABEL in out and "apertium" in out
+    if fmt in ("json", "ninjs"):
+        doc = json.loads(out)
+        assert doc["language"] == "ca"
+
+
+@needs_apertium
+def test_several_targets_and_stdin(tmp_path: Path) -> None:
+    data = (SAMPLES / "port-strike.txt").read_bytes()
+    result = run("translate", "-", "--to", "es,ca,gl", "--out", str(tmp_path), stdin=data)
+    assert result.returncode == 0, result.stderr.decode()
+    for lang in ("es", "ca", "gl"):
+        assert LABEL in (tmp_path / f"article.{lang}.txt").read_text(encoding="utf-8")
+
+
+def test_pseudo_engine_runs_without_apertium() -> None:
+    result = run("translate", str(SAMPLES / "port-strike.txt"), "--to", "es", "--engine", "pseudo")
+    assert result.returncode == 0, result.stderr.decode()
+    assert "⟦" in result.stdout.decode() and "AFP / Inés CARBALLO" in result.stdout.decode()
+
+
+@needs_apertium
+def test_languages_lists_installed_pairs() -> None:
+    result = run("languages")
+    assert result.returncode == 0
+    pairs = {line.split("\t")[0] for line in result.stdout.decode().splitlines()}
+    assert {"en-es", "en-ca", "en-gl"} <= pairs
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "message"),
+    [
+        (b"", (), "empty"),
+        (b"   \n\n  ", (), "empty"),
+        (b"\x7fELF\x02\x01\x01\x00\x00\x00binary", (), "binary"),
+        (b"Caf\xe9 con leche\n\nLa ciudad.", (), "not valid UTF-8"),
+        (b'{"uri": "x", "headlines": [', ("--input-format", "ninjs"), "line 1"),
+        (b"[1, 2, 3]", (), "ninjs"),
+        (b"<html><body><p></p></body></html>", (), "html"),
+        (b"Headline\n\nSome text here.", ("--to", "xx"), "available"),
+        (b"Headline\n\nSome text here.", ("--from", "zz"), "available"),
+    ],
+)
+def test_bad_input_is_one_clear_line(
+    tmp_path: Path, content: bytes, args: tuple[str, ...], message: str
+) -> None:
+    path = tmp_path / "input"
+    path.write_bytes(content)
+    argv = ["translate", str(path), *args]
+    if "--to" not in args:
+        argv += ["--to", "es"]
+    result = run(*argv, "--engine", "pseudo")
+    err = result.stderr.decode()
+    assert result.returncode != 0
+    assert result.stdout == b""
+    assert err.startswith("tarjama: ") and err.count("\n") == 1, err
+    assert message.lower() in err.lower(), err
+    assert "Traceback" not in err
+
+
+def test_missing_file() -> None:
+    result = run("translate", "/nonexistent/article.txt", "--to", "es")
+    assert result.returncode != 0 and b"Traceback" not in result.stderr

@@ -1,0 +1,303 @@
+"""Protected spans: what each rule masks, what comes back per target language, and invariants."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tarjama import inline
+from tarjama.protect import Masked, Protected, Restored, detect_names, mask, restore
+
+
+def masked_spans(text: str, **kwargs: object) -> list[tuple[str, str]]:
+    return [(s.kind, s.text) for s in mask(text, **kwargs).spans]  # type: ignore[arg-type]
+
+
+# --- what gets masked -------------------------------------------------------------------------
+
+MASKED = [
+    # numbers, percentages, measures, amounts
+    ("More than 1,300 civilians fled.", [("number", "1,300")]),
+    ("Inflation reached 2.5 in March.", [("number", "2.5")]),
+    ("Prices rose 70 per cent, then 12 percent, then 3.5%.",
+     [("number", "70 per cent"), ("number", "12 percent"), ("number", "3.5%")]),
+    ("Rescuers worked for 24 hours along 4 km of road.",
+     [("number", "24 hours"), ("number", "4 km")]),
+    ("The deal is worth $3.4bn, or €20 million.",
+     [("number", "$3.4bn"), ("number", "€20 million")]),
+    ("Polls close at 19:30 tonight.", [("number", "19:30")]),
+    ("It was founded in 2019.", [("number", "2019")]),
+    # left to the engine: number words, ordinals, figures glued to letters
+    ("Four kilometres away, an F-16 crashed on its 24th flight.", []),
+    ("COVID-19 cases fell at the A320 plant.", []),
+    ("He won by 2.5 percentage points.", [("number", "2.5")]),
+    # dates
+    ("Talks opened on December 24, 2019.", [("date", "December 24, 2019")]),
+    ("Talks opened on 24 December 2019.", [("date", "24 December 2019")]),
+    ("Talks opened on Dec. 24, 2019.", [("date", "Dec. 24, 2019")]),
+    ("Talks open on December 24 in Geneva.", [("date", "December 24")]),
+    ("Talks opened in December 2019.", [("date", "December 2019")]),
+    ("Talks open on Tuesday, in May.", []),
+    ("Talks open on June 31.", [("number", "31")]),
+    # addresses
+    ("Read https://example.org/report?id=4&amp;lang=en. It is long.",
+     [("url", "https://example.org/report?id=4&amp;lang=en")]),
+    ("See www.example.com, or bbc.co.uk for more.",
+     [("url", "www.example.com"), ("url", "bbc.co.uk")]),
+    ("Write to desk@example.org today.", [("email", "desk@example.org")]),
+    ("Follow @AFPnews and #Idlib for updates.", [("handle", "@AFPnews"), ("hashtag", "#Idlib")]),
+    # agency credits
+    ("Civilians flee Idlib on Tuesday. / AFP / Omar HAJ KADOUR",
+     [("credit", "/ AFP / Omar HAJ KADOUR")]),
+    ("ISTANBUL (Reuters) - Markets fell.", [("credit", "(Reuters)")]),
+    ("Erdogan arrives in Ankara. REUTERS/Umit Bektas", [("credit", "REUTERS/Umit Bektas")]),
+    ("Supporters wave flags (AP Photo/Evan Vucci)", [("credit", "(AP Photo/Evan Vucci)")]),
+    ("Smoke rises over the city. AFP PHOTO / BULENT KILIC",
+     [("credit", "AFP PHOTO / BULENT KILIC")]),
+    ("Police stand guard. EPA-EFE/SEDAT SUNA", [("credit", "EPA-EFE/SEDAT SUNA")]),
+    ("The summit venue. Photo: Getty Images", [("credit", "Photo: Getty Images")]),
+    ("Rescuers search (Photo by Aref TAMMAWI / AFP)",
+     [("credit", "(Photo by Aref TAMMAWI / AFP)")]),
+    # existing tags are never masked into
+    ('He said <g id="2">1,300</g> fled, <x id="5" ctype="number"/> stayed.', [("number", "1,300")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), MASKED)
+def test_mask_finds(text: str, expected: list[tuple[str, str]]) -> None:
+    assert masked_spans(text) == expected
+
+
+def test_mask_text_and_offsets() -> None:
+    text = 'Since <g id="4">December 24, 2019</g>, 1,300 people fled Idlib.'
+    m = mask(text)
+    assert m.text == (
+        'Since <g id="4"><x id="5" ctype="date"/></g>, '
+        '<x id="6" ctype="number"/> people fled Idlib.'
+    )
+    assert [(s.id, s.rule, text[s.start : s.end]) for s in m.spans] == [
+        (5, "date", "December 24, 2019"),
+        (6, "number", "1,300"),
+    ]
+    assert all(isinstance(s, Protected) for s in m.spans)
+
+
+@pytest.mark.parametrize(
+    ("text", "first_id", "ids"),
+    [
+        ("1 and 2", None, [1, 2]),
+        ("1 and 2", 10, [10, 11]),
+        ('<x id="7"/> 1 and <g id="9">2</g>', None, [10, 11]),
+        ('<x id="7"/> 1 and 2', 3, [8, 9]),  # a first_id that would collide moves up
+    ],
+)
+def test_mask_ids(text: str, first_id: int | None, ids: list[int]) -> None:
+    assert [s.id for s in mask(text, first_id=first_id).spans] == ids
+
+
+def test_names_longest_first_case_sensitive() -> None:
+    text = "Theresa May met May Ali; theresa may not. Mays came."
+    assert masked_spans(text, names=["May", "Theresa May", "May Ali"]) == [
+        ("name", "Theresa May"),
+        ("name", "May Ali"),
+    ]
+
+
+def test_names_are_escaped_like_the_text() -> None:
+    m = mask("Shares of AT&amp;T fell.", names=["AT&T"])
+    assert [(s.kind, s.text) for s in m.spans] == [("name", "AT&amp;T")]
+
+
+def test_other_source_language_keeps_only_neutral_rules() -> None:
+    assert masked_spans("El 24 de diciembre, 1.300 civiles. @AFPnews", source_lang="es") == [
+        ("handle", "@AFPnews")
+    ]
+
+
+# --- what comes back --------------------------------------------------------------------------
+
+RESTORED = [
+    ("1,300", {"es": "1300", "ca": "1.300", "gl": "1.300", "ar": "1,300", "en": "1,300"}),
+    ("13,000", {"es": "13.000", "ca": "13.000", "gl": "13.000", "ar": "13,000"}),
+    ("2.5", {"es": "2,5", "ca": "2,5", "gl": "2,5", "ar": "2.5"}),
+    ("2.50", {"es": "2,50"}),
+    ("2019", {"es": "2019", "ar": "2019"}),
+    ("12500", {"es": "12500"}),
+    ("70 per cent", {"es": "70\u00a0%", "ca": "70\u00a0%", "gl": "70\u00a0%", "ar": "70%"}),
+    ("2.5%", {"es": "2,5\u00a0%"}),
+    ("24 hours", {"es": "24 horas", "ca": "24 hores", "gl": "24 horas", "ar": "24 ساعة"}),
+    ("2 days", {"es": "2 días", "ca": "2 dies", "gl": "2 días"}),
+    ("4 km", {"es": "4 km", "ar": "4 كم"}),
+    ("$3.4bn", {"es": "3,4 mil millones\u00a0US$", "en": "$3.4 billion"}),
+    ("$1,500m", {"es": "1,5 mil millones\u00a0US$"}),
+    ("€20 million", {"es": "20 millones\u00a0€", "ca": "20 milions\u00a0€"}),
+    ("$1,300", {"es": "1300\u00a0US$"}),
+    ("December 24, 2019",
+     {"es": "24 de diciembre de 2019", "ca": "24 de desembre del 2019",
+      "gl": "24 de decembro de 2019", "ar": "24 ديسمبر 2019"}),
+    ("24 December 2019", {"es": "24 de diciembre de 2019"}),
+    ("Dec. 24, 2019", {"es": "24 de diciembre de 2019"}),
+    ("December 24", {"es": "24 de diciembre", "ca": "24 de desembre", "ar": "24 ديسمبر"}),
+    ("December 2019", {"es": "diciembre de 2019", "gl": "decembro de 2019", "ar": "ديسمبر 2019"}),
+    ("February 29", {"es": "29 de febrero"}),
+    ("https://example.org/a?b=1&amp;c=2", {"es": "https://example.org/a?b=1&amp;c=2"}),
+    ("/ AFP / Omar HAJ KADOUR", {"es": "/ AFP / Omar HAJ KADOUR", "ar": "/ AFP / Omar HAJ KADOUR"}),
+    ("@AFPnews", {"ar": "@AFPnews"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("source", "lang", "expected"),
+    [(src, lang, out) for src, forms in RESTORED for lang, out in forms.items()],
+)
+def test_restore_target_forms(source: str, lang: str, expected: str) -> None:
+    m = mask(source)
+    assert len(m.spans) == 1 and m.spans[0].text == source
+    restored = restore(m.text, m, lang)
+    assert restored == Restored(expected, spans=restored.spans)
+    assert restored.spans[0].replacement == expected
+
+
+def test_arabic_keeps_western_digits() -> None:
+    m = mask("More than 13,000 people, 2.5 per cent, fled on December 24, 2019.")
+    text = restore(m.text, m, "ar").text
+    assert not re.search("[\u0660-\u0669\u06f0-\u06f9]", text)
+    assert "13,000" in text and "2019" in text
+
+
+def test_restore_in_a_translation() -> None:
+    m = mask("More than 1,300 civilians fled Idlib in 24 hours, Mr Kalin said.", names=["Kalin"])
+    assert m.text == (
+        'More than <x id="1" ctype="number"/> civilians fled Idlib in <x id="2" ctype="number"/>, '
+        'Mr <x id="3" ctype="name"/> said.'
+    )
+    # Apertium gives placeholders back without their ctype
+    translated = (
+        'Más de <x id="1"/> civiles huyeron de Idlib en <x id="2"/>, dijo el Sr. <x id="3"/>.'
+    )
+    assert restore(translated, m, "es").text == (
+        "Más de 1300 civiles huyeron de Idlib en 24 horas, dijo el Sr. Kalin."
+    )
+
+
+def test_restore_reports_missing_and_duplicated() -> None:
+    m = mask("In 2019, 1,300 fled and 70 per cent stayed.")
+    translated = 'En <x id="1"/>, <x id="1"/> huyeron y <x id="9"/> <g id="4">se quedó</g>.'
+    restored = restore(translated, m, "es")
+    assert restored.text == 'En 2019, 2019 huyeron y <x id="9"/> <g id="4">se quedó</g>.'
+    assert (restored.missing, restored.duplicated) == ((2, 3), (1,))
+
+
+def test_unknown_target_locale_restores_verbatim() -> None:
+    m = mask("1,300 on December 24, 2019")
+    assert restore(m.text, m, "zz").text == "1,300 on December 24, 2019"
+
+
+# --- names ------------------------------------------------------------------------------------
+
+SENTENCES = [
+    "Turkish President Recep Tayyip Erdogan met Theresa May in Ankara on Tuesday.",
+    "Mr Kalin said Secretary General Antonio Guterres had flown in from Moscow.",
+    "Kalin added that the White House and the European Union were informed.",
+    "Syrian civilians fled Maarat al-Numan, Omar HAJ KADOUR reported.",
+    "Mohammed bin Salman spoke to George W. Bush and Dr. Smith by phone.",
+    "Ankara wants the UN to act. Russia refused.",
+]
+ORACLE = {
+    "Moscow": "proper-place", "Ankara": "proper-place", "Russia": "proper-place",
+    "Theresa": "proper-person", "Recep": "proper-person", "Mohammed": "proper-person",
+    "White": "common", "House": "common", "European": "common", "Union": "common",
+    "May": "common", "Turkish": "common", "Syrian": "common", "Secretary": "common",
+    "General": "common", "UN": "common", "Tuesday": "common", "Mr": "common",
+}  # fmt: skip
+ALWAYS = {
+    "Recep Tayyip Erdogan", "Theresa May", "Kalin", "Antonio Guterres", "Maarat al-Numan",
+    "Omar HAJ KADOUR", "Mohammed bin Salman", "George W. Bush", "Smith",
+}  # fmt: skip
+
+
+def test_detect_names_with_oracle() -> None:
+    assert detect_names(SENTENCES, lambda w: ORACLE.get(w, "unknown")) == ALWAYS
+
+
+def test_detect_names_without_oracle() -> None:
+    # the documented trade-off: places and institutions outside the stoplist stay protected
+    assert detect_names(SENTENCES) == ALWAYS | {"Ankara", "Moscow", "White House"}
+
+
+@pytest.mark.parametrize(
+    ("sentences", "expected"),
+    [
+        (["Erdogan spoke."], set()),  # a lone sentence opener is not enough
+        (["Erdogan spoke.", "Aides of Erdogan left."], {"Erdogan"}),
+        (["Ms Kaya, the mayor, resigned."], {"Kaya"}),
+        (["The Kurdish-led SDF withdrew."], {"SDF"}),
+        (['Officials of the <g id="1">Syrian Democratic Forces</g> met.'], set()),
+        (['He met <g id="1">Recep Tayyip Erdogan</g> today.'], {"Recep Tayyip Erdogan"}),
+        (["On Monday, Charles de Gaulle airport closed."], {"Charles de Gaulle"}),
+    ],
+)
+def test_detect_names_cases(sentences: list[str], expected: set[str]) -> None:
+    assert detect_names(sentences) == expected
+
+
+# --- properties -------------------------------------------------------------------------------
+
+_PIECES = st.sampled_from(
+    ["1,300", "2.5", " per cent", "%", " hours", " km", "$3.4bn", "€20 million", "December 24",
+     ", 2019", "24 December", "https://example.org/x", "desk@example.org", "@AFPnews", "#Idlib",
+     " / AFP / Omar HAJ KADOUR", "(Reuters)", "REUTERS/Umit Bektas", "Kalin", "Theresa May",
+     " ", ". ", "&", "<", ">", "“", "”"]
+)  # fmt: skip
+_TEXT = st.lists(st.one_of(_PIECES, st.text(max_size=5)), max_size=8).map("".join)
+
+
+@st.composite
+def tagged_texts(draw: st.DrawFn, depth: int = 0) -> str:
+    out: list[str] = []
+    for _ in range(draw(st.integers(0, 5))):
+        kind = draw(st.sampled_from(["text", "text", "x", "g"] if depth < 2 else ["text", "x"]))
+        if kind == "text":
+            out.append(inline.escape_text(draw(_TEXT)))
+        elif kind == "x":
+            out.append(inline.placeholder(draw(st.integers(1, 40)), "number"))
+        else:
+            out.append(f'<g id="{draw(st.integers(1, 40))}">{draw(tagged_texts(depth + 1))}</g>')
+    return "".join(out)
+
+
+def _check(tagged: str, m: Masked) -> None:
+    inline.parse(m.text)  # balanced
+    old = [int(i) for i in re.findall(r'id="(\d+)"', tagged)]
+    new = [s.id for s in m.spans]
+    assert len(set(new)) == len(new) and not set(new) & set(old)
+    for s in m.spans:
+        assert tagged[s.start : s.end] == s.text
+    restored = restore(m.text, m, None)
+    assert restored.text == tagged
+    assert restored.missing == restored.duplicated == ()
+
+
+@settings(max_examples=300, deadline=None)
+@given(tagged_texts())
+def test_mask_restore_verbatim_is_identity(tagged: str) -> None:
+    _check(tagged, mask(tagged, names=["Kalin", "Theresa May", "May"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_any_unicode_roundtrips(text: str) -> None:
+    tagged = inline.escape_text(text)
+    _check(tagged, mask(tagged))
+    for lang in ("es", "ar"):
+        restore(mask(tagged).text, mask(tagged), lang)  # never raises
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(tagged_texts(), max_size=4))
+def test_detect_names_never_crashes(sentences: list[str]) -> None:
+    for name in detect_names(sentences):
+        assert name.strip()

@@ -1,0 +1,151 @@
+"""Sentence splitting: one case table per news rule, and the invariants as properties."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tarjama import inline
+from tarjama.errors import EngineError
+from tarjama.segment import split_paragraphs, split_sentences
+
+CASES = [
+    # plain sentence ends; the blank after a sentence stays with it
+    ("Ankara sent troops. Damascus objected.", ["Ankara sent troops. ", "Damascus objected."]),
+    ("Is it over? Not yet! Talks resume today.",
+     ["Is it over? ", "Not yet! ", "Talks resume today."]),
+    ("  Rain fell.   Roads closed.  ", ["  Rain fell.   ", "Roads closed.  "]),
+    # titles and abbreviations
+    ("Mr. Kalin met Dr. Aydin. They spoke.", ["Mr. Kalin met Dr. Aydin. ", "They spoke."]),
+    ("Gen. Mazloum Abdi and Lt. Col. Ozer met. Talks ended.",
+     ["Gen. Mazloum Abdi and Lt. Col. Ozer met. ", "Talks ended."]),
+    ("Sen. Warren and Gov. Hochul spoke. Both left.",
+     ["Sen. Warren and Gov. Hochul spoke. ", "Both left."]),
+    ("Prof. Hale lives on St. Mark's Road. He is 80.",
+     ["Prof. Hale lives on St. Mark's Road. ", "He is 80."]),
+    ("Rep. Omar spoke. No. 10 said nothing.", ["Rep. Omar spoke. ", "No. 10 said nothing."]),
+    ("Acme Inc. and Baker Ltd. merged. Shares rose.",
+     ["Acme Inc. and Baker Ltd. merged. ", "Shares rose."]),
+    ("It opened at 9 a.m. and closed at 5 p.m. on Friday. Few came.",
+     ["It opened at 9 a.m. and closed at 5 p.m. on Friday. ", "Few came."]),
+    ("It was Liverpool vs. Everton, etc. and more. Fans cheered.",
+     ["It was Liverpool vs. Everton, etc. and more. ", "Fans cheered."]),
+    ("Talks began on Sept. 4 and ended Oct. 9. Nothing changed.",
+     ["Talks began on Sept. 4 and ended Oct. 9. ", "Nothing changed."]),
+    ("The U.S. President spoke. The U.K. and the E.U. agreed.",
+     ["The U.S. President spoke. ", "The U.K. and the E.U. agreed."]),
+    ("Troops left the U.S. They went home.", ["Troops left the U.S. ", "They went home."]),
+    ("The U.N. 2030 agenda was cited. It failed.",
+     ["The U.N. 2030 agenda was cited. ", "It failed."]),
+    # initials
+    ("George W. Bush visited. He left.", ["George W. Bush visited. ", "He left."]),
+    ("It was written by J. K. Rowling. Fans queued.",
+     ["It was written by J. K. Rowling. ", "Fans queued."]),
+    # numbers
+    ("More than 1,300 people died. Aid arrived.",
+     ["More than 1,300 people died. ", "Aid arrived."]),
+    ("Growth was 2.5 per cent. It cost $3.4bn. Debt rose.",
+     ["Growth was 2.5 per cent. ", "It cost $3.4bn. ", "Debt rose."]),
+    # quotations spanning sentences stay whole
+    ("“We will respond. We are ready. Nobody doubts it,” he said. Then he left.",
+     ["“We will respond. We are ready. Nobody doubts it,” he said. ", "Then he left."]),
+    ('He said: "We will go. We are ready." Then he left.',
+     ['He said: "We will go. We are ready." ', "Then he left."]),
+    ("“This will not stand. We will respond", ["“This will not stand. We will respond"]),
+    # a sentence end inside a closing quote splits after the quote
+    ("“We will respond immediately.” Turkish officials said nothing more.",
+     ["“We will respond immediately.” ", "Turkish officials said nothing more."]),
+    ("“Why now?” Erdogan asked. Nobody answered.",
+     ["“Why now?” Erdogan asked. ", "Nobody answered."]),
+    ("“Is it true?” he asked. Nobody answered.", ["“Is it true?” he asked. ", "Nobody answered."]),
+    # ellipses
+    ("He paused... Then he left.", ["He paused... ", "Then he left."]),
+    ("She said… well, nothing. Then she left.", ["She said… well, nothing. ", "Then she left."]),
+    # inline tags: never split inside a pair or a tag
+    ('He met <g id="1">Mr. Kalin. Then</g> they ate. Talks ended.',
+     ['He met <g id="1">Mr. Kalin. Then</g> they ate. ', "Talks ended."]),
+    ('<g id="1">Rain fell. </g>Roads closed.', ['<g id="1">Rain fell. </g>', "Roads closed."]),
+    ('Rain fell. <x id="2" ctype="name"/> said so.',
+     ["Rain fell. ", '<x id="2" ctype="name"/> said so.']),
+    ("AT&amp;T fell. Shares &lt;dipped&gt;. Bonds rose.",
+     ["AT&amp;T fell. ", "Shares &lt;dipped&gt;. ", "Bonds rose."]),
+    ("", []),
+    ("   ", ["   "]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_split_sentences(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+def test_other_language_uses_its_rules() -> None:
+    assert split_sentences("Llegó el Sr. García. Habló.", "es") == [
+        "Llegó el Sr. García. ",
+        "Habló.",
+    ]
+
+
+def test_unknown_language_falls_back_to_english() -> None:
+    assert split_sentences("Mr. Kalin spoke. Talks ended.", "xx") == [
+        "Mr. Kalin spoke. ",
+        "Talks ended.",
+    ]
+
+
+def test_unbalanced_tags_are_refused() -> None:
+    with pytest.raises(EngineError):
+        split_sentences('<g id="1">Rain fell. Roads closed.')
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("One.\n\nTwo.", ["One.", "Two."]),
+        ("One\nstill one.\n \n\nTwo.\r\n\r\nThree.", ["One\nstill one.", "Two.", "Three."]),
+        ("\n\n  \n", []),
+    ],
+)
+def test_split_paragraphs(text: str, expected: list[str]) -> None:
+    assert split_paragraphs(text) == expected
+
+
+# --- properties -------------------------------------------------------------------------------
+
+_PIECES = st.sampled_from(
+    [" ", "  ", "\n", ". ", "? ", "! ", "...", "…", "“", "”", '"', "'", "’", "(", ")", "Mr. ",
+     "U.S. ", "W. ", "1,300", "2.5", "$3.4bn", "he ", "The ", "Ankara", "said", "&", "<", ">"]
+)  # fmt: skip
+_TEXT = st.lists(st.one_of(_PIECES, st.text(max_size=6)), max_size=8).map("".join)
+
+
+@st.composite
+def tagged_texts(draw: st.DrawFn, depth: int = 0) -> str:
+    out: list[str] = []
+    for _ in range(draw(st.integers(0, 6))):
+        kind = draw(st.sampled_from(["text", "text", "x", "g"] if depth < 2 else ["text", "x"]))
+        if kind == "text":
+            out.append(inline.escape_text(draw(_TEXT)))
+        elif kind == "x":
+            out.append(inline.placeholder(draw(st.integers(1, 30)), "number"))
+        else:
+            out.append(f'<g id="{draw(st.integers(1, 30))}">{draw(tagged_texts(depth + 1))}</g>')
+    return "".join(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(tagged_texts())
+def test_segments_rejoin_and_are_balanced(tagged: str) -> None:
+    segments = split_sentences(tagged)
+    assert "".join(segments) == tagged
+    for segment in segments:
+        assert segment
+        inline.parse(segment)  # raises on unbalanced tags
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_any_unicode_rejoins(text: str) -> None:
+    tagged = inline.escape_text(text)
+    assert "".join(split_sentences(tagged)) == tagged
