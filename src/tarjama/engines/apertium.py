@@ -249,6 +249,16 @@ class _NulReader:
         self.what = what
         self.buf = bytearray()
 
+    def records(self) -> list[bytes]:
+        """Read what is there now (one read) and return the complete records in the buffer."""
+        chunk = os.read(self.fd, 1 << 16)
+        if not chunk:
+            raise EngineUnavailableError(f"{self.what} exited unexpectedly")
+        self.buf += chunk
+        *done, rest = bytes(self.buf).split(b"\0")
+        self.buf = bytearray(rest)
+        return done
+
     def read(self, timeout: float) -> bytes:
         deadline = time.monotonic() + timeout
         while True:
@@ -266,16 +276,6 @@ class _NulReader:
                 if not chunk:
                     raise EngineUnavailableError(f"{self.what} exited unexpectedly")
                 self.buf += chunk
-
-
-def _drain(fd: int) -> bytes:
-    data = b""
-    while select.select([fd], [], [], 0)[0]:
-        chunk = os.read(fd, 1 << 16)
-        if not chunk:
-            break
-        data += chunk
-    return data
 
 
 def _spawn(argv: list[str], *, stderr: int | None = subprocess.DEVNULL) -> subprocess.Popen[bytes]:
@@ -315,8 +315,32 @@ def _split_mode(mode_file: Path) -> _Stages:
     return _Stages(" | ".join(stages), None, "")
 
 
+# What ``apertium-tagger -d`` says on stderr. Its stderr is merged into its stdout, so a message
+# lands inside the record of the segment that caused it (before that segment's NUL). A message
+# may fall between two tokens of the tagged stream; stream text never looks like one, because
+# the stream escapes or tokenises everything.
+_TAGGER_MESSAGE = re.compile(
+    rb"Error: A new ambiguity class was found\. ?\n"
+    rb"Retraining the tagger is necessary so as to take it into account\.\n"
+    rb"Word '[^\n]*'\.\nNew ambiguity class: [^\n]*\n"
+    rb"|Warning: There is not coarse tag for the fine tag [^\n]*\n"
+    rb" +This is because of an incomplete tagset definition or a dictionary error\n"
+    rb"|Problem with word '[^\n]*\n"
+)
+_OPEN_CLASS_CHANGED = b"Error: A new ambiguity class was found"
+# Segments in flight in one tagger: enough to keep it busy, few to redo after a state change.
+_TAGGER_WINDOW = 8
+
+
 class _Pipeline:
-    """One language direction: front stages | tagger (one segment at a time) | back stages."""
+    """One language direction: front stages | tagger | back stages, all streaming.
+
+    The tagger is fed at most ``_TAGGER_WINDOW`` segments ahead. When a segment makes it report
+    an unseen ambiguity class, that segment's output is kept (it was tagged in the pristine
+    state, as a fresh tagger would) and the tagger is marked changed. A changed tagger is still
+    exact for segments without unknown words or unseen classes; the first segment that has one
+    is sent again, with everything after it, to a pristine spare.
+    """
 
     def __init__(self, mode_file: Path, timeout: float) -> None:
         self.mode_file = mode_file
@@ -324,41 +348,37 @@ class _Pipeline:
         self.stages = _split_mode(mode_file)
         self.lock = threading.Lock()
         self.tagger_restarts = 0
-        self._procs: list[subprocess.Popen[bytes]] = []
         self._start()
 
     def _start(self) -> None:
+        name = f"Apertium {self.mode_file.stem}"
         self.front = _spawn(["bash", "-c", self.stages.front])
-        self.front_out = _NulReader(self.front.stdout, f"Apertium {self.mode_file.stem}")
+        self.front_out = _NulReader(self.front.stdout, name)
         self.back: subprocess.Popen[bytes] | None = None
         if self.stages.tagger is not None:
             self.tagger = self._spawn_tagger()
             self.spare = self._spawn_tagger()
-            self.tagger_dirty = False
             self.back = _spawn(["bash", "-c", self.stages.back])
-            self.back_out = _NulReader(self.back.stdout, f"Apertium {self.mode_file.stem}")
+            self.back_out = _NulReader(self.back.stdout, name)
+            assert self.back.stdin is not None
+            os.set_blocking(self.back.stdin.fileno(), False)
 
-    def _spawn_tagger(self) -> tuple[subprocess.Popen[bytes], _NulReader]:
+    def _spawn_tagger(self) -> subprocess.Popen[bytes]:
         assert self.stages.tagger is not None
-        proc = _spawn(self.stages.tagger, stderr=subprocess.PIPE)
-        return proc, _NulReader(proc.stdout, "apertium-tagger")
+        proc = _spawn(self.stages.tagger, stderr=subprocess.STDOUT)
+        for f in (proc.stdin, proc.stdout):
+            assert f is not None
+            os.set_blocking(f.fileno(), False)
+        return proc
 
-    def _procs_alive(self) -> list[subprocess.Popen[bytes]]:
-        procs = [self.front]
-        if self.back is not None:
-            procs += [self.back, self.tagger[0], self.spare[0]]
-        return procs
+    def _processes(self) -> list[subprocess.Popen[bytes]]:
+        if self.back is None:
+            return [self.front]
+        return [self.front, self.back, self.tagger, self.spare]
 
     def close(self) -> None:
-        for proc in self._procs_alive():
-            with contextlib.suppress(OSError):
-                os.killpg(proc.pid, 9)
-            with contextlib.suppress(OSError):
-                proc.wait(timeout=5)
-            for f in (proc.stdin, proc.stdout, proc.stderr):
-                if f is not None:
-                    with contextlib.suppress(OSError):
-                        f.close()
+        for proc in self._processes():
+            _kill(proc)
 
     def restart(self) -> None:
         self.close()
@@ -379,33 +399,22 @@ class _Pipeline:
             except (OSError, ValueError) as exc:
                 errors.append(exc)
 
-        def collect() -> None:
+        def collect(reader: _NulReader) -> None:
             try:
                 for _ in requests:
-                    results.append(self.back_out.read(self.timeout))
+                    results.append(reader.read(self.timeout))
             except BaseException as exc:  # reported to the caller below
                 errors.append(exc)
 
         writer = threading.Thread(target=feed, daemon=True)
         writer.start()
-        collector = None
-        if self.back is not None:
-            collector = threading.Thread(target=collect, daemon=True)
-            collector.start()
         try:
-            for _ in requests:
-                analysed = self.front_out.read(self.timeout)
-                if self.back is None:
-                    results.append(analysed)
-                    continue
-                tagged = self._tag(analysed)
-                back_in = self.back.stdin
-                assert back_in is not None
-                back_in.write(tagged + b"\0")
-                back_in.flush()
-                if errors:
-                    break
-            if collector is not None:
+            if self.back is None:
+                collect(self.front_out)
+            else:
+                collector = threading.Thread(target=collect, args=(self.back_out,), daemon=True)
+                collector.start()
+                self._shuttle(len(requests), errors)
                 collector.join(self.timeout * 2)
         except OSError as exc:  # a stage died under us: broken pipe
             self.close()
@@ -426,41 +435,90 @@ class _Pipeline:
             raise EngineTimeoutError(f"Apertium {self.mode_file.stem} gave no answer in time")
         return results
 
-    def _tag(self, analysed: bytes) -> bytes:
-        # A tagger that has replaced its open class ("dirty") tags unknown words and words of
-        # unseen classes differently; for anything else it is still exact. So a dirty tagger is
-        # swapped for the spare before a segment with an unknown word, and a segment that makes
-        # a dirty tagger report a new unseen class is tagged again by a pristine one.
-        if self.tagger_dirty and b"/*" in analysed:
-            self._swap_tagger()
-        was_dirty = self.tagger_dirty
-        tagged, warned = self._tag_once(analysed)
-        if warned and was_dirty:
-            self._swap_tagger()
-            tagged, warned = self._tag_once(analysed)
-        self.tagger_dirty = self.tagger_dirty or warned
-        return tagged
-
-    def _tag_once(self, analysed: bytes) -> tuple[bytes, bool]:
-        proc, reader = self.tagger
-        assert proc.stdin is not None and proc.stderr is not None
-        proc.stdin.write(analysed + b"\0")
-        proc.stdin.flush()
-        tagged = reader.read(self.timeout)
-        return tagged, bool(_drain(proc.stderr.fileno()))
+    def _shuttle(self, n: int, errors: list[BaseException]) -> None:
+        """Move n segments from the front stages through the tagger into the back stages."""
+        assert self.back is not None and self.back.stdin is not None
+        back_fd = self.back.stdin.fileno()
+        front_fd = self.front_out.fd
+        analysed: list[bytes] = []  # by segment index, as the front stages give them
+        inflight: list[int] = []  # segments sent to the current tagger, oldest first
+        next_up = 0  # the next segment to send to the tagger
+        done = 0  # segments tagged and accepted, in order
+        to_tagger = bytearray()
+        to_back = bytearray()
+        from_tagger = bytearray()
+        dirty = False  # has the current tagger changed its open class?
+        deadline = time.monotonic() + self.timeout
+        while done < n or to_back:
+            while next_up < len(analysed) and len(inflight) < _TAGGER_WINDOW:
+                to_tagger += analysed[next_up] + b"\0"
+                inflight.append(next_up)
+                next_up += 1
+            tagger_in, tagger_out = self.tagger.stdin, self.tagger.stdout
+            assert tagger_in is not None and tagger_out is not None
+            readable = [tagger_out.fileno()] if inflight else []
+            if len(analysed) < n:
+                readable.append(front_fd)
+            writable = ([tagger_in.fileno()] if to_tagger else []) + ([back_fd] if to_back else [])
+            left = deadline - time.monotonic()
+            if left <= 0 or errors:
+                if errors:
+                    return
+                raise EngineTimeoutError(f"Apertium {self.mode_file.stem} stalled")
+            ready_r, ready_w, _ = select.select(readable, writable, [], left)
+            if ready_r or ready_w:
+                deadline = time.monotonic() + self.timeout
+            if front_fd in ready_r:
+                analysed.extend(self.front_out.records())
+            if tagger_in.fileno() in ready_w:
+                del to_tagger[: _write_some(tagger_in.fileno(), to_tagger)]
+            if back_fd in ready_w:
+                del to_back[: _write_some(back_fd, to_back)]
+            if tagger_out.fileno() not in ready_r:
+                continue
+            chunk = os.read(tagger_out.fileno(), 1 << 16)
+            if not chunk:
+                raise EngineUnavailableError("apertium-tagger exited unexpectedly")
+            from_tagger += chunk
+            while inflight and (end := from_tagger.find(b"\0")) >= 0:
+                record = bytes(from_tagger[:end])
+                del from_tagger[: end + 1]
+                index = inflight.pop(0)
+                changed = _OPEN_CLASS_CHANGED in record
+                if dirty and (changed or b"/*" in analysed[index]):
+                    # A changed tagger met a word whose tagging depends on the change (an
+                    # unknown word, or one of an unseen class): a pristine tagger redoes this
+                    # segment and everything sent after it.
+                    self._swap_tagger()
+                    dirty, next_up = False, index
+                    inflight, to_tagger, from_tagger = [], bytearray(), bytearray()
+                    break
+                to_back += _TAGGER_MESSAGE.sub(b"", record) + b"\0"
+                done += 1
+                dirty = dirty or changed
 
     def _swap_tagger(self) -> None:
         self.tagger_restarts += 1
-        proc = self.tagger[0]
-        with contextlib.suppress(OSError):
-            os.killpg(proc.pid, 9)
-        proc.wait()
-        for f in (proc.stdin, proc.stdout, proc.stderr):
-            if f is not None:
-                with contextlib.suppress(OSError):
-                    f.close()
+        _kill(self.tagger)
         self.tagger, self.spare = self.spare, self._spawn_tagger()
-        self.tagger_dirty = False
+
+
+def _write_some(fd: int, data: bytearray) -> int:
+    try:
+        return os.write(fd, data[: 1 << 16])
+    except BlockingIOError:
+        return 0
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(OSError):
+        os.killpg(proc.pid, 9)
+    with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+        proc.wait(timeout=5)
+    for f in (proc.stdin, proc.stdout, proc.stderr):
+        if f is not None:
+            with contextlib.suppress(OSError):
+                f.close()
 
 
 class _Analyser:
