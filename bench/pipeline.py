@@ -87,9 +87,8 @@ def main() -> int:
 
     texts = corpus(args.articles)
     n_words = words(texts)
-    print(
-        f"corpus: {len(texts)} articles, {n_words:,} words ({'newstest2013' if NEWSTEST.exists() else 'bundled samples'})"
-    )
+    origin = "newstest2013" if NEWSTEST.exists() else "bundled samples"
+    print(f"corpus: {len(texts)} articles, {n_words:,} words ({origin})")
 
     raw_s = best_of(args.repeat, lambda: raw_apertium(texts))
     ours_s = best_of(args.repeat, lambda: tarjama_pipeline(texts))
@@ -97,9 +96,8 @@ def main() -> int:
     ratio = ours_wps / raw_wps
     print(f"throughput  raw apertium eng-spa : {raw_wps:9,.0f} words/s ({raw_s:.2f} s)")
     print(f"throughput  tarjama pipeline     : {ours_wps:9,.0f} words/s ({ours_s:.2f} s)")
-    print(
-        f"throughput  ratio tarjama/raw    : {ratio:.2f}  (target >= 0.80) {'PASS' if ratio >= 0.8 else 'FAIL'}"
-    )
+    verdict = "PASS" if ratio >= 0.8 else "FAIL"
+    print(f"throughput  ratio tarjama/raw    : {ratio:.2f}  (target >= 0.80) {verdict}")
 
     article_text = (files("tarjama") / "samples" / "port-strike.txt").read_text(encoding="utf-8")
     article = formats.read(article_text.encode(), "text")
@@ -111,13 +109,11 @@ def main() -> int:
         warm = [best_of(1, lambda: translator.translate(article, "es")) for _ in range(runs)]
     cold_ms, warm_ms = statistics.median(cold) * 1000, statistics.median(warm) * 1000
     latency_ratio = warm_ms / cold_ms
-    print(
-        f"latency     cold apertium spawn  : {cold_ms:7.1f} ms median of {runs} ({article.words()} words)"
-    )
+    print(f"latency     cold apertium spawn  : {cold_ms:7.1f} ms median of {runs}")
     print(f"latency     warm tarjama         : {warm_ms:7.1f} ms median of {runs}")
-    print(
-        f"latency     ratio warm/cold      : {latency_ratio:.2f}  (target <= 0.33) {'PASS' if latency_ratio <= 1 / 3 else 'FAIL'}"
-    )
+    verdict = "PASS" if latency_ratio <= 1 / 3 else "FAIL"
+    print(f"latency     ratio warm/cold      : {latency_ratio:.2f}  (target <= 0.33) {verdict}")
+    print(f"            (one article of {article.words()} words)")
     return 0 if ratio >= 0.8 and latency_ratio <= 1 / 3 else 1
 
 

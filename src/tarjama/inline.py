@@ -22,6 +22,9 @@ from html import escape, unescape
 from tarjama.errors import EngineError
 
 _TAG = re.compile(r'<x id="(\d+)"(?: ctype="([a-z-]+)")?/>|<g id="(\d+)">|</g>')
+TAG = re.compile(r'<x id="(\d+)"(?: ctype="[a-z-]+")?/>|<g id="(\d+)">|</g>')
+"""Any inline tag; group 1 is an x id, group 2 a g id."""
+_ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#[xX][0-9A-Fa-f]+);")
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,27 @@ def render(tokens: list[Token]) -> str:
         else:
             out.append("</g>")
     return "".join(out)
+
+
+def unescape_offsets(tagged: str, start: int, stop: int) -> tuple[str, list[int]]:
+    """The unescaped text of ``tagged[start:stop]`` (no tags in it) and where each character
+    starts in ``tagged``, so that matches on the text map back to the tagged string."""
+    chunk = tagged[start:stop]
+    if "&" not in chunk:
+        return chunk, list(range(start, stop))
+    chars: list[str] = []
+    offsets: list[int] = []
+    pos = start
+    for m in _ENTITY.finditer(tagged, start, stop):
+        chars.append(tagged[pos : m.start()])
+        offsets.extend(range(pos, m.start()))
+        char = unescape(m.group())
+        chars.append(char)
+        offsets.extend([m.start()] * len(char))
+        pos = m.end()
+    chars.append(tagged[pos:stop])
+    offsets.extend(range(pos, stop))
+    return "".join(chars), offsets
 
 
 def plain(tagged: str) -> str:

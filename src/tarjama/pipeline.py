@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from tarjama import inline
@@ -26,7 +27,11 @@ from tarjama.segment import split_sentences
 log = logging.getLogger(__name__)
 
 _EDGE_SPACE = re.compile(r"^(\s*)(.*?)(\s*)$", re.DOTALL)
+# Articles prepared per engine call: small enough to start the engine early, large enough that
+# the per-call overhead does not show.
+_CHUNK = 8
 _LETTER = re.compile(r"[^\W\d_]")
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][^\W\d_]*(?:[-'’][^\W\d_]+)*")
 
 
 @dataclass
@@ -58,21 +63,43 @@ class Translator:
         return self.translate_many([article], target)[0]
 
     def translate_many(self, articles: Sequence[Article], target: str) -> list[Translation]:
-        """Translate several articles into one language with a single engine batch."""
+        """Translate several articles into one language.
+
+        Articles are prepared in chunks, and each chunk's sentences go to the engine (in a
+        worker thread) while the next chunk is prepared, so the engine's processes never wait
+        for Python. A sentence that occurs several times is translated once.
+        """
         if not articles:
             return []
         pair = Pair(articles[0].source_language, target)
         self.engine.check_pair(pair)
         known = self.engine.lexicon(pair)
-        prepared = [self._prepare(a, known) for a in articles]
-        pending = [p for fields in prepared for f in fields.values() for p in f.pieces if p.masked]
-        unique = list(dict.fromkeys(p.masked.text for p in pending if p.masked))
-        to_engine = [t for t in unique if _LETTER.search(inline.plain(t))]
-        translated = dict(zip(to_engine, self.engine.translate_batch(to_engine, pair), strict=True))
-        for piece in pending:
-            assert piece.masked is not None
-            out = translated.get(piece.masked.text, piece.masked.text)
-            piece.text = restore(out, piece.masked, target).text
+        prepared: list[dict[str, _Field]] = []
+        index: dict[str, tuple[Future[list[str]], int]] = {}
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tarjama-engine") as pool:
+            for start in range(0, len(articles), _CHUNK):
+                chunk = [self._prepare(a, known) for a in articles[start : start + _CHUNK]]
+                prepared.extend(chunk)
+                texts = [
+                    p.masked.text
+                    for fields in chunk
+                    for f in fields.values()
+                    for p in f.pieces
+                    if p.masked and p.masked.text not in index
+                    and _LETTER.search(inline.plain(p.masked.text))
+                ]  # fmt: skip
+                texts = list(dict.fromkeys(texts))
+                if texts:
+                    future = pool.submit(self.engine.translate_batch, texts, pair)
+                    index.update((t, (future, i)) for i, t in enumerate(texts))
+        for fields in prepared:
+            for field in fields.values():
+                for piece in field.pieces:
+                    if piece.masked is None:
+                        continue
+                    hit = index.get(piece.masked.text)
+                    out = hit[0].result()[hit[1]] if hit else piece.masked.text
+                    piece.text = restore(out, piece.masked, target).text
         info = self.engine.info()
         provenance = Provenance(
             engine=info.name,
@@ -93,7 +120,9 @@ class Translator:
 
     # --- stages -------------------------------------------------------------------------------
 
-    def _prepare(self, article: Article, known: Callable[[str], str] | None) -> dict[str, _Field]:
+    def _prepare(
+        self, article: Article, known: Callable[[Sequence[str]], dict[str, str]] | None
+    ) -> dict[str, _Field]:
         texts: dict[str, tuple[str, bool]] = {}  # field -> (tagged text, split into sentences?)
         texts["headline"] = (article.headline, False)
         texts["standfirst"] = (article.standfirst, True)
@@ -108,7 +137,15 @@ class Translator:
             if text.strip()
         }
         all_sentences = [s for ss in sentences.values() for s in ss]
-        names = detect_names(all_sentences, known)
+        oracle = None
+        if known is not None:
+            # One question to the engine for every capitalised word of the article.
+            classes = known(_CAPITALISED.findall(inline.plain(" ".join(all_sentences))))
+
+            def oracle(word: str) -> str:
+                return classes.get(word) or known([word])[word]
+
+        names = detect_names(all_sentences, oracle)
         return {
             name: _Field([self._piece(s, names, article.source_language) for s in ss])
             for name, ss in sentences.items()

@@ -17,6 +17,7 @@ Names are the caller's decision (``mask(names=...)``); ``detect_names`` proposes
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -61,8 +62,12 @@ class Rule:
     """None: the span goes back exactly as written."""
     english_only: bool = False
     """The pattern reads English conventions (1,300.5; month names)."""
+    trigger: re.Pattern[str] | None = None
+    """Something every match contains: a text without it is skipped cheaply."""
 
     def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        if self.trigger is not None and not self.trigger.search(text):
+            return iter(())
         if isinstance(self.find, re.Pattern):
             return (m.span() for m in self.find.finditer(text))
         return self.find(text)
@@ -317,10 +322,17 @@ def _credit_pattern(agencies: Iterable[str]) -> re.Pattern[str]:
 
 # --- the table --------------------------------------------------------------------------------
 
+_DIGIT = re.compile(r"\d")
+
 RULES: tuple[Rule, ...] = (
     # Credit lines first: they contain names, slashes and capitals that later rules would split.
-    Rule("credit", "credit", _credit_pattern(AGENCIES)),
-    Rule("email", "email", re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")),
+    Rule("credit", "credit", _credit_pattern(AGENCIES), trigger=re.compile(r"[/(]|Photo|Getty")),
+    Rule(
+        "email",
+        "email",
+        re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}"),
+        trigger=re.compile("@"),
+    ),
     # A URL ends before trailing punctuation that belongs to the sentence.
     Rule(
         "url",
@@ -330,23 +342,37 @@ RULES: tuple[Rule, ...] = (
             r"|(?<![\w@./-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|gov|edu|int|info|co\.uk"
             r"|org\.uk|gov\.uk|tr|ru|sy|fr|de|es)(?:/[^\s<>\"“”]*?)?(?=[.,;:!?)’”'\"]*(?:\s|$))",
         ),
+        trigger=re.compile(r"\.\w"),
     ),
-    Rule("handle", "handle", re.compile(r"(?<![\w@.])@\w{1,30}\b")),
-    Rule("hashtag", "hashtag", re.compile(r"(?<![\w#&])#[^\W\d_]\w*")),
+    Rule("handle", "handle", re.compile(r"(?<![\w@.])@\w{1,30}\b"), trigger=re.compile("@")),
+    Rule("hashtag", "hashtag", re.compile(r"(?<![\w#&])#[^\W\d_]\w*"), trigger=re.compile("#")),
     # (the caller's names go here: see mask)
-    Rule("date", "date", _find_dates, _render_date, english_only=True),
-    Rule("percent", "number", _PERCENT, _render_percent, english_only=True),
-    Rule("currency", "number", _CURRENCY, _render_currency, english_only=True),
-    Rule("measure", "number", _MEASURE, _render_measure, english_only=True),
+    Rule("date", "date", _find_dates, _render_date, english_only=True, trigger=_DIGIT),
+    Rule("percent", "number", _PERCENT, _render_percent, english_only=True, trigger=_DIGIT),
+    Rule("currency", "number", _CURRENCY, _render_currency, english_only=True, trigger=_DIGIT),
+    Rule("measure", "number", _MEASURE, _render_measure, english_only=True, trigger=_DIGIT),
     # Clock times and scores keep their form; the engine still sees a number.
-    Rule("time", "number", re.compile(rf"{_NUM_START}\d{{1,2}}:\d{{2}}{_NUM_END}")),
-    Rule("number", "number", re.compile(rf"{_NUM_START}{_NUM}{_NUM_END}"), _format_number, True),
+    Rule("time", "number", re.compile(rf"{_NUM_START}\d{{1,2}}:\d{{2}}{_NUM_END}"), trigger=_DIGIT),
+    Rule(
+        "number",
+        "number",
+        re.compile(rf"{_NUM_START}{_NUM}{_NUM_END}"),
+        _format_number,
+        english_only=True,
+        trigger=_DIGIT,
+    ),
 )
 _NAME_RULE_AT = 5
 
 
 def _name_rule(names: Iterable[str]) -> Rule | None:
-    unique = sorted({n for n in names if n.strip()}, key=len, reverse=True)
+    return _compiled_name_rule(frozenset(n for n in names if n.strip()))
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled_name_rule(names: frozenset[str]) -> Rule | None:
+    # One article's names are the same for each of its sentences: compile them once.
+    unique = sorted(names, key=len, reverse=True)
     if not unique:
         return None
     return Rule("name", "name", re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, unique))})(?!\w)"))
@@ -363,18 +389,10 @@ def _runs(tagged: str) -> Iterator[tuple[str, list[int]]]:
     pos = 0
     for m in [*_TAG.finditer(tagged), None]:
         stop = m.start() if m else len(tagged)
-        chars: list[str] = []
-        offsets: list[int] = []
-        while pos < stop:
-            e = _ENTITY.match(tagged, pos, stop)
-            unit = e.group() if e else tagged[pos]
-            for ch in unescape(unit) if e else unit:
-                chars.append(ch)
-                offsets.append(pos)
-            pos += len(unit)
+        text, offsets = inline.unescape_offsets(tagged, pos, stop)
         offsets.append(stop)
-        if chars:
-            yield "".join(chars), offsets
+        if text:
+            yield text, offsets
         if m:
             pos = m.end()
 
@@ -528,6 +546,9 @@ _WORD = re.compile(r"(?:(?:al|el|ad|ash|as|ar|an|at|az)-)?[^\W\d_]+(?:[-'’][^\
 _PROTECTING = frozenset({"unknown", "proper-person"})
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+_LOWER_SUFFIX = re.compile(r"-[a-z]+$")
+_PARTICLE_PREFIX = re.compile(r"[a-z]{1,3}-[A-Z]")
 _DOTTED_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}")
 
 
@@ -539,16 +560,16 @@ def _words(sentence: str) -> list[tuple[int, int, str]]:
     for m in _WORD.finditer(sentence):
         if any(a <= m.start() < b for a, b in acronyms):
             continue
-        word = re.sub(r"['’]s$", "", m.group())
+        word = _POSSESSIVE.sub("", m.group())
         out.append((m.start(), m.start() + len(word), word))
     return out
 
 
 def _is_capitalised(word: str) -> bool:
     # "al-Numan" is a name part; "Kurdish-led", "Russian-made" are adjectives.
-    if re.search(r"-[a-z]+$", word):
+    if _LOWER_SUFFIX.search(word):
         return False
-    return word[0].isupper() or bool(re.match(r"[a-z]{1,3}-[A-Z]", word))
+    return word[0].isupper() or bool(_PARTICLE_PREFIX.match(word))
 
 
 def detect_names(sentences: Sequence[str], known: Callable[[str], str] | None = None) -> set[str]:

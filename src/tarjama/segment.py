@@ -21,7 +21,6 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from html import unescape
 from itertools import pairwise
 
 import pysbd
@@ -91,14 +90,11 @@ def _view(tagged: str) -> _View:
     depth = 0
 
     def add_text(start: int, stop: int) -> None:
-        pos = start
-        while pos < stop:
-            m = _ENTITY.match(tagged, pos, stop)
-            unit = m.group() if m else tagged[pos]
-            for ch in unescape(unit) if m else unit:
-                chars.append(ch)
-                ends.append(pos + len(unit))
-            pos += len(unit)
+        text, starts = inline.unescape_offsets(tagged, start, stop)
+        chars.append(text)
+        ends.extend(starts[1:])
+        if starts:
+            ends.append(stop)
 
     pos = 0
     for m in _TAG.finditer(tagged):
@@ -209,7 +205,8 @@ def split_sentences(tagged: str, lang: str = "en") -> list[str]:
     rejoin to exactly ``tagged``; each segment is balanced tagged text. Raises ``EngineError``
     (from ``tarjama.inline.parse``) if the tags in ``tagged`` are unbalanced.
     """
-    inline.parse(tagged)
+    if not _CANDIDATE_END.search(inline.plain(tagged)):  # also checks that tags balance
+        return [tagged] if tagged else []
     view = _view(tagged)
     text = view.text
     if not text.strip():

@@ -328,6 +328,12 @@ _TAGGER_MESSAGE = re.compile(
     rb"|Problem with word '[^\n]*\n"
 )
 _OPEN_CLASS_CHANGED = b"Error: A new ambiguity class was found"
+# eng-spa's analyser also reads the pronoun "I" as a Roman numeral, an ambiguity class its tagger
+# never saw: that one word causes most of the tagger's state changes in news text (340 of 400
+# over newstest2013). The numeral reading is dropped before the tagger; a numeral "I" in a name
+# ("Elizabeth I") is a multiword the analyser knows, and is not touched.
+_PRONOUN_I_AS_NUMERAL = re.compile(rb"\^I/I<num>(?:<[^>/$]*>)*/")
+
 # Segments in flight in one tagger: enough to keep it busy, few to redo after a state change.
 _TAGGER_WINDOW = 8
 
@@ -469,7 +475,9 @@ class _Pipeline:
             if ready_r or ready_w:
                 deadline = time.monotonic() + self.timeout
             if front_fd in ready_r:
-                analysed.extend(self.front_out.records())
+                analysed.extend(
+                    _PRONOUN_I_AS_NUMERAL.sub(b"^I/", r) for r in self.front_out.records()
+                )
             if tagger_in.fileno() in ready_w:
                 del to_tagger[: _write_some(tagger_in.fileno(), to_tagger)]
             if back_fd in ready_w:
@@ -532,14 +540,27 @@ class _Analyser:
         self.lock = threading.Lock()
         self.cache: dict[str, str] = {}
 
-    def classify(self, word: str) -> str:
+    def classify(self, words: Sequence[str]) -> dict[str, str]:
+        """Each word's class, asking the analyser only for words not seen before, in one batch."""
         with self.lock:
-            if word not in self.cache:
-                assert self.proc.stdin is not None
-                self.proc.stdin.write(_escape_stream(word).encode() + b"\0")
-                self.proc.stdin.flush()
-                self.cache[word] = _word_class(self.reader.read(self.timeout).decode())
-            return self.cache[word]
+            new = [w for w in dict.fromkeys(words) if w not in self.cache]
+            if new:
+                stdin = self.proc.stdin
+                assert stdin is not None
+                # One reader and one writer: requests are small, but a thread keeps a large
+                # batch from filling both pipes at once.
+                writer = threading.Thread(
+                    target=lambda: (
+                        stdin.write(b"".join(_escape_stream(w).encode() + b"\0" for w in new)),
+                        stdin.flush(),
+                    ),
+                    daemon=True,
+                )
+                writer.start()
+                for word in new:
+                    self.cache[word] = _word_class(self.reader.read(self.timeout).decode())
+                writer.join(self.timeout)
+            return {w: self.cache[w] for w in words}
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
@@ -594,7 +615,7 @@ class ApertiumEngine(Engine):
                 f"Apertium has no {pair} pair installed", (str(p) for p in self._modes)
             )
 
-    def lexicon(self, pair: Pair) -> Callable[[str], str] | None:
+    def lexicon(self, pair: Pair) -> Callable[[Sequence[str]], dict[str, str]] | None:
         pipe = self._pipeline(pair)
         with self._lock:
             analyser = self._analysers.get(pair)

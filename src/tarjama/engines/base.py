@@ -52,11 +52,12 @@ class Engine(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release processes and models; the engine may not be used afterwards."""
 
-    def lexicon(self, pair: Pair) -> Callable[[str], str] | None:
-        """What the engine knows of a source word, for deciding which names to protect.
+    def lexicon(self, pair: Pair) -> Callable[[Sequence[str]], dict[str, str]] | None:
+        """What the engine knows of source words, for deciding which names to protect.
 
-        The callable answers "proper-person", "proper-place", "common" or "unknown"; engines
-        that cannot tell return None and the name rules fall back to the article's evidence.
+        The callable maps each word to "proper-person", "proper-place", "common" or "unknown"
+        (in one batch); engines that cannot tell return None and the name rules fall back to
+        the article's own evidence.
         """
         return None
 
