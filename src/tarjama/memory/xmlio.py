@@ -1,0 +1,81 @@
+"""Shared plumbing for the XML exchange formats (TMX, TBX): safe streaming parse, line numbers.
+
+Parsing never resolves entities, loads DTDs or touches the network. Every syntax error becomes
+the caller's :class:`~tarjama.errors.FormatError` subclass with the line (and column) in its
+message, taken from lxml's ``XMLSyntaxError.position``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any, TypeAlias
+
+from lxml import etree
+
+from tarjama.errors import FormatError
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+Source: TypeAlias = str | Path | bytes | IO[bytes]
+"""A file path, the document's bytes, or a binary file object."""
+
+Destination: TypeAlias = str | Path | IO[bytes]
+
+_POSITION_SUFFIX = re.compile(r", line \d+, column \d+$")
+
+
+def local(tag: object) -> str:
+    """An element's name without its namespace; "" for comments and processing instructions."""
+    if not isinstance(tag, str):
+        return ""
+    return tag.rpartition("}")[2]
+
+
+def syntax_error(
+    error_class: type[FormatError], what: str, exc: etree.XMLSyntaxError
+) -> FormatError:
+    """``exc`` as ``error_class``, its message naming the line and column."""
+    line, column = exc.position if exc.position else (exc.lineno or 0, 0)
+    message = _POSITION_SUFFIX.sub("", str(exc.msg or exc))
+    if line <= 0:
+        return error_class(f"{what}: line 1: not XML or empty ({message})")
+    return error_class(f"{what}: line {line}, column {column}: malformed XML: {message}")
+
+
+def open_source(source: Source) -> tuple[IO[bytes], str]:
+    """A binary stream for ``source`` and a name for messages; the caller closes paths it opens."""
+    if isinstance(source, bytes):
+        return io.BytesIO(source), "<bytes>"
+    if isinstance(source, str | Path):
+        path = Path(source)
+        try:
+            return path.open("rb"), str(path)
+        except OSError as exc:
+            raise FormatError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    return source, getattr(source, "name", "<stream>")
+
+
+def iterparse(stream: IO[bytes]) -> Iterator[tuple[str, Any]]:
+    """``lxml.etree.iterparse`` for untrusted input: start and end events, no entities or DTDs."""
+    return etree.iterparse(  # type: ignore[no-any-return]
+        stream,
+        events=("start", "end"),
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+        huge_tree=True,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+def release(element: Any) -> None:
+    """Free a processed element and the siblings before it, so a streaming parse stays small."""
+    element.clear(keep_tail=True)
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]

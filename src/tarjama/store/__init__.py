@@ -1,0 +1,21 @@
+"""tarjama's database: typed SQLAlchemy models, the :class:`Store`, and its Alembic migrations.
+
+SQLite is the default (a file URL chosen by the caller); PostgreSQL works by URL. Repositories
+(``tarjama.memory.tm``, ``tarjama.memory.glossary``) take a :class:`Store` and keep their SQL
+dialect-neutral, with :func:`upsert` as the one dialect-aware helper.
+"""
+
+from tarjama.store.database import Store, StoreConfigError, StoreError
+from tarjama.store.models import Base, GlossaryTerm, TMUnit, utcnow
+from tarjama.store.upsert import upsert
+
+__all__ = [
+    "Base",
+    "GlossaryTerm",
+    "Store",
+    "StoreConfigError",
+    "StoreError",
+    "TMUnit",
+    "upsert",
+    "utcnow",
+]

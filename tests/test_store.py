@@ -1,0 +1,147 @@
+"""The store: migrations up and down, connection settings, models in step with migrations.
+
+``StoreContract`` holds what every database must pass; ``TestSQLiteStore`` runs it on a SQLite
+file. A PostgreSQL subclass only has to provide its ``url`` fixture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, select, text
+
+from tarjama.errors import ConfigError
+from tarjama.store import Base, GlossaryTerm, Store, StoreConfigError, TMUnit, upsert
+
+TABLES = {"tm_units", "glossary_terms"}
+
+
+class StoreContract:
+    """What a store must do on any database; subclasses provide ``url``."""
+
+    @pytest.fixture
+    def url(self, tmp_path: Path) -> str:
+        raise NotImplementedError
+
+    @pytest.fixture
+    def store(self, url: str) -> Iterator[Store]:
+        store = Store(url)
+        yield store
+        store.close()
+
+    def test_migrate_creates_the_tables_at_head(self, store: Store) -> None:
+        assert store.revision() is None
+        store.migrate()
+        head = ScriptDirectory.from_config(store.alembic_config()).get_current_head()
+        assert store.revision() == head == "0001"
+        assert set(inspect(store.engine).get_table_names()) >= TABLES
+
+    def test_downgrade_to_base_and_up_again(self, store: Store) -> None:
+        store.migrate()
+        store.downgrade("base")
+        assert store.revision() is None
+        assert not TABLES & set(inspect(store.engine).get_table_names())
+        store.migrate()
+        assert store.revision() == "0001"
+
+    def test_migrate_twice_is_a_no_op(self, store: Store) -> None:
+        store.migrate()
+        store.migrate()
+        assert store.revision() == "0001"
+
+    def test_models_match_the_migrations(self, store: Store) -> None:
+        store.migrate()
+        with store.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            differences = compare_metadata(context, Base.metadata)
+        assert differences == []
+
+    def test_unique_provenance_key(self, store: Store) -> None:
+        store.migrate()
+        row = {
+            "source_lang": "en",
+            "target_lang": "es",
+            "source_locale": "en",
+            "target_locale": "es",
+            "source": "Hello.",
+            "target": "Hola.",
+            "source_hash": "h",
+            "source_length": 6,
+            "origin": "human",
+            "engine": "",
+            "engine_version": "",
+            "model": "",
+            "approved": False,
+            "note": "",
+            "created_at": datetime(2024, 1, 1, tzinfo=UTC),
+            "updated_at": datetime(2024, 1, 1, tzinfo=UTC),
+        }
+        key = ("source_lang", "target_lang", "source_hash", "origin", "engine", "engine_version")
+        with store.begin() as session:
+            upsert(
+                session,
+                TMUnit.__table__,  # type: ignore[arg-type]
+                [row, {**row, "target": "¡Hola!"}, {**row, "engine_version": "2"}],
+                key=(*key, "model"),
+                update=("target",),
+            )
+        with store.session() as session:
+            targets = sorted(session.scalars(select(TMUnit.target)))
+        assert targets == ["Hola.", "¡Hola!"]
+
+    def test_timestamps_come_back_in_utc(self, store: Store) -> None:
+        store.migrate()
+        plus_two = datetime(2024, 5, 1, 12, 0, tzinfo=timezone(timedelta(hours=2)))
+        with store.begin() as session:
+            session.add(
+                GlossaryTerm(
+                    source_lang="en",
+                    target_lang="es",
+                    source_term="AFP",
+                    target_term="AFP",
+                    created_at=plus_two,
+                    updated_at=plus_two,
+                )
+            )
+        with store.session() as session:
+            term = session.scalars(select(GlossaryTerm)).one()
+        assert term.created_at == datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
+        assert term.created_at.tzinfo is UTC
+        assert term.case_sensitive is False and term.note == ""
+
+
+class TestSQLiteStore(StoreContract):
+    @pytest.fixture
+    def url(self, tmp_path: Path) -> str:
+        return f"sqlite:///{tmp_path / 'tarjama.db'}"
+
+    @pytest.mark.parametrize(
+        ("pragma", "expected"),
+        [("journal_mode", "wal"), ("foreign_keys", 1), ("synchronous", 1)],
+    )
+    def test_sqlite_connections_are_configured(
+        self, store: Store, pragma: str, expected: object
+    ) -> None:
+        with store.engine.connect() as connection:
+            assert connection.execute(text(f"PRAGMA {pragma}")).scalar_one() == expected
+
+    def test_the_file_is_where_the_url_says(self, store: Store, tmp_path: Path) -> None:
+        store.migrate()
+        assert (tmp_path / "tarjama.db").is_file()
+        assert store.dialect == "sqlite"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["not a url", "nosuchdatabase://host/db"],
+)
+def test_unusable_urls_are_config_errors(url: str) -> None:
+    with pytest.raises(StoreConfigError) as caught:
+        Store(url)
+    assert isinstance(caught.value, ConfigError)
