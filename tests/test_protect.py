@@ -220,7 +220,8 @@ ALWAYS = {
 
 
 def test_detect_names_with_oracle() -> None:
-    assert detect_names(SENTENCES, lambda w: ORACLE.get(w, "unknown")) == ALWAYS
+    # "May" alone names Theresa May elsewhere in the same article ("May said").
+    assert detect_names(SENTENCES, lambda w: ORACLE.get(w, "unknown")) == ALWAYS | {"May"}
 
 
 def test_detect_names_without_oracle() -> None:

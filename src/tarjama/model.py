@@ -20,6 +20,15 @@ from typing import Any
 DEFAULT_LABEL = "Beta V.1.0 - Powered by automated translation"
 
 
+class Status(StrEnum):
+    """Where a translation stands for the newsroom."""
+
+    QUEUED = "queued"
+    TRANSLATED = "translated"
+    NEEDS_REVIEW = "needs-review"
+    REVIEWED = "reviewed"
+
+
 class BlockKind(StrEnum):
     PARAGRAPH = "paragraph"
     HEADING = "heading"
@@ -135,6 +144,21 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class SegmentResult:
+    """One translated sentence: where it came from and what the checks found in it."""
+
+    field: str
+    index: int
+    source: str
+    target: str
+    origin: str
+    """"engine", "memory:human", "memory:machine", or "copy" (nothing to translate)."""
+    risk: float = 0.0
+    findings: tuple[Any, ...] = ()
+    """``tarjama.qa.Finding`` values."""
+
+
+@dataclass(frozen=True)
 class Translation:
     """An article in a target language, with the label readers see and where it came from."""
 
@@ -142,6 +166,8 @@ class Translation:
     source_version: str
     provenance: Provenance
     label: str = DEFAULT_LABEL
+    status: Status = Status.TRANSLATED
+    segments: tuple[SegmentResult, ...] = ()
 
     @property
     def language(self) -> str:

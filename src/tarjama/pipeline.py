@@ -2,10 +2,14 @@
 
     Article -> fields (headline, standfirst, body blocks, captions, alt texts)
             -> sentences (segment.py)
-            -> names decided over the whole article, spans masked (protect.py)
-            -> one engine batch for every distinct masked sentence (engines/)
-            -> spans restored in the target's conventions
-            -> the same Article shape in the target language, with its label and provenance.
+            -> names decided over the whole article; glossary terms found;
+               spans masked (protect.py)
+            -> exact translation-memory matches reused (memory/tm.py)
+            -> one engine batch for every other distinct masked sentence (engines/)
+            -> spans restored in the target's conventions, glossary terms in place
+            -> QA checks on every sentence (qa.py); a critical finding: needs review
+            -> machine translations stored in the memory under their provenance
+            -> the same Article shape in the target language, with label and provenance.
 
 Bylines, datelines and credit lines are never sent to the engine.
 """
@@ -16,11 +20,21 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from tarjama import inline
+from tarjama import inline, qa
 from tarjama.engines.base import Engine, Pair
-from tarjama.model import DEFAULT_LABEL, Article, Block, BlockKind, Provenance, Translation
+from tarjama.memory import Glossary, Origin, TranslationMemory
+from tarjama.model import (
+    DEFAULT_LABEL,
+    Article,
+    Block,
+    BlockKind,
+    Provenance,
+    SegmentResult,
+    Status,
+    Translation,
+)
 from tarjama.protect import Masked, detect_names, mask, restore
 from tarjama.segment import split_sentences
 
@@ -33,15 +47,21 @@ _CHUNK = 8
 _LETTER = re.compile(r"[^\W\d_]")
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][^\W\d_]*(?:[-'’][^\W\d_]+)*")
 
+Lexicon = Callable[[Sequence[str]], dict[str, str]]
+
 
 @dataclass
 class _Piece:
     """One sentence on its way through: its blanks, its mask, and later its translation."""
 
     lead: str
+    core: str
     trail: str
     masked: Masked | None
+    names: tuple[str, ...] = ()
+    terms: dict[str, str] = field(default_factory=dict)
     text: str = ""
+    origin: str = "copy"
 
 
 @dataclass
@@ -53,76 +73,96 @@ class _Field:
 
 
 class Translator:
-    """Translates articles with one engine; safe to share between threads if the engine is."""
+    """Translates articles with one engine, optionally with a memory and a glossary.
 
-    def __init__(self, engine: Engine, *, label: str = DEFAULT_LABEL) -> None:
+    Safe to share between threads if the engine and the store are.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        label: str = DEFAULT_LABEL,
+        memory: TranslationMemory | None = None,
+        glossary: Glossary | None = None,
+    ) -> None:
         self.engine = engine
         self.label = label
+        self.memory = memory
+        self.glossary = glossary
 
     def translate(self, article: Article, target: str) -> Translation:
         return self.translate_many([article], target)[0]
+
+    def translate_lines(self, lines: Sequence[str], target: str, source: str = "en") -> list[str]:
+        """Translate plain-text lines one segment each (no article structure, no splitting),
+        keeping line alignment, so outside tools can score the output against a reference."""
+        articles = [Article(headline=inline.escape_text(line), body=(), source_language=source)
+                    for line in lines]  # fmt: skip
+        return [inline.plain(t.article.headline) for t in self.translate_many(articles, target)]
 
     def translate_many(self, articles: Sequence[Article], target: str) -> list[Translation]:
         """Translate several articles into one language.
 
         Articles are prepared in chunks, and each chunk's sentences go to the engine (in a
         worker thread) while the next chunk is prepared, so the engine's processes never wait
-        for Python. A sentence that occurs several times is translated once.
+        for Python. A sentence that occurs several times is translated once; one the memory
+        holds is not translated at all.
         """
         if not articles:
             return []
         pair = Pair(articles[0].source_language, target)
         self.engine.check_pair(pair)
+        provenance = self._provenance(pair)
         known = self.engine.lexicon(pair)
         prepared: list[dict[str, _Field]] = []
         index: dict[str, tuple[Future[list[str]], int]] = {}
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tarjama-engine") as pool:
             for start in range(0, len(articles), _CHUNK):
-                chunk = [self._prepare(a, known) for a in articles[start : start + _CHUNK]]
+                chunk = [self._prepare(a, pair, known) for a in articles[start : start + _CHUNK]]
                 prepared.extend(chunk)
-                texts = [
-                    p.masked.text
-                    for fields in chunk
-                    for f in fields.values()
-                    for p in f.pieces
-                    if p.masked and p.masked.text not in index
-                    and _LETTER.search(inline.plain(p.masked.text))
-                ]  # fmt: skip
-                texts = list(dict.fromkeys(texts))
+                pieces = [p for fields in chunk for f in fields.values() for p in f.pieces]
+                self._recall(pieces, pair, provenance)
+                texts = list(
+                    dict.fromkeys(
+                        p.masked.text
+                        for p in pieces
+                        if p.masked and p.origin == "engine" and p.masked.text not in index
+                    )
+                )
                 if texts:
                     future = pool.submit(self.engine.translate_batch, texts, pair)
                     index.update((t, (future, i)) for i, t in enumerate(texts))
+        fresh: dict[str, str] = {}
         for fields in prepared:
-            for field in fields.values():
-                for piece in field.pieces:
-                    if piece.masked is None:
-                        continue
-                    hit = index.get(piece.masked.text)
-                    out = hit[0].result()[hit[1]] if hit else piece.masked.text
-                    piece.text = restore(out, piece.masked, target).text
+            for piece in (p for f in fields.values() for p in f.pieces):
+                if piece.masked is None or piece.origin not in ("engine", "copy"):
+                    continue
+                if piece.origin == "copy":
+                    piece.text = restore(piece.masked.text, piece.masked, target).text
+                    continue
+                future, i = index[piece.masked.text]
+                piece.text = restore(future.result()[i], piece.masked, target).text
+                fresh[piece.core] = piece.text
+        self._remember(fresh, pair, provenance)
+        return [
+            self._result(a, fields, target, provenance)
+            for a, fields in zip(articles, prepared, strict=True)
+        ]
+
+    # --- stages -------------------------------------------------------------------------------
+
+    def _provenance(self, pair: Pair) -> Provenance:
         info = self.engine.info()
-        provenance = Provenance(
+        return Provenance(
             engine=info.name,
             engine_version=info.version,
             model=self.engine.model_for(pair),
             source_language=pair.source,
             target_language=pair.target,
         )
-        return [
-            Translation(
-                article=self._rebuild(a, fields, target),
-                source_version=a.version,
-                provenance=provenance,
-                label=self.label,
-            )
-            for a, fields in zip(articles, prepared, strict=True)
-        ]
 
-    # --- stages -------------------------------------------------------------------------------
-
-    def _prepare(
-        self, article: Article, known: Callable[[Sequence[str]], dict[str, str]] | None
-    ) -> dict[str, _Field]:
+    def _prepare(self, article: Article, pair: Pair, known: Lexicon | None) -> dict[str, _Field]:
         texts: dict[str, tuple[str, bool]] = {}  # field -> (tagged text, split into sentences?)
         texts["headline"] = (article.headline, False)
         texts["standfirst"] = (article.standfirst, True)
@@ -137,28 +177,105 @@ class Translator:
             if text.strip()
         }
         all_sentences = [s for ss in sentences.values() for s in ss]
+        whole = inline.plain(" ".join(all_sentences))
         oracle = None
         if known is not None:
             # One question to the engine for every capitalised word of the article.
-            classes = known(_CAPITALISED.findall(inline.plain(" ".join(all_sentences))))
+            classes = known(_CAPITALISED.findall(whole))
 
             def oracle(word: str) -> str:
                 return classes.get(word) or known([word])[word]
 
         names = detect_names(all_sentences, oracle)
+        terms = (
+            {
+                (t.source, t.rendering, t.case_sensitive)
+                for t in self.glossary.terms_for(whole, pair.source, pair.target)
+            }
+            if self.glossary is not None
+            else set()
+        )
         return {
-            name: _Field([self._piece(s, names, article.source_language) for s in ss])
+            name: _Field([self._piece(s, names, terms, article.source_language) for s in ss])
             for name, ss in sentences.items()
         }
 
     @staticmethod
-    def _piece(sentence: str, names: set[str], lang: str) -> _Piece:
+    def _piece(
+        sentence: str, names: set[str], terms: set[tuple[str, str, bool]], lang: str
+    ) -> _Piece:
         m = _EDGE_SPACE.match(sentence)
         assert m is not None
         lead, core, trail = m.groups()
         if not core:
-            return _Piece(lead, trail, None)
-        return _Piece(lead, trail, mask(core, source_lang=lang, names=names))
+            return _Piece(lead, core, trail, None)
+        masked = mask(core, source_lang=lang, names=names, terms=terms)
+        piece = _Piece(lead, core, trail, masked)
+        piece.names = tuple(s.text for s in masked.spans if s.kind == "name")
+        piece.terms = {s.text: s.replacement for s in masked.spans if s.kind == "term"}
+        if _LETTER.search(inline.plain(masked.text)):
+            piece.origin = "engine"  # else nothing is left to translate: figures, names only
+        return piece
+
+    def _recall(self, pieces: list[_Piece], pair: Pair, provenance: Provenance) -> None:
+        """Reuse exact memory matches: human work first, then this engine's own."""
+        if self.memory is None:
+            return
+        wanted = list(dict.fromkeys(p.core for p in pieces if p.origin == "engine"))
+        matches = self.memory.lookup_many(
+            wanted, pair.source, pair.target, signature=provenance.signature()
+        )
+        for piece in pieces:
+            match = matches.get(piece.core)
+            if piece.origin == "engine" and match is not None:
+                piece.text = match.target
+                piece.origin = f"memory:{match.origin}"
+
+    def _remember(self, fresh: dict[str, str], pair: Pair, provenance: Provenance) -> None:
+        if self.memory is None or not fresh:
+            return
+        self.memory.add_many(list(fresh.items()), pair=pair, origin=Origin.MACHINE,
+                             provenance=provenance)  # fmt: skip
+
+    def _result(
+        self, article: Article, fields: dict[str, _Field], target: str, provenance: Provenance
+    ) -> Translation:
+        segments = []
+        for name, f in fields.items():
+            for i, piece in enumerate(f.pieces):
+                if not piece.core:
+                    continue
+                findings = qa.run_checks(
+                    qa.CheckContext(
+                        source=piece.core,
+                        target=piece.text,
+                        source_lang=article.source_language,
+                        target_lang=target,
+                        glossary=piece.terms,
+                        names=piece.names,
+                        segment=f"{name}#{i}",
+                    )
+                )
+                segments.append(
+                    SegmentResult(
+                        field=name,
+                        index=i,
+                        source=piece.core,
+                        target=piece.text,
+                        origin=piece.origin,
+                        risk=qa.risk_score(findings),
+                        findings=tuple(findings),
+                    )
+                )
+        review = any(qa.needs_review(s.findings) for s in segments)
+        return Translation(
+            article=self._rebuild(article, fields, target),
+            source_version=article.version,
+            provenance=provenance,
+            label=self.label,
+            status=Status.NEEDS_REVIEW if review else Status.TRANSLATED,
+            segments=tuple(segments),
+        )
 
     @staticmethod
     def _rebuild(article: Article, fields: dict[str, _Field], target: str) -> Article:

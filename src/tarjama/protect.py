@@ -375,7 +375,22 @@ def _compiled_name_rule(names: frozenset[str]) -> Rule | None:
     unique = sorted(names, key=len, reverse=True)
     if not unique:
         return None
-    return Rule("name", "name", re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, unique))})(?!\w)"))
+    # A name is never glued to a figure after it: "May 8, 2023" is a date whatever "May" is.
+    alternatives = "|".join(map(re.escape, unique))
+    return Rule("name", "name", re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)(?!\s+\d)"))
+
+
+@functools.lru_cache(maxsize=64)
+def _term_rule(terms: frozenset[tuple[str, str, bool]]) -> Rule | None:
+    """Glossary terms (source, target, case-sensitive), longest first; "term" spans carry their
+    target in ``Protected.replacement`` from the start."""
+    ordered = sorted(terms, key=lambda t: len(t[0]), reverse=True)
+    if not ordered:
+        return None
+    alternatives = "|".join(
+        re.escape(src) if case else f"(?i:{re.escape(src)})" for src, _, case in ordered
+    )
+    return Rule("term", "term", re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)"))
 
 
 # --- masking ----------------------------------------------------------------------------------
@@ -402,6 +417,7 @@ def mask(
     *,
     source_lang: str = "en",
     names: Iterable[str] = (),
+    terms: Iterable[tuple[str, str, bool]] = (),
     first_id: int | None = None,
 ) -> Masked:
     """Replace every protected span of ``tagged`` by a placeholder.
@@ -409,6 +425,8 @@ def mask(
     Ids start at ``first_id`` or, when that is absent or would collide, just above the highest
     ``<x>``/``<g>`` id already in the text. Rules that read English conventions apply only when
     ``source_lang`` is English; the others (credits, URLs, names...) apply to any language.
+    ``terms`` are glossary entries (source, target, case-sensitive): each occurrence of a source
+    term is masked and comes back as its target term, so the term is enforced, in place.
     """
     inline.parse(tagged)  # raises EngineError on unbalanced tags, before anything is masked
     english = source_lang.split("-")[0].lower() == "en"
@@ -416,6 +434,11 @@ def mask(
     name_rule = _name_rule(names)
     if name_rule is not None:
         rules.insert(_NAME_RULE_AT, name_rule)
+    term_list = frozenset(terms)
+    term_rule = _term_rule(term_list)
+    if term_rule is not None:
+        rules.insert(_NAME_RULE_AT, term_rule)  # a glossary entry beats a name guess
+        targets = {(src if case else src.lower()): tgt for src, tgt, case in term_list}
     found: list[tuple[int, int, Rule]] = []
     for text, offsets in _runs(tagged):
         taken: list[tuple[int, int]] = []
@@ -432,6 +455,10 @@ def mask(
     pos = 0
     for start, end, rule in found:
         span = Protected(rule.ctype, tagged[start:end], start, end, id=next_id, rule=rule.name)
+        if rule.name == "term":
+            written = unescape(span.text)
+            target = targets.get(written) or targets.get(written.lower(), written)
+            span = replace(span, replacement=inline.escape_text(target))
         out += [tagged[pos:start], inline.placeholder(next_id, rule.ctype)]
         spans.append(span)
         pos = end
@@ -458,6 +485,8 @@ def _locale(lang: str) -> Locale | None:
 
 
 def _target_form(span: Protected, target_lang: str | None) -> str:
+    if span.rule == "term" and target_lang is not None:
+        return span.replacement
     render = _RENDERERS.get(span.rule)
     locale = _locale(target_lang) if target_lang else None
     if render is None or locale is None:
@@ -565,6 +594,11 @@ def _words(sentence: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def _title_case(words: list[tuple[int, int, str]]) -> bool:
+    long_words = [w for _, _, w in words if len(w) > 3]
+    return len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) > 0.7 * len(long_words)
+
+
 def _is_capitalised(word: str) -> bool:
     # "al-Numan" is a name part; "Kurdish-led", "Russian-made" are adjectives.
     if _LOWER_SUFFIX.search(word):
@@ -579,10 +613,13 @@ def detect_names(sentences: Sequence[str], known: Callable[[str], str] | None = 
     them), less the titles in front of it. A lone capitalised word that opens a sentence is one
     only if it also appears capitalised mid-sentence somewhere in ``sentences``.
 
-    ``known(word)`` classifies a word: "proper-place", "proper-person", "common" or "unknown".
-    A run is protected when one of its words is unknown or a person's name, or when it mixes
-    common words with others ("Theresa May"); a lone place ("Moscow") and a run of common words
-    ("White House", "European Union") go to the engine, which translates them.
+    ``known(word)`` classifies a word or phrase (see ``Engine.lexicon`` for the classes). A run
+    is protected when one of its words is unknown or only a person's name ("Theresa May"), when
+    every word may be a person's name ("Grace Young"), when it holds a multiword proper noun
+    ("West Ham United"), or when it is a lone word the engine knows only as a common word but
+    the article capitalises mid-sentence ("Trump"). A lone place ("Moscow"), a multiword the
+    engine knows whole ("New York") and a run with an ordinary word in it ("White House",
+    "European Union", "Secretary General") go to the engine, which translates them.
 
     Without ``known`` every word outside a small stoplist counts as unknown. The trade-off:
     multiword institutions missing from the stoplist ("White House") and well-known places
@@ -595,9 +632,12 @@ def detect_names(sentences: Sequence[str], known: Callable[[str], str] | None = 
     def opens(plain: str, start: int) -> bool:
         return not any(ch.isalnum() for ch in plain[:start])
 
+    # Evidence: words capitalised mid-sentence, outside Title Case lines (headlines written
+    # "Dockers Walk Out Over Automation" would make every word a name).
     mid_caps = {
         w
         for plain, words in zip(plains, tokenised, strict=True)
+        if not _title_case(words)
         for start, _, w in words
         if _is_capitalised(w) and not opens(plain, start)
     }
@@ -612,6 +652,7 @@ def detect_names(sentences: Sequence[str], known: Callable[[str], str] | None = 
         return "common" if word in _OFFICE_TITLES else "unknown"
 
     names: set[str] = set()
+    surnames: set[str] = set()
     for plain, words in zip(plains, tokenised, strict=True):
         for run in _capitalised_runs(plain, words):
             signalled = False
@@ -635,13 +676,28 @@ def detect_names(sentences: Sequence[str], known: Callable[[str], str] | None = 
             classes = [classify(w) for _, _, w in run if w not in _PARTICLES]
             if not classes:
                 continue
+            text = plain[run[0][0] : run[-1][1]]
+            whole = classify(text) if len(run) > 1 and known is not None else ""
+            if whole == "proper-place" and not signalled:
+                continue  # a multiword the engine knows whole: "New York", "United Nations"
+            lone = run[0][2] if len(run) == 1 else ""
             if (
                 signalled
+                or whole in ("proper-person", "proper-inside")  # "West Ham United"
                 or _PROTECTING.intersection(classes)
-                or (len(classes) > 1 and "common" in classes and set(classes) != {"common"})
-            ):
-                names.add(plain[run[0][0] : run[-1][1]])
-    return names
+                # Every word may be a person's name: "Grace Young", "Will Fisher".
+                or (len(classes) > 1 and set(classes) <= {"person-or-common", "proper-person"})
+                # A lone word the engine knows as a common word ("Trump", "Young") that this
+                # article capitalises mid-sentence is someone's name, everywhere in it.
+                or (lone in mid_caps and lone not in _STOPLIST
+                    and classes[0] in ("common", "person-or-common"))
+            ):  # fmt: skip
+                names.add(text)
+                person = signalled or "proper-person" in classes or "person-or-common" in classes
+                if len(classes) > 1 and person and classes[-1] != "unknown":
+                    # The surname alone names the same person elsewhere: "May said".
+                    surnames.add(run[-1][2])
+    return names | surnames
 
 
 def _capitalised_runs(

@@ -570,13 +570,21 @@ class _Analyser:
 
 
 def _word_class(analysis: str) -> str:
-    if "/*" in analysis or analysis.count("^") != 1:
-        return "unknown"  # not in the dictionary, or the analyser split it into several words
-    if "<np><ant>" in analysis or "<np><cog>" in analysis:
-        return "proper-person"
-    if "<np>" in analysis:
-        return "proper-place"
-    return "common"
+    """What the analyser's output says of a word or phrase (see ``Engine.lexicon``)."""
+    if analysis.count("^") != 1:
+        # Several words: does a multiword proper noun the dictionaries know sit inside?
+        return "proper-inside" if _MULTIWORD_NP.search(analysis) else "phrase"
+    if "/*" in analysis:
+        return "unknown"
+    readings = analysis.split("/")[1:]
+    person = [r for r in readings if "<np><ant>" in r or "<np><cog>" in r]
+    if all("<np>" in r for r in readings):
+        # "London" is also a first name in the dictionary; its place reading wins.
+        return "proper-person" if len(person) == len(readings) else "proper-place"
+    return "person-or-common" if person else "common"
+
+
+_MULTIWORD_NP = re.compile(r"\^[^/$^]* [^/$^]*/[^$]*<np>")
 
 
 class ApertiumEngine(Engine):

@@ -55,9 +55,12 @@ class Engine(ABC):
     def lexicon(self, pair: Pair) -> Callable[[Sequence[str]], dict[str, str]] | None:
         """What the engine knows of source words, for deciding which names to protect.
 
-        The callable maps each word to "proper-person", "proper-place", "common" or "unknown"
-        (in one batch); engines that cannot tell return None and the name rules fall back to
-        the article's own evidence.
+        The callable maps each word (or phrase) to one of: "proper-person" (only a person's
+        name), "proper-place" (only another proper noun: places, organisations, or a multiword
+        the engine knows whole, such as "New York"), "person-or-common" ("Grace", "Young"),
+        "common", "unknown", and for phrases "proper-inside" (a multiword proper noun inside
+        a longer run: "West Ham United") or "phrase". Engines that cannot tell return None and
+        the name rules fall back to the article's own evidence.
         """
         return None
 

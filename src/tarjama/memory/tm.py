@@ -216,6 +216,41 @@ class TranslationMemory:
         self._fuzzy.clear()
         return int(unit_id)
 
+    def add_many(
+        self,
+        units: Sequence[tuple[str, str]],
+        *,
+        pair: tuple[str, str] | Pair,
+        origin: Origin | str = Origin.MACHINE,
+        provenance: Provenance | None = None,
+    ) -> int:
+        """Store many (source, target) units of one pair and origin in one transaction."""
+        kind = _origin(origin)
+        if kind is Origin.MACHINE and provenance is None:
+            raise InputError("machine units need the provenance of the engine that made them")
+        src_tag, tgt_tag = _resolve_pair(pair, None, None, provenance)
+        rows = [
+            _row(
+                source,
+                target,
+                src_tag,
+                tgt_tag,
+                kind,
+                engine=provenance.engine if provenance else "",
+                engine_version=provenance.engine_version if provenance else "",
+                model=provenance.model if provenance else "",
+                approved=False,
+                note="",
+            )
+            for source, target in units
+            if normalise(source) and target.strip()
+        ]
+        if rows:
+            with self.store.begin() as session:
+                self._write(session, rows)
+            self._fuzzy.clear()
+        return len(rows)
+
     def delete(self, unit_id: int) -> bool:
         """Remove one unit; False if there was none with that id."""
         with self.store.begin() as session:

@@ -1,0 +1,156 @@
+"""The pipeline's stages together: names, glossary, memory, QA, on real engines."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from tarjama import formats, inline
+from tarjama.engines.apertium import ApertiumEngine
+from tarjama.engines.base import Engine, EngineInfo, Pair
+from tarjama.engines.pseudo import PseudoEngine
+from tarjama.memory import Glossary, TranslationMemory
+from tarjama.model import Status
+from tarjama.pipeline import Translator
+from tarjama.store import Store
+
+from .conftest import needs_apertium
+
+ARTICLE = """Trump and May meet in London
+
+The talks come after weeks of tension over trade
+
+Officials said on Monday that Donald Trump would meet Theresa May at Downing Street.
+
+Trump said the European Union and the White House had agreed on 1,300 new posts,
+a rise of 70 per cent.
+
+Grace Young, a spokeswoman for West Ham United, said the club would play in Moscow
+on December 24, 2019.
+"""
+
+
+class Counting(Engine):
+    """Wraps a real engine and counts the sentences it is asked to translate."""
+
+    def __init__(self, inner: Engine, version: str | None = None) -> None:
+        self.inner, self.version, self.sent = inner, version, 0
+
+    def info(self) -> EngineInfo:
+        info = self.inner.info()
+        return EngineInfo(info.name, self.version or info.version, info.model)
+
+    def pairs(self) -> list[Pair]:
+        return self.inner.pairs()
+
+    def lexicon(self, pair: Pair):  # type: ignore[no-untyped-def]
+        return self.inner.lexicon(pair)
+
+    def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
+        self.sent += len(texts)
+        return self.inner.translate_batch(texts, pair)
+
+
+class DropsPlaceholders(PseudoEngine):
+    """A faulty engine: loses every placeholder (what a neural model sometimes does)."""
+
+    def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
+        return [inline.plain(t) for t in super().translate_batch(texts, pair)]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store(f"sqlite:///{tmp_path / 'tarjama.db'}") as s:
+        s.migrate()
+        yield s
+
+
+def article():  # type: ignore[no-untyped-def]
+    return formats.read(ARTICLE.encode(), "text")
+
+
+@needs_apertium
+def test_names_decided_over_the_article(apertium: ApertiumEngine) -> None:
+    out = formats.write(Translator(apertium).translate(article(), "es"), "text")
+    for kept in ("Trump", "Theresa May", "Donald Trump", "Grace Young", "West Ham United"):
+        assert kept in out, kept
+    for translated in ("Moscú", "Casa Blanca", "lunes", "Unión", "Londres"):
+        assert translated in out, translated
+    for mangled in ("Triunfo", "mayo", "Gracia", "Oeste"):
+        assert mangled not in out, mangled
+    assert "24 de diciembre de 2019" in out and "1300" in out
+    assert re.search(r"70[\s\u00a0\u202f]%", out)  # CLDR Spanish: a no-break space before %
+
+
+@needs_apertium
+def test_glossary_terms_are_enforced(apertium: ApertiumEngine, store: Store) -> None:
+    glossary = Glossary(store)
+    glossary.add("Downing Street", "Downing Street", source_lang="en", target_lang="es",
+                 do_not_translate=True)  # fmt: skip
+    glossary.add("posts", "puestos de trabajo", source_lang="en", target_lang="es")
+    t = Translator(apertium, glossary=glossary).translate(article(), "es")
+    out = formats.write(t, "text")
+    assert "Downing Street" in out and "puestos de trabajo" in out
+    assert not [f for s in t.segments for f in s.findings if f.check == "glossary"]
+
+
+@needs_apertium
+def test_memory_reuses_human_work_and_machine_output(
+    apertium: ApertiumEngine, store: Store
+) -> None:
+    memory = TranslationMemory(store)
+    source = "The talks come after weeks of tension over trade"
+    memory.add(source, "Las conversaciones llegan tras semanas de tensión comercial",
+               source_lang="en", target_lang="es")  # fmt: skip
+    engine = Counting(apertium)
+    first = Translator(engine, memory=memory).translate(article(), "es")
+    assert "Las conversaciones llegan tras semanas de tensión comercial" in formats.write(
+        first, "text"
+    )
+    standfirst = next(s for s in first.segments if s.field == "standfirst")
+    assert standfirst.origin == "memory:human"
+    sent_first = engine.sent
+    assert sent_first > 0
+    second = Translator(engine, memory=memory).translate(article(), "es")
+    assert engine.sent == sent_first  # every sentence came from the memory
+    assert (
+        formats.write(second, "text").split("\n\n")[:-1]
+        == formats.write(first, "text").split("\n\n")[:-1]
+    )
+    assert {s.origin for s in second.segments} <= {"memory:human", "memory:machine"}
+
+
+@needs_apertium
+def test_new_engine_version_never_gets_stale_output(apertium: ApertiumEngine, store: Store) -> None:
+    memory = TranslationMemory(store)
+    Translator(Counting(apertium), memory=memory).translate(article(), "es")
+    upgraded = Counting(apertium, version="99-upgraded")
+    Translator(upgraded, memory=memory).translate(article(), "es")
+    assert upgraded.sent > 0
+
+
+def test_qa_marks_broken_output_for_review() -> None:
+    t = Translator(DropsPlaceholders()).translate(article(), "es")
+    assert t.status is Status.NEEDS_REVIEW
+    checks = {f.check for s in t.segments for f in s.findings}
+    assert {"number_mismatch", "name_altered"} <= checks
+    assert max(s.risk for s in t.segments) > 0.8
+
+
+def test_clean_output_is_not_flagged() -> None:
+    t = Translator(PseudoEngine()).translate(article(), "es")
+    critical = [f for s in t.segments for f in s.findings if f.severity == "critical"]
+    assert critical == [] and t.status is Status.TRANSLATED
+
+
+def test_json_output_carries_segments_and_status() -> None:
+    import json
+
+    t = Translator(PseudoEngine()).translate(article(), "es")
+    doc = json.loads(formats.write(t, "json"))
+    assert doc["status"] == "translated"
+    assert doc["segments"][0]["origin"] == "engine"
+    assert doc["provenance"]["engine"] == "pseudo"
