@@ -72,6 +72,16 @@ class _Field:
         return "".join(p.lead + p.text + p.trail for p in self.pieces)
 
 
+def _tm_text(tagged: str) -> str:
+    """The memory holds plain text, as TMX does, for sentences without markup; a sentence
+    with inline tags is kept in tarjama's tagged form so the markup survives reuse."""
+    return inline.plain(tagged) if "<" not in tagged else tagged
+
+
+def _from_tm(stored: str, source: str) -> str:
+    return inline.escape_text(stored) if "<" not in source else stored
+
+
 class Translator:
     """Translates articles with one engine, optionally with a memory and a glossary.
 
@@ -143,7 +153,7 @@ class Translator:
                     continue
                 future, i = index[piece.masked.text]
                 piece.text = restore(future.result()[i], piece.masked, target).text
-                fresh[piece.core] = piece.text
+                fresh[_tm_text(piece.core)] = _tm_text(piece.text)
         self._remember(fresh, pair, provenance)
         return [
             self._result(a, fields, target, provenance)
@@ -221,14 +231,14 @@ class Translator:
         """Reuse exact memory matches: human work first, then this engine's own."""
         if self.memory is None:
             return
-        wanted = list(dict.fromkeys(p.core for p in pieces if p.origin == "engine"))
+        wanted = list(dict.fromkeys(_tm_text(p.core) for p in pieces if p.origin == "engine"))
         matches = self.memory.lookup_many(
             wanted, pair.source, pair.target, signature=provenance.signature()
         )
         for piece in pieces:
-            match = matches.get(piece.core)
+            match = matches.get(_tm_text(piece.core))
             if piece.origin == "engine" and match is not None:
-                piece.text = match.target
+                piece.text = _from_tm(match.target, piece.core)
                 piece.origin = f"memory:{match.origin}"
 
     def _remember(self, fresh: dict[str, str], pair: Pair, provenance: Provenance) -> None:
