@@ -214,8 +214,13 @@ class TestApertium(EngineContract):
         ('<g id="1">two words</g>', "[[g:1]]two[[/]] [[g:1]]words[[/]][\n]"),
         (
             '<x id="4" ctype="number"/> and <x id="5"/>',
-            "[[x:4]]1300[[/]] and [[x:5]]Maria[[/]][\n]",
+            "[[x:4]]1300[[/]] and [\\<x:5\\>][\n]",
         ),
+        (
+            '<x id="1" ctype="name" equiv="Bashar Al Assad"/> on <x id="2" ctype="date"/>',
+            "[[x:1]]Bashar[[/]] [[x:1]]Al[[/]] [[x:1]]Assad[[/]] on [[x:2]]Monday[[/]][\n]",
+        ),
+        ('<x id="3" ctype="url" equiv="a@b.org"/>', "[[x:3]]Maria[[/]][\n]"),
     ],
 )
 def test_to_stream(tagged: str, stream: str) -> None:
@@ -229,6 +234,9 @@ def test_to_stream(tagged: str, stream: str) -> None:
         (r"a \[b\] [\*] c\/d", "a [b] * c/d"),
         ("[[g:1]]perros[[/]] [[g:1]]grandes[[/]] comen", '<g id="1">perros grandes</g> comen'),
         ("[[x:2]]La Maria[[/]] dijo  que", '<x id="2"/> dijo que'),
+        ("[[x:2]]Bashar[[/]] [[x:2]]Al[[/]] dijo", '<x id="2"/> dijo'),
+        (r"y[\<x:5\>] vio", 'y<x id="5"/> vio'),
+        ("hombrede[[x:1]]93[[/]]años", 'hombrede <x id="1"/> años'),
         ("x &lt; y", "x &amp;lt; y"),
     ],
 )

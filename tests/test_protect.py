@@ -75,8 +75,8 @@ def test_mask_text_and_offsets() -> None:
     text = 'Since <g id="4">December 24, 2019</g>, 1,300 people fled Idlib.'
     m = mask(text)
     assert m.text == (
-        'Since <g id="4"><x id="5" ctype="date"/></g>, '
-        '<x id="6" ctype="number"/> people fled Idlib.'
+        'Since <g id="4"><x id="5" ctype="date" equiv="December 24, 2019"/></g>, '
+        '<x id="6" ctype="number" equiv="1,300"/> people fled Idlib.'
     )
     assert [(s.id, s.rule, text[s.start : s.end]) for s in m.spans] == [
         (5, "date", "December 24, 2019"),
@@ -171,8 +171,9 @@ def test_arabic_keeps_western_digits() -> None:
 def test_restore_in_a_translation() -> None:
     m = mask("More than 1,300 civilians fled Idlib in 24 hours, Mr Kalin said.", names=["Kalin"])
     assert m.text == (
-        'More than <x id="1" ctype="number"/> civilians fled Idlib in <x id="2" ctype="number"/>, '
-        'Mr <x id="3" ctype="name"/> said.'
+        'More than <x id="1" ctype="number" equiv="1,300"/> civilians fled Idlib in '
+        '<x id="2" ctype="number" equiv="24 hours"/>, Mr <x id="3" ctype="name" equiv="Kalin"/> '
+        "said."
     )
     # Apertium gives placeholders back without their ctype
     translated = (

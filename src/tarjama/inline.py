@@ -4,8 +4,9 @@ Engines receive text in which three characters are escaped as in XML (``&amp;``,
 ``&gt;``) and two tags carry everything that must not be translated:
 
 - ``<x id="N"/>``: a standalone placeholder (a protected number, name, credit, line break, image).
-  ``ctype`` may say what it stands for (``ctype="number"``) so that an engine can feed its model
-  something of the same grammatical kind.
+  ``ctype`` may say what it stands for (``ctype="number"``) and ``equiv`` the text it stands
+  for, as in XLIFF 2, so that an engine can feed its model something of the same grammatical
+  kind (the placeholder still comes back, and the span is restored from the mask).
 - ``<g id="N">...</g>``: paired inline markup (``<em>``, ``<a href>``...) around words that are
   translated; the engine must keep the words it translates for them inside the pair.
 
@@ -21,8 +22,10 @@ from html import escape, unescape
 
 from tarjama.errors import EngineError
 
-_TAG = re.compile(r'<x id="(\d+)"(?: ctype="([a-z-]+)")?/>|<g id="(\d+)">|</g>')
-TAG = re.compile(r'<x id="(\d+)"(?: ctype="[a-z-]+")?/>|<g id="(\d+)">|</g>')
+_TAG = re.compile(
+    r'<x id="(\d+)"(?: ctype="([a-z-]+)")?(?: equiv="([^"<>]*)")?/>|<g id="(\d+)">|</g>'
+)
+TAG = re.compile(r'<x id="(\d+)"(?: ctype="[a-z-]+")?(?: equiv="[^"<>]*")?/>|<g id="(\d+)">|</g>')
 """Any inline tag; group 1 is an x id, group 2 a g id."""
 _ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#[xX][0-9A-Fa-f]+);")
 
@@ -36,6 +39,9 @@ class Text:
 class Placeholder:
     id: int
     ctype: str = ""
+    equiv: str = ""
+    """The text the span stands for, as XLIFF's ``equiv``: an engine may show its model this
+    (or a word of the same kind) so the grammar around the span comes out as without a mask."""
 
 
 @dataclass(frozen=True)
@@ -55,8 +61,11 @@ def escape_text(text: str) -> str:
     return escape(text, quote=False)
 
 
-def placeholder(id_: int, ctype: str = "") -> str:
-    return f'<x id="{id_}" ctype="{ctype}"/>' if ctype else f'<x id="{id_}"/>'
+def placeholder(id_: int, ctype: str = "", equiv: str = "") -> str:
+    attrs = (f' ctype="{ctype}"' if ctype else "") + (
+        f' equiv="{escape(equiv, quote=True)}"' if equiv else ""
+    )
+    return f'<x id="{id_}"{attrs}/>'
 
 
 def parse(tagged: str) -> list[Token]:
@@ -68,10 +77,12 @@ def parse(tagged: str) -> list[Token]:
         if m.start() > pos:
             tokens.append(Text(unescape(tagged[pos : m.start()])))
         if m.group(1) is not None:
-            tokens.append(Placeholder(int(m.group(1)), m.group(2) or ""))
-        elif m.group(3) is not None:
-            stack.append(int(m.group(3)))
-            tokens.append(Open(int(m.group(3))))
+            tokens.append(
+                Placeholder(int(m.group(1)), m.group(2) or "", unescape(m.group(3) or ""))
+            )
+        elif m.group(4) is not None:
+            stack.append(int(m.group(4)))
+            tokens.append(Open(int(m.group(4))))
         else:
             if not stack:
                 raise EngineError(f"unbalanced inline tags in {tagged!r}")
@@ -90,7 +101,7 @@ def render(tokens: list[Token]) -> str:
         if isinstance(tok, Text):
             out.append(escape_text(tok.text))
         elif isinstance(tok, Placeholder):
-            out.append(placeholder(tok.id, tok.ctype))
+            out.append(placeholder(tok.id, tok.ctype, tok.equiv))
         elif isinstance(tok, Open):
             out.append(f'<g id="{tok.id}">')
         else:

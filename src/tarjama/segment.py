@@ -32,7 +32,7 @@ __all__ = ["split_paragraphs", "split_sentences"]
 
 # Same grammar as tarjama.inline. A standalone placeholder reads as U+FFFC, a word-like character:
 # it may stand for a masked name or number that starts the next sentence.
-_TAG = re.compile(r'<x id="\d+"(?: ctype="[a-z-]+")?/>|<g id="\d+">|</g>')
+_TAG = inline.TAG
 _ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#[xX][0-9A-Fa-f]+);")
 
 

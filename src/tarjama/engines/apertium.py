@@ -111,16 +111,22 @@ def _escape_stream(text: str) -> str:
     return "".join(out)
 
 
-def _placeholder_word(tok: inline.Placeholder) -> str:
-    # A placeholder travels as a word the dictionaries know, held by a word-bound blank that says
-    # which span it is. The word is of the span's grammatical kind, so the words around it come
-    # out right: a number as a number ("más de 1300 civiles"), a date as a weekday ("on Monday"
-    # -> "el lunes" -> "el 24 de diciembre"), anything else as a known proper noun. An unknown
-    # word would send the tagger down its open-class path (see the module docstring).
-    return _STAND_INS.get(tok.ctype, "Maria")
+def _placeholder_words(tok: inline.Placeholder) -> list[str]:
+    # A placeholder travels as words held by a word-bound blank that says which span they are,
+    # so that the grammar around it comes out as it would without the mask. Names, terms and
+    # figures travel as the text they stand for (``equiv``): Apertium sees the sentence as it
+    # is written, and whatever it does to those words, the span comes back whole. A date
+    # travels as a weekday ("on Monday" -> "el lunes" -> "el 24 de diciembre de 2019", where
+    # Apertium would write "encima diciembre 24"). Anything else (addresses, credits) travels
+    # as a proper noun the dictionaries know.
+    if tok.ctype == "date":
+        return ["Monday"]
+    if tok.equiv and _PLAIN_EQUIV.fullmatch(tok.equiv):
+        return tok.equiv.split()
+    return ["1300" if tok.ctype == "number" else "Maria"]
 
 
-_STAND_INS = {"number": "1300", "date": "Monday"}
+_PLAIN_EQUIV = re.compile(r"[^\W_]+(?:[\s'’.,-]+[^\W_]+)*\.?")
 
 
 def to_stream(tagged: str) -> str:
@@ -132,9 +138,14 @@ def to_stream(tagged: str) -> str:
             open_ids.append(tok.id)
         elif isinstance(tok, inline.Close):
             open_ids.pop()
+        elif isinstance(tok, inline.Placeholder) and not tok.ctype and not tok.equiv:
+            # Markup with no words (a line break, an image): a superblank, as Apertium's own
+            # HTML deformatter makes it; its content names it.
+            out.append(f"[\\<x:{tok.id}\\>]")
         elif isinstance(tok, inline.Placeholder):
             wb = ";".join([*(f"g:{i}" for i in open_ids), f"x:{tok.id}"])
-            out.append(f"[[{wb}]]{_placeholder_word(tok)}[[/]]")
+            words = (_escape_stream(w) for w in _placeholder_words(tok))
+            out.append(" ".join(f"[[{wb}]]{w}[[/]]" for w in words))
         elif not open_ids:
             out.append(_escape_stream(tok.text))
         else:
@@ -156,6 +167,7 @@ _OUT_TOKEN = re.compile(
     re.DOTALL,
 )
 _BLANKS = re.compile(r"[ \t]{2,}")
+_MARKUP_BLANK = re.compile(r"<x:(\d+)>")
 
 
 @dataclass
@@ -178,7 +190,7 @@ def _parse_wblank(content: str) -> tuple[tuple[int, ...], int | None]:
     return tuple(g), x
 
 
-def from_stream(stream: str) -> str:
+def from_stream(stream: str, figures: dict[int, str] | None = None) -> str:
     """Turn one Apertium output back into tagged text, dropping unknown-word marks."""
     pieces: list[_Piece] = []
     current: tuple[tuple[int, ...], int | None] = ((), None)
@@ -197,17 +209,23 @@ def from_stream(stream: str) -> str:
             flush()
             current = ((), None) if m.group("wb") == "/" else _parse_wblank(m.group("wb"))
         elif m.group("sb") is not None:
-            buf.append(re.sub(r"\\(.)", r"\1", m.group("sb")))
+            content = re.sub(r"\\(.)", r"\1", m.group("sb"))
+            markup = _MARKUP_BLANK.fullmatch(content)
+            if markup:
+                flush()
+                pieces.append(_Piece(current[0], int(markup.group(1)), ""))
+            else:
+                buf.append(content)
         elif m.group("esc") is not None:
             buf.append(m.group("esc"))
         # a mark: dropped
     buf.append(stream[pos:])
     flush()
     # Dropped words (pronouns, marks) leave doubled blanks behind: a reader sees one space.
-    return _BLANKS.sub(" ", _to_tagged(pieces)).strip()
+    return _BLANKS.sub(" ", _to_tagged(pieces, figures or {})).strip()
 
 
-def _to_tagged(pieces: list[_Piece]) -> str:
+def _to_tagged(pieces: list[_Piece], figures: dict[int, str]) -> str:
     # Merge neighbouring words that carry the same markup ("perros grandes" inside one <em>),
     # letting a blank between them belong to the pair.
     merged: list[_Piece] = []
@@ -215,7 +233,8 @@ def _to_tagged(pieces: list[_Piece]) -> str:
         if merged and (p.g or p.x is not None) and (merged[-1].g, merged[-1].x) == (p.g, p.x):
             merged[-1].text += p.text
         elif (
-            len(merged) >= 2 and p.g and p.x is None and (merged[-2].g, merged[-2].x) == (p.g, None)
+            len(merged) >= 2 and (p.g or p.x is not None)
+            and (merged[-2].g, merged[-2].x) == (p.g, p.x)
             and not merged[-1].g and merged[-1].x is None and not merged[-1].text.strip()
         ):  # fmt: skip
             gap = merged.pop().text
@@ -224,12 +243,33 @@ def _to_tagged(pieces: list[_Piece]) -> str:
             merged.append(_Piece(p.g, p.x, p.text))
     out: list[str] = []
     seen_x: set[int] = set()
-    for p in merged:
+    for k, p in enumerate(merged):
         if p.x is not None:
             if p.x in seen_x:
                 continue
             seen_x.add(p.x)
-            body = inline.placeholder(p.x)
+            # Multiword rules glue a figure to its words ("un hombrede93años" for "a 93-year-old
+            # man"): a placeholder always stands apart from letters.
+            # (Markup carried in a superblank has no words, and keeps its place as written.)
+            # Multiword rules may also pull the words around a figure into its word-bound
+            # blank ("[[x:1]]El vaixellde100[[/]] metres"): the words around the figure stay.
+            words = bool(p.text)
+            head, tail = "", ""
+            figure = figures.get(p.x)
+            if figure and figure in p.text and p.text.strip() != figure:
+                head, _, tail = p.text.partition(figure)
+            before = (head or (merged[k - 1].text if k and merged[k - 1].x is None else ""))[-1:]
+            after = (
+                tail
+                or (merged[k + 1].text if k + 1 < len(merged) and merged[k + 1].x is None else "")
+            )[:1]
+            body = (
+                inline.escape_text(head)
+                + (" " if words and before.isalpha() else "")
+                + inline.placeholder(p.x)
+                + (" " if words and after.isalpha() else "")
+                + inline.escape_text(tail)
+            )
         else:
             body = inline.escape_text(p.text)
         out.extend(f'<g id="{i}">' for i in p.g)
@@ -584,7 +624,9 @@ def _word_class(analysis: str) -> str:
     return "person-or-common" if person else "common"
 
 
-_MULTIWORD_NP = re.compile(r"\^[^/$^]* [^/$^]*/[^$]*<np>")
+# A multiword proper noun other than a place ("West Ham"<np><al>): a place inside a longer run
+# ("New York University") is a name the engine translates well ("Universidad de Nueva York").
+_MULTIWORD_NP = re.compile(r"\^[^/$^]* [^/$^]*/[^$]*<np><(?:al|ant|cog|org)>")
 
 
 class ApertiumEngine(Engine):
@@ -653,7 +695,10 @@ class ApertiumEngine(Engine):
                 log.warning("Apertium %s failed (%s); restarting and retrying once", pair, exc)
                 pipe.restart()
                 raw = pipe.translate(requests)
-        return [from_stream(r.decode("utf-8", "replace")) for r in raw]
+        return [
+            from_stream(r.decode("utf-8", "replace"), _figures(t))
+            for r, t in zip(raw, texts, strict=True)
+        ]
 
     @property
     def tagger_restarts(self) -> int:
@@ -667,3 +712,14 @@ class ApertiumEngine(Engine):
                 analyser.close()
             self._pipelines.clear()
             self._analysers.clear()
+
+
+def _figures(tagged: str) -> dict[int, str]:
+    """The figures a request's number placeholders travel as, to find them in the output."""
+    return {
+        t.id: words[0]
+        for t in inline.parse(tagged)
+        if isinstance(t, inline.Placeholder) and t.ctype == "number"
+        for words in [_placeholder_words(t)]
+        if len(words) == 1 and words[0][:1].isdigit()
+    }
