@@ -34,3 +34,12 @@ def apertium() -> Iterator[ApertiumEngine]:
     engine = ApertiumEngine()
     yield engine
     engine.close()
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Commands run by the tests keep their store in a temporary folder, never in $HOME."""
+    monkeypatch.setenv("TARJAMA_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.delenv("TARJAMA_CONFIG", raising=False)

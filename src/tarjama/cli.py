@@ -5,6 +5,7 @@ Only this module prints or exits. Errors are one line on stderr; stdout carries 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import http.server
@@ -19,6 +20,7 @@ from typing import Any, TypeVar
 import click
 
 from tarjama import formats, inline
+from tarjama.config import Settings
 from tarjama.engines import registry
 from tarjama.engines.base import Engine
 from tarjama.errors import (
@@ -28,8 +30,10 @@ from tarjama.errors import (
     LanguageError,
     TarjamaError,
 )
+from tarjama.memory import Glossary, TranslationMemory
 from tarjama.model import DEFAULT_LABEL, Translation
 from tarjama.pipeline import Translator
+from tarjama.store import Store
 
 # One table from error kinds to exit codes (sysexits.h where one fits); first match wins.
 EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
@@ -56,6 +60,8 @@ def reports_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except click.ClickException:
+            raise  # usage errors: click prints them and exits 2
         except TarjamaError as exc:
             code = next(c for kind, c in EXIT_CODES if isinstance(exc, kind))
             _fail(str(exc), code)
@@ -72,14 +78,38 @@ def reports_errors(func: F) -> F:
 
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens (and tracebacks) to stderr.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file (TOML); default: $TARJAMA_CONFIG, else ./tarjama.toml.",
+)
 @click.version_option(package_name="tarjama")
-def main(verbose: bool) -> None:
+@click.pass_context
+def main(ctx: click.Context, verbose: bool, config_file: Path | None) -> None:
     """tarjama: automated translation of news articles, structure and names intact."""
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    try:
+        ctx.ensure_object(dict)["settings"] = Settings.load(config_file)
+    except TarjamaError as exc:
+        _fail(str(exc), 78)
+
+
+def _settings(ctx: click.Context) -> Settings:
+    settings: Settings = ctx.ensure_object(dict)["settings"]
+    return settings
+
+
+def _store(settings: Settings) -> Store:
+    if not settings.store:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(settings.store_url)
+    store.migrate()
+    return store
 
 
 def _engine(name: str) -> Engine:
@@ -98,36 +128,57 @@ def _targets(value: str) -> list[str]:
 @click.option("--to", "to", required=True, help="Target language(s), comma-separated: es,ca,gl.")
 @click.option("--from", "source", help="Source language (default: the document's, else en).")
 @click.option(
-    "--format", "out_format", type=click.Choice(formats.OUTPUT_FORMATS),
-    help="Output format (default: the input's).",
+    "--format", "out_format", type=click.Choice((*formats.OUTPUT_FORMATS, "lines")),
+    help="Output format (default: the input's); lines: one translated line per input line.",
 )  # fmt: skip
 @click.option(
     "--input-format",
     type=click.Choice(formats.INPUT_FORMATS),
     help="Input format (default: detected).",
 )
-@click.option("--engine", "engine_name", default="apertium", show_default=True,
-              type=click.Choice(sorted(registry.ENGINES)))  # fmt: skip
-@click.option("--label", default=DEFAULT_LABEL, show_default=True, help="Disclosure label.")
+@click.option("--engine", "engine_name", type=click.Choice(sorted(registry.ENGINES)),
+              help="Engine (default: the settings', apertium).")  # fmt: skip
+@click.option("--label", help=f"Disclosure label (default: {DEFAULT_LABEL!r}).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write one file per language into this folder instead of stdout.")  # fmt: skip
+@click.option(
+    "--memory/--no-memory",
+    default=None,
+    help="Reuse and fill the translation memory, apply the glossary (default: on).",
+)
+@click.pass_context
 @reports_errors
 def translate(
+    ctx: click.Context,
     path: str,
     to: str,
     source: str | None,
     out_format: str | None,
     input_format: str | None,
-    engine_name: str,
-    label: str,
+    engine_name: str | None,
+    label: str | None,
     out_dir: Path | None,
+    memory: bool | None,
 ) -> None:
     """Translate the article in PATH (or - for stdin)."""
+    settings = _settings(ctx).merge(
+        {k: v for k, v in {"engine": engine_name, "label": label, "memory": memory}.items()
+         if v is not None}, "flags")  # fmt: skip
     data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    if out_format == "lines":
+        _translate_lines(data, path, _targets(to), source or "en", settings.engine, out_dir)
+        return
     article = formats.read(data, input_format, language=source)
     fmt = out_format or article.source_format
-    with _engine(engine_name) as engine:
-        translator = Translator(engine, label=label)
+    with contextlib.ExitStack() as stack:
+        engine = stack.enter_context(_engine(settings.engine))
+        store = stack.enter_context(_store(settings)) if settings.memory else None
+        translator = Translator(
+            engine,
+            label=settings.label,
+            memory=TranslationMemory(store) if store else None,
+            glossary=Glossary(store) if store else None,
+        )
         results = [translator.translate(article, lang) for lang in _targets(to)]
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -156,6 +207,90 @@ def languages(engine_name: str) -> None:
             raise EngineError(f"engine {engine_name} has no language pairs installed")
         for pair in sorted(pairs, key=str):
             click.echo(f"{pair}\t{engine.model_for(pair)}".rstrip())
+
+
+# --- line-aligned text: translate --format lines, and eval against a reference ----------------
+
+
+_MAX_LINES_BYTES = 256 * 1024 * 1024  # test sets, not articles: above formats' limit
+
+
+def _lines(data: bytes) -> list[str]:
+    """The lines of UTF-8 input, exactly as many as it has (a final newline ends the last)."""
+    text = formats.decode(data, limit=_MAX_LINES_BYTES)
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    return lines[:-1] if text.endswith("\n") else lines
+
+
+def _translate_lines(
+    data: bytes, path: str, targets: list[str], source: str, engine_name: str, out_dir: Path | None
+) -> None:
+    lines = _lines(data)
+    if len(targets) > 1 and out_dir is None:
+        raise LanguageError("--format lines translates into one language on stdout; give --out DIR")
+    with _engine(engine_name) as engine:
+        translator = Translator(engine)
+        results = {lang: translator.translate_lines(lines, lang, source) for lang in targets}
+    if out_dir is None:
+        click.echo("".join(f"{line}\n" for line in results[targets[0]]), nl=False)
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = "article" if path == "-" else Path(path).name.split(".")[0]
+    for lang, out in results.items():
+        target = out_dir / f"{stem}.{lang}.txt"
+        target.write_text("".join(f"{line}\n" for line in out), encoding="utf-8")
+        click.echo(str(target))
+
+
+@main.command("eval")
+@click.option("--src", "src_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Source text, one segment per line.")  # fmt: skip
+@click.option("--ref", "ref_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Human reference translation, line-aligned with --src.")  # fmt: skip
+@click.option("--to", "target", required=True, help="Target language of the reference.")
+@click.option("--from", "source", default="en", show_default=True, help="Source language.")
+@click.option("--engine", "engine_name", default="apertium", show_default=True,
+              type=click.Choice(sorted(registry.ENGINES)))  # fmt: skip
+@click.option("--limit", type=click.IntRange(min=1), help="Score the first N lines only.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@reports_errors
+def eval_(
+    src_path: Path,
+    ref_path: Path,
+    target: str,
+    source: str,
+    engine_name: str,
+    limit: int | None,
+    as_json: bool,
+) -> None:
+    """Score the raw engine and the full pipeline against a reference: BLEU, chrF, fidelity."""
+    from tarjama.evaluate import evaluate
+
+    src_lines, ref_lines = _lines(src_path.read_bytes()), _lines(ref_path.read_bytes())
+    if len(src_lines) != len(ref_lines):
+        raise InputError(
+            f"{src_path} has {len(src_lines)} lines but {ref_path} has {len(ref_lines)}; "
+            "source and reference must be line-aligned"
+        )
+    with _engine(engine_name) as engine:
+        report = evaluate(src_lines, ref_lines, target, engine, source=source, limit=limit)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+        return
+    raw, pipe = report.raw, report.pipeline
+    rows = [
+        ("BLEU", f"{raw.bleu:.2f}", f"{pipe.bleu:.2f}"),
+        ("chrF", f"{raw.chrf:.2f}", f"{pipe.chrf:.2f}"),
+        ("number fidelity %", f"{100 * raw.number_fidelity.ratio:.1f}",
+         f"{100 * pipe.number_fidelity.ratio:.1f}"),
+        ("copy fidelity %", f"{100 * raw.copy_fidelity.ratio:.1f}",
+         f"{100 * pipe.copy_fidelity.ratio:.1f}"),
+        ("time s", f"{raw.seconds:.2f}", f"{pipe.seconds:.2f}"),
+    ]  # fmt: skip
+    click.echo(f"{report.source}-{report.target}, {report.lines} lines, engine {report.engine}")
+    click.echo(f"{'':<18}{'raw engine':>12}{'pipeline':>12}")
+    for name, a, b in rows:
+        click.echo(f"{name:<18}{a:>12}{b:>12}")
 
 
 # --- demo: the bundled samples, translated and served ------------------------------------------
@@ -229,3 +364,217 @@ def demo(out_dir: Path, to: str, engine_name: str, host: str, port: int, serve: 
             server.serve_forever()
         except KeyboardInterrupt:
             click.echo("stopped")
+
+
+# --- the service ------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--host", help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port (default 8000).")
+@click.pass_context
+@reports_errors
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Run the HTTP service: /v1 API, LibreTranslate-compatible endpoints, /health, /metrics."""
+    from tarjama.api import serve as run_service
+
+    run_service(_settings(ctx), host or "127.0.0.1", port or 8000)
+
+
+@main.group()
+def keys() -> None:
+    """API keys for the service (stored hashed)."""
+
+
+@keys.command("create")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["reader", "editor", "admin"]), default="reader",
+              show_default=True)  # fmt: skip
+@click.pass_context
+@reports_errors
+def keys_create(ctx: click.Context, name: str, role: str) -> None:
+    """Create a key and print it (it is shown only this once)."""
+    from tarjama.api import create_key
+
+    settings = _settings(ctx)
+    if not settings.store:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    click.echo(create_key(settings, name, role))
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+@click.pass_context
+@reports_errors
+def keys_revoke(ctx: click.Context, key_id: str) -> None:
+    """Revoke a key (by its id or the whole key)."""
+    from tarjama.api import revoke_key
+
+    if not revoke_key(_settings(ctx), key_id):
+        raise InputError(f"no key {key_id!r}")
+    click.echo(f"revoked {key_id}")
+
+
+# --- translation memory and glossary ----------------------------------------------------------
+
+
+@main.group()
+def tm() -> None:
+    """The translation memory: import, export, add corrections, look up."""
+
+
+@tm.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--origin", type=click.Choice(["human", "machine"]), default="human",
+              show_default=True)  # fmt: skip
+@click.pass_context
+@reports_errors
+def tm_import(ctx: click.Context, path: Path, origin: str) -> None:
+    """Load a TMX file (1.4b; other tools' TMX too) into the memory."""
+    with _store(_settings(ctx)) as store:
+        report = TranslationMemory(store).import_tmx_report(path, origin=origin)
+    skipped = f", {report.skipped} skipped" if report.skipped else ""
+    click.echo(f"imported {report.imported} units from {path}{skipped}")
+
+
+@tm.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--from", "source", help="Only this source language.")
+@click.option("--to", "target", help="Only this target language.")
+@click.pass_context
+@reports_errors
+def tm_export(ctx: click.Context, path: Path, source: str | None, target: str | None) -> None:
+    """Write the memory (or one language pair of it) as TMX 1.4b."""
+    with _store(_settings(ctx)) as store:
+        count = TranslationMemory(store).export_tmx(path, source_lang=source, target_lang=target)
+    click.echo(f"exported {count} units to {path}")
+
+
+@tm.command("add")
+@click.argument("source")
+@click.argument("target")
+@click.option("--to", "to", required=True, help="Target language.")
+@click.option("--from", "source_lang", default="en", show_default=True)
+@click.option("--approved", is_flag=True, help="Mark the translation as approved.")
+@click.pass_context
+@reports_errors
+def tm_add(
+    ctx: click.Context, source: str, target: str, to: str, source_lang: str, approved: bool
+) -> None:
+    """Store an editor's translation of one sentence; it is reused from then on."""
+    with _store(_settings(ctx)) as store:
+        unit = TranslationMemory(store).add(
+            source, target,
+            source_lang=source_lang, target_lang=to, approved=approved,
+        )  # fmt: skip
+    click.echo(f"stored unit {unit}")
+
+
+@tm.command("lookup")
+@click.argument("text")
+@click.option("--to", "to", required=True, help="Target language.")
+@click.option("--from", "source_lang", default="en", show_default=True)
+@click.option("--threshold", type=click.FloatRange(0, 1), default=0.75, show_default=True)
+@click.pass_context
+@reports_errors
+def tm_lookup(ctx: click.Context, text: str, to: str, source_lang: str, threshold: float) -> None:
+    """Show the exact match and fuzzy suggestions for a sentence (suggestions are for editors)."""
+    source = text
+    with _store(_settings(ctx)) as store:
+        memory = TranslationMemory(store)
+        exact = memory.lookup(source, source_lang, to)
+        fuzzy = memory.fuzzy(source, source_lang, to, threshold=threshold)
+    if exact is None and not fuzzy:
+        raise InputError(f"no match in the memory for {text!r} ({source_lang}-{to})")
+    for match in ([exact] if exact else []) + [m for m in fuzzy if not exact or m != exact]:
+        click.echo(f"{match.score:.2f}\t{match.origin}\t{inline.plain(match.target)}")
+
+
+@main.group()
+def glossary() -> None:
+    """The glossary (term base): terms the translation must use, per language pair."""
+
+
+def _glossary_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".tbx"):
+        raise InputError(f"{path}: give a .csv or .tbx file")
+    return suffix[1:]
+
+
+@glossary.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--to", "to", required=True, help="Target language.")
+@click.option("--from", "source_lang", default="en", show_default=True)
+@click.pass_context
+@reports_errors
+def glossary_import(ctx: click.Context, path: Path, to: str, source_lang: str) -> None:
+    """Load terms from CSV (source,target,case_sensitive,do_not_translate,note) or TBX."""
+    kind = _glossary_format(path)
+    with _store(_settings(ctx)) as store:
+        g = Glossary(store)
+        count = (
+            g.import_csv(path, source_lang, to)
+            if kind == "csv"
+            else g.import_tbx(path, source_lang, to)
+        )
+    click.echo(f"imported {count} terms from {path}")
+
+
+@glossary.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--to", "to", required=True, help="Target language.")
+@click.option("--from", "source_lang", default="en", show_default=True)
+@click.pass_context
+@reports_errors
+def glossary_export(ctx: click.Context, path: Path, to: str, source_lang: str) -> None:
+    """Write the pair's terms as CSV or TBX (by the file's extension)."""
+    kind = _glossary_format(path)
+    with _store(_settings(ctx)) as store:
+        g = Glossary(store)
+        count = (
+            g.export_csv(path, source_lang, to)
+            if kind == "csv"
+            else g.export_tbx(path, source_lang, to)
+        )
+    click.echo(f"exported {count} terms to {path}")
+
+
+@glossary.command("add")
+@click.argument("source")
+@click.argument("target", required=False, default="")
+@click.option("--to", "to", required=True, help="Target language.")
+@click.option("--from", "source_lang", default="en", show_default=True)
+@click.option("--do-not-translate", "dnt", is_flag=True, help="Keep the term as written.")
+@click.option("--case-sensitive", is_flag=True)
+@click.option("--note", default="")
+@click.pass_context
+@reports_errors
+def glossary_add(
+    ctx: click.Context, source: str, target: str, to: str, source_lang: str, dnt: bool,
+    case_sensitive: bool, note: str,
+) -> None:  # fmt: skip
+    """Add a term (or a do-not-translate entry)."""
+    if not target and not dnt:
+        raise InputError("give a target term, or --do-not-translate")
+    with _store(_settings(ctx)) as store:
+        term = Glossary(store).add(
+            source, target, source_lang=source_lang, target_lang=to, case_sensitive=case_sensitive,
+            do_not_translate=dnt, note=note,
+        )  # fmt: skip
+    click.echo(f"term {term.id}: {term.source} -> {term.rendering}")
+
+
+@glossary.command("list")
+@click.option("--to", "to", required=True, help="Target language.")
+@click.option("--from", "source_lang", default="en", show_default=True)
+@click.pass_context
+@reports_errors
+def glossary_list(ctx: click.Context, to: str, source_lang: str) -> None:
+    """List the pair's terms."""
+    with _store(_settings(ctx)) as store:
+        for t in Glossary(store).list_terms(source_lang, to):
+            flags = ("do-not-translate " if t.do_not_translate else "") + (
+                "case-sensitive" if t.case_sensitive else ""
+            )
+            click.echo(f"{t.id}\t{t.source}\t{t.rendering}\t{flags.strip()}")

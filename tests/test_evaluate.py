@@ -1,0 +1,249 @@
+"""Scoring: number and copy fidelity case tables, ``evaluate``, and the ``eval`` and
+``translate --format lines`` commands end to end."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tarjama.engines.pseudo import PseudoEngine
+from tarjama.errors import InputError
+from tarjama.evaluate import Score, bleu_chrf, copy_fidelity, evaluate, number_fidelity
+
+from .conftest import needs_apertium
+
+TARJAMA = str(Path(sys.executable).with_name("tarjama"))
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [TARJAMA, *args], input=stdin, capture_output=True, timeout=120, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "output", "target", "expected"),
+    [
+        ("It cost 1,300 euros.", "Costó 1.300 euros.", "es", (1, 1)),
+        ("It cost 1,300 euros.", "Costó 1300 euros.", "es", (1, 1)),
+        ("It cost 1,300 euros.", "Costó 1,300 euros.", "es", (0, 1)),  # a Spaniard reads 1.3
+        ("Growth was 2.5%.", "El crecimiento fue del 2,5 %.", "es", (1, 1)),
+        ("Growth was 2.5%.", "El crecimiento fue del 2.5%.", "es", (0, 1)),  # not Spanish: 25
+        ("3,000,000 people", "3.000.000 personas", "es", (1, 1)),
+        ("10,000 people", "10.000 persones", "ca", (1, 1)),
+        ("0.75 points", "0,75 puntos", "gl", (1, 1)),
+        ("In 2019 and 2020.", "En 2019 y 2021.", "es", (1, 2)),  # a changed number
+        ("In 2019 and 2020.", "En 2019.", "es", (1, 2)),  # a missing number
+        ("5 votes and 5 seats", "5 votos y escaños", "es", (1, 2)),  # each occurrence counts
+        ("The G20 met.", "El G20 se reunió.", "es", (0, 0)),  # G20 is a word, not a number
+        ("No figures here.", "Aquí no hay cifras.", "es", (0, 0)),
+    ],
+)
+def test_number_fidelity(source: str, output: str, target: str, expected: tuple[int, int]) -> None:
+    score = number_fidelity([source], [output], target)
+    assert (score.hits, score.total) == expected
+    assert score.ratio == (expected[0] / expected[1] if expected[1] else 1.0)
+
+
+@pytest.mark.parametrize(
+    ("source", "reference", "output", "expected"),
+    [
+        # names the reference kept; "Berlin" became "Berlín" there, so it does not count
+        ("Obama met Merkel in Berlin.", "Obama se reunió con Merkel en Berlín.",
+         "Obama se reunió con Merkel en Berlín.", (2, 2)),
+        ("Obama met Merkel in Berlin.", "Obama se reunió con Merkel en Berlín.",
+         "Obama se reunió con merkel en Berlín.", (1, 2)),  # a name lost (case matters)
+        ("Obama met Merkel in Berlin.", "Obama se reunió con Merkel en Berlín.",
+         "Obama se reunió con ella en Berlín.", (1, 2)),  # a name missing
+        # first word: capitalised only because it starts the line, not in the reference
+        ("However, NASA said no.", "Sin embargo, la NASA dijo que no.",
+         "Sin embargo, NASA dijo no.", (1, 1)),
+        # first word that the reference kept is a name like any other
+        ("Obama spoke.", "Obama habló.", "Habló.", (0, 1)),
+        # ALL-CAPS and hyphenated names; whole words only
+        ("The EU and Saint-Etienne agreed.", "La UE y Saint-Etienne acordaron.",
+         "La UE y Saint acordaron.", (0, 1)),
+        ("The FBI and the CIA.", "El FBI y la CIA.", "El FBI y la CIA.", (2, 2)),
+        # possessive: the name counts
+        ("Obama's plan", "El plan de Obama", "El plan de Obama", (1, 1)),
+        # numbers by value in the target's conventions
+        ("It cost 1,300 euros.", "Costó 1.300 euros.", "Costó 1300 euros.", (1, 1)),
+        ("It cost 1,300 euros.", "Costó 1.300 euros.", "Costó 1,300 euros.", (0, 1)),
+        ("It cost 1,000 euros.", "Costó mil euros.", "Costó 1.000 euros.", (0, 0)),
+        # HTML entities (engines run in HTML mode) are unescaped first
+        ("Sinn Fein's O'Brien said.", "O'Brien, del Sinn Fein, dijo.",
+         "O&#39;Brien de Sinn Fein dijo.", (3, 3)),
+    ],
+)  # fmt: skip
+def test_copy_fidelity(source: str, reference: str, output: str, expected: tuple[int, int]) -> None:
+    score = copy_fidelity([source], [reference], [output], "es")
+    assert (score.hits, score.total) == expected
+
+
+def test_scores_count_over_the_corpus() -> None:
+    sources = ["In 2019.", "Obama and 3 others.", ""]
+    refs = ["En 2019.", "Obama y otros 3.", ""]
+    outputs = ["En 2018.", "Obama y 3 más.", ""]
+    assert number_fidelity(sources, outputs, "es") == Score(1, 2, 0.5)
+    assert copy_fidelity(sources, refs, outputs, "es") == Score(2, 3, 2 / 3)
+
+
+def test_mismatched_lines_are_an_input_error() -> None:
+    with pytest.raises(InputError, match="source has 2 lines but output has 1"):
+        number_fidelity(["a", "b"], ["a"], "es")
+    with pytest.raises(InputError, match="source has 1 lines but reference has 2"):
+        evaluate(["a"], ["a", "b"], "es", PseudoEngine())
+
+
+def test_bleu_chrf_match_sacrebleu() -> None:
+    import sacrebleu
+
+    hyp, ref = ["el gato está en la alfombra"], ["el gato se sienta en la alfombra"]
+    bleu, chrf = bleu_chrf(hyp, ref)
+    assert bleu == sacrebleu.corpus_bleu(hyp, [ref]).score
+    assert chrf == sacrebleu.corpus_chrf(hyp, [ref]).score
+    assert bleu_chrf(ref, ref) == pytest.approx((100.0, 100.0))
+
+
+def test_evaluate_scores_raw_engine_and_pipeline() -> None:
+    src = ["It cost 1,300 euros.", "", "Obama spoke in 2019."]
+    ref = ["Costó 1.300 euros.", "", "Obama habló en 2019."]
+    report = evaluate(src, ref, "es", PseudoEngine(), limit=3)
+    assert report.lines == 3 and report.engine == "pseudo"
+    assert report.raw_outputs[1] == report.pipeline_outputs[1] == ""
+    # the raw engine passes "1,300" through (1.3 to a Spanish reader); the pipeline writes 1300
+    assert report.raw.number_fidelity == Score(1, 2, 0.5)
+    assert report.pipeline.number_fidelity == Score(2, 2, 1.0)
+    assert set(report.to_dict()) == {"source", "target", "engine", "lines", "raw", "pipeline"}
+    assert evaluate(src, ref, "es", PseudoEngine(), limit=1).lines == 1
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[Path, Path]:
+    src = tmp_path / "test.en"
+    ref = tmp_path / "test.es"
+    src.write_text("The cat sleeps.\nIt cost 1,300 euros in 2019.\nObama spoke.\n", "utf-8")
+    ref.write_text("El gato duerme.\nCostó 1.300 euros en 2019.\nObama habló.\n", "utf-8")
+    return src, ref
+
+
+def test_eval_pseudo_table(pair: tuple[Path, Path]) -> None:
+    src, ref = pair
+    result = run("eval", "--src", str(src), "--ref", str(ref), "--to", "es", "--engine", "pseudo")
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stderr == b""
+    out = result.stdout.decode()
+    assert out.startswith("en-es, 3 lines, engine pseudo\n")
+    for row in ("BLEU", "chrF", "number fidelity %", "copy fidelity %", "time s"):
+        assert f"\n{row} " in out
+
+
+def test_eval_pseudo_json(pair: tuple[Path, Path]) -> None:
+    src, ref = pair
+    result = run("eval", "--src", str(src), "--ref", str(ref), "--to", "es", "--engine", "pseudo",
+                 "--limit", "2", "--json")  # fmt: skip
+    assert result.returncode == 0, result.stderr.decode()
+    data = json.loads(result.stdout)
+    assert data["lines"] == 2
+    assert set(data["raw"]) == set(data["pipeline"]) == {
+        "name", "bleu", "chrf", "number_fidelity", "copy_fidelity", "seconds"
+    }  # fmt: skip
+    assert data["pipeline"]["number_fidelity"] == {"hits": 2, "total": 2, "ratio": 1.0}
+
+
+@needs_apertium
+@pytest.mark.apertium
+def test_eval_apertium(pair: tuple[Path, Path]) -> None:
+    src, ref = pair
+    result = run("eval", "--src", str(src), "--ref", str(ref), "--to", "es", "--json")
+    assert result.returncode == 0, result.stderr.decode()
+    data = json.loads(result.stdout)
+    assert data["engine"] == "apertium"
+    assert data["pipeline"]["bleu"] > 0 and data["pipeline"]["chrf"] > 0
+    table = run("eval", "--src", str(src), "--ref", str(ref), "--to", "es")
+    assert table.returncode == 0 and b"BLEU" in table.stdout and b"chrF" in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("src_text", "ref_text", "code", "message"),
+    [
+        ("a\nb\nc\n", "a\nb\n", 65, "has 3 lines but"),
+        ("a\n", "\xff", 65, "not valid UTF-8"),
+    ],
+)
+def test_eval_bad_input(
+    tmp_path: Path, src_text: str, ref_text: str, code: int, message: str
+) -> None:
+    src, ref = tmp_path / "s.en", tmp_path / "r.es"
+    src.write_text(src_text, "utf-8")
+    ref.write_bytes(ref_text.encode("latin-1"))
+    result = run("eval", "--src", str(src), "--ref", str(ref), "--to", "es", "--engine", "pseudo")
+    assert result.returncode == code
+    assert result.stdout == b""
+    err = result.stderr.decode()
+    assert err.count("\n") == 1 and err.startswith("tarjama: ") and message in err, err
+
+
+def test_eval_missing_file(tmp_path: Path) -> None:
+    result = run("eval", "--src", str(tmp_path / "nope.en"), "--ref", str(tmp_path / "nope.es"),
+                 "--to", "es", "--engine", "pseudo")  # fmt: skip
+    assert result.returncode == 74
+    assert result.stderr.decode().count("\n") == 1
+
+
+def test_eval_unknown_pair(pair: tuple[Path, Path]) -> None:
+    src, ref = pair
+    result = run("eval", "--src", str(src), "--ref", str(ref), "--to", "xx", "--engine", "pseudo")
+    assert result.returncode == 64
+    assert result.stderr.decode().startswith("tarjama: engine pseudo cannot translate en-xx")
+
+
+LINES = "The cat sleeps.\n\nIt cost 1,300 euros.\n\n\nObama spoke in London.\n"
+
+
+@pytest.mark.parametrize(
+    "engine", ["pseudo", pytest.param("apertium", marks=[needs_apertium, pytest.mark.apertium])]
+)
+def test_translate_lines_keeps_lines(tmp_path: Path, engine: str) -> None:
+    path = tmp_path / "lines.en"
+    path.write_text(LINES, "utf-8")
+    result = run("translate", str(path), "--format", "lines", "--to", "es", "--engine", engine)
+    assert result.returncode == 0, result.stderr.decode()
+    out = result.stdout.decode().split("\n")
+    source = LINES.split("\n")
+    assert len(out) == len(source)
+    assert [line == "" for line in out] == [line == "" for line in source]
+    # line-aligned: each line comes out as it does when translated alone
+    for src_line, out_line in zip(source, out, strict=True):
+        if src_line:
+            alone = run("translate", "-", "--format", "lines", "--to", "es", "--engine", engine,
+                        stdin=src_line.encode())  # fmt: skip
+            assert alone.stdout.decode() == out_line + "\n"
+
+
+def test_translate_lines_without_final_newline_and_crlf() -> None:
+    result = run("translate", "-", "--format", "lines", "--to", "es", "--engine", "pseudo",
+                 stdin=b"One.\r\n\r\nTwo.")  # fmt: skip
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode() == "⟦Øñé~.⟧\n\n⟦Ţwø~.⟧\n"
+
+
+def test_translate_lines_several_languages(tmp_path: Path) -> None:
+    path = tmp_path / "story.en.txt"
+    path.write_text(LINES, "utf-8")
+    args = ("translate", str(path), "--format", "lines", "--to", "es,ca", "--engine", "pseudo")
+    refused = run(*args)
+    assert refused.returncode == 64 and refused.stdout == b""
+    assert refused.stderr.decode().count("\n") == 1
+    written = run(*args, "--out", str(tmp_path / "out"))
+    assert written.returncode == 0, written.stderr.decode()
+    for lang in ("es", "ca"):
+        text = (tmp_path / "out" / f"story.{lang}.txt").read_text("utf-8")
+        assert text.count("\n") == LINES.count("\n")
