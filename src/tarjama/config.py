@@ -9,6 +9,9 @@ the working directory if there is one:
     label = "Beta V.1.0 - Powered by automated translation"
     memory = true                          # reuse and fill the translation memory
     targets = ["es", "ca", "gl"]
+    anonymous_write = false                # the HTTP service: see README "Service"
+    max_characters = 50000
+    rate_limit = 5.0                       # requests/s per key or client address; 0 = off
 
 Each key can also come from the environment as ``TARJAMA_<KEY>`` (``TARJAMA_DATA_DIR``...).
 """
@@ -39,6 +42,15 @@ class Settings:
     label: str = DEFAULT_LABEL
     memory: bool = True
     targets: tuple[str, ...] = ("es", "ca", "gl")
+    # the HTTP service (tarjama serve)
+    anonymous_read: bool = True
+    anonymous_write: bool = False
+    libretranslate_requires_key: bool = False
+    max_request_bytes: int = 1_048_576
+    max_characters: int = 50_000
+    rate_limit: float = 0.0
+    """Requests per second per key (or per client address without one); 0 turns it off."""
+    rate_burst: int = 20
 
     @property
     def store_url(self) -> str:
@@ -95,6 +107,10 @@ def _coerce(key: str, value: Any, current: Any, origin: str) -> Any:
                     raise ValueError(value)
                 return value.lower() in ("1", "true", "yes", "on")
             return bool(value)
+        if isinstance(current, int):
+            return int(value)
+        if isinstance(current, float):
+            return float(value)
         if isinstance(current, Path):
             return Path(value).expanduser()
         if isinstance(current, tuple):

@@ -6,10 +6,12 @@ dialect-neutral, with :func:`upsert` as the one dialect-aware helper.
 """
 
 from tarjama.store.database import Store, StoreConfigError, StoreError
+from tarjama.store.keys import ApiKey
 from tarjama.store.models import Base, GlossaryTerm, TMUnit, utcnow
 from tarjama.store.upsert import upsert
 
 __all__ = [
+    "ApiKey",
     "Base",
     "GlossaryTerm",
     "Store",

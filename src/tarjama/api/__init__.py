@@ -1,0 +1,20 @@
+"""tarjama's HTTP service: FastAPI app factory, routes, security, limits, metrics.
+
+api/app.py             create_app (lifespan: store migrated, engine started/closed), serve
+api/errors.py          exceptions -> HTTP status and error code, one table; the envelope
+api/translate.py       POST /v1/translate
+api/libretranslate.py  POST /translate, GET /languages, POST /detect (LibreTranslate's format)
+api/ops.py             GET /health, /ready, /metrics
+api/security.py        API keys (hashed), roles, create_key; rate-limit charging
+api/limits.py          body size limit middleware, token buckets
+api/adhoc.py           text/HTML in, same shape out; character limit
+api/sanitise.py        allowlist HTML sanitiser for everything served
+api/detect.py          the /detect guesser (script + common words)
+api/logs.py            JSON log lines, request ids, per-request metrics
+"""
+
+from tarjama.api.app import create_app, serve
+from tarjama.api.options import ServiceOptions
+from tarjama.api.security import ApiKeys, Role, create_key, revoke_key
+
+__all__ = ["ApiKeys", "Role", "ServiceOptions", "create_app", "create_key", "revoke_key", "serve"]

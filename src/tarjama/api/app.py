@@ -1,0 +1,133 @@
+"""The app factory: :func:`create_app` wires settings, engine and store into a FastAPI app.
+
+    app = create_app(Settings.load())          # engine and store from the settings
+    serve(Settings.load(), "127.0.0.1", 8000)  # the same, on uvicorn
+
+The lifespan opens the store and migrates it (Alembic, to head), creates the engine, and on
+shutdown closes what it created itself (an engine or store passed in belongs to the caller).
+uvicorn turns SIGTERM into a graceful shutdown: it stops accepting, lets running requests finish,
+then runs the lifespan's exit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from tarjama.api import errors, libretranslate, logs, ops, translate
+from tarjama.api.limits import BodyLimit, RateLimiter
+from tarjama.api.metrics import Metrics
+from tarjama.api.options import ServiceOptions
+from tarjama.api.security import ApiKeys
+from tarjama.api.services import Services
+from tarjama.config import Settings
+from tarjama.engines import registry
+from tarjama.engines.base import Engine
+from tarjama.memory import Glossary, TranslationMemory
+from tarjama.pipeline import Translator
+from tarjama.store import Store
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """\
+tarjama translates news articles with a self-hosted engine (Apertium by default).
+
+Every error is `{"error": {"code": "...", "message": "..."}}`; the LibreTranslate-compatible
+routes answer `{"error": "..."}` as LibreTranslate does. API keys go in
+`Authorization: Bearer tj_...` (or `X-API-Key`); LibreTranslate clients send `api_key`.
+"""
+
+
+ROUTERS = (translate.router, libretranslate.router, ops.router)
+
+
+def _version() -> str:
+    try:
+        return package_version("tarjama")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def _open_store(settings: Settings) -> Store:
+    if not settings.store:
+        Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+    return Store(settings.store_url)
+
+
+def create_app(
+    settings: Settings, *, engine: Engine | None = None, store: Store | None = None
+) -> FastAPI:
+    """A FastAPI app serving tarjama; nothing starts until its lifespan runs."""
+    options = ServiceOptions.from_settings(settings)
+    metrics = Metrics()
+    limiter = RateLimiter(options.rate_limit, options.rate_burst)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        the_store = store or _open_store(settings)
+        the_engine: Engine | None = engine
+        try:
+            await run_in_threadpool(the_store.migrate)
+            the_engine = engine or registry.create(settings.engine)
+            app.state.services = Services(
+                settings=settings,
+                options=options,
+                engine=the_engine,
+                store=the_store,
+                translator=Translator(
+                    the_engine,
+                    label=settings.label,
+                    memory=TranslationMemory(the_store) if settings.memory else None,
+                    glossary=Glossary(the_store),
+                ),
+                keys=ApiKeys(the_store),
+                limiter=limiter,
+                metrics=metrics,
+            )
+            log.info("tarjama service ready: engine %s, store %s", settings.engine, the_store)
+            yield
+        finally:
+            log.info("tarjama service stopping")
+            if engine is None and the_engine is not None:
+                the_engine.close()
+            if store is None:
+                the_store.close()
+
+    app = FastAPI(
+        title="tarjama",
+        version=_version(),
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_middleware(BodyLimit, max_bytes=options.max_request_bytes)
+    # Added last, so outermost: it sees every answer, the body limit's included. It is given the
+    # routes themselves to name the route of a request refused before routing.
+    routes = [route for router in ROUTERS for route in router.routes]
+    app.add_middleware(logs.Observe, metrics=metrics, routes=routes)
+    return app
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the service on uvicorn until SIGINT/SIGTERM (graceful: running requests finish)."""
+    import uvicorn
+
+    logs.configure()
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,  # Observe writes one structured line per request
+        timeout_graceful_shutdown=30,
+        proxy_headers=True,
+    )

@@ -1,0 +1,327 @@
+"""LibreTranslate-compatible routes, so existing clients and plugins work against tarjama as is.
+
+``POST /translate``, ``GET /languages`` and ``POST /detect`` follow LibreTranslate's wire format
+(``libretranslate/app.py``): JSON, form (urlencoded or multipart) bodies and query parameters;
+``q`` a string or (JSON) a list of strings; ``source`` may be ``auto``; ``format`` text or html;
+``api_key`` in the body (or, for tarjama's own keys, a header). Answers are
+``{"translatedText": ...}`` (a list for a list, with ``detectedLanguage`` when the source was
+``auto``) and errors ``{"error": "..."}`` with LibreTranslate's statuses and messages: 400 for
+bad requests and for a missing key where one is required, 403 for an invalid key, 429 to slow
+down, 500 when translation fails. Two deliberate differences: a text over the character or size
+limit gets 413 (LibreTranslate answers 400), and HTML output is sanitised and not unescaped
+(LibreTranslate unescapes entities, which could turn escaped text into markup).
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import json
+import urllib.parse
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse
+
+from tarjama.api import adhoc
+from tarjama.api.detect import detect
+from tarjama.api.errors import ApiError, lt_responses, status_for
+from tarjama.api.security import ANONYMOUS, Principal, client_address, presented_key, throttle
+from tarjama.api.services import Services, ServicesDep
+from tarjama.engines.base import Pair
+from tarjama.errors import TarjamaError
+from tarjama.model import Translation
+
+router = APIRouter(tags=["LibreTranslate"])
+
+
+class LTTranslateRequest(BaseModel):
+    q: str | list[str] = Field(description="Text(s) to translate")
+    source: str = Field(description="Source language code, or auto", examples=["en"])
+    target: str = Field(description="Target language code", examples=["es"])
+    format: str = Field("text", description="text or html")
+    api_key: str | None = Field(None, description="API key")
+
+
+class LTTranslateResponse(BaseModel):
+    translatedText: str | list[str]
+    detectedLanguage: dict[str, Any] | list[dict[str, Any]] | None = None
+
+
+class LTDetectRequest(BaseModel):
+    q: str = Field(description="Text to detect")
+    api_key: str | None = None
+
+
+class LTDetection(BaseModel):
+    confidence: float
+    language: str
+
+
+class LTLanguage(BaseModel):
+    code: str
+    name: str
+    targets: list[str]
+
+
+def _body(model: type[BaseModel]) -> dict[str, Any]:
+    schema = model.model_json_schema()
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": schema},
+                "application/x-www-form-urlencoded": {"schema": schema},
+            },
+        }
+    }
+
+
+def bad(message: str, status: int = 400, code: str = "bad_request") -> ApiError:
+    return ApiError(status, code, message)
+
+
+# --- reading requests ---------------------------------------------------------------------------
+
+
+async def read_params(request: Request) -> dict[str, Any]:
+    """The request's parameters as LibreTranslate reads them: a JSON object, else form + query."""
+    body = await request.body()
+    content_type = request.headers.get("content-type", "").lower()
+    if content_type.startswith("application/json") or content_type.endswith("+json"):
+        try:
+            data = json.loads(body)
+        except ValueError:
+            raise bad("Invalid JSON format") from None
+        if not isinstance(data, dict):
+            raise bad("Invalid JSON format")
+        return data
+    params: dict[str, Any] = {k: v for k, v in request.query_params.items()}
+    if content_type.startswith("multipart/form-data"):
+        params.update(_multipart(body, content_type))
+    elif body:
+        try:
+            form = urllib.parse.parse_qs(body.decode("utf-8"), keep_blank_values=True,
+                                         errors="strict")  # fmt: skip
+        except (UnicodeDecodeError, ValueError):
+            raise bad("Invalid request: the form is not valid UTF-8") from None
+        params.update({k: v[0] for k, v in form.items()})
+    return params
+
+
+def _multipart(body: bytes, content_type: str) -> dict[str, str]:
+    head = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1")
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    fields: dict[str, str] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if isinstance(name, str) and part.get_filename() is None:
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes):
+                try:
+                    fields.setdefault(name, payload.decode("utf-8"))
+                except UnicodeDecodeError:
+                    raise bad(f"Invalid request: {name} is not valid UTF-8") from None
+    return fields
+
+
+async def caller(request: Request, params: dict[str, Any], services: Services) -> Principal:
+    """LibreTranslate's access check: an invalid key 403, a missing required one 400, then the
+    rate limit (429)."""
+    key = params.get("api_key") or None
+    try:
+        key = key if isinstance(key, str) else presented_key(request)
+        principal = await run_in_threadpool(services.keys.verify, key) if key else ANONYMOUS
+    except ApiError:
+        raise bad("Invalid API key", 403, "invalid_api_key") from None
+    if principal.anonymous and services.options.libretranslate_requires_key:
+        raise bad("Please contact the server operator to get an API key", 400, "api_key_required")
+    try:
+        throttle(services.limiter, principal, client_address(request))
+    except ApiError as exc:
+        raise ApiError(429, exc.code, f"Slowdown: {exc.message}", exc.headers) from None
+    return principal
+
+
+# --- languages ----------------------------------------------------------------------------------
+
+
+def language_name(code: str) -> str:
+    try:
+        return str(Locale.parse(code, sep="-").get_display_name("en"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        primary, _, variant = code.partition("-")
+        try:
+            name = str(Locale.parse(primary).get_display_name("en"))
+        except (UnknownLocaleError, ValueError, TypeError):
+            return code
+        return f"{name} ({variant})" if variant else name
+
+
+def languages_of(pairs: list[Pair]) -> list[LTLanguage]:
+    targets: dict[str, set[str]] = {}
+    for pair in pairs:
+        targets.setdefault(pair.source, set()).add(pair.target)
+        targets.setdefault(pair.target, set())
+    return [
+        LTLanguage(code=code, name=language_name(code), targets=sorted(targets[code]))
+        for code in sorted(targets)
+    ]
+
+
+def _check_pair(pairs: list[Pair], source: str, target: str) -> None:
+    codes = {p.source for p in pairs} | {p.target for p in pairs}
+    if source not in codes:
+        raise bad(f"{source} is not supported", code="unsupported_language")
+    if target not in codes:
+        raise bad(f"{target} is not supported", code="unsupported_language")
+    if Pair(source, target) not in pairs:
+        raise bad(
+            f"{language_name(target)} ({target}) is not available as a target language from "
+            f"{language_name(source)} ({source})",
+            code="unsupported_language",
+        )
+
+
+# --- translating --------------------------------------------------------------------------------
+
+
+def _texts(params: dict[str, Any], form: bool) -> tuple[list[str], bool]:
+    q = params.get("q")
+    if not q:
+        raise bad("Invalid request: missing q parameter")
+    if isinstance(q, str):
+        return ["\n".join(q.splitlines()) if form else q], False
+    if isinstance(q, list) and all(isinstance(t, str) for t in q):
+        return list(q), True
+    raise bad("Invalid request: q must be a string or a list of strings")
+
+
+def _string(params: dict[str, Any], name: str) -> str:
+    value = params.get(name)
+    if not value:
+        raise bad(f"Invalid request: missing {name} parameter")
+    if not isinstance(value, str):
+        raise bad(f"Invalid request: {name} must be a string")
+    return value
+
+
+def _sources(texts: list[str], source: str, pairs: list[Pair]) -> list[dict[str, Any]]:
+    if source != "auto":
+        return [{"confidence": 100.0, "language": source} for _ in texts]
+    candidates = [p.source for p in pairs]
+    overall = detect(" ".join(texts), candidates)[0]
+    found = []
+    for text in texts:
+        best = detect(text, candidates)[0]
+        found.append(best if best["confidence"] else overall)
+    return found
+
+
+def _translate(
+    services: Services, texts: list[str], sources: list[str], target: str, fmt: str
+) -> tuple[list[str], list[Translation]]:
+    out = [""] * len(texts)
+    done: list[Translation] = []
+    if fmt == "html":
+        for i, (text, source) in enumerate(zip(texts, sources, strict=True)):
+            if text.strip():
+                out[i], html_t = adhoc.translate_html(
+                    services.translator, text, source, target, label=False
+                )
+                done.append(html_t)
+        return out, done
+    for source in dict.fromkeys(sources):
+        indices = [i for i, s in enumerate(sources) if s == source]
+        results = adhoc.translate_texts(
+            services.translator, [texts[i] for i in indices], source, target
+        )
+        for i, (content, t) in zip(indices, results, strict=True):
+            out[i] = content
+            if t is not None:
+                done.append(t)
+    return out, done
+
+
+@router.post(
+    "/translate",
+    summary="Translate text (LibreTranslate-compatible)",
+    description=(
+        "LibreTranslate's `/translate`: `q` (a string, or in JSON a list of strings), `source` "
+        "(a code or `auto`), `target`, `format` (`text` or `html`), `api_key`; JSON or form "
+        'body. Answers `{"translatedText": ...}`; errors are `{"error": "..."}`.'
+    ),
+    response_model=LTTranslateResponse,
+    response_model_exclude_none=True,
+    responses=lt_responses(400, 403, 413, 429, 500),
+    openapi_extra=_body(LTTranslateRequest),
+)
+async def translate(request: Request, services: ServicesDep) -> JSONResponse:
+    params = await read_params(request)
+    await caller(request, params, services)
+    form = "json" not in request.headers.get("content-type", "").lower()
+    texts, batch = _texts(params, form)
+    source, target = _string(params, "source"), _string(params, "target")
+    fmt = params.get("format") or "text"
+    try:
+        adhoc.check_characters(texts, services.options.max_characters)
+    except TarjamaError as exc:
+        raise bad(str(exc), 413, "input_too_large") from None
+    pairs = services.pairs()
+    detected = _sources(texts, source, pairs)
+    for d in detected:
+        _check_pair(pairs, d["language"], target)
+    if fmt not in ("text", "html"):
+        raise bad(f"{fmt} format is not supported")
+    sources = [d["language"] for d in detected]
+    try:
+        translated, _ = await services.run(
+            lambda: _translate(services, texts, sources, target, fmt), lambda r: r[1]
+        )
+    except TarjamaError as exc:
+        status, code = status_for(exc)
+        if status >= 500:
+            raise bad(f"Cannot translate text: {exc}", 500, code) from None
+        raise bad(str(exc), status, code) from None
+    body: dict[str, Any] = {"translatedText": translated if batch else translated[0]}
+    if source == "auto":
+        body["detectedLanguage"] = detected if batch else detected[0]
+    return JSONResponse(body)
+
+
+@router.get(
+    "/languages",
+    summary="Supported languages (LibreTranslate-compatible)",
+    description="Every language of an installed pair, with the languages it translates into.",
+    response_model=list[LTLanguage],
+)
+async def languages(services: ServicesDep) -> list[LTLanguage]:
+    return languages_of(services.pairs())
+
+
+@router.post(
+    "/detect",
+    summary="Guess a text's language (LibreTranslate-compatible)",
+    description=(
+        "Chooses among the installed source languages by script and very common words; "
+        "confidence in percent. Not a general language identifier: see `tarjama.api.detect`."
+    ),
+    response_model=list[LTDetection],
+    responses=lt_responses(400, 403, 429),
+    openapi_extra=_body(LTDetectRequest),
+)
+async def detect_language(request: Request, services: ServicesDep) -> list[LTDetection]:
+    params = await read_params(request)
+    await caller(request, params, services)
+    q = params.get("q")
+    if not q:
+        raise bad("Invalid request: missing q parameter")
+    if isinstance(q, list) and all(isinstance(t, str) for t in q):
+        q = " ".join(q)
+    if not isinstance(q, str):
+        raise bad("Invalid request: q must be a string or a list of strings")
+    found = detect(q, [p.source for p in services.pairs()])
+    return [LTDetection.model_validate(d) for d in found]

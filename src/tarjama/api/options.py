@@ -1,0 +1,59 @@
+"""The service's settings, read from :class:`tarjama.config.Settings` with defaults.
+
+These fields belong in ``Settings``; until they are there, each is read with ``getattr`` and its
+default below, and coerced (a TOML file or ``TARJAMA_*`` variable may give a string).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from tarjama.errors import ConfigError
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+@dataclass(frozen=True)
+class ServiceOptions:
+    anonymous_read: bool = True
+    """Callers without a key may use reader-level routes (``/v1/translate``)."""
+    anonymous_write: bool = False
+    """Callers without a key may use editor-level routes."""
+    libretranslate_requires_key: bool = False
+    """The LibreTranslate routes refuse callers without a key (LibreTranslate's ``--api-keys``)."""
+    max_request_bytes: int = 1024 * 1024
+    """Largest request body accepted; a larger one is refused with 413 before it is read."""
+    max_characters: int = 50_000
+    """Most characters of text or HTML one request may ask to translate (413 beyond)."""
+    rate_limit: float = 0.0
+    """Requests per second allowed per API key, or per client address without one; 0: no limit."""
+    rate_burst: int = 20
+    """Requests a key or address may make at once before ``rate_limit`` applies."""
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> ServiceOptions:
+        values = {}
+        for f in fields(cls):
+            default = getattr(cls, f.name)
+            values[f.name] = _coerce(f.name, getattr(settings, f.name, default), default)
+        options = cls(**values)
+        if options.max_request_bytes < 1 or options.max_characters < 1:
+            raise ConfigError("max_request_bytes and max_characters must be positive")
+        if options.rate_limit < 0 or options.rate_burst < 1:
+            raise ConfigError("rate_limit must be >= 0 and rate_burst >= 1")
+        return options
+
+
+def _coerce(name: str, value: Any, default: Any) -> Any:
+    try:
+        if isinstance(default, bool):
+            if isinstance(value, str):
+                if value.strip().lower() not in _TRUE | _FALSE:
+                    raise ValueError(value)
+                return value.strip().lower() in _TRUE
+            return bool(value)
+        return type(default)(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name} = {value!r} is not a valid value") from None

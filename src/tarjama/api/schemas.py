@@ -1,0 +1,113 @@
+"""Request and response bodies of the tarjama API (``/v1``), as pydantic models.
+
+Strict: unknown fields and wrong types are refused (422), never coerced.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StrictStr, model_validator
+
+LANGUAGE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+
+
+class TranslateRequest(BaseModel):
+    """A text or an HTML fragment/page to translate into one or more languages, synchronously."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    text: StrictStr | None = Field(None, description="Plain text; its line layout is kept.")
+    html: StrictStr | None = Field(None, description="HTML fragment or page; markup is kept.")
+    source: StrictStr = Field("en", pattern=LANGUAGE, max_length=35, description="Source language")
+    targets: StrictStr | list[StrictStr] = Field(
+        validation_alias=AliasChoices("targets", "target"),
+        description="Target language, or a list of them (the field may be called target).",
+        examples=[["es", "ca"]],
+    )
+    format: Literal["text", "html"] | None = Field(
+        None, description="How to read `text`: text (default) or html. `html` implies html."
+    )
+
+    @model_validator(mode="after")
+    def _one_input(self) -> TranslateRequest:
+        if (self.text is None) == (self.html is None):
+            raise ValueError("give exactly one of text or html")
+        if self.html is not None and self.format == "text":
+            raise ValueError("format text contradicts an html field")
+        targets = [self.targets] if isinstance(self.targets, str) else self.targets
+        if not targets or len(targets) > 10:
+            raise ValueError("give between 1 and 10 target languages")
+        for target in targets:
+            if not re_language(target):
+                raise ValueError(f"not a language code: {target!r}")
+        return self
+
+    @property
+    def target_list(self) -> list[str]:
+        targets = [self.targets] if isinstance(self.targets, str) else self.targets
+        return list(dict.fromkeys(targets))
+
+    @property
+    def input(self) -> str:
+        return self.html if self.html is not None else self.text or ""
+
+    @property
+    def input_format(self) -> Literal["text", "html"]:
+        return "html" if self.html is not None or self.format == "html" else "text"
+
+
+def re_language(code: str) -> bool:
+    return bool(re.fullmatch(LANGUAGE, code)) and len(code) <= 35
+
+
+class FindingOut(BaseModel):
+    check: str
+    severity: str
+    message: str
+    evidence: str = ""
+
+
+class SegmentOut(BaseModel):
+    field: str = Field(description='Where the sentence lives: "body/3", "headline"...')
+    index: int
+    source: str
+    target: str
+    origin: str = Field(description="engine, memory:human, memory:machine or copy")
+    risk: float
+    findings: list[FindingOut]
+
+
+class ProvenanceOut(BaseModel):
+    engine: str
+    engine_version: str
+    model: str
+    source_language: str
+    target_language: str
+    created: str
+    signature: str
+
+
+class TranslationOut(BaseModel):
+    language: str
+    format: Literal["text", "html"]
+    content: str = Field(description="The translation: text, or sanitised HTML with its label.")
+    label: str = Field(description="The disclosure label readers must see.")
+    status: str = Field(description="translated, or needs-review when a QA check is critical")
+    provenance: ProvenanceOut
+    segments: list[SegmentOut]
+
+
+class TranslateResponse(BaseModel):
+    source: str
+    translations: list[TranslationOut]
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class Readiness(BaseModel):
+    status: Literal["ready"]
+    checks: dict[str, str]
