@@ -247,3 +247,20 @@ def test_translate_lines_several_languages(tmp_path: Path) -> None:
     for lang in ("es", "ca"):
         text = (tmp_path / "out" / f"story.{lang}.txt").read_text("utf-8")
         assert text.count("\n") == LINES.count("\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("a finales del siglo XIX", [19]),
+        ("los siglos XX y XXI", [20, 21]),
+        ("Juan XXIII y la Segunda Guerra Mundial (II)", [2, 23]),
+        ("Washington DC, MD y yo", []),
+    ],
+)
+def test_roman_numerals_in_a_translation(text: str, values: list[int]) -> None:
+    from decimal import Decimal
+
+    from tarjama.evaluate import roman_numerals
+
+    assert sorted(roman_numerals(text).elements()) == [Decimal(v) for v in values]

@@ -303,3 +303,16 @@ def test_any_unicode_roundtrips(text: str) -> None:
 def test_detect_names_never_crashes(sentences: list[str]) -> None:
     for name in detect_names(sentences):
         assert name.strip()
+
+
+@pytest.mark.parametrize(
+    ("source", "spanish"),
+    [
+        ("Gaza's 1.7m people", "Gaza's 1,7 millones people"),
+        ("a 2bn budget", "a 2 mil millones budget"),
+        ("a 1.7m tall wall", "a 1.7m tall wall"),  # metres: left alone
+    ],
+)
+def test_magnitudes_in_the_target_language(source: str, spanish: str) -> None:
+    m = mask(source)
+    assert restore(m.text, m, "es").text == spanish

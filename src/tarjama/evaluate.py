@@ -134,6 +134,23 @@ def numbers(text: str, lang: str) -> Counter[Decimal]:
     return Counter(number_value(t, lang) for t in _NUMBER.findall(text))
 
 
+_ROMAN = re.compile(r"\b[IVXLC]{2,}\b")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def roman_numerals(text: str) -> Counter[Decimal]:
+    """Values of Roman numerals in a translation: "the 19th century" is "el siglo XIX" in
+    Spanish, the same value written another way. Only I, V, X, L, C, two letters or more, so
+    that acronyms (DC, MD) and the pronoun "I" are not read as numbers."""
+    values: Counter[Decimal] = Counter()
+    for token in _ROMAN.findall(text):
+        digits = [_ROMAN_VALUES[c] for c in token]
+        total = sum(-d if d < n else d for d, n in zip(digits, [*digits[1:], 0], strict=True))
+        if total > 0:
+            values[Decimal(total)] += 1
+    return values
+
+
 def number_fidelity(
     sources: Sequence[str], outputs: Sequence[str], target_lang: str, source_lang: str = "en"
 ) -> Score:
@@ -142,7 +159,7 @@ def number_fidelity(
     hits = total = 0
     for src, out in zip(sources, outputs, strict=True):
         wanted = numbers(src, source_lang)
-        got = numbers(out, target_lang)
+        got = numbers(out, target_lang) + roman_numerals(out)
         total += sum(wanted.values())
         hits += sum(min(n, got[v]) for v, n in wanted.items())
     return Score.of(hits, total)

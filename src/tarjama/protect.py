@@ -232,6 +232,25 @@ def _render_currency(text: str, locale: Locale) -> str:
     return f"{before}{amount}{after}".replace("¤", symbol)
 
 
+# "1.7m people", "2bn years": a figure with a magnitude glued on, in the locale's own words.
+_MAGNITUDE = re.compile(
+    rf"{_NUM_START}({_NUM})(m|mn|bn|k)\b(?!\s+(?:tall|high|long|wide|deep|away|above|below))"
+)
+
+
+def _render_magnitude(text: str, locale: Locale) -> str:
+    m = _match(_MAGNITUDE, text)
+    value, _, decimals = _parse_number(m.group(1))
+    return str(
+        babel_numbers.format_compact_decimal(
+            value * 10 ** MAGNITUDES[m.group(2)],
+            format_type="long",
+            locale=locale,
+            fraction_digits=decimals + 3,
+        )
+    )
+
+
 # --- dates ------------------------------------------------------------------------------------
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
@@ -350,6 +369,7 @@ RULES: tuple[Rule, ...] = (
     Rule("date", "date", _find_dates, _render_date, english_only=True, trigger=_DIGIT),
     Rule("percent", "number", _PERCENT, _render_percent, english_only=True, trigger=_DIGIT),
     Rule("currency", "number", _CURRENCY, _render_currency, english_only=True, trigger=_DIGIT),
+    Rule("magnitude", "number", _MAGNITUDE, _render_magnitude, english_only=True, trigger=_DIGIT),
     Rule("measure", "number", _MEASURE, _render_measure, english_only=True, trigger=_DIGIT),
     # Clock times and scores keep their form; the engine still sees a number.
     Rule("time", "number", re.compile(rf"{_NUM_START}\d{{1,2}}:\d{{2}}{_NUM_END}"), trigger=_DIGIT),

@@ -696,7 +696,7 @@ class ApertiumEngine(Engine):
                 pipe.restart()
                 raw = pipe.translate(requests)
         return [
-            from_stream(r.decode("utf-8", "replace"), _figures(t))
+            _unglue(from_stream(r.decode("utf-8", "replace"), _figures(t)), t)
             for r, t in zip(raw, texts, strict=True)
         ]
 
@@ -723,3 +723,19 @@ def _figures(tagged: str) -> dict[int, str]:
         for words in [_placeholder_words(t)]
         if len(words) == 1 and words[0][:1].isdigit()
     }
+
+
+_GLUED = re.compile(r"\b\w*(?:[^\W\d_]\d|\d[^\W\d_])\w*\b")
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+
+
+def _unglue(output: str, source: str) -> str:
+    """Multiword rules also glue unprotected figures to words ("conventode17.º siglos" for "a
+    17th-century convent"); a word with digits in it that the source does not have is split
+    (the source's own "G20" or "MP3" stay as they are)."""
+
+    def split(m: re.Match[str]) -> str:
+        word = m.group()
+        return word if word in source else _LETTER_DIGIT.sub(" ", word)
+
+    return _GLUED.sub(split, output) if any(c.isdigit() for c in output) else output
