@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -125,12 +126,13 @@ class Translator:
         self.engine.check_pair(pair)
         provenance = self._provenance(pair)
         known = self.engine.lexicon(pair)
-        prepared: list[dict[str, _Field]] = []
         index: dict[str, tuple[Future[list[str]], int]] = {}
+        results: list[Translation] = []
+        waiting: deque[tuple[Sequence[Article], list[dict[str, _Field]]]] = deque()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tarjama-engine") as pool:
             for start in range(0, len(articles), _CHUNK):
-                chunk = [self._prepare(a, pair, known) for a in articles[start : start + _CHUNK]]
-                prepared.extend(chunk)
+                batch = articles[start : start + _CHUNK]
+                chunk = [self._prepare(a, pair, known) for a in batch]
                 pieces = [p for fields in chunk for f in fields.values() for p in f.pieces]
                 self._recall(pieces, pair, provenance)
                 texts = list(
@@ -143,20 +145,37 @@ class Translator:
                 if texts:
                     future = pool.submit(self.engine.translate_batch, texts, pair)
                     index.update((t, (future, i)) for i, t in enumerate(texts))
+                waiting.append((batch, chunk))
+                # The chunk before this one is finished while the engine works on this one.
+                if len(waiting) > 1:
+                    results += self._finish(*waiting.popleft(), index, pair, provenance)
+            while waiting:
+                results += self._finish(*waiting.popleft(), index, pair, provenance)
+        return results
+
+    def _finish(
+        self,
+        articles: Sequence[Article],
+        prepared: list[dict[str, _Field]],
+        index: dict[str, tuple[Future[list[str]], int]],
+        pair: Pair,
+        provenance: Provenance,
+    ) -> list[Translation]:
+        """Restore, remember and check one chunk of articles once its sentences are back."""
         fresh: dict[str, str] = {}
         for fields in prepared:
             for piece in (p for f in fields.values() for p in f.pieces):
                 if piece.masked is None or piece.origin not in ("engine", "copy"):
                     continue
                 if piece.origin == "copy":
-                    piece.text = restore(piece.masked.text, piece.masked, target).text
+                    piece.text = restore(piece.masked.text, piece.masked, pair.target).text
                     continue
                 future, i = index[piece.masked.text]
-                piece.text = restore(future.result()[i], piece.masked, target).text
+                piece.text = restore(future.result()[i], piece.masked, pair.target).text
                 fresh[_tm_text(piece.core)] = _tm_text(piece.text)
         self._remember(fresh, pair, provenance)
         return [
-            self._result(a, fields, target, provenance)
+            self._result(a, fields, pair.target, provenance)
             for a, fields in zip(articles, prepared, strict=True)
         ]
 

@@ -197,12 +197,17 @@ def _locale(code: str) -> Locale:
 def _ascii_digits(text: str) -> str:
     # Arabic-Indic (١٣٠٠), Persian (۱۳۰۰) and every other decimal digit read as 0-9, one character
     # for one so that match positions still point into the original text.
-    return "".join(
-        str(unicodedata.decimal(c))
-        if c.isdecimal() and not c.isascii()
-        else _ARABIC_SEPARATORS.get(c, c)
-        for c in text
-    )
+    if text.isascii():
+        return text  # the common case, and nothing to convert
+    return _NON_ASCII.sub(_ascii_digit, text)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _ascii_digit(m: re.Match[str]) -> str:
+    c = m.group()
+    return str(unicodedata.decimal(c)) if c.isdecimal() else _ARABIC_SEPARATORS.get(c, c)
 
 
 def _parse_number(raw: str, locale: Locale) -> Decimal | None:
@@ -432,6 +437,8 @@ def _nested(opener: str, closer: str, strict: bool = True) -> Callable[[str], bo
     apostrophe, a "?" without its "¿")."""
 
     def balanced(text: str) -> bool:
+        if opener not in text and (closer not in text or not strict):
+            return True  # nothing opened: nothing to balance (most sentences, fast)
         depth = 0
         for c in text:
             if c == opener:
@@ -510,10 +517,19 @@ def _script(letter: str) -> str:
 
 
 def _share(text: str, scripts: Collection[str]) -> tuple[float, int]:
-    letters = [c for c in text if c.isalpha()]
+    letters = len(_LETTERS.findall(text))
     if not letters:
         return 0.0, 0
-    return sum(_script(c) in scripts for c in letters) / len(letters), len(letters)
+    # Letters below U+0250 are Latin (ASCII, Latin-1, Extended-A and B): only the others are
+    # looked up by name.
+    others = _NON_LATIN_LETTERS.findall(text)
+    found = letters - len(others) if "LATIN" in scripts else 0
+    found += sum(_script(c) in scripts for c in others)
+    return found / letters, letters
+
+
+_LETTERS = re.compile(r"[^\W\d_]")
+_NON_LATIN_LETTERS = re.compile(r"[^\W\d_\x00-\u024f]")
 
 
 @check("wrong_script", Severity.CRITICAL)
