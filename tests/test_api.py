@@ -573,7 +573,7 @@ def test_real_translation_with_provenance(tmp_path: Path, apertium: ApertiumEngi
         assert "gato" in es["content"] and "\n\n" in es["content"]
         assert "gat" in ca["content"]
         assert es["provenance"]["engine"] == "apertium"
-        assert es["provenance"]["model"] == "eng-spa"
+        assert es["provenance"]["model"].startswith("eng-spa (apertium-eng-spa=")
         html = client.post(
             "/v1/translate",
             json={"html": "<p>The <em>black</em> cat sleeps.</p><script>x()</script>",

@@ -77,17 +77,27 @@ def discover_modes(datadir: Path = DEFAULT_DATADIR) -> dict[Pair, Path]:
     return modes
 
 
-def apertium_version() -> str:
-    """The installed Apertium and language-data versions, from dpkg (falls back to 'unknown')."""
+def _dpkg(*args: str) -> str:
     try:
-        out = subprocess.run(
-            ["dpkg-query", "-W", "-f=${Package}=${Version}\\n", "apertium", "apertium-*"],
-            capture_output=True, text=True, timeout=10, check=False,
-        ).stdout  # fmt: skip
+        return subprocess.run(
+            ["dpkg-query", *args], capture_output=True, text=True, timeout=10, check=False
+        ).stdout
     except (OSError, subprocess.TimeoutExpired):
-        return "unknown"
-    versions = sorted(line for line in out.splitlines() if line and "=" in line and line[-1] != "=")
-    return ";".join(versions) or "unknown"
+        return ""
+
+
+def apertium_version() -> str:
+    """The installed Apertium's version, from dpkg ("3.8.3-1+b2"), or "unknown"."""
+    return _dpkg("-W", "-f=${Version}", "apertium").strip() or "unknown"
+
+
+def mode_version(mode_file: Path) -> str:
+    """The mode's language-data package and version ("apertium-eng-spa=0.8.1-2"): the model a
+    translation came from, so that a data upgrade for one pair invalidates only that pair's
+    machine translations in the memory."""
+    package = _dpkg("-S", str(mode_file)).partition(":")[0].strip()
+    version = _dpkg("-W", "-f=${Version}", package).strip() if package else ""
+    return f"{package}={version}" if package and version else "unknown"
 
 
 # --- deformatting: tarjama's inline tags -> Apertium stream format -----------------------------
@@ -640,6 +650,7 @@ class ApertiumEngine(Engine):
         self._modes = discover_modes(self.datadir)
         self._pipelines: dict[Pair, _Pipeline] = {}
         self._analysers: dict[Pair, _Analyser] = {}
+        self._models: dict[Pair, str] = {}
         self._lock = threading.Lock()
         self._version: str | None = None
 
@@ -650,7 +661,11 @@ class ApertiumEngine(Engine):
 
     def model_for(self, pair: Pair) -> str:
         mode = self._modes.get(pair)
-        return mode.stem if mode else ""
+        if mode is None:
+            return ""
+        if pair not in self._models:
+            self._models[pair] = f"{mode.stem} ({mode_version(mode)})"
+        return self._models[pair]
 
     def pairs(self) -> list[Pair]:
         return list(self._modes)

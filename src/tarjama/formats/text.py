@@ -74,10 +74,10 @@ def _block(paragraph: str) -> Block:
 
 def provenance_line(t: Translation) -> str:
     p = t.provenance
-    model = f" ({p.model})" if p.model else ""
+    model = f", {p.model}" if p.model else ""
     return (
-        f"Translated {p.source_language}->{p.target_language} by {p.engine}{model}, "
-        f"{p.engine_version}, {p.created}"
+        f"Translated {p.source_language}->{p.target_language} by {p.engine} {p.engine_version}"
+        f"{model}, {p.created}"
     )
 
 
