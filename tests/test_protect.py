@@ -30,9 +30,9 @@ MASKED = [
      [("number", "$3.4bn"), ("number", "€20 million")]),
     ("Polls close at 19:30 tonight.", [("number", "19:30")]),
     ("It was founded in 2019.", [("number", "2019")]),
-    # left to the engine: number words, ordinals, figures glued to letters
-    ("Four kilometres away, an F-16 crashed on its 24th flight.", []),
-    ("COVID-19 cases fell at the A320 plant.", []),
+    # left to the engine: number words, ordinals; codes stay whole
+    ("Four kilometres away, an F-16 crashed on its 24th flight.", [("code", "F-16")]),
+    ("COVID-19 cases fell at the A320 plant.", [("code", "COVID-19"), ("code", "A320")]),
     ("He won by 2.5 percentage points.", [("number", "2.5")]),
     # dates
     ("Talks opened on December 24, 2019.", [("date", "December 24, 2019")]),
@@ -316,3 +316,19 @@ def test_detect_names_never_crashes(sentences: list[str]) -> None:
 def test_magnitudes_in_the_target_language(source: str, spanish: str) -> None:
     m = mask(source)
     assert restore(m.text, m, "es").text == spanish
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("The I/43 and I/34 roads were closed.", ["I/43", "I/34"]),
+        ("Meteor-1A and RM-2 satellites, F-16 jets.", ["Meteor-1A", "RM-2", "F-16"]),
+        ("An A320 landed after the G20 summit.", ["A320", "G20"]),
+        ("In 2019, 1,300 people left at 10:30.", []),
+        ("A well-known Co-op shop.", []),
+    ],
+)  # fmt: skip
+def test_codes_stay_as_written(text: str, codes: list[str]) -> None:
+    m = mask(text)
+    assert [s.text for s in m.spans if s.kind == "code"] == codes
+    assert restore(m.text, m, "es").text.count(codes[0] if codes else "\0") == (1 if codes else 0)

@@ -342,6 +342,10 @@ def _credit_pattern(agencies: Iterable[str]) -> re.Pattern[str]:
 # --- the table --------------------------------------------------------------------------------
 
 _DIGIT = re.compile(r"\d")
+_CODE = re.compile(
+    r"(?<![\w/-])(?=[\w/-]*[^\W\d_])(?=[\w/-]*\d)[A-Z][\w]*(?:[-/][\w]+)+(?![\w/-])"
+    r"|(?<![\w/-])[A-Z]+\d+[A-Z\d]*(?![\w/-])"
+)
 
 RULES: tuple[Rule, ...] = (
     # Credit lines first: they contain names, slashes and capitals that later rules would split.
@@ -365,6 +369,9 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("handle", "handle", re.compile(r"(?<![\w@.])@\w{1,30}\b"), trigger=re.compile("@")),
     Rule("hashtag", "hashtag", re.compile(r"(?<![\w#&])#[^\W\d_]\w*"), trigger=re.compile("#")),
+    # Codes that mix letters and figures are names of things: "Meteor-1A", "I/43", "F-16",
+    # "COVID-19", "A320". They stay as written (the engine would translate their words).
+    Rule("code", "code", _CODE, trigger=_DIGIT),
     # (the caller's names go here: see mask)
     Rule("date", "date", _find_dates, _render_date, english_only=True, trigger=_DIGIT),
     Rule("percent", "number", _PERCENT, _render_percent, english_only=True, trigger=_DIGIT),
