@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,12 +34,35 @@ APERTIUM_39 = Provenance("apertium", "3.9.0", "eng-spa", "en", "es")
 OTHER_MODEL = Provenance("apertium", "3.8.3", "eng-cat", "en", "es")
 
 
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)],
+)
+def new_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], Store]]:
+    """Makes empty stores at the newest migration for one test: SQLite files, or fresh databases
+    on the session's PostgreSQL server; every test that uses a store runs on both."""
+    stores: list[Store] = []
+    # requested before any store exists, so the stores close before their databases are dropped
+    postgres_database = (
+        request.getfixturevalue("postgres_database") if request.param == "postgresql" else None
+    )
+
+    def make() -> Store:
+        if postgres_database is not None:
+            # a copy of a database that Store.migrate() brought to head (tests/conftest.py)
+            stores.append(Store(postgres_database(migrated=True)))
+        else:
+            stores.append(Store(f"sqlite:///{tmp_path / f'tarjama{len(stores)}.db'}"))
+            stores[-1].migrate()
+        return stores[-1]
+
+    yield make
+    for made in stores:
+        made.close()
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    store = Store(f"sqlite:///{tmp_path / 'tarjama.db'}")
-    store.migrate()
-    yield store
-    store.close()
+def store(new_store: Callable[[], Store]) -> Store:
+    return new_store()
 
 
 @pytest.fixture
@@ -50,12 +73,6 @@ def tm(store: Store) -> TranslationMemory:
 @pytest.fixture
 def glossary(store: Store) -> Glossary:
     return Glossary(store)
-
-
-def fresh_tm(tmp_path: Path, name: str) -> TranslationMemory:
-    store = Store(f"sqlite:///{tmp_path / name}")
-    store.migrate()
-    return TranslationMemory(store)
 
 
 # -- exact matches -----------------------------------------------------------------------------
@@ -321,7 +338,9 @@ def snapshot(tm: TranslationMemory) -> list[tuple[object, ...]]:
     )
 
 
-def test_tmx_round_trip_is_identical(tm: TranslationMemory, tmp_path: Path) -> None:
+def test_tmx_round_trip_is_identical(
+    tm: TranslationMemory, new_store: Callable[[], Store], tmp_path: Path
+) -> None:
     tm.add(
         "Fish & chips cost <5 euros>.",
         "Pescado y patatas: <5 euros>.",
@@ -341,7 +360,7 @@ def test_tmx_round_trip_is_identical(tm: TranslationMemory, tmp_path: Path) -> N
     )
     path = tmp_path / "memory.tmx"
     assert tm.export_tmx(path) == 6
-    copy = fresh_tm(tmp_path, "copy.db")
+    copy = TranslationMemory(new_store())
     assert copy.import_tmx(path) == 6
     assert snapshot(copy) == snapshot(tm)
     match = copy.lookup(
@@ -772,12 +791,11 @@ def test_tbx_v3_loads(glossary: Glossary) -> None:
     assert terms["Reuters"].do_not_translate
 
 
-def test_tbx_round_trip(terms: Glossary, tmp_path: Path) -> None:
+def test_tbx_round_trip(terms: Glossary, new_store: Callable[[], Store], tmp_path: Path) -> None:
     path = tmp_path / "terms.tbx"
     terms.add("UN", "ONU", source_lang="en", target_lang="fr", note="line one\nline two")
     assert terms.export_tbx(path, "en", "fr") == len(TERMS) + 1
-    other = Glossary(Store(f"sqlite:///{tmp_path / 'other.db'}"))
-    other.store.migrate()
+    other = Glossary(new_store())
     assert other.import_tbx(path, "en", "fr") == len(TERMS) + 1
 
     def strip(glossary: Glossary) -> list[tuple[object, ...]]:

@@ -1,12 +1,13 @@
 """The store: migrations up and down, connection settings, models in step with migrations.
 
 ``StoreContract`` holds what every database must pass; ``TestSQLiteStore`` runs it on a SQLite
-file. A PostgreSQL subclass only has to provide its ``url`` fixture.
+file and ``TestPostgreSQLStore`` on a fresh database of the throwaway PostgreSQL server
+(``tests/postgres.py``), each subclass providing its ``url`` fixture.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -135,6 +136,23 @@ class TestSQLiteStore(StoreContract):
         store.migrate()
         assert (tmp_path / "tarjama.db").is_file()
         assert store.dialect == "sqlite"
+
+
+@pytest.mark.postgresql
+class TestPostgreSQLStore(StoreContract):
+    @pytest.fixture
+    def url(self, postgres_database: Callable[..., str]) -> str:
+        return postgres_database()
+
+    def test_the_database_is_postgresql(self, store: Store) -> None:
+        store.migrate()
+        assert store.dialect == "postgresql"
+        with store.engine.connect() as connection:
+            assert connection.execute(text("SHOW server_encoding")).scalar_one() == "UTF8"
+
+    def test_the_session_url_reaches_the_server(self, postgres_url: str) -> None:
+        with Store(postgres_url) as store, store.engine.connect() as connection:
+            assert connection.execute(text("SELECT 1")).scalar_one() == 1
 
 
 @pytest.mark.parametrize(
