@@ -528,7 +528,12 @@ def test_request_ids_and_json_logs(client: TestClient, caplog: pytest.LogCapture
 def test_openapi_documents_every_route(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert set(spec["paths"]) == {
-        "/v1/translate", "/translate", "/languages", "/detect", "/health", "/ready", "/metrics"
+        "/v1/translate", "/translate", "/languages", "/detect", "/health", "/ready", "/metrics",
+        "/v1/articles", "/v1/articles/{publisher_id}", "/v1/articles/{publisher_id}/versions",
+        "/v1/articles/{publisher_id}/translations/{lang}",
+        "/v1/articles/{publisher_id}/translations/{lang}/segments",
+        "/v1/articles/{publisher_id}/translations/{lang}/segments/{field}/{index}",
+        "/v1/articles/{publisher_id}/translations/{lang}/approve", "/v1/jobs/{job_id}",
     }  # fmt: skip
     for path, operations in spec["paths"].items():
         for operation in operations.values():
@@ -542,7 +547,7 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
 def test_api_keys_migration_up_and_down(tmp_path: Path) -> None:
     with Store(f"sqlite:///{tmp_path / 't.db'}") as store:
         store.migrate()
-        assert store.revision() == "0002"
+        assert store.revision() == "0003"
         assert {"api_keys", "tm_units", "glossary_terms"} <= set(
             inspect(store.engine).get_table_names()
         )
@@ -555,7 +560,7 @@ def test_api_keys_migration_up_and_down(tmp_path: Path) -> None:
         tables = set(inspect(store.engine).get_table_names())
         assert "api_keys" not in tables and "tm_units" in tables
         store.migrate()
-        assert store.revision() == "0002"
+        assert store.revision() == "0003"
 
 
 # --- the real engine ---------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from tarjama.api import errors, libretranslate, logs, ops, translate
+from tarjama.api import articles, errors, libretranslate, logs, ops, translate
 from tarjama.api.limits import BodyLimit, RateLimiter
 from tarjama.api.metrics import Metrics
 from tarjama.api.options import ServiceOptions
@@ -30,7 +30,9 @@ from tarjama.api.services import Services
 from tarjama.config import Settings
 from tarjama.engines import registry
 from tarjama.engines.base import Engine
+from tarjama.jobs import Worker
 from tarjama.memory import Glossary, TranslationMemory
+from tarjama.newsroom import Newsroom
 from tarjama.pipeline import Translator
 from tarjama.store import Store
 
@@ -45,7 +47,7 @@ routes answer `{"error": "..."}` as LibreTranslate does. API keys go in
 """
 
 
-ROUTERS = (translate.router, libretranslate.router, ops.router)
+ROUTERS = (translate.router, articles.router, libretranslate.router, ops.router)
 
 
 def _version() -> str:
@@ -62,9 +64,17 @@ def _open_store(settings: Settings) -> Store:
 
 
 def create_app(
-    settings: Settings, *, engine: Engine | None = None, store: Store | None = None
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    store: Store | None = None,
+    job_threads: int = 1,
 ) -> FastAPI:
-    """A FastAPI app serving tarjama; nothing starts until its lifespan runs."""
+    """A FastAPI app serving tarjama; nothing starts until its lifespan runs.
+
+    ``job_threads`` background threads run the translation jobs (0: none; tests then run them
+    with ``app.state.worker.run_pending()``).
+    """
     options = ServiceOptions.from_settings(settings)
     metrics = Metrics()
     limiter = RateLimiter(options.rate_limit, options.rate_burst)
@@ -73,6 +83,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         the_store = store or _open_store(settings)
         the_engine: Engine | None = engine
+        worker: Worker | None = None
         try:
             await run_in_threadpool(the_store.migrate)
             the_engine = engine or registry.create(settings.engine)
@@ -91,10 +102,17 @@ def create_app(
                 limiter=limiter,
                 metrics=metrics,
             )
+            app.state.newsroom = Newsroom(the_store, the_engine, settings)
+            worker = Worker(the_store, app.state.newsroom.run_job, threads=max(job_threads, 1))
+            app.state.worker = worker
+            if job_threads > 0:
+                worker.start()
             log.info("tarjama service ready: engine %s, store %s", settings.engine, the_store)
             yield
         finally:
             log.info("tarjama service stopping")
+            if worker is not None:
+                worker.stop()
             if engine is None and the_engine is not None:
                 the_engine.close()
             if store is None:

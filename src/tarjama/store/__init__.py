@@ -5,6 +5,7 @@ SQLite is the default (a file URL chosen by the caller); PostgreSQL works by URL
 dialect-neutral, with :func:`upsert` as the one dialect-aware helper.
 """
 
+from tarjama.store.articles import ArticleVersion, Job, StoredArticle, StoredTranslation
 from tarjama.store.database import Store, StoreConfigError, StoreError
 from tarjama.store.keys import ApiKey
 from tarjama.store.models import Base, GlossaryTerm, TMUnit, utcnow
@@ -12,11 +13,15 @@ from tarjama.store.upsert import upsert
 
 __all__ = [
     "ApiKey",
+    "ArticleVersion",
     "Base",
     "GlossaryTerm",
+    "Job",
     "Store",
     "StoreConfigError",
     "StoreError",
+    "StoredArticle",
+    "StoredTranslation",
     "TMUnit",
     "upsert",
     "utcnow",

@@ -1,0 +1,515 @@
+"""The articles API (``/v1/articles``, ``/v1/jobs``): submit, read, version, delete, review.
+
+Thin: each route parses its request, calls :class:`tarjama.newsroom.Newsroom` in a worker
+thread and shapes the answer. Writes need the editor role (or ``anonymous_write``), reads the
+reader role. HTML served from here goes through the sanitiser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any, Literal, TypeVar
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from tarjama import formats, inline
+from tarjama.api.errors import ApiError, responses
+from tarjama.api.sanitise import sanitise_html
+from tarjama.api.schemas import FindingOut, ProvenanceOut
+from tarjama.api.security import Editor, Reader
+from tarjama.model import SegmentResult
+from tarjama.newsroom import (
+    ConflictError,
+    JobInfo,
+    Newsroom,
+    NotFoundError,
+    StoredResult,
+    Submission,
+    VersionInfo,
+)
+
+router = APIRouter(prefix="/v1", tags=["articles"])
+
+T = TypeVar("T")
+
+_CONTENT_TYPES = {
+    "text/plain": "text",
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "application/json": "ninjs",
+    "application/ninjs+json": "ninjs",
+}
+_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "The article: plain text, HTML or IPTC ninjs (by Content-Type or `format`).",
+        "content": {
+            "text/plain": {"schema": {"type": "string"}},
+            "text/html": {"schema": {"type": "string"}},
+            "application/json": {"schema": {"type": "object"}},
+        },
+    }
+}
+PublisherId = Annotated[str, Path(description="The publisher's id of the article.")]
+Language = Annotated[str, Path(description="A target language code (es, ca, gl...).")]
+
+
+def get_newsroom(request: Request) -> Newsroom:
+    newsroom: Newsroom = request.app.state.newsroom
+    return newsroom
+
+
+NewsroomDep = Annotated[Newsroom, Depends(get_newsroom)]
+
+
+async def _call(work: Callable[[], T]) -> T:
+    """``work()`` in a worker thread, the newsroom's not-found and conflict errors as HTTP."""
+    try:
+        return await run_in_threadpool(work)
+    except NotFoundError as exc:
+        raise ApiError(404, exc.code, str(exc)) from exc
+    except ConflictError as exc:
+        raise ApiError(409, exc.code, str(exc)) from exc
+
+
+# --- schemas ------------------------------------------------------------------------------------
+
+
+class SubmissionOut(BaseModel):
+    publisher_id: str
+    number: int = Field(description="The version number (1, 2, ...) now current.")
+    version: str = Field(description="The content hash of that version.")
+    created: bool = Field(description="The article was new.")
+    changed: bool = Field(description="A new version was made (false: the body was unchanged).")
+    jobs: list[int] = Field(description="Translation jobs queued (see GET /v1/jobs/{id}).")
+    targets: list[str]
+
+
+class VersionOut(BaseModel):
+    number: int
+    version: str
+    source_format: str
+    created_at: datetime
+    current: bool
+    statuses: dict[str, str] = Field(description="language -> queued, translated, ...")
+
+
+class ArticleOut(BaseModel):
+    publisher_id: str
+    source_uri: str
+    source_language: str
+    targets: list[str]
+    created_at: datetime
+    updated_at: datetime
+    versions: int
+    current: VersionOut
+
+
+class SegmentReview(BaseModel):
+    field: str
+    index: int
+    source: str
+    target: str
+    source_tagged: str = Field(description="The source in tarjama's inline-tag form.")
+    target_tagged: str
+    origin: str = Field(description="engine, memory:human, memory:machine, human or copy")
+    risk: float
+    findings: list[FindingOut]
+
+
+class TranslationDoc(BaseModel):
+    publisher_id: str
+    language: str
+    number: int
+    version: str
+    status: str = Field(description="queued, translated, needs-review, reviewed or failed")
+    label: str | None = None
+    provenance: ProvenanceOut | None = None
+    reviewed_by: str = ""
+    error: str = ""
+    updated_at: datetime
+    article: dict[str, Any] | None = Field(default=None, description="The translated article.")
+    segments: list[SegmentReview] = []
+
+
+class SegmentsOut(BaseModel):
+    publisher_id: str
+    language: str
+    number: int
+    status: str
+    segments: list[SegmentReview]
+
+
+class CorrectionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    target: str = Field(
+        min_length=1,
+        max_length=20_000,
+        description="The corrected target: plain text, or with the source's inline tags.",
+    )
+
+
+class JobOut(BaseModel):
+    id: int
+    kind: str
+    state: str = Field(description="queued, running, done or failed")
+    attempts: int
+    error: str
+    publisher_id: str
+    number: int
+    language: str
+    created_at: datetime
+    updated_at: datetime
+
+
+def _submission(s: Submission) -> SubmissionOut:
+    return SubmissionOut(
+        publisher_id=s.publisher_id,
+        number=s.number,
+        version=s.version,
+        created=s.created,
+        changed=s.changed,
+        jobs=list(s.jobs),
+        targets=list(s.targets),
+    )
+
+
+def _version(v: VersionInfo) -> VersionOut:
+    return VersionOut(
+        number=v.number,
+        version=v.version,
+        source_format=v.source_format,
+        created_at=v.created_at,
+        current=v.current,
+        statuses=dict(v.statuses),
+    )
+
+
+def _segment(s: SegmentResult) -> SegmentReview:
+    return SegmentReview(
+        field=s.field,
+        index=s.index,
+        source=inline.plain(s.source),
+        target=inline.plain(s.target),
+        source_tagged=s.source,
+        target_tagged=s.target,
+        origin=s.origin,
+        risk=s.risk,
+        findings=[
+            FindingOut(
+                check=f.check, severity=str(f.severity), message=f.message, evidence=f.evidence
+            )
+            for f in s.findings
+        ],
+    )
+
+
+def _document(r: StoredResult) -> TranslationDoc:
+    t = r.translation
+    doc = TranslationDoc(
+        publisher_id=r.publisher_id,
+        language=r.language,
+        number=r.number,
+        version=r.version,
+        status=r.status,
+        reviewed_by=r.reviewed_by,
+        error=r.error,
+        updated_at=r.updated_at,
+    )
+    if t is not None:
+        p = t.provenance
+        doc.label = t.label
+        doc.provenance = ProvenanceOut(
+            engine=p.engine,
+            engine_version=p.engine_version,
+            model=p.model,
+            source_language=p.source_language,
+            target_language=p.target_language,
+            created=p.created,
+            signature=p.signature(),
+        )
+        doc.article = t.to_dict()["article"]
+        doc.segments = [_segment(s) for s in t.segments]
+    return doc
+
+
+def _job(j: JobInfo) -> JobOut:
+    return JobOut(**{name: getattr(j, name) for name in JobOut.model_fields})
+
+
+# --- submitting ---------------------------------------------------------------------------------
+
+
+def _format(request: Request, fmt: str | None) -> str | None:
+    if fmt is not None:
+        return fmt
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return _CONTENT_TYPES.get(content_type)
+
+
+def _targets(targets: str | None) -> list[str] | None:
+    if targets is None:
+        return None
+    return [t.strip() for t in targets.split(",") if t.strip()]
+
+
+FormatQuery = Annotated[
+    Literal["text", "html", "ninjs"] | None,
+    Query(description="The body's format; default: from Content-Type, else detected."),
+]
+TargetsQuery = Annotated[
+    str | None,
+    Query(
+        description="Target languages, comma-separated (default: the configured targets).",
+        max_length=400,
+    ),
+]
+SourceQuery = Annotated[
+    str | None,
+    Query(description="The source language (default: the document's, else en).", max_length=35),
+]
+
+
+async def _submit(
+    request: Request,
+    response: Response,
+    newsroom: Newsroom,
+    publisher_id: str | None,
+    fmt: str | None,
+    targets: str | None,
+    source: str | None,
+) -> SubmissionOut:
+    data = await request.body()
+    submission = await _call(
+        lambda: newsroom.submit(
+            data, _format(request, fmt), publisher_id, _targets(targets), language=source
+        )
+    )
+    response.status_code = 201 if submission.created else 202 if submission.jobs else 200
+    if submission.jobs:
+        request.app.state.worker.wake()
+    return _submission(submission)
+
+
+_SUBMIT_DOC = (
+    "An unchanged body (same content) does nothing (200); a changed one makes the next version "
+    "and queues its translation into every target language (202; 201 for a new article). "
+    "Translation runs in the background: poll the jobs or the article."
+)
+
+
+@router.put(
+    "/articles/{publisher_id}",
+    summary="Create or update an article by the publisher's id",
+    description=_SUBMIT_DOC,
+    response_model=SubmissionOut,
+    status_code=201,
+    responses={
+        200: {"model": SubmissionOut, "description": "unchanged"},
+        202: {"model": SubmissionOut, "description": "new version queued"},
+        **responses(400, 401, 403, 413, 422, 429, 503),
+    },
+    openapi_extra=_BODY,
+)
+async def put_article(
+    publisher_id: PublisherId,
+    request: Request,
+    response: Response,
+    newsroom: NewsroomDep,
+    _caller: Editor,
+    format: FormatQuery = None,
+    targets: TargetsQuery = None,
+    source: SourceQuery = None,
+) -> SubmissionOut:
+    return await _submit(request, response, newsroom, publisher_id, format, targets, source)
+
+
+@router.post(
+    "/articles",
+    summary="Create or update an article identified by the document itself",
+    description="As PUT, with the publisher id taken from the ninjs `uri` or the HTML canonical "
+    "link. " + _SUBMIT_DOC,
+    response_model=SubmissionOut,
+    status_code=201,
+    responses={
+        200: {"model": SubmissionOut, "description": "unchanged"},
+        202: {"model": SubmissionOut, "description": "new version queued"},
+        **responses(400, 401, 403, 413, 422, 429, 503),
+    },
+    openapi_extra=_BODY,
+)
+async def post_article(
+    request: Request,
+    response: Response,
+    newsroom: NewsroomDep,
+    _caller: Editor,
+    format: FormatQuery = None,
+    targets: TargetsQuery = None,
+    source: SourceQuery = None,
+) -> SubmissionOut:
+    return await _submit(request, response, newsroom, None, format, targets, source)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/articles/{publisher_id}",
+    summary="An article: its current version and the status of each translation",
+    description="The current version (number, content hash, format) and the status of its "
+    "translation into each language: queued, translated, needs-review, reviewed or failed.",
+    response_model=ArticleOut,
+    responses=responses(401, 403, 404, 429),
+)
+async def get_article(
+    publisher_id: PublisherId, newsroom: NewsroomDep, _caller: Reader
+) -> ArticleOut:
+    info = await _call(lambda: newsroom.article(publisher_id))
+    return ArticleOut(
+        publisher_id=info.publisher_id,
+        source_uri=info.source_uri,
+        source_language=info.source_language,
+        targets=list(info.targets),
+        created_at=info.created_at,
+        updated_at=info.updated_at,
+        versions=info.versions,
+        current=_version(info.current),
+    )
+
+
+@router.get(
+    "/articles/{publisher_id}/versions",
+    summary="Every version of an article, oldest first",
+    description="Each version with its number, content hash, format, whether it is current "
+    "and the status of its translations. Every version and translation is kept.",
+    response_model=list[VersionOut],
+    responses=responses(401, 403, 404, 429),
+)
+async def get_versions(
+    publisher_id: PublisherId, newsroom: NewsroomDep, _caller: Reader
+) -> list[VersionOut]:
+    return [_version(v) for v in await _call(lambda: newsroom.versions(publisher_id))]
+
+
+@router.get(
+    "/articles/{publisher_id}/translations/{lang}",
+    summary="An article's translation in one language (JSON, ninjs or HTML)",
+    description="The current version's translation unless `version` names another. JSON always "
+    "answers with the status; ninjs and HTML answer 409 until the translation is done.",
+    response_model=TranslationDoc,
+    responses={
+        200: {"content": {"text/html": {}, "application/json": {}}},
+        **responses(401, 403, 404, 409, 422, 429),
+    },
+)
+async def get_translation(
+    publisher_id: PublisherId,
+    lang: Language,
+    newsroom: NewsroomDep,
+    _caller: Reader,
+    format: Annotated[Literal["json", "ninjs", "html"], Query()] = "json",
+    version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+) -> Any:
+    result = await _call(lambda: newsroom.translation(publisher_id, lang, version))
+    if format == "json":
+        return _document(result)
+    if result.translation is None:
+        raise ApiError(409, "translation_not_ready", f"the translation is {result.status}")
+    written = await run_in_threadpool(formats.write, result.translation, format)
+    if format == "html":
+        return Response(sanitise_html(written), media_type="text/html; charset=utf-8")
+    return Response(written, media_type="application/json")
+
+
+@router.delete(
+    "/articles/{publisher_id}",
+    summary="Delete an article with every version, translation and job",
+    description="Removes the article, all its versions, their translations and their jobs.",
+    status_code=204,
+    response_class=Response,
+    responses=responses(401, 403, 404, 429),
+)
+async def delete_article(
+    publisher_id: PublisherId, newsroom: NewsroomDep, _caller: Editor
+) -> Response:
+    await _call(lambda: newsroom.delete(publisher_id))
+    return Response(status_code=204)
+
+
+@router.get(
+    "/jobs/{job_id}",
+    summary="A translation job's state",
+    description="queued, running, done or failed (with its error), its attempts, and the "
+    "article version and language it translates.",
+    response_model=JobOut,
+    responses=responses(401, 403, 404, 422, 429),
+)
+async def get_job(
+    job_id: Annotated[int, Path(ge=1, le=2**62)], newsroom: NewsroomDep, _caller: Reader
+) -> JobOut:
+    return _job(await _call(lambda: newsroom.job(job_id)))
+
+
+# --- review -------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/articles/{publisher_id}/translations/{lang}/segments",
+    summary="The segments of a translation with their QA findings, for review",
+    description="The current version's segments: source, target (plain and tagged), origin "
+    "(engine, memory, human) and QA findings, `source_changed` included for a corrected "
+    "sentence whose source has since changed.",
+    response_model=SegmentsOut,
+    responses=responses(401, 403, 404, 409, 429),
+)
+async def get_segments(
+    publisher_id: PublisherId, lang: Language, newsroom: NewsroomDep, _caller: Reader
+) -> SegmentsOut:
+    r = await _call(lambda: newsroom.segments(publisher_id, lang))
+    assert r.translation is not None  # segments() raised otherwise
+    return SegmentsOut(
+        publisher_id=r.publisher_id,
+        language=r.language,
+        number=r.number,
+        status=r.status,
+        segments=[_segment(s) for s in r.translation.segments],
+    )
+
+
+@router.put(
+    "/articles/{publisher_id}/translations/{lang}/segments/{field:path}/{index}",
+    summary="Correct one segment's target (stored in the memory as human work)",
+    description="The translation needs review until approved.",
+    response_model=SegmentReview,
+    responses=responses(400, 401, 403, 404, 409, 422, 429),
+)
+async def put_segment(
+    publisher_id: PublisherId,
+    lang: Language,
+    field: str,
+    index: Annotated[int, Path(ge=0, le=100_000)],
+    body: CorrectionIn,
+    newsroom: NewsroomDep,
+    caller: Editor,
+) -> SegmentReview:
+    segment = await _call(
+        lambda: newsroom.correct(publisher_id, lang, field, index, body.target, caller.name)
+    )
+    return _segment(segment)
+
+
+@router.post(
+    "/articles/{publisher_id}/translations/{lang}/approve",
+    summary="Approve a translation: status reviewed, label says so",
+    description="Marks the current version's translation reviewed by the caller; its label "
+    "becomes the reviewed label, naming the engine version.",
+    response_model=TranslationDoc,
+    responses=responses(401, 403, 404, 409, 429),
+)
+async def approve(
+    publisher_id: PublisherId, lang: Language, newsroom: NewsroomDep, caller: Editor
+) -> TranslationDoc:
+    return _document(await _call(lambda: newsroom.approve(publisher_id, lang, caller.name)))

@@ -1,0 +1,579 @@
+"""The newsroom service: versions, incremental retranslation, review, the job queue, the API.
+
+Every store is a SQLite file in ``tmp_path``. The pseudo engine where only the service's
+behaviour matters; the real Apertium (wrapped to count what reaches it) where translation does.
+Jobs run synchronously through ``Worker.run_pending`` except in the background-worker test.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from fastapi.testclient import TestClient
+from sqlalchemy import func, inspect, select
+from sqlalchemy.exc import IntegrityError
+
+from tarjama.api import ApiKeys, create_app
+from tarjama.config import Settings
+from tarjama.engines.apertium import ApertiumEngine
+from tarjama.engines.base import Engine, EngineInfo, Pair
+from tarjama.engines.pseudo import PseudoEngine
+from tarjama.jobs import Worker
+from tarjama.newsroom import SOURCE_CHANGED, Newsroom, NotFoundError
+from tarjama.store import ArticleVersion, Base, Job, Store, StoredArticle, StoredTranslation
+
+ARTICLE = """Council approves new budget
+
+The city council met on Monday in the town hall.
+
+The mayor said the plan would create many jobs. Officials agreed on the new budget.
+
+Residents will vote on the plan next year.
+"""
+CHANGED = ARTICLE.replace("The mayor said the plan", "The mayor insisted that the plan")
+
+
+class Counting(Engine):
+    """Wraps a real engine and counts the sentences it is asked to translate."""
+
+    def __init__(self, inner: Engine) -> None:
+        self.inner, self.sent = inner, 0
+
+    def info(self) -> EngineInfo:
+        return self.inner.info()
+
+    def pairs(self) -> list[Pair]:
+        return self.inner.pairs()
+
+    def lexicon(self, pair: Pair) -> Callable[[Sequence[str]], dict[str, str]] | None:
+        return self.inner.lexicon(pair)
+
+    def model_for(self, pair: Pair) -> str:
+        return self.inner.model_for(pair)
+
+    def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
+        self.sent += len(texts)
+        return self.inner.translate_batch(texts, pair)
+
+
+class Failing(PseudoEngine):
+    def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
+        raise RuntimeError("the engine fell over")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store(f"sqlite:///{tmp_path / 'tarjama.db'}") as s:
+        s.migrate()
+        yield s
+
+
+def newsroom_for(store: Store, engine: Engine, tmp_path: Path, **fields: Any) -> Newsroom:
+    settings = Settings(data_dir=tmp_path, targets=("es",), **fields)
+    return Newsroom(store, engine, settings)
+
+
+@pytest.fixture
+def newsroom(store: Store, tmp_path: Path) -> Newsroom:
+    return newsroom_for(store, PseudoEngine(), tmp_path)
+
+
+def worker_for(newsroom: Newsroom) -> Worker:
+    return Worker(newsroom.store, newsroom.run_job)
+
+
+def count(store: Store, model: type[Base]) -> int:
+    with store.session() as session:
+        return int(session.execute(select(func.count()).select_from(model)).scalar_one())
+
+
+# --- the migration ------------------------------------------------------------------------------
+
+
+def test_migration_0003_up_and_down(tmp_path: Path) -> None:
+    with Store(f"sqlite:///{tmp_path / 'm.db'}") as store:
+        store.migrate()
+        assert store.revision() == "0003"
+        with store.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+            tables = set(inspect(connection).get_table_names())
+        assert {"articles", "article_versions", "translations", "jobs"} <= tables
+        store.downgrade("0002")
+        assert store.revision() == "0002"
+        with store.engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+        assert not {"articles", "article_versions", "translations", "jobs"} & tables
+        assert "api_keys" in tables
+        store.migrate()
+        assert store.revision() == "0003"
+
+
+def test_one_active_job_per_version_and_language(newsroom: Newsroom, store: Store) -> None:
+    newsroom.submit(ARTICLE.encode(), None, "a1")
+    with store.session() as session:
+        version_id = session.execute(select(ArticleVersion.id)).scalar_one()
+    with pytest.raises(IntegrityError), store.begin() as session:
+        session.add(Job(kind="translate", article_version_id=version_id, language="es"))
+    with store.begin() as session:  # a finished job does not hold the place
+        session.add(
+            Job(kind="translate", article_version_id=version_id, language="es", state="done")
+        )
+
+
+# --- submitting and versions --------------------------------------------------------------------
+
+
+def test_unchanged_body_creates_nothing(newsroom: Newsroom, store: Store) -> None:
+    first = newsroom.submit(ARTICLE.encode(), None, "a1")
+    assert (first.created, first.changed, first.number, len(first.jobs)) == (True, True, 1, 1)
+    again = newsroom.submit(ARTICLE.encode(), "text", "a1")
+    assert (again.created, again.changed, again.number, again.jobs) == (False, False, 1, ())
+    assert again.version == first.version
+    assert (count(store, ArticleVersion), count(store, Job)) == (1, 1)
+
+
+def test_changed_body_makes_the_next_version(newsroom: Newsroom, store: Store) -> None:
+    newsroom.submit(ARTICLE.encode(), None, "a1")
+    worker_for(newsroom).run_pending()
+    second = newsroom.submit(CHANGED.encode(), None, "a1", ["es", "ca"])
+    assert (second.created, second.changed, second.number, len(second.jobs)) == (
+        False,
+        True,
+        2,
+        2,
+    )
+    versions = newsroom.versions("a1")
+    assert [(v.number, v.current) for v in versions] == [(1, False), (2, True)]
+    assert versions[0].statuses == {"es": "translated"}
+    assert versions[1].statuses == {"es": "queued", "ca": "queued"}
+    worker_for(newsroom).run_pending()
+    # every translation version is kept
+    assert newsroom.translation("a1", "es", 1).translation is not None
+    assert newsroom.translation("a1", "es").number == 2
+
+
+def test_publisher_id_from_the_document(newsroom: Newsroom) -> None:
+    ninjs = b'{"uri": "urn:newsml:example.com:2024:budget", "headline": "Council meets"}'
+    assert newsroom.submit(ninjs, None, None).publisher_id == "urn:newsml:example.com:2024:budget"
+    page = (
+        b'<html><head><link rel="canonical" href="https://example.com/news/budget"></head>'
+        b"<body><h1>Council meets</h1><p>The council met.</p></body></html>"
+    )
+    pid = newsroom.submit(page, None, None).publisher_id
+    assert pid.startswith("doc-")
+    assert newsroom.article(pid).source_uri == "https://example.com/news/budget"
+
+
+def test_twenty_concurrent_submits_leave_one_version(newsroom: Newsroom, store: Store) -> None:
+    barrier = threading.Barrier(20)
+    results: list[Any] = []
+    errors: list[BaseException] = []
+
+    def submit(body: str) -> None:
+        barrier.wait()
+        try:
+            results.append(newsroom.submit(body.encode(), None, "race"))
+        except BaseException as exc:
+            errors.append(exc)
+
+    bodies = [ARTICLE] * 10 + [CHANGED] * 10
+    threads = [threading.Thread(target=submit, args=(b,)) for b in bodies]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(results) == 20
+    with store.session() as session:
+        versions = session.scalars(select(ArticleVersion)).all()
+        jobs = session.execute(select(Job.article_version_id, Job.language)).all()
+        articles = session.scalars(select(StoredArticle)).all()
+    assert len(articles) == 1
+    # one version per distinct body, numbered without gaps, and one job per version
+    assert sorted(v.number for v in versions) == list(range(1, len(versions) + 1))
+    assert len({v.version for v in versions}) == len(versions) <= 2
+    assert sorted(jobs) == sorted({(v.id, "es") for v in versions})
+    # no lost update: every answer names a stored version by its number and content
+    stored = {(v.number, v.version) for v in versions}
+    assert {(r.number, r.version) for r in results} <= stored
+    assert (newsroom.article("race").current.number, newsroom.article("race").current.version) in (
+        stored
+    )
+
+
+def test_twenty_concurrent_updates_make_one_new_version(newsroom: Newsroom, store: Store) -> None:
+    newsroom.submit(ARTICLE.encode(), None, "a1", ["es", "ca"])
+    barrier = threading.Barrier(20)
+    results: list[Any] = []
+
+    def submit() -> None:
+        barrier.wait()
+        results.append(newsroom.submit(CHANGED.encode(), None, "a1", ["es", "ca"]))
+
+    threads = [threading.Thread(target=submit) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 20
+    assert [r.number for r in results] == [2] * 20
+    assert sum(r.changed for r in results) == 1
+    assert sorted(len(r.jobs) for r in results) == [0] * 19 + [2]
+    assert (count(store, ArticleVersion), count(store, Job)) == (2, 4)
+    assert newsroom.article("a1").current.number == 2
+
+
+def test_twenty_concurrent_identical_submits(newsroom: Newsroom, store: Store) -> None:
+    barrier = threading.Barrier(20)
+    results: list[Any] = []
+
+    def submit() -> None:
+        barrier.wait()
+        results.append(newsroom.submit(ARTICLE.encode(), None, "same"))
+
+    threads = [threading.Thread(target=submit) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 20
+    assert sum(r.created for r in results) == 1
+    assert (count(store, ArticleVersion), count(store, Job)) == (1, 1)
+
+
+def test_delete_takes_translations_and_jobs(newsroom: Newsroom, store: Store) -> None:
+    newsroom.submit(ARTICLE.encode(), None, "a1")
+    worker_for(newsroom).run_pending()
+    newsroom.submit(CHANGED.encode(), None, "a1")
+    newsroom.delete("a1")
+    for model in (StoredArticle, ArticleVersion, StoredTranslation, Job):
+        assert count(store, model) == 0, model
+    with pytest.raises(NotFoundError):
+        newsroom.article("a1")
+    with pytest.raises(NotFoundError):
+        newsroom.delete("a1")
+
+
+# --- incremental retranslation and review -------------------------------------------------------
+
+
+@pytest.mark.usefixtures("store")
+def test_only_changed_sentences_reach_the_engine(
+    apertium: ApertiumEngine, store: Store, tmp_path: Path
+) -> None:
+    engine = Counting(apertium)
+    # memory off: the reuse comes from the previous version itself, not the memory
+    newsroom = newsroom_for(store, engine, tmp_path, memory=False)
+    worker = worker_for(newsroom)
+    newsroom.submit(ARTICLE.encode(), None, "a1")
+    worker.run_pending()
+    first = engine.sent
+    assert first == 5
+    newsroom.submit(CHANGED.encode(), None, "a1")
+    worker.run_pending()
+    assert engine.sent - first == 1
+    result = newsroom.translation("a1", "es")
+    assert result.translation is not None
+    origins = {s.source: s.origin for s in result.translation.segments}
+    assert origins["The mayor insisted that the plan would create many jobs."] == "engine"
+    assert origins["The city council met on Monday in the town hall."] == "memory:machine"
+
+
+@pytest.mark.usefixtures("store")
+def test_correction_is_kept_and_a_changed_source_is_flagged(
+    apertium: ApertiumEngine, store: Store, tmp_path: Path
+) -> None:
+    newsroom = newsroom_for(store, apertium, tmp_path)
+    worker = worker_for(newsroom)
+    newsroom.submit(ARTICLE.encode(), None, "a1")
+    worker.run_pending()
+    corrected = newsroom.correct("a1", "es", "body/1", 1, "Los funcionarios aprobaron.", "ana")
+    assert corrected.origin == "human" and corrected.target == "Los funcionarios aprobaron."
+    newsroom.correct("a1", "es", "body/0", 0, "El pleno se reunió el lunes.", "ana")
+    stored = newsroom.translation("a1", "es")
+    assert stored.status == "needs-review"
+    assert stored.translation is not None
+    assert stored.translation.article.body[0].text == "El pleno se reunió el lunes."
+    assert "Los funcionarios aprobaron." in stored.translation.article.body[1].text
+    # the correction is human work in the memory
+    match = newsroom.memory.lookup("Officials agreed on the new budget.", "en", "es")
+    assert match is not None and match.target == "Los funcionarios aprobaron."
+
+    body0 = "The city council met on Monday in the town hall."
+    newsroom.submit(CHANGED.replace(body0, "The city council met on Tuesday.").encode(), None, "a1")
+    worker.run_pending()
+    result = newsroom.translation("a1", "es")
+    assert result.number == 2 and result.status == "needs-review"
+    assert result.translation is not None
+    by_place = {(s.field, s.index): s for s in result.translation.segments}
+    kept = by_place[("body/1", 1)]
+    assert kept.target == "Los funcionarios aprobaron." and kept.origin == "memory:human"
+    changed = by_place[("body/0", 0)]
+    assert changed.source == "The city council met on Tuesday."
+    flags = [f for f in changed.findings if f.check == SOURCE_CHANGED]
+    assert len(flags) == 1 and "source changed since correction" in flags[0].message
+    assert flags[0].evidence == "El pleno se reunió el lunes."
+    assert [c.source for c in result.corrections] == ["Officials agreed on the new budget."]
+
+
+def test_approve_labels_the_translation_reviewed(newsroom: Newsroom) -> None:
+    newsroom.submit(ARTICLE.encode(), None, "a1")
+    worker_for(newsroom).run_pending()
+    machine = newsroom.translation("a1", "es")
+    assert machine.translation is not None
+    assert machine.translation.label == "Beta V.1.0 - Powered by automated translation"
+    approved = newsroom.approve("a1", "es", "ana")
+    assert approved.status == "reviewed" and approved.reviewed_by == "ana"
+    assert approved.translation is not None
+    assert approved.translation.label == "Beta V.1.0 - Reviewed translation (pseudo 1)"
+
+
+# --- the job queue ------------------------------------------------------------------------------
+
+
+def test_crash_recovery_requeues_a_running_job(newsroom: Newsroom, store: Store) -> None:
+    submission = newsroom.submit(ARTICLE.encode(), None, "a1")
+    [job_id] = submission.jobs
+    with store.begin() as session:  # a server was killed while running the job
+        session.get_one(Job, job_id).state = "running"
+    assert worker_for(newsroom).run_once() is None  # a running job is not claimed twice
+    worker = worker_for(newsroom)
+    assert worker.recover() == 1
+    assert worker.run_pending() == [job_id]
+    info = newsroom.job(job_id)
+    assert (info.state, info.attempts) == ("done", 1)
+    assert newsroom.translation("a1", "es").status == "translated"
+
+
+def test_a_started_worker_recovers_and_runs_jobs(newsroom: Newsroom, store: Store) -> None:
+    [job_id] = newsroom.submit(ARTICLE.encode(), None, "a1").jobs
+    with store.begin() as session:
+        session.get_one(Job, job_id).state = "running"
+    worker = Worker(store, newsroom.run_job, threads=2, poll=0.05)
+    worker.start()
+    try:
+        wait_for(lambda: newsroom.job(job_id).state == "done")
+    finally:
+        worker.stop()
+    assert not worker.running
+
+
+def test_a_failed_job_records_its_error(store: Store, tmp_path: Path) -> None:
+    newsroom = newsroom_for(store, Failing(), tmp_path)
+    [job_id] = newsroom.submit(ARTICLE.encode(), None, "a1").jobs
+    assert worker_for(newsroom).run_pending() == [job_id]
+    info = newsroom.job(job_id)
+    assert info.state == "failed" and "the engine fell over" in info.error
+    assert newsroom.translation("a1", "es").status == "failed"
+
+
+def test_a_job_is_claimed_once(newsroom: Newsroom) -> None:
+    newsroom.submit(ARTICLE.encode(), None, "a1")
+    first, second = worker_for(newsroom), worker_for(newsroom)
+    assert first.claim() is not None
+    assert second.claim() is None
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+# --- the HTTP API -------------------------------------------------------------------------------
+
+
+def client_for(tmp_path: Path, job_threads: int = 0, **fields: Any) -> TestClient:
+    settings = Settings(data_dir=tmp_path / "data", targets=("es", "ca"), **fields)
+    app = create_app(settings, engine=PseudoEngine(), job_threads=job_threads)
+    return TestClient(app)
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    with client_for(tmp_path, anonymous_write=True) as c:
+        yield c
+
+
+def run_jobs(client: TestClient) -> list[int]:
+    worker: Worker = client.app.state.worker  # type: ignore[attr-defined]
+    return worker.run_pending()
+
+
+TEXT = {"content-type": "text/plain"}
+
+
+def error_of(response: Any) -> tuple[int, str]:
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
+    assert body["error"]["message"]
+    return response.status_code, body["error"]["code"]
+
+
+def test_api_article_lifecycle(client: TestClient) -> None:
+    created = client.put("/v1/articles/a1", content=ARTICLE, headers=TEXT)
+    assert created.status_code == 201
+    body = created.json()
+    assert (body["number"], body["created"], body["targets"]) == (1, True, ["es", "ca"])
+    assert len(body["jobs"]) == 2
+    same = client.put("/v1/articles/a1", content=ARTICLE, headers=TEXT)
+    assert same.status_code == 200 and same.json()["jobs"] == []
+    job = client.get(f"/v1/jobs/{body['jobs'][0]}").json()
+    assert job["state"] == "queued" and job["publisher_id"] == "a1"
+    queued = client.get("/v1/articles/a1/translations/es").json()
+    assert queued["status"] == "queued" and queued["article"] is None
+    run_jobs(client)
+    assert client.get(f"/v1/jobs/{body['jobs'][0]}").json()["state"] == "done"
+
+    article = client.get("/v1/articles/a1").json()
+    assert article["current"]["statuses"] == {"es": "translated", "ca": "translated"}
+    doc = client.get("/v1/articles/a1/translations/es").json()
+    assert doc["status"] == "translated" and doc["provenance"]["engine"] == "pseudo"
+    assert doc["label"] == "Beta V.1.0 - Powered by automated translation"
+    html = client.get("/v1/articles/a1/translations/es", params={"format": "html"})
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    ninjs = client.get("/v1/articles/a1/translations/es", params={"format": "ninjs"})
+    assert ninjs.json()["language"] == "es"
+
+    updated = client.put("/v1/articles/a1", content=CHANGED, headers=TEXT, params={"targets": "es"})
+    assert updated.status_code == 202 and updated.json()["number"] == 2
+    run_jobs(client)
+    versions = client.get("/v1/articles/a1/versions").json()
+    assert [(v["number"], v["current"]) for v in versions] == [(1, False), (2, True)]
+    old = client.get("/v1/articles/a1/translations/ca", params={"version": 1}).json()
+    assert old["number"] == 1 and old["status"] == "translated"
+
+    segments = client.get("/v1/articles/a1/translations/es/segments").json()["segments"]
+    assert {"field", "index", "source", "target", "findings", "origin"} <= set(segments[0])
+    put = client.put(
+        "/v1/articles/a1/translations/es/segments/body/1/1",
+        json={"target": "Los funcionarios <b>aprobaron</b>."},
+    )
+    assert put.status_code == 200 and put.json()["origin"] == "human"
+    assert client.get("/v1/articles/a1/translations/es").json()["status"] == "needs-review"
+    # the correction is escaped in the text and never served as markup
+    page = client.get("/v1/articles/a1/translations/es", params={"format": "html"}).text
+    assert "<b>aprobaron</b>" not in page and "&lt;b&gt;aprobaron&lt;/b&gt;" in page
+    approved = client.post("/v1/articles/a1/translations/es/approve")
+    assert approved.status_code == 200
+    assert approved.json()["status"] == "reviewed"
+    assert approved.json()["label"] == "Beta V.1.0 - Reviewed translation (pseudo 1)"
+
+    assert client.delete("/v1/articles/a1").status_code == 204
+    assert error_of(client.get("/v1/articles/a1")) == (404, "article_not_found")
+
+
+def test_api_post_takes_the_id_from_the_document(client: TestClient) -> None:
+    ninjs = '{"uri": "urn:example:1", "headline": "Council meets", "body_text": "It met."}'
+    response = client.post(
+        "/v1/articles", content=ninjs, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 201 and response.json()["publisher_id"] == "urn:example:1"
+    assert client.get("/v1/articles/urn:example:1").status_code == 200
+
+
+def test_api_background_worker(tmp_path: Path) -> None:
+    with client_for(tmp_path, job_threads=1, anonymous_write=True) as client:
+        [job, *_] = client.put("/v1/articles/a1", content=ARTICLE, headers=TEXT).json()["jobs"]
+        wait_for(lambda: client.get(f"/v1/jobs/{job}").json()["state"] == "done")
+        status = client.get("/v1/articles/a1/translations/es").json()["status"]
+        assert status == "translated"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "status", "code"),
+    [
+        ("GET", "/v1/articles/nope", {}, 404, "article_not_found"),
+        ("GET", "/v1/articles/nope/versions", {}, 404, "article_not_found"),
+        ("DELETE", "/v1/articles/nope", {}, 404, "article_not_found"),
+        ("GET", "/v1/articles/a1/translations/gl", {}, 404, "translation_not_found"),
+        ("GET", "/v1/articles/a1/translations/es", {"params": {"version": 9}}, 404,
+         "version_not_found"),
+        ("GET", "/v1/articles/a1/translations/es", {"params": {"format": "pdf"}}, 422,
+         "validation_error"),
+        ("GET", "/v1/articles/a1/translations/es", {"params": {"format": "html"}}, 409,
+         "translation_not_ready"),
+        ("GET", "/v1/articles/a1/translations/es/segments", {}, 409, "translation_not_ready"),
+        ("GET", "/v1/jobs/999", {}, 404, "job_not_found"),
+        ("GET", "/v1/jobs/x", {}, 422, "validation_error"),
+        ("PUT", "/v1/articles/a2", {"content": b"", "headers": TEXT}, 400, "empty_input"),
+        ("PUT", "/v1/articles/a2", {"content": b"caf\xe9", "headers": TEXT}, 400,
+         "invalid_encoding"),
+        ("PUT", "/v1/articles/a2", {"content": b'{"headline": 1',
+                                    "headers": {"content-type": "application/json"}}, 400,
+         "malformed_input"),
+        ("PUT", "/v1/articles/a2", {"content": ARTICLE, "headers": TEXT,
+                                    "params": {"targets": "xx"}}, 400, "unsupported_language"),
+        ("PUT", "/v1/articles/bad%20id", {"content": ARTICLE, "headers": TEXT}, 400,
+         "invalid_input"),
+        ("POST", "/v1/articles", {"content": ARTICLE, "headers": TEXT}, 400, "invalid_input"),
+        ("PUT", "/v1/articles/a1/translations/gl/segments/body/1/0", {"json": {"target": "x"}},
+         404, "translation_not_found"),
+        ("PUT", "/v1/articles/a1/translations/es/segments/body/1/0", {"json": {"target": 3}},
+         422, "validation_error"),
+        ("POST", "/v1/articles/nope/translations/es/approve", {}, 404, "article_not_found"),
+    ],
+)  # fmt: skip
+def test_api_errors(
+    client: TestClient, method: str, path: str, kwargs: dict[str, Any], status: int, code: str
+) -> None:
+    client.put("/v1/articles/a1", content=ARTICLE, headers=TEXT)
+    assert error_of(client.request(method, path, **kwargs)) == (status, code)
+
+
+def test_api_review_errors(client: TestClient) -> None:
+    client.put("/v1/articles/a1", content=ARTICLE, headers=TEXT)
+    run_jobs(client)
+    missing = client.put("/v1/articles/a1/translations/es/segments/body/7/0", json={"target": "x"})
+    assert error_of(missing) == (404, "segment_not_found")
+    empty = client.put("/v1/articles/a1/translations/es/segments/body/1/0", json={"target": " "})
+    assert error_of(empty) == (400, "invalid_input")
+
+
+def test_api_roles(tmp_path: Path) -> None:
+    with client_for(tmp_path) as client:  # anonymous_write off by default
+        keys = ApiKeys(client.app.state.services.store)  # type: ignore[attr-defined]
+        reader = {"authorization": f"Bearer {keys.create('site', 'reader')}"}
+        editor = {"authorization": f"Bearer {keys.create('cms', 'editor')}"}
+        put = client.put("/v1/articles/a1", content=ARTICLE, headers=TEXT)
+        assert error_of(put) == (401, "unauthorized")
+        put = client.put("/v1/articles/a1", content=ARTICLE, headers={**TEXT, **reader})
+        assert error_of(put) == (403, "forbidden")
+        bad = client.get("/v1/articles/a1", headers={"authorization": "Bearer tj_nope"})
+        assert error_of(bad) == (401, "invalid_api_key")
+        ok = client.put("/v1/articles/a1", content=ARTICLE, headers={**TEXT, **editor})
+        assert ok.status_code == 201
+        assert client.get("/v1/articles/a1", headers=reader).status_code == 200
+        run_jobs(client)
+        approve = client.post("/v1/articles/a1/translations/es/approve", headers=reader)
+        assert error_of(approve) == (403, "forbidden")
+        approve = client.post("/v1/articles/a1/translations/es/approve", headers=editor)
+        assert approve.json()["reviewed_by"] == "cms"
+        assert error_of(client.delete("/v1/articles/a1")) == (401, "unauthorized")
+        assert error_of(client.delete("/v1/articles/a1", headers=reader)) == (403, "forbidden")
+    with client_for(tmp_path / "closed", anonymous_read=False) as client:
+        assert error_of(client.get("/v1/articles/a1")) == (401, "unauthorized")
+
+
+def test_openapi_documents_the_articles_api(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in (
+        "/v1/articles",
+        "/v1/articles/{publisher_id}",
+        "/v1/articles/{publisher_id}/versions",
+        "/v1/articles/{publisher_id}/translations/{lang}",
+        "/v1/articles/{publisher_id}/translations/{lang}/segments",
+        "/v1/articles/{publisher_id}/translations/{lang}/approve",
+        "/v1/jobs/{job_id}",
+    ):
+        assert path in paths, path
+        assert all(op.get("summary") and op.get("description") for op in paths[path].values())
