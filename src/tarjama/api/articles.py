@@ -301,17 +301,20 @@ _SUBMIT_DOC = (
 )
 
 
+_SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"model": SubmissionOut, "description": "unchanged"},
+    202: {"model": SubmissionOut, "description": "new version queued"},
+    **responses(400, 401, 403, 413, 422, 429, 503),
+}
+
+
 @router.put(
     "/articles/{publisher_id}",
     summary="Create or update an article by the publisher's id",
     description=_SUBMIT_DOC,
     response_model=SubmissionOut,
     status_code=201,
-    responses={
-        200: {"model": SubmissionOut, "description": "unchanged"},
-        202: {"model": SubmissionOut, "description": "new version queued"},
-        **responses(400, 401, 403, 413, 422, 429, 503),
-    },
+    responses=_SUBMIT_RESPONSES,
     openapi_extra=_BODY,
 )
 async def put_article(
@@ -334,11 +337,7 @@ async def put_article(
     "link. " + _SUBMIT_DOC,
     response_model=SubmissionOut,
     status_code=201,
-    responses={
-        200: {"model": SubmissionOut, "description": "unchanged"},
-        202: {"model": SubmissionOut, "description": "new version queued"},
-        **responses(400, 401, 403, 413, 422, 429, 503),
-    },
+    responses=_SUBMIT_RESPONSES,
     openapi_extra=_BODY,
 )
 async def post_article(
