@@ -149,3 +149,26 @@ def test_segments_rejoin_and_are_balanced(tagged: str) -> None:
 def test_any_unicode_rejoins(text: str) -> None:
     tagged = inline.escape_text(text)
     assert "".join(split_sentences(tagged)) == tagged
+
+
+def test_splitting_is_thread_safe() -> None:
+    """The service splits paragraphs of concurrent requests in several threads at once."""
+    import threading
+
+    paragraphs = [
+        f"Officials met on day {i}. They talked for hours. Mr Smith left early. "
+        f"Prices rose by {i}.5 per cent. The talks will resume."
+        for i in range(16)
+    ]
+    expected = [split_sentences(p) for p in paragraphs]
+    results: dict[int, list[list[str]]] = {}
+
+    def work(k: int) -> None:
+        results[k] = [split_sentences(p) for p in paragraphs * 5]
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(r == expected * 5 for r in results.values())

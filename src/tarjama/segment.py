@@ -18,9 +18,9 @@ news rules below before it becomes a cut in the tagged text:
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import pairwise
 
 import pysbd
@@ -141,10 +141,19 @@ def _quote_open(text: str) -> list[bool]:
     return state
 
 
-@lru_cache(maxsize=16)
+_LOCAL = threading.local()
+
+
 def _segmenter(lang: str) -> pysbd.Segmenter:
+    # pysbd keeps the text being split on the segmenter while it works: one per thread, so that
+    # the service's concurrent requests never split each other's paragraphs.
+    cache: dict[str, pysbd.Segmenter] = _LOCAL.__dict__.setdefault("segmenters", {})
     code = lang.split("-")[0].lower()
-    return pysbd.Segmenter(language=code if code in LANGUAGE_CODES else "en", clean=False)
+    if code not in cache:
+        cache[code] = pysbd.Segmenter(
+            language=code if code in LANGUAGE_CODES else "en", clean=False
+        )
+    return cache[code]
 
 
 # Somewhere a sentence could end before the end of the text: a terminator, closers, a blank and
