@@ -2,10 +2,10 @@
 
     Article -> fields (headline, standfirst, body blocks, captions, alt texts)
             -> sentences (segment.py)
-            -> names decided over the whole article; glossary terms found;
-               spans masked (protect.py)
             -> exact translation-memory matches reused (memory/tm.py)
-            -> one engine batch for every other distinct masked sentence (engines/)
+            -> for the other sentences: names decided over the whole article, glossary terms
+               found, spans masked (protect.py)
+            -> one engine batch for every distinct masked sentence (engines/)
             -> spans restored in the target's conventions, glossary terms in place
             -> QA checks on every sentence (qa.py); a critical finding: needs review
             -> machine translations stored in the memory under their provenance
@@ -132,9 +132,11 @@ class Translator:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tarjama-engine") as pool:
             for start in range(0, len(articles), _CHUNK):
                 batch = articles[start : start + _CHUNK]
-                chunk = [self._prepare(a, pair, known) for a in batch]
+                chunk = [self._split(a) for a in batch]
                 pieces = [p for fields in chunk for f in fields.values() for p in f.pieces]
                 self._recall(pieces, pair, provenance)
+                for article, fields in zip(batch, chunk, strict=True):
+                    self._mask(article, fields, pair, known)
                 texts = list(
                     dict.fromkeys(
                         p.masked.text
@@ -191,7 +193,9 @@ class Translator:
             target_language=pair.target,
         )
 
-    def _prepare(self, article: Article, pair: Pair, known: Lexicon | None) -> dict[str, _Field]:
+    @staticmethod
+    def _split(article: Article) -> dict[str, _Field]:
+        """The article's fields cut into sentences, each waiting for the memory or the engine."""
         texts: dict[str, tuple[str, bool]] = {}  # field -> (tagged text, split into sentences?)
         texts["headline"] = (article.headline, False)
         texts["standfirst"] = (article.standfirst, True)
@@ -200,12 +204,29 @@ class Translator:
                 texts[f"body/{i}"] = (block.text, block.kind != BlockKind.HEADING)
             if block.alt:
                 texts[f"body/{i}/alt"] = (block.alt, False)
-        sentences = {
-            name: split_sentences(text, article.source_language) if split else [text]
-            for name, (text, split) in texts.items()
-            if text.strip()
-        }
-        all_sentences = [s for ss in sentences.values() for s in ss]
+        fields: dict[str, _Field] = {}
+        for name, (text, split) in texts.items():
+            if not text.strip():
+                continue
+            pieces = []
+            for sentence in split_sentences(text, article.source_language) if split else [text]:
+                m = _EDGE_SPACE.match(sentence)
+                assert m is not None
+                lead, core, trail = m.groups()
+                piece = _Piece(lead, core, trail, None)
+                piece.origin = "pending" if core else "copy"
+                pieces.append(piece)
+            fields[name] = _Field(pieces)
+        return fields
+
+    def _mask(
+        self, article: Article, fields: dict[str, _Field], pair: Pair, known: Lexicon | None
+    ) -> None:
+        """Mask the sentences the memory did not have; names are decided over the article."""
+        pending = [p for f in fields.values() for p in f.pieces if p.origin == "pending"]
+        if not pending:
+            return  # all from the memory: no names, no masks, no engine
+        all_sentences = [p.core for f in fields.values() for p in f.pieces if p.core]
         whole = inline.plain(" ".join(all_sentences))
         oracle = None
         if known is not None:
@@ -224,39 +245,26 @@ class Translator:
             if self.glossary is not None
             else set()
         )
-        return {
-            name: _Field([self._piece(s, names, terms, article.source_language) for s in ss])
-            for name, ss in sentences.items()
-        }
-
-    @staticmethod
-    def _piece(
-        sentence: str, names: set[str], terms: set[tuple[str, str, bool]], lang: str
-    ) -> _Piece:
-        m = _EDGE_SPACE.match(sentence)
-        assert m is not None
-        lead, core, trail = m.groups()
-        if not core:
-            return _Piece(lead, core, trail, None)
-        masked = mask(core, source_lang=lang, names=names, terms=terms)
-        piece = _Piece(lead, core, trail, masked)
-        piece.names = tuple(s.text for s in masked.spans if s.kind == "name")
-        piece.terms = {s.text: s.replacement for s in masked.spans if s.kind == "term"}
-        if _LETTER.search(inline.plain(masked.text)):
-            piece.origin = "engine"  # else nothing is left to translate: figures, names only
-        return piece
+        for piece in pending:
+            masked = mask(piece.core, source_lang=article.source_language, names=names,
+                          terms=terms)  # fmt: skip
+            piece.masked = masked
+            piece.names = tuple(s.text for s in masked.spans if s.kind == "name")
+            piece.terms = {s.text: s.replacement for s in masked.spans if s.kind == "term"}
+            # Nothing left to translate (figures, names only): restored as it is.
+            piece.origin = "engine" if _LETTER.search(inline.plain(masked.text)) else "copy"
 
     def _recall(self, pieces: list[_Piece], pair: Pair, provenance: Provenance) -> None:
         """Reuse exact memory matches: human work first, then this engine's own."""
         if self.memory is None:
             return
-        wanted = list(dict.fromkeys(_tm_text(p.core) for p in pieces if p.origin == "engine"))
+        wanted = list(dict.fromkeys(_tm_text(p.core) for p in pieces if p.origin == "pending"))
         matches = self.memory.lookup_many(
             wanted, pair.source, pair.target, signature=provenance.signature()
         )
         for piece in pieces:
             match = matches.get(_tm_text(piece.core))
-            if piece.origin == "engine" and match is not None:
+            if piece.origin == "pending" and match is not None:
                 piece.text = _from_tm(match.target, piece.core)
                 piece.origin = f"memory:{match.origin}"
 
