@@ -199,3 +199,31 @@ def test_bad_input_is_one_clear_line(
 def test_missing_file() -> None:
     result = run("translate", "/nonexistent/article.txt", "--to", "es")
     assert result.returncode != 0 and b"Traceback" not in result.stderr
+
+
+def test_glossary_and_memory_commands(tmp_path: Path) -> None:
+    """An editor's workflow from the command line: terms in, a correction stored, reused."""
+    terms = tmp_path / "terms.csv"
+    terms.write_text(
+        "source,target,case_sensitive,do_not_translate,note\nKessa River,río Kessa,false,false,\n",
+        encoding="utf-8",
+    )
+    assert run("glossary", "import", str(terms), "--to", "es").returncode == 0
+    assert run("glossary", "export", str(tmp_path / "terms.tbx"), "--to", "es").returncode == 0
+    assert "río Kessa" in (tmp_path / "terms.tbx").read_text(encoding="utf-8")
+    listed = run("glossary", "list", "--to", "es").stdout.decode()
+    assert "Kessa River\trío Kessa" in listed
+    bad = run("glossary", "export", str(tmp_path / "terms.txt"), "--to", "es")
+    assert bad.returncode == 65 and b".csv or .tbx" in bad.stderr
+
+    source = "The Kessa River burst its banks."
+    assert run("tm", "add", source, "El río Kessa se desbordó.", "--to", "es").returncode == 0
+    found = run("tm", "lookup", source, "--to", "es").stdout.decode()
+    assert found.startswith("1.00\thuman\tEl río Kessa se desbordó.")
+    tmx = tmp_path / "memory.tmx"
+    assert run("tm", "export", str(tmx), "--to", "es").returncode == 0
+    assert run("tm", "import", str(tmx)).returncode == 0
+    article = tmp_path / "a.txt"
+    article.write_text(f"Floods\n\n{source}\n", encoding="utf-8")
+    out = run("translate", str(article), "--to", "es", "--engine", "pseudo").stdout.decode()
+    assert "El río Kessa se desbordó." in out

@@ -495,11 +495,15 @@ def glossary() -> None:
     """The glossary (term base): terms the translation must use, per language pair."""
 
 
-def _glossary_format(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".tbx"):
+def _glossary_file(ctx: click.Context, verb: str, path: Path, source_lang: str, to: str) -> int:
+    """Import or export a pair's terms as CSV or TBX, by the file's extension."""
+    kind = path.suffix.lower()
+    if kind not in (".csv", ".tbx"):
         raise InputError(f"{path}: give a .csv or .tbx file")
-    return suffix[1:]
+    with _store(_settings(ctx)) as store:
+        method = getattr(Glossary(store), f"{verb}_{kind[1:]}")
+        count: int = method(path, source_lang, to)
+    return count
 
 
 @glossary.command("import")
@@ -510,14 +514,7 @@ def _glossary_format(path: Path) -> str:
 @reports_errors
 def glossary_import(ctx: click.Context, path: Path, to: str, source_lang: str) -> None:
     """Load terms from CSV (source,target,case_sensitive,do_not_translate,note) or TBX."""
-    kind = _glossary_format(path)
-    with _store(_settings(ctx)) as store:
-        g = Glossary(store)
-        count = (
-            g.import_csv(path, source_lang, to)
-            if kind == "csv"
-            else g.import_tbx(path, source_lang, to)
-        )
+    count = _glossary_file(ctx, "import", path, source_lang, to)
     click.echo(f"imported {count} terms from {path}")
 
 
@@ -529,14 +526,7 @@ def glossary_import(ctx: click.Context, path: Path, to: str, source_lang: str) -
 @reports_errors
 def glossary_export(ctx: click.Context, path: Path, to: str, source_lang: str) -> None:
     """Write the pair's terms as CSV or TBX (by the file's extension)."""
-    kind = _glossary_format(path)
-    with _store(_settings(ctx)) as store:
-        g = Glossary(store)
-        count = (
-            g.export_csv(path, source_lang, to)
-            if kind == "csv"
-            else g.export_tbx(path, source_lang, to)
-        )
+    count = _glossary_file(ctx, "export", path, source_lang, to)
     click.echo(f"exported {count} terms to {path}")
 
 
