@@ -13,7 +13,8 @@ AGENCIES: tuple[str, ...] = (
     "Getty", "EPA", "EPA-EFE", "EFE", "ANSA", "dpa", "DPA", "Anadolu", "Anadolu Agency", "ANP",
     "Xinhua", "Bloomberg", "Sipa", "SIPA", "Shutterstock", "PA", "PA Images", "PA Wire", "AAP",
     "Kyodo", "Yonhap", "Tass", "TASS", "WAM", "SPA", "Europa Press", "NurPhoto", "Alamy",
-    "The National", "Pool", "POOL", "Handout", "HANDOUT",
+    "The National", "Pool", "POOL", "Handout", "HANDOUT", "Agence France-Presse", "AA", "SANA",
+    "Sputnik", "UPI", "IRNA", "WANA", "ZUMA", "HO", "Reuters TV", "AFPTV",
 )  # fmt: skip
 
 _AGENCY = "|".join(re.escape(a) for a in sorted(AGENCIES, key=len, reverse=True))

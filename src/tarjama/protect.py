@@ -33,6 +33,7 @@ from babel import numbers as babel_numbers
 from babel import units as babel_units
 
 from tarjama import inline
+from tarjama.credits import AGENCIES
 from tarjama.model import Span
 
 __all__ = [
@@ -309,12 +310,6 @@ def _render_date(text: str, locale: Locale) -> str:
 # --- credits ----------------------------------------------------------------------------------
 
 # Agencies and picture desks whose names mark a credit line; data, so a newsroom can add its own.
-AGENCIES: tuple[str, ...] = (
-    "AFP", "Agence France-Presse", "Reuters", "AP", "Associated Press", "EPA", "EFE", "EPA-EFE",
-    "Getty Images", "Getty", "Anadolu Agency", "Anadolu", "AA", "DPA", "Xinhua", "SANA", "TASS",
-    "Sputnik", "ANSA", "Europa Press", "Bloomberg", "UPI", "IRNA", "WANA", "SIPA", "NurPhoto",
-    "ZUMA", "Pool", "Handout", "HO", "Shutterstock", "Alamy", "Reuters TV", "AFPTV",
-)  # fmt: skip
 
 
 def _credit_pattern(agencies: Iterable[str]) -> re.Pattern[str]:
