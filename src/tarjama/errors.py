@@ -9,8 +9,14 @@
     ├── LanguageError              unknown language or unsupported pair (lists the available ones)
     ├── ConfigError
     └── EngineError                the engine failed (after its retry)
-        ├── EngineUnavailableError missing binaries or data, dead process
-        └── EngineTimeoutError
+        ├── EngineUnavailableError missing binaries or data, dead process, provider 5xx
+        │   └── CircuitOpenError   the breaker stopped calling a failing engine for a while
+        ├── EngineTimeoutError
+        ├── EngineAuthError        a remote provider refused the key (401, 403)
+        ├── EngineRequestError     a remote provider refused the request (400, 413, 414)
+        ├── EngineRateLimitError   429: carries the provider's Retry-After, in seconds
+        ├── EngineQuotaError       the account's quota is spent (DeepL's 456)
+        └── PlaceholderError       a model lost or duplicated a placeholder, beyond recovery
 
 Library code raises these; the CLI maps them to exit codes in one table (``cli.EXIT_CODES``).
 """
@@ -65,4 +71,30 @@ class EngineUnavailableError(EngineError):
 
 
 class EngineTimeoutError(EngineError):
+    pass
+
+
+class CircuitOpenError(EngineUnavailableError):
+    pass
+
+
+class EngineAuthError(EngineError):
+    pass
+
+
+class EngineRequestError(EngineError):
+    pass
+
+
+class EngineRateLimitError(EngineError):
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class EngineQuotaError(EngineError):
+    pass
+
+
+class PlaceholderError(EngineError):
     pass
