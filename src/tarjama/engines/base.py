@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from tarjama.errors import LanguageError
+from tarjama.errors import LanguageError, TarjamaError
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,24 @@ class EngineInfo:
     name: str
     version: str
     model: str = ""
+
+
+@dataclass(frozen=True)
+class Health:
+    """What ``tarjama engines`` and ``/ready`` show of an engine."""
+
+    ok: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Served:
+    """A batch's outputs and the engine that really produced them (in a fallback chain, not
+    always the first one), so provenance and memory keys name the engine that did the work."""
+
+    outputs: list[str]
+    engine: EngineInfo
+    model: str
 
 
 class Engine(ABC):
@@ -67,6 +85,23 @@ class Engine(ABC):
     def model_for(self, pair: Pair) -> str:
         """The model (or Apertium mode) that serves a pair, for provenance."""
         return self.info().model
+
+    def route(self, pair: Pair) -> Engine:
+        """The engine expected to serve a pair: itself, or for a router the routed engine."""
+        return self
+
+    def serve_batch(self, texts: Sequence[str], pair: Pair) -> Served:
+        """``translate_batch`` and who served it; wrappers that may hand a batch to another
+        engine override this."""
+        return Served(self.translate_batch(texts, pair), self.info(), self.model_for(pair))
+
+    def health(self) -> Health:
+        """Whether the engine can serve now. Cheap: no translation is made here."""
+        try:
+            pairs = self.pairs()
+        except TarjamaError as exc:
+            return Health(False, str(exc))
+        return Health(bool(pairs), f"{len(pairs)} pairs" if pairs else "no language pairs")
 
     def check_pair(self, pair: Pair) -> None:
         if pair not in self.pairs():
