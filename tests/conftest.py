@@ -122,3 +122,13 @@ def postgres_database(
     yield make
     for name in made:
         postgres_server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty store, once on SQLite and once on PostgreSQL: suites that take this
+    fixture run whole on both databases."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'tarjama.db'}"
+    make: Callable[..., str] = request.getfixturevalue("postgres_database")
+    return make()

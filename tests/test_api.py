@@ -2,7 +2,8 @@
 operations endpoints, metrics, API keys and their migration.
 
 Pseudo engine where only the service's behaviour matters; the real Apertium where translation
-does (skipped when it is not installed). Every store is a SQLite file in ``tmp_path``.
+does (skipped when it is not installed). Every test runs on a SQLite file and again on a
+PostgreSQL database (``store_url`` in conftest.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import logging
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,22 +43,19 @@ from tarjama.store import Store
 from tarjama.store.keys import ApiKey
 from tests.conftest import needs_apertium
 
-
-@dataclass(frozen=True)
-class ServiceSettings(Settings):
-    """Settings with the service's fields (until config.py has them)."""
-
-    anonymous_read: bool = True
-    anonymous_write: bool = False
-    libretranslate_requires_key: bool = False
-    max_request_bytes: int = 1024 * 1024
-    max_characters: int = 50_000
-    rate_limit: float = 0.0
-    rate_burst: int = 20
+_database: list[str] = []
+"""The store URL of the running test: every test here runs on SQLite and on PostgreSQL."""
 
 
-def settings_for(tmp_path: Path, **fields: Any) -> ServiceSettings:
-    return ServiceSettings(data_dir=tmp_path / "data", **fields)
+@pytest.fixture(autouse=True)
+def _on_both_databases(store_url: str) -> Iterator[None]:
+    _database.append(store_url)
+    yield
+    _database.pop()
+
+
+def settings_for(tmp_path: Path, **fields: Any) -> Settings:
+    return Settings(data_dir=tmp_path / "data", store=_database[-1], **fields)
 
 
 @contextmanager

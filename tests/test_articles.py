@@ -1,6 +1,7 @@
 """The newsroom service: versions, incremental retranslation, review, the job queue, the API.
 
-Every store is a SQLite file in ``tmp_path``. The pseudo engine where only the service's
+Every test runs twice, on a SQLite file and on a PostgreSQL database (the ``store_url``
+fixture). The pseudo engine where only the service's
 behaviour matters; the real Apertium (wrapped to count what reaches it) where translation does.
 Jobs run synchronously through ``Worker.run_pending`` except in the background-worker test.
 """
@@ -69,8 +70,8 @@ class Failing(PseudoEngine):
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(f"sqlite:///{tmp_path / 'tarjama.db'}") as s:
+def store(store_url: str) -> Iterator[Store]:
+    with Store(store_url) as s:
         s.migrate()
         yield s
 
@@ -97,8 +98,8 @@ def count(store: Store, model: type[Base]) -> int:
 # --- the migration ------------------------------------------------------------------------------
 
 
-def test_migration_0003_up_and_down(tmp_path: Path) -> None:
-    with Store(f"sqlite:///{tmp_path / 'm.db'}") as store:
+def test_migration_0003_up_and_down(store_url: str) -> None:
+    with Store(store_url) as store:
         store.migrate()
         assert store.revision() == "0003"
         with store.engine.connect() as connection:
@@ -392,15 +393,15 @@ def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
 # --- the HTTP API -------------------------------------------------------------------------------
 
 
-def client_for(tmp_path: Path, job_threads: int = 0, **fields: Any) -> TestClient:
-    settings = Settings(data_dir=tmp_path / "data", targets=("es", "ca"), **fields)
+def client_for(tmp_path: Path, store_url: str, job_threads: int = 0, **fields: Any) -> TestClient:
+    settings = Settings(data_dir=tmp_path / "data", store=store_url, targets=("es", "ca"), **fields)
     app = create_app(settings, engine=PseudoEngine(), job_threads=job_threads)
     return TestClient(app)
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    with client_for(tmp_path, anonymous_write=True) as c:
+def client(tmp_path: Path, store_url: str) -> Iterator[TestClient]:
+    with client_for(tmp_path, store_url, anonymous_write=True) as c:
         yield c
 
 
@@ -481,8 +482,8 @@ def test_api_post_takes_the_id_from_the_document(client: TestClient) -> None:
     assert client.get("/v1/articles/urn:example:1").status_code == 200
 
 
-def test_api_background_worker(tmp_path: Path) -> None:
-    with client_for(tmp_path, job_threads=1, anonymous_write=True) as client:
+def test_api_background_worker(tmp_path: Path, store_url: str) -> None:
+    with client_for(tmp_path, store_url, job_threads=1, anonymous_write=True) as client:
         [job, *_] = client.put("/v1/articles/a1", content=ARTICLE, headers=TEXT).json()["jobs"]
         wait_for(lambda: client.get(f"/v1/jobs/{job}").json()["state"] == "done")
         status = client.get("/v1/articles/a1/translations/es").json()["status"]
@@ -539,8 +540,8 @@ def test_api_review_errors(client: TestClient) -> None:
     assert error_of(empty) == (400, "invalid_input")
 
 
-def test_api_roles(tmp_path: Path) -> None:
-    with client_for(tmp_path) as client:  # anonymous_write off by default
+def test_api_roles(tmp_path: Path, store_url: str) -> None:
+    with client_for(tmp_path, store_url) as client:  # anonymous_write off by default
         keys = ApiKeys(client.app.state.services.store)  # type: ignore[attr-defined]
         reader = {"authorization": f"Bearer {keys.create('site', 'reader')}"}
         editor = {"authorization": f"Bearer {keys.create('cms', 'editor')}"}
@@ -560,7 +561,7 @@ def test_api_roles(tmp_path: Path) -> None:
         assert approve.json()["reviewed_by"] == "cms"
         assert error_of(client.delete("/v1/articles/a1")) == (401, "unauthorized")
         assert error_of(client.delete("/v1/articles/a1", headers=reader)) == (403, "forbidden")
-    with client_for(tmp_path / "closed", anonymous_read=False) as client:
+    with client_for(tmp_path / "closed", store_url, anonymous_read=False) as client:
         assert error_of(client.get("/v1/articles/a1")) == (401, "unauthorized")
 
 
