@@ -1,0 +1,174 @@
+"""A real ``tarjama serve`` killed in the middle of a translation job, then started again.
+
+The server runs as the installed console script, on SQLite and on PostgreSQL. To catch the job
+while it runs, the server's Apertium processes are stopped (SIGSTOP) before the article arrives,
+so the job claims its row and then waits on the engine; the whole process group is then killed
+with SIGKILL, as an out-of-memory killer or a power cut would. The second server must find the
+stored article, queue the job again (saying so in its JSON log) and finish it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from .conftest import needs_apertium
+
+TARJAMA = str(Path(sys.executable).with_name("tarjama"))
+ARTICLE = """Harbour reopens after storm
+
+Ferries returned to the harbour on Tuesday after a storm closed it for three days.
+
+"We lost 1,200 bookings," said the operator's spokesman, Daniel Okafor.
+"""
+
+pytestmark = [needs_apertium]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+class Server:
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        with log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                [TARJAMA, "serve", "--port", str(self.port)],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        wait_for(self._ready, "the server to be ready")
+
+    def _ready(self) -> bool:
+        assert self.proc.poll() is None, self.log.read_text()
+        try:
+            return httpx.get(f"{self.url}/ready", timeout=2).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    def get(self, path: str) -> Any:
+        response = httpx.get(f"{self.url}{path}", timeout=10)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def kill(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def env(tmp_path: Path, store_url: str) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TARJAMA_")}
+    return {
+        **clean,
+        "TARJAMA_DATA_DIR": str(tmp_path / "data"),
+        "TARJAMA_STORE": store_url,
+        "TARJAMA_TARGETS": "es",
+        "TARJAMA_ANONYMOUS_WRITE": "true",
+    }
+
+
+@pytest.fixture
+def servers() -> Iterator[list[Server]]:
+    started: list[Server] = []
+    yield started
+    for server in started:
+        server.stop()
+
+
+def test_a_killed_server_loses_nothing_and_finishes_the_job(
+    env: dict[str, str], servers: list[Server], tmp_path: Path
+) -> None:
+    first = Server(env, tmp_path / "first.log")
+    servers.append(first)
+    warm = httpx.post(
+        f"{first.url}/v1/translate",
+        json={"text": "The port is open.", "source": "en", "targets": ["es"]},
+        timeout=30,
+    )
+    assert warm.status_code == 200, warm.text
+    engine_processes = descendants(first.proc.pid)
+    assert engine_processes, "the warm-up should have started the en-es pipeline"
+    for pid in engine_processes:
+        os.kill(pid, signal.SIGSTOP)
+
+    put = httpx.put(
+        f"{first.url}/v1/articles/harbour-1",
+        content=ARTICLE.encode(),
+        headers={"content-type": "text/plain"},
+        timeout=10,
+    )
+    assert put.status_code == 201, put.text
+    [job] = put.json()["jobs"]
+    wait_for(lambda: first.get(f"/v1/jobs/{job}")["state"] == "running", "the job to start")
+    first.kill()
+
+    second = Server(env, tmp_path / "second.log")
+    servers.append(second)
+    wait_for(lambda: second.get(f"/v1/jobs/{job}")["state"] == "done", "the job to finish")
+    assert second.get(f"/v1/jobs/{job}")["attempts"] == 2
+    article = second.get("/v1/articles/harbour-1")
+    assert article["current"]["number"] == 1
+    assert article["current"]["statuses"] == {"es": "translated"}
+    translation = second.get("/v1/articles/harbour-1/translations/es")
+    assert translation["status"] == "translated"
+    body = json.dumps(translation["article"], ensure_ascii=False)
+    assert "Daniel Okafor" in body and "1200" in body  # CLDR es: no separator in 4 digits
+
+    second.stop()
+    lines = [json.loads(line) for line in (tmp_path / "second.log").read_text().splitlines()
+             if line.startswith("{")]  # fmt: skip
+    requeued = [line for line in lines if "requeued" in line.get("message", "")]
+    assert requeued and requeued[0]["level"] == "warning", lines
