@@ -18,9 +18,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select, text
 
 from tarjama.errors import ConfigError
-from tarjama.store import Base, GlossaryTerm, Store, StoreConfigError, TMUnit, upsert
+from tarjama.memory import Glossary, Origin, TranslationMemory
+from tarjama.store import Base, GlossaryTerm, Store, StoreConfigError, TMUnit, generations, upsert
 
-TABLES = {"tm_units", "glossary_terms", "api_keys"}
+TABLES = {"tm_units", "glossary_terms", "api_keys", "generations"}
 
 
 class StoreContract:
@@ -40,7 +41,7 @@ class StoreContract:
         assert store.revision() is None
         store.migrate()
         head = ScriptDirectory.from_config(store.alembic_config()).get_current_head()
-        assert store.revision() == head == "0003"
+        assert store.revision() == head == "0004"
         assert set(inspect(store.engine).get_table_names()) >= TABLES
 
     def test_downgrade_to_base_and_up_again(self, store: Store) -> None:
@@ -49,12 +50,12 @@ class StoreContract:
         assert store.revision() is None
         assert not TABLES & set(inspect(store.engine).get_table_names())
         store.migrate()
-        assert store.revision() == "0003"
+        assert store.revision() == "0004"
 
     def test_migrate_twice_is_a_no_op(self, store: Store) -> None:
         store.migrate()
         store.migrate()
-        assert store.revision() == "0003"
+        assert store.revision() == "0004"
 
     def test_models_match_the_migrations(self, store: Store) -> None:
         store.migrate()
@@ -95,6 +96,33 @@ class StoreContract:
         with store.session() as session:
             targets = sorted(session.scalars(select(TMUnit.target)))
         assert targets == ["Hola.", "¡Hola!"]
+
+    def test_every_memory_and_glossary_write_moves_the_generation(self, store: Store) -> None:
+        store.migrate()
+        tm, glossary = TranslationMemory(store), Glossary(store)
+        seen = [generations.current(store)]
+
+        def moved() -> bool:
+            seen.append(generations.current(store))
+            return seen[-1] > seen[-2]
+
+        unit = tm.add("Hello.", "Hola.", pair=("en", "es"))
+        assert moved()
+        tm.add_many([("Bye.", "Adiós.")], pair=("en", "es"), origin=Origin.HUMAN)
+        assert moved()
+        assert tm.delete(unit)
+        assert moved()
+        term = glossary.add("port", "puerto", source_lang="en", target_lang="es")
+        assert moved()
+        glossary.update(term.id, note="harbour sense")
+        assert moved()
+        assert glossary.delete(term.id)
+        assert moved()
+        tm.lookup("Bye.", "en", "es")
+        glossary.list_terms("en", "es")
+        assert not moved()  # reads leave it alone
+        store.downgrade("0003")
+        assert "generations" not in inspect(store.engine).get_table_names()
 
     def test_timestamps_come_back_in_utc(self, store: Store) -> None:
         store.migrate()

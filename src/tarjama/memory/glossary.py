@@ -38,7 +38,7 @@ from tarjama.errors import EmptyInputError, EncodingError, FormatError, InputErr
 from tarjama.memory.normalise import primary_language
 from tarjama.memory.tbx import TBXReader, TBXTerm, write_tbx
 from tarjama.memory.xmlio import Destination, Source
-from tarjama.store import GlossaryTerm, Store, upsert
+from tarjama.store import GlossaryTerm, Store, generations, upsert
 from tarjama.store.models import utcnow_precise
 
 log = logging.getLogger(__name__)
@@ -161,6 +161,7 @@ class Glossary:
         row = _row(pair, source_term, target_term, case_sensitive, do_not_translate, note)
         with self.store.begin() as session:
             upsert(session, self._table, [row], key=_KEY, update=_UPDATED)
+            generations.bump(session)
             entry = session.scalars(
                 select(GlossaryTerm).where(
                     *(getattr(GlossaryTerm, name) == row[name] for name in _KEY)
@@ -199,6 +200,7 @@ class Glossary:
                 entry.note = note
             if not entry.target_term and not entry.do_not_translate:
                 raise EmptyInputError("a term that is translated needs a target term")
+            generations.bump(session)
             session.flush()
             term = _term(entry)
         self._matchers.pop((term.source_lang, term.target_lang), None)
@@ -212,6 +214,7 @@ class Glossary:
                 return False
             pair = entry.source_lang, entry.target_lang
             session.execute(delete(GlossaryTerm).where(GlossaryTerm.id == term_id))
+            generations.bump(session)
         self._matchers.pop(pair, None)
         return True
 
@@ -324,6 +327,7 @@ class Glossary:
     def _write(self, pair: tuple[str, str], rows: list[dict[str, Any]]) -> int:
         with self.store.begin() as session:
             upsert(session, self._table, rows, key=_KEY, update=_UPDATED)
+            generations.bump(session)
         self._matchers.pop(pair, None)
         return len(rows)
 

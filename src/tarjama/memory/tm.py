@@ -40,7 +40,7 @@ from tarjama.memory.normalise import fuzzy_key, normalise, primary_language, sou
 from tarjama.memory.tmx import TMXReader, TMXUnit, write_tmx
 from tarjama.memory.xmlio import Destination, Source
 from tarjama.model import Provenance
-from tarjama.store import Store, TMUnit, upsert, utcnow
+from tarjama.store import Store, TMUnit, generations, upsert, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -210,6 +210,7 @@ class TranslationMemory:
         )
         with self.store.begin() as session:
             upsert(session, self._table, [row], key=_KEY, update=_UPDATED_ON_CONFLICT)
+            generations.bump(session)
             unit_id = session.execute(
                 select(TMUnit.id).where(*(getattr(TMUnit, name) == row[name] for name in _KEY))
             ).scalar_one()
@@ -248,6 +249,7 @@ class TranslationMemory:
         if rows:
             with self.store.begin() as session:
                 self._write(session, rows)
+                generations.bump(session)
             self._fuzzy.clear()
         return len(rows)
 
@@ -255,6 +257,7 @@ class TranslationMemory:
         """Remove one unit; False if there was none with that id."""
         with self.store.begin() as session:
             result = session.execute(delete(TMUnit).where(TMUnit.id == unit_id))
+            generations.bump(session)
         self._fuzzy.clear()
         return bool(getattr(result, "rowcount", 0))
 
@@ -517,6 +520,7 @@ class TranslationMemory:
                     imported += self._write(session, batch)
                     batch = []
             imported += self._write(session, batch)
+            generations.bump(session)
         self._fuzzy.clear()
         log.info("imported %d TMX units, skipped %d", imported, len(reader.skipped_lines))
         return TMXImport(imported, tuple(reader.skipped_lines))

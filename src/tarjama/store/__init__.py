@@ -7,6 +7,7 @@ dialect-neutral, with :func:`upsert` as the one dialect-aware helper.
 
 from tarjama.store.articles import ArticleVersion, Job, StoredArticle, StoredTranslation
 from tarjama.store.database import Store, StoreConfigError, StoreError
+from tarjama.store.generations import Generation
 from tarjama.store.keys import ApiKey
 from tarjama.store.models import Base, GlossaryTerm, TMUnit, utcnow
 from tarjama.store.upsert import upsert
@@ -15,6 +16,7 @@ __all__ = [
     "ApiKey",
     "ArticleVersion",
     "Base",
+    "Generation",
     "GlossaryTerm",
     "Job",
     "Store",
