@@ -24,7 +24,7 @@ from tarjama.engines.apertium import ApertiumEngine
 from tarjama.engines.base import Engine
 from tarjama.engines.pseudo import PseudoEngine
 from tests.conftest import needs_apertium
-from tests.test_api import client_for, settings_for
+from tests.test_api import _on_both_databases, client_for, settings_for  # noqa: F401 (autouse)
 
 
 @pytest.fixture

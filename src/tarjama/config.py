@@ -51,6 +51,8 @@ class Settings:
     rate_limit: float = 0.0
     """Requests per second per key (or per client address without one); 0 turns it off."""
     rate_burst: int = 20
+    result_cache: int = 256
+    """Whole answers made from the memory kept for identical requests (api/cache.py); 0 = off."""
 
     @property
     def store_url(self) -> str:

@@ -22,6 +22,7 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from tarjama.api import articles, errors, libretranslate, logs, ops, translate
+from tarjama.api.cache import ResultCache
 from tarjama.api.limits import BodyLimit, RateLimiter
 from tarjama.api.metrics import Metrics
 from tarjama.api.options import ServiceOptions
@@ -101,6 +102,7 @@ def create_app(
                 keys=ApiKeys(the_store),
                 limiter=limiter,
                 metrics=metrics,
+                cache=ResultCache(the_store, options.result_cache),
             )
             app.state.newsroom = Newsroom(the_store, the_engine, settings)
             worker = Worker(the_store, app.state.newsroom.run_job, threads=max(job_threads, 1))

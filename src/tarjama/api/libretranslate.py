@@ -224,6 +224,20 @@ def _sources(texts: list[str], source: str, pairs: list[Pair]) -> list[dict[str,
 def _translate(
     services: Services, texts: list[str], sources: list[str], target: str, fmt: str
 ) -> tuple[list[str], list[Translation]]:
+    """The blocking part; an answer made wholly from the memory is reused while the memory
+    stands still (``api/cache.py``)."""
+    signatures = tuple(services.serving(source, target) for source in sources)
+    return services.cache.get(
+        ("libretranslate", fmt, target, signatures, tuple(sources), tuple(texts)),
+        lambda: _translate_now(services, texts, sources, target, fmt),
+        lambda done: done[1] or [None],
+        lambda done: sum(map(len, texts)) * 2 + sum(map(len, done[0])),
+    )
+
+
+def _translate_now(
+    services: Services, texts: list[str], sources: list[str], target: str, fmt: str
+) -> tuple[list[str], list[Translation]]:
     out = [""] * len(texts)
     done: list[Translation] = []
     if fmt == "html":

@@ -31,6 +31,9 @@ class ServiceOptions:
     """Requests per second allowed per API key, or per client address without one; 0: no limit."""
     rate_burst: int = 20
     """Requests a key or address may make at once before ``rate_limit`` applies."""
+    result_cache: int = 256
+    """Answers of ``/v1/translate`` and ``/translate`` made wholly from the translation memory
+    that are kept for identical requests while memory and glossary are unchanged; 0: none."""
 
     @classmethod
     def from_settings(cls, settings: Any) -> ServiceOptions:
@@ -41,6 +44,8 @@ class ServiceOptions:
         options = cls(**values)
         if options.max_request_bytes < 1 or options.max_characters < 1:
             raise ConfigError("max_request_bytes and max_characters must be positive")
+        if options.result_cache < 0:
+            raise ConfigError("result_cache must be >= 0")
         if options.rate_limit < 0 or options.rate_burst < 1:
             raise ConfigError("rate_limit must be >= 0 and rate_burst >= 1")
         return options

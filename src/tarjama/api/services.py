@@ -1,4 +1,4 @@
-"""What the routes share: settings, engine, store, translator, keys, limits and metrics.
+"""What the routes share: settings, engine, store, translator, keys, limits, metrics, cache.
 
 One :class:`Services` per app, built by the app's lifespan and found on ``app.state``.
 :meth:`Services.run` runs blocking translation work in a worker thread and counts what it did
@@ -14,6 +14,7 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
+from tarjama.api.cache import ResultCache
 from tarjama.api.limits import RateLimiter
 from tarjama.api.metrics import Metrics
 from tarjama.api.options import ServiceOptions
@@ -38,6 +39,14 @@ class Services:
     keys: ApiKeys
     limiter: RateLimiter
     metrics: Metrics
+    cache: ResultCache
+
+    def serving(self, source: str, target: str) -> str:
+        """Who would translate a pair now, for cache keys: engine, version and model."""
+        pair = Pair(source, target)
+        engine = self.engine.route(pair)
+        info = engine.info()
+        return f"{info.name}:{info.version}:{engine.model_for(pair)}"
 
     def pairs(self) -> list[Pair]:
         return self.engine.pairs()

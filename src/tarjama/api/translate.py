@@ -23,6 +23,7 @@ from tarjama.api.schemas import (
 )
 from tarjama.api.security import Reader
 from tarjama.api.services import Services, ServicesDep
+from tarjama.errors import EmptyInputError
 from tarjama.model import Translation
 
 router = APIRouter(prefix="/v1", tags=["translate"])
@@ -68,19 +69,29 @@ def _out(content: str, t: Translation, fmt: Literal["text", "html"]) -> Translat
     )
 
 
+def _one(services: Services, body: TranslateRequest, target: str) -> tuple[str, Translation]:
+    if body.input_format == "html":
+        return adhoc.translate_html(services.translator, body.input, body.source, target)
+    [(content, t)] = adhoc.translate_texts(services.translator, [body.input], body.source, target)
+    if t is None:  # translate_texts raises on an empty text; this is the type checker's due
+        raise EmptyInputError("the text is empty: nothing to translate")
+    return content, t
+
+
 def translate_request(services: Services, body: TranslateRequest) -> list[tuple[str, Translation]]:
-    """The blocking part: every target in turn, with the same translator."""
-    out = []
-    for target in body.target_list:
-        if body.input_format == "html":
-            out.append(adhoc.translate_html(services.translator, body.input, body.source, target))
-        else:
-            [(content, t)] = adhoc.translate_texts(
-                services.translator, [body.input], body.source, target
-            )
-            if t is not None:  # an empty text raised before
-                out.append((content, t))
-    return out
+    """The blocking part: every target in turn, with the same translator; an answer made
+    wholly from the memory is reused while the memory stands still (``api/cache.py``)."""
+    return [_cached(services, body, target) for target in body.target_list]
+
+
+def _cached(services: Services, body: TranslateRequest, target: str) -> tuple[str, Translation]:
+    serving = services.serving(body.source, target)
+    return services.cache.get(
+        ("v1", body.input_format, body.source, target, serving, body.input),
+        lambda: _one(services, body, target),
+        lambda done: [done[1]],
+        lambda done: 2 * len(body.input) + len(done[0]),
+    )
 
 
 @router.post(

@@ -1,0 +1,84 @@
+"""Whole answers of the synchronous endpoints, reused while the memory stands still.
+
+A newsroom's site and CMS ask for the same article again and again. When every sentence of an
+answer came from the translation memory (none from the engine), the answer is a function of
+the request, the engine that would serve the pair, and the memory and glossary as they are; the
+last is one counter in the store (:mod:`tarjama.store.generations`), moved by every write in any
+process. So such an answer is kept under the request and that counter, and the next identical
+request, while the counter has not moved, gets it without segmenting, matching or checking
+again. A write anywhere (a correction, an import, a new machine translation) moves the counter
+and every kept answer stops matching. Answers with engine output are never kept: they go into
+the memory, which moves the counter anyway.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from typing import TypeVar
+
+from tarjama.model import Translation
+from tarjama.store import Store, generations
+
+T = TypeVar("T")
+
+
+class ResultCache:
+    """A bounded LRU of answers, keyed by the request and the store's generation."""
+
+    def __init__(self, store: Store, entries: int = 256, characters: int = 20_000_000) -> None:
+        self.store = store
+        self.entries = entries
+        self.characters = characters
+        self.hits = self.misses = 0
+        self._items: OrderedDict[tuple[Hashable, ...], tuple[object, int]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(
+        self,
+        key: tuple[Hashable, ...],
+        compute: Callable[[], T],
+        translations: Callable[[T], Iterable[Translation | None]],
+        size: Callable[[T], int],
+    ) -> T:
+        """``compute()``'s answer, or the one kept for ``key`` at the store's generation now.
+
+        ``translations`` says which translations an answer holds (to see where its sentences
+        came from) and ``size`` roughly how many characters it keeps alive."""
+        if self.entries <= 0:
+            return compute()
+        full = (generations.current(self.store), *key)
+        with self._lock:
+            kept = self._items.get(full)
+            if kept is not None:
+                self._items.move_to_end(full)
+                self.hits += 1
+                return kept[0]  # type: ignore[return-value]
+            self.misses += 1
+        value = compute()
+        if all(
+            t is not None and t.segments and all(s.origin != "engine" for s in t.segments)
+            for t in translations(value)
+        ):
+            self._keep(full, value, size(value))
+        return value
+
+    def _keep(self, key: tuple[Hashable, ...], value: object, size: int) -> None:
+        if size > self.characters:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._size -= old[1]
+            self._items[key] = (value, size)
+            self._size += size
+            while len(self._items) > self.entries or self._size > self.characters:
+                _, (_, dropped) = self._items.popitem(last=False)
+                self._size -= dropped
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._size = 0

@@ -1,0 +1,119 @@
+"""The service's cache of whole answers made from the memory (``api/cache.py``), on both
+databases: reused while nothing is written, dropped by any write, whichever process makes it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tarjama.api.cache import ResultCache
+from tarjama.engines.base import Pair
+from tarjama.engines.pseudo import PseudoEngine
+from tarjama.memory import Glossary, TranslationMemory
+from tarjama.store import Store
+from tests.test_api import _on_both_databases, client_for, settings_for  # noqa: F401 (autouse)
+
+TEXT = "The harbour reopened on Tuesday.\n\nFerries sailed again."
+
+
+class CountingPseudo(PseudoEngine):
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
+        self.sent.extend(texts)
+        return super().translate_batch(texts, pair)
+
+
+def cache_of(client: TestClient) -> ResultCache:
+    cache: ResultCache = client.app.state.services.cache  # type: ignore[attr-defined]
+    return cache
+
+
+def ask(client: TestClient, **extra: Any) -> dict[str, Any]:
+    response = client.post("/v1/translate", json={"text": TEXT, "targets": ["es"], **extra})
+    assert response.status_code == 200, response.text
+    answer: dict[str, Any] = response.json()["translations"][0]
+    return answer
+
+
+def origins(answer: dict[str, Any]) -> set[str]:
+    return {s["origin"] for s in answer["segments"]}
+
+
+def test_an_answer_from_the_memory_is_reused_until_the_memory_changes(tmp_path: Path) -> None:
+    engine = CountingPseudo()
+    with client_for(tmp_path, engine=engine) as client:
+        cache = cache_of(client)
+        first = ask(client)
+        assert origins(first) == {"engine"} and len(engine.sent) == 2
+        second = ask(client)  # from the memory, computed: engine output is never kept
+        assert origins(second) == {"memory:machine"} and cache.hits == 0
+        third = ask(client)
+        assert third == second and cache.hits == 1 and len(engine.sent) == 2
+
+        # another process (the CLI, a second server) corrects a sentence in the same store
+        with Store(settings_for(tmp_path).store_url) as store:
+            TranslationMemory(store).add(
+                "Ferries sailed again.", "Los ferris volvieron a zarpar.", pair=("en", "es")
+            )
+        corrected = ask(client)
+        assert "Los ferris volvieron a zarpar." in corrected["content"]
+        assert cache.hits == 1
+        assert ask(client) == corrected and cache.hits == 2
+
+        # a glossary change moves it too
+        with Store(settings_for(tmp_path).store_url) as store:
+            Glossary(store).add("harbour", "puerto", source_lang="en", target_lang="es")
+        ask(client)
+        assert cache.hits == 2
+
+
+def test_the_key_is_the_whole_request(tmp_path: Path) -> None:
+    requests = [
+        {"text": TEXT, "targets": ["es"]},
+        {"html": f"<p>{TEXT}</p>", "targets": ["es"]},
+        {"text": TEXT, "targets": ["ca"]},
+        {"text": TEXT, "source": "en", "targets": ["es"]},  # the same as the first
+    ]
+    with client_for(tmp_path) as client:
+        cache = cache_of(client)
+        for body in requests[:3]:  # into the memory: every write moves the generation
+            client.post("/v1/translate", json=body)
+        answers = [client.post("/v1/translate", json=body).json() for body in requests]
+        assert cache.hits == 1  # only the fourth, which repeats the first
+        assert answers[3] == answers[0]
+        assert len({str(a) for a in answers[:3]}) == 3
+        assert [client.post("/v1/translate", json=b).json() for b in requests] == answers
+        assert cache.hits == 5
+
+
+def test_libretranslate_answers_are_cached_too(tmp_path: Path) -> None:
+    with client_for(tmp_path) as client:
+        cache = cache_of(client)
+        body = {"q": ["Ferries sailed again.", "The harbour reopened."], "source": "en",
+                "target": "es"}  # fmt: skip
+        answers = [client.post("/translate", json=body).json() for _ in range(3)]
+        assert answers[0] == answers[1] == answers[2]
+        assert cache.hits == 1  # the first from the engine, the second from the memory
+
+
+def test_turned_off(tmp_path: Path) -> None:
+    engine = CountingPseudo()
+    with client_for(tmp_path, engine=engine, result_cache=0) as client:
+        for _ in range(3):
+            ask(client)
+        assert cache_of(client).hits == 0 and len(engine.sent) == 2
+
+
+def test_bounded_by_entries(tmp_path: Path) -> None:
+    with client_for(tmp_path, result_cache=2) as client:
+        cache = cache_of(client)
+        texts = [f"Ferry number {n} sailed." for n in range(4)]
+        for _ in range(2):
+            for text in texts:
+                client.post("/v1/translate", json={"text": text, "targets": ["es"]})
+        assert len(cache._items) == 2
