@@ -58,6 +58,7 @@ class RemoteEngine(Engine):
         max_chars: int | None = None,
     ) -> None:
         self._http = http
+        self.url = http.url
         self._key = key
         self._key_env = key_env
         self.batch_size = max(1, min(batch_size, self.max_texts))

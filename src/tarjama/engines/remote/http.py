@@ -122,7 +122,7 @@ class HttpClient:
                     return self._json(response)
                 error = self._error(response)
                 if response.status_code in (429, 503):
-                    retry_after = _retry_after(response.headers.get("Retry-After"))
+                    retry_after = retry_after_seconds(response.headers.get("Retry-After"))
             if not isinstance(error, _RETRYABLE) or attempt >= self.retries:
                 raise error from cause
             delay = self._delay(attempt, retry_after)
@@ -155,15 +155,17 @@ class HttpClient:
             body: Any = response.json()
         except (json.JSONDecodeError, UnicodeDecodeError):
             body = None
-        detail = _message(body) or response.text.strip()[:200] or response.reason_phrase
-        message = self.redact(f"{self.provider}: HTTP {status} {response.reason_phrase}: {detail}")
+        detail = _message(body) or response.text.strip()[:200] or "(no message)"
+        status_line = f"HTTP {status} {response.reason_phrase}".rstrip()
+        message = self.redact(f"{self.provider}: {status_line}: {detail}")
         cls = (self._classify(status, body, detail) if self._classify else None) or _BY_STATUS.get(
             status
         )
         if cls is None:
             cls = EngineUnavailableError if status >= 500 else EngineRequestError
         if cls is EngineRateLimitError:
-            return EngineRateLimitError(message, _retry_after(response.headers.get("Retry-After")))
+            retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+            return EngineRateLimitError(message, retry_after)
         return cls(message)
 
     def close(self) -> None:
@@ -184,7 +186,7 @@ def _message(body: Any) -> str:
     return ""
 
 
-def _retry_after(value: str | None) -> float | None:
+def retry_after_seconds(value: str | None) -> float | None:
     """Retry-After in seconds: delta-seconds or an HTTP date (RFC 9110 section 10.2.3)."""
     if not value:
         return None
