@@ -11,6 +11,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,6 +20,7 @@ import pytest
 from tarjama import inline
 from tarjama.engines import registry
 from tarjama.engines.base import Engine, Pair
+from tarjama.engines.pseudo import PseudoEngine
 from tarjama.engines.remote import tags
 from tarjama.engines.remote.azure import AzureEngine
 from tarjama.engines.remote.base import RemoteEngine
@@ -49,6 +51,7 @@ from .providers import (
     serving,
 )
 from .test_engines import SENTENCES, EngineContract
+from .test_libretranslate import running_server
 
 SERVERS: dict[str, Callable[[], FakeProvider]] = {
     "libretranslate": LibreTranslateServer,
@@ -631,3 +634,21 @@ def test_the_fake_providers_refuse_malformed_requests() -> None:
         )
         assert answer.status_code == 400
     assert server.violations == ["POST /v2/translate: markup sent without tag_handling=xml"]
+
+
+def test_libretranslate_engine_against_tarjamas_own_service(tmp_path: Path) -> None:
+    """One tarjama as the engine of another, through the LibreTranslate-compatible routes of a
+    real uvicorn server (pseudo-localisation behind it)."""
+    with running_server(tmp_path, PseudoEngine()) as url:
+        engine = LibreTranslateEngine(url=url, retries=0)
+        try:
+            assert engine.health().ok
+            out = engine.translate_batch(
+                ['Prices rose <x id="1" ctype="number" equiv="5%"/> in the <g id="2">north</g>.'],
+                EN_ES,
+            )
+        finally:
+            engine.close()
+    assert out == [
+        '⟦Pŕîçéš~~ ŕøšé~~ <x id="1" ctype="number" equiv="5%"/> îñ~ ţhé~ <g id="2">ñøŕţh~~</g>.⟧'
+    ]

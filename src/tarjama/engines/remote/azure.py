@@ -16,7 +16,7 @@ from typing import Any
 
 from tarjama.engines.base import Pair
 from tarjama.engines.remote import tags
-from tarjama.engines.remote.base import RemoteEngine, malformed, secret
+from tarjama.engines.remote.base import RemoteEngine, configured, malformed
 from tarjama.engines.remote.http import HttpClient
 from tarjama.errors import EngineError, EngineQuotaError
 
@@ -54,8 +54,8 @@ class AzureEngine(RemoteEngine):
         backoff: float = 0.5,
         retry_after_cap: float = 30.0,
     ) -> None:
-        key = secret(api_key, api_key_env)
-        region = secret(region, region_env)
+        key = configured(api_key, api_key_env)
+        region = configured(region, region_env)
         headers = {"Ocp-Apim-Subscription-Key": key} if key else {}
         if region:
             headers["Ocp-Apim-Subscription-Region"] = region

@@ -24,8 +24,8 @@ from tarjama.errors import (
 )
 
 
-def secret(value: str | None, env: str | None) -> str | None:
-    """A key given in the config, else the one in the environment variable ``env``."""
+def configured(value: str | None, env: str | None) -> str | None:
+    """A setting (a key, a region) given in the config, else the environment variable ``env``."""
     if value:
         return value
     return (os.environ.get(env) or None) if env else None

@@ -18,7 +18,7 @@ from typing import Any
 
 from tarjama.engines.base import Pair
 from tarjama.engines.remote import tags
-from tarjama.engines.remote.base import RemoteEngine, malformed, secret
+from tarjama.engines.remote.base import RemoteEngine, configured, malformed
 from tarjama.engines.remote.http import HttpClient
 
 PRO_URL = "https://api.deepl.com"
@@ -63,7 +63,7 @@ class DeepLEngine(RemoteEngine):
         backoff: float = 0.5,
         retry_after_cap: float = 30.0,
     ) -> None:
-        key = secret(api_key, api_key_env)
+        key = configured(api_key, api_key_env)
         if url is None:
             url = FREE_URL if key and key.endswith(":fx") else PRO_URL
         http = HttpClient(

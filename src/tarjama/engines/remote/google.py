@@ -19,7 +19,7 @@ from typing import Any
 
 from tarjama.engines.base import Pair
 from tarjama.engines.remote import tags
-from tarjama.engines.remote.base import RemoteEngine, malformed, secret
+from tarjama.engines.remote.base import RemoteEngine, configured, malformed
 from tarjama.engines.remote.http import HttpClient
 
 
@@ -48,7 +48,7 @@ class GoogleEngine(RemoteEngine):
         backoff: float = 0.5,
         retry_after_cap: float = 30.0,
     ) -> None:
-        token = secret(api_key, api_key_env)
+        token = configured(api_key, api_key_env)
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         if quota_project:
             headers["x-goog-user-project"] = quota_project

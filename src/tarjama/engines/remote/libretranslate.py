@@ -18,7 +18,7 @@ from typing import Any
 
 from tarjama.engines.base import Pair
 from tarjama.engines.remote import tags
-from tarjama.engines.remote.base import RemoteEngine, malformed, secret
+from tarjama.engines.remote.base import RemoteEngine, configured, malformed
 from tarjama.engines.remote.http import HttpClient
 
 
@@ -45,7 +45,7 @@ class LibreTranslateEngine(RemoteEngine):
         backoff: float = 0.5,
         retry_after_cap: float = 30.0,
     ) -> None:
-        key = secret(api_key, api_key_env)
+        key = configured(api_key, api_key_env)
         http = HttpClient(
             self.name,
             url,

@@ -24,7 +24,7 @@ from babel import Locale, UnknownLocaleError
 
 from tarjama.engines.base import EngineInfo, Health, Pair
 from tarjama.engines.remote import tags
-from tarjama.engines.remote.base import RemoteEngine, malformed, secret
+from tarjama.engines.remote.base import RemoteEngine, configured, malformed
 from tarjama.engines.remote.http import HttpClient
 from tarjama.errors import ConfigError, EngineRequestError, PlaceholderError, TarjamaError
 
@@ -81,7 +81,7 @@ class OpenAIEngine(RemoteEngine):
     ) -> None:
         if not pairs:
             raise ConfigError("openai: pairs must list the language pairs the model serves")
-        key = secret(api_key, api_key_env)
+        key = configured(api_key, api_key_env)
         http = HttpClient(
             self.name,
             url,
@@ -97,7 +97,7 @@ class OpenAIEngine(RemoteEngine):
         self.temperature = temperature
         self.max_tokens = max_tokens
         self.parallel = max(1, parallel)
-        self._configured = [Pair.parse(p) for p in pairs]
+        self._pairs_served = [Pair.parse(p) for p in pairs]
 
     def info(self) -> EngineInfo:
         return EngineInfo(self.name, self.api_version, self.model)
@@ -109,7 +109,7 @@ class OpenAIEngine(RemoteEngine):
         return " ".join(options)
 
     def _fetch_pairs(self) -> list[Pair]:
-        return list(self._configured)
+        return list(self._pairs_served)
 
     def health(self) -> Health:
         """Whether the server answers ``GET /models`` (and whether it lists the model: llama.cpp
