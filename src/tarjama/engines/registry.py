@@ -11,6 +11,11 @@ from tarjama.errors import ConfigError
 ENGINES: dict[str, str] = {
     "apertium": "tarjama.engines.apertium:ApertiumEngine",
     "pseudo": "tarjama.engines.pseudo:PseudoEngine",
+    "libretranslate": "tarjama.engines.remote.libretranslate:LibreTranslateEngine",
+    "deepl": "tarjama.engines.remote.deepl:DeepLEngine",
+    "google": "tarjama.engines.remote.google:GoogleEngine",
+    "azure": "tarjama.engines.remote.azure:AzureEngine",
+    "openai": "tarjama.engines.remote.openai:OpenAIEngine",
 }
 
 

@@ -1,0 +1,162 @@
+"""What every remote engine shares: keys from config or environment, the provider's language
+list fetched once and cached, batches split to the provider's limits, tags checked on return.
+
+A provider module says how to ask for languages (``_fetch_pairs``) and how to translate one
+request's worth of texts already in its tag form (``_translate``); the rest is here.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from abc import abstractmethod
+from collections.abc import Iterator, Sequence
+from typing import ClassVar
+
+from tarjama.engines.base import Engine, EngineInfo, Health, Pair
+from tarjama.engines.remote.http import HttpClient
+from tarjama.engines.remote.tags import TagForm
+from tarjama.errors import (
+    EngineAuthError,
+    EngineUnavailableError,
+    LanguageError,
+    TarjamaError,
+)
+
+
+def configured(value: str | None, env: str | None) -> str | None:
+    """A setting (a key, a region) given in the config, else the environment variable ``env``."""
+    if value:
+        return value
+    return (os.environ.get(env) or None) if env else None
+
+
+def malformed(provider: str, what: str) -> EngineUnavailableError:
+    return EngineUnavailableError(f"{provider}: malformed answer: {what}")
+
+
+class RemoteEngine(Engine):
+    """A provider's HTTP API behind the engine contract."""
+
+    name: ClassVar[str]
+    api_version: ClassVar[str]
+    form: ClassVar[TagForm]
+    max_texts: ClassVar[int]
+    """The provider's limit on texts per request."""
+    max_chars: ClassVar[int]
+    """The provider's limit (or recommended ceiling) on characters per request."""
+    key_env: ClassVar[str]
+    """The environment variable the key is read from unless the config names another."""
+    key_required: ClassVar[bool] = True
+
+    def __init__(
+        self,
+        http: HttpClient,
+        key: str | None,
+        key_env: str,
+        batch_size: int,
+        max_chars: int | None = None,
+    ) -> None:
+        self._http = http
+        self.url = http.url
+        self._key = key
+        self._key_env = key_env
+        self.batch_size = max(1, min(batch_size, self.max_texts))
+        self.request_chars = max_chars or self.max_chars
+        self._pairs: list[Pair] | None = None
+        self._pair_set: frozenset[Pair] = frozenset()
+        self._lock = threading.Lock()
+
+    # --- what a provider module implements ------------------------------------------------------
+
+    @abstractmethod
+    def _fetch_pairs(self) -> list[Pair]: ...
+
+    @abstractmethod
+    def _translate(self, texts: list[str], pair: Pair) -> list[str]:
+        """One request: ``texts`` in the provider's tag form, answers in the same form."""
+
+    def _options(self, pair: Pair) -> str:
+        """Settings that change the output for a pair (glossary, formality...), for provenance."""
+        return ""
+
+    # --- the engine contract ---------------------------------------------------------------------
+
+    def info(self) -> EngineInfo:
+        return EngineInfo(self.name, self.api_version, "")
+
+    def model_for(self, pair: Pair) -> str:
+        options = self._options(pair)
+        return f"{self.name}/{self.api_version}" + (f" {options}" if options else "")
+
+    def pairs(self) -> list[Pair]:
+        with self._lock:
+            cached = self._pairs
+        return list(cached) if cached is not None else self._refresh_pairs()
+
+    def _refresh_pairs(self) -> list[Pair]:
+        self._check_key()
+        pairs = sorted(set(self._fetch_pairs()), key=str)
+        with self._lock:
+            self._pairs = pairs
+            self._pair_set = frozenset(pairs)
+        return list(pairs)
+
+    def check_pair(self, pair: Pair) -> None:
+        pairs = self.pairs()
+        if pair in self._pair_set:
+            return
+        same_source = [p for p in pairs if p.source == pair.source]
+        raise LanguageError(
+            f"engine {self.name} cannot translate {pair}", (str(p) for p in same_source or pairs)
+        )
+
+    def health(self) -> Health:
+        """Whether the provider answers, from its language list (fetched afresh, no
+        translation made, nothing billed)."""
+        try:
+            pairs = self._refresh_pairs()
+        except TarjamaError as exc:
+            return Health(False, str(exc))
+        if not pairs:
+            return Health(False, f"{self.name}: the provider lists no language pairs")
+        return Health(True, f"{self.name} API {self.api_version}: {len(pairs)} pairs")
+
+    def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
+        self.check_pair(pair)
+        out = list(texts)
+        # Blank texts are answered here: several providers refuse an empty text.
+        encoded = {i: self.form.encode(text) for i, text in enumerate(texts) if text.strip()}
+        for chunk in self._chunks(encoded):
+            answers = self._translate([encoded[i] for i in chunk], pair)
+            if len(answers) != len(chunk):
+                raise malformed(self.name, f"{len(answers)} translations for {len(chunk)} texts")
+            for i, answer in zip(chunk, answers, strict=True):
+                out[i] = self.form.decode(answer, texts[i], self.name)
+        return out
+
+    def _chunks(self, encoded: dict[int, str]) -> Iterator[list[int]]:
+        """Request-sized runs of texts: at most ``batch_size`` texts and
+        ``request_chars`` characters (a longer text goes alone, for the provider to accept or
+        refuse)."""
+        chunk: list[int] = []
+        size = 0
+        for i, text in encoded.items():
+            n = len(text)
+            if chunk and (len(chunk) >= self.batch_size or size + n > self.request_chars):
+                yield chunk
+                chunk, size = [], 0
+            chunk.append(i)
+            size += n
+        if chunk:
+            yield chunk
+
+    def _check_key(self) -> None:
+        if self.key_required and not self._key:
+            raise EngineAuthError(
+                f"{self.name}: no API key: set the environment variable {self._key_env} "
+                "(or api_key_env to name another, or api_key in the engine's table)"
+            )
+
+    def close(self) -> None:
+        self._http.close()
