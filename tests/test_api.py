@@ -55,7 +55,8 @@ def _on_both_databases(store_url: str) -> Iterator[None]:
 
 
 def settings_for(tmp_path: Path, **fields: Any) -> Settings:
-    return Settings(data_dir=tmp_path / "data", store=_database[-1], **fields)
+    # outside this module's tests (a helper imported elsewhere): the default SQLite file
+    return Settings(data_dir=tmp_path / "data", store=_database[-1] if _database else "", **fields)
 
 
 @contextmanager
