@@ -67,7 +67,8 @@ def test_mask_unescapes_and_numbers_every_tag() -> None:
     [
         (
             "Los precios subieron [1] en la región [2]norte[3] & [4] más.",
-            'Los precios subieron <x id="1"/> en la región <g id="2">norte</g> &amp; <x id="3"/> más.',
+            'Los precios subieron <x id="1"/> en la región <g id="2">norte</g> &amp; '
+            '<x id="3"/> más.',
         ),
         # moved (the model reorders: fine), blanks at a pair's edges moved outside it
         (
@@ -378,7 +379,7 @@ def test_missing_model_is_a_clear_error(kind: str, tmp_path: Path) -> None:
 @needs_neural
 def test_a_directory_that_is_not_a_ct2_model(tiny: dict[str, Path]) -> None:
     engine = create("ctranslate2", model=str(tiny["marian"]), pairs=["en-es"])
-    with pytest.raises(EngineUnavailableError, match="model.bin missing"):
+    with pytest.raises(EngineUnavailableError, match=r"model\.bin missing"):
         engine.translate_batch(["Hello."], EN_ES)
 
 

@@ -78,34 +78,18 @@ def _render_tag(tok: inline.Token) -> inline.Token:
     return inline.Placeholder(tok.id) if isinstance(tok, inline.Placeholder) else tok
 
 
+_OPEN_THEN_BLANK = re.compile(r'(<g id="\d+">)(\s+)')
+_BLANK_THEN_CLOSE = re.compile(r"(\s+)(</g>)")
+
+
 def _tidy(tokens: list[inline.Token]) -> str:
     """Render tokens, with blanks at the edges of a pair moved outside it, blanks collapsed."""
-    out: list[inline.Token] = []
-    for tok in tokens:
-        if isinstance(tok, inline.Text) and out and isinstance(out[-1], inline.Text):
-            out[-1] = inline.Text(out[-1].text + tok.text)
-        else:
-            out.append(tok)
-    for i, tok in enumerate(out):
-        if isinstance(tok, inline.Open) and i + 1 < len(out):
-            nxt = out[i + 1]
-            if isinstance(nxt, inline.Text) and nxt.text[:1].isspace():
-                out[i + 1] = inline.Text(nxt.text.lstrip())
-                if i and isinstance(out[i - 1], inline.Text):
-                    out[i - 1] = inline.Text(out[i - 1].text.rstrip() + " ")
-                else:
-                    out.insert(i, inline.Text(" "))
-    for i in range(len(out) - 1, 0, -1):
-        tok = out[i]
-        prev = out[i - 1]
-        if isinstance(tok, inline.Close) and isinstance(prev, inline.Text):
-            if prev.text[-1:].isspace():
-                out[i - 1] = inline.Text(prev.text.rstrip())
-                if i + 1 < len(out) and isinstance(out[i + 1], inline.Text):
-                    out[i + 1] = inline.Text(" " + out[i + 1].text.lstrip())
-                else:
-                    out.insert(i + 1, inline.Text(" "))
-    return _BLANKS.sub(" ", inline.render(out)).strip()
+    text = inline.render(tokens)
+    while True:
+        moved = _BLANK_THEN_CLOSE.sub(r"\2\1", _OPEN_THEN_BLANK.sub(r"\2\1", text))
+        if moved == text:
+            return _BLANKS.sub(" ", text).strip()
+        text = moved
 
 
 def _check_order(tags: list[inline.Token]) -> None:
@@ -113,9 +97,8 @@ def _check_order(tags: list[inline.Token]) -> None:
     for tag in tags:
         if isinstance(tag, inline.Open):
             stack.append(tag.id)
-        elif isinstance(tag, inline.Close):
-            if not stack or stack.pop() != tag.id:
-                raise PlaceholderError("inline markup came back unbalanced")
+        elif isinstance(tag, inline.Close) and (not stack or stack.pop() != tag.id):
+            raise PlaceholderError("inline markup came back unbalanced")
 
 
 def unmask(output: str, masked: Masked) -> str:
@@ -208,7 +191,7 @@ def _weave(
         tok = toks[i]
         if isinstance(tok, inline.Placeholder):
             boundaries.append((start, 2, end, _render_tag(tok)))
-        else:
+        elif isinstance(tok, inline.Open):
             boundaries.append((start, 1, -end, tok))
             boundaries.append((end, 0, -start, inline.Close(tok.id)))
     boundaries.sort(key=lambda b: (b[0], b[1], b[2]))
@@ -364,15 +347,13 @@ class Languages:
     def languages(self) -> list[str]:
         """The BCP-47 tags of every language token the model has (and tarjama can name)."""
         named: dict[str, str] = {}
-        for tag, code in [*self.overrides, *NLLB_CODES.items()]:
-            named.setdefault(code, tag)
+        for bcp47, code in [*self.overrides, *NLLB_CODES.items()]:
+            named.setdefault(code, bcp47)
         tags = []
         for tok in sorted(self.tokens):
-            if self.style == "nllb":
-                tag = named.get(tok)
-            else:
-                m = (_M2M_TOKEN if self.style == "m2m" else _OPUS_TOKEN).fullmatch(tok)
-                tag = named.get(tok) or (m.group(1).replace("_", "-") if m else None)
+            m = None if self.style == "nllb" else (_M2M_TOKEN, _OPUS_TOKEN)[self.style == "opus"]
+            found = m.fullmatch(tok) if m else None
+            tag = named.get(tok) or (found.group(1).replace("_", "-") if found else "")
             if tag:
                 tags.append(tag)
         return tags
@@ -500,11 +481,10 @@ class NeuralEngine(Engine):
             ids = order[start : start + self.max_batch_size]
             batch = [chunks[c][1] for c in ids]
             limits = [self.output_limit(len(toks)) for toks in batch]
-            for c, limit, out in zip(
-                ids, limits, self._generate(batch, pair, max(limits)), strict=True
-            ):
+            outputs = self._generate(batch, pair, max(limits))
+            for c, limit, tokens in zip(ids, limits, outputs, strict=True):
                 # Cut each output at its own limit, so that it does not depend on its batch.
-                translated[c] = join_pieces(out[:limit])
+                translated[c] = join_pieces(tokens[:limit])
         results: list[list[str]] = [[] for _ in texts]
         for (i, _), out in zip(chunks, translated, strict=True):
             results[i].append(out)
