@@ -327,7 +327,7 @@ def test_long_input_is_split_at_clauses_and_joined(tiny: dict[str, Path]) -> Non
     assert isinstance(engine, neural.NeuralEngine)
     head = "The minister said that talks would resume on Tuesday,"
     tail = "the president denied that prices rose by 5 percent."
-    assert len(engine._tokenize(head + " " + tail, EN_ES)) > 30
+    assert len(engine._tokenize(engine._loaded(), f"{head} {tail}", EN_ES)) > 30
     whole = engine.translate_plain([f"{head} {tail}"], EN_ES)[0]
     assert whole == " ".join(engine.translate_plain([head, tail], EN_ES))
     # and a split on NLLB into Chinese is joined without a blank

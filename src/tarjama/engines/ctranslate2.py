@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tarjama.engines.base import EngineInfo, Health, Pair
-from tarjama.engines.neural import Languages, NeuralEngine, fingerprint, parse_pairs
-from tarjama.errors import ConfigError, EngineError, EngineUnavailableError, TarjamaError
+from tarjama.engines.base import EngineInfo, Pair
+from tarjama.engines.neural import Languages, NeuralEngine, cached, fingerprint
+from tarjama.errors import ConfigError, EngineError, EngineUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -55,16 +54,9 @@ class _Loaded:
     translator: Any  # ctranslate2.Translator
     sp: Any  # sentencepiece.SentencePieceProcessor
     languages: Languages
-    fingerprint: str
 
 
-_CACHE: dict[tuple[str, ...], _Loaded] = {}
-_CACHE_LOCK = threading.Lock()
-
-
-def _load(
-    model_dir: Path, spm_path: Path | None, key: tuple[str, ...], options: dict[str, Any]
-) -> _Loaded:
+def _load(model_dir: Path, spm_path: Path | None, options: dict[str, Any]) -> _Loaded:
     try:
         import ctranslate2
         import sentencepiece
@@ -91,10 +83,10 @@ def _load(
     except (RuntimeError, ValueError, OSError) as exc:
         raise EngineUnavailableError(f"cannot load the model at {model_dir}: {exc}") from exc
     log.info("loaded CTranslate2 model %s (%s)", model_dir, options)
-    return _Loaded(translator, sp, Languages.from_vocabulary(vocabulary), key[-1])
+    return _Loaded(translator, sp, Languages.from_vocabulary(vocabulary))
 
 
-class CTranslate2Engine(NeuralEngine):
+class CTranslate2Engine(NeuralEngine[_Loaded]):
     """A converted model directory on disk, served by CTranslate2."""
 
     name = "ctranslate2"
@@ -119,6 +111,9 @@ class CTranslate2Engine(NeuralEngine):
         on_placeholder_loss: str = "split",
     ) -> None:
         super().__init__(
+            model,
+            pairs,
+            languages,
             beam_size=beam_size,
             max_batch_size=max_batch_size,
             max_input_tokens=max_input_tokens,
@@ -132,10 +127,7 @@ class CTranslate2Engine(NeuralEngine):
             )
         if device not in DEVICES:
             raise ConfigError(f"device {device!r} is not one of {', '.join(DEVICES)}")
-        self.model_dir = Path(model).expanduser()
         self.spm_path = Path(sentencepiece).expanduser() if sentencepiece else None
-        self.configured = parse_pairs(pairs)
-        self.overrides = dict(languages or {})
         self.options: dict[str, Any] = {
             "device": device,
             "device_index": device_index,
@@ -143,28 +135,16 @@ class CTranslate2Engine(NeuralEngine):
             "inter_threads": inter_threads,
             "intra_threads": intra_threads,
         }
-        self._pairs: list[Pair] | None = None
 
     def _loaded(self) -> _Loaded:
         # A stat and a small read per batch: a model replaced on disk is picked up at once.
-        fp = fingerprint(self.model_dir)
         key = (
             str(self.model_dir.resolve()),
             str(self.spm_path or ""),
-            *(str(self.options[k]) for k in sorted(self.options)),
-            fp,
+            *(f"{k}={self.options[k]}" for k in sorted(self.options)),
+            fingerprint(self.model_dir),
         )
-        with _CACHE_LOCK:
-            loaded = _CACHE.get(key)
-            if loaded is None:
-                loaded = _load(self.model_dir, self.spm_path, key, self.options)
-                for old in [k for k in _CACHE if k[:-1] == key[:-1]]:
-                    del _CACHE[old]  # an older version of the same model
-                _CACHE[key] = loaded
-        return loaded
-
-    def _languages(self, loaded: _Loaded) -> Languages:
-        return replace(loaded.languages, overrides=tuple(sorted(self.overrides.items())))
+        return cached(key, lambda: _load(self.model_dir, self.spm_path, self.options))
 
     def info(self) -> EngineInfo:
         try:
@@ -177,31 +157,18 @@ class CTranslate2Engine(NeuralEngine):
             self.name, version, f"{self.model_dir.name}@{fingerprint(self.model_dir)}"
         )
 
-    def pairs(self) -> list[Pair]:
-        if self._pairs is None:
-            self._pairs = self._pairs_from(
-                self.configured, self._languages(self._loaded()), str(self.model_dir)
-            )
-        return list(self._pairs)
-
-    def health(self) -> Health:
-        try:
-            pairs = self.pairs()
-        except TarjamaError as exc:
-            return Health(False, str(exc))
-        return Health(True, f"{self.model_dir} ({len(pairs)} pairs, {self.options['device']})")
-
-    def _tokenize(self, text: str, pair: Pair) -> list[str]:
-        pieces: list[str] = self._loaded().sp.encode(text, out_type=str)
+    def _tokenize(self, model: _Loaded, text: str, pair: Pair) -> list[str]:
+        pieces: list[str] = model.sp.encode(text, out_type=str)
         return pieces
 
-    def _generate(self, batch: list[list[str]], pair: Pair, max_length: int) -> list[list[str]]:
-        loaded = self._loaded()
-        prefix, suffix, target_token = self._prefix_tokens(self._languages(loaded), pair)
-        source = [prefix + tokens + suffix for tokens in batch]
+    def _generate(
+        self, model: _Loaded, batch: list[list[str]], pair: Pair, max_length: int
+    ) -> list[list[str]]:
+        prefix, target_token = self.prefix_tokens(self.languages(model), pair)
+        source = [prefix + tokens + ["</s>"] for tokens in batch]
         target_prefix = [[target_token] for _ in batch] if target_token else None
         try:
-            results = loaded.translator.translate_batch(
+            results = model.translator.translate_batch(
                 source,
                 target_prefix=target_prefix,
                 beam_size=self.beam_size,

@@ -20,14 +20,16 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import threading
 from abc import abstractmethod
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, Generic, Protocol, TypeVar
 
 from tarjama import inline
-from tarjama.engines.base import Engine, Pair
-from tarjama.errors import ConfigError, LanguageError, PlaceholderError
+from tarjama.engines.base import Engine, Health, Pair
+from tarjama.errors import ConfigError, LanguageError, PlaceholderError, TarjamaError
 
 # --- the placeholder codec ---------------------------------------------------------------------
 
@@ -371,20 +373,44 @@ def fingerprint(model_dir: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def parse_pairs(pairs: Sequence[str] | None) -> list[Pair]:
-    return [Pair.parse(p) for p in pairs or []]
-
-
 # --- the engine ---------------------------------------------------------------------------------
 
 
-class NeuralEngine(Engine):
-    """translate_batch for sequence-to-sequence models: masking, length splitting, batches
-    sorted by length, decoding limits, checks and recovery. Subclasses load a model and turn
-    token lists into token lists."""
+class Loaded(Protocol):
+    """A model in memory, as the cache holds it."""
+
+    languages: Languages
+
+
+M = TypeVar("M", bound=Loaded)
+
+_CACHE: dict[tuple[str, ...], Any] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def cached(key: tuple[str, ...], load: Callable[[], M]) -> M:
+    """The model loaded under ``key``, loading it once for the whole process. The key ends
+    with the model's fingerprint; an older version of the same model is dropped."""
+    with _CACHE_LOCK:
+        loaded: M | None = _CACHE.get(key)
+        if loaded is None:
+            loaded = load()
+            for old in [k for k in _CACHE if k[:-1] == key[:-1]]:
+                del _CACHE[old]
+            _CACHE[key] = loaded
+        return loaded
+
+
+class NeuralEngine(Engine, Generic[M]):
+    """translate_batch for sequence-to-sequence models on a local directory: masking, length
+    splitting, batches sorted by length, decoding limits, checks and recovery, pairs. A
+    subclass loads its model (``_loaded``) and turns token lists into token lists."""
 
     def __init__(
         self,
+        model: str,
+        pairs: Sequence[str] | None,
+        languages: dict[str, str] | None,
         *,
         beam_size: int = 4,
         max_batch_size: int = 32,
@@ -407,6 +433,9 @@ class NeuralEngine(Engine):
                 raise ConfigError(f"{key} must be at least 1, not {value}")
         if max_output_ratio <= 0 or max_output_extra < 0:
             raise ConfigError("max_output_ratio must be positive and max_output_extra not negative")
+        self.model_dir = Path(model).expanduser()
+        self.configured = [Pair.parse(p) for p in pairs or []]
+        self.overrides = tuple(sorted((languages or {}).items()))
         self.beam_size = beam_size
         self.max_batch_size = max_batch_size
         self.max_input_tokens = max_input_tokens
@@ -415,14 +444,36 @@ class NeuralEngine(Engine):
         self.on_placeholder_loss = on_placeholder_loss
         self.recoveries = 0
         """Segments whose placeholders the model lost and that were recovered (for metrics)."""
+        self._pairs: list[Pair] | None = None
 
     @abstractmethod
-    def _tokenize(self, text: str, pair: Pair) -> list[str]:
+    def _loaded(self) -> M:
+        """The model, from the process-wide cache (loaded on first use)."""
+
+    @abstractmethod
+    def _tokenize(self, model: M, text: str, pair: Pair) -> list[str]:
         """The model's source tokens for a plain text, without special tokens."""
 
     @abstractmethod
-    def _generate(self, batch: list[list[str]], pair: Pair, max_length: int) -> list[list[str]]:
+    def _generate(
+        self, model: M, batch: list[list[str]], pair: Pair, max_length: int
+    ) -> list[list[str]]:
         """Target tokens (no special or language tokens) for each token list, in order."""
+
+    def languages(self, model: M) -> Languages:
+        return replace(model.languages, overrides=self.overrides)
+
+    def pairs(self) -> list[Pair]:
+        if self._pairs is None:
+            self._pairs = self._pairs_from(self.languages(self._loaded()))
+        return list(self._pairs)
+
+    def health(self) -> Health:
+        try:
+            pairs = self.pairs()
+        except TarjamaError as exc:
+            return Health(False, str(exc))
+        return Health(True, f"{self.model_dir} ({len(pairs)} pairs)")
 
     def output_limit(self, source_tokens: int) -> int:
         """The most target tokens decoded for a source of this many tokens."""
@@ -430,25 +481,26 @@ class NeuralEngine(Engine):
 
     def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
         self.check_pair(pair)
+        model = self._loaded()  # one model for the whole batch, recoveries included
         masked = [mask(t) for t in texts]
         plain_ok = [m for m in masked if not m.clash]
-        outputs = iter(self.translate_plain([m.text for m in plain_ok], pair))
+        outputs = iter(self._translate_plain(model, [m.text for m in plain_ok], pair))
         results: list[str] = []
         for m in masked:
             if m.clash:
-                results.append(self._recover(m, pair, "the text holds a placeholder form"))
+                results.append(self._recover(model, m, pair, "the text holds a placeholder form"))
                 continue
             output = next(outputs)
             try:
                 results.append(unmask(output, m))
             except PlaceholderError as exc:
-                results.append(self._recover(m, pair, str(exc)))
+                results.append(self._recover(model, m, pair, str(exc)))
         return results
 
-    def _recover(self, masked: Masked, pair: Pair, problem: str) -> str:
+    def _recover(self, model: M, masked: Masked, pair: Pair, problem: str) -> str:
         self.recoveries += 1
         if masked.tags and not masked.clash:
-            unmasked = self.translate_plain([unmasked_source(masked)], pair)[0]
+            unmasked = self._translate_plain(model, [unmasked_source(masked)], pair)[0]
             try:
                 return restore_by_alignment(unmasked, masked)
             except PlaceholderError:
@@ -461,39 +513,48 @@ class NeuralEngine(Engine):
             )
         runs = text_runs(masked)
         wanted = [r.strip() for r in runs if _WORDS.search(r)]
-        done = iter(self.translate_plain(wanted, pair))
+        done = iter(self._translate_plain(model, wanted, pair))
         return reassemble(masked, [next(done) if _WORDS.search(r) else r for r in runs])
 
     def translate_plain(self, texts: Sequence[str], pair: Pair) -> list[str]:
-        """Plain texts through the model: long ones split, all sorted by length and batched,
-        results in input order."""
+        """Plain texts (no tags, no escapes) through the model, in order."""
+        self.check_pair(pair)
+        return self._translate_plain(self._loaded(), texts, pair)
+
+    def _translate_plain(self, model: M, texts: Sequence[str], pair: Pair) -> list[str]:
+        # Long texts split; every piece sorted by length and batched; results in input order.
         chunks: list[tuple[int, list[str]]] = []  # (text index, tokens)
         for i, text in enumerate(texts):
             if not text.strip():
                 continue
+            tokens = self._tokenize(model, text.strip(), pair)
+            if len(tokens) <= self.max_input_tokens:
+                chunks.append((i, tokens))
+                continue
             for piece in split_long(
-                text, lambda t: len(self._tokenize(t, pair)), self.max_input_tokens
+                text, lambda t: len(self._tokenize(model, t, pair)), self.max_input_tokens
             ):
-                chunks.append((i, self._tokenize(piece.strip(), pair)))
+                chunks.append((i, self._tokenize(model, piece.strip(), pair)))
         order = sorted(range(len(chunks)), key=lambda c: len(chunks[c][1]))
         translated: list[str] = [""] * len(chunks)
         for start in range(0, len(order), self.max_batch_size):
             ids = order[start : start + self.max_batch_size]
             batch = [chunks[c][1] for c in ids]
             limits = [self.output_limit(len(toks)) for toks in batch]
-            outputs = self._generate(batch, pair, max(limits))
-            for c, limit, tokens in zip(ids, limits, outputs, strict=True):
+            outputs = self._generate(model, batch, pair, max(limits))
+            for c, limit, out in zip(ids, limits, outputs, strict=True):
                 # Cut each output at its own limit, so that it does not depend on its batch.
-                translated[c] = join_pieces(tokens[:limit])
+                translated[c] = join_pieces(out[:limit])
         results: list[list[str]] = [[] for _ in texts]
-        for (i, _), out in zip(chunks, translated, strict=True):
-            results[i].append(out)
+        for (i, _), out_text in zip(chunks, translated, strict=True):
+            results[i].append(out_text)
         return [joiner(pair.target).join(parts) for parts in results]
 
-    def _pairs_from(self, configured: list[Pair], languages: Languages, where: str) -> list[Pair]:
-        if configured:
+    def _pairs_from(self, languages: Languages) -> list[Pair]:
+        where = str(self.model_dir)
+        if self.configured:
             if languages.style in ("nllb", "m2m"):
-                for pair in configured:
+                for pair in self.configured:
                     for lang in (pair.source, pair.target):
                         if languages.token(lang) is None:
                             raise LanguageError(
@@ -501,7 +562,7 @@ class NeuralEngine(Engine):
                                 "engine's languages table)",
                                 languages.languages(),
                             )
-            return configured
+            return list(self.configured)
         if languages.style in ("nllb", "m2m"):
             langs = languages.languages()
             return [Pair(s, t) for s in langs for t in langs if s != t]
@@ -509,14 +570,13 @@ class NeuralEngine(Engine):
             f'{where} has no language tokens: name the pairs it serves (pairs = ["en-ar"])'
         )
 
-    def _prefix_tokens(
-        self, languages: Languages, pair: Pair
-    ) -> tuple[list[str], list[str], str | None]:
-        """Source prefix, source suffix and the forced first target token for a pair."""
+    @staticmethod
+    def prefix_tokens(languages: Languages, pair: Pair) -> tuple[list[str], str | None]:
+        """The tokens before the source and the forced first target token, for a pair."""
         if languages.style in ("nllb", "m2m"):
             src, tgt = languages.token(pair.source), languages.token(pair.target)
-            return [src] if src else [], ["</s>"], tgt
+            return [src] if src else [], tgt
         if languages.style == "opus":
             tgt = languages.token(pair.target)
-            return [tgt] if tgt else [], ["</s>"], None
-        return [], ["</s>"], None
+            return [tgt] if tgt else [], None
+        return [], None

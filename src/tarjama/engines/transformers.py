@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tarjama.engines.base import EngineInfo, Health, Pair
-from tarjama.engines.neural import Languages, NeuralEngine, fingerprint, parse_pairs
-from tarjama.errors import ConfigError, EngineError, EngineUnavailableError, TarjamaError
+from tarjama.engines.base import EngineInfo, Pair
+from tarjama.engines.neural import Languages, NeuralEngine, cached, fingerprint
+from tarjama.errors import ConfigError, EngineError, EngineUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +27,6 @@ class _Loaded:
     tokenizer: Any
     languages: Languages
     lock: threading.Lock
-
-
-_CACHE: dict[tuple[str, ...], _Loaded] = {}
-_CACHE_LOCK = threading.Lock()
 
 
 def _load(model_dir: Path, device: str, threads: int) -> _Loaded:
@@ -60,7 +56,7 @@ def _load(model_dir: Path, device: str, threads: int) -> _Loaded:
     return _Loaded(model, tokenizer, Languages.from_vocabulary(vocabulary), threading.Lock())
 
 
-class TransformersEngine(NeuralEngine):
+class TransformersEngine(NeuralEngine[_Loaded]):
     """A local Hugging Face sequence-to-sequence model (Marian, NLLB, M2M-100...)."""
 
     name = "transformers"
@@ -81,6 +77,9 @@ class TransformersEngine(NeuralEngine):
         on_placeholder_loss: str = "split",
     ) -> None:
         super().__init__(
+            model,
+            pairs,
+            languages,
             beam_size=beam_size,
             max_batch_size=max_batch_size,
             max_input_tokens=max_input_tokens,
@@ -90,26 +89,12 @@ class TransformersEngine(NeuralEngine):
         )
         if not device or threads < 0:
             raise ConfigError("device must name a torch device and threads must not be negative")
-        self.model_dir = Path(model).expanduser()
         self.device = device
         self.threads = threads
-        self.configured = parse_pairs(pairs)
-        self.overrides = dict(languages or {})
-        self._pairs: list[Pair] | None = None
 
     def _loaded(self) -> _Loaded:
         key = (str(self.model_dir.resolve()), self.device, fingerprint(self.model_dir))
-        with _CACHE_LOCK:
-            loaded = _CACHE.get(key)
-            if loaded is None:
-                loaded = _load(self.model_dir, self.device, self.threads)
-                for old in [k for k in _CACHE if k[:-1] == key[:-1]]:
-                    del _CACHE[old]
-                _CACHE[key] = loaded
-        return loaded
-
-    def _languages(self, loaded: _Loaded) -> Languages:
-        return replace(loaded.languages, overrides=tuple(sorted(self.overrides.items())))
+        return cached(key, lambda: _load(self.model_dir, self.device, self.threads))
 
     def info(self) -> EngineInfo:
         try:
@@ -122,32 +107,18 @@ class TransformersEngine(NeuralEngine):
             self.name, version, f"{self.model_dir.name}@{fingerprint(self.model_dir)}"
         )
 
-    def pairs(self) -> list[Pair]:
-        if self._pairs is None:
-            self._pairs = self._pairs_from(
-                self.configured, self._languages(self._loaded()), str(self.model_dir)
-            )
-        return list(self._pairs)
-
-    def health(self) -> Health:
-        try:
-            pairs = self.pairs()
-        except TarjamaError as exc:
-            return Health(False, str(exc))
-        return Health(True, f"{self.model_dir} ({len(pairs)} pairs, {self.device})")
-
-    def _tokenize(self, text: str, pair: Pair) -> list[str]:
-        tokens: list[str] = self._loaded().tokenizer.tokenize(text)
+    def _tokenize(self, model: _Loaded, text: str, pair: Pair) -> list[str]:
+        tokens: list[str] = model.tokenizer.tokenize(text)
         return tokens
 
-    def _generate(self, batch: list[list[str]], pair: Pair, max_length: int) -> list[list[str]]:
+    def _generate(
+        self, model: _Loaded, batch: list[list[str]], pair: Pair, max_length: int
+    ) -> list[list[str]]:
         import torch
 
-        loaded = self._loaded()
-        tok = loaded.tokenizer
-        prefix, suffix, target_token = self._prefix_tokens(self._languages(loaded), pair)
-        suffix = [tok.eos_token] if suffix else []
-        rows = [tok.convert_tokens_to_ids(prefix + tokens + suffix) for tokens in batch]
+        tok = model.tokenizer
+        prefix, target_token = self.prefix_tokens(self.languages(model), pair)
+        rows = [tok.convert_tokens_to_ids([*prefix, *tokens, tok.eos_token]) for tokens in batch]
         width = max(len(r) for r in rows)
         pad = tok.pad_token_id
         ids = torch.tensor([r + [pad] * (width - len(r)) for r in rows], device=self.device)
@@ -158,8 +129,8 @@ class TransformersEngine(NeuralEngine):
         if target_token:
             extra["forced_bos_token_id"] = tok.convert_tokens_to_ids(target_token)
         try:
-            with loaded.lock, torch.inference_mode():
-                generated = loaded.model.generate(
+            with model.lock, torch.inference_mode():
+                generated = model.model.generate(
                     input_ids=ids,
                     attention_mask=attention,
                     num_beams=self.beam_size,
