@@ -184,6 +184,8 @@ def test_split_long(text: str, limit: int, pieces: list[str]) -> None:
         (["__en__", "__zh__"], "zh-Hant", "__zh__"),
         (["__en__", "__es__"], "en-GB", "__en__"),
         ([">>es<<", ">>fr<<"], "fr", ">>fr<<"),
+        ([">>ara<<", ">>arz<<", ">>ary<<"], "ar", ">>ara<<"),  # opus-mt-en-ar
+        ([">>ara<<", ">>arz<<", ">>ary<<"], "ary", ">>ary<<"),
         (["eng_Latn", "arb_Arab"], "xx", None),
     ],
 )

@@ -290,6 +290,11 @@ NLLB_CODES: dict[str, str] = {
     "zu": "zul_Latn", "af": "afr_Latn", "ps": "pbt_Arab", "ku": "kmr_Latn", "ckb": "ckb_Arab",
     "my": "mya_Mymr", "km": "khm_Khmr", "lo": "lao_Laoo", "ti": "tir_Ethi", "prs": "prs_Arab",
 }  # fmt: skip
+# OPUS-MT multi-target models name targets by ISO 639-3 (``>>ara<<``), macrolanguages included.
+_ISO3 = {tag: code[:3] for tag, code in NLLB_CODES.items() if "-" not in tag} | {
+    "ar": "ara", "fa": "fas", "ms": "msa", "lv": "lav", "et": "est", "sw": "swa", "uz": "uzb",
+    "az": "aze", "ne": "nep", "ps": "pus", "sq": "sqi", "no": "nor", "zh": "zho", "ku": "kur",
+}  # fmt: skip
 _HANT_REGIONS = {"TW", "HK", "MO"}
 _NLLB_TOKEN = re.compile(r"[a-z]{3}_[A-Z][a-z]{3}")
 _M2M_TOKEN = re.compile(r"__([a-z]{2,3})__")
@@ -333,17 +338,18 @@ class Languages:
         overrides = dict(self.overrides)
         for cand in _candidates(lang):
             if cand in overrides:
-                code = overrides[cand]
+                codes = [overrides[cand]]
             elif self.style == "nllb":
-                code = NLLB_CODES.get(cand, "")
+                codes = [NLLB_CODES.get(cand, "")]
             elif self.style == "m2m":
-                code = f"__{cand.replace('-', '_')}__"
+                codes = [f"__{cand.replace('-', '_')}__"]
             elif self.style == "opus":
-                code = f">>{cand.replace('-', '_')}<<"
+                codes = [f">>{c}<<" for c in (cand.replace("-", "_"), _ISO3.get(cand, ""))]
             else:
                 return None
-            if code in self.tokens:
-                return code
+            for code in codes:
+                if code in self.tokens:
+                    return code
         return None
 
     def languages(self) -> list[str]:
@@ -351,6 +357,9 @@ class Languages:
         named: dict[str, str] = {}
         for bcp47, code in [*self.overrides, *NLLB_CODES.items()]:
             named.setdefault(code, bcp47)
+        if self.style == "opus":
+            for bcp47, iso3 in _ISO3.items():
+                named.setdefault(f">>{iso3}<<", bcp47)
         tags = []
         for tok in sorted(self.tokens):
             m = None if self.style == "nllb" else (_M2M_TOKEN, _OPUS_TOKEN)[self.style == "opus"]
@@ -553,9 +562,11 @@ class NeuralEngine(Engine, Generic[M]):
     def _pairs_from(self, languages: Languages) -> list[Pair]:
         where = str(self.model_dir)
         if self.configured:
-            if languages.style in ("nllb", "m2m"):
+            if languages.style:
                 for pair in self.configured:
-                    for lang in (pair.source, pair.target):
+                    # OPUS-MT multi-target models name only their targets
+                    both = [pair.source, pair.target]
+                    for lang in both[1:] if languages.style == "opus" else both:
                         if languages.token(lang) is None:
                             raise LanguageError(
                                 f"{where} has no language token for {lang!r} (add it to the "
