@@ -378,6 +378,14 @@ def test_missing_model_is_a_clear_error(kind: str, tmp_path: Path) -> None:
     assert not health.ok and "nowhere" in health.detail
 
 
+@pytest.mark.parametrize("kind", ["ctranslate2", "transformers"])
+def test_no_model_configured_is_a_clear_error(kind: str) -> None:
+    engine = create(kind)  # what `tarjama languages --engine ctranslate2` does without a table
+    with pytest.raises(EngineUnavailableError, match=r"needs a model directory: model = "):
+        engine.pairs()
+    assert not engine.health().ok
+
+
 @needs_neural
 def test_a_directory_that_is_not_a_ct2_model(tiny: dict[str, Path]) -> None:
     engine = create("ctranslate2", model=str(tiny["marian"]), pairs=["en-es"])

@@ -93,7 +93,7 @@ class CTranslate2Engine(NeuralEngine[_Loaded]):
 
     def __init__(
         self,
-        model: str,
+        model: str = "",
         pairs: list[str] | None = None,
         *,
         device: str = "cpu",
@@ -139,7 +139,7 @@ class CTranslate2Engine(NeuralEngine[_Loaded]):
     def _loaded(self) -> _Loaded:
         # A stat and a small read per batch: a model replaced on disk is picked up at once.
         key = (
-            str(self.model_dir.resolve()),
+            str(self._model_dir().resolve()),
             str(self.spm_path or ""),
             *(f"{k}={self.options[k]}" for k in sorted(self.options)),
             fingerprint(self.model_dir),

@@ -29,7 +29,13 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from tarjama import inline
 from tarjama.engines.base import Engine, Health, Pair
-from tarjama.errors import ConfigError, LanguageError, PlaceholderError, TarjamaError
+from tarjama.errors import (
+    ConfigError,
+    EngineUnavailableError,
+    LanguageError,
+    PlaceholderError,
+    TarjamaError,
+)
 
 # --- the placeholder codec ---------------------------------------------------------------------
 
@@ -442,6 +448,7 @@ class NeuralEngine(Engine, Generic[M]):
                 raise ConfigError(f"{key} must be at least 1, not {value}")
         if max_output_ratio <= 0 or max_output_extra < 0:
             raise ConfigError("max_output_ratio must be positive and max_output_extra not negative")
+        self.model = model
         self.model_dir = Path(model).expanduser()
         self.configured = [Pair.parse(p) for p in pairs or []]
         self.overrides = tuple(sorted((languages or {}).items()))
@@ -458,6 +465,15 @@ class NeuralEngine(Engine, Generic[M]):
     @abstractmethod
     def _loaded(self) -> M:
         """The model, from the process-wide cache (loaded on first use)."""
+
+    def _model_dir(self) -> Path:
+        """The model directory, or a clear error when none is configured."""
+        if not self.model:
+            raise EngineUnavailableError(
+                f'the {self.info().name} engine needs a model directory: model = "/path" in its '
+                "[engines.NAME] table of tarjama.toml (docs/neural-engines.md)"
+            )
+        return self.model_dir
 
     @abstractmethod
     def _tokenize(self, model: M, text: str, pair: Pair) -> list[str]:

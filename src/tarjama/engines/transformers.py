@@ -63,7 +63,7 @@ class TransformersEngine(NeuralEngine[_Loaded]):
 
     def __init__(
         self,
-        model: str,
+        model: str = "",
         pairs: list[str] | None = None,
         *,
         device: str = "cpu",
@@ -93,7 +93,7 @@ class TransformersEngine(NeuralEngine[_Loaded]):
         self.threads = threads
 
     def _loaded(self) -> _Loaded:
-        key = (str(self.model_dir.resolve()), self.device, fingerprint(self.model_dir))
+        key = (str(self._model_dir().resolve()), self.device, fingerprint(self.model_dir))
         return cached(key, lambda: _load(self.model_dir, self.device, self.threads))
 
     def info(self) -> EngineInfo:
