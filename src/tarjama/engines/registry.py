@@ -10,7 +10,9 @@ from tarjama.errors import ConfigError
 
 ENGINES: dict[str, str] = {
     "apertium": "tarjama.engines.apertium:ApertiumEngine",
+    "ctranslate2": "tarjama.engines.ctranslate2:CTranslate2Engine",
     "pseudo": "tarjama.engines.pseudo:PseudoEngine",
+    "transformers": "tarjama.engines.transformers:TransformersEngine",
     "libretranslate": "tarjama.engines.remote.libretranslate:LibreTranslateEngine",
     "deepl": "tarjama.engines.remote.deepl:DeepLEngine",
     "google": "tarjama.engines.remote.google:GoogleEngine",
