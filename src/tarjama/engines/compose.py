@@ -277,8 +277,8 @@ class ConcurrencyLimit(Wrapper):
 def _all_failed(failures: Sequence[tuple[Engine, Exception]], pair: Pair) -> Exception:
     """The last engine's error (its type decides the exit code or HTTP status), with every
     engine's reason in the message."""
-    engine_errors = [exc for _, exc in failures if isinstance(exc, EngineError)]
-    last = (engine_errors or [exc for _, exc in failures])[-1]
+    errors = [exc for _, exc in failures]
+    last = next((e for e in reversed(errors) if isinstance(e, EngineError)), errors[-1])
     reasons = "; ".join(f"{name_of(e)}: {type(exc).__name__}: {exc}" for e, exc in failures)
     error = copy.copy(last)
     error.args = (f"every engine for {pair} failed: {reasons}",)
