@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -461,3 +461,23 @@ def test_translation_served_partly_by_a_fallback_does_not_claim_the_primary() ->
     out = translator.translate_many([calm] * _CHUNK + [mixed], "es")
     assert [t.provenance.engine for t in out] == ["primary"] * _CHUNK + ["pseudo"]
     assert [s.target.startswith("⟦") for s in out[-1].segments] == [False, False, True]
+
+
+def test_lexicon_comes_from_the_next_engine_when_the_first_fails() -> None:
+    class WithLexicon(Scripted):
+        def lexicon(self, pair: Pair) -> Callable[[Sequence[str]], dict[str, str]] | None:
+            def classify(words: Sequence[str]) -> dict[str, str]:
+                if self.failure is not None:
+                    raise self.failure
+                return {w: f"{self.name}:common" for w in words}
+
+            return classify
+
+    first, second = WithLexicon("first"), WithLexicon("second")
+    known = Fallback([first, second]).lexicon(EN_ES)
+    assert known is not None and known(["Moscow"]) == {"Moscow": "first:common"}
+    first.failure = EngineUnavailableError("analyser died")
+    assert known(["Moscow"]) == {"Moscow": "second:common"}
+    second.failure = EngineUnavailableError("this one too")
+    assert known(["Moscow"]) == {"Moscow": "unknown"}
+    assert Fallback([Scripted("none")]).lexicon(EN_ES) is None

@@ -107,7 +107,10 @@ class Wrapper(Engine):
         return self.inner.model_for(pair)
 
     def lexicon(self, pair: Pair) -> Lexicon | None:
-        return self.inner.lexicon(pair)
+        known = self._call(lambda: self.inner.lexicon(pair))
+        if known is None:
+            return None
+        return lambda words: self._call(lambda: known(words))
 
     def route(self, pair: Pair) -> Engine:
         return self.inner.route(pair)
@@ -320,12 +323,9 @@ class Fallback(Engine):
 
     def lexicon(self, pair: Pair) -> Lexicon | None:
         candidates = self._candidates(pair) or self.engines
-        chosen = next((e for e in candidates if accepting(e)), candidates[0])
-        try:
-            return chosen.lexicon(pair)
-        except EngineError as exc:
-            log.warning("engine %s gave no lexicon for %s: %s", name_of(chosen), pair, exc)
-            return None
+        ordered = sorted(candidates, key=lambda e: not accepting(e))
+        chain = _ChainLexicon(ordered, pair)
+        return chain if chain.current is not None else None
 
     def serve_batch(self, texts: Sequence[str], pair: Pair) -> Served:
         candidates = self._candidates(pair)
@@ -355,6 +355,34 @@ class Fallback(Engine):
     def close(self) -> None:
         for engine in self.engines:
             engine.close()
+
+
+class _ChainLexicon:
+    """The lexicon of the engine expected to serve; if it fails, the next engine's; if none is
+    left, every word is "unknown", as when the engine has no lexicon."""
+
+    def __init__(self, engines: Sequence[Engine], pair: Pair) -> None:
+        self.engines = list(engines)
+        self.pair = pair
+        self.current = self._next()
+
+    def _next(self) -> Lexicon | None:
+        while self.engines:
+            engine = self.engines.pop(0)
+            try:
+                return engine.lexicon(self.pair)
+            except EngineError as exc:
+                log.warning("engine %s gave no lexicon for %s: %s", name_of(engine), self.pair, exc)
+        return None
+
+    def __call__(self, words: Sequence[str]) -> dict[str, str]:
+        while self.current is not None:
+            try:
+                return self.current(words)
+            except EngineError as exc:
+                log.warning("lexicon for %s failed (%s); asking the next engine", self.pair, exc)
+                self.current = self._next()
+        return dict.fromkeys(words, "unknown")
 
 
 def _tag_ids(tagged: str) -> Counter[tuple[str, str]]:
