@@ -309,7 +309,7 @@ def test_pivot_keeps_tags_and_names_both_legs() -> None:
     served = router.serve_batch([text], es_ar)
     assert served.outputs == [f"{text} [opus-es-en es-en] [opus-en-ar en-ar]"]
     assert en_ar.seen == [f"{text} [opus-es-en es-en]"]
-    assert served.engine == EngineInfo("opus-es-en+opus-en-ar", "1.0+1.0")
+    assert served.engine == EngineInfo("opus-es-en+opus-en-ar", "1.0; 1.0")
     assert served.model == "es-en: opus-es-en-model; en-ar: opus-en-ar-model"
     routed = router.route(es_ar)
     assert routed.info().name == served.engine.name
@@ -351,7 +351,7 @@ def test_pivot_through_english_with_apertium(apertium: ApertiumEngine) -> None:
     assert '<g id="1">' in out and "</g>" in out and '<x id="2"' in out, out
     assert "gos" in out, out  # Catalan for dog, by way of English
     version = apertium.info().version
-    assert served.engine == EngineInfo("apertium+apertium", f"{version}+{version}")
+    assert served.engine == EngineInfo("apertium+apertium", f"{version}; {version}")
     assert served.model.startswith("es-en: spa-eng") and "en-ca: eng-cat" in served.model
 
 

@@ -405,8 +405,9 @@ def _with_attributes(output: str, source: str) -> str:
 class Pivot(Engine):
     """``first`` into the pivot language, then ``second`` out of it: es-ar as es-en, en-ar.
 
-    Tags go through both legs (placeholders keep their attributes between them); provenance
-    names both legs' engines and models.
+    Tags go through both legs (placeholders keep their attributes between them). Provenance
+    names both legs: engine ``opus-es-en+opus-en-ar``, version ``1.0; 2.1``, model
+    ``es-en: <model>; en-ar: <model>``.
     """
 
     def __init__(self, first: Engine, second: Engine, via: str = "en") -> None:
@@ -419,7 +420,7 @@ class Pivot(Engine):
 
     def info(self) -> EngineInfo:
         a, b = self.first.info(), self.second.info()
-        return EngineInfo(f"{a.name}+{b.name}", f"{a.version}+{b.version}")
+        return EngineInfo(f"{a.name}+{b.name}", f"{a.version}; {b.version}")
 
     def pairs(self) -> list[Pair]:
         sources = [p.source for p in _pairs(self.first) if p.target == self.via]
@@ -467,7 +468,7 @@ class Pivot(Engine):
                     f"both legs: {out!r}"
                 )
         info = EngineInfo(
-            f"{one.engine.name}+{two.engine.name}", f"{one.engine.version}+{two.engine.version}"
+            f"{one.engine.name}+{two.engine.name}", f"{one.engine.version}; {two.engine.version}"
         )
         return Served(two.outputs, info, self._model(a, one.model, b, two.model))
 
