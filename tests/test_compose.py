@@ -481,3 +481,24 @@ def test_lexicon_comes_from_the_next_engine_when_the_first_fails() -> None:
     second.failure = EngineUnavailableError("this one too")
     assert known(["Moscow"]) == {"Moscow": "unknown"}
     assert Fallback([Scripted("none")]).lexicon(EN_ES) is None
+
+
+def test_lexicon_calls_never_close_the_breaker() -> None:
+    class WithLexicon(Scripted):
+        def lexicon(self, pair: Pair) -> Callable[[Sequence[str]], dict[str, str]] | None:
+            return lambda words: dict.fromkeys(words, "common")
+
+    clock, engine = Clock(), WithLexicon("e")
+    engine.failure = EngineUnavailableError("down")
+    guarded = CircuitBreaker(engine, failures=1, reset_s=10.0, clock=clock)
+    with pytest.raises(EngineUnavailableError):
+        guarded.translate_batch(["x"], EN_ES)
+    with pytest.raises(CircuitOpenError):
+        guarded.lexicon(EN_ES)
+    clock.now += 10.0
+    known = guarded.lexicon(EN_ES)
+    assert known is not None and known(["Moscow"]) == {"Moscow": "common"}
+    assert guarded.state == "half-open"  # the trial is still the next translation's
+    with pytest.raises(EngineUnavailableError):
+        guarded.translate_batch(["x"], EN_ES)
+    assert guarded.state == "open"

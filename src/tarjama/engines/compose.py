@@ -99,18 +99,19 @@ class Wrapper(Engine):
     def serve_batch(self, texts: Sequence[str], pair: Pair) -> Served:
         return self._call(lambda: self.inner.serve_batch(texts, pair))
 
-    def _call(self, work: Callable[[], T]) -> T:
-        """Where a guard (breaker, limit) goes around the calls that translate."""
+    def _call(self, work: Callable[[], T], judge: bool = True) -> T:
+        """Where a guard (breaker, limit) goes around calls into the engine; ``judge`` is False
+        for calls whose success says little of the engine (the lexicon's)."""
         return work()
 
     def model_for(self, pair: Pair) -> str:
         return self.inner.model_for(pair)
 
     def lexicon(self, pair: Pair) -> Lexicon | None:
-        known = self._call(lambda: self.inner.lexicon(pair))
+        known = self._call(lambda: self.inner.lexicon(pair), judge=False)
         if known is None:
             return None
-        return lambda words: self._call(lambda: known(words))
+        return lambda words: self._call(lambda: known(words), judge=False)
 
     def route(self, pair: Pair) -> Engine:
         return self.inner.route(pair)
@@ -176,11 +177,11 @@ class CircuitBreaker(Wrapper):
             return "closed"
         return "open" if self.clock() - self._opened_at < self._open_for else "half-open"
 
-    def _enter(self) -> bool:
+    def _enter(self, judge: bool) -> bool:
         """Let a call through (True if it is the half-open trial) or refuse it."""
         with self._lock:
             state = self._state()
-            if state == "closed":
+            if state == "closed" or (state == "half-open" and not judge):
                 return False
             if state == "half-open" and not self._trial:
                 self._trial = True
@@ -193,12 +194,15 @@ class CircuitBreaker(Wrapper):
                 f"failures (last: {self._last}); {when}"
             )
 
-    def _call(self, work: Callable[[], T]) -> T:
-        trial = self._enter()
+    def _call(self, work: Callable[[], T], judge: bool = True) -> T:
+        """Translations decide the state; other calls (the lexicon) are refused while the
+        circuit is open and count when they fail, but their success closes nothing."""
+        trial = self._enter(judge)
         try:
             result = work()
         except _ANSWERED:
-            self._succeeded()
+            if judge:
+                self._succeeded()
             raise
         except EngineError as exc:
             self._failed(exc, trial)
@@ -209,7 +213,8 @@ class CircuitBreaker(Wrapper):
                 with self._lock:
                     self._trial = False
             raise
-        self._succeeded()
+        if judge:
+            self._succeeded()
         return result
 
     def _failed(self, exc: EngineError, trial: bool) -> None:
@@ -265,7 +270,7 @@ class ConcurrencyLimit(Wrapper):
         self.wait_s = wait_s
         self._slots = threading.BoundedSemaphore(max_concurrency)
 
-    def _call(self, work: Callable[[], T]) -> T:
+    def _call(self, work: Callable[[], T], judge: bool = True) -> T:
         if not self._slots.acquire(timeout=self.wait_s):
             raise EngineUnavailableError(
                 f"engine {self.name} is busy: {self.max_concurrency} calls running and none "
