@@ -23,6 +23,8 @@ from tarjama import formats, inline
 from tarjama.config import Settings
 from tarjama.engines import registry
 from tarjama.engines.base import Engine
+from tarjama.engines.setup import build_engine
+from tarjama.engines.setup import report as engines_report
 from tarjama.errors import (
     ConfigError,
     EngineError,
@@ -112,8 +114,15 @@ def _store(settings: Settings) -> Store:
     return store
 
 
-def _engine(name: str) -> Engine:
-    return registry.create(name)
+def _engine(settings: Settings, name: str | None = None) -> Engine:
+    """The settings' engine (routes, fallbacks...); ``name`` replaces the default route."""
+    return build_engine(settings, default=name)
+
+
+ENGINE_HELP = (
+    f"Engine for pairs without a route: built-in ({', '.join(registry.ENGINES)}) or one "
+    "configured in the settings (default: the settings')."
+)
 
 
 def _targets(value: str) -> list[str]:
@@ -136,8 +145,7 @@ def _targets(value: str) -> list[str]:
     type=click.Choice(formats.INPUT_FORMATS),
     help="Input format (default: detected).",
 )
-@click.option("--engine", "engine_name", type=click.Choice(sorted(registry.ENGINES)),
-              help="Engine (default: the settings', apertium).")  # fmt: skip
+@click.option("--engine", "engine_name", help=ENGINE_HELP)
 @click.option("--label", help=f"Disclosure label (default: {DEFAULT_LABEL!r}).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write one file per language into this folder instead of stdout.")  # fmt: skip
@@ -166,12 +174,12 @@ def translate(
          if v is not None}, "flags")  # fmt: skip
     data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     if out_format == "lines":
-        _translate_lines(data, path, _targets(to), source or "en", settings.engine, out_dir)
+        _translate_lines(data, path, _targets(to), source or "en", settings, out_dir)
         return
     article = formats.read(data, input_format, language=source)
     fmt = out_format or article.source_format
     with contextlib.ExitStack() as stack:
-        engine = stack.enter_context(_engine(settings.engine))
+        engine = stack.enter_context(_engine(settings))
         store = stack.enter_context(_store(settings)) if settings.memory else None
         translator = Translator(
             engine,
@@ -196,17 +204,52 @@ def translate(
 
 
 @main.command()
-@click.option("--engine", "engine_name", default="apertium", show_default=True,
-              type=click.Choice(sorted(registry.ENGINES)))  # fmt: skip
+@click.option("--engine", "engine_name", help=ENGINE_HELP)
+@click.pass_context
 @reports_errors
-def languages(engine_name: str) -> None:
-    """List the language pairs the engine can translate."""
-    with _engine(engine_name) as engine:
+def languages(ctx: click.Context, engine_name: str | None) -> None:
+    """List the language pairs the engine (or the configured routes) can translate."""
+    with _engine(_settings(ctx), engine_name) as engine:
         pairs = engine.pairs()
         if not pairs:
-            raise EngineError(f"engine {engine_name} has no language pairs installed")
+            raise EngineError(f"engine {engine.info().name} has no language pairs installed")
         for pair in sorted(pairs, key=str):
             click.echo(f"{pair}\t{engine.model_for(pair)}".rstrip())
+
+
+@main.command()
+@click.option("--engine", "engine_name", help=ENGINE_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
+@click.option("--strict", is_flag=True, help="Also fail when a route runs on a fallback.")
+@click.pass_context
+@reports_errors
+def engines(ctx: click.Context, engine_name: str | None, as_json: bool, strict: bool) -> None:
+    """List the configured engines (type, pairs, health) and the routes.
+
+    Exits 69 when a route has no healthy engine for its pair ("down"); with --strict, also
+    when one is served by a fallback ("degraded"). A configuration error exits 78.
+    """
+    report = engines_report(_settings(ctx), default=engine_name)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        rows = [("ENGINE", "TYPE", "HEALTH", "PAIRS")]
+        for e in report.engines:
+            health = "ok" if e.ok else f"DOWN: {e.detail}"
+            rows.append((e.name, e.type, health, " ".join(e.pairs) or "-"))
+        rows.append(("", "", "", ""))
+        rows.append(("ROUTE", "STATUS", "SERVED BY", "ENGINES"))
+        for r in report.routes:
+            rows.append((r.pair, r.status, r.serving or "-", " > ".join(r.engines)))
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        for row in rows:
+            cells = [cell.ljust(w) for cell, w in zip(row, widths, strict=False)]
+            click.echo("  ".join([*cells, row[3]]).rstrip())
+        if report.pivot:
+            click.echo(f"\npairs without a route pivot through {report.pivot}")
+    failing = report.down + (report.degraded if strict else [])
+    if failing:
+        raise EngineError("; ".join(f"route {r.pair} is {r.status}" for r in failing))
 
 
 # --- line-aligned text: translate --format lines, and eval against a reference ----------------
@@ -223,12 +266,17 @@ def _lines(data: bytes) -> list[str]:
 
 
 def _translate_lines(
-    data: bytes, path: str, targets: list[str], source: str, engine_name: str, out_dir: Path | None
+    data: bytes,
+    path: str,
+    targets: list[str],
+    source: str,
+    settings: Settings,
+    out_dir: Path | None,
 ) -> None:
     lines = _lines(data)
     if len(targets) > 1 and out_dir is None:
         raise LanguageError("--format lines translates into one language on stdout; give --out DIR")
-    with _engine(engine_name) as engine:
+    with _engine(settings) as engine:
         translator = Translator(engine)
         results = {lang: translator.translate_lines(lines, lang, source) for lang in targets}
     if out_dir is None:
@@ -249,17 +297,18 @@ def _translate_lines(
               help="Human reference translation, line-aligned with --src.")  # fmt: skip
 @click.option("--to", "target", required=True, help="Target language of the reference.")
 @click.option("--from", "source", default="en", show_default=True, help="Source language.")
-@click.option("--engine", "engine_name", default="apertium", show_default=True,
-              type=click.Choice(sorted(registry.ENGINES)))  # fmt: skip
+@click.option("--engine", "engine_name", help=ENGINE_HELP)
 @click.option("--limit", type=click.IntRange(min=1), help="Score the first N lines only.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.pass_context
 @reports_errors
 def eval_(
+    ctx: click.Context,
     src_path: Path,
     ref_path: Path,
     target: str,
     source: str,
-    engine_name: str,
+    engine_name: str | None,
     limit: int | None,
     as_json: bool,
 ) -> None:
@@ -272,7 +321,7 @@ def eval_(
             f"{src_path} has {len(src_lines)} lines but {ref_path} has {len(ref_lines)}; "
             "source and reference must be line-aligned"
         )
-    with _engine(engine_name) as engine:
+    with _engine(_settings(ctx), engine_name) as engine:
         report = evaluate(src_lines, ref_lines, target, engine, source=source, limit=limit)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
@@ -328,17 +377,25 @@ def _index(entries: list[tuple[str, str, dict[str, str]]]) -> str:
 @click.option("--out", "out_dir", default="out/demo", show_default=True,
               type=click.Path(file_okay=False, path_type=Path))  # fmt: skip
 @click.option("--to", "to", default=",".join(DEMO_LANGUAGES), show_default=True)
-@click.option("--engine", "engine_name", default="apertium", show_default=True,
-              type=click.Choice(sorted(registry.ENGINES)))  # fmt: skip
+@click.option("--engine", "engine_name", help=ENGINE_HELP)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--serve/--no-serve", default=True, help="Serve the results over HTTP afterwards.")
+@click.pass_context
 @reports_errors
-def demo(out_dir: Path, to: str, engine_name: str, host: str, port: int, serve: bool) -> None:
+def demo(
+    ctx: click.Context,
+    out_dir: Path,
+    to: str,
+    engine_name: str | None,
+    host: str,
+    port: int,
+    serve: bool,
+) -> None:
     """Translate the bundled sample articles into HTML pages and serve them."""
     out_dir.mkdir(parents=True, exist_ok=True)
     entries: list[tuple[str, str, dict[str, str]]] = []
-    with _engine(engine_name) as engine:
+    with _engine(_settings(ctx), engine_name) as engine:
         translator = Translator(engine)
         articles = [(name, formats.read(data)) for name, data in _samples()]
         by_lang: dict[str, list[Translation]] = {

@@ -12,21 +12,42 @@ the working directory if there is one:
     anonymous_write = false                # the HTTP service: see README "Service"
     max_characters = 50000
     rate_limit = 5.0                       # requests/s per key or client address; 0 = off
+    pivot = "en"                           # translate es-ar as es-en, en-ar when no route has it
+    [engines.deepl]                        # engines and routes: docs/engine-config.md
+    type = "deepl"
+    [routes]
+    "en-ar" = ["deepl", "apertium"]
 
-Each key can also come from the environment as ``TARJAMA_<KEY>`` (``TARJAMA_DATA_DIR``...).
+Each key can also come from the environment as ``TARJAMA_<KEY>`` (``TARJAMA_DATA_DIR``...);
+routes as ``TARJAMA_ROUTES="en-es=apertium;en-ar=opus,deepl"`` and engine options as
+``TARJAMA_ENGINES__<NAME>__<KEY>`` (``TARJAMA_ENGINES__DEEPL__FORMALITY=less``).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from tarjama.engines import registry
+from tarjama.engines.base import Pair
 from tarjama.errors import ConfigError
 from tarjama.model import DEFAULT_LABEL
+
+# Keys of an engine table that the composition layer applies (engines/compose.py), not the
+# engine, with their types; every value must be above 0.
+GENERIC_KEYS: dict[str, type] = {
+    "max_concurrency": int,
+    "max_wait_s": float,
+    "breaker_failures": int,
+    "breaker_reset_s": float,
+}
+_LANG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*\Z")
+_ENV_ENGINES = "TARJAMA_ENGINES__"
 
 
 def _default_data_dir() -> Path:
@@ -53,10 +74,58 @@ class Settings:
     rate_burst: int = 20
     result_cache: int = 256
     """Whole answers made from the memory kept for identical requests (api/cache.py); 0 = off."""
+    # engines and their routes (docs/engine-config.md)
+    engines: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Configured engines: name -> table (``type``, the engine's options, generic keys)."""
+    routes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Pair ("en-ar") or "*" -> engine names: the first serves, the rest are fallbacks."""
+    pivot: str = ""
+    """Language to pivot through for pairs no engine has ("" = no pivoting)."""
 
     @property
     def store_url(self) -> str:
         return self.store or f"sqlite:///{self.data_dir / 'tarjama.db'}"
+
+    @property
+    def default_route(self) -> tuple[str, ...]:
+        """The engines for pairs without a route of their own: ``routes."*"``, else ``engine``."""
+        return self.routes.get("*") or (self.engine,)
+
+    def engine_spec(self, name: str) -> EngineSpec:
+        """A configured engine's table, or a built-in engine with no table; ConfigError if
+        ``name`` is neither."""
+        table = self.engines.get(name)
+        if table is None:
+            if name in registry.ENGINES:
+                return EngineSpec(name, name, {})
+            raise ConfigError(
+                f"unknown engine {name!r}; configured: {', '.join(self.engines) or 'none'}; "
+                f"built-in: {', '.join(registry.ENGINES)}"
+            )
+        return EngineSpec.parse(name, table)
+
+    def check_engines(self) -> None:
+        """Every engine table, route and the default engine make sense (ConfigError if not)."""
+        for name in self.engines:
+            self.engine_spec(name)
+        for key, chain in self.routes.items():
+            if key != "*":
+                parse_pair(key, "routes")
+            if not chain:
+                raise ConfigError(f"routes: {key!r} names no engine")
+            if len(set(chain)) != len(chain):
+                raise ConfigError(f"routes: {key!r} names an engine twice: {', '.join(chain)}")
+            for name in chain:
+                if name not in self.engines and name not in registry.ENGINES:
+                    raise ConfigError(
+                        f"routes: {key!r} names engine {name!r}, which is not defined; "
+                        f"configured: {', '.join(self.engines) or 'none'}; "
+                        f"built-in: {', '.join(registry.ENGINES)}"
+                    )
+        for name in self.default_route:
+            self.engine_spec(name)
+        if self.pivot and not _LANG.match(self.pivot):
+            raise ConfigError(f"pivot = {self.pivot!r} is not a language code (e.g. en)")
 
     @classmethod
     def load(
@@ -73,13 +142,18 @@ class Settings:
             path = "tarjama.toml"
         if path is not None:
             settings = settings.merge(_read_toml(Path(path)), f"config file {path}")
-        from_env = {
+        from_env: dict[str, Any] = {
             f.name: env[f"TARJAMA_{f.name.upper()}"]
             for f in fields(cls)
             if f"TARJAMA_{f.name.upper()}" in env
         }
+        engine_options = _engines_from_env(env, settings.engines)
+        if engine_options:
+            from_env["engines"] = engine_options
         settings = settings.merge(from_env, "environment")
-        return settings.merge({k: v for k, v in flags.items() if v is not None}, "flags")
+        settings = settings.merge({k: v for k, v in flags.items() if v is not None}, "flags")
+        settings.check_engines()
+        return settings
 
     def merge(self, values: Mapping[str, Any], origin: str) -> Settings:
         known = {f.name: f for f in fields(self)}
@@ -87,8 +161,139 @@ class Settings:
         for key, value in values.items():
             if key not in known:
                 raise ConfigError(f"{origin}: unknown setting {key!r}; known: {', '.join(known)}")
-            changes[key] = _coerce(key, value, getattr(self, key), origin)
+            if key == "engines":
+                changes[key] = _merge_engines(self.engines, value, origin)
+            elif key == "routes":
+                changes[key] = {**self.routes, **_routes(value, origin)}
+            else:
+                changes[key] = _coerce(key, value, getattr(self, key), origin)
+        if "engine" in values:
+            # A layer that names the default engine replaces a default route of an earlier one.
+            routes = dict(changes.get("routes", self.routes))
+            given = _routes(values.get("routes", {}), origin)
+            if "*" in given and given["*"][0] != changes["engine"]:
+                raise ConfigError(
+                    f'{origin}: engine = {changes["engine"]!r} but routes "*" starts with '
+                    f"{given['*'][0]!r}; give one of them"
+                )
+            if "*" not in given:
+                routes.pop("*", None)
+            changes["routes"] = routes
         return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """One engine table, parsed: the registry type, its own options, and the generic keys."""
+
+    name: str
+    type: str
+    options: Mapping[str, Any]
+    max_concurrency: int = 0
+    max_wait_s: float | None = None
+    breaker_failures: int = 0
+    breaker_reset_s: float = 30.0
+
+    @classmethod
+    def parse(cls, name: str, table: Mapping[str, Any]) -> EngineSpec:
+        where = f"engine {name!r}"
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"{where}: expected a table of options, got {table!r}")
+        kind = table.get("type", name if name in registry.ENGINES else None)
+        if kind is None:
+            raise ConfigError(
+                f"{where} has no type; give type = one of {', '.join(registry.ENGINES)}"
+            )
+        if kind not in registry.ENGINES:
+            raise ConfigError(
+                f"{where}: unknown type {kind!r}; available: {', '.join(registry.ENGINES)}"
+            )
+        generic: dict[str, Any] = {}
+        for key, kind_of in GENERIC_KEYS.items():
+            if key not in table:
+                continue
+            raw = table[key]
+            try:
+                value = None if isinstance(raw, bool) or raw == "" else kind_of(raw)
+            except (TypeError, ValueError):
+                value = None
+            if value is None or value <= 0 or (kind_of is int and value != float(raw)):
+                what = "a whole number" if kind_of is int else "a number"
+                raise ConfigError(f"{where}: {key} = {raw!r} must be {what} above 0")
+            generic[key] = value
+        if "max_wait_s" in generic and "max_concurrency" not in generic:
+            raise ConfigError(f"{where}: max_wait_s needs max_concurrency")
+        if "breaker_reset_s" in generic and "breaker_failures" not in generic:
+            raise ConfigError(f"{where}: breaker_reset_s needs breaker_failures")
+        options = {k: v for k, v in table.items() if k != "type" and k not in GENERIC_KEYS}
+        return cls(name, str(kind), options, **generic)
+
+
+def parse_pair(text: str, origin: str) -> Pair:
+    source, sep, target = text.partition("-")
+    if not sep or not _LANG.match(source) or not _LANG.match(target):
+        raise ConfigError(f'{origin}: {text!r} is not a language pair; write e.g. "en-es"')
+    return Pair(source, target)
+
+
+def _routes(value: Any, origin: str) -> dict[str, tuple[str, ...]]:
+    """Routes from a TOML table, or from ``en-es=apertium;en-ar=opus,deepl`` (environment)."""
+    if isinstance(value, str):
+        table: dict[str, Any] = {}
+        for item in filter(None, (i.strip() for i in value.split(";"))):
+            key, sep, names = item.partition("=")
+            if not sep:
+                raise ConfigError(
+                    f"{origin}: routes item {item!r} has no '='; "
+                    "write e.g. en-es=apertium;en-ar=opus,deepl"
+                )
+            table[key.strip()] = [n.strip() for n in names.split(",") if n.strip()]
+        value = table
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{origin}: routes must be a table of pair = [engine names]")
+    routes: dict[str, tuple[str, ...]] = {}
+    for key, names in value.items():
+        chain = [names] if isinstance(names, str) else names
+        if not isinstance(chain, list) or not all(isinstance(n, str) for n in chain):
+            raise ConfigError(f"{origin}: routes {key!r} must be a list of engine names")
+        if key != "*":
+            parse_pair(key, f"{origin}: routes")
+        routes[key] = tuple(chain)
+    return routes
+
+
+def _merge_engines(
+    current: Mapping[str, Mapping[str, Any]], value: Any, origin: str
+) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, Mapping) or not all(isinstance(t, Mapping) for t in value.values()):
+        raise ConfigError(
+            f"{origin}: engines must be tables ([engines.NAME]); "
+            f"in the environment, TARJAMA_ENGINES__NAME__KEY=value"
+        )
+    merged = {name: dict(table) for name, table in current.items()}
+    for name, table in value.items():
+        merged.setdefault(name, {}).update(table)
+    return merged
+
+
+def _engines_from_env(
+    env: Mapping[str, str], known: Mapping[str, Any]
+) -> dict[str, dict[str, str]]:
+    """``TARJAMA_ENGINES__OPUS_EN_AR__BEAM_SIZE=4`` -> {"opus-en-ar": {"beam_size": "4"}}: the
+    name matches a configured engine whatever its case and dashes, else it is lowercased with
+    dashes for underscores; the key is lowercased. Values stay strings: the builder converts
+    them to the types the engine's constructor declares."""
+    by_env_name = {name.upper().replace("-", "_"): name for name in known}
+    found: dict[str, dict[str, str]] = {}
+    for var, value in env.items():
+        if not var.startswith(_ENV_ENGINES):
+            continue
+        name, sep, key = var.removeprefix(_ENV_ENGINES).partition("__")
+        if not sep or not name or not key:
+            raise ConfigError(f"environment: {var}: write TARJAMA_ENGINES__<NAME>__<KEY>=value")
+        engine = by_env_name.get(name.upper(), name.lower().replace("_", "-"))
+        found.setdefault(engine, {})[key.lower()] = value
+    return found
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -583,10 +583,11 @@ class Newsroom:
         previous: tuple[Translation, tuple[Correction, ...]] | None,
     ) -> tuple[Translation, tuple[Correction, ...]]:
         pair = Pair(article.source_language, lang)
+        routed = self.engine.route(pair)
         signature = Provenance(
-            engine=self.engine.info().name,
-            engine_version=self.engine.info().version,
-            model=self.engine.model_for(pair),
+            engine=routed.info().name,
+            engine_version=routed.info().version,
+            model=routed.model_for(pair),
             source_language=pair.source,
             target_language=pair.target,
         ).signature()

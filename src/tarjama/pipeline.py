@@ -11,6 +11,12 @@
             -> machine translations stored in the memory under their provenance
             -> the same Article shape in the target language, with label and provenance.
 
+Provenance is decided up front from the engine the pair is routed to (``Engine.route``), and
+corrected afterwards from the engine that really served each batch (``Engine.serve_batch``): when
+a fallback served, its sentences are remembered under its provenance, and an article any of whose
+sentences it served carries its provenance (the one that served most of them), never the routed
+engine's, so its output is not taken for the routed engine's later.
+
 Bylines, datelines and credit lines are never sent to the engine.
 """
 
@@ -18,13 +24,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from tarjama import inline, qa
-from tarjama.engines.base import Engine, Pair
+from tarjama.engines.base import Engine, Pair, Served
 from tarjama.memory import Glossary, Origin, TranslationMemory
 from tarjama.model import (
     DEFAULT_LABEL,
@@ -83,6 +89,16 @@ def _from_tm(stored: str, source: str) -> str:
     return inline.escape_text(stored) if "<" not in source else stored
 
 
+def _served_provenance(served: Served, expected: Provenance) -> Provenance:
+    """The provenance of a batch: the expected one, unless another engine served it."""
+    info = served.engine
+    if (info.name, info.version, served.model) == (
+        expected.engine, expected.engine_version, expected.model,
+    ):  # fmt: skip
+        return expected
+    return replace(expected, engine=info.name, engine_version=info.version, model=served.model)
+
+
 class Translator:
     """Translates articles with one engine, optionally with a memory and a glossary.
 
@@ -126,7 +142,7 @@ class Translator:
         self.engine.check_pair(pair)
         provenance = self._provenance(pair)
         known = self.engine.lexicon(pair)
-        index: dict[str, tuple[Future[list[str]], int]] = {}
+        index: dict[str, tuple[Future[Served], int]] = {}
         results: list[Translation] = []
         waiting: deque[tuple[Sequence[Article], list[dict[str, _Field]]]] = deque()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tarjama-engine") as pool:
@@ -145,7 +161,7 @@ class Translator:
                     )
                 )
                 if texts:
-                    future = pool.submit(self.engine.translate_batch, texts, pair)
+                    future = pool.submit(self.engine.serve_batch, texts, pair)
                     index.update((t, (future, i)) for i, t in enumerate(texts))
                 waiting.append((batch, chunk))
                 # The chunk before this one is finished while the engine works on this one.
@@ -159,13 +175,15 @@ class Translator:
         self,
         articles: Sequence[Article],
         prepared: list[dict[str, _Field]],
-        index: dict[str, tuple[Future[list[str]], int]],
+        index: dict[str, tuple[Future[Served], int]],
         pair: Pair,
         provenance: Provenance,
     ) -> list[Translation]:
         """Restore, remember and check one chunk of articles once its sentences are back."""
-        fresh: dict[str, str] = {}
+        fresh: dict[Provenance, dict[str, str]] = {}
+        made_by: list[Provenance] = []
         for fields in prepared:
+            served_by: Counter[Provenance] = Counter()
             for piece in (p for f in fields.values() for p in f.pieces):
                 if piece.masked is None or piece.origin not in ("engine", "copy"):
                     continue
@@ -173,22 +191,29 @@ class Translator:
                     piece.text = restore(piece.masked.text, piece.masked, pair.target).text
                     continue
                 future, i = index[piece.masked.text]
-                piece.text = restore(future.result()[i], piece.masked, pair.target).text
-                fresh[_tm_text(piece.core)] = _tm_text(piece.text)
-        self._remember(fresh, pair, provenance)
+                served = future.result()
+                piece.text = restore(served.outputs[i], piece.masked, pair.target).text
+                by = _served_provenance(served, provenance)
+                served_by[by] += 1
+                fresh.setdefault(by, {})[_tm_text(piece.core)] = _tm_text(piece.text)
+            served_by.pop(provenance, None)
+            made_by.append(served_by.most_common(1)[0][0] if served_by else provenance)
+        for by, units in fresh.items():
+            self._remember(units, pair, by)
         return [
-            self._result(a, fields, pair.target, provenance)
-            for a, fields in zip(articles, prepared, strict=True)
+            self._result(a, fields, pair.target, by)
+            for a, fields, by in zip(articles, prepared, made_by, strict=True)
         ]
 
     # --- stages -------------------------------------------------------------------------------
 
     def _provenance(self, pair: Pair) -> Provenance:
-        info = self.engine.info()
+        routed = self.engine.route(pair)
+        info = routed.info()
         return Provenance(
             engine=info.name,
             engine_version=info.version,
-            model=self.engine.model_for(pair),
+            model=routed.model_for(pair),
             source_language=pair.source,
             target_language=pair.target,
         )

@@ -29,8 +29,8 @@ from tarjama.api.options import ServiceOptions
 from tarjama.api.security import ApiKeys
 from tarjama.api.services import Services
 from tarjama.config import Settings
-from tarjama.engines import registry
 from tarjama.engines.base import Engine
+from tarjama.engines.setup import build_engine
 from tarjama.jobs import Worker
 from tarjama.memory import Glossary, TranslationMemory
 from tarjama.newsroom import Newsroom
@@ -87,7 +87,7 @@ def create_app(
         worker: Worker | None = None
         try:
             await run_in_threadpool(the_store.migrate)
-            the_engine = engine or registry.create(settings.engine)
+            the_engine = engine or build_engine(settings)
             app.state.services = Services(
                 settings=settings,
                 options=options,

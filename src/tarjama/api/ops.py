@@ -1,13 +1,17 @@
 """Operations: ``/health`` (the process answers), ``/ready`` (engine and store work), ``/metrics``.
 
-``/ready`` translates a word with the engine (on its first pair, English first when there is one)
-and runs ``SELECT 1`` on the store, each within a deadline; either failing answers 503 with the
-reasons, so a load balancer stops sending work to this instance.
+``/ready`` translates a word on every route of the engine (a router's routed pairs and one pair
+of its default engine; a single engine's first pair, English first) and runs ``SELECT 1`` on the
+store, each within a deadline; a route that no engine of its chain serves, or the store failing,
+answers 503 with the reasons, so a load balancer stops sending work to this instance. A route
+served by a fallback is ready, and its check says which engine served it.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from typing import TypeVar
 
 from fastapi import APIRouter
 from sqlalchemy import text
@@ -18,23 +22,39 @@ from tarjama.api.errors import responses
 from tarjama.api.metrics import CONTENT_TYPE
 from tarjama.api.schemas import Health, Readiness
 from tarjama.api.services import ServicesDep
-from tarjama.engines.base import Engine, Pair
-from tarjama.errors import EngineUnavailableError
+from tarjama.engines.base import Engine
+from tarjama.engines.compose import probe_pairs
+from tarjama.errors import EngineUnavailableError, TarjamaError
 from tarjama.store import Store
 
 router = APIRouter(tags=["operations"])
+T = TypeVar("T")
 
 READY_TIMEOUT = 10.0
 
 
-def check_engine(engine: Engine) -> None:
-    pairs = engine.pairs()
+def check_engine(engine: Engine) -> str:
+    pairs = probe_pairs(engine)
     if not pairs:
         raise EngineUnavailableError(f"engine {engine.info().name} has no language pairs")
-    pair = next((p for p in pairs if p.source == "en"), pairs[0])
-    out = engine.translate_batch(["ready"], Pair(pair.source, pair.target))
-    if len(out) != 1 or not out[0].strip():
-        raise EngineUnavailableError(f"engine gave no translation for {pair}")
+    failed: list[str] = []
+    fallbacks: list[str] = []
+    for pair in pairs:
+        expected = engine.route(pair).info().name
+        try:
+            served = engine.serve_batch(["ready"], pair)
+        except TarjamaError as exc:
+            if len(pairs) == 1:
+                raise
+            failed.append(f"{pair}: {type(exc).__name__}: {exc}")
+            continue
+        if len(served.outputs) != 1 or not served.outputs[0].strip():
+            failed.append(f"{pair}: no translation")
+        elif served.engine.name != expected:
+            fallbacks.append(f"{pair} by {served.engine.name} instead of {expected}")
+    if failed:
+        raise EngineUnavailableError("; ".join(failed))
+    return f"ok (served by a fallback: {', '.join(fallbacks)})" if fallbacks else "ok"
 
 
 def check_store(store: Store) -> None:
@@ -42,14 +62,15 @@ def check_store(store: Store) -> None:
         connection.execute(text("SELECT 1"))
 
 
-async def _probe(check: object, arg: object) -> str:
+async def _probe(check: Callable[[T], str | None], arg: T) -> tuple[bool, str]:
+    """Whether the check passed, and what to show of it."""
     try:
-        await asyncio.wait_for(run_in_threadpool(check, arg), READY_TIMEOUT)  # type: ignore[arg-type]
+        said = await asyncio.wait_for(run_in_threadpool(check, arg), READY_TIMEOUT)
     except TimeoutError:
-        return f"no answer within {READY_TIMEOUT:g} s"
+        return False, f"no answer within {READY_TIMEOUT:g} s"
     except Exception as exc:  # any failure means not ready; its text is the reason
-        return f"{type(exc).__name__}: {exc}"
-    return "ok"
+        return False, f"{type(exc).__name__}: {exc}"
+    return True, said or "ok"
 
 
 @router.get(
@@ -70,13 +91,14 @@ async def health() -> Health:
     responses=responses(503),
 )
 async def ready(services: ServicesDep) -> Response:
-    checks = {
+    results = {
         "engine": await _probe(check_engine, services.engine),
         "store": await _probe(check_store, services.store),
     }
-    if all(v == "ok" for v in checks.values()):
+    checks = {k: text for k, (_, text) in results.items()}
+    if all(ok for ok, _ in results.values()):
         return JSONResponse({"status": "ready", "checks": checks})
-    reasons = "; ".join(f"{k}: {v}" for k, v in checks.items() if v != "ok")
+    reasons = "; ".join(f"{k}: {text}" for k, (ok, text) in results.items() if not ok)
     return JSONResponse(
         {"error": {"code": "not_ready", "message": reasons}, "checks": checks}, status_code=503
     )
