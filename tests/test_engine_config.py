@@ -121,12 +121,12 @@ def test_naming_the_engine_in_a_later_layer_replaces_the_default_route(tmp_path:
     ("toml", "environ", "message"),
     [
         ('[engines.x]\ntype = "systran"', {},
-         "engine 'x': unknown type 'systran'; available: apertium, pseudo"),
+         "engine 'x': unknown type 'systran'; available: apertium, "),
         ("[engines.x]\nbeam_size = 4", {}, "engine 'x' has no type; give type = one of apertium"),
         ('[engines]\nx = "pseudo"', {}, "engines must be tables ([engines.NAME])"),
         ('[routes]\n"en-ar" = ["opus", "pseudo"]', {},
          "routes: 'en-ar' names engine 'opus', which is not defined; configured: none; "
-         "built-in: apertium, pseudo"),
+         "built-in: apertium, "),
         ('[routes]\n"en_es" = ["pseudo"]', {},
          "'en_es' is not a language pair; write e.g. \"en-es\""),
         ('[routes]\n"english-spanish" = ["pseudo"]', {},
@@ -143,7 +143,8 @@ def test_naming_the_engine_in_a_later_layer_replaces_the_default_route(tmp_path:
         ('[engines.x]\ntype = "pseudo"\nmax_wait_s = 1', {}, "max_wait_s needs max_concurrency"),
         ('[engines.x]\ntype = "pseudo"\nbreaker_reset_s = 9', {},
          "breaker_reset_s needs breaker_failures"),
-        ('engine = "deepl"', {}, "unknown engine 'deepl'; configured: none; built-in: apertium"),
+        ('engine = "systran"', {},
+         "unknown engine 'systran'; configured: none; built-in: apertium"),
         ('engine = "apertium"\n[routes]\n"*" = ["pseudo"]', {},
          "engine = 'apertium' but routes \"*\" starts with 'pseudo'; give one of them"),
         ('pivot = "English"', {}, "pivot = 'English' is not a language code"),
@@ -330,9 +331,10 @@ def test_translate_uses_the_routes_and_the_engine_option(config: Path) -> None:
     assert "⟦" in named.stdout
     unknown = run("--config", str(config), "translate", article, "--to", "es", "--engine", "opus")
     assert unknown.returncode == 78
-    assert unknown.stderr == (
-        "tarjama: unknown engine 'opus'; configured: broken, spare; built-in: apertium, pseudo\n"
+    assert unknown.stderr.startswith(
+        "tarjama: unknown engine 'opus'; configured: broken, spare; built-in: apertium, "
     )
+    assert unknown.stderr.count("\n") == 1
 
 
 @pytest.fixture
