@@ -304,7 +304,7 @@ def evaluate(
     return Report(
         source=source,
         target=target,
-        engine=engine.info().name,
+        engine=engine.route(pair).info().name,
         lines=len(src_lines),
         raw=score("raw", src_lines, ref_lines, raw, pair, raw_seconds),
         pipeline=score("pipeline", src_lines, ref_lines, piped, pair, pipe_seconds),
