@@ -6,7 +6,8 @@
             -> for the other sentences: names decided over the whole article, glossary terms
                found, spans masked (protect.py)
             -> one engine batch for every distinct masked sentence (engines/)
-            -> spans restored in the target's conventions, glossary terms in place
+            -> spans restored in the target's conventions, glossary terms in place, quotation
+               marks hugging their words as in the source (tidy.py)
             -> QA checks on every sentence (qa.py); a critical finding: needs review
             -> machine translations stored in the memory under their provenance
             -> the same Article shape in the target language, with label and provenance.
@@ -44,6 +45,7 @@ from tarjama.model import (
 )
 from tarjama.protect import Masked, detect_names, mask, restore
 from tarjama.segment import split_sentences
+from tarjama.tidy import attach_quotes
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +194,8 @@ class Translator:
                     continue
                 future, i = index[piece.masked.text]
                 served = future.result()
-                piece.text = restore(served.outputs[i], piece.masked, pair.target).text
+                restored = restore(served.outputs[i], piece.masked, pair.target).text
+                piece.text = attach_quotes(piece.core, restored)
                 by = _served_provenance(served, provenance)
                 served_by[by] += 1
                 fresh.setdefault(by, {})[_tm_text(piece.core)] = _tm_text(piece.text)

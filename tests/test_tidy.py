@@ -1,0 +1,30 @@
+"""Quotation marks hug their words in the translation where they do in the source."""
+
+from __future__ import annotations
+
+import pytest
+
+from tarjama.tidy import attach_quotes
+
+
+@pytest.mark.parametrize(
+    ("source", "output", "expected"),
+    [
+        ('"We lost many bookings," said the operator.',
+         '" Perdimos muchos bookings," dijo el operador.',
+         '"Perdimos muchos bookings," dijo el operador.'),
+        ('He said: "We lost them" and left.', 'Dijo: " Los perdimos " y se fue.',
+         'Dijo: "Los perdimos" y se fue.'),
+        # the source has blanks inside its marks: left as the engine wrote it
+        ('He said " we lost " and left.', 'Dijo " perdimos " y se fue.',
+         'Dijo " perdimos " y se fue.'),
+        # counts differ (a quotation that goes on in the next sentence): untouched
+        ('"We lost them.', '" Los perdimos.', '" Los perdimos.'),
+        ('"A" and "B"', '" Un" y " B"', '"Un" y "B"'),
+        # quotes inside inline tags are not quotation marks
+        ('<g id="1">"We</g> lost"', '<g id="1">" Perdimos</g>"', '<g id="1">"Perdimos</g>"'),
+        ("No quotes here.", "Ninguna cita aquí.", "Ninguna cita aquí."),
+    ],
+)  # fmt: skip
+def test_attach_quotes(source: str, output: str, expected: str) -> None:
+    assert attach_quotes(source, output) == expected
