@@ -46,7 +46,6 @@ _EDGE_SPACE = re.compile(r"^(\s*)(.*?)(\s*)$", re.DOTALL)
 # the per-call overhead does not show.
 _CHUNK = 8
 _LETTER = re.compile(r"[^\W\d_]")
-_CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][^\W\d_]*(?:[-'’][^\W\d_]+)*")
 
 Lexicon = Callable[[Sequence[str]], dict[str, str]]
 
@@ -227,20 +226,24 @@ class Translator:
         if not pending:
             return  # all from the memory: no names, no masks, no engine
         all_sentences = [p.core for f in fields.values() for p in f.pieces if p.core]
-        whole = inline.plain(" ".join(all_sentences))
-        oracle = None
+        oracle = prefetch = None
         if known is not None:
-            # One question to the engine for every capitalised word of the article.
-            classes = known(_CAPITALISED.findall(whole))
+            classes: dict[str, str] = {}
+
+            def prefetch(words: list[str]) -> None:
+                # One question to the engine for every word and phrase it may be asked about.
+                classes.update(known(words))
 
             def oracle(word: str) -> str:
                 return classes.get(word) or known([word])[word]
 
-        names = detect_names(all_sentences, oracle)
+        names = detect_names(all_sentences, oracle, prefetch=prefetch)
         terms = (
             {
                 (t.source, t.rendering, t.case_sensitive)
-                for t in self.glossary.terms_for(whole, pair.source, pair.target)
+                for t in self.glossary.terms_for(
+                    inline.plain(" ".join(all_sentences)), pair.source, pair.target
+                )
             }
             if self.glossary is not None
             else set()

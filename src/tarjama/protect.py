@@ -603,7 +603,6 @@ _WORD = re.compile(r"(?:(?:al|el|ad|ash|as|ar|an|at|az)-)?[^\W\d_]+(?:[-'’][^\
 _PROTECTING = frozenset({"unknown", "proper-person"})
 
 
-_POSSESSIVE = re.compile(r"['’]s$")
 _LOWER_SUFFIX = re.compile(r"-[a-z]+$")
 _PARTICLE_PREFIX = re.compile(r"[a-z]{1,3}-[A-Z]")
 _DOTTED_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}")
@@ -612,13 +611,16 @@ _DOTTED_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}")
 def _words(sentence: str) -> list[tuple[int, int, str]]:
     # "U.S." and "U.N." are acronyms the engine knows, not initials of a name: their letters are
     # not words here, so they neither become names nor join the capitalised run after them.
-    acronyms = [m.span() for m in _DOTTED_ACRONYM.finditer(sentence)]
+    acronyms = [m.span() for m in _DOTTED_ACRONYM.finditer(sentence)] if "." in sentence else []
     out = []
     for m in _WORD.finditer(sentence):
-        if any(a <= m.start() < b for a, b in acronyms):
+        start = m.start()
+        if acronyms and any(a <= start < b for a, b in acronyms):
             continue
-        word = _POSSESSIVE.sub("", m.group())
-        out.append((m.start(), m.start() + len(word), word))
+        word = m.group()
+        if word.endswith(("'s", "’s")):
+            word = word[:-2]
+        out.append((start, start + len(word), word))
     return out
 
 
@@ -628,13 +630,20 @@ def _title_case(words: list[tuple[int, int, str]]) -> bool:
 
 
 def _is_capitalised(word: str) -> bool:
+    if "-" not in word:
+        return word[0].isupper()
     # "al-Numan" is a name part; "Kurdish-led", "Russian-made" are adjectives.
     if _LOWER_SUFFIX.search(word):
         return False
     return word[0].isupper() or bool(_PARTICLE_PREFIX.match(word))
 
 
-def detect_names(sentences: Sequence[str], known: Callable[[str], str] | None = None) -> set[str]:
+def detect_names(
+    sentences: Sequence[str],
+    known: Callable[[str], str] | None = None,
+    *,
+    prefetch: Callable[[list[str]], object] | None = None,
+) -> set[str]:
     """Propose the names to protect in ``sentences`` (tagged text), as written in them.
 
     A candidate is a run of capitalised words (ALL-CAPS surnames included, name particles between
@@ -656,22 +665,37 @@ def detect_names(sentences: Sequence[str], known: Callable[[str], str] | None = 
     multiword institutions missing from the stoplist ("White House") and well-known places
     ("Moscow") are then kept in English; that is a readable, correctable failure, while letting
     the engine translate a person's name ("Theresa May" -> "Theresa Puede") is not.
+
+    ``prefetch``, when given, is called once, before ``known`` is asked anything, with every
+    word and phrase ``known`` may be asked about, so that a lexicon can answer them in one batch.
     """
     plains = [inline.plain(s) for s in sentences]
     tokenised = [_words(p) for p in plains]
-
-    def opens(plain: str, start: int) -> bool:
-        return not any(ch.isalnum() for ch in plain[:start])
+    # Where each sentence's first letter or figure is: a word before it opens the sentence.
+    firsts = [next((i for i, ch in enumerate(p) if ch.isalnum()), len(p)) for p in plains]
 
     # Evidence: words capitalised mid-sentence, outside Title Case lines (headlines written
     # "Dockers Walk Out Over Automation" would make every word a name).
     mid_caps = {
         w
-        for plain, words in zip(plains, tokenised, strict=True)
+        for first, words in zip(firsts, tokenised, strict=True)
         if not _title_case(words)
         for start, _, w in words
-        if _is_capitalised(w) and not opens(plain, start)
+        if start > first and _is_capitalised(w)
     }
+    all_runs = [
+        list(_capitalised_runs(p, words)) for p, words in zip(plains, tokenised, strict=True)
+    ]
+    if prefetch is not None and known is not None:
+        # Each word of each run, and each phrase a run can shrink to (titles come off the front).
+        wanted = [w for runs in all_runs for run in runs for _, _, w in run if w not in _STOPLIST]
+        wanted += [
+            plain[run[i][0] : run[-1][1]]
+            for plain, runs in zip(plains, all_runs, strict=True)
+            for run in runs
+            for i in range(len(run) - 1)
+        ]
+        prefetch(list(dict.fromkeys(wanted)))
 
     def classify(word: str) -> str:
         # Weekdays, months, nationalities and countries are the engine's to translate, whatever
@@ -684,10 +708,10 @@ def detect_names(sentences: Sequence[str], known: Callable[[str], str] | None = 
 
     names: set[str] = set()
     surnames: set[str] = set()
-    for plain, words in zip(plains, tokenised, strict=True):
-        for run in _capitalised_runs(plain, words):
+    for plain, first, runs in zip(plains, firsts, all_runs, strict=True):
+        for run in runs:
             signalled = False
-            first_opens = opens(plain, run[0][0])
+            first_opens = run[0][0] <= first
             while run:
                 head = run[0][2]
                 # Titles, nationalities and institutions in front of a name are the engine's:

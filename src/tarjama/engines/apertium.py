@@ -585,6 +585,9 @@ class _Analyser:
     def __init__(self, front: str, timeout: float) -> None:
         argv = shlex.split(front.split(" | ")[0])  # lt-proc -z [-w] <pair>.automorf.bin
         self.proc = _spawn(argv)
+        assert self.proc.stdin is not None
+        self.stdin = self.proc.stdin.fileno()
+        os.set_blocking(self.stdin, False)
         self.reader = _NulReader(self.proc.stdout, "Apertium analyser")
         self.timeout = timeout
         self.lock = threading.Lock()
@@ -595,22 +598,37 @@ class _Analyser:
         with self.lock:
             new = [w for w in dict.fromkeys(words) if w not in self.cache]
             if new:
-                stdin = self.proc.stdin
-                assert stdin is not None
-                # One reader and one writer: requests are small, but a thread keeps a large
-                # batch from filling both pipes at once.
-                writer = threading.Thread(
-                    target=lambda: (
-                        stdin.write(b"".join(_escape_stream(w).encode() + b"\0" for w in new)),
-                        stdin.flush(),
-                    ),
-                    daemon=True,
-                )
-                writer.start()
-                for word in new:
-                    self.cache[word] = _word_class(self.reader.read(self.timeout).decode())
-                writer.join(self.timeout)
+                request = b"".join(_escape_stream(w).encode() + b"\0" for w in new)
+                answers = self._exchange(bytearray(request), len(new))
+                for word, answer in zip(new, answers, strict=True):
+                    self.cache[word] = _word_class(answer.decode())
             return {w: self.cache[w] for w in words}
+
+    def _exchange(self, request: bytearray, n: int) -> list[bytes]:
+        """Write the request and read n answers, both as the pipes allow, so that a large batch
+        never fills both pipes at once."""
+        answers: list[bytes] = []
+        deadline = time.monotonic() + self.timeout
+        while len(answers) < n:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise EngineTimeoutError(
+                    f"Apertium analyser gave no answer within {self.timeout:g} s"
+                )
+            writable = [self.stdin] if request else []
+            ready_r, ready_w, _ = select.select([self.reader.fd], writable, [], left)
+            if ready_w:
+                try:
+                    del request[: _write_some(self.stdin, request)]
+                except OSError as exc:
+                    raise EngineUnavailableError(f"Apertium analyser failed: {exc}") from exc
+            if ready_r:
+                answers += self.reader.records()
+            if ready_r or ready_w:
+                deadline = time.monotonic() + self.timeout
+        if len(answers) != n:
+            raise EngineUnavailableError("Apertium analyser answered more than it was asked")
+        return answers
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
