@@ -393,13 +393,47 @@ def _name_rule(names: Iterable[str]) -> Rule | None:
 
 @functools.lru_cache(maxsize=64)
 def _compiled_name_rule(names: frozenset[str]) -> Rule | None:
-    # One article's names are the same for each of its sentences: compile them once.
-    unique = sorted(names, key=len, reverse=True)
-    if not unique:
+    # One article's names are the same for each of its sentences: prepared once.
+    if not names:
         return None
-    # A name is never glued to a figure after it: "May 8, 2023" is a date whatever "May" is.
-    alternatives = "|".join(map(re.escape, unique))
-    return Rule("name", "name", re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)(?!\s+\d)"))
+    return Rule("name", "name", functools.partial(_find_names, tuple(names)))
+
+
+def _find_names(names: tuple[str, ...], text: str) -> Iterator[tuple[int, int]]:
+    r"""Where the names occur as whole words, leftmost first and the longest at each place, as
+    ``(?<!\w)(?:name|...)(?!\w)`` would find them; a name is never glued to a figure after it
+    ("May 8, 2023" is a date whatever "May" is). Names are new in every article: searched
+    without compiling a pattern for them."""
+    hits: list[tuple[int, int]] = []
+    for name in names:
+        start = text.find(name)
+        while start >= 0:
+            end = start + len(name)
+            if not (start and _is_word(text[start - 1])) and not _glued_after(text, end):
+                hits.append((start, end))
+            start = text.find(name, start + 1)
+    hits.sort(key=lambda hit: (hit[0], -hit[1]))
+    pos = 0
+    for start, end in hits:
+        if start >= pos:
+            yield start, end
+            pos = end
+
+
+def _is_word(char: str) -> bool:
+    # What ``\w`` matches in a str pattern.
+    return char.isalnum() or char == "_"
+
+
+def _glued_after(text: str, end: int) -> bool:
+    """Does a word character, or blanks and then a figure, follow ``end``?"""
+    if end == len(text):
+        return False
+    if not text[end].isspace():
+        return _is_word(text[end])
+    while end < len(text) and text[end].isspace():
+        end += 1
+    return end < len(text) and text[end].isdecimal()
 
 
 @functools.lru_cache(maxsize=64)

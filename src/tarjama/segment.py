@@ -168,13 +168,38 @@ def _proposed_ends(text: str, lang: str) -> list[int]:
         return []
     ends: list[int] = []
     cursor = 0
-    for sentence in _segmenter(lang).segment(text):
+    for sentence in _pysbd_segment(text, lang):
         body = sentence.strip()
         found = text.find(body, cursor) if body else -1
         if found >= 0:
             cursor = found + len(body)
             ends.append(cursor)
     return ends[:-1]
+
+
+def _pysbd_segment(text: str, lang: str) -> list[str]:
+    """``pysbd.Segmenter.segment(text)``: pysbd's sentences, each with the blanks after it, those
+    it cannot find in the text left out. pysbd finds them with one new regex per sentence, which
+    costs a compilation each time and pushes the patterns it uses over and over out of ``re``'s
+    cache; plain string search finds the same places."""
+    if not text:
+        return []
+    segmenter = _segmenter(lang)
+    found: list[str] = []
+    prior_end = 0
+    for sentence in segmenter.processor(text).process():
+        # The first match of ``re.escape(sentence) + r"\s*"`` that ends after the previous one.
+        pos = 0
+        while (start := text.find(sentence, pos)) >= 0:
+            end = start + len(sentence)
+            while end < len(text) and text[end].isspace():
+                end += 1
+            if end > prior_end:
+                found.append(text[start:end])
+                prior_end = end
+                break
+            pos = end if end > start else start + 1
+    return found
 
 
 def _keeps_going(text: str, end: int, start: int) -> bool:
