@@ -69,6 +69,10 @@ class Rule:
     def spans(self, text: str) -> Iterator[tuple[int, int]]:
         if self.trigger is not None and not self.trigger.search(text):
             return iter(())
+        return self.matches(text)
+
+    def matches(self, text: str) -> Iterator[tuple[int, int]]:
+        """``spans`` without the trigger check (for a caller that has made it)."""
         if isinstance(self.find, re.Pattern):
             return (m.span() for m in self.find.finditer(text))
         return self.find(text)
@@ -287,7 +291,14 @@ def _date_parts(m: re.Match[str]) -> tuple[int | None, int, int | None]:
     return (int(year) if year else None), month, (int(day) if day else None)
 
 
+# Every date has a month name, and every month name starts with one of these: a text without one
+# is not searched with the (slow) date pattern.
+_MONTH_START = re.compile("|".join(sorted({name[:3] for name in MONTH_NAMES})))
+
+
 def _find_dates(text: str) -> Iterator[tuple[int, int]]:
+    if not _MONTH_START.search(text):
+        return
     for m in _DATE.finditer(text):
         year, month, day = _date_parts(m)
         try:
@@ -388,15 +399,16 @@ _NAME_RULE_AT = 5
 
 
 def _name_rule(names: Iterable[str]) -> Rule | None:
-    return _compiled_name_rule(frozenset(n for n in names if n.strip()))
+    return _compiled_name_rule(names if isinstance(names, frozenset) else frozenset(names))
 
 
 @functools.lru_cache(maxsize=64)
 def _compiled_name_rule(names: frozenset[str]) -> Rule | None:
     # One article's names are the same for each of its sentences: prepared once.
-    if not names:
+    written = tuple(n for n in names if n.strip())
+    if not written:
         return None
-    return Rule("name", "name", functools.partial(_find_names, tuple(names)))
+    return Rule("name", "name", functools.partial(_find_names, written))
 
 
 def _find_names(names: tuple[str, ...], text: str) -> Iterator[tuple[int, int]]:
@@ -455,8 +467,12 @@ _TAG = inline.TAG
 _ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#[xX][0-9A-Fa-f]+);")
 
 
-def _runs(tagged: str) -> Iterator[tuple[str, list[int]]]:
+def _runs(tagged: str) -> Iterator[tuple[str, Sequence[int]]]:
     """The text between tags, unescaped, with the tagged offset of each character (and the end)."""
+    if "<" not in tagged and "&" not in tagged:
+        if tagged:
+            yield tagged, range(len(tagged) + 1)  # most sentences: the text is the tagged text
+        return
     pos = 0
     for m in [*_TAG.finditer(tagged), None]:
         stop = m.start() if m else len(tagged)
@@ -503,13 +519,24 @@ def mask(
     found: list[tuple[int, int, Rule]] = []
     for text, offsets in _runs(tagged):
         taken: list[tuple[int, int]] = []
+        triggered: dict[re.Pattern[str], bool] = {}  # rules share triggers: each searched once
         for rule in rules:
-            for a, b in rule.spans(text):
+            if rule.trigger is not None:
+                hit = triggered.get(rule.trigger)
+                if hit is None:
+                    hit = triggered[rule.trigger] = rule.trigger.search(text) is not None
+                if not hit:
+                    continue
+            for a, b in rule.matches(text):
                 if a < b and all(b <= s or a >= e for s, e in taken):
                     taken.append((a, b))
                     found.append((offsets[a], offsets[b], rule))
     found.sort(key=lambda f: f[0])
-    existing = [int(i) for m in _TAG.finditer(tagged) for i in m.groups() if i is not None]
+    existing = (
+        [int(i) for m in _TAG.finditer(tagged) for i in m.groups() if i is not None]
+        if "<" in tagged
+        else []
+    )
     next_id = max([first_id or 0, *(i + 1 for i in existing), 1])
     spans: list[Protected] = []
     out: list[str] = []
@@ -645,17 +672,17 @@ _DOTTED_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}")
 def _words(sentence: str) -> list[tuple[int, int, str]]:
     # "U.S." and "U.N." are acronyms the engine knows, not initials of a name: their letters are
     # not words here, so they neither become names nor join the capitalised run after them.
-    acronyms = [m.span() for m in _DOTTED_ACRONYM.finditer(sentence)] if "." in sentence else []
-    out = []
-    for m in _WORD.finditer(sentence):
-        start = m.start()
-        if acronyms and any(a <= start < b for a, b in acronyms):
-            continue
-        word = m.group()
-        if word.endswith(("'s", "’s")):
-            word = word[:-2]
-        out.append((start, start + len(word), word))
-    return out
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(sentence)]
+    if "." in sentence:
+        acronyms = [m.span() for m in _DOTTED_ACRONYM.finditer(sentence)]
+        if acronyms:
+            words = [w for w in words if not any(a <= w[0] < b for a, b in acronyms)]
+    if "'s" in sentence or "’s" in sentence:
+        words = [
+            (start, end - 2, word[:-2]) if word.endswith(("'s", "’s")) else (start, end, word)
+            for start, end, word in words
+        ]
+    return words
 
 
 def _title_case(words: list[tuple[int, int, str]]) -> bool:
@@ -803,7 +830,11 @@ def _capitalised_runs(
         run.clear()
 
     for word in words:
-        gap = plain[run[-1][1] : word[0]] if run else ""
+        if not run:
+            if _is_capitalised(word[2]):
+                run.append(word)
+            continue
+        gap = plain[run[-1][1] : word[0]]
         # "Mr. Kalin", "George W. Bush": a title or an initial may keep its full stop.
         dotted = gap == ". " and (run[-1][2] in _TITLES or len(run[-1][2]) == 1)
         joined = bool(run) and (gap in (" ", "\u00a0") or dotted)
