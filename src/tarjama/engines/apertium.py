@@ -33,6 +33,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 
 from tarjama import inline
@@ -109,7 +110,12 @@ _SUPERBLANK_CHARS = re.compile(r"([*#@~|]+|\n+|\t+)")
 _WORD = re.compile(r"\S+")
 
 
+_STREAM_ESCAPES = str.maketrans({c: "\\" + c for c in "\\[]^$/@<>{}"})
+
+
 def _escape_stream(text: str) -> str:
+    if not _SUPERBLANK_CHARS.search(text):
+        return text.translate(_STREAM_ESCAPES)  # most text: nothing travels as a superblank
     out = []
     for piece in _SUPERBLANK_CHARS.split(text):
         if not piece:
@@ -141,6 +147,8 @@ _PLAIN_EQUIV = re.compile(r"[^\W_]+(?:[\s'’.,-]+[^\W_]+)*\.?")
 
 def to_stream(tagged: str) -> str:
     """Turn tarjama's tagged text into one Apertium stream request (without the NUL)."""
+    if "<" not in tagged:  # no tags: one run of text
+        return _escape_stream(unescape(tagged)) + "[\n]"
     out: list[str] = []
     open_ids: list[int] = []
     for tok in inline.parse(tagged):
@@ -177,6 +185,7 @@ _OUT_TOKEN = re.compile(
     re.DOTALL,
 )
 _BLANKS = re.compile(r"[ \t]{2,}")
+_SB_ESCAPE = re.compile(r"\\(.)")
 _MARKUP_BLANK = re.compile(r"<x:(\d+)>")
 
 
@@ -202,6 +211,10 @@ def _parse_wblank(content: str) -> tuple[tuple[int, ...], int | None]:
 
 def from_stream(stream: str, figures: dict[int, str] | None = None) -> str:
     """Turn one Apertium output back into tagged text, dropping unknown-word marks."""
+    if "[[" not in stream and "x:" not in stream:
+        # No word-bound blanks and no markup: the output is one run of text.
+        text = _OUT_TOKEN.sub(_plain_token, stream)
+        return _BLANKS.sub(" ", inline.escape_text(text)).strip()
     pieces: list[_Piece] = []
     current: tuple[tuple[int, ...], int | None] = ((), None)
     buf: list[str] = []
@@ -219,7 +232,7 @@ def from_stream(stream: str, figures: dict[int, str] | None = None) -> str:
             flush()
             current = ((), None) if m.group("wb") == "/" else _parse_wblank(m.group("wb"))
         elif m.group("sb") is not None:
-            content = re.sub(r"\\(.)", r"\1", m.group("sb"))
+            content = _SB_ESCAPE.sub(r"\1", m.group("sb"))
             markup = _MARKUP_BLANK.fullmatch(content)
             if markup:
                 flush()
@@ -233,6 +246,13 @@ def from_stream(stream: str, figures: dict[int, str] | None = None) -> str:
     flush()
     # Dropped words (pronouns, marks) leave doubled blanks behind: a reader sees one space.
     return _BLANKS.sub(" ", _to_tagged(pieces, figures or {})).strip()
+
+
+def _plain_token(m: re.Match[str]) -> str:
+    """A token of an output without word-bound blanks or markup, as ``from_stream`` reads it."""
+    if m.group("sb") is not None:
+        return _SB_ESCAPE.sub(r"\1", m.group("sb"))
+    return m.group("esc") or ""  # an escaped character, or a mark (dropped)
 
 
 def _to_tagged(pieces: list[_Piece], figures: dict[int, str]) -> str:
@@ -749,6 +769,8 @@ class ApertiumEngine(Engine):
 
 def _figures(tagged: str) -> dict[int, str]:
     """The figures a request's number placeholders travel as, to find them in the output."""
+    if 'ctype="number"' not in tagged:
+        return {}
     return {
         t.id: words[0]
         for t in inline.parse(tagged)
@@ -758,6 +780,7 @@ def _figures(tagged: str) -> dict[int, str]:
     }
 
 
+_DIGIT = re.compile(r"\d")
 _GLUED = re.compile(r"\b\w*(?:[^\W\d_]\d|\d[^\W\d_])\w*\b")
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
@@ -771,4 +794,4 @@ def _unglue(output: str, source: str) -> str:
         word = m.group()
         return word if word in source else _LETTER_DIGIT.sub(" ", word)
 
-    return _GLUED.sub(split, output) if any(c.isdigit() for c in output) else output
+    return _GLUED.sub(split, output) if _DIGIT.search(output) else output
