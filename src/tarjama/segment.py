@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 import pysbd
+from pysbd.lang.english import English
 from pysbd.languages import LANGUAGE_CODES
 
 from tarjama import inline
@@ -141,6 +142,38 @@ def _quote_open(text: str) -> list[bool]:
     return state
 
 
+class _EnglishAbbreviations(English.AbbreviationReplacer):  # type: ignore[misc]
+    """pysbd's English abbreviation pass, without the abbreviations that cannot change the text.
+
+    The pass tries each of some 190 abbreviations with a few regexes wherever its letters occur
+    ("is", "man", "co": in most sentences), and all it ever changes is the full stop right after
+    an abbreviation (to "∯"). In ASCII text, an abbreviation without dots whose "abbr." does not
+    occur in any case is therefore skipped, with the same result.
+    """
+
+    def search_for_abbreviations_in_string(self, text: str) -> str:
+        if not text.isascii():
+            return str(super().search_for_abbreviations_in_string(text))
+        lowered = text.lower()
+        # The rest is pysbd's own loop (0.3.4), over the abbreviations that may apply.
+        for abbr in self.lang.Abbreviation.ABBREVIATIONS:
+            stripped = abbr.strip()
+            if stripped not in lowered or ("." not in stripped and stripped + "." not in lowered):
+                continue
+            abbrev_match = re.findall(rf"(?:^|\s|\r|\n){stripped}", text, flags=re.IGNORECASE)
+            if not abbrev_match:
+                continue
+            next_word_start = r"(?<={" + str(re.escape(stripped)) + "} ).{1}"
+            char_array = re.findall(next_word_start, text)
+            for ind, match in enumerate(abbrev_match):
+                text = self.scan_for_replacements(text, match, ind, char_array)
+        return text
+
+
+class _English(English):  # type: ignore[misc]
+    AbbreviationReplacer = _EnglishAbbreviations
+
+
 _LOCAL = threading.local()
 
 
@@ -150,9 +183,11 @@ def _segmenter(lang: str) -> pysbd.Segmenter:
     cache: dict[str, pysbd.Segmenter] = _LOCAL.__dict__.setdefault("segmenters", {})
     code = lang.split("-")[0].lower()
     if code not in cache:
-        cache[code] = pysbd.Segmenter(
-            language=code if code in LANGUAGE_CODES else "en", clean=False
-        )
+        code_used = code if code in LANGUAGE_CODES else "en"
+        segmenter = pysbd.Segmenter(language=code_used, clean=False)
+        if code_used == "en":
+            segmenter.language_module = _English
+        cache[code] = segmenter
     return cache[code]
 
 
