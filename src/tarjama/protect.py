@@ -669,25 +669,39 @@ _PARTICLE_PREFIX = re.compile(r"[a-z]{1,3}-[A-Z]")
 _DOTTED_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}")
 
 
-def _words(sentence: str) -> list[tuple[int, int, str]]:
+def _scan(sentence: str) -> tuple[list[tuple[int, int, str, bool]], bool]:
+    """One pass over a sentence's words: those that can be part of a name (capitalised ones and
+    particles), each with whether it is capitalised, and whether the sentence is in Title Case.
+
+    Words that are neither never join a run of capitalised words: the gap they leave between
+    two of these (it holds letters) breaks the run as they would.
+    """
     # "U.S." and "U.N." are acronyms the engine knows, not initials of a name: their letters are
     # not words here, so they neither become names nor join the capitalised run after them.
-    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(sentence)]
-    if "." in sentence:
-        acronyms = [m.span() for m in _DOTTED_ACRONYM.finditer(sentence)]
-        if acronyms:
-            words = [w for w in words if not any(a <= w[0] < b for a, b in acronyms)]
-    if "'s" in sentence or "’s" in sentence:
-        words = [
-            (start, end - 2, word[:-2]) if word.endswith(("'s", "’s")) else (start, end, word)
-            for start, end, word in words
-        ]
-    return words
-
-
-def _title_case(words: list[tuple[int, int, str]]) -> bool:
-    long_words = [w for _, _, w in words if len(w) > 3]
-    return len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) > 0.7 * len(long_words)
+    acronyms = [m.span() for m in _DOTTED_ACRONYM.finditer(sentence)] if "." in sentence else []
+    possessives = "'s" in sentence or "’s" in sentence
+    found: list[tuple[int, int, str, bool]] = []
+    long_words = long_capitalised = 0
+    for m in _WORD.finditer(sentence):
+        word = m.group()
+        if possessives and word.endswith(("'s", "’s")):
+            word = word[:-2]
+        if word[0].islower() and "-" not in word:  # most words: neither capitalised nor in acronyms
+            long_words += len(word) > 3
+            if word in _PARTICLES:
+                found.append((m.start(), m.start() + len(word), word, False))
+            continue
+        start = m.start()
+        if acronyms and any(a <= start < b for a, b in acronyms):
+            continue
+        if len(word) > 3:
+            long_words += 1
+            long_capitalised += word[0].isupper()
+        capitalised = word[0].isupper() if "-" not in word else _is_capitalised(word)
+        if capitalised or word in _PARTICLES:
+            found.append((start, start + len(word), word, capitalised))
+    # Title Case lines (headlines written "Dockers Walk Out Over Automation").
+    return found, long_words >= 3 and long_capitalised > 0.7 * long_words
 
 
 def _is_capitalised(word: str) -> bool:
@@ -731,7 +745,7 @@ def detect_names(
     word and phrase ``known`` may be asked about, so that a lexicon can answer them in one batch.
     """
     plains = [inline.plain(s) for s in sentences]
-    tokenised = [_words(p) for p in plains]
+    scanned = [_scan(p) for p in plains]
     # Where each sentence's first letter or figure is: a word before it opens the sentence.
     firsts = [next((i for i, ch in enumerate(p) if ch.isalnum()), len(p)) for p in plains]
 
@@ -739,13 +753,13 @@ def detect_names(
     # "Dockers Walk Out Over Automation" would make every word a name).
     mid_caps = {
         w
-        for first, words in zip(firsts, tokenised, strict=True)
-        if not _title_case(words)
-        for start, _, w in words
-        if start > first and _is_capitalised(w)
+        for first, (words, title_case) in zip(firsts, scanned, strict=True)
+        if not title_case
+        for start, _, w, capitalised in words
+        if capitalised and start > first
     }
     all_runs = [
-        list(_capitalised_runs(p, words)) for p, words in zip(plains, tokenised, strict=True)
+        list(_capitalised_runs(p, words)) for p, (words, _) in zip(plains, scanned, strict=True)
     ]
     if prefetch is not None and known is not None:
         # Each word of each run, and each phrase a run can shrink to (titles come off the front).
@@ -817,9 +831,10 @@ def detect_names(
 
 
 def _capitalised_runs(
-    plain: str, words: list[tuple[int, int, str]]
+    plain: str, words: list[tuple[int, int, str, bool]]
 ) -> Iterator[list[tuple[int, int, str]]]:
-    """Runs of capitalised words separated by blanks only, particles allowed inside."""
+    """Runs of capitalised words separated by blanks only, particles allowed inside (``words``
+    as ``_scan`` gives them)."""
     run: list[tuple[int, int, str]] = []
 
     def close() -> Iterator[list[tuple[int, int, str]]]:
@@ -829,19 +844,19 @@ def _capitalised_runs(
             yield list(run)
         run.clear()
 
-    for word in words:
+    for start, end, word, capitalised in words:
         if not run:
-            if _is_capitalised(word[2]):
-                run.append(word)
+            if capitalised:
+                run.append((start, end, word))
             continue
-        gap = plain[run[-1][1] : word[0]]
+        gap = plain[run[-1][1] : start]
         # "Mr. Kalin", "George W. Bush": a title or an initial may keep its full stop.
         dotted = gap == ". " and (run[-1][2] in _TITLES or len(run[-1][2]) == 1)
-        joined = bool(run) and (gap in (" ", "\u00a0") or dotted)
-        if _is_capitalised(word[2]) or (joined and word[2] in _PARTICLES):
+        joined = gap in (" ", "\u00a0") or dotted
+        if capitalised or (joined and word in _PARTICLES):
             if not joined:
                 yield from close()
-            run.append(word)
+            run.append((start, end, word))
         else:
             yield from close()
     yield from close()

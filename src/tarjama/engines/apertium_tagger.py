@@ -47,7 +47,7 @@ PRONOUN_I_AS_NUMERAL = re.compile(rb"\^I/I<num>(?:<[^>/$]*>)*/")
 
 # Records in one tagger at a time. The tagger costs next to nothing, so redoing a window after a
 # state change is cheap, while a wide one keeps the later stages fed.
-WINDOW = 64
+WINDOW = 16
 _READ = 1 << 16
 
 
