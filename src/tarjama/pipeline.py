@@ -173,7 +173,8 @@ class Translator:
                     continue
                 future, i = index[piece.masked.text]
                 piece.text = restore(future.result()[i], piece.masked, pair.target).text
-                fresh[_tm_text(piece.core)] = _tm_text(piece.text)
+                if self.memory is not None:
+                    fresh[_tm_text(piece.core)] = _tm_text(piece.text)
         self._remember(fresh, pair, provenance)
         return [
             self._result(a, fields, pair.target, provenance)

@@ -593,6 +593,8 @@ def restore(translated: str, masked: Masked, target_lang: str | None) -> Restore
     ``restore(mask(x).text, mask(x), None).text == x``. Placeholders this mask did not create are
     left alone; lost ones are reported in ``missing``, repeated ones in ``duplicated``.
     """
+    if not masked.spans:
+        return Restored(translated)  # nothing was masked: nothing to put back
     spans = tuple(replace(s, replacement=_target_form(s, target_lang)) for s in masked.spans)
     by_id = {s.id: s.replacement for s in spans}
     seen: Counter[int] = Counter()

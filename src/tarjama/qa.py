@@ -26,6 +26,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import Any, Generic, TypeVar, overload
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import get_group_symbol, parse_decimal
@@ -50,6 +51,28 @@ class Finding:
     """The offending text (a number, a tag, a term), for highlighting in the editor."""
 
 
+T = TypeVar("T")
+
+
+class _lazy(Generic[T]):
+    """``functools.cached_property`` without the lock Python 3.11 takes on each first read
+    (a context is checked by one thread)."""
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func = func
+        self.name = func.__name__
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> _lazy[T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type) -> T: ...
+    def __get__(self, obj: object, owner: type) -> T | _lazy[T]:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
+
+
 @dataclass(frozen=True)
 class CheckContext:
     """One segment as the checks see it: tagged source and target and what they must respect."""
@@ -66,23 +89,23 @@ class CheckContext:
     """Whether to look for Apertium's unknown-word marks (``*word``, ``#word``, ``@word``)."""
     segment: int | str | None = None
 
-    @functools.cached_property
+    @_lazy
     def source_plain(self) -> str:
         return _plain(self.source)
 
-    @functools.cached_property
+    @_lazy
     def target_plain(self) -> str:
         return _plain(self.target)
 
-    @functools.cached_property
+    @_lazy
     def _source_squashed(self) -> str:
         return _squash(self.source_plain)
 
-    @functools.cached_property
+    @_lazy
     def _target_squashed(self) -> str:
         return _squash(self.target_plain)
 
-    @functools.cached_property
+    @_lazy
     def _tag_counts(self) -> tuple[_Tags, _Tags]:
         return _tags(self.source), _tags(self.target)
 
@@ -180,6 +203,7 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=256)
 def _language(code: str) -> str:
     return code.replace("_", "-").split("-")[0].lower()
 

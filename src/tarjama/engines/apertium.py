@@ -34,6 +34,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import unescape
@@ -321,35 +322,33 @@ class _NulReader:
     def __init__(self, stream: object, what: str) -> None:
         self.fd = stream.fileno()  # type: ignore[attr-defined]
         self.what = what
-        self.buf = bytearray()
+        self.partial = b""  # the start of a record not yet complete
+        self.ready: deque[bytes] = deque()
 
-    def records(self) -> list[bytes]:
-        """Read what is there now (one read) and return the complete records in the buffer."""
+    def _take(self) -> None:
         chunk = os.read(self.fd, 1 << 16)
         if not chunk:
             raise EngineUnavailableError(f"{self.what} exited unexpectedly")
-        self.buf += chunk
-        *done, rest = bytes(self.buf).split(b"\0")
-        self.buf = bytearray(rest)
+        *done, self.partial = (self.partial + chunk).split(b"\0")
+        self.ready.extend(done)
+
+    def records(self) -> list[bytes]:
+        """Read what is there now (one read) and return the complete records."""
+        self._take()
+        done = list(self.ready)
+        self.ready.clear()
         return done
 
     def read(self, timeout: float) -> bytes:
         deadline = time.monotonic() + timeout
-        while True:
-            i = self.buf.find(b"\0")
-            if i >= 0:
-                record = bytes(self.buf[:i])
-                del self.buf[: i + 1]
-                return record
+        while not self.ready:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise EngineTimeoutError(f"{self.what} gave no answer within {timeout:g} s")
             ready, _, _ = select.select([self.fd], [], [], left)
             if ready:
-                chunk = os.read(self.fd, 1 << 16)
-                if not chunk:
-                    raise EngineUnavailableError(f"{self.what} exited unexpectedly")
-                self.buf += chunk
+                self._take()
+        return self.ready.popleft()
 
 
 def _spawn(
