@@ -179,7 +179,7 @@ _PROSE_WORDS = ["He", "said", "Mr.", "U.S.", "no.", "3", "5.5", "“Why?”", "(
                 "?", ".", "...", "Dr", "St.", "a.m.", "Inc.", "\n", "\t", "\u00a0", "  ", "x",
                 "It", "The", "i.e.", "e.g.", "1.", "a)", ":", ";", "é", "is.", "Is", "co.",
                 "CO.", "Gen.", "gen", "Jan.", "p.", "v.", "vs.", "Ph.D.", "al.", "Sen.", "Mt.",
-                "fig.", "ſ", "K", "ı"]  # fmt: skip
+                "fig.", "ſ", "K", "ı", "İs.", "Kan.", "café"]  # fmt: skip
 PROSE = st.lists(st.sampled_from(_PROSE_WORDS), max_size=24).map(" ".join)
 
 

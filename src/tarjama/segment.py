@@ -142,17 +142,21 @@ def _quote_open(text: str) -> list[bool]:
     return state
 
 
+_CASE_FOLDS_TO_ASCII = re.compile("[\u017f\u212a\u0130\u0131]")
+
+
 class _EnglishAbbreviations(English.AbbreviationReplacer):  # type: ignore[misc]
     """pysbd's English abbreviation pass, without the abbreviations that cannot change the text.
 
     The pass tries each of some 190 abbreviations with a few regexes wherever its letters occur
     ("is", "man", "co": in most sentences), and all it ever changes is the full stop right after
-    an abbreviation (to "∯"). In ASCII text, an abbreviation without dots whose "abbr." does not
-    occur in any case is therefore skipped, with the same result.
+    an abbreviation (to "∯"). An abbreviation without dots whose "abbr." does not occur in any
+    case is therefore skipped, with the same result, in text without the four letters outside
+    ASCII that ``re.IGNORECASE`` matches to ASCII ones (ſ, K, İ, ı).
     """
 
     def search_for_abbreviations_in_string(self, text: str) -> str:
-        if not text.isascii():
+        if _CASE_FOLDS_TO_ASCII.search(text):
             return str(super().search_for_abbreviations_in_string(text))
         lowered = text.lower()
         # The rest is pysbd's own loop (0.3.4), over the abbreviations that may apply.
