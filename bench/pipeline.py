@@ -11,6 +11,10 @@
 
 The corpus is the newstest2013 English source grouped into articles of 25 sentences (when
 ../shared is beside the repository), else the bundled sample articles repeated.
+
+The two sides of each comparison run alternately, so that a burst of load from other work on the
+machine falls on both alike; each side's best time is kept, and the spread of the per-round
+ratios is printed beside it.
 """
 
 from __future__ import annotations
@@ -53,13 +57,17 @@ def words(texts: list[str]) -> int:
     return sum(len(t.split()) for t in texts)
 
 
-def best_of(k: int, func: Callable[[], object]) -> float:
-    times = []
-    for _ in range(k):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
+def timed(func: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start
+
+
+def alternating(
+    k: int, first: Callable[[], object], second: Callable[[], object]
+) -> list[tuple[float, float]]:
+    """k rounds of (time of first, time of second), the two run one after the other."""
+    return [(timed(first), timed(second)) for _ in range(k)]
 
 
 def raw_apertium(texts: list[str]) -> None:
@@ -90,24 +98,32 @@ def main() -> int:
     origin = "newstest2013" if NEWSTEST.exists() else "bundled samples"
     print(f"corpus: {len(texts)} articles, {n_words:,} words ({origin})")
 
-    raw_s = best_of(args.repeat, lambda: raw_apertium(texts))
-    ours_s = best_of(args.repeat, lambda: tarjama_pipeline(texts))
+    rounds = alternating(args.repeat, lambda: raw_apertium(texts), lambda: tarjama_pipeline(texts))
+    raw_s, ours_s = min(r for r, _ in rounds), min(o for _, o in rounds)
     raw_wps, ours_wps = n_words / raw_s, n_words / ours_s
     ratio = ours_wps / raw_wps
+    per_round = sorted(r / o for r, o in rounds)
     print(f"throughput  raw apertium eng-spa : {raw_wps:9,.0f} words/s ({raw_s:.2f} s)")
     print(f"throughput  tarjama pipeline     : {ours_wps:9,.0f} words/s ({ours_s:.2f} s)")
     verdict = "PASS" if ratio >= 0.8 else "FAIL"
     print(f"throughput  ratio tarjama/raw    : {ratio:.2f}  (target >= 0.80) {verdict}")
+    print(
+        f"            (per round {per_round[0]:.2f}-{per_round[-1]:.2f} over {len(rounds)} rounds)"
+    )
 
     article_text = (files("tarjama") / "samples" / "port-strike.txt").read_text(encoding="utf-8")
     article = formats.read(article_text.encode(), "text")
     runs = 10
-    cold = [best_of(1, lambda: raw_apertium([article_text])) for _ in range(runs)]
     with ApertiumEngine() as engine:
         translator = Translator(engine)
         translator.translate(article, "es")  # warm up: start the pipeline
-        warm = [best_of(1, lambda: translator.translate(article, "es")) for _ in range(runs)]
-    cold_ms, warm_ms = statistics.median(cold) * 1000, statistics.median(warm) * 1000
+        pairs = alternating(
+            runs,
+            lambda: raw_apertium([article_text]),
+            lambda: translator.translate(article, "es"),
+        )
+    cold_ms = statistics.median(c for c, _ in pairs) * 1000
+    warm_ms = statistics.median(w for _, w in pairs) * 1000
     latency_ratio = warm_ms / cold_ms
     print(f"latency     cold apertium spawn  : {cold_ms:7.1f} ms median of {runs}")
     print(f"latency     warm tarjama         : {warm_ms:7.1f} ms median of {runs}")

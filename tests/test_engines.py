@@ -160,6 +160,18 @@ class TestApertium(EngineContract):
         assert apertium.translate_batch(texts[::-1], self.pair) == fresh[::-1]
         assert apertium.tagger_restarts > restarts  # the state change did happen, and was undone
 
+    def test_output_depends_on_the_segment_only_across_batches(
+        self, apertium: ApertiumEngine
+    ) -> None:
+        """A batch that leaves the tagger changed ("a lot of") changes nothing in the next
+        one: its sentence with an unknown word ("Sikhs") comes out as from a fresh engine."""
+        changer = "This means Ibrahimovic is very successful and scores a lot of goals."
+        victim = "Sikhs consider their faith to be a separate religion from Hinduism."
+        with ApertiumEngine() as engine:
+            fresh = engine.translate_batch([victim], self.pair)
+        apertium.translate_batch([changer], self.pair)
+        assert apertium.translate_batch([victim], self.pair) == fresh
+
     def test_same_output_as_apertium_tools(self, apertium: ApertiumEngine) -> None:
         """Byte for byte (but for doubled blanks) what ``apertium -u`` gives, one sentence at a
         time; sentences with the pronoun "I" differ on purpose (see the module docstring)."""

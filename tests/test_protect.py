@@ -332,3 +332,20 @@ def test_codes_stay_as_written(text: str, codes: list[str]) -> None:
     m = mask(text)
     assert [s.text for s in m.spans if s.kind == "code"] == codes
     assert restore(m.text, m, "es").text.count(codes[0] if codes else "\0") == (1 if codes else 0)
+
+
+NAMEISH = st.text(alphabet="Ma y8,_é- ", max_size=24)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=NAMEISH,
+    names=st.lists(st.text(alphabet="Ma yé-", min_size=1, max_size=5), min_size=1, max_size=4),
+)
+def test_names_are_masked_where_a_regex_would_find_them(text: str, names: list[str]) -> None:
+    names = [n for n in names if n.strip()]
+    alternatives = "|".join(map(re.escape, sorted(set(names), key=len, reverse=True)))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)(?!\s+\d)")
+    masked = mask(inline.escape_text(text), source_lang="xx", names=names)
+    expected = [m.group() for m in pattern.finditer(text)] if names else []
+    assert [inline.plain(s.text) for s in masked.spans if s.kind == "name"] == expected

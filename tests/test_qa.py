@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 import pytest
@@ -632,3 +633,37 @@ def test_checks_never_raise(
     findings = run_checks(ctx)
     assert all(f.check in CHECKS and f.severity is CHECKS[f.check].severity for f in findings)
     assert 0.0 <= risk_score(findings) < 1.0
+
+
+WORDISH = st.text(alphabet="ab_1é.- ", max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=st.text(alphabet="ab_1é.-", min_size=1, max_size=4), source=WORDISH, target=WORDISH)
+def test_a_name_is_found_as_a_whole_word_as_by_a_regex(name: str, source: str, target: str) -> None:
+    squash = " ".join
+    whole_word = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", squash(source.split()))
+    expected = whole_word is not None and name not in squash(target.split())
+    assert bool(fired("name_altered", source, target, names=[name])) == expected
+
+
+def _naive_loop(text: str) -> str | None:
+    punctuation = "\"'“”‘’«»()[]{}.,;:!?¡¿-–—…"
+    tokens = [t.strip(punctuation).casefold() or t for t in text.split()]
+    for n in range(1, 5):
+        for i in range(len(tokens) - 3 * n + 1):
+            gram = tokens[i : i + n]
+            if gram == tokens[i + n : i + 2 * n] == tokens[i + 2 * n : i + 3 * n] and any(
+                c.isalnum() for t in gram for c in t
+            ):
+                return " ".join(gram)
+    return None
+
+
+@settings(max_examples=500, deadline=None)
+@given(target=st.lists(st.sampled_from(["de", "la", "De", "-", "x.", "!"]), max_size=16))
+def test_the_first_loop_is_reported(target: list[str]) -> None:
+    text = " ".join(target)
+    expected = _naive_loop(text)
+    evidence = [f.evidence for f in fired("repetition", "a b c", text)]
+    assert evidence == ([] if expected is None else [expected])

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import pysbd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tarjama import inline
 from tarjama.errors import EngineError
-from tarjama.segment import split_paragraphs, split_sentences
+from tarjama.segment import _pysbd_segment, split_paragraphs, split_sentences
 
 CASES = [
     # plain sentence ends; the blank after a sentence stays with it
@@ -172,3 +173,18 @@ def test_splitting_is_thread_safe() -> None:
     for t in threads:
         t.join()
     assert all(r == expected * 5 for r in results.values())
+
+
+_PROSE_WORDS = ["He", "said", "Mr.", "U.S.", "no.", "3", "5.5", "“Why?”", "(a)", '"', "'", "!",
+                "?", ".", "...", "Dr", "St.", "a.m.", "Inc.", "\n", "\t", "\u00a0", "  ", "x",
+                "It", "The", "i.e.", "e.g.", "1.", "a)", ":", ";", "é", "is.", "Is", "co.",
+                "CO.", "Gen.", "gen", "Jan.", "p.", "v.", "vs.", "Ph.D.", "al.", "Sen.", "Mt.",
+                "fig.", "ſ", "K", "ı", "İs.", "Kan.", "café"]  # fmt: skip
+PROSE = st.lists(st.sampled_from(_PROSE_WORDS), max_size=24).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=PROSE, lang=st.sampled_from(["en", "es", "de"]))
+def test_pysbd_sentences_are_found_where_pysbd_finds_them(text: str, lang: str) -> None:
+    expected = pysbd.Segmenter(language=lang, clean=False).segment(text)
+    assert _pysbd_segment(text, lang) == expected

@@ -132,4 +132,6 @@ def unescape_offsets(tagged: str, start: int, stop: int) -> tuple[str, list[int]
 
 def plain(tagged: str) -> str:
     """The text with every tag removed (for word counts and checks)."""
+    if "<" not in tagged and "&" not in tagged:
+        return tagged  # no tags, nothing escaped: most sentences
     return "".join(t.text for t in parse(tagged) if isinstance(t, Text))

@@ -54,7 +54,6 @@ _EDGE_SPACE = re.compile(r"^(\s*)(.*?)(\s*)$", re.DOTALL)
 # the per-call overhead does not show.
 _CHUNK = 8
 _LETTER = re.compile(r"[^\W\d_]")
-_CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][^\W\d_]*(?:[-'’][^\W\d_]+)*")
 
 Lexicon = Callable[[Sequence[str]], dict[str, str]]
 
@@ -198,7 +197,8 @@ class Translator:
                 piece.text = attach_quotes(piece.core, restored)
                 by = _served_provenance(served, provenance)
                 served_by[by] += 1
-                fresh.setdefault(by, {})[_tm_text(piece.core)] = _tm_text(piece.text)
+                if self.memory is not None:
+                    fresh.setdefault(by, {})[_tm_text(piece.core)] = _tm_text(piece.text)
             served_by.pop(provenance, None)
             made_by.append(served_by.most_common(1)[0][0] if served_by else provenance)
         for by, units in fresh.items():
@@ -255,20 +255,24 @@ class Translator:
         if not pending:
             return  # all from the memory: no names, no masks, no engine
         all_sentences = [p.core for f in fields.values() for p in f.pieces if p.core]
-        whole = inline.plain(" ".join(all_sentences))
-        oracle = None
+        oracle = prefetch = None
         if known is not None:
-            # One question to the engine for every capitalised word of the article.
-            classes = known(_CAPITALISED.findall(whole))
+            classes: dict[str, str] = {}
+
+            def prefetch(words: list[str]) -> None:
+                # One question to the engine for every word and phrase it may be asked about.
+                classes.update(known(words))
 
             def oracle(word: str) -> str:
                 return classes.get(word) or known([word])[word]
 
-        names = detect_names(all_sentences, oracle)
+        names = detect_names(all_sentences, oracle, prefetch=prefetch)
         terms = (
             {
                 (t.source, t.rendering, t.case_sensitive)
-                for t in self.glossary.terms_for(whole, pair.source, pair.target)
+                for t in self.glossary.terms_for(
+                    inline.plain(" ".join(all_sentences)), pair.source, pair.target
+                )
             }
             if self.glossary is not None
             else set()

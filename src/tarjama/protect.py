@@ -69,6 +69,10 @@ class Rule:
     def spans(self, text: str) -> Iterator[tuple[int, int]]:
         if self.trigger is not None and not self.trigger.search(text):
             return iter(())
+        return self.matches(text)
+
+    def matches(self, text: str) -> Iterator[tuple[int, int]]:
+        """``spans`` without the trigger check (for a caller that has made it)."""
         if isinstance(self.find, re.Pattern):
             return (m.span() for m in self.find.finditer(text))
         return self.find(text)
@@ -287,7 +291,14 @@ def _date_parts(m: re.Match[str]) -> tuple[int | None, int, int | None]:
     return (int(year) if year else None), month, (int(day) if day else None)
 
 
+# Every date has a month name, and every month name starts with one of these: a text without one
+# is not searched with the (slow) date pattern.
+_MONTH_START = re.compile("|".join(sorted({name[:3] for name in MONTH_NAMES})))
+
+
 def _find_dates(text: str) -> Iterator[tuple[int, int]]:
+    if not _MONTH_START.search(text):
+        return
     for m in _DATE.finditer(text):
         year, month, day = _date_parts(m)
         try:
@@ -388,18 +399,53 @@ _NAME_RULE_AT = 5
 
 
 def _name_rule(names: Iterable[str]) -> Rule | None:
-    return _compiled_name_rule(frozenset(n for n in names if n.strip()))
+    return _compiled_name_rule(names if isinstance(names, frozenset) else frozenset(names))
 
 
 @functools.lru_cache(maxsize=64)
 def _compiled_name_rule(names: frozenset[str]) -> Rule | None:
-    # One article's names are the same for each of its sentences: compile them once.
-    unique = sorted(names, key=len, reverse=True)
-    if not unique:
+    # One article's names are the same for each of its sentences: prepared once.
+    written = tuple(n for n in names if n.strip())
+    if not written:
         return None
-    # A name is never glued to a figure after it: "May 8, 2023" is a date whatever "May" is.
-    alternatives = "|".join(map(re.escape, unique))
-    return Rule("name", "name", re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)(?!\s+\d)"))
+    return Rule("name", "name", functools.partial(_find_names, written))
+
+
+def _find_names(names: tuple[str, ...], text: str) -> Iterator[tuple[int, int]]:
+    r"""Where the names occur as whole words, leftmost first and the longest at each place, as
+    ``(?<!\w)(?:name|...)(?!\w)`` would find them; a name is never glued to a figure after it
+    ("May 8, 2023" is a date whatever "May" is). Names are new in every article: searched
+    without compiling a pattern for them."""
+    hits: list[tuple[int, int]] = []
+    for name in names:
+        start = text.find(name)
+        while start >= 0:
+            end = start + len(name)
+            if not (start and _is_word(text[start - 1])) and not _glued_after(text, end):
+                hits.append((start, end))
+            start = text.find(name, start + 1)
+    hits.sort(key=lambda hit: (hit[0], -hit[1]))
+    pos = 0
+    for start, end in hits:
+        if start >= pos:
+            yield start, end
+            pos = end
+
+
+def _is_word(char: str) -> bool:
+    # What ``\w`` matches in a str pattern.
+    return char.isalnum() or char == "_"
+
+
+def _glued_after(text: str, end: int) -> bool:
+    """Does a word character, or blanks and then a figure, follow ``end``?"""
+    if end == len(text):
+        return False
+    if not text[end].isspace():
+        return _is_word(text[end])
+    while end < len(text) and text[end].isspace():
+        end += 1
+    return end < len(text) and text[end].isdecimal()
 
 
 @functools.lru_cache(maxsize=64)
@@ -421,8 +467,12 @@ _TAG = inline.TAG
 _ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#[xX][0-9A-Fa-f]+);")
 
 
-def _runs(tagged: str) -> Iterator[tuple[str, list[int]]]:
+def _runs(tagged: str) -> Iterator[tuple[str, Sequence[int]]]:
     """The text between tags, unescaped, with the tagged offset of each character (and the end)."""
+    if "<" not in tagged and "&" not in tagged:
+        if tagged:
+            yield tagged, range(len(tagged) + 1)  # most sentences: the text is the tagged text
+        return
     pos = 0
     for m in [*_TAG.finditer(tagged), None]:
         stop = m.start() if m else len(tagged)
@@ -469,13 +519,24 @@ def mask(
     found: list[tuple[int, int, Rule]] = []
     for text, offsets in _runs(tagged):
         taken: list[tuple[int, int]] = []
+        triggered: dict[re.Pattern[str], bool] = {}  # rules share triggers: each searched once
         for rule in rules:
-            for a, b in rule.spans(text):
+            if rule.trigger is not None:
+                hit = triggered.get(rule.trigger)
+                if hit is None:
+                    hit = triggered[rule.trigger] = rule.trigger.search(text) is not None
+                if not hit:
+                    continue
+            for a, b in rule.matches(text):
                 if a < b and all(b <= s or a >= e for s, e in taken):
                     taken.append((a, b))
                     found.append((offsets[a], offsets[b], rule))
     found.sort(key=lambda f: f[0])
-    existing = [int(i) for m in _TAG.finditer(tagged) for i in m.groups() if i is not None]
+    existing = (
+        [int(i) for m in _TAG.finditer(tagged) for i in m.groups() if i is not None]
+        if "<" in tagged
+        else []
+    )
     next_id = max([first_id or 0, *(i + 1 for i in existing), 1])
     spans: list[Protected] = []
     out: list[str] = []
@@ -515,14 +576,21 @@ def _locale(lang: str) -> Locale | None:
 def _target_form(span: Protected, target_lang: str | None) -> str:
     if span.rule == "term" and target_lang is not None:
         return span.replacement
-    render = _RENDERERS.get(span.rule)
-    locale = _locale(target_lang) if target_lang else None
-    if render is None or locale is None:
+    if span.rule not in _RENDERERS or not target_lang:
         return span.text
+    return _rendered(span.rule, span.text, target_lang)
+
+
+@lru_cache(maxsize=4096)
+def _rendered(rule: str, text: str, target_lang: str) -> str:
+    # Babel takes tens of microseconds a figure; the same figures recur across articles.
+    locale = _locale(target_lang)
+    if locale is None:
+        return text
     try:
-        return inline.escape_text(render(unescape(span.text), locale))
+        return inline.escape_text(_RENDERERS[rule](unescape(text), locale))
     except (ValueError, ArithmeticError, KeyError, InvalidOperation):
-        return span.text  # a form Babel cannot write: as written beats a wrong value
+        return text  # a form Babel cannot write: as written beats a wrong value
 
 
 def restore(translated: str, masked: Masked, target_lang: str | None) -> Restored:
@@ -532,6 +600,8 @@ def restore(translated: str, masked: Masked, target_lang: str | None) -> Restore
     ``restore(mask(x).text, mask(x), None).text == x``. Placeholders this mask did not create are
     left alone; lost ones are reported in ``missing``, repeated ones in ``duplicated``.
     """
+    if not masked.spans:
+        return Restored(translated)  # nothing was masked: nothing to put back
     spans = tuple(replace(s, replacement=_target_form(s, target_lang)) for s in masked.spans)
     by_id = {s.id: s.replacement for s in spans}
     seen: Counter[int] = Counter()
@@ -603,38 +673,61 @@ _WORD = re.compile(r"(?:(?:al|el|ad|ash|as|ar|an|at|az)-)?[^\W\d_]+(?:[-'’][^\
 _PROTECTING = frozenset({"unknown", "proper-person"})
 
 
-_POSSESSIVE = re.compile(r"['’]s$")
 _LOWER_SUFFIX = re.compile(r"-[a-z]+$")
 _PARTICLE_PREFIX = re.compile(r"[a-z]{1,3}-[A-Z]")
 _DOTTED_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}")
 
 
-def _words(sentence: str) -> list[tuple[int, int, str]]:
+def _scan(sentence: str) -> tuple[list[tuple[int, int, str, bool]], bool]:
+    """One pass over a sentence's words: those that can be part of a name (capitalised ones and
+    particles), each with whether it is capitalised, and whether the sentence is in Title Case.
+
+    Words that are neither never join a run of capitalised words: the gap they leave between
+    two of these (it holds letters) breaks the run as they would.
+    """
     # "U.S." and "U.N." are acronyms the engine knows, not initials of a name: their letters are
     # not words here, so they neither become names nor join the capitalised run after them.
-    acronyms = [m.span() for m in _DOTTED_ACRONYM.finditer(sentence)]
-    out = []
+    acronyms = [m.span() for m in _DOTTED_ACRONYM.finditer(sentence)] if "." in sentence else []
+    possessives = "'s" in sentence or "’s" in sentence
+    found: list[tuple[int, int, str, bool]] = []
+    long_words = long_capitalised = 0
     for m in _WORD.finditer(sentence):
-        if any(a <= m.start() < b for a, b in acronyms):
+        word = m.group()
+        if possessives and word.endswith(("'s", "’s")):
+            word = word[:-2]
+        if word[0].islower() and "-" not in word:  # most words: neither capitalised nor in acronyms
+            long_words += len(word) > 3
+            if word in _PARTICLES:
+                found.append((m.start(), m.start() + len(word), word, False))
             continue
-        word = _POSSESSIVE.sub("", m.group())
-        out.append((m.start(), m.start() + len(word), word))
-    return out
-
-
-def _title_case(words: list[tuple[int, int, str]]) -> bool:
-    long_words = [w for _, _, w in words if len(w) > 3]
-    return len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) > 0.7 * len(long_words)
+        start = m.start()
+        if acronyms and any(a <= start < b for a, b in acronyms):
+            continue
+        if len(word) > 3:
+            long_words += 1
+            long_capitalised += word[0].isupper()
+        capitalised = word[0].isupper() if "-" not in word else _is_capitalised(word)
+        if capitalised or word in _PARTICLES:
+            found.append((start, start + len(word), word, capitalised))
+    # Title Case lines (headlines written "Dockers Walk Out Over Automation").
+    return found, long_words >= 3 and long_capitalised > 0.7 * long_words
 
 
 def _is_capitalised(word: str) -> bool:
+    if "-" not in word:
+        return word[0].isupper()
     # "al-Numan" is a name part; "Kurdish-led", "Russian-made" are adjectives.
     if _LOWER_SUFFIX.search(word):
         return False
     return word[0].isupper() or bool(_PARTICLE_PREFIX.match(word))
 
 
-def detect_names(sentences: Sequence[str], known: Callable[[str], str] | None = None) -> set[str]:
+def detect_names(
+    sentences: Sequence[str],
+    known: Callable[[str], str] | None = None,
+    *,
+    prefetch: Callable[[list[str]], object] | None = None,
+) -> set[str]:
     """Propose the names to protect in ``sentences`` (tagged text), as written in them.
 
     A candidate is a run of capitalised words (ALL-CAPS surnames included, name particles between
@@ -656,22 +749,37 @@ def detect_names(sentences: Sequence[str], known: Callable[[str], str] | None = 
     multiword institutions missing from the stoplist ("White House") and well-known places
     ("Moscow") are then kept in English; that is a readable, correctable failure, while letting
     the engine translate a person's name ("Theresa May" -> "Theresa Puede") is not.
+
+    ``prefetch``, when given, is called once, before ``known`` is asked anything, with every
+    word and phrase ``known`` may be asked about, so that a lexicon can answer them in one batch.
     """
     plains = [inline.plain(s) for s in sentences]
-    tokenised = [_words(p) for p in plains]
-
-    def opens(plain: str, start: int) -> bool:
-        return not any(ch.isalnum() for ch in plain[:start])
+    scanned = [_scan(p) for p in plains]
+    # Where each sentence's first letter or figure is: a word before it opens the sentence.
+    firsts = [next((i for i, ch in enumerate(p) if ch.isalnum()), len(p)) for p in plains]
 
     # Evidence: words capitalised mid-sentence, outside Title Case lines (headlines written
     # "Dockers Walk Out Over Automation" would make every word a name).
     mid_caps = {
         w
-        for plain, words in zip(plains, tokenised, strict=True)
-        if not _title_case(words)
-        for start, _, w in words
-        if _is_capitalised(w) and not opens(plain, start)
+        for first, (words, title_case) in zip(firsts, scanned, strict=True)
+        if not title_case
+        for start, _, w, capitalised in words
+        if capitalised and start > first
     }
+    all_runs = [
+        list(_capitalised_runs(p, words)) for p, (words, _) in zip(plains, scanned, strict=True)
+    ]
+    if prefetch is not None and known is not None:
+        # Each word of each run, and each phrase a run can shrink to (titles come off the front).
+        wanted = [w for runs in all_runs for run in runs for _, _, w in run if w not in _STOPLIST]
+        wanted += [
+            plain[run[i][0] : run[-1][1]]
+            for plain, runs in zip(plains, all_runs, strict=True)
+            for run in runs
+            for i in range(len(run) - 1)
+        ]
+        prefetch(list(dict.fromkeys(wanted)))
 
     def classify(word: str) -> str:
         # Weekdays, months, nationalities and countries are the engine's to translate, whatever
@@ -684,10 +792,10 @@ def detect_names(sentences: Sequence[str], known: Callable[[str], str] | None = 
 
     names: set[str] = set()
     surnames: set[str] = set()
-    for plain, words in zip(plains, tokenised, strict=True):
-        for run in _capitalised_runs(plain, words):
+    for plain, first, runs in zip(plains, firsts, all_runs, strict=True):
+        for run in runs:
             signalled = False
-            first_opens = opens(plain, run[0][0])
+            first_opens = run[0][0] <= first
             while run:
                 head = run[0][2]
                 # Titles, nationalities and institutions in front of a name are the engine's:
@@ -732,9 +840,10 @@ def detect_names(sentences: Sequence[str], known: Callable[[str], str] | None = 
 
 
 def _capitalised_runs(
-    plain: str, words: list[tuple[int, int, str]]
+    plain: str, words: list[tuple[int, int, str, bool]]
 ) -> Iterator[list[tuple[int, int, str]]]:
-    """Runs of capitalised words separated by blanks only, particles allowed inside."""
+    """Runs of capitalised words separated by blanks only, particles allowed inside (``words``
+    as ``_scan`` gives them)."""
     run: list[tuple[int, int, str]] = []
 
     def close() -> Iterator[list[tuple[int, int, str]]]:
@@ -744,15 +853,19 @@ def _capitalised_runs(
             yield list(run)
         run.clear()
 
-    for word in words:
-        gap = plain[run[-1][1] : word[0]] if run else ""
+    for start, end, word, capitalised in words:
+        if not run:
+            if capitalised:
+                run.append((start, end, word))
+            continue
+        gap = plain[run[-1][1] : start]
         # "Mr. Kalin", "George W. Bush": a title or an initial may keep its full stop.
         dotted = gap == ". " and (run[-1][2] in _TITLES or len(run[-1][2]) == 1)
-        joined = bool(run) and (gap in (" ", "\u00a0") or dotted)
-        if _is_capitalised(word[2]) or (joined and word[2] in _PARTICLES):
+        joined = gap in (" ", "\u00a0") or dotted
+        if capitalised or (joined and word in _PARTICLES):
             if not joined:
                 yield from close()
-            run.append(word)
+            run.append((start, end, word))
         else:
             yield from close()
     yield from close()

@@ -26,6 +26,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import Any, Generic, TypeVar, overload
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import get_group_symbol, parse_decimal
@@ -50,6 +51,28 @@ class Finding:
     """The offending text (a number, a tag, a term), for highlighting in the editor."""
 
 
+T = TypeVar("T")
+
+
+class _lazy(Generic[T]):
+    """``functools.cached_property`` without the lock Python 3.11 takes on each first read
+    (a context is checked by one thread)."""
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func = func
+        self.name = func.__name__
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> _lazy[T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type) -> T: ...
+    def __get__(self, obj: object, owner: type) -> T | _lazy[T]:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
+
+
 @dataclass(frozen=True)
 class CheckContext:
     """One segment as the checks see it: tagged source and target and what they must respect."""
@@ -66,13 +89,25 @@ class CheckContext:
     """Whether to look for Apertium's unknown-word marks (``*word``, ``#word``, ``@word``)."""
     segment: int | str | None = None
 
-    @functools.cached_property
+    @_lazy
     def source_plain(self) -> str:
         return _plain(self.source)
 
-    @functools.cached_property
+    @_lazy
     def target_plain(self) -> str:
         return _plain(self.target)
+
+    @_lazy
+    def _source_squashed(self) -> str:
+        return _squash(self.source_plain)
+
+    @_lazy
+    def _target_squashed(self) -> str:
+        return _squash(self.target_plain)
+
+    @_lazy
+    def _tag_counts(self) -> tuple[_Tags, _Tags]:
+        return _tags(self.source), _tags(self.target)
 
 
 Hit = tuple[str, str]
@@ -159,6 +194,8 @@ _TAG = re.compile(r'<x id="(\d+)"[^<>]*?/>|<g id="(\d+)"[^<>]*>|</g>')
 
 
 def _plain(tagged: str) -> str:
+    if "<" not in tagged and "&" not in tagged:
+        return tagged  # most sentences: no tags, nothing escaped
     return html.unescape(_TAG.sub("", tagged))
 
 
@@ -166,6 +203,7 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=256)
 def _language(code: str) -> str:
     return code.replace("_", "-").split("-")[0].lower()
 
@@ -183,6 +221,7 @@ def _remove_names(text: str, names: Collection[str]) -> str:
 # so "in 2024 300 people" is read as one candidate that fails strict parsing and splits back.
 _NUMBER = re.compile(r"\d+(?:(?:[.,'’]|[ \u00a0\u202f\u2009](?=\d{3}(?!\d)))\d+)*")
 _SPACES = re.compile(r"[ \u00a0\u202f\u2009]")
+_DIGIT = re.compile(r"\d")
 _ARABIC_SEPARATORS = {"\u066b": ".", "\u066c": ","}
 
 
@@ -210,6 +249,7 @@ def _ascii_digit(m: re.Match[str]) -> str:
     return str(unicodedata.decimal(c)) if c.isdecimal() else _ARABIC_SEPARATORS.get(c, c)
 
 
+@functools.lru_cache(maxsize=4096)
 def _parse_number(raw: str, locale: Locale) -> Decimal | None:
     """The value of ``raw`` as written in ``locale``; None when that locale would not write it."""
     group = get_group_symbol(locale)
@@ -258,6 +298,8 @@ def _target_numbers(text: str, locale: Locale, source: Locale) -> list[tuple[str
 def number_mismatch(ctx: CheckContext) -> Iterator[Hit]:
     # A wrong figure is the costliest error a news translation can make; compare values, not
     # strings, so that 1,300 -> 1.300 (es) or ١٣٠٠ (ar) passes and 1,300 -> 1,300 (es: 1.3) fails.
+    if not _DIGIT.search(ctx.source_plain):
+        return  # nothing the target must keep
     source = _locale(ctx.source_lang)
     wanted = _source_numbers(ctx.source_plain, source)
     found = _target_numbers(ctx.target_plain, _locale(ctx.target_lang), source)
@@ -292,7 +334,12 @@ class _Tags:
     """'<' or '>' outside a recognised tag: a tag the engine mangled (text is XML-escaped)."""
 
 
+_NO_TAGS = _Tags(Counter(), Counter(), balanced=True, stray_brackets=0)
+
+
 def _tags(tagged: str) -> _Tags:
+    if "<" not in tagged and ">" not in tagged:
+        return _NO_TAGS
     placeholders: Counter[str] = Counter()
     pairs: Counter[str] = Counter()
     depth, balanced = 0, True
@@ -313,7 +360,7 @@ def _tags(tagged: str) -> _Tags:
 def tag_lost(ctx: CheckContext) -> Iterator[Hit]:
     # A lost placeholder drops a protected number, name or image; a lost or broken pair breaks
     # the page the article is published on.
-    source, target = _tags(ctx.source), _tags(ctx.target)
+    source, target = ctx._tag_counts
     for id_ in source.placeholders.keys() - target.placeholders.keys():
         yield f'placeholder <x id="{id_}"/> lost', f'<x id="{id_}"/>'
     for id_ in source.pairs.keys() - target.pairs.keys():
@@ -327,7 +374,7 @@ def tag_lost(ctx: CheckContext) -> Iterator[Hit]:
 @check("tag_extra", Severity.MAJOR)
 def tag_extra(ctx: CheckContext) -> Iterator[Hit]:
     # A duplicated placeholder repeats a protected span (a credit, a figure) in the published text.
-    source, target = _tags(ctx.source), _tags(ctx.target)
+    source, target = ctx._tag_counts
     for id_, count in (target.placeholders - source.placeholders).items():
         known = id_ in source.placeholders
         what = "duplicated" if known else "not in the source"
@@ -340,15 +387,39 @@ def tag_extra(ctx: CheckContext) -> Iterator[Hit]:
 
 
 def _occurs(term: str, text: str, ignore_case: bool) -> bool:
-    pattern = rf"(?<!\w){re.escape(term)}(?!\w)"
-    return re.search(pattern, text, re.IGNORECASE if ignore_case else 0) is not None
+    """Does ``term`` occur in ``text`` as a whole word (no word character either side)?"""
+    if ignore_case:
+        return _term_pattern(term).search(text) is not None
+    # Names are new in every article: found without a regex, so that they never crowd the
+    # patterns that are used over and over out of ``re``'s cache.
+    start = text.find(term)
+    while start >= 0:
+        end = start + len(term)
+        if not (start and _is_word(text[start - 1])) and not (
+            end < len(text) and _is_word(text[end])
+        ):
+            return True
+        start = text.find(term, start + 1)
+    return False
+
+
+def _is_word(char: str) -> bool:
+    # What ``\w`` matches in a str pattern.
+    return char.isalnum() or char == "_"
+
+
+@functools.lru_cache(maxsize=1024)
+def _term_pattern(term: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
 
 
 @check("glossary", Severity.MAJOR)
 def glossary(ctx: CheckContext) -> Iterator[Hit]:
     # The newsroom's agreed renderings (titles, institutions) must win over the engine's choice.
     # The target side is a substring test so that inflected forms ("ministros") still count.
-    source, target = _squash(ctx.source_plain), _squash(ctx.target_plain).casefold()
+    if not ctx.glossary:
+        return
+    source, target = ctx._source_squashed, ctx._target_squashed.casefold()
     for term, rendering in ctx.glossary.items():
         term, rendering = _squash(term), _squash(rendering)
         if not term or not rendering:
@@ -360,10 +431,10 @@ def glossary(ctx: CheckContext) -> Iterator[Hit]:
 @check("name_altered", Severity.CRITICAL)
 def name_altered(ctx: CheckContext) -> Iterator[Hit]:
     # Engines "translate" names (Rose -> Rosa, Bush -> Arbusto); a misspelt name is a correction.
-    source, target = _squash(ctx.source_plain), _squash(ctx.target_plain)
+    source, target = ctx._source_squashed, ctx._target_squashed
     for name in ctx.names:
         name = _squash(name)
-        if name and _occurs(name, source, ignore_case=False) and name not in target:
+        if name and name not in target and _occurs(name, source, ignore_case=False):
             yield f"name {name!r} not found verbatim in the target", name
 
 
@@ -377,8 +448,8 @@ def untranslated(ctx: CheckContext) -> Iterator[Hit]:
     # An engine that gives up returns its input; short or all-name segments are legitimately equal.
     if _language(ctx.source_lang) == _language(ctx.target_lang):
         return
-    source = _squash(ctx.source_plain).casefold()
-    if not source or source != _squash(ctx.target_plain).casefold():
+    source = ctx._source_squashed.casefold()
+    if not source or source != ctx._target_squashed.casefold():
         return
     if len(_WORD.findall(_remove_names(ctx.source_plain, ctx.names))) >= 3:
         yield "the target is the untranslated source", ""
@@ -393,7 +464,7 @@ _MIN_LENGTH = 20
 @check("length_ratio", Severity.MINOR)
 def length_ratio(ctx: CheckContext) -> Iterator[Hit]:
     # A target far shorter or longer than expected has usually dropped or hallucinated a clause.
-    source, target = len(_squash(ctx.source_plain)), len(_squash(ctx.target_plain))
+    source, target = len(ctx._source_squashed), len(ctx._target_squashed)
     if source < _MIN_LENGTH or target == 0:
         return
     expected = _RELATIVE_LENGTH.get(_language(ctx.target_lang), 1.0) / _RELATIVE_LENGTH.get(
@@ -412,12 +483,15 @@ def _loop(text: str) -> str | None:
     """The first 1- to 4-token sequence said three or more times in a row, if any."""
     tokens = [t.strip(_PUNCTUATION).casefold() or t for t in text.split()]
     for n in range(1, 5):
-        for i in range(len(tokens) - 3 * n + 1):
-            gram = tokens[i : i + n]
-            if gram == tokens[i + n : i + 2 * n] == tokens[i + 2 * n : i + 3 * n] and any(
-                c.isalnum() for t in gram for c in t
-            ):
-                return " ".join(gram)
+        # A gram at i said three times is tokens[j] == tokens[j + n] for the 2n positions
+        # j = i .. i + 2n - 1: one pass per n finds every such i, in order.
+        run = 0
+        for j in range(len(tokens) - n):
+            run = run + 1 if tokens[j] == tokens[j + n] else 0
+            if run >= 2 * n:
+                gram = tokens[j - 2 * n + 1 : j - n + 1]
+                if any(c.isalnum() for t in gram for c in t):
+                    return " ".join(gram)
     return None
 
 
@@ -471,9 +545,14 @@ _BALANCE: tuple[tuple[str, Callable[[str], bool], frozenset[str] | None], ...] =
 )
 
 
+_BALANCE_CHARS = frozenset('()[]{}“”„‘’«»"¿?¡!')
+
+
 @check("unbalanced_punctuation", Severity.MINOR)
 def unbalanced_punctuation(ctx: CheckContext) -> Iterator[Hit]:
     # A dropped closing quote misattributes speech; only judged where the source was balanced.
+    if _BALANCE_CHARS.isdisjoint(ctx.target_plain):
+        return  # a target without any of these marks is balanced
     language = _language(ctx.target_lang)
     for label, balanced, languages in _BALANCE:
         if languages is not None and language not in languages:
@@ -549,6 +628,8 @@ def foreign_script(ctx: CheckContext) -> Iterator[Hit]:
     # A Latin-script target from a Latin source has no business being mostly Cyrillic or Arabic.
     if _language(ctx.target_lang) not in _LATIN_LANGUAGES:
         return
+    if not _NON_LATIN_LETTERS.search(ctx.target_plain):
+        return  # every letter of the target is Latin (most targets, fast)
     if _share(ctx.source_plain, {"LATIN"})[0] < 0.5:
         return
     latin, letters = _share(_remove_names(ctx.target_plain, ctx.names), {"LATIN"})
@@ -560,13 +641,14 @@ def foreign_script(ctx: CheckContext) -> Iterator[Hit]:
 
 # Apertium prefixes unknown words with *, generation errors with # and transfer errors with @.
 _MARK = re.compile(r"(?<![\w*#@])([*#@])([^\W\d_][\w'’-]*)")
+_MARK_CHARS = re.compile("[*#@]")
 
 
 @check("engine_marks", Severity.CRITICAL)
 def engine_marks(ctx: CheckContext) -> Iterator[Hit]:
     # Marks published as text ("*Kalin", "#parecer") look broken to every reader; a hashtag or
     # handle that the source has in the same place is not a mark.
-    if not ctx.engine_marks:
+    if not ctx.engine_marks or not _MARK_CHARS.search(ctx.target_plain):
         return
     in_source = {(m.group(1), m.group(2).casefold()) for m in _MARK.finditer(ctx.source_plain)}
     for m in _MARK.finditer(ctx.target_plain):

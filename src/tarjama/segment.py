@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 import pysbd
+from pysbd.lang.english import English
 from pysbd.languages import LANGUAGE_CODES
 
 from tarjama import inline
@@ -141,6 +142,42 @@ def _quote_open(text: str) -> list[bool]:
     return state
 
 
+_CASE_FOLDS_TO_ASCII = re.compile("[\u017f\u212a\u0130\u0131]")
+
+
+class _EnglishAbbreviations(English.AbbreviationReplacer):  # type: ignore[misc]
+    """pysbd's English abbreviation pass, without the abbreviations that cannot change the text.
+
+    The pass tries each of some 190 abbreviations with a few regexes wherever its letters occur
+    ("is", "man", "co": in most sentences), and all it ever changes is the full stop right after
+    an abbreviation (to "∯"). An abbreviation without dots whose "abbr." does not occur in any
+    case is therefore skipped, with the same result, in text without the four letters outside
+    ASCII that ``re.IGNORECASE`` matches to ASCII ones (ſ, K, İ, ı).
+    """
+
+    def search_for_abbreviations_in_string(self, text: str) -> str:
+        if _CASE_FOLDS_TO_ASCII.search(text):
+            return str(super().search_for_abbreviations_in_string(text))
+        lowered = text.lower()
+        # The rest is pysbd's own loop (0.3.4), over the abbreviations that may apply.
+        for abbr in self.lang.Abbreviation.ABBREVIATIONS:
+            stripped = abbr.strip()
+            if stripped not in lowered or ("." not in stripped and stripped + "." not in lowered):
+                continue
+            abbrev_match = re.findall(rf"(?:^|\s|\r|\n){stripped}", text, flags=re.IGNORECASE)
+            if not abbrev_match:
+                continue
+            next_word_start = r"(?<={" + str(re.escape(stripped)) + "} ).{1}"
+            char_array = re.findall(next_word_start, text)
+            for ind, match in enumerate(abbrev_match):
+                text = self.scan_for_replacements(text, match, ind, char_array)
+        return text
+
+
+class _English(English):  # type: ignore[misc]
+    AbbreviationReplacer = _EnglishAbbreviations
+
+
 _LOCAL = threading.local()
 
 
@@ -150,9 +187,11 @@ def _segmenter(lang: str) -> pysbd.Segmenter:
     cache: dict[str, pysbd.Segmenter] = _LOCAL.__dict__.setdefault("segmenters", {})
     code = lang.split("-")[0].lower()
     if code not in cache:
-        cache[code] = pysbd.Segmenter(
-            language=code if code in LANGUAGE_CODES else "en", clean=False
-        )
+        code_used = code if code in LANGUAGE_CODES else "en"
+        segmenter = pysbd.Segmenter(language=code_used, clean=False)
+        if code_used == "en":
+            segmenter.language_module = _English
+        cache[code] = segmenter
     return cache[code]
 
 
@@ -168,13 +207,38 @@ def _proposed_ends(text: str, lang: str) -> list[int]:
         return []
     ends: list[int] = []
     cursor = 0
-    for sentence in _segmenter(lang).segment(text):
+    for sentence in _pysbd_segment(text, lang):
         body = sentence.strip()
         found = text.find(body, cursor) if body else -1
         if found >= 0:
             cursor = found + len(body)
             ends.append(cursor)
     return ends[:-1]
+
+
+def _pysbd_segment(text: str, lang: str) -> list[str]:
+    """``pysbd.Segmenter.segment(text)``: pysbd's sentences, each with the blanks after it, those
+    it cannot find in the text left out. pysbd finds them with one new regex per sentence, which
+    costs a compilation each time and pushes the patterns it uses over and over out of ``re``'s
+    cache; plain string search finds the same places."""
+    if not text:
+        return []
+    segmenter = _segmenter(lang)
+    found: list[str] = []
+    prior_end = 0
+    for sentence in segmenter.processor(text).process():
+        # The first match of ``re.escape(sentence) + r"\s*"`` that ends after the previous one.
+        pos = 0
+        while (start := text.find(sentence, pos)) >= 0:
+            end = start + len(sentence)
+            while end < len(text) and text[end].isspace():
+                end += 1
+            if end > prior_end:
+                found.append(text[start:end])
+                prior_end = end
+                break
+            pos = end if end > start else start + 1
+    return found
 
 
 def _keeps_going(text: str, end: int, start: int) -> bool:

@@ -10,12 +10,14 @@ How a request travels (measured on Debian's apertium 3.8.3, see the README's eng
   meets a word whose ambiguity class its model has never seen ("I", "a lot of"), it replaces its
   open class (the class used for unknown words) for the rest of the process's life, so a sentence
   with an unknown name comes out differently depending on what was translated before it. tarjama
-  therefore runs the pipeline as three parts: the stages before the tagger and the stages after
-  it stream continuously, while the tagger takes one segment at a time with ``-d``, which makes it
-  report such words on stderr. A tagger that reported one is replaced by a fresh one (a spare is
-  kept loaded) before the next segment. Every segment is thus tagged by a tagger in its pristine
-  state: the output of a segment depends on that segment only, and equals what a fresh
-  ``apertium -u`` gives for it alone.
+  therefore runs the pipeline as three parts, all streaming: the stages before the tagger, a
+  filter process that runs the tagger with ``-d`` (which makes it report such words) and
+  replaces a tagger that reported one by a fresh one (a spare is kept loaded) before the next
+  segment it would affect (``apertium_tagger.py``), and the stages after it. Every segment is
+  thus tagged as by a tagger in its pristine state: the output of a segment depends on that
+  segment only, and equals what a fresh ``apertium -u`` gives for it alone. (The filter is a
+  process of its own so that segments move on while this process's threads hold the
+  interpreter lock.)
 - Unknown words come back marked (``*``, and ``#``/``@`` for generation and transfer gaps): the
   marks are removed here and the words kept exactly as written; no reader ever sees them.
 """
@@ -29,11 +31,15 @@ import re
 import select
 import shlex
 import subprocess
+import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
+from typing import IO
 
 from tarjama import inline
 from tarjama.engines.base import Engine, EngineInfo, Pair
@@ -95,9 +101,22 @@ def mode_version(mode_file: Path) -> str:
     """The mode's language-data package and version ("apertium-eng-spa=0.8.1-2"): the model a
     translation came from, so that a data upgrade for one pair invalidates only that pair's
     machine translations in the memory."""
-    package = _dpkg("-S", str(mode_file)).partition(":")[0].strip()
+    package = _owner(mode_file)
     version = _dpkg("-W", "-f=${Version}", package).strip() if package else ""
     return f"{package}={version}" if package and version else "unknown"
+
+
+_DPKG_INFO = Path("/var/lib/dpkg/info")
+
+
+def _owner(path: Path) -> str:
+    """The package that installed ``path``. ``dpkg -S`` reads every package's file list (tens of
+    milliseconds, on every engine start); Apertium's own packages' lists are read first."""
+    for listing in sorted(_DPKG_INFO.glob("apertium*.list")):
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            if str(path) in listing.read_text(encoding="utf-8").splitlines():
+                return listing.stem.partition(":")[0]
+    return _dpkg("-S", str(path)).partition(":")[0].strip()
 
 
 # --- deformatting: tarjama's inline tags -> Apertium stream format -----------------------------
@@ -109,7 +128,12 @@ _SUPERBLANK_CHARS = re.compile(r"([*#@~|]+|\n+|\t+)")
 _WORD = re.compile(r"\S+")
 
 
+_STREAM_ESCAPES = str.maketrans({c: "\\" + c for c in "\\[]^$/@<>{}"})
+
+
 def _escape_stream(text: str) -> str:
+    if not _SUPERBLANK_CHARS.search(text):
+        return text.translate(_STREAM_ESCAPES)  # most text: nothing travels as a superblank
     out = []
     for piece in _SUPERBLANK_CHARS.split(text):
         if not piece:
@@ -141,6 +165,8 @@ _PLAIN_EQUIV = re.compile(r"[^\W_]+(?:[\s'’.,-]+[^\W_]+)*\.?")
 
 def to_stream(tagged: str) -> str:
     """Turn tarjama's tagged text into one Apertium stream request (without the NUL)."""
+    if "<" not in tagged:  # no tags: one run of text
+        return _escape_stream(unescape(tagged)) + "[\n]"
     out: list[str] = []
     open_ids: list[int] = []
     for tok in inline.parse(tagged):
@@ -177,6 +203,7 @@ _OUT_TOKEN = re.compile(
     re.DOTALL,
 )
 _BLANKS = re.compile(r"[ \t]{2,}")
+_SB_ESCAPE = re.compile(r"\\(.)")
 _MARKUP_BLANK = re.compile(r"<x:(\d+)>")
 
 
@@ -202,6 +229,10 @@ def _parse_wblank(content: str) -> tuple[tuple[int, ...], int | None]:
 
 def from_stream(stream: str, figures: dict[int, str] | None = None) -> str:
     """Turn one Apertium output back into tagged text, dropping unknown-word marks."""
+    if "[[" not in stream and "x:" not in stream:
+        # No word-bound blanks and no markup: the output is one run of text.
+        text = _OUT_TOKEN.sub(_plain_token, stream)
+        return _BLANKS.sub(" ", inline.escape_text(text)).strip()
     pieces: list[_Piece] = []
     current: tuple[tuple[int, ...], int | None] = ((), None)
     buf: list[str] = []
@@ -219,7 +250,7 @@ def from_stream(stream: str, figures: dict[int, str] | None = None) -> str:
             flush()
             current = ((), None) if m.group("wb") == "/" else _parse_wblank(m.group("wb"))
         elif m.group("sb") is not None:
-            content = re.sub(r"\\(.)", r"\1", m.group("sb"))
+            content = _SB_ESCAPE.sub(r"\1", m.group("sb"))
             markup = _MARKUP_BLANK.fullmatch(content)
             if markup:
                 flush()
@@ -233,6 +264,13 @@ def from_stream(stream: str, figures: dict[int, str] | None = None) -> str:
     flush()
     # Dropped words (pronouns, marks) leave doubled blanks behind: a reader sees one space.
     return _BLANKS.sub(" ", _to_tagged(pieces, figures or {})).strip()
+
+
+def _plain_token(m: re.Match[str]) -> str:
+    """A token of an output without word-bound blanks or markup, as ``from_stream`` reads it."""
+    if m.group("sb") is not None:
+        return _SB_ESCAPE.sub(r"\1", m.group("sb"))
+    return m.group("esc") or ""  # an escaped character, or a mark (dropped)
 
 
 def _to_tagged(pieces: list[_Piece], figures: dict[int, str]) -> str:
@@ -297,41 +335,41 @@ class _NulReader:
     def __init__(self, stream: object, what: str) -> None:
         self.fd = stream.fileno()  # type: ignore[attr-defined]
         self.what = what
-        self.buf = bytearray()
+        self.partial = b""  # the start of a record not yet complete
+        self.ready: deque[bytes] = deque()
 
-    def records(self) -> list[bytes]:
-        """Read what is there now (one read) and return the complete records in the buffer."""
+    def _take(self) -> None:
         chunk = os.read(self.fd, 1 << 16)
         if not chunk:
             raise EngineUnavailableError(f"{self.what} exited unexpectedly")
-        self.buf += chunk
-        *done, rest = bytes(self.buf).split(b"\0")
-        self.buf = bytearray(rest)
+        *done, self.partial = (self.partial + chunk).split(b"\0")
+        self.ready.extend(done)
+
+    def records(self) -> list[bytes]:
+        """Read what is there now (one read) and return the complete records."""
+        self._take()
+        done = list(self.ready)
+        self.ready.clear()
         return done
 
     def read(self, timeout: float) -> bytes:
         deadline = time.monotonic() + timeout
-        while True:
-            i = self.buf.find(b"\0")
-            if i >= 0:
-                record = bytes(self.buf[:i])
-                del self.buf[: i + 1]
-                return record
+        while not self.ready:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise EngineTimeoutError(f"{self.what} gave no answer within {timeout:g} s")
             ready, _, _ = select.select([self.fd], [], [], left)
             if ready:
-                chunk = os.read(self.fd, 1 << 16)
-                if not chunk:
-                    raise EngineUnavailableError(f"{self.what} exited unexpectedly")
-                self.buf += chunk
+                self._take()
+        return self.ready.popleft()
 
 
-def _spawn(argv: list[str], *, stderr: int | None = subprocess.DEVNULL) -> subprocess.Popen[bytes]:
+def _spawn(
+    argv: list[str], *, stdin: IO[bytes] | int = subprocess.PIPE, stderr: int = subprocess.DEVNULL
+) -> subprocess.Popen[bytes]:
     env = dict(os.environ, LC_ALL="C.UTF-8")
     return subprocess.Popen(
-        argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, env=env,
+        argv, stdin=stdin, stdout=subprocess.PIPE, stderr=stderr, env=env,
         start_new_session=True,
     )  # fmt: skip
 
@@ -365,37 +403,16 @@ def _split_mode(mode_file: Path) -> _Stages:
     return _Stages(" | ".join(stages), None, "")
 
 
-# What ``apertium-tagger -d`` says on stderr. Its stderr is merged into its stdout, so a message
-# lands inside the record of the segment that caused it (before that segment's NUL). A message
-# may fall between two tokens of the tagged stream; stream text never looks like one, because
-# the stream escapes or tokenises everything.
-_TAGGER_MESSAGE = re.compile(
-    rb"Error: A new ambiguity class was found\. ?\n"
-    rb"Retraining the tagger is necessary so as to take it into account\.\n"
-    rb"Word '[^\n]*'\.\nNew ambiguity class: [^\n]*\n"
-    rb"|Warning: There is not coarse tag for the fine tag [^\n]*\n"
-    rb" +This is because of an incomplete tagset definition or a dictionary error\n"
-    rb"|Problem with word '[^\n]*\n"
-)
-_OPEN_CLASS_CHANGED = b"Error: A new ambiguity class was found"
-# eng-spa's analyser also reads the pronoun "I" as a Roman numeral, an ambiguity class its tagger
-# never saw: that one word causes most of the tagger's state changes in news text (340 of 400
-# over newstest2013). The numeral reading is dropped before the tagger; a numeral "I" in a name
-# ("Elizabeth I") is a multiword the analyser knows, and is not touched.
-_PRONOUN_I_AS_NUMERAL = re.compile(rb"\^I/I<num>(?:<[^>/$]*>)*/")
-
-# Segments in flight in one tagger: enough to keep it busy, few to redo after a state change.
-_TAGGER_WINDOW = 8
+# The tagger stage runs as a filter process of its own (see that module).
+_TAGGER_FILTER = str(Path(__file__).with_name("apertium_tagger.py"))
 
 
 class _Pipeline:
-    """One language direction: front stages | tagger | back stages, all streaming.
+    """One language direction: front stages | tagger filter | back stages, all streaming.
 
-    The tagger is fed at most ``_TAGGER_WINDOW`` segments ahead. When a segment makes it report
-    an unseen ambiguity class, that segment's output is kept (it was tagged in the pristine
-    state, as a fresh tagger would) and the tagger is marked changed. A changed tagger is still
-    exact for segments without unknown words or unseen classes; the first segment that has one
-    is sent again, with everything after it, to a pristine spare.
+    The tagger filter (``apertium_tagger.py``) gives every segment the output of a pristine
+    tagger, replacing a tagger whose state changed; it reports each replacement on stderr,
+    which a watcher thread counts.
     """
 
     def __init__(self, mode_file: Path, timeout: float) -> None:
@@ -403,34 +420,49 @@ class _Pipeline:
         self.timeout = timeout
         self.stages = _split_mode(mode_file)
         self.lock = threading.Lock()
-        self.tagger_restarts = 0
+        self._restarts = 0
+        self._count_lock = threading.Lock()
         self._start()
+
+    @property
+    def tagger_restarts(self) -> int:
+        with self._count_lock:
+            return self._restarts
 
     def _start(self) -> None:
         name = f"Apertium {self.mode_file.stem}"
         self.front = _spawn(["bash", "-c", self.stages.front])
-        self.front_out = _NulReader(self.front.stdout, name)
+        self.guard: subprocess.Popen[bytes] | None = None
         self.back: subprocess.Popen[bytes] | None = None
+        self.failure: list[str] = []  # what the tagger filter said when it gave up
+        last = self.front
         if self.stages.tagger is not None:
-            self.tagger = self._spawn_tagger()
-            self.spare = self._spawn_tagger()
-            self.back = _spawn(["bash", "-c", self.stages.back])
-            self.back_out = _NulReader(self.back.stdout, name)
-            assert self.back.stdin is not None
-            os.set_blocking(self.back.stdin.fileno(), False)
+            assert self.front.stdout is not None
+            self.guard = _spawn(
+                [sys.executable, "-I", "-S", _TAGGER_FILTER, *self.stages.tagger],
+                stdin=self.front.stdout, stderr=subprocess.PIPE,
+            )  # fmt: skip
+            assert self.guard.stdout is not None
+            self.back = _spawn(["bash", "-c", self.stages.back], stdin=self.guard.stdout)
+            # The stages hold their own ends now: this process keeps only the pipeline's ends.
+            self.front.stdout.close()
+            self.guard.stdout.close()
+            threading.Thread(target=self._watch, args=(self.guard,), daemon=True).start()
+            last = self.back
+        self.out = _NulReader(last.stdout, name)
 
-    def _spawn_tagger(self) -> subprocess.Popen[bytes]:
-        assert self.stages.tagger is not None
-        proc = _spawn(self.stages.tagger, stderr=subprocess.STDOUT)
-        for f in (proc.stdin, proc.stdout):
-            assert f is not None
-            os.set_blocking(f.fileno(), False)
-        return proc
+    def _watch(self, guard: subprocess.Popen[bytes]) -> None:
+        assert guard.stderr is not None
+        with contextlib.suppress(OSError, ValueError):
+            for line in guard.stderr:
+                if line == b"restart\n":
+                    with self._count_lock:
+                        self._restarts += 1
+                else:
+                    self.failure.append(line.decode("utf-8", "replace").strip())
 
     def _processes(self) -> list[subprocess.Popen[bytes]]:
-        if self.back is None:
-            return [self.front]
-        return [self.front, self.back, self.tagger, self.spare]
+        return [p for p in (self.front, self.guard, self.back) if p is not None]
 
     def close(self) -> None:
         for proc in self._processes():
@@ -440,10 +472,14 @@ class _Pipeline:
         self.close()
         self._start()
 
-    def translate(self, requests: Sequence[bytes]) -> list[bytes]:
-        """Send every request through, streaming; returns the raw outputs in order."""
+    def translate(
+        self, requests: Sequence[bytes], decode: Callable[[int, bytes], str]
+    ) -> list[str]:
+        """Send every request through, streaming; returns the outputs in order, each turned
+        into text by ``decode(index, raw output)`` as it arrives, while later ones are in the
+        pipeline."""
         errors: list[BaseException] = []
-        results: list[bytes] = []
+        results: list[str] = []
         front_in = self.front.stdin
         assert front_in is not None
 
@@ -455,110 +491,25 @@ class _Pipeline:
             except (OSError, ValueError) as exc:
                 errors.append(exc)
 
-        def collect(reader: _NulReader) -> None:
-            try:
-                for _ in requests:
-                    results.append(reader.read(self.timeout))
-            except BaseException as exc:  # reported to the caller below
-                errors.append(exc)
-
         writer = threading.Thread(target=feed, daemon=True)
         writer.start()
         try:
-            if self.back is None:
-                collect(self.front_out)
-            else:
-                collector = threading.Thread(target=collect, args=(self.back_out,), daemon=True)
-                collector.start()
-                self._shuttle(len(requests), errors)
-                collector.join(self.timeout * 2)
-        except OSError as exc:  # a stage died under us: broken pipe
+            for i in range(len(requests)):
+                results.append(decode(i, self.out.read(self.timeout)))
+        except EngineUnavailableError as exc:
             self.close()
-            raise EngineUnavailableError(f"Apertium pipeline failed: {exc}") from exc
+            if self.failure:  # the tagger filter said why
+                raise EngineUnavailableError(f"{exc}: {'; '.join(self.failure)}") from exc
+            raise
         except BaseException:
-            self.close()  # unblocks the helper threads
+            self.close()  # unblocks the writer
             raise
         finally:
             writer.join(self.timeout)
         if errors:
             self.close()
-            err = errors[0]
-            if isinstance(err, EngineError):
-                raise err
-            raise EngineUnavailableError(f"Apertium pipeline failed: {err}") from err
-        if len(results) != len(requests):
-            self.close()
-            raise EngineTimeoutError(f"Apertium {self.mode_file.stem} gave no answer in time")
+            raise EngineUnavailableError(f"Apertium pipeline failed: {errors[0]}") from errors[0]
         return results
-
-    def _shuttle(self, n: int, errors: list[BaseException]) -> None:
-        """Move n segments from the front stages through the tagger into the back stages."""
-        assert self.back is not None and self.back.stdin is not None
-        back_fd = self.back.stdin.fileno()
-        front_fd = self.front_out.fd
-        analysed: list[bytes] = []  # by segment index, as the front stages give them
-        inflight: list[int] = []  # segments sent to the current tagger, oldest first
-        next_up = 0  # the next segment to send to the tagger
-        done = 0  # segments tagged and accepted, in order
-        to_tagger = bytearray()
-        to_back = bytearray()
-        from_tagger = bytearray()
-        dirty = False  # has the current tagger changed its open class?
-        deadline = time.monotonic() + self.timeout
-        while done < n or to_back:
-            while next_up < len(analysed) and len(inflight) < _TAGGER_WINDOW:
-                to_tagger += analysed[next_up] + b"\0"
-                inflight.append(next_up)
-                next_up += 1
-            tagger_in, tagger_out = self.tagger.stdin, self.tagger.stdout
-            assert tagger_in is not None and tagger_out is not None
-            readable = [tagger_out.fileno()] if inflight else []
-            if len(analysed) < n:
-                readable.append(front_fd)
-            writable = ([tagger_in.fileno()] if to_tagger else []) + ([back_fd] if to_back else [])
-            left = deadline - time.monotonic()
-            if left <= 0 or errors:
-                if errors:
-                    return
-                raise EngineTimeoutError(f"Apertium {self.mode_file.stem} stalled")
-            ready_r, ready_w, _ = select.select(readable, writable, [], left)
-            if ready_r or ready_w:
-                deadline = time.monotonic() + self.timeout
-            if front_fd in ready_r:
-                analysed.extend(
-                    _PRONOUN_I_AS_NUMERAL.sub(b"^I/", r) for r in self.front_out.records()
-                )
-            if tagger_in.fileno() in ready_w:
-                del to_tagger[: _write_some(tagger_in.fileno(), to_tagger)]
-            if back_fd in ready_w:
-                del to_back[: _write_some(back_fd, to_back)]
-            if tagger_out.fileno() not in ready_r:
-                continue
-            chunk = os.read(tagger_out.fileno(), 1 << 16)
-            if not chunk:
-                raise EngineUnavailableError("apertium-tagger exited unexpectedly")
-            from_tagger += chunk
-            while inflight and (end := from_tagger.find(b"\0")) >= 0:
-                record = bytes(from_tagger[:end])
-                del from_tagger[: end + 1]
-                index = inflight.pop(0)
-                changed = _OPEN_CLASS_CHANGED in record
-                if dirty and (changed or b"/*" in analysed[index]):
-                    # A changed tagger met a word whose tagging depends on the change (an
-                    # unknown word, or one of an unseen class): a pristine tagger redoes this
-                    # segment and everything sent after it.
-                    self._swap_tagger()
-                    dirty, next_up = False, index
-                    inflight, to_tagger, from_tagger = [], bytearray(), bytearray()
-                    break
-                to_back += _TAGGER_MESSAGE.sub(b"", record) + b"\0"
-                done += 1
-                dirty = dirty or changed
-
-    def _swap_tagger(self) -> None:
-        self.tagger_restarts += 1
-        _kill(self.tagger)
-        self.tagger, self.spare = self.spare, self._spawn_tagger()
 
 
 def _write_some(fd: int, data: bytearray) -> int:
@@ -585,6 +536,9 @@ class _Analyser:
     def __init__(self, front: str, timeout: float) -> None:
         argv = shlex.split(front.split(" | ")[0])  # lt-proc -z [-w] <pair>.automorf.bin
         self.proc = _spawn(argv)
+        assert self.proc.stdin is not None
+        self.stdin = self.proc.stdin.fileno()
+        os.set_blocking(self.stdin, False)
         self.reader = _NulReader(self.proc.stdout, "Apertium analyser")
         self.timeout = timeout
         self.lock = threading.Lock()
@@ -595,22 +549,37 @@ class _Analyser:
         with self.lock:
             new = [w for w in dict.fromkeys(words) if w not in self.cache]
             if new:
-                stdin = self.proc.stdin
-                assert stdin is not None
-                # One reader and one writer: requests are small, but a thread keeps a large
-                # batch from filling both pipes at once.
-                writer = threading.Thread(
-                    target=lambda: (
-                        stdin.write(b"".join(_escape_stream(w).encode() + b"\0" for w in new)),
-                        stdin.flush(),
-                    ),
-                    daemon=True,
-                )
-                writer.start()
-                for word in new:
-                    self.cache[word] = _word_class(self.reader.read(self.timeout).decode())
-                writer.join(self.timeout)
+                request = b"".join(_escape_stream(w).encode() + b"\0" for w in new)
+                answers = self._exchange(bytearray(request), len(new))
+                for word, answer in zip(new, answers, strict=True):
+                    self.cache[word] = _word_class(answer.decode())
             return {w: self.cache[w] for w in words}
+
+    def _exchange(self, request: bytearray, n: int) -> list[bytes]:
+        """Write the request and read n answers, both as the pipes allow, so that a large batch
+        never fills both pipes at once."""
+        answers: list[bytes] = []
+        deadline = time.monotonic() + self.timeout
+        while len(answers) < n:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise EngineTimeoutError(
+                    f"Apertium analyser gave no answer within {self.timeout:g} s"
+                )
+            writable = [self.stdin] if request else []
+            ready_r, ready_w, _ = select.select([self.reader.fd], writable, [], left)
+            if ready_w:
+                try:
+                    del request[: _write_some(self.stdin, request)]
+                except OSError as exc:
+                    raise EngineUnavailableError(f"Apertium analyser failed: {exc}") from exc
+            if ready_r:
+                answers += self.reader.records()
+            if ready_r or ready_w:
+                deadline = time.monotonic() + self.timeout
+        if len(answers) != n:
+            raise EngineUnavailableError("Apertium analyser answered more than it was asked")
+        return answers
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
@@ -702,18 +671,20 @@ class ApertiumEngine(Engine):
             return []
         pipe = self._pipeline(pair)
         requests = [to_stream(t).encode("utf-8") for t in texts]
+
+        def decode(i: int, raw: bytes) -> str:
+            return _unglue(
+                from_stream(raw.decode("utf-8", "replace"), _figures(texts[i])), texts[i]
+            )
+
         with pipe.lock:
             try:
-                raw = pipe.translate(requests)
+                return pipe.translate(requests, decode)
             except EngineError as exc:
                 # A crashed or stuck pipeline is replaced and the request tried once more.
                 log.warning("Apertium %s failed (%s); restarting and retrying once", pair, exc)
                 pipe.restart()
-                raw = pipe.translate(requests)
-        return [
-            _unglue(from_stream(r.decode("utf-8", "replace"), _figures(t)), t)
-            for r, t in zip(raw, texts, strict=True)
-        ]
+                return pipe.translate(requests, decode)
 
     @property
     def tagger_restarts(self) -> int:
@@ -731,6 +702,8 @@ class ApertiumEngine(Engine):
 
 def _figures(tagged: str) -> dict[int, str]:
     """The figures a request's number placeholders travel as, to find them in the output."""
+    if 'ctype="number"' not in tagged:
+        return {}
     return {
         t.id: words[0]
         for t in inline.parse(tagged)
@@ -740,6 +713,7 @@ def _figures(tagged: str) -> dict[int, str]:
     }
 
 
+_DIGIT = re.compile(r"\d")
 _GLUED = re.compile(r"\b\w*(?:[^\W\d_]\d|\d[^\W\d_])\w*\b")
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
@@ -753,4 +727,4 @@ def _unglue(output: str, source: str) -> str:
         word = m.group()
         return word if word in source else _LETTER_DIGIT.sub(" ", word)
 
-    return _GLUED.sub(split, output) if any(c.isdigit() for c in output) else output
+    return _GLUED.sub(split, output) if _DIGIT.search(output) else output

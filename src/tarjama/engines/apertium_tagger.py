@@ -1,0 +1,168 @@
+"""The tagger stage of an Apertium pipeline, as a filter process of its own.
+
+    python -I -S apertium_tagger.py apertium-tagger -d -g <pair>.prob
+
+Reads the front stages' NUL-terminated records on stdin and writes each, tagged, on stdout, in
+order: exactly what a freshly started tagger gives for that record alone (the tagger keeps
+state between records; see ``tarjama.engines.apertium``). At most ``WINDOW`` records are in the
+tagger at a time. When a record makes the tagger report an unseen ambiguity class, that record's
+output is kept (it was tagged in the pristine state) and the tagger is marked changed. A changed
+tagger is still exact for records without unknown words or unseen classes; the first record
+that has one is sent again, with everything sent after it, to a pristine spare, and a line
+``restart`` goes to stderr. A tagger that dies ends this process with a message on stderr.
+
+A process of its own rather than a thread of the engine: records then move between the stages
+without waiting for the engine's interpreter lock, so the stages after the tagger stay fed while
+the engine's threads prepare and check text. Standard library only, so that it starts fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import select
+import subprocess
+import sys
+from collections import deque
+
+# What ``apertium-tagger -d`` says on stderr. Its stderr is merged into its stdout, so a message
+# lands inside the record of the segment that caused it (before that segment's NUL). A message
+# may fall between two tokens of the tagged stream; stream text never looks like one, because
+# the stream escapes or tokenises everything.
+TAGGER_MESSAGE = re.compile(
+    rb"Error: A new ambiguity class was found\. ?\n"
+    rb"Retraining the tagger is necessary so as to take it into account\.\n"
+    rb"Word '[^\n]*'\.\nNew ambiguity class: [^\n]*\n"
+    rb"|Warning: There is not coarse tag for the fine tag [^\n]*\n"
+    rb" +This is because of an incomplete tagset definition or a dictionary error\n"
+    rb"|Problem with word '[^\n]*\n"
+)
+OPEN_CLASS_CHANGED = b"Error: A new ambiguity class was found"
+# eng-spa's analyser also reads the pronoun "I" as a Roman numeral, an ambiguity class its tagger
+# never saw: that one word causes most of the tagger's state changes in news text (340 of 400
+# over newstest2013). The numeral reading is dropped before the tagger; a numeral "I" in a name
+# ("Elizabeth I") is a multiword the analyser knows, and is not touched.
+PRONOUN_I_AS_NUMERAL = re.compile(rb"\^I/I<num>(?:<[^>/$]*>)*/")
+
+# Records in one tagger at a time. The tagger costs next to nothing, so redoing a window after a
+# state change is cheap, while a wide one keeps the later stages fed.
+WINDOW = 16
+_READ = 1 << 16
+
+
+class TaggerFailed(Exception):
+    """The tagger exited: nothing more can be tagged."""
+
+
+class _Tagger:
+    def __init__(self, argv: list[str]) -> None:
+        # In this process's group: whoever kills the group kills the taggers too.
+        self.proc = subprocess.Popen(
+            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.stdin = self.proc.stdin.fileno()
+        self.stdout = self.proc.stdout.fileno()
+        os.set_blocking(self.stdin, False)
+        os.set_blocking(self.stdout, False)
+
+    def kill(self) -> None:
+        """Kill without waiting; ``reaped`` collects the process later."""
+        with contextlib.suppress(OSError):
+            self.proc.kill()
+        for f in (self.proc.stdin, self.proc.stdout):
+            if f is not None:
+                f.close()
+
+    def reaped(self) -> bool:
+        return self.proc.poll() is not None
+
+
+def _write_some(fd: int, data: bytearray) -> int:
+    try:
+        return os.write(fd, data[:_READ])
+    except BlockingIOError:
+        return 0
+
+
+def run(argv: list[str], source: int = 0, sink: int = 1, report: int = 2) -> None:
+    """Tag every record from ``source`` onto ``sink`` until ``source`` ends."""
+    tagger, spare = _Tagger(argv), _Tagger(argv)
+    dying: list[_Tagger] = []
+    os.set_blocking(sink, False)
+    partial = bytearray()  # the start of a record not yet complete on source
+    analysed: dict[int, bytes] = {}  # by record number, until its output is accepted
+    received = 0  # records read from source
+    next_up = 0  # the next record to send to the tagger
+    inflight: deque[int] = deque()  # records sent to the current tagger, oldest first
+    to_tagger, from_tagger, to_sink = bytearray(), bytearray(), bytearray()
+    dirty = False  # has the current tagger changed its open class?
+    ended = False
+    try:
+        while True:
+            while next_up < received and len(inflight) < WINDOW:
+                to_tagger += analysed[next_up] + b"\0"
+                inflight.append(next_up)
+                next_up += 1
+            readable = ([tagger.stdout] if inflight else []) + ([] if ended else [source])
+            writable = ([tagger.stdin] if to_tagger else []) + ([sink] if to_sink else [])
+            if not readable and not writable:
+                return  # source ended and every record went out
+            ready_r, ready_w, _ = select.select(readable, writable, [])
+            if source in ready_r:
+                chunk = os.read(source, _READ)
+                ended = not chunk
+                *records, rest = (bytes(partial) + chunk).split(b"\0")
+                partial = bytearray(rest)
+                for raw in records:
+                    analysed[received] = PRONOUN_I_AS_NUMERAL.sub(b"^I/", raw)
+                    received += 1
+            if tagger.stdin in ready_w:
+                del to_tagger[: _write_some(tagger.stdin, to_tagger)]
+            if sink in ready_w:
+                del to_sink[: _write_some(sink, to_sink)]
+            if tagger.stdout not in ready_r:
+                continue
+            chunk = os.read(tagger.stdout, _READ)
+            if not chunk:
+                raise TaggerFailed("apertium-tagger exited unexpectedly")
+            from_tagger += chunk
+            while inflight and (end := from_tagger.find(b"\0")) >= 0:
+                record = bytes(from_tagger[:end])
+                del from_tagger[: end + 1]
+                index = inflight.popleft()
+                changed = OPEN_CLASS_CHANGED in record
+                if dirty and (changed or b"/*" in analysed[index]):
+                    # A changed tagger met a word whose tagging depends on the change (an
+                    # unknown word, or one of an unseen class): a pristine tagger redoes this
+                    # record and everything sent after it.
+                    tagger.kill()
+                    dying = [t for t in dying if not t.reaped()] + [tagger]
+                    tagger, spare = spare, _Tagger(argv)
+                    os.write(report, b"restart\n")
+                    dirty, next_up = False, index
+                    inflight.clear()
+                    to_tagger.clear()
+                    from_tagger.clear()
+                    break
+                to_sink += TAGGER_MESSAGE.sub(b"", record) + b"\0"
+                del analysed[index]
+                dirty = dirty or changed
+    finally:
+        for t in (tagger, spare, *dying):
+            t.kill()
+            t.proc.wait()
+
+
+def main() -> int:
+    try:
+        run(sys.argv[1:])
+    except (TaggerFailed, OSError) as exc:
+        os.write(2, f"{exc}\n".encode())
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
