@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tarjama.tidy import attach_quotes
+from tarjama.tidy import attach_quotes, tidy
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,21 @@ from tarjama.tidy import attach_quotes
 )  # fmt: skip
 def test_attach_quotes(source: str, output: str, expected: str) -> None:
     assert attach_quotes(source, output) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "output", "expected"),
+    [
+        ("“We are seeing whole villages under water,” said Ana Maria da Costa, the director.",
+         "“ Estamos viendo pueblos enteros debajo agua,” Ana Maria da Costa dicha , el director.",
+         "“Estamos viendo pueblos enteros debajo agua,” Ana Maria da Costa dicha, el director."),
+        ("He left (quietly).", "Se fue (silenciosamente ) .", "Se fue (silenciosamente)."),
+        # the source's own blanks stay the engine's business
+        ("Wait ... and see , then.", "Espera ... y ve , entonces.", "Espera ... y ve , entonces."),
+        ("« Non », dit-il.", "« No », dijo.", "« No », dijo."),
+        ('"We lost them," he said .', '" Los perdimos," dijo .', '"Los perdimos," dijo .'),
+        ("Nothing to tidy.", "Nada que ordenar.", "Nada que ordenar."),
+    ],
+)  # fmt: skip
+def test_tidy(source: str, output: str, expected: str) -> None:
+    assert tidy(source, output) == expected

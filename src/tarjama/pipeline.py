@@ -7,7 +7,7 @@
                found, spans masked (protect.py)
             -> one engine batch for every distinct masked sentence (engines/)
             -> spans restored in the target's conventions, glossary terms in place, quotation
-               marks hugging their words as in the source (tidy.py)
+               marks and commas hugging their words as in the source (tidy.py)
             -> QA checks on every sentence (qa.py); a critical finding: needs review
             -> machine translations stored in the memory under their provenance
             -> the same Article shape in the target language, with label and provenance.
@@ -45,7 +45,7 @@ from tarjama.model import (
 )
 from tarjama.protect import Masked, detect_names, mask, restore
 from tarjama.segment import split_sentences
-from tarjama.tidy import attach_quotes
+from tarjama.tidy import tidy
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +194,7 @@ class Translator:
                 future, i = index[piece.masked.text]
                 served = future.result()
                 restored = restore(served.outputs[i], piece.masked, pair.target).text
-                piece.text = attach_quotes(piece.core, restored)
+                piece.text = tidy(piece.core, restored)
                 by = _served_provenance(served, provenance)
                 served_by[by] += 1
                 if self.memory is not None:
