@@ -116,14 +116,7 @@ def build_marian(root: Path, seed: int = 0, d_model: int = 32) -> Path:
     pad = len(vocab) - 1
     config = MarianConfig(
         vocab_size=len(vocab),
-        d_model=d_model,
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=2 * d_model,
-        decoder_ffn_dim=2 * d_model,
-        max_position_embeddings=512,
+        **_tiny(d_model),
         pad_token_id=pad,
         decoder_start_token_id=pad,
         eos_token_id=0,
@@ -136,6 +129,20 @@ def build_marian(root: Path, seed: int = 0, d_model: int = 32) -> Path:
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
     return out
+
+
+def _tiny(d_model: int) -> dict[str, int]:
+    """The dimensions both tiny transformers share: one layer each way, two heads."""
+    return {
+        "d_model": d_model,
+        "encoder_layers": 1,
+        "decoder_layers": 1,
+        "encoder_attention_heads": 2,
+        "decoder_attention_heads": 2,
+        "encoder_ffn_dim": 2 * d_model,
+        "decoder_ffn_dim": 2 * d_model,
+        "max_position_embeddings": 512,
+    }
 
 
 def build_nllb(root: Path, seed: int = 0, d_model: int = 32) -> Path:
@@ -162,14 +169,7 @@ def build_nllb(root: Path, seed: int = 0, d_model: int = 32) -> Path:
     )
     config = M2M100Config(
         vocab_size=len(tokenizer),
-        d_model=d_model,
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=2 * d_model,
-        decoder_ffn_dim=2 * d_model,
-        max_position_embeddings=512,
+        **_tiny(d_model),
         pad_token_id=tokenizer.pad_token_id,
         bos_token_id=tokenizer.bos_token_id,
         eos_token_id=tokenizer.eos_token_id,
