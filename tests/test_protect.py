@@ -221,6 +221,14 @@ ALWAYS = {
 }  # fmt: skip
 
 
+def test_a_name_opened_by_the_unless_the_engine_knows_it_whole() -> None:
+    known = {"The Hague": "proper-place", "Hague": "proper-place"}
+    sentences = ["She told The Guardian that she flew to The Hague."]
+    assert detect_names(sentences, lambda w: known.get(w, "common")) == {"The Guardian"}
+    # nor in a line that capitalises every word
+    assert detect_names(["Crowds Gather for The Big Match"], lambda w: "common") == set()
+
+
 def test_detect_names_with_oracle() -> None:
     # "May" alone names Theresa May elsewhere in the same article ("May said").
     assert detect_names(SENTENCES, lambda w: ORACLE.get(w, "unknown")) == ALWAYS | {"May"}
@@ -241,6 +249,10 @@ def test_detect_names_without_oracle() -> None:
         (['Officials of the <g id="1">Syrian Democratic Forces</g> met.'], set()),
         (['He met <g id="1">Recep Tayyip Erdogan</g> today.'], {"Recep Tayyip Erdogan"}),
         (["On Monday, Charles de Gaulle airport closed."], {"Charles de Gaulle"}),
+        # a capitalised article mid-sentence opens a name; at the start of a sentence or in a
+        # line that capitalises every word it does not
+        (["We played with The Tap Tap band."], {"The Tap Tap"}),
+        (["The band played."], set()),
     ],
 )
 def test_detect_names_cases(sentences: list[str], expected: set[str]) -> None:

@@ -813,10 +813,18 @@ def detect_names(
 
     names: set[str] = set()
     surnames: set[str] = set()
-    for plain, first, runs in zip(plains, firsts, all_runs, strict=True):
+    for plain, first, runs, (_, title_case) in zip(plains, firsts, all_runs, scanned, strict=True):
         for run in runs:
             signalled = False
             first_opens = run[0][0] <= first
+            if run[0][2] == "The" and len(run) > 1 and not first_opens and not title_case:
+                # A capitalised article mid-sentence opens a name ("played with The Tap Tap",
+                # "told The Guardian"), unless the engine knows it whole ("The Hague") or the
+                # line capitalises every word ("Crowds Gather for The Big Match").
+                text = plain[run[0][0] : run[-1][1]]
+                if known is None or classify(text) != "proper-place":
+                    names.add(text)
+                    continue
             while run:
                 head = run[0][2]
                 # Titles, nationalities and institutions in front of a name are the engine's:
