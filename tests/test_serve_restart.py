@@ -9,6 +9,7 @@ stored article, queue the job again (saying so in its JSON log) and finish it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -153,7 +154,13 @@ def test_a_killed_server_loses_nothing_and_finishes_the_job(
     assert put.status_code == 201, put.text
     [job] = put.json()["jobs"]
     wait_for(lambda: first.get(f"/v1/jobs/{job}")["state"] == "running", "the job to start")
+    left = descendants(first.proc.pid)
     first.kill()
+    # Apertium's stages run in sessions of their own: a killed server's stages see their input
+    # close and exit, but these are stopped, so they are killed here, not left behind.
+    for pid in left:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
     second = Server(env, tmp_path / "second.log")
     servers.append(second)
