@@ -17,7 +17,7 @@ from typing import Any
 from tarjama.engines.base import Pair
 from tarjama.engines.remote import tags
 from tarjama.engines.remote.base import RemoteEngine, configured, malformed
-from tarjama.engines.remote.http import HttpClient
+from tarjama.engines.remote.http import HttpClient, RetryPolicy
 from tarjama.errors import EngineError, EngineQuotaError
 
 API_VERSION = "3.0"
@@ -64,10 +64,7 @@ class AzureEngine(RemoteEngine):
             url,
             headers=headers,
             secrets=[key],
-            timeout=timeout,
-            retries=retries,
-            backoff=backoff,
-            retry_after_cap=retry_after_cap,
+            policy=RetryPolicy(timeout, retries, backoff, retry_after_cap),
             classify=_classify,
         )
         super().__init__(http, key, api_key_env, batch_size)

@@ -19,7 +19,7 @@ from typing import Any
 from tarjama.engines.base import Pair
 from tarjama.engines.remote import tags
 from tarjama.engines.remote.base import RemoteEngine, configured, malformed
-from tarjama.engines.remote.http import HttpClient
+from tarjama.engines.remote.http import HttpClient, RetryPolicy
 
 PRO_URL = "https://api.deepl.com"
 FREE_URL = "https://api-free.deepl.com"
@@ -71,10 +71,7 @@ class DeepLEngine(RemoteEngine):
             url,
             headers={"Authorization": f"DeepL-Auth-Key {key}"} if key else {},
             secrets=[key],
-            timeout=timeout,
-            retries=retries,
-            backoff=backoff,
-            retry_after_cap=retry_after_cap,
+            policy=RetryPolicy(timeout, retries, backoff, retry_after_cap),
         )
         super().__init__(http, key, api_key_env, batch_size)
         self.formality = formality

@@ -20,7 +20,7 @@ from typing import Any
 from tarjama.engines.base import Pair
 from tarjama.engines.remote import tags
 from tarjama.engines.remote.base import RemoteEngine, configured, malformed
-from tarjama.engines.remote.http import HttpClient
+from tarjama.engines.remote.http import HttpClient, RetryPolicy
 
 
 class GoogleEngine(RemoteEngine):
@@ -57,10 +57,7 @@ class GoogleEngine(RemoteEngine):
             url,
             headers=headers,
             secrets=[token],
-            timeout=timeout,
-            retries=retries,
-            backoff=backoff,
-            retry_after_cap=retry_after_cap,
+            policy=RetryPolicy(timeout, retries, backoff, retry_after_cap),
         )
         super().__init__(http, token, api_key_env, batch_size)
         self.parent = f"projects/{project}/locations/{location}"

@@ -23,6 +23,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -54,6 +55,18 @@ _BY_STATUS: dict[int, type[EngineError]] = {
 _RETRYABLE = (EngineRateLimitError, EngineTimeoutError, EngineUnavailableError)
 
 
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How long to wait for a provider and how to try again: every remote engine takes these
+    four options from its table (``timeout``, ``retries``, ``backoff``, ``retry_after_cap``)."""
+
+    timeout: float = 30.0
+    retries: int = 2
+    backoff: float = 0.5
+    retry_after_cap: float = 30.0
+    backoff_cap: float = 8.0
+
+
 class HttpClient:
     """JSON over HTTP to one provider, retried and mapped; thread-safe (one httpx pool)."""
 
@@ -64,26 +77,22 @@ class HttpClient:
         *,
         headers: Mapping[str, str] | None = None,
         secrets: Sequence[str | None] = (),
-        timeout: float = 30.0,
-        retries: int = 2,
-        backoff: float = 0.5,
-        backoff_cap: float = 8.0,
-        retry_after_cap: float = 30.0,
+        policy: RetryPolicy = RetryPolicy(),
         classify: Classify | None = None,
     ) -> None:
         self.provider = provider
         self.url = url.rstrip("/")
-        self.timeout = timeout
-        self.retries = max(0, retries)
-        self.backoff = backoff
-        self.backoff_cap = backoff_cap
-        self.retry_after_cap = retry_after_cap
+        self.timeout = policy.timeout
+        self.retries = max(0, policy.retries)
+        self.backoff = policy.backoff
+        self.backoff_cap = policy.backoff_cap
+        self.retry_after_cap = policy.retry_after_cap
         self._secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
         self._classify = classify
         self._client = httpx.Client(
             base_url=self.url,
             headers=dict(headers or {}),
-            timeout=httpx.Timeout(timeout),
+            timeout=httpx.Timeout(policy.timeout),
             follow_redirects=False,
         )
 

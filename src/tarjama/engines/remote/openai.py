@@ -25,7 +25,7 @@ from babel import Locale, UnknownLocaleError
 from tarjama.engines.base import EngineInfo, Health, Pair
 from tarjama.engines.remote import tags
 from tarjama.engines.remote.base import RemoteEngine, configured, malformed
-from tarjama.engines.remote.http import HttpClient
+from tarjama.engines.remote.http import HttpClient, RetryPolicy
 from tarjama.errors import ConfigError, EngineRequestError, PlaceholderError, TarjamaError
 
 PROMPT_VERSION = "1"
@@ -87,10 +87,7 @@ class OpenAIEngine(RemoteEngine):
             url,
             headers={"Authorization": f"Bearer {key}"} if key else {},
             secrets=[key],
-            timeout=timeout,
-            retries=retries,
-            backoff=backoff,
-            retry_after_cap=retry_after_cap,
+            policy=RetryPolicy(timeout, retries, backoff, retry_after_cap),
         )
         super().__init__(http, key, api_key_env, 1)
         self.model = model
