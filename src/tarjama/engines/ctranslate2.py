@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tarjama.engines.base import EngineInfo, Pair
-from tarjama.engines.neural import Languages, NeuralEngine, cached, fingerprint
+from tarjama.engines.neural import Decoding, Languages, NeuralEngine, cached, fingerprint
 from tarjama.errors import ConfigError, EngineError, EngineUnavailableError
 
 log = logging.getLogger(__name__)
@@ -114,13 +114,9 @@ class CTranslate2Engine(NeuralEngine[_Loaded]):
             model,
             pairs,
             languages,
-            beam_size=beam_size,
-            max_batch_size=max_batch_size,
-            max_input_tokens=max_input_tokens,
-            max_output_ratio=max_output_ratio,
-            max_output_extra=max_output_extra,
-            on_placeholder_loss=on_placeholder_loss,
-        )
+            Decoding(beam_size, max_batch_size, max_input_tokens, max_output_ratio,
+                     max_output_extra, on_placeholder_loss),
+        )  # fmt: skip
         if compute_type not in COMPUTE_TYPES:
             raise ConfigError(
                 f"compute_type {compute_type!r} is not one of {', '.join(COMPUTE_TYPES)}"

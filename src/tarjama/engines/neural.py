@@ -416,6 +416,18 @@ def cached(key: tuple[str, ...], load: Callable[[], M]) -> M:
         return loaded
 
 
+@dataclass(frozen=True)
+class Decoding:
+    """The decoding options every neural engine takes from its table, in this order."""
+
+    beam_size: int = 4
+    max_batch_size: int = 32
+    max_input_tokens: int = 256
+    max_output_ratio: float = 3.0
+    max_output_extra: int = 10
+    on_placeholder_loss: str = "split"
+
+
 class NeuralEngine(Engine, Generic[M]):
     """translate_batch for sequence-to-sequence models on a local directory: masking, length
     splitting, batches sorted by length, decoding limits, checks and recovery, pairs. A
@@ -426,38 +438,33 @@ class NeuralEngine(Engine, Generic[M]):
         model: str,
         pairs: Sequence[str] | None,
         languages: dict[str, str] | None,
-        *,
-        beam_size: int = 4,
-        max_batch_size: int = 32,
-        max_input_tokens: int = 256,
-        max_output_ratio: float = 3.0,
-        max_output_extra: int = 10,
-        on_placeholder_loss: str = "split",
+        decoding: Decoding,
     ) -> None:
-        if on_placeholder_loss not in ON_PLACEHOLDER_LOSS:
+        d = decoding
+        if d.on_placeholder_loss not in ON_PLACEHOLDER_LOSS:
             raise ConfigError(
                 f"on_placeholder_loss must be one of {', '.join(ON_PLACEHOLDER_LOSS)}, "
-                f"not {on_placeholder_loss!r}"
+                f"not {d.on_placeholder_loss!r}"
             )
         for key, value in (
-            ("beam_size", beam_size),
-            ("max_batch_size", max_batch_size),
-            ("max_input_tokens", max_input_tokens),
+            ("beam_size", d.beam_size),
+            ("max_batch_size", d.max_batch_size),
+            ("max_input_tokens", d.max_input_tokens),
         ):
             if value < 1:
                 raise ConfigError(f"{key} must be at least 1, not {value}")
-        if max_output_ratio <= 0 or max_output_extra < 0:
+        if d.max_output_ratio <= 0 or d.max_output_extra < 0:
             raise ConfigError("max_output_ratio must be positive and max_output_extra not negative")
         self.model = model
         self.model_dir = Path(model).expanduser()
         self.configured = [Pair.parse(p) for p in pairs or []]
         self.overrides = tuple(sorted((languages or {}).items()))
-        self.beam_size = beam_size
-        self.max_batch_size = max_batch_size
-        self.max_input_tokens = max_input_tokens
-        self.max_output_ratio = max_output_ratio
-        self.max_output_extra = max_output_extra
-        self.on_placeholder_loss = on_placeholder_loss
+        self.beam_size = d.beam_size
+        self.max_batch_size = d.max_batch_size
+        self.max_input_tokens = d.max_input_tokens
+        self.max_output_ratio = d.max_output_ratio
+        self.max_output_extra = d.max_output_extra
+        self.on_placeholder_loss = d.on_placeholder_loss
         self.recoveries = 0
         """Segments whose placeholders the model lost and that were recovered (for metrics)."""
         self._pairs: list[Pair] | None = None

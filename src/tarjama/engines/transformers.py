@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tarjama.engines.base import EngineInfo, Pair
-from tarjama.engines.neural import Languages, NeuralEngine, cached, fingerprint
+from tarjama.engines.neural import Decoding, Languages, NeuralEngine, cached, fingerprint
 from tarjama.errors import ConfigError, EngineError, EngineUnavailableError
 
 log = logging.getLogger(__name__)
@@ -80,13 +80,9 @@ class TransformersEngine(NeuralEngine[_Loaded]):
             model,
             pairs,
             languages,
-            beam_size=beam_size,
-            max_batch_size=max_batch_size,
-            max_input_tokens=max_input_tokens,
-            max_output_ratio=max_output_ratio,
-            max_output_extra=max_output_extra,
-            on_placeholder_loss=on_placeholder_loss,
-        )
+            Decoding(beam_size, max_batch_size, max_input_tokens, max_output_ratio,
+                     max_output_extra, on_placeholder_loss),
+        )  # fmt: skip
         if not device or threads < 0:
             raise ConfigError("device must name a torch device and threads must not be negative")
         self.device = device
