@@ -116,4 +116,4 @@ def test_bounded_by_entries(tmp_path: Path) -> None:
         for _ in range(2):
             for text in texts:
                 client.post("/v1/translate", json={"text": text, "targets": ["es"]})
-        assert len(cache._items) == 2
+        assert len(cache) == 2

@@ -31,7 +31,7 @@ class ResultCache:
         self.store = store
         self.entries = entries
         self.characters = characters
-        self.hits = self.misses = 0
+        self.hits = 0
         self._items: OrderedDict[tuple[Hashable, ...], tuple[object, int]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
@@ -40,7 +40,7 @@ class ResultCache:
         self,
         key: tuple[Hashable, ...],
         compute: Callable[[], T],
-        translations: Callable[[T], Iterable[Translation | None]],
+        translations: Callable[[T], Iterable[Translation]],
         size: Callable[[T], int],
     ) -> T:
         """``compute()``'s answer, or the one kept for ``key`` at the store's generation now.
@@ -56,12 +56,9 @@ class ResultCache:
                 self._items.move_to_end(full)
                 self.hits += 1
                 return kept[0]  # type: ignore[return-value]
-            self.misses += 1
         value = compute()
-        if all(
-            t is not None and t.segments and all(s.origin != "engine" for s in t.segments)
-            for t in translations(value)
-        ):
+        made = list(translations(value))
+        if made and all(t.segments and all(s.origin != "engine" for s in t.segments) for t in made):
             self._keep(full, value, size(value))
         return value
 
@@ -78,7 +75,5 @@ class ResultCache:
                 _, (_, dropped) = self._items.popitem(last=False)
                 self._size -= dropped
 
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._size = 0
+    def __len__(self) -> int:
+        return len(self._items)

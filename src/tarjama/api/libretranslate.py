@@ -230,7 +230,7 @@ def _translate(
     return services.cache.get(
         ("libretranslate", fmt, target, signatures, tuple(sources), tuple(texts)),
         lambda: _translate_now(services, texts, sources, target, fmt),
-        lambda done: done[1] or [None],
+        lambda done: done[1],
         lambda done: sum(map(len, texts)) * 2 + sum(map(len, done[0])),
     )
 
