@@ -172,6 +172,32 @@ class TestApertium(EngineContract):
         apertium.translate_batch([changer], self.pair)
         assert apertium.translate_batch([victim], self.pair) == fresh
 
+    def test_output_does_not_depend_on_the_group(self, apertium: ApertiumEngine) -> None:
+        """Segments travel to the analyser in groups: a segment comes out the same whichever
+        group it lands in and wherever in it, last included."""
+        src = shared_path("eval", "newstest2013", "newstest2013.en").read_text().splitlines()
+        texts = [inline.escape_text(s) for s in src[100:130]]
+        alone = [apertium.translate_batch([t], self.pair)[0] for t in texts]
+        assert apertium.translate_batch(texts, self.pair) == alone
+        for shift in (1, 3, 5):  # other neighbours, other places in the group
+            assert apertium.translate_batch(texts[shift:], self.pair) == alone[shift:]
+
+    @pytest.mark.parametrize(
+        ("target", "sentence", "ending"),
+        [
+            ("es", "The storm moved east of 35°W.", "35°W."),
+            ("gl", "The film is shown in 3D.", "3D."),
+            ("es", "The film is shown in 3D.", "3D."),  # a known word: kept before as well
+        ],
+    )
+    def test_final_full_stop_after_an_unknown_word_is_kept(
+        self, apertium: ApertiumEngine, target: str, sentence: str, ending: str
+    ) -> None:
+        # ``apertium`` alone drops it ("de 35°W"); a segment followed by the group's superblank
+        # keeps it.
+        out = apertium.translate_batch([sentence], Pair("en", target))[0]
+        assert out.endswith(ending), out
+
     def test_same_output_as_apertium_tools(self, apertium: ApertiumEngine) -> None:
         """Byte for byte (but for doubled blanks) what ``apertium -u`` gives, one sentence at a
         time; sentences with the pronoun "I" differ on purpose (see the module docstring)."""

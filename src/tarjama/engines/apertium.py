@@ -15,9 +15,20 @@ How a request travels (measured on Debian's apertium 3.8.3, see the README's eng
   replaces a tagger that reported one by a fresh one (a spare is kept loaded) before the next
   segment it would affect (``apertium_tagger.py``), and the stages after it. Every segment is
   thus tagged as by a tagger in its pristine state: the output of a segment depends on that
-  segment only, and equals what a fresh ``apertium -u`` gives for it alone. (The filter is a
-  process of its own so that segments move on while this process's threads hold the
-  interpreter lock.)
+  segment only, and equals what a fresh ``apertium -u`` gives for it alone (but for one
+  difference, under groups below). (The filter is a process of its own so that segments move
+  on while this process's threads hold the interpreter lock.)
+- Groups: the stages before the tagger flush once per record, and a flush per sentence costs
+  every stage a wake-up (measured over newstest2013: about a tenth of the pipeline's CPU
+  time). Segments therefore go to them in groups of ``_GROUP``, each segment followed by a
+  superblank (``apertium_tagger.CUT``), and the filter splits the groups again, so the tagger
+  and every stage after it still see one segment per record. The analyser reads a segment the
+  same whatever follows the superblank (checked over newstest2013 and FLORES, en-es and en-gl:
+  no difference between groupings), with one difference from a segment sent alone:
+  ``apertium`` itself drops a sentence's final full stop after an unknown word ("en 3D." ->
+  "en 3D"), which a segment followed by the superblank keeps. ``DRIVER_REVISION`` names this
+  in provenance. Pairs whose tagger is not split off (eng-cat runs a constraint grammar before
+  its tagger) send one segment per record.
 - Unknown words come back marked (``*``, and ``#``/``@`` for generation and transfer gaps): the
   marks are removed here and the words kept exactly as written; no reader ever sees them.
 """
@@ -42,6 +53,7 @@ from pathlib import Path
 from typing import IO
 
 from tarjama import inline
+from tarjama.engines.apertium_tagger import CUT
 from tarjama.engines.base import Engine, EngineInfo, Pair
 from tarjama.errors import (
     EngineError,
@@ -53,6 +65,7 @@ from tarjama.errors import (
 log = logging.getLogger(__name__)
 
 DEFAULT_DATADIR = Path("/usr/share/apertium")
+DRIVER_REVISION = 2
 
 # ISO 639-3 codes in Apertium mode names -> the BCP-47 codes tarjama speaks.
 _ISO3_TO_BCP47 = {
@@ -405,6 +418,8 @@ def _split_mode(mode_file: Path) -> _Stages:
 
 # The tagger stage runs as a filter process of its own (see that module).
 _TAGGER_FILTER = str(Path(__file__).with_name("apertium_tagger.py"))
+# Requests per record through the stages before the tagger (see ``_Pipeline.translate``).
+_GROUP = 8
 
 
 class _Pipeline:
@@ -483,10 +498,20 @@ class _Pipeline:
         front_in = self.front.stdin
         assert front_in is not None
 
+        # With the tagger filter, requests go in groups, each request followed by CUT: the
+        # stages before the tagger then flush once per group, and the filter tags and passes on
+        # every request as a record of its own. Every request is followed by CUT, whatever its
+        # place in a group, so its output does not depend on which group it travels in.
+        group = _GROUP if self.guard is not None else 1
+
         def feed() -> None:
             try:
-                for req in requests:
-                    front_in.write(req + b"\0")
+                for start in range(0, len(requests), group):
+                    chunk = requests[start : start + group]
+                    if group == 1:
+                        front_in.write(chunk[0] + b"\0")
+                    else:
+                        front_in.write(b"".join(req + CUT for req in chunk) + b"\0")
                 front_in.flush()
             except (OSError, ValueError) as exc:
                 errors.append(exc)
@@ -625,7 +650,11 @@ class ApertiumEngine(Engine):
 
     def info(self) -> EngineInfo:
         if self._version is None:
-            self._version = apertium_version()
+            # The installed Apertium, and the revision of the way tarjama drives it: a change
+            # there that changes any output gets a new revision, so that the memory never
+            # serves what the previous way gave (revision 2: requests travel in groups, and a
+            # full stop after an unknown word at the end of a sentence is no longer dropped).
+            self._version = f"{apertium_version()} tarjama.{DRIVER_REVISION}"
         return EngineInfo(self.name, self._version, "")
 
     def model_for(self, pair: Pair) -> str:

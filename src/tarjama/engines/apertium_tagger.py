@@ -4,12 +4,17 @@
 
 Reads the front stages' NUL-terminated records on stdin and writes each, tagged, on stdout, in
 order: exactly what a freshly started tagger gives for that record alone (the tagger keeps
-state between records; see ``tarjama.engines.apertium``). At most ``WINDOW`` records are in the
-tagger at a time. When a record makes the tagger report an unseen ambiguity class, that record's
-output is kept (it was tagged in the pristine state) and the tagger is marked changed. A changed
-tagger is still exact for records without unknown words or unseen classes; the first record
-that has one is sent again, with everything sent after it, to a pristine spare, and a line
-``restart`` goes to stderr. A tagger that dies ends this process with a message on stderr.
+state between records; see ``tarjama.engines.apertium``). A record may carry several segments,
+each followed by the superblank ``CUT``: each segment is then tagged and written out as a record
+of its own, so a record in gives as many out as it carries segments. Below, "record" means one
+such segment.
+
+At most ``WINDOW`` records are in the tagger at a time. When a record makes the tagger report an
+unseen ambiguity class, that record's output is kept (it was tagged in the pristine state) and
+the tagger is marked changed. A changed tagger is still exact for records without unknown words
+or unseen classes; the first record that has one is sent again, with everything sent after it,
+to a pristine spare, and a line ``restart`` goes to stderr. A tagger that dies ends this process
+with a message on stderr.
 
 A process of its own rather than a thread of the engine: records then move between the stages
 without waiting for the engine's interpreter lock, so the stages after the tagger stay fed while
@@ -44,6 +49,12 @@ OPEN_CLASS_CHANGED = b"Error: A new ambiguity class was found"
 # over newstest2013). The numeral reading is dropped before the tagger; a numeral "I" in a name
 # ("Elizabeth I") is a multiword the analyser knows, and is not touched.
 PRONOUN_I_AS_NUMERAL = re.compile(rb"\^I/I<num>(?:<[^>/$]*>)*/")
+
+# Ends each segment of a record that carries several (the engine sends segments in groups, so
+# that the stages before the tagger see one record per group: fewer flushes and wake-ups). It
+# is a superblank: the analyser passes it through untouched, and escaped text never contains
+# it, because "]" is always escaped in the stream.
+CUT = b"[tarjama:cut]"
 
 # Records in one tagger at a time. The tagger costs next to nothing, so redoing a window after a
 # state change is cheap, while a wide one keeps the later stages fed.
@@ -92,10 +103,10 @@ def run(argv: list[str], source: int = 0, sink: int = 1, report: int = 2) -> Non
     dying: list[_Tagger] = []
     os.set_blocking(sink, False)
     partial = bytearray()  # the start of a record not yet complete on source
-    analysed: dict[int, bytes] = {}  # by record number, until its output is accepted
-    received = 0  # records read from source
-    next_up = 0  # the next record to send to the tagger
-    inflight: deque[int] = deque()  # records sent to the current tagger, oldest first
+    analysed: dict[int, bytes] = {}  # by segment number, until its output is accepted
+    received = 0  # segments read from source
+    next_up = 0  # the next segment to send to the tagger
+    inflight: deque[int] = deque()  # segments sent to the current tagger, oldest first
     to_tagger, from_tagger, to_sink = bytearray(), bytearray(), bytearray()
     dirty = False  # has the current tagger changed its open class?
     ended = False
@@ -116,8 +127,12 @@ def run(argv: list[str], source: int = 0, sink: int = 1, report: int = 2) -> Non
                 *records, rest = (bytes(partial) + chunk).split(b"\0")
                 partial = bytearray(rest)
                 for raw in records:
-                    analysed[received] = PRONOUN_I_AS_NUMERAL.sub(b"^I/", raw)
-                    received += 1
+                    segments = raw.split(CUT)
+                    if len(segments) > 1:
+                        segments.pop()  # what follows the last CUT: nothing
+                    for segment in segments:
+                        analysed[received] = PRONOUN_I_AS_NUMERAL.sub(b"^I/", segment)
+                        received += 1
             if tagger.stdin in ready_w:
                 del to_tagger[: _write_some(tagger.stdin, to_tagger)]
             if sink in ready_w:
