@@ -259,6 +259,35 @@ def test_detect_names_cases(sentences: list[str], expected: set[str]) -> None:
     assert detect_names(sentences) == expected
 
 
+COMMON = {"Mingpai": "unknown"}
+
+
+@pytest.mark.parametrize(
+    ("sentences", "expected"),
+    [
+        # a quoted stretch in Title Case is a title, small words and figures inside
+        (
+            ['He starred in "Here We Go Again" and "I Dream of Jeannie" on television.'],
+            {"Here We Go Again", "I Dream of Jeannie"},
+        ),
+        (
+            ['The library won the "Best Library of NL 2012" award last week.'],
+            {"Best Library of NL 2012"},
+        ),
+        (
+            ["Her book “Boredom: A Lively History,” sold well in shops."],
+            {"Boredom: A Lively History"},
+        ),
+        # quoted speech, one word, or a headline that capitalises every word: no title
+        (['"Nothing comes from violence," he said, "and nothing ever could."'], set()),
+        (['It was published in the journal "Science" this week.'], set()),
+        (['Obama Says "Fiscal Cliff" Deal Is Near'], set()),
+    ],
+)
+def test_detect_names_with_common_words(sentences: list[str], expected: set[str]) -> None:
+    assert detect_names(sentences, lambda w: COMMON.get(w, "common")) == expected
+
+
 # --- properties -------------------------------------------------------------------------------
 
 _PIECES = st.sampled_from(

@@ -694,14 +694,42 @@ _WORD = re.compile(r"(?:(?:al|el|ad|ash|as|ar|an|at|az)-)?[^\W\d_]+(?:[-'’][^\
 _PROTECTING = frozenset({"unknown", "proper-person"})
 
 
+# Quoted titles: a book, film, show or award quoted in Title Case ("Here We Go Again", "I Dream
+# of Jeannie") is a name; the small words English titles leave in lower case may sit inside.
+_QUOTED = re.compile(r'"([^"]{3,120})"|“([^“”]{3,120})”')
+_TITLE_WORD = re.compile(r"[^\W_][\w'’-]*")
+_TITLE_SMALL = _words_of(
+    "a an the and or but nor for of in on at to by with from as into onto about over up out off "
+    "per via vs than upon"
+)
+
+
+def _quoted_titles(plain: str) -> Iterator[str]:
+    """Quoted stretches of two words or more, each capitalised but for small words (a figure may
+    sit inside: "Best Library of NL 2012"), as written, without a comma or full stop the quote
+    may close on."""
+    for m in _QUOTED.finditer(plain):
+        inner = (m.group(1) or m.group(2)).strip().rstrip(".,;:!?").rstrip()
+        words = _TITLE_WORD.findall(inner)
+        if (
+            len(words) >= 2
+            and len(words) <= 15
+            and words[0][0].isupper()
+            and sum(w[0].isupper() for w in words) >= 2
+            and all(w[0].isupper() or w[0].isdigit() or w in _TITLE_SMALL for w in words)
+        ):
+            yield inner
+
+
 _LOWER_SUFFIX = re.compile(r"-[a-z]+$")
 _PARTICLE_PREFIX = re.compile(r"[a-z]{1,3}-[A-Z]")
 _DOTTED_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}")
 
 
-def _scan(sentence: str) -> tuple[list[tuple[int, int, str, bool]], bool]:
+def _scan(sentence: str) -> tuple[list[tuple[int, int, str, bool]], bool, bool]:
     """One pass over a sentence's words: those that can be part of a name (capitalised ones and
-    particles), each with whether it is capitalised, and whether the sentence is in Title Case.
+    particles), each with whether it is capitalised; whether the sentence is in Title Case; and
+    whether it has two lower-case words of four letters or more (it is prose).
 
     Words that are neither never join a run of capitalised words: the gap they leave between
     two of these (it holds letters) breaks the run as they would.
@@ -731,7 +759,9 @@ def _scan(sentence: str) -> tuple[list[tuple[int, int, str, bool]], bool]:
         if capitalised or word in _PARTICLES:
             found.append((start, start + len(word), word, capitalised))
     # Title Case lines (headlines written "Dockers Walk Out Over Automation").
-    return found, long_words >= 3 and long_capitalised > 0.7 * long_words
+    title_case = long_words >= 3 and long_capitalised > 0.7 * long_words
+    # Prose: lower-case long words outside quotes too, so a quoted Title Case stretch stands out.
+    return found, title_case, long_words - long_capitalised >= 2
 
 
 def _is_capitalised(word: str) -> bool:
@@ -783,13 +813,13 @@ def detect_names(
     # "Dockers Walk Out Over Automation" would make every word a name).
     mid_caps = {
         w
-        for first, (words, title_case) in zip(firsts, scanned, strict=True)
+        for first, (words, title_case, _) in zip(firsts, scanned, strict=True)
         if not title_case
         for start, _, w, capitalised in words
         if capitalised and start > first
     }
     all_runs = [
-        list(_capitalised_runs(p, words)) for p, (words, _) in zip(plains, scanned, strict=True)
+        list(_capitalised_runs(p, words)) for p, (words, _, _) in zip(plains, scanned, strict=True)
     ]
     if prefetch is not None and known is not None:
         # Each word of each run, and each phrase a run can shrink to (titles come off the front).
@@ -811,9 +841,16 @@ def detect_names(
             return known(word)
         return "common" if word in _OFFICE_TITLES else "unknown"
 
-    names: set[str] = set()
+    names: set[str] = {
+        title
+        for plain, (_, _, prose) in zip(plains, scanned, strict=True)
+        if prose and ('"' in plain or "“" in plain)
+        for title in _quoted_titles(plain)
+    }
     surnames: set[str] = set()
-    for plain, first, runs, (_, title_case) in zip(plains, firsts, all_runs, scanned, strict=True):
+    for plain, first, runs, (_, title_case, _) in zip(
+        plains, firsts, all_runs, scanned, strict=True
+    ):
         for run in runs:
             signalled = False
             first_opens = run[0][0] <= first
