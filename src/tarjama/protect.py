@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from html import unescape
+from itertools import pairwise
 from typing import Literal
 
 from babel import Locale, UnknownLocaleError
@@ -896,6 +897,8 @@ def detect_names(
                 or _PROTECTING.intersection(classes)
                 # Every word may be a person's name: "Grace Young", "Will Fisher".
                 or (len(classes) > 1 and set(classes) <= {"person-or-common", "proper-person"})
+                # A word said twice is no phrase of the language: "Tap Tap", "Bora Bora".
+                or any(a[2] == b[2] for a, b in pairwise(run))
             ):  # fmt: skip
                 names.add(text)
                 person = signalled or "proper-person" in classes or "person-or-common" in classes
