@@ -703,7 +703,7 @@ _PROTECTING = frozenset({"unknown", "proper-person"})
 
 # Quoted titles: a book, film, show or award quoted in Title Case ("Here We Go Again", "I Dream
 # of Jeannie") is a name; the small words English titles leave in lower case may sit inside.
-_QUOTED = re.compile(r'"([^"]{3,120})"|“([^“”]{3,120})”')
+_QUOTED = re.compile(r'["“]([^\W\d_a-z][^"“”]{2,119})["”]')
 _TITLE_WORD = re.compile(r"[^\W_][\w'’-]*")
 _TITLE_SMALL = _words_of(
     "a an the and or but nor for of in on at to by with from as into onto about over up out off "
@@ -712,20 +712,23 @@ _TITLE_SMALL = _words_of(
 
 
 def _quoted_titles(plain: str) -> Iterator[str]:
-    """Quoted stretches of two words or more, each capitalised but for small words (a figure may
-    sit inside: "Best Library of NL 2012"), as written, without a comma or full stop the quote
-    may close on."""
+    """Quoted stretches of two to fifteen words, each capitalised but for small words (a figure
+    may sit inside: "Best Library of NL 2012"), as written, without a comma or full stop the
+    quote may close on."""
     for m in _QUOTED.finditer(plain):
-        inner = (m.group(1) or m.group(2)).strip().rstrip(".,;:!?").rstrip()
-        words = _TITLE_WORD.findall(inner)
-        if (
-            len(words) >= 2
-            and len(words) <= 15
-            and words[0][0].isupper()
-            and sum(w[0].isupper() for w in words) >= 2
-            and all(w[0].isupper() or w[0].isdigit() or w in _TITLE_SMALL for w in words)
-        ):
-            yield inner
+        inner = m.group(1)
+        if not inner[0].isupper():
+            continue  # most quotes: speech
+        capitalised = 0
+        for words, w in enumerate(_TITLE_WORD.finditer(inner), 1):
+            word = w.group()
+            if word[0].isupper():
+                capitalised += 1
+            elif not (word[0].isdigit() or word in _TITLE_SMALL) or words > 15:
+                break
+        else:
+            if capitalised >= 2:
+                yield inner.rstrip().rstrip(".,;:!?").rstrip()
 
 
 _LOWER_SUFFIX = re.compile(r"-[a-z]+$")
@@ -863,8 +866,10 @@ def detect_names(
             return "common"
         if known is None:
             return "common" if word in _OFFICE_TITLES else "unknown"
+        if "-" not in word:
+            return known(word)
         whole = known(word)
-        parts = _hyphen_parts(word) if "-" in word else ()
+        parts = _hyphen_parts(word)
         if not parts or whole == "proper-place":
             return whole
         # The analyser reads a hyphenated word by its first part: "Saint-Etienne" is a name
@@ -921,26 +926,29 @@ def detect_names(
                     break
                 run = run[1:]
                 first_opens = False
-            if (
-                len(run) > 1
-                and not signalled
-                and known is not None
-                and classify(plain[run[0][0] : run[-1][1]]) == "proper-place"
-            ):
-                continue  # a place the engine knows whole: "New Zealand", not "Zealand"
+            whole = ""
+            if len(run) > 1 and known is not None:
+                whole = classify(plain[run[0][0] : run[-1][1]])
+                if whole == "proper-place" and not signalled:
+                    # A multiword the engine knows whole, before any word comes off its front:
+                    # "New York", "United Nations", "New Zealand" (not "Zealand").
+                    continue
             # Ordinary words in front of a name are the engine's: "Squadron Leader Dilokrit
             # Pattavee", "Tropical Cyclone Gonu" protect the name only.
+            stripped = False
             while not kept_head and len(run) > 1 and run[0][2] not in _PARTICLES \
                     and classify(run[0][2]) == "common" \
                     and any(classify(w) in _PROTECTING for _, _, w in run[1:]):  # fmt: skip
                 run = run[1:]
+                stripped = True
             classes = [classify(w) for _, _, w in run if w not in _PARTICLES]
             if not classes:
                 continue
             text = plain[run[0][0] : run[-1][1]]
-            whole = classify(text) if len(run) > 1 and known is not None else ""
-            if whole == "proper-place" and not signalled:
-                continue  # a multiword the engine knows whole: "New York", "United Nations"
+            if stripped:
+                whole = classify(text) if len(run) > 1 else ""
+                if whole == "proper-place" and not signalled:
+                    continue
             if (
                 signalled
                 or whole in ("proper-person", "proper-inside")  # "West Ham United"
