@@ -265,23 +265,6 @@ COMMON = {"Mingpai": "unknown"}
 @pytest.mark.parametrize(
     ("sentences", "expected"),
     [
-        # a quoted stretch in Title Case is a title, small words and figures inside
-        (
-            ['He starred in "Here We Go Again" and "I Dream of Jeannie" on television.'],
-            {"Here We Go Again", "I Dream of Jeannie"},
-        ),
-        (
-            ['The library won the "Best Library of NL 2012" award last week.'],
-            {"Best Library of NL 2012"},
-        ),
-        (
-            ["Her book “Boredom: A Lively History,” sold well in shops."],
-            {"Boredom: A Lively History"},
-        ),
-        # quoted speech, one word, or a headline that capitalises every word: no title
-        (['"Nothing comes from violence," he said, "and nothing ever could."'], set()),
-        (['It was published in the journal "Science" this week.'], set()),
-        (['Obama Says "Fiscal Cliff" Deal Is Near'], set()),
         # a word said twice is a name; ordinary words capitalised once are the engine's
         (["Tickets for Tap Tap sold out in Prague."], {"Tap Tap"}),
         (["She joined the Canadian Cancer Society in Prague."], set()),
@@ -299,8 +282,7 @@ def test_detect_names_with_common_words(sentences: list[str], expected: set[str]
         ("He moved to Saint-Etienne last year.", {"Etienne": "proper-person"}, {"Saint-Etienne"}),
         ("Then Franco-German talks began.", {"Franco-German": "proper-person",
                                              "Franco": "proper-person"}, set()),
-        ("She sued at the Inter-American Commission.", {"Inter-American": "unknown",
-                                                        "Inter": "unknown"}, set()),
+        ("She sued at the Inter-American Commission.", {"Inter": "unknown"}, set()),
         # an honour that papers print as it is stays with the name; alone it is the engine's
         ("Photos signed by Lord Snowdon were shown.", {"Snowdon": "unknown"}, {"Lord Snowdon"}),
         ("They prayed to the Lord every day.", {}, set()),
@@ -308,10 +290,6 @@ def test_detect_names_with_common_words(sentences: list[str], expected: set[str]
         ("For Mrs A., 89, it is hard.", {}, {"A"}),
         ("The lecture of A Sternfeld was long.", {"Sternfeld": "unknown"}, {"A Sternfeld"}),
         ("Her book, Boredom: A Lively History, sold.", {}, set()),
-        # a run the engine knows whole as a place loses no word off its front
-        ("Laws are tougher in New Zealand now.", {"New Zealand": "proper-place",
-                                                  "Zealand": "unknown"}, set()),
-        ("Laws are tougher in New Zorbland now.", {"Zorbland": "unknown"}, {"Zorbland"}),
     ],
 )  # fmt: skip
 def test_detect_names_with_oracle_cases(

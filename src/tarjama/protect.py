@@ -701,36 +701,6 @@ _WORD = re.compile(r"(?:(?:al|el|ad|ash|as|ar|an|at|az)-)?[^\W\d_]+(?:[-'’][^\
 _PROTECTING = frozenset({"unknown", "proper-person"})
 
 
-# Quoted titles: a book, film, show or award quoted in Title Case ("Here We Go Again", "I Dream
-# of Jeannie") is a name; the small words English titles leave in lower case may sit inside.
-_QUOTED = re.compile(r'["“]([^\W\d_a-z][^"“”]{2,119})["”]')
-_TITLE_WORD = re.compile(r"[^\W_][\w'’-]*")
-_TITLE_SMALL = _words_of(
-    "a an the and or but nor for of in on at to by with from as into onto about over up out off "
-    "per via vs than upon"
-)
-
-
-def _quoted_titles(plain: str) -> Iterator[str]:
-    """Quoted stretches of two to fifteen words, each capitalised but for small words (a figure
-    may sit inside: "Best Library of NL 2012"), as written, without a comma or full stop the
-    quote may close on."""
-    for m in _QUOTED.finditer(plain):
-        inner = m.group(1)
-        if not inner[0].isupper():
-            continue  # most quotes: speech
-        capitalised = 0
-        for words, w in enumerate(_TITLE_WORD.finditer(inner), 1):
-            word = w.group()
-            if word[0].isupper():
-                capitalised += 1
-            elif not (word[0].isdigit() or word in _TITLE_SMALL) or words > 15:
-                break
-        else:
-            if capitalised >= 2:
-                yield inner.rstrip().rstrip(".,;:!?").rstrip()
-
-
 _LOWER_SUFFIX = re.compile(r"-[a-z]+$")
 
 
@@ -738,12 +708,13 @@ _PREFIXES = _words_of("Anti Pre Post Pro Non Neo Ex Inter Intra Pan Trans Sub Su
 
 
 def _hyphen_parts(word: str) -> tuple[str, ...]:
-    """The capitalised parts of a hyphenated word with two or more (none otherwise), less a first
-    part that is a prefix ("Anti-", "Inter-") or a combining form ("Franco-", "Austro-": -o)."""
+    """The capitalised parts of a hyphenated word with two or more, less a first part that is a
+    combining form ("Franco-", "Austro-": they end in -o); none when it has one capitalised part
+    or opens on a prefix ("Inter-American", "Trans-Alaska": the word is then read whole)."""
     parts = [p for p in word.split("-") if p[:1].isupper()]
-    if len(parts) < 2:
+    if len(parts) < 2 or (word.startswith(parts[0]) and parts[0] in _PREFIXES):
         return ()
-    if word.startswith(parts[0]) and (parts[0].endswith("o") or parts[0] in _PREFIXES):
+    if word.startswith(parts[0]) and parts[0].endswith("o"):
         parts = parts[1:]
     return tuple(parts)
 
@@ -752,10 +723,9 @@ _PARTICLE_PREFIX = re.compile(r"[a-z]{1,3}-[A-Z]")
 _DOTTED_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}")
 
 
-def _scan(sentence: str) -> tuple[list[tuple[int, int, str, bool]], bool, bool]:
+def _scan(sentence: str) -> tuple[list[tuple[int, int, str, bool]], bool]:
     """One pass over a sentence's words: those that can be part of a name (capitalised ones and
-    particles), each with whether it is capitalised; whether the sentence is in Title Case; and
-    whether it has two lower-case words of four letters or more (it is prose).
+    particles), each with whether it is capitalised, and whether the sentence is in Title Case.
 
     Words that are neither never join a run of capitalised words: the gap they leave between
     two of these (it holds letters) breaks the run as they would.
@@ -785,9 +755,7 @@ def _scan(sentence: str) -> tuple[list[tuple[int, int, str, bool]], bool, bool]:
         if capitalised or word in _PARTICLES:
             found.append((start, start + len(word), word, capitalised))
     # Title Case lines (headlines written "Dockers Walk Out Over Automation").
-    title_case = long_words >= 3 and long_capitalised > 0.7 * long_words
-    # Prose: lower-case long words outside quotes too, so a quoted Title Case stretch stands out.
-    return found, title_case, long_words - long_capitalised >= 2
+    return found, long_words >= 3 and long_capitalised > 0.7 * long_words
 
 
 def _is_capitalised(word: str) -> bool:
@@ -839,13 +807,13 @@ def detect_names(
     # "Dockers Walk Out Over Automation" would make every word a name).
     mid_caps = {
         w
-        for first, (words, title_case, _) in zip(firsts, scanned, strict=True)
+        for first, (words, title_case) in zip(firsts, scanned, strict=True)
         if not title_case
         for start, _, w, capitalised in words
         if capitalised and start > first
     }
     all_runs = [
-        list(_capitalised_runs(p, words)) for p, (words, _, _) in zip(plains, scanned, strict=True)
+        list(_capitalised_runs(p, words)) for p, (words, _) in zip(plains, scanned, strict=True)
     ]
     if prefetch is not None and known is not None:
         # Each word of each run, and each phrase a run can shrink to (titles come off the front).
@@ -877,16 +845,9 @@ def detect_names(
         protecting = any(p not in _STOPLIST and known(p) in _PROTECTING for p in parts)
         return "unknown" if protecting else "common"
 
-    names: set[str] = {
-        title
-        for plain, (_, _, prose) in zip(plains, scanned, strict=True)
-        if prose and ('"' in plain or "“" in plain)
-        for title in _quoted_titles(plain)
-    }
+    names: set[str] = set()
     surnames: set[str] = set()
-    for plain, first, runs, (_, title_case, _) in zip(
-        plains, firsts, all_runs, scanned, strict=True
-    ):
+    for plain, first, runs, (_, title_case) in zip(plains, firsts, all_runs, scanned, strict=True):
         for run in runs:
             signalled = kept_head = False
             first_opens = run[0][0] <= first
@@ -926,29 +887,19 @@ def detect_names(
                     break
                 run = run[1:]
                 first_opens = False
-            whole = ""
-            if len(run) > 1 and known is not None:
-                whole = classify(plain[run[0][0] : run[-1][1]])
-                if whole == "proper-place" and not signalled:
-                    # A multiword the engine knows whole, before any word comes off its front:
-                    # "New York", "United Nations", "New Zealand" (not "Zealand").
-                    continue
             # Ordinary words in front of a name are the engine's: "Squadron Leader Dilokrit
             # Pattavee", "Tropical Cyclone Gonu" protect the name only.
-            stripped = False
             while not kept_head and len(run) > 1 and run[0][2] not in _PARTICLES \
                     and classify(run[0][2]) == "common" \
                     and any(classify(w) in _PROTECTING for _, _, w in run[1:]):  # fmt: skip
                 run = run[1:]
-                stripped = True
             classes = [classify(w) for _, _, w in run if w not in _PARTICLES]
             if not classes:
                 continue
             text = plain[run[0][0] : run[-1][1]]
-            if stripped:
-                whole = classify(text) if len(run) > 1 else ""
-                if whole == "proper-place" and not signalled:
-                    continue
+            whole = classify(text) if len(run) > 1 and known is not None else ""
+            if whole == "proper-place" and not signalled:
+                continue  # a multiword the engine knows whole: "New York", "United Nations"
             if (
                 signalled
                 or whole in ("proper-person", "proper-inside")  # "West Ham United"
