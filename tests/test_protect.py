@@ -259,6 +259,52 @@ def test_detect_names_cases(sentences: list[str], expected: set[str]) -> None:
     assert detect_names(sentences) == expected
 
 
+COMMON = {"Mingpai": "unknown"}
+
+
+@pytest.mark.parametrize(
+    ("sentences", "expected"),
+    [
+        # a word said twice is a name; ordinary words capitalised once are the engine's
+        (["Tickets for Tap Tap sold out in Prague."], {"Tap Tap"}),
+        (["She joined the Canadian Cancer Society in Prague."], set()),
+    ],
+)
+def test_detect_names_with_common_words(sentences: list[str], expected: set[str]) -> None:
+    assert detect_names(sentences, lambda w: COMMON.get(w, "common")) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "oracle", "expected"),
+    [
+        # a hyphenated word is read by its parts: a name part makes it a name; a first part that
+        # is a prefix or a combining form ("Inter-", "Franco-") does not count
+        ("He moved to Saint-Etienne last year.", {"Etienne": "proper-person"}, {"Saint-Etienne"}),
+        ("Then Franco-German talks began.", {"Franco-German": "proper-person",
+                                             "Franco": "proper-person"}, set()),
+        ("She sued at the Inter-American Commission.", {"Inter": "unknown"}, set()),
+        # an honour that papers print as it is stays with the name; alone it is the engine's
+        ("Photos signed by Lord Snowdon were shown.", {"Snowdon": "unknown"}, {"Lord Snowdon"}),
+        ("They prayed to the Lord every day.", {}, set()),
+        # "A" after a title or in front of a name mid-sentence is an initial
+        ("For Mrs A., 89, it is hard.", {}, {"A"}),
+        ("The lecture of A Sternfeld was long.", {"Sternfeld": "unknown"}, {"A Sternfeld"}),
+        ("Her book, Boredom: A Lively History, sold.", {}, set()),
+    ],
+)  # fmt: skip
+def test_detect_names_with_oracle_cases(
+    sentence: str, oracle: dict[str, str], expected: set[str]
+) -> None:
+    assert detect_names([sentence], lambda w: oracle.get(w, "common")) == expected
+
+
+def test_a_name_glued_to_a_figure_by_a_hyphen_is_a_code() -> None:
+    assert masked_spans("the improved RM-1A version of RM", names=["RM"]) == [
+        ("code", "RM-1A"),
+        ("name", "RM"),
+    ]
+
+
 # --- properties -------------------------------------------------------------------------------
 
 _PIECES = st.sampled_from(
@@ -358,7 +404,7 @@ NAMEISH = st.text(alphabet="Ma y8,_é- ", max_size=24)
 def test_names_are_masked_where_a_regex_would_find_them(text: str, names: list[str]) -> None:
     names = [n for n in names if n.strip()]
     alternatives = "|".join(map(re.escape, sorted(set(names), key=len, reverse=True)))
-    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)(?!\s+\d)")
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)(?!\s+\d|-\d)")
     masked = mask(inline.escape_text(text), source_lang="xx", names=names)
     expected = [m.group() for m in pattern.finditer(text)] if names else []
     assert [inline.plain(s.text) for s in masked.spans if s.kind == "name"] == expected

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from html import unescape
+from itertools import pairwise
 from typing import Literal
 
 from babel import Locale, UnknownLocaleError
@@ -459,9 +460,12 @@ def _is_word(char: str) -> bool:
 
 
 def _glued_after(text: str, end: int) -> bool:
-    """Does a word character, or blanks and then a figure, follow ``end``?"""
+    """Does a word character, blanks and then a figure, or a hyphen and a figure ("RM-1A": a
+    code) follow ``end``?"""
     if end == len(text):
         return False
+    if text[end] == "-":
+        return end + 1 < len(text) and text[end + 1].isdecimal()
     if not text[end].isspace():
         return _is_word(text[end])
     while end < len(text) and text[end].isspace():
@@ -655,6 +659,9 @@ def _words_of(words: str) -> frozenset[str]:
 _PERSON_TITLES = _words_of(
     "Mr Mrs Ms Miss Dr Prof Sir Dame Lord Lady Sheikh Imam Ayatollah Rev Fr Mgr Mx"
 )
+# English honours that Spanish, Catalan and Galician papers print as they are ("Lord Snowdon",
+# "Sir Richard Branson"): part of the name, not a title in front of it.
+_KEPT_TITLES = _words_of("Sir Dame Lord Lady")
 _OFFICE_TITLES = _words_of(
     "President Vice Prime Minister Secretary General Gen Lt Col Maj Capt Cmdr Adm Sgt Brig Sen "
     "Senator Rep Representative Gov Governor Mayor Judge Justice King Queen Prince Princess Emir "
@@ -695,6 +702,23 @@ _PROTECTING = frozenset({"unknown", "proper-person"})
 
 
 _LOWER_SUFFIX = re.compile(r"-[a-z]+$")
+
+
+_PREFIXES = _words_of("Anti Pre Post Pro Non Neo Ex Inter Intra Pan Trans Sub Super Ultra Mid Co")
+
+
+def _hyphen_parts(word: str) -> tuple[str, ...]:
+    """The capitalised parts of a hyphenated word with two or more, less a first part that is a
+    combining form ("Franco-", "Austro-": they end in -o); none when it has one capitalised part
+    or opens on a prefix ("Inter-American", "Trans-Alaska": the word is then read whole)."""
+    parts = [p for p in word.split("-") if p[:1].isupper()]
+    if len(parts) < 2 or (word.startswith(parts[0]) and parts[0] in _PREFIXES):
+        return ()
+    if word.startswith(parts[0]) and parts[0].endswith("o"):
+        parts = parts[1:]
+    return tuple(parts)
+
+
 _PARTICLE_PREFIX = re.compile(r"[a-z]{1,3}-[A-Z]")
 _DOTTED_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}")
 
@@ -794,6 +818,7 @@ def detect_names(
     if prefetch is not None and known is not None:
         # Each word of each run, and each phrase a run can shrink to (titles come off the front).
         wanted = [w for runs in all_runs for run in runs for _, _, w in run if w not in _STOPLIST]
+        wanted += [p for w in wanted if "-" in w for p in _hyphen_parts(w)]
         wanted += [
             plain[run[i][0] : run[-1][1]]
             for plain, runs in zip(plains, all_runs, strict=True)
@@ -807,15 +832,24 @@ def detect_names(
         # its dictionary says about them ("March" is also a verb, "Turkey" a bird).
         if word in _STOPLIST:
             return "common"
-        if known is not None:
+        if known is None:
+            return "common" if word in _OFFICE_TITLES else "unknown"
+        if "-" not in word:
             return known(word)
-        return "common" if word in _OFFICE_TITLES else "unknown"
+        whole = known(word)
+        parts = _hyphen_parts(word)
+        if not parts or whole == "proper-place":
+            return whole
+        # The analyser reads a hyphenated word by its first part: "Saint-Etienne" is a name
+        # for its second, "Franco-German" an adjective for both.
+        protecting = any(p not in _STOPLIST and known(p) in _PROTECTING for p in parts)
+        return "unknown" if protecting else "common"
 
     names: set[str] = set()
     surnames: set[str] = set()
     for plain, first, runs, (_, title_case) in zip(plains, firsts, all_runs, scanned, strict=True):
         for run in runs:
-            signalled = False
+            signalled = kept_head = False
             first_opens = run[0][0] <= first
             if run[0][2] == "The" and len(run) > 1 and not first_opens and not title_case:
                 # A capitalised article mid-sentence opens a name ("played with The Tap Tap",
@@ -827,6 +861,18 @@ def detect_names(
                     continue
             while run:
                 head = run[0][2]
+                if (head in _KEPT_TITLES and len(run) > 1) or (
+                    # "A" after a title or in front of a name mid-sentence is an initial, not
+                    # the article: "Mrs A.", "the lecture of A Sternfeld".
+                    head == "A"
+                    and not title_case
+                    and (
+                        signalled
+                        or (len(run) > 1 and not first_opens and classify(run[1][2]) in _PROTECTING)
+                    )
+                ):
+                    signalled = kept_head = True
+                    break
                 # Titles, nationalities and institutions in front of a name are the engine's:
                 # "Syrian President Bashar Al Assad" protects "Bashar Al Assad" only.
                 if head in _TITLES or head in _STOPLIST:
@@ -843,7 +889,8 @@ def detect_names(
                 first_opens = False
             # Ordinary words in front of a name are the engine's: "Squadron Leader Dilokrit
             # Pattavee", "Tropical Cyclone Gonu" protect the name only.
-            while len(run) > 1 and run[0][2] not in _PARTICLES and classify(run[0][2]) == "common" \
+            while not kept_head and len(run) > 1 and run[0][2] not in _PARTICLES \
+                    and classify(run[0][2]) == "common" \
                     and any(classify(w) in _PROTECTING for _, _, w in run[1:]):  # fmt: skip
                 run = run[1:]
             classes = [classify(w) for _, _, w in run if w not in _PARTICLES]
@@ -859,6 +906,8 @@ def detect_names(
                 or _PROTECTING.intersection(classes)
                 # Every word may be a person's name: "Grace Young", "Will Fisher".
                 or (len(classes) > 1 and set(classes) <= {"person-or-common", "proper-person"})
+                # A word said twice is no phrase of the language: "Tap Tap", "Bora Bora".
+                or any(a[2] == b[2] for a, b in pairwise(run))
             ):  # fmt: skip
                 names.add(text)
                 person = signalled or "proper-person" in classes or "person-or-common" in classes
