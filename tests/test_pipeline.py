@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from tarjama import formats, inline
 from tarjama.engines.apertium import ApertiumEngine
@@ -153,3 +154,54 @@ def test_json_output_carries_segments_and_status() -> None:
     assert doc["status"] == "translated"
     assert doc["segments"][0]["origin"] == "engine"
     assert doc["provenance"]["engine"] == "pseudo"
+
+
+def test_write_behind_memory(store: Store) -> None:
+    """The service's translator stores machine translations after answering: its own lookups
+    and ``flush()`` wait for them, ``close()`` finishes them."""
+    memory = TranslationMemory(store)
+    engine = Counting(PseudoEngine())
+    translator = Translator(engine, memory=memory, write_behind=True)
+    try:
+        first = translator.translate(article(), "es")
+        sent = engine.sent
+        assert sent > 0
+        second = translator.translate(article(), "es")  # waits for the first one's writes
+        assert engine.sent == sent
+        assert {s.origin for s in second.segments} <= {"memory:machine", "copy"}
+        assert [s.target for s in second.segments] == [s.target for s in first.segments]
+        translator.translate(formats.read(b"Another story entirely\n", "text"), "es")
+        translator.flush()
+        assert (
+            Translator(Counting(PseudoEngine()), memory=memory)
+            .translate(formats.read(b"Another story entirely\n", "text"), "es")
+            .segments[0]
+            .origin
+            == "memory:machine"
+        )
+    finally:
+        translator.close()
+    translator.close()  # twice is harmless
+
+
+def test_write_behind_failure_is_logged_not_raised(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A store that refuses every new memory unit (a real SQLite error, from a trigger).
+    with store.begin() as session:
+        session.execute(
+            text(
+                "CREATE TRIGGER refuse BEFORE INSERT ON tm_units "
+                "BEGIN SELECT RAISE(ABORT, 'the disk says no'); END"
+            )
+        )
+    translator = Translator(PseudoEngine(), memory=TranslationMemory(store), write_behind=True)
+    try:
+        t = translator.translate(article(), "es")
+        translator.flush()
+    finally:
+        translator.close()
+    assert t.segments and all(s.origin in ("engine", "copy") for s in t.segments)
+    assert "not stored in the memory" in caplog.text and "the disk says no" in caplog.text
+    with pytest.raises(Exception, match="the disk says no"):  # without write-behind: raised
+        Translator(PseudoEngine(), memory=TranslationMemory(store)).translate(article(), "es")

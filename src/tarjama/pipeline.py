@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -104,6 +105,14 @@ class Translator:
     """Translates articles with one engine, optionally with a memory and a glossary.
 
     Safe to share between threads if the engine and the store are.
+
+    With ``write_behind``, the machine translations are stored in the memory by a thread of
+    the translator's own after the translation is returned (the service's synchronous
+    translations: the caller does not wait for the store). The translator's own lookups wait
+    for its writes still under way, so it never translates again what it has just translated;
+    ``flush()`` waits for them too, and ``close()`` finishes them before it returns. A write
+    that fails is logged and lost: the memory is then missing a machine translation the engine
+    can make again, nothing more.
     """
 
     def __init__(
@@ -113,11 +122,33 @@ class Translator:
         label: str = DEFAULT_LABEL,
         memory: TranslationMemory | None = None,
         glossary: Glossary | None = None,
+        write_behind: bool = False,
     ) -> None:
         self.engine = engine
         self.label = label
         self.memory = memory
         self.glossary = glossary
+        self._writer = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="tarjama-memory")
+            if write_behind and memory is not None
+            else None
+        )
+        self._writes: list[Future[None]] = []
+        self._writes_lock = threading.Lock()
+
+    def flush(self) -> None:
+        """Wait until the memory writes this translator has started are done."""
+        with self._writes_lock:
+            writes, self._writes = self._writes, []
+        for write in writes:
+            write.result()  # never raises: ``_write`` logs its own failures
+
+    def close(self) -> None:
+        """Finish the memory writes under way; the translator writes no more in the background."""
+        self.flush()
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
+            self._writer = None
 
     def translate(self, article: Article, target: str) -> Translation:
         return self.translate_many([article], target)[0]
@@ -290,6 +321,7 @@ class Translator:
         """Reuse exact memory matches: human work first, then this engine's own."""
         if self.memory is None:
             return
+        self.flush()  # what this translator has just translated is in the memory
         wanted = list(dict.fromkeys(_tm_text(p.core) for p in pieces if p.origin == "pending"))
         matches = self.memory.lookup_many(
             wanted, pair.source, pair.target, signature=provenance.signature()
@@ -303,8 +335,31 @@ class Translator:
     def _remember(self, fresh: dict[str, str], pair: Pair, provenance: Provenance) -> None:
         if self.memory is None or not fresh:
             return
-        self.memory.add_many(list(fresh.items()), pair=pair, origin=Origin.MACHINE,
-                             provenance=provenance)  # fmt: skip
+        units = list(fresh.items())
+        writer = self._writer
+        if writer is None:
+            self._write(units, pair, provenance, background=False)
+            return
+        with self._writes_lock:
+            self._writes = [w for w in self._writes if not w.done()]
+            self._writes.append(writer.submit(self._write, units, pair, provenance))
+
+    def _write(
+        self,
+        units: list[tuple[str, str]],
+        pair: Pair,
+        provenance: Provenance,
+        *,
+        background: bool = True,
+    ) -> None:
+        assert self.memory is not None
+        try:
+            self.memory.add_many(units, pair=pair, origin=Origin.MACHINE, provenance=provenance)
+        except Exception:
+            if not background:
+                raise
+            log.exception("%d machine translations (%s) not stored in the memory", len(units),
+                          pair)  # fmt: skip
 
     def _result(
         self, article: Article, fields: dict[str, _Field], target: str, provenance: Provenance

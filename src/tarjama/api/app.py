@@ -98,6 +98,8 @@ def create_app(
                     label=settings.label,
                     memory=TranslationMemory(the_store) if settings.memory else None,
                     glossary=Glossary(the_store),
+                    # The caller of a synchronous translation does not wait for the store.
+                    write_behind=True,
                 ),
                 keys=ApiKeys(the_store),
                 limiter=limiter,
@@ -115,6 +117,9 @@ def create_app(
             log.info("tarjama service stopping")
             if worker is not None:
                 worker.stop()
+            services = getattr(app.state, "services", None)
+            if services is not None:
+                services.translator.close()  # its memory writes still under way are finished
             if engine is None and the_engine is not None:
                 the_engine.close()
             if store is None:
