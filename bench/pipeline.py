@@ -12,6 +12,11 @@
 The corpus is the newstest2013 English source grouped into articles of 25 sentences (when
 ../shared is beside the repository), else the bundled sample articles repeated.
 
+Beside the throughput, the CPU seconds of each side's last run: the raw pipeline's processes,
+and tarjama's Python process with every process under it (the Apertium stages, the tagger filter
+and the taggers it replaced), read from /proc before the engine stops. On a machine whose cores
+both sides keep busy, this tells where the difference goes.
+
 The two sides of each comparison run alternately, so that a burst of load from other work on the
 machine falls on both alike; each side's best time is kept, and the spread of the per-round
 ratios is printed beside it.
@@ -20,6 +25,8 @@ ratios is printed beside it.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -63,6 +70,37 @@ def timed(func: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def descendants_cpu(root: int) -> float:
+    """CPU seconds (user and system, with their reaped children's) of the living processes
+    under ``root``, from /proc."""
+    parents: dict[int, list[int]] = {}
+    cpu: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        pid = int(entry.name)
+        parents.setdefault(int(fields[1]), []).append(pid)
+        cpu[pid] = sum(int(f) for f in fields[11:15]) / _TICK
+    total, stack = 0.0, list(parents.get(root, []))
+    while stack:
+        pid = stack.pop()
+        total += cpu.get(pid, 0.0)
+        stack += parents.get(pid, [])
+    return total
+
+
+# CPU seconds of the last run of each side: (everything, of which this process).
+cpu_used: dict[str, tuple[float, float]] = {}
+
+
 def alternating(
     k: int, first: Callable[[], object], second: Callable[[], object]
 ) -> list[tuple[float, float]]:
@@ -71,20 +109,27 @@ def alternating(
 
 
 def raw_apertium(texts: list[str]) -> None:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
         ["apertium", "eng-spa"],
         input="\n".join(texts).encode(),
         stdout=subprocess.DEVNULL,
         check=True,
     )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    cpu_used["raw"] = (used, 0.0)
 
 
 def tarjama_pipeline(texts: list[str]) -> None:
+    start = time.process_time()
     with ApertiumEngine() as engine:
         translator = Translator(engine)
         articles: list[Article] = [formats.read(t.encode(), "text") for t in texts]
         for t in translator.translate_many(articles, "es"):
             write_text(t)
+        python = time.process_time() - start
+        cpu_used["tarjama"] = (python + descendants_cpu(os.getpid()), python)
 
 
 def main() -> int:
@@ -109,6 +154,13 @@ def main() -> int:
     print(f"throughput  ratio tarjama/raw    : {ratio:.2f}  (target >= 0.80) {verdict}")
     print(
         f"            (per round {per_round[0]:.2f}-{per_round[-1]:.2f} over {len(rounds)} rounds)"
+    )
+    # Both sides keep every core busy, so their CPU time tells where the difference goes even
+    # when other work on the machine blurs the clock.
+    (raw_cpu, _), (ours_cpu, python_cpu) = cpu_used["raw"], cpu_used["tarjama"]
+    print(
+        f"cpu         raw {raw_cpu:.2f} s; tarjama {ours_cpu:.2f} s, of which its Python "
+        f"process {python_cpu:.2f} s (last round; ratio {raw_cpu / ours_cpu:.2f})"
     )
 
     article_text = (files("tarjama") / "samples" / "port-strike.txt").read_text(encoding="utf-8")
