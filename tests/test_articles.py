@@ -8,6 +8,7 @@ Jobs run synchronously through ``Worker.run_pending`` except in the background-w
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -471,6 +472,44 @@ def test_api_article_lifecycle(client: TestClient) -> None:
 
     assert client.delete("/v1/articles/a1").status_code == 204
     assert error_of(client.get("/v1/articles/a1")) == (404, "article_not_found")
+
+
+def test_api_review_offers_near_matches_from_human_work(client: TestClient) -> None:
+    """Beside each machine segment, the memory's near matches from people: offered to the
+    editor, never applied, never machine units."""
+    assert client.put("/v1/articles/a1", content=ARTICLE, headers=TEXT).status_code == 201
+    run_jobs(client)
+    newsroom: Newsroom = client.app.state.newsroom  # type: ignore[attr-defined]
+    # A person translated a sentence near one of the article's; the engine one near another.
+    human = newsroom.memory.add(
+        "The city council met on Tuesday in the town hall.",
+        "El concejo municipal se reunió el martes en el ayuntamiento.",
+        source_lang="en", target_lang="es", origin="human",
+    )  # fmt: skip
+    machine_pair = Pair("en", "es")
+    newsroom.memory.add_many(
+        [("Residents will vote on the plan next month.", "Votarán el mes que viene.")],
+        pair=machine_pair, origin="machine",
+        provenance=newsroom.translation("a1", "es").translation.provenance,  # type: ignore[union-attr]
+    )  # fmt: skip
+
+    def listed(**params: Any) -> dict[str, list[dict[str, Any]]]:
+        response = client.get("/v1/articles/a1/translations/es/segments", params=params)
+        assert response.status_code == 200, response.text
+        return {s["source"]: s["suggestions"] for s in response.json()["segments"]}
+
+    offered = listed()
+    [suggestion] = offered["The city council met on Monday in the town hall."]
+    assert suggestion["unit_id"] == human and suggestion["origin"] == "human"
+    assert suggestion["target"].startswith("El concejo") and 0.75 <= suggestion["score"] < 1
+    assert offered["Residents will vote on the plan next year."] == []  # machine: no suggestion
+    assert all(v == [] for k, v in offered.items() if "council" not in k)
+    # never applied: the segment keeps the engine's translation
+    doc = client.get("/v1/articles/a1/translations/es").json()
+    assert "El concejo" not in json.dumps(doc["article"])
+    assert listed(threshold=0.99)["The city council met on Monday in the town hall."] == []
+    bad = client.get("/v1/articles/a1/translations/es/segments", params={"threshold": 0})
+    assert bad.status_code == 422
 
 
 def test_api_post_takes_the_id_from_the_document(client: TestClient) -> None:

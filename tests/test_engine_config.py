@@ -364,3 +364,13 @@ def test_ready_checks_every_route_and_says_when_a_fallback_served(
     es, fr = response.json()["translations"]
     assert es["provenance"]["signature"] == "pseudo:1:pseudo-localisation:en-es"
     assert fr["provenance"]["signature"] == "pseudo:1:pseudo-localisation:en-fr"
+
+
+@pytest.mark.parametrize("value", ["0", "1.5", "-0.2"])
+def test_fuzzy_threshold_outside_its_range_is_refused(value: str) -> None:
+    with pytest.raises(ConfigError, match=r"environment: fuzzy_threshold must be in \(0, 1\]"):
+        Settings.load(environ={"TARJAMA_FUZZY_THRESHOLD": value})
+
+
+def test_fuzzy_threshold_from_the_environment() -> None:
+    assert Settings.load(environ={"TARJAMA_FUZZY_THRESHOLD": "0.9"}).fuzzy_threshold == 0.9

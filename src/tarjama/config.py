@@ -74,6 +74,8 @@ class Settings:
     rate_burst: int = 20
     result_cache: int = 256
     """Whole answers made from the memory kept for identical requests (api/cache.py); 0 = off."""
+    fuzzy_threshold: float = 0.75
+    """Least similarity (0-1] of the memory's near matches offered to editors beside a segment."""
     # engines and their routes (docs/engine-config.md)
     engines: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """Configured engines: name -> table (``type``, the engine's options, generic keys)."""
@@ -167,6 +169,10 @@ class Settings:
                 changes[key] = {**self.routes, **_routes(value, origin)}
             else:
                 changes[key] = _coerce(key, value, getattr(self, key), origin)
+        if "fuzzy_threshold" in changes and not 0 < changes["fuzzy_threshold"] <= 1:
+            raise ConfigError(
+                f"{origin}: fuzzy_threshold must be in (0, 1], not {changes['fuzzy_threshold']}"
+            )
         if "engine" in values:
             # A layer that names the default engine replaces a default route of an earlier one.
             routes = dict(changes.get("routes", self.routes))

@@ -773,6 +773,30 @@ class Newsroom:
             )
         return result
 
+    def suggestions(
+        self, result: StoredResult, *, threshold: float | None = None, limit: int = 3
+    ) -> dict[tuple[str, int], list[Match]]:
+        """For each segment of ``result`` that no person wrote, the memory's near matches from
+        human work (corrections, imported translations), best first: suggestions to show an
+        editor beside the segment, never applied by themselves. ``threshold`` defaults to the
+        ``fuzzy_threshold`` setting."""
+        t = result.translation
+        if t is None:
+            return {}
+        wanted = self.settings.fuzzy_threshold if threshold is None else threshold
+        source_lang = t.provenance.source_language
+        found: dict[tuple[str, int], list[Match]] = {}
+        for s in t.segments:
+            if s.origin in ("human", "memory:human"):
+                continue
+            # No signature: human units only; a machine unit is no suggestion to an editor.
+            matches = self.memory.fuzzy(
+                inline.plain(s.source), source_lang, result.language, threshold=wanted, limit=limit
+            )
+            if matches:
+                found[(s.field, s.index)] = matches
+        return found
+
     def job(self, job_id: int) -> JobInfo:
         with self.store.session() as session:
             found = session.execute(

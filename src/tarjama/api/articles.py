@@ -7,7 +7,7 @@ reader role. HTML served from here goes through the sanitiser.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -20,6 +20,7 @@ from tarjama.api.errors import ApiError, responses
 from tarjama.api.sanitise import sanitise_html
 from tarjama.api.schemas import FindingOut, ProvenanceOut
 from tarjama.api.security import Editor, Reader
+from tarjama.memory.tm import Match
 from tarjama.model import SegmentResult
 from tarjama.newsroom import (
     ConflictError,
@@ -108,6 +109,14 @@ class ArticleOut(BaseModel):
     current: VersionOut
 
 
+class SuggestionOut(BaseModel):
+    source: str = Field(description="The stored source near this segment's.")
+    target: str
+    score: float = Field(description="Similarity of the sources, in (0, 1].")
+    origin: str = Field(description="Always human work: corrections and imported memories.")
+    unit_id: int
+
+
 class SegmentReview(BaseModel):
     field: str
     index: int
@@ -118,6 +127,11 @@ class SegmentReview(BaseModel):
     origin: str = Field(description="engine, memory:human, memory:machine, human or copy")
     risk: float
     findings: list[FindingOut]
+    suggestions: list[SuggestionOut] = Field(
+        default=[],
+        description="Near matches from human work in the translation memory (segments listing "
+        "only): offered to the editor, never applied by themselves.",
+    )
 
 
 class TranslationDoc(BaseModel):
@@ -188,7 +202,7 @@ def _version(v: VersionInfo) -> VersionOut:
     )
 
 
-def _segment(s: SegmentResult) -> SegmentReview:
+def _segment(s: SegmentResult, suggestions: Sequence[Match] = ()) -> SegmentReview:
     return SegmentReview(
         field=s.field,
         index=s.index,
@@ -203,6 +217,16 @@ def _segment(s: SegmentResult) -> SegmentReview:
                 check=f.check, severity=str(f.severity), message=f.message, evidence=f.evidence
             )
             for f in s.findings
+        ],
+        suggestions=[
+            SuggestionOut(
+                source=m.source,
+                target=m.target,
+                score=m.score,
+                origin=str(m.origin),
+                unit_id=m.unit_id,
+            )
+            for m in suggestions
         ],
     )
 
@@ -460,21 +484,36 @@ async def get_job(
     summary="The segments of a translation with their QA findings, for review",
     description="The current version's segments: source, target (plain and tagged), origin "
     "(engine, memory, human) and QA findings, `source_changed` included for a corrected "
-    "sentence whose source has since changed.",
+    "sentence whose source has since changed. Beside each segment no person wrote, the "
+    "translation memory's near matches from human work (`suggestions`, similarity at least "
+    "`threshold`, by default the `fuzzy_threshold` setting): offered, never applied.",
     response_model=SegmentsOut,
     responses=responses(401, 403, 404, 409, 429),
 )
 async def get_segments(
-    publisher_id: PublisherId, lang: Language, newsroom: NewsroomDep, _caller: Reader
+    publisher_id: PublisherId,
+    lang: Language,
+    newsroom: NewsroomDep,
+    _caller: Reader,
+    threshold: Annotated[
+        float | None,
+        Query(gt=0, le=1, description="Least similarity of the suggestions (0-1]."),
+    ] = None,
 ) -> SegmentsOut:
-    r = await _call(lambda: newsroom.segments(publisher_id, lang))
+    def work() -> tuple[StoredResult, dict[tuple[str, int], list[Match]]]:
+        result = newsroom.segments(publisher_id, lang)
+        return result, newsroom.suggestions(result, threshold=threshold)
+
+    r, suggestions = await _call(work)
     assert r.translation is not None  # segments() raised otherwise
     return SegmentsOut(
         publisher_id=r.publisher_id,
         language=r.language,
         number=r.number,
         status=r.status,
-        segments=[_segment(s) for s in r.translation.segments],
+        segments=[
+            _segment(s, suggestions.get((s.field, s.index), ())) for s in r.translation.segments
+        ],
     )
 
 
