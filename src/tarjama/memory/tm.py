@@ -426,6 +426,23 @@ class TranslationMemory:
         with self.store.engine.connect() as connection:
             return int(connection.execute(query).scalar_one())
 
+    def counts(
+        self, source_lang: str | None = None, target_lang: str | None = None
+    ) -> list[tuple[str, str, Origin, int]]:
+        """Units per pair and origin (of one pair, or one side of it), sorted by pair."""
+        t = self._table.c
+        query = (
+            select(t.source_lang, t.target_lang, t.origin, func.count())
+            .where(*self._pair_filter(source_lang, target_lang))
+            .group_by(t.source_lang, t.target_lang, t.origin)
+            .order_by(t.source_lang, t.target_lang, t.origin)
+        )
+        with self.store.engine.connect() as connection:
+            return [
+                (src, tgt, Origin(origin), int(n))
+                for src, tgt, origin, n in connection.execute(query)
+            ]
+
     def units(
         self, source_lang: str | None = None, target_lang: str | None = None
     ) -> Iterator[MemoryUnit]:
