@@ -138,10 +138,12 @@ def _attachment(filename: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{filename}"'}
 
 
-def _pair_name(source_lang: str | None, target_lang: str | None) -> str:
-    return "-".join(
-        primary_language(lang) if lang else "all" for lang in (source_lang, target_lang)
-    )
+def _filename(stem: str, source_lang: str | None, target_lang: str | None, ext: str) -> str:
+    """``memory.tmx``, ``memory-en-es.tmx``, ``glossary-en-all.csv``..."""
+    if source_lang or target_lang:
+        langs = (primary_language(lang) if lang else "all" for lang in (source_lang, target_lang))
+        stem = "-".join((stem, *langs))
+    return f"{stem}.{ext}"
 
 
 SourceLang = Annotated[
@@ -508,7 +510,7 @@ async def export_glossary(
     format: Annotated[Literal["csv", "tbx"], Query(description="The file's format.")] = "csv",
 ) -> Response:
     data = await _call(lambda: _export_glossary(glossary, format, source_lang, target_lang))
-    name = f"glossary-{_pair_name(source_lang, target_lang)}.{format}"
+    name = _filename("glossary", source_lang, target_lang, format)
     media_type = f"{_CSV}; charset=utf-8" if format == "csv" else _TBX
     return Response(data, media_type=media_type, headers=_attachment(name))
 
@@ -600,7 +602,7 @@ async def export_tmx(
     target_lang: TargetFilter = None,
 ) -> StreamingResponse:
     stream = await _call(lambda: _export_tmx(memory, source_lang, target_lang))
-    name = f"memory-{_pair_name(source_lang, target_lang)}.tmx"
+    name = _filename("memory", source_lang, target_lang, "tmx")
     return StreamingResponse(_chunks(stream), media_type=_TMX, headers=_attachment(name))
 
 
