@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -361,7 +362,9 @@ class TranslationMemory:
         # ratio = 2·matches / (len_a + len_b) <= 2·min / (len_a + len_b): outside this band a
         # candidate cannot reach the threshold. One character of slack covers casefolding.
         shortest = max(0, math.floor(length * threshold / (2 - threshold)) - 1)
-        longest = math.ceil(length * (2 - threshold) / threshold) + 1
+        # a tiny threshold makes the bound infinite: then every length is in the band
+        reach = length * (2 - threshold) / threshold
+        longest = math.ceil(reach) + 1 if math.isfinite(reach) else sys.maxsize
         low = bisect_left(index.lengths, shortest)
         high = bisect_right(index.lengths, longest)
         if low >= high:
