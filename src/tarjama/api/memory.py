@@ -652,7 +652,9 @@ async def lookup(
     text: Annotated[str, Query(min_length=1, max_length=5000, description="The sentence.")],
     target_lang: TargetLang,
     source_lang: SourceLang = "en",
-    threshold: Annotated[float, Query(gt=0, le=1, description="Least fuzzy score.")] = 0.75,
+    threshold: Annotated[
+        float, Query(ge=0.5, le=1, description="Least fuzzy score (0.5 to 1).")
+    ] = 0.75,
     limit: Annotated[int, Query(ge=1, le=50, description="Most suggestions.")] = 5,
     machine: Annotated[
         bool, Query(description="Include the serving engine's own machine translations.")
