@@ -501,6 +501,8 @@ def test_units_add_and_delete(client: TestClient) -> None:
     assert lookup(client, "Ferries sailed again.")["exact"]["target"] == "Volvieron los ferris."
     blank = client.post("/v1/memory/units", json={**body, "source": "   "})
     assert error_of(blank) == (400, "empty_input")
+    nul = client.post("/v1/memory/units", json={**body, "target": "Los\x00ferris."})
+    assert error_of(nul) == (422, "validation_error")  # on either database
     language = client.post("/v1/memory/units", json={**body, "target_lang": "e"})
     assert error_of(language) == (422, "validation_error")
     assert client.delete(f"/v1/memory/units/{first.json()['id']}").status_code == 204
@@ -534,6 +536,7 @@ BAD_FIELDS = "source,target\nharbour,puerto\nferry,ferri\nquay,muelle,extra\n"
 BAD_BOOLEAN = "source,target,do_not_translate\nharbour,puerto,no\nAFP,,maybe\n"
 BAD_HEADER = "term,translation\nharbour,puerto\n"
 MISSING_TARGET = "source,target\nharbour,puerto\nquay,\n"
+NUL_CSV = "source,target\nharbour,puerto\nquay\x00,muelle\n"  # PostgreSQL would refuse it
 
 
 @pytest.mark.parametrize(
@@ -549,6 +552,7 @@ MISSING_TARGET = "source,target\nharbour,puerto\nquay,\n"
         ("/v1/glossary/import?target_lang=es&format=csv", BAD_HEADER, 1, "header"),
         ("/v1/glossary/import?target_lang=es&format=csv", MISSING_TARGET, 3, "needs a target"),
         ("/v1/glossary/import?target_lang=es&format=csv", "", 1, "empty file"),
+        ("/v1/glossary/import?target_lang=es&format=csv", NUL_CSV, 3, "NUL character"),
     ],
 )
 def test_a_malformed_file_is_refused_whole(
