@@ -107,8 +107,8 @@ MemoryDep = Annotated[TranslationMemory, Depends(get_memory)]
 
 
 async def _call(work: Callable[[], T]) -> T:
-    """``work()`` in a worker thread; a missing term as 404, values the database refuses
-    (a NUL in PostgreSQL text, a duplicate key) as 400 and 409."""
+    """``work()`` in a worker thread; a missing term as 404, and what the database refuses (a
+    term over its column's length in PostgreSQL, a duplicate source term) as 400 and 409."""
     try:
         return await run_in_threadpool(work)
     except TermNotFoundError as exc:
