@@ -840,3 +840,11 @@ def test_fuzzy_sees_changes_made_after_its_index_was_built(
     gone = tm.lookup(FUZZY_UNITS[0], "en", "es")
     assert gone is not None and TranslationMemory(store).delete(gone.unit_id)
     assert [m.target for m in tm.fuzzy(query, "en", "es")] == ["dos, corregido"]
+
+
+def test_fuzzy_takes_a_tiny_threshold(tm: TranslationMemory) -> None:
+    # the length band's upper bound is infinite for the smallest floats: every length is in it
+    for source in FUZZY_UNITS:
+        tm.add(source, source.upper(), pair=("en", "es"))
+    matches = tm.fuzzy("The minister", "en", "es", threshold=5e-324, limit=100)
+    assert {m.source for m in matches} == set(FUZZY_UNITS)

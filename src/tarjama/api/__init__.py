@@ -3,6 +3,9 @@
 api/app.py             create_app (lifespan: store migrated, engine started/closed), serve
 api/errors.py          exceptions -> HTTP status and error code, one table; the envelope
 api/translate.py       POST /v1/translate
+api/articles.py        /v1/articles, /v1/jobs: submit, versions, translations, review
+api/memory.py          /v1/glossary (terms CRUD, CSV/TBX import and export),
+                       /v1/memory (TMX import and export, lookup, corrections, counts)
 api/libretranslate.py  POST /translate, GET /languages, POST /detect (LibreTranslate's format)
 api/ops.py             GET /health, /ready, /metrics
 api/security.py        API keys (hashed), roles, create_key; rate-limit charging

@@ -21,7 +21,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from tarjama.api import articles, errors, libretranslate, logs, ops, translate
+from tarjama.api import articles, errors, libretranslate, logs, memory, ops, translate
 from tarjama.api.cache import ResultCache
 from tarjama.api.limits import BodyLimit, RateLimiter
 from tarjama.api.metrics import Metrics
@@ -48,7 +48,7 @@ routes answer `{"error": "..."}` as LibreTranslate does. API keys go in
 """
 
 
-ROUTERS = (translate.router, articles.router, libretranslate.router, ops.router)
+ROUTERS = (translate.router, articles.router, memory.router, libretranslate.router, ops.router)
 
 
 def _version() -> str:

@@ -225,11 +225,24 @@ class Glossary:
 
     def list_terms(self, source_lang: str, target_lang: str) -> list[Term]:
         """Every term of the pair, sorted by source term."""
-        pair = primary_language(source_lang), primary_language(target_lang)
+        return self.terms(source_lang, target_lang)
+
+    def terms(self, source_lang: str | None = None, target_lang: str | None = None) -> list[Term]:
+        """Every term (of one pair, or one side of it), sorted by pair, then source term."""
+        filters = []
+        if source_lang:
+            filters.append(GlossaryTerm.source_lang == primary_language(source_lang))
+        if target_lang:
+            filters.append(GlossaryTerm.target_lang == primary_language(target_lang))
         query = (
             select(GlossaryTerm)
-            .where(GlossaryTerm.source_lang == pair[0], GlossaryTerm.target_lang == pair[1])
-            .order_by(GlossaryTerm.source_term, GlossaryTerm.id)
+            .where(*filters)
+            .order_by(
+                GlossaryTerm.source_lang,
+                GlossaryTerm.target_lang,
+                GlossaryTerm.source_term,
+                GlossaryTerm.id,
+            )
         )
         with self.store.session() as session:
             return [_term(entry) for entry in session.scalars(query)]

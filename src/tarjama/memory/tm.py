@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -361,7 +362,9 @@ class TranslationMemory:
         # ratio = 2·matches / (len_a + len_b) <= 2·min / (len_a + len_b): outside this band a
         # candidate cannot reach the threshold. One character of slack covers casefolding.
         shortest = max(0, math.floor(length * threshold / (2 - threshold)) - 1)
-        longest = math.ceil(length * (2 - threshold) / threshold) + 1
+        # a tiny threshold makes the bound infinite: then every length is in the band
+        reach = length * (2 - threshold) / threshold
+        longest = math.ceil(reach) + 1 if math.isfinite(reach) else sys.maxsize
         low = bisect_left(index.lengths, shortest)
         high = bisect_right(index.lengths, longest)
         if low >= high:
@@ -425,6 +428,23 @@ class TranslationMemory:
         )
         with self.store.engine.connect() as connection:
             return int(connection.execute(query).scalar_one())
+
+    def counts(
+        self, source_lang: str | None = None, target_lang: str | None = None
+    ) -> list[tuple[str, str, Origin, int]]:
+        """Units per pair and origin (of one pair, or one side of it), sorted by pair."""
+        t = self._table.c
+        query = (
+            select(t.source_lang, t.target_lang, t.origin, func.count())
+            .where(*self._pair_filter(source_lang, target_lang))
+            .group_by(t.source_lang, t.target_lang, t.origin)
+            .order_by(t.source_lang, t.target_lang, t.origin)
+        )
+        with self.store.engine.connect() as connection:
+            return [
+                (src, tgt, Origin(origin), int(n))
+                for src, tgt, origin, n in connection.execute(query)
+            ]
 
     def units(
         self, source_lang: str | None = None, target_lang: str | None = None

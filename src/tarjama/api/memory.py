@@ -1,0 +1,755 @@
+"""The glossary and translation-memory API (``/v1/glossary``, ``/v1/memory``).
+
+Thin, as the articles API: each route parses its request, calls
+:class:`~tarjama.memory.Glossary` or :class:`~tarjama.memory.TranslationMemory` in a worker
+thread and shapes the answer. Every write goes through their methods, which move the store's
+generation counter in the same transaction, so the result cache (``api/cache.py``) never serves
+an answer made before it. Reads need the reader role, writes (create, update, delete, import)
+the editor role (or ``anonymous_write``).
+
+Imports take the file as the request body, so the body limit (``max_request_bytes``, 413
+beyond) applies to them as to everything else. A malformed file is refused whole (400
+``malformed_input``, the message naming the line); nothing of it is stored. Exports stream
+the file back with a ``Content-Disposition`` naming it.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections.abc import Callable, Iterator
+from typing import IO, Annotated, Literal, TypeVar
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+from sqlalchemy.exc import DataError, IntegrityError
+from starlette.concurrency import run_in_threadpool
+
+from tarjama.api.errors import ApiError, responses
+from tarjama.api.schemas import LANGUAGE
+from tarjama.api.security import Editor, Reader
+from tarjama.api.services import Services, ServicesDep
+from tarjama.errors import EncodingError, FormatError, LanguageError
+from tarjama.memory import Glossary, Match, Term, TermNotFoundError, TranslationMemory
+from tarjama.memory.normalise import primary_language
+
+router = APIRouter(prefix="/v1", tags=["glossary and memory"])
+
+T = TypeVar("T")
+
+TEXT = r"^[^\x00]*$"
+"""Stored text: no NUL character (PostgreSQL refuses one, so neither database gets one)."""
+
+SKIPPED_LINES_SHOWN = 100
+"""At most this many lines of skipped ``<tu>`` are listed in a TMX import's answer."""
+
+_EXPORT_CHUNK = 64 * 1024
+_SPOOL_BYTES = 8 * 1024 * 1024
+
+_CSV = "text/csv"
+_TBX = "application/x-tbx+xml"
+_TMX = "application/x-tmx+xml"
+_GLOSSARY_TYPES = {
+    "text/csv": "csv",
+    "application/csv": "csv",
+    "text/comma-separated-values": "csv",
+    "application/x-tbx+xml": "tbx",
+    "application/tbx+xml": "tbx",
+    "application/xml": "tbx",
+    "text/xml": "tbx",
+}
+_STRING = {"schema": {"type": "string"}}
+_GLOSSARY_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "The file: CSV (a header row naming source,target and optionally "
+        "case_sensitive,do_not_translate,note) or TBX (v2 martif or v3 tbx).",
+        "content": {_CSV: _STRING, _TBX: _STRING, "application/xml": _STRING},
+    }
+}
+_TMX_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "The TMX document (1.4b; 1.1 to 1.4 from other tools are read too).",
+        "content": {_TMX: _STRING, "application/xml": _STRING, "text/xml": _STRING},
+    }
+}
+
+
+# --- plumbing -----------------------------------------------------------------------------------
+
+
+def get_glossary(request: Request) -> Glossary:
+    """The translator's own glossary (writes through it drop its compiled matcher at once)."""
+    services: Services = request.app.state.services
+    glossary = services.translator.glossary
+    if glossary is None:
+        glossary = getattr(request.app.state, "api_glossary", None)
+        if glossary is None:
+            glossary = request.app.state.api_glossary = Glossary(services.store)
+    return glossary
+
+
+def get_memory(request: Request) -> TranslationMemory:
+    """The translator's own memory, or (memory off for translation) one kept for this app."""
+    services: Services = request.app.state.services
+    memory = services.translator.memory
+    if memory is None:
+        memory = getattr(request.app.state, "api_memory", None)
+        if memory is None:
+            memory = request.app.state.api_memory = TranslationMemory(services.store)
+    return memory
+
+
+GlossaryDep = Annotated[Glossary, Depends(get_glossary)]
+MemoryDep = Annotated[TranslationMemory, Depends(get_memory)]
+
+
+async def _call(work: Callable[[], T]) -> T:
+    """``work()`` in a worker thread; a missing term as 404, and what the database refuses (a
+    term over its column's length in PostgreSQL, a duplicate source term) as 400 and 409."""
+    try:
+        return await run_in_threadpool(work)
+    except TermNotFoundError as exc:
+        raise ApiError(404, "term_not_found", str(exc)) from exc
+    except IntegrityError as exc:
+        raise ApiError(409, "conflict", "the change collides with a stored entry") from exc
+    except DataError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "invalid value"
+        raise ApiError(400, "invalid_input", f"the store refused a value: {reason}") from exc
+
+
+def _named(data: bytes, name: str) -> IO[bytes]:
+    """The body as a file whose name the readers put in their messages."""
+    stream = io.BytesIO(data)
+    stream.name = name
+    return stream
+
+
+def _text(data: bytes, name: str) -> IO[str]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise EncodingError(f"{name}: not UTF-8 (byte {exc.start})") from exc
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise FormatError(f"{name}: line {line}: a NUL character (0x00) is not text")
+    stream = io.StringIO(text, newline="")
+    stream.name = name
+    return stream
+
+
+def _attachment(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}
+
+
+def _filename(stem: str, source_lang: str | None, target_lang: str | None, ext: str) -> str:
+    """``memory.tmx``, ``memory-en-es.tmx``, ``glossary-en-all.csv``..."""
+    if source_lang or target_lang:
+        langs = (primary_language(lang) if lang else "all" for lang in (source_lang, target_lang))
+        stem = "-".join((stem, *langs))
+    return f"{stem}.{ext}"
+
+
+SourceLang = Annotated[
+    str,
+    Query(pattern=LANGUAGE, max_length=35, description="The source language (default en)."),
+]
+TargetLang = Annotated[
+    str, Query(pattern=LANGUAGE, max_length=35, description="The target language.")
+]
+SourceFilter = Annotated[
+    str | None,
+    Query(pattern=LANGUAGE, max_length=35, description="Only this source language."),
+]
+TargetFilter = Annotated[
+    str | None,
+    Query(pattern=LANGUAGE, max_length=35, description="Only this target language."),
+]
+TermId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The term's id.")]
+UnitId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The unit's id.")]
+
+
+# --- schemas ------------------------------------------------------------------------------------
+
+
+class TermIn(BaseModel):
+    """A glossary term to add; it replaces the pair's entry for the same source term."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    source_lang: StrictStr = Field("en", pattern=LANGUAGE, max_length=35)
+    target_lang: StrictStr = Field(pattern=LANGUAGE, max_length=35)
+    source: StrictStr = Field(
+        pattern=TEXT, min_length=1, max_length=1000, description="The source term."
+    )
+    target: StrictStr = Field(
+        "",
+        pattern=TEXT,
+        max_length=1000,
+        description="How it is rendered; may be empty for a do-not-translate term.",
+    )
+    case_sensitive: StrictBool = Field(False, description="Match only as written (AFP, Apple).")
+    do_not_translate: StrictBool = Field(False, description="Keep the term as written.")
+    note: StrictStr = Field("", pattern=TEXT, max_length=2000)
+
+
+class TermPatch(BaseModel):
+    """The fields of a term to change; those left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    source: StrictStr | None = Field(None, pattern=TEXT, min_length=1, max_length=1000)
+    target: StrictStr | None = Field(None, pattern=TEXT, max_length=1000)
+    case_sensitive: StrictBool | None = None
+    do_not_translate: StrictBool | None = None
+    note: StrictStr | None = Field(None, pattern=TEXT, max_length=2000)
+
+
+class TermOut(BaseModel):
+    id: int
+    source_lang: str = Field(description="The primary language subtag (en, not en-GB).")
+    target_lang: str
+    source: str
+    target: str
+    rendering: str = Field(description="What translations contain: the source when not translated.")
+    case_sensitive: bool
+    do_not_translate: bool
+    note: str
+
+
+class GlossaryImportOut(BaseModel):
+    source_lang: str
+    target_lang: str
+    format: Literal["csv", "tbx"]
+    imported: int = Field(description="Terms written (new, or replacing the same source term).")
+    terms: int = Field(description="Terms the pair has now.")
+
+
+class UnitIn(BaseModel):
+    """A human translation of one sentence: an editor's correction, reused from then on."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    source_lang: StrictStr = Field("en", pattern=LANGUAGE, max_length=35)
+    target_lang: StrictStr = Field(pattern=LANGUAGE, max_length=35)
+    source: StrictStr = Field(pattern=TEXT, min_length=1, max_length=20_000)
+    target: StrictStr = Field(pattern=TEXT, min_length=1, max_length=20_000)
+    approved: StrictBool = Field(False, description="Ranked before unapproved human units.")
+    note: StrictStr = Field("", pattern=TEXT, max_length=2000)
+
+
+class UnitOut(BaseModel):
+    id: int
+    source_lang: str
+    target_lang: str
+    source: str
+    target: str
+    origin: Literal["human"]
+    approved: bool
+    note: str
+
+
+class MatchOut(BaseModel):
+    unit_id: int
+    source: str = Field(description="The stored source: the query itself, or near it.")
+    target: str
+    origin: Literal["human", "machine"]
+    score: float = Field(description="1.0 for an exact match; the similarity in [0, 1] otherwise.")
+    approved: bool
+    note: str
+    signature: str | None = Field(description="The engine of a machine unit; null for humans.")
+
+
+class LookupOut(BaseModel):
+    source_lang: str
+    target_lang: str
+    text: str
+    exact: MatchOut | None = Field(description="What translation would reuse for this sentence.")
+    suggestions: list[MatchOut] = Field(
+        description="Fuzzy matches, best first: suggestions for editors, never to be published "
+        "unreviewed."
+    )
+
+
+class TMXImportOut(BaseModel):
+    imported: int = Field(description="Units written (new, or updating the same unit).")
+    skipped: int = Field(description="<tu> elements without a usable source and target.")
+    skipped_lines: list[int] = Field(
+        description=f"Where the skipped <tu> start (the first {SKIPPED_LINES_SHOWN})."
+    )
+    units: int = Field(description="Units the memory holds now.")
+
+
+class PairCount(BaseModel):
+    source_lang: str
+    target_lang: str
+    human: int
+    machine: int
+    total: int
+
+
+class CountsOut(BaseModel):
+    total: int
+    pairs: list[PairCount]
+
+
+def _term(t: Term) -> TermOut:
+    return TermOut(
+        id=t.id,
+        source_lang=t.source_lang,
+        target_lang=t.target_lang,
+        source=t.source,
+        target=t.target,
+        rendering=t.rendering,
+        case_sensitive=t.case_sensitive,
+        do_not_translate=t.do_not_translate,
+        note=t.note,
+    )
+
+
+def _match(m: Match) -> MatchOut:
+    return MatchOut(
+        unit_id=m.unit_id,
+        source=m.source,
+        target=m.target,
+        origin=m.origin.value,
+        score=m.score,
+        approved=m.approved,
+        note=m.note,
+        signature=m.signature,
+    )
+
+
+# --- glossary terms -----------------------------------------------------------------------------
+
+
+@router.get(
+    "/glossary/terms",
+    summary="Glossary terms, of every pair or one",
+    description="Every term, sorted by language pair and source term; `source_lang` and "
+    "`target_lang` keep one pair (or one side of it). Languages match on the primary subtag.",
+    response_model=list[TermOut],
+    responses=responses(400, 401, 403, 422, 429),
+)
+async def list_terms(
+    glossary: GlossaryDep,
+    _caller: Reader,
+    source_lang: SourceFilter = None,
+    target_lang: TargetFilter = None,
+) -> list[TermOut]:
+    return [_term(t) for t in await _call(lambda: glossary.terms(source_lang, target_lang))]
+
+
+@router.post(
+    "/glossary/terms",
+    summary="Add a glossary term",
+    description="Adds a term to a language pair, or replaces the pair's entry for the same "
+    "source term. Translations use it from the next request on; answers kept by the result "
+    "cache are dropped.",
+    response_model=TermOut,
+    status_code=201,
+    responses=responses(400, 401, 403, 413, 422, 429),
+)
+async def create_term(
+    body: TermIn, response: Response, glossary: GlossaryDep, _caller: Editor
+) -> TermOut:
+    term = await _call(
+        lambda: glossary.add(
+            body.source,
+            body.target,
+            source_lang=body.source_lang,
+            target_lang=body.target_lang,
+            case_sensitive=body.case_sensitive,
+            do_not_translate=body.do_not_translate,
+            note=body.note,
+        )
+    )
+    response.headers["Location"] = f"/v1/glossary/terms/{term.id}"
+    return _term(term)
+
+
+@router.get(
+    "/glossary/terms/{term_id}",
+    summary="One glossary term",
+    description="The term with its pair, rendering and flags.",
+    response_model=TermOut,
+    responses=responses(401, 403, 404, 422, 429),
+)
+async def get_term(term_id: TermId, glossary: GlossaryDep, _caller: Reader) -> TermOut:
+    term = await _call(lambda: glossary.get(term_id))
+    if term is None:
+        raise ApiError(404, "term_not_found", f"no glossary term with id {term_id}")
+    return _term(term)
+
+
+@router.patch(
+    "/glossary/terms/{term_id}",
+    summary="Change a glossary term",
+    description="Changes the fields given and keeps the others. The pair cannot change: delete "
+    "the term and add it to the other pair. A source term another entry of the pair already "
+    "has is refused with 409.",
+    response_model=TermOut,
+    responses=responses(400, 401, 403, 404, 409, 413, 422, 429),
+)
+async def update_term(
+    term_id: TermId, body: TermPatch, glossary: GlossaryDep, _caller: Editor
+) -> TermOut:
+    try:
+        term = await _call(
+            lambda: glossary.update(
+                term_id,
+                source_term=body.source,
+                target_term=body.target,
+                case_sensitive=body.case_sensitive,
+                do_not_translate=body.do_not_translate,
+                note=body.note,
+            )
+        )
+    except ApiError as exc:
+        if exc.code != "conflict":
+            raise
+        raise ApiError(
+            409, "term_exists", f"the pair already has a term {body.source!r}; change that one"
+        ) from exc
+    return _term(term)
+
+
+@router.delete(
+    "/glossary/terms/{term_id}",
+    summary="Delete a glossary term",
+    description="Removes the term; translations stop using it from the next request on.",
+    status_code=204,
+    response_class=Response,
+    responses=responses(401, 403, 404, 422, 429),
+)
+async def delete_term(term_id: TermId, glossary: GlossaryDep, _caller: Editor) -> Response:
+    if not await _call(lambda: glossary.delete(term_id)):
+        raise ApiError(404, "term_not_found", f"no glossary term with id {term_id}")
+    return Response(status_code=204)
+
+
+# --- glossary files -----------------------------------------------------------------------------
+
+
+def _glossary_format(request: Request, fmt: str | None, data: bytes) -> Literal["csv", "tbx"]:
+    if fmt is not None:
+        return "tbx" if fmt == "tbx" else "csv"
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type in _GLOSSARY_TYPES:
+        return "tbx" if _GLOSSARY_TYPES[content_type] == "tbx" else "csv"
+    return "tbx" if data.lstrip().startswith(b"<") else "csv"
+
+
+def _import_glossary(
+    glossary: Glossary, data: bytes, kind: Literal["csv", "tbx"], source: str, target: str
+) -> GlossaryImportOut:
+    if kind == "tbx":
+        imported = glossary.import_tbx(_named(data, "the TBX body"), source, target)
+    else:
+        imported = glossary.import_csv(_text(data, "the CSV body"), source, target)
+    return GlossaryImportOut(
+        source_lang=primary_language(source),
+        target_lang=primary_language(target),
+        format=kind,
+        imported=imported,
+        terms=len(glossary.list_terms(source, target)),
+    )
+
+
+@router.post(
+    "/glossary/import",
+    summary="Import glossary terms from CSV or TBX",
+    description="The body is the file: CSV (`text/csv`) or TBX (`application/x-tbx+xml`, "
+    "`application/xml`); `format` overrides the Content-Type, and without either a body "
+    "starting with `<` is read as TBX. Terms replace the pair's entries for the same source "
+    "terms. A malformed file is refused whole (400, the message names the line) and nothing "
+    "of it is stored; a TBX entry without a term in both languages is skipped.",
+    response_model=GlossaryImportOut,
+    responses=responses(400, 401, 403, 413, 422, 429),
+    openapi_extra=_GLOSSARY_BODY,
+)
+async def import_glossary(
+    request: Request,
+    glossary: GlossaryDep,
+    _caller: Editor,
+    target_lang: TargetLang,
+    source_lang: SourceLang = "en",
+    format: Annotated[
+        Literal["csv", "tbx"] | None, Query(description="The body's format (default: detected).")
+    ] = None,
+) -> GlossaryImportOut:
+    data = await request.body()
+    kind = _glossary_format(request, format, data)
+    return await _call(lambda: _import_glossary(glossary, data, kind, source_lang, target_lang))
+
+
+def _export_glossary(
+    glossary: Glossary, kind: Literal["csv", "tbx"], source: str, target: str
+) -> bytes:
+    if kind == "csv":
+        text = io.StringIO(newline="")
+        glossary.export_csv(text, source, target)
+        return text.getvalue().encode("utf-8")
+    data = io.BytesIO()
+    glossary.export_tbx(data, source, target)
+    return data.getvalue()
+
+
+@router.get(
+    "/glossary/export",
+    summary="Export a language pair's glossary as CSV or TBX",
+    description="CSV with a header row (source,target,case_sensitive,do_not_translate,note), or "
+    "TBX-Basic; either imports back as it is.",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The glossary file.",
+            "content": {_CSV: _STRING, _TBX: _STRING},
+        },
+        **responses(400, 401, 403, 422, 429),
+    },
+)
+async def export_glossary(
+    glossary: GlossaryDep,
+    _caller: Reader,
+    target_lang: TargetLang,
+    source_lang: SourceLang = "en",
+    format: Annotated[Literal["csv", "tbx"], Query(description="The file's format.")] = "csv",
+) -> Response:
+    data = await _call(lambda: _export_glossary(glossary, format, source_lang, target_lang))
+    name = _filename("glossary", source_lang, target_lang, format)
+    media_type = f"{_CSV}; charset=utf-8" if format == "csv" else _TBX
+    return Response(data, media_type=media_type, headers=_attachment(name))
+
+
+# --- translation memory -------------------------------------------------------------------------
+
+
+def _import_tmx(
+    memory: TranslationMemory,
+    data: bytes,
+    approved: bool,
+    source: str | None,
+    target: str | None,
+) -> TMXImportOut:
+    report = memory.import_tmx_report(
+        _named(data, "the TMX body"), approved=approved, source_lang=source, target_lang=target
+    )
+    return TMXImportOut(
+        imported=report.imported,
+        skipped=report.skipped,
+        skipped_lines=list(report.skipped_lines[:SKIPPED_LINES_SHOWN]),
+        units=memory.count(),
+    )
+
+
+@router.post(
+    "/memory/import",
+    summary="Import a TMX file into the translation memory",
+    description="The body is the TMX document. Units load as human translations unless the "
+    "file carries tarjama's own `x-tarjama-*` properties (a tarjama export restores its origins, "
+    "engines and approvals); a unit for a stored source, pair and origin updates it. "
+    "`source_lang`/`target_lang` keep only those languages. A `<tu>` without a usable source "
+    "and target is skipped and its line reported. A malformed file is refused whole (400, the "
+    "message names the line): a file loads completely or not at all.",
+    response_model=TMXImportOut,
+    responses=responses(400, 401, 403, 413, 422, 429),
+    openapi_extra=_TMX_BODY,
+)
+async def import_tmx(
+    request: Request,
+    memory: MemoryDep,
+    _caller: Editor,
+    approved: Annotated[
+        bool, Query(description="Mark the units approved (unless the file says otherwise).")
+    ] = False,
+    source_lang: SourceFilter = None,
+    target_lang: TargetFilter = None,
+) -> TMXImportOut:
+    data = await request.body()
+    return await _call(lambda: _import_tmx(memory, data, approved, source_lang, target_lang))
+
+
+def _export_tmx(memory: TranslationMemory, source: str | None, target: str | None) -> IO[bytes]:
+    # not a with-block: the response streams the file and closes it (_chunks)
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115
+    try:
+        memory.export_tmx(spool, source, target)
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    return spool
+
+
+def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
+    try:
+        while chunk := stream.read(_EXPORT_CHUNK):
+            yield chunk
+    finally:
+        stream.close()
+
+
+@router.get(
+    "/memory/export",
+    summary="Export the translation memory (or one pair of it) as TMX 1.4b",
+    description="Every unit with its origin, engine, approval, note and dates as tarjama's "
+    "`x-tarjama-*` properties, so the file imports back as it was. Without `source_lang` and "
+    "`target_lang`, the whole memory.",
+    response_class=StreamingResponse,
+    responses={
+        200: {"description": "The TMX document.", "content": {_TMX: _STRING}},
+        **responses(400, 401, 403, 422, 429),
+    },
+)
+async def export_tmx(
+    memory: MemoryDep,
+    _caller: Reader,
+    source_lang: SourceFilter = None,
+    target_lang: TargetFilter = None,
+) -> StreamingResponse:
+    stream = await _call(lambda: _export_tmx(memory, source_lang, target_lang))
+    name = _filename("memory", source_lang, target_lang, "tmx")
+    return StreamingResponse(_chunks(stream), media_type=_TMX, headers=_attachment(name))
+
+
+def _lookup(
+    services: Services,
+    memory: TranslationMemory,
+    text: str,
+    source: str,
+    target: str,
+    threshold: float,
+    limit: int,
+    machine: bool,
+) -> LookupOut:
+    signature = None
+    if machine:
+        try:
+            signature = f"{services.serving(source, target)}:{source}-{target}"
+        except LanguageError:
+            signature = None  # no engine serves the pair: only human work is reused for it
+    exact = memory.lookup(text, source, target, signature=signature)
+    fuzzy = memory.fuzzy(
+        text, source, target, threshold=threshold, limit=limit, signature=signature
+    )
+    return LookupOut(
+        source_lang=primary_language(source),
+        target_lang=primary_language(target),
+        text=text,
+        exact=_match(exact) if exact else None,
+        suggestions=[_match(m) for m in fuzzy if exact is None or m.unit_id != exact.unit_id],
+    )
+
+
+@router.get(
+    "/memory/lookup",
+    summary="Look a sentence up in the translation memory",
+    description="`exact`: the translation the service would reuse for this sentence (human "
+    "work first; machine units only of the engine serving the pair now, unless `machine` is "
+    "false). `suggestions`: fuzzy matches scoring at least `threshold`, best first, for "
+    "editors; they are never published unreviewed.",
+    response_model=LookupOut,
+    responses=responses(400, 401, 403, 422, 429),
+)
+async def lookup(
+    services: ServicesDep,
+    memory: MemoryDep,
+    _caller: Reader,
+    text: Annotated[str, Query(min_length=1, max_length=5000, description="The sentence.")],
+    target_lang: TargetLang,
+    source_lang: SourceLang = "en",
+    threshold: Annotated[
+        float, Query(ge=0.5, le=1, description="Least fuzzy score (0.5 to 1).")
+    ] = 0.75,
+    limit: Annotated[int, Query(ge=1, le=50, description="Most suggestions.")] = 5,
+    machine: Annotated[
+        bool, Query(description="Include the serving engine's own machine translations.")
+    ] = True,
+) -> LookupOut:
+    return await _call(
+        lambda: _lookup(services, memory, text, source_lang, target_lang, threshold, limit, machine)
+    )
+
+
+@router.post(
+    "/memory/units",
+    summary="Add a human translation (a correction) to the memory",
+    description="Stores an editor's translation of one sentence. It replaces the pair's "
+    "previous human translation of the same sentence and is reused by every translation from "
+    "then on, before any machine unit (segment origin `memory:human`).",
+    response_model=UnitOut,
+    status_code=201,
+    responses=responses(400, 401, 403, 413, 422, 429),
+)
+async def add_unit(body: UnitIn, memory: MemoryDep, _caller: Editor) -> UnitOut:
+    unit_id = await _call(
+        lambda: memory.add(
+            body.source,
+            body.target,
+            source_lang=body.source_lang,
+            target_lang=body.target_lang,
+            approved=body.approved,
+            note=body.note,
+        )
+    )
+    return UnitOut(
+        id=unit_id,
+        source_lang=primary_language(body.source_lang),
+        target_lang=primary_language(body.target_lang),
+        source=body.source,
+        target=body.target,
+        origin="human",
+        approved=body.approved,
+        note=body.note,
+    )
+
+
+@router.delete(
+    "/memory/units/{unit_id}",
+    summary="Delete a unit from the memory",
+    description="Removes one unit (ids come from lookups); translations stop reusing it.",
+    status_code=204,
+    response_class=Response,
+    responses=responses(401, 403, 404, 422, 429),
+)
+async def delete_unit(unit_id: UnitId, memory: MemoryDep, _caller: Editor) -> Response:
+    if not await _call(lambda: memory.delete(unit_id)):
+        raise ApiError(404, "unit_not_found", f"no memory unit with id {unit_id}")
+    return Response(status_code=204)
+
+
+def _counts(memory: TranslationMemory, source: str | None, target: str | None) -> CountsOut:
+    pairs: dict[tuple[str, str], dict[str, int]] = {}
+    for src, tgt, origin, n in memory.counts(source, target):
+        pairs.setdefault((src, tgt), {"human": 0, "machine": 0})[origin.value] = n
+    rows = [
+        PairCount(
+            source_lang=src,
+            target_lang=tgt,
+            human=n["human"],
+            machine=n["machine"],
+            total=n["human"] + n["machine"],
+        )
+        for (src, tgt), n in pairs.items()
+    ]
+    return CountsOut(total=sum(r.total for r in rows), pairs=rows)
+
+
+@router.get(
+    "/memory/counts",
+    summary="How many units the memory holds, per pair and origin",
+    description="Human and machine units per language pair (machine units of every engine "
+    "version, served or not), and the total.",
+    response_model=CountsOut,
+    responses=responses(400, 401, 403, 422, 429),
+)
+async def counts(
+    memory: MemoryDep,
+    _caller: Reader,
+    source_lang: SourceFilter = None,
+    target_lang: TargetFilter = None,
+) -> CountsOut:
+    return await _call(lambda: _counts(memory, source_lang, target_lang))
