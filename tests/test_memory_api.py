@@ -619,6 +619,19 @@ def test_a_correction_is_used_by_translate(client: TestClient) -> None:
     ]
 
 
+def test_memory_routes_see_what_translate_has_just_stored(client: TestClient) -> None:
+    """/v1/translate stores machine translations after answering; a memory route right after
+    it still finds them."""
+    for i in range(5):
+        sentence = f"The ferry number {i} left the harbour at dawn."
+        translated = translate(client, sentence)
+        found = lookup(client, sentence)["exact"]
+        assert found is not None and found["origin"] == "machine"
+        assert found["target"] == translated["segments"][0]["target"]
+    counts = client.get("/v1/memory/counts").json()
+    assert counts["total"] >= 5
+
+
 def test_the_result_cache_is_not_stale_after_writes_through_the_api(client: TestClient) -> None:
     cache: ResultCache = client.app.state.services.cache  # type: ignore[attr-defined]
     text = "The harbour reopened on Tuesday.\n\nFerries sailed again."

@@ -205,3 +205,31 @@ def test_write_behind_failure_is_logged_not_raised(
     assert "not stored in the memory" in caplog.text and "the disk says no" in caplog.text
     with pytest.raises(Exception, match="the disk says no"):  # without write-behind: raised
         Translator(PseudoEngine(), memory=TranslationMemory(store)).translate(article(), "es")
+
+
+def test_flush_waits_for_a_write_the_store_holds_up(store: Store) -> None:
+    """A write-behind write that the database keeps waiting (another connection holds the
+    write lock) is waited for by ``flush()``, and lands once the lock goes."""
+    import sqlite3
+    import threading
+
+    memory = TranslationMemory(store)
+    translator = Translator(PseudoEngine(), memory=memory, write_behind=True)
+    path = store.engine.url.database
+    assert path is not None
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        translator.translate(formats.read(b"Ferries sailed again\n", "text"), "es")
+        flushed = threading.Event()
+        waiter = threading.Thread(target=lambda: (translator.flush(), flushed.set()))
+        waiter.start()
+        assert not flushed.wait(0.5)  # the write is held up, and flush() waits for it
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert flushed.wait(10)
+    waiter.join()
+    translator.close()
+    assert memory.lookup("Ferries sailed again", "en", "es", signature=None) is None  # machine
+    assert memory.count("en", "es") == 1

@@ -92,8 +92,12 @@ def get_glossary(request: Request) -> Glossary:
 
 
 def get_memory(request: Request) -> TranslationMemory:
-    """The translator's own memory, or (memory off for translation) one kept for this app."""
+    """The translator's own memory, or (memory off for translation) one kept for this app.
+
+    The machine translations the service has just made are in it first: the translator stores
+    them after answering (write-behind), and a memory route waits for that."""
     services: Services = request.app.state.services
+    services.translator.flush()
     memory = services.translator.memory
     if memory is None:
         memory = getattr(request.app.state, "api_memory", None)
