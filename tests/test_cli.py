@@ -227,3 +227,36 @@ def test_glossary_and_memory_commands(tmp_path: Path) -> None:
     article.write_text(f"Floods\n\n{source}\n", encoding="utf-8")
     out = run("translate", str(article), "--to", "es", "--engine", "pseudo").stdout.decode()
     assert "El río Kessa se desbordó." in out
+
+
+def test_tm_import_of_machine_units_names_their_engine(tmp_path: Path) -> None:
+    """Another tool's TMX of machine output: kept for the engine it names, never for another."""
+    source = "The ferry left Port Kessa at dawn."
+    tmx = tmp_path / "vendor.tmx"
+    tmx.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="x" '
+        'creationtoolversion="1" segtype="sentence" o-tmf="x" adminlang="en" srclang="en" '
+        'datatype="plaintext"/><body><tu><tuv xml:lang="en"><seg>' + source + "</seg></tuv>"
+        '<tuv xml:lang="es"><seg>El ferri zarpó de Port Kessa al alba.</seg></tuv></tu>'
+        "</body></tmx>\n",
+        encoding="utf-8",
+    )
+    refused = run("tm", "import", str(tmx), "--origin", "machine")
+    assert refused.returncode == 2 and b"--engine" in refused.stderr
+    assert run("tm", "import", str(tmx), "--engine", "pseudo").returncode == 2  # human units
+    done = run("tm", "import", str(tmx), "--origin", "machine", "--engine", "pseudo",
+               "--engine-version", "1", "--model", "pseudo-localisation")  # fmt: skip
+    assert done.returncode == 0 and b"imported 1 units" in done.stdout
+    article = tmp_path / "a.txt"
+    article.write_text(f"Ferry news\n\n{source}\n", encoding="utf-8")
+    out = run("translate", str(article), "--to", "es", "--engine", "pseudo").stdout.decode()
+    assert "El ferri zarpó de Port Kessa al alba." in out
+    # an engine of another version never gets it
+    other = tmp_path / "other.tmx"
+    later = "The ferry left Port Kessa at noon."
+    other.write_text(tmx.read_text(encoding="utf-8").replace(source, later), "utf-8")
+    assert run("tm", "import", str(other), "--origin", "machine", "--engine", "pseudo",
+               "--engine-version", "0.9").returncode == 0  # fmt: skip
+    article.write_text(f"Ferry news\n\n{later}\n", encoding="utf-8")
+    out = run("translate", str(article), "--to", "es", "--engine", "pseudo").stdout.decode()
+    assert "El ferri" not in out

@@ -8,7 +8,6 @@ subtags); they are made up for these tests.
 from __future__ import annotations
 
 import io
-import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -652,19 +651,22 @@ def test_add_update_delete_list(glossary: Glossary) -> None:
         glossary.update(term.id, target_term="")
     with pytest.raises(EmptyInputError):
         glossary.add("truce", "", source_lang="en", target_lang="fr")
+    # A do-not-translate term without a target renders as its source, added or updated.
+    keep = glossary.add("Hezbollah", "", source_lang="en", target_lang="fr", do_not_translate=True)
+    assert keep.target == "Hezbollah"
+    assert glossary.update(keep.id, target_term="").target == "Hezbollah"
+    assert glossary.update(keep.id, source_term="Hizbollah", target_term="").target == "Hizbollah"
 
 
-def test_thousands_of_terms_stay_fast(glossary: Glossary) -> None:
+def test_thousands_of_terms_all_found(glossary: Glossary) -> None:
+    # How fast: bench/memory.py (speed lives in benchmarks, not in timed tests).
     rows = "\n".join(f"term{i} word{i % 97},terme{i}" for i in range(5000))
     assert glossary.import_csv(io.StringIO("source,target\n" + rows + "\n"), "en", "fr") == 5000
     text = " ".join(f"term{i} word{i % 97} and other words" for i in range(0, 5000, 7))
     text = f"{text}. {text}"
-    glossary.find(text, "en", "fr")
-    start = time.perf_counter()
     hits = glossary.find(text, "en", "fr")
-    elapsed = time.perf_counter() - start
     assert len(hits) == 2 * len(range(0, 5000, 7))
-    assert elapsed < 0.5
+    assert {h.term.target for h in hits} == {f"terme{i}" for i in range(0, 5000, 7)}
 
 
 def test_csv_round_trip(terms: Glossary, tmp_path: Path) -> None:

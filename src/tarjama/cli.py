@@ -33,7 +33,7 @@ from tarjama.errors import (
     TarjamaError,
 )
 from tarjama.memory import Glossary, TranslationMemory
-from tarjama.model import DEFAULT_LABEL, Translation
+from tarjama.model import DEFAULT_LABEL, Provenance, Translation
 from tarjama.pipeline import Translator
 from tarjama.store import Store
 
@@ -484,12 +484,39 @@ def tm() -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--origin", type=click.Choice(["human", "machine"]), default="human",
               show_default=True)  # fmt: skip
+@click.option(
+    "--engine",
+    "engine_name",
+    default="",
+    help="With --origin machine: the engine that made the units (e.g. apertium).",
+)
+@click.option("--engine-version", default="", help="With --origin machine: its version.")
+@click.option("--model", default="", help="With --origin machine: its model.")
 @click.pass_context
 @reports_errors
-def tm_import(ctx: click.Context, path: Path, origin: str) -> None:
-    """Load a TMX file (1.4b; other tools' TMX too) into the memory."""
+def tm_import(
+    ctx: click.Context, path: Path, origin: str, engine_name: str, engine_version: str, model: str
+) -> None:
+    """Load a TMX file (1.4b; other tools' TMX too) into the memory.
+
+    Machine units are only ever reused for the engine, version and model that made them, so
+    ``--origin machine`` needs ``--engine`` (and the version and model it reports: ``tarjama
+    engines --json``) for units whose file does not say (files tarjama exported do)."""
+    provenance = None
+    if origin == "machine":
+        if not engine_name:
+            raise click.BadParameter(
+                "machine units need the engine that made them: add --engine (and "
+                "--engine-version, --model)", param_hint="--origin machine"
+            )  # fmt: skip
+        # The pair is each unit's own; the provenance only names the engine.
+        provenance = Provenance(engine_name, engine_version, model, "und", "und")
+    elif engine_name or engine_version or model:
+        raise click.BadParameter("only machine units have an engine", param_hint="--engine")
     with _store(_settings(ctx)) as store:
-        report = TranslationMemory(store).import_tmx_report(path, origin=origin)
+        report = TranslationMemory(store).import_tmx_report(
+            path, origin=origin, provenance=provenance
+        )
     skipped = f", {report.skipped} skipped" if report.skipped else ""
     click.echo(f"imported {report.imported} units from {path}{skipped}")
 

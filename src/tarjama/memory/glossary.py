@@ -198,8 +198,10 @@ class Glossary:
                 entry.do_not_translate = do_not_translate
             if note is not None:
                 entry.note = note
-            if not entry.target_term and not entry.do_not_translate:
-                raise EmptyInputError("a term that is translated needs a target term")
+            if not entry.target_term:
+                if not entry.do_not_translate:
+                    raise EmptyInputError("a term that is translated needs a target term")
+                entry.target_term = entry.source_term  # as ``add`` stores it
             generations.bump(session)
             session.flush()
             term = _term(entry)
