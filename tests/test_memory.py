@@ -656,6 +656,12 @@ def test_add_update_delete_list(glossary: Glossary) -> None:
     assert keep.target == "Hezbollah"
     assert glossary.update(keep.id, target_term="").target == "Hezbollah"
     assert glossary.update(keep.id, source_term="Hizbollah", target_term="").target == "Hizbollah"
+    # Longer than the store keeps (PostgreSQL would refuse it): refused before the database.
+    with pytest.raises(InputError, match="at most 1,000"):
+        glossary.add("quay", "m" * 1001, source_lang="en", target_lang="fr")
+    with pytest.raises(InputError, match="at most 1,000"):
+        glossary.update(keep.id, source_term="x" * 1001)
+    assert glossary.get(keep.id) is not None and glossary.get(keep.id).source == "Hizbollah"  # type: ignore[union-attr]
 
 
 def test_thousands_of_terms_all_found(glossary: Glossary) -> None:

@@ -537,6 +537,7 @@ BAD_BOOLEAN = "source,target,do_not_translate\nharbour,puerto,no\nAFP,,maybe\n"
 BAD_HEADER = "term,translation\nharbour,puerto\n"
 MISSING_TARGET = "source,target\nharbour,puerto\nquay,\n"
 NUL_CSV = "source,target\nharbour,puerto\nquay\x00,muelle\n"  # PostgreSQL would refuse it
+LONG_CSV = "source,target\nharbour,puerto\nquay," + "m" * 1001 + "\n"  # over the column
 
 
 @pytest.mark.parametrize(
@@ -553,6 +554,7 @@ NUL_CSV = "source,target\nharbour,puerto\nquay\x00,muelle\n"  # PostgreSQL would
         ("/v1/glossary/import?target_lang=es&format=csv", MISSING_TARGET, 3, "needs a target"),
         ("/v1/glossary/import?target_lang=es&format=csv", "", 1, "empty file"),
         ("/v1/glossary/import?target_lang=es&format=csv", NUL_CSV, 3, "NUL character"),
+        ("/v1/glossary/import?target_lang=es&format=csv", LONG_CSV, 3, "at most 1,000"),
     ],
 )
 def test_a_malformed_file_is_refused_whole(
@@ -564,6 +566,26 @@ def test_a_malformed_file_is_refused_whole(
     assert f"line {line}" in message and words in message, message
     assert ("TMX" if "memory" in path else "TBX" if "tbx" in path else "CSV") in message
     assert terms(client) == [] and units(client) == 0
+
+
+def test_a_tmx_unit_with_an_overlong_language_tag_is_skipped_with_its_line(
+    client: TestClient,
+) -> None:
+    tag = "en-" + "-".join(["abcdefgh"] * 5)  # a well-formed tag longer than the store keeps
+    tmx = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="x" '
+        'creationtoolversion="1" segtype="sentence" o-tmf="x" adminlang="en" srclang="en" '
+        'datatype="plaintext"/><body>\n'
+        '<tu><tuv xml:lang="en"><seg>The quay.</seg></tuv><tuv xml:lang="es"><seg>El muelle.'
+        "</seg></tuv></tu>\n"
+        f'<tu><tuv xml:lang="{tag}"><seg>The bay.</seg></tuv><tuv xml:lang="es"><seg>La bahía.'
+        "</seg></tuv></tu>\n</body></tmx>\n"
+    )
+    response = client.post("/v1/memory/import", content=tmx.encode())
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert (report["imported"], report["skipped"], report["skipped_lines"]) == (1, 1, [4])
+    assert units(client) == 1
 
 
 def test_a_csv_body_must_be_utf8(client: TestClient) -> None:

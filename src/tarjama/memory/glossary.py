@@ -189,9 +189,9 @@ class Glossary:
             if source_term is not None:
                 if not source_term.strip():
                     raise EmptyInputError("a glossary term needs a source term")
-                entry.source_term = source_term.strip()
+                entry.source_term = _within_limit(source_term.strip(), "source")
             if target_term is not None:
-                entry.target_term = target_term.strip()
+                entry.target_term = _within_limit(target_term.strip(), "target")
             if case_sensitive is not None:
                 entry.case_sensitive = case_sensitive
             if do_not_translate is not None:
@@ -381,6 +381,18 @@ def _word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
+TERM_LIMIT = 1000
+"""Most characters in a source or target term (the store's column; PostgreSQL enforces it)."""
+
+
+def _within_limit(term: str, which: str) -> str:
+    if len(term) > TERM_LIMIT:
+        raise InputError(
+            f"the {which} term is {len(term):,} characters; a term has at most {TERM_LIMIT:,}"
+        )
+    return term
+
+
 def _row(
     pair: tuple[str, str],
     source_term: str,
@@ -389,8 +401,8 @@ def _row(
     do_not_translate: bool,
     note: str,
 ) -> dict[str, Any]:
-    source = source_term.strip()
-    target = target_term.strip()
+    source = _within_limit(source_term.strip(), "source")
+    target = _within_limit(target_term.strip(), "target")
     if not source:
         raise EmptyInputError("a glossary term needs a source term")
     if not target:
@@ -480,7 +492,9 @@ def _csv_rows(stream: IO[str], pair: tuple[str, str], name: str) -> Iterator[dic
                     _boolean(values.get("do_not_translate", ""), "do_not_translate", where),
                     values.get("note", ""),
                 )
-            except EmptyInputError as exc:
+            except CSVError:
+                raise  # says where already
+            except InputError as exc:
                 raise CSVError(f"{where}: {exc}") from exc
     except csv.Error as exc:
         raise CSVError(f"{name}: line {reader.line_num}: malformed CSV: {exc}") from exc

@@ -42,6 +42,7 @@ from tarjama.memory.tmx import TMXReader, TMXUnit, write_tmx
 from tarjama.memory.xmlio import Destination, Source
 from tarjama.model import Provenance
 from tarjama.store import Store, TMUnit, generations, upsert, utcnow
+from tarjama.store.models import LOCALE
 
 log = logging.getLogger(__name__)
 
@@ -731,6 +732,16 @@ def _row(
     normalised = normalise(source)
     if not normalised or not target.strip():
         raise EmptyInputError("a unit needs a non-empty source and target")
+    # The store's columns (PostgreSQL enforces them): a clear refusal, not a database error.
+    for what, value, limit in (
+        ("source language tag", source_locale.strip(), LOCALE),
+        ("target language tag", target_locale.strip(), LOCALE),
+        ("engine name", engine, 100),
+        ("engine version", engine_version, 100),
+        ("model", model, 255),
+    ):
+        if len(value) > limit:
+            raise InputError(f"the {what} is {len(value)} characters; at most {limit}")
     created = created or utcnow()
     return {
         "source_lang": primary_language(source_locale),
