@@ -35,6 +35,7 @@ from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
 
+from proctree import cpu_seconds, process_tree
 from tarjama import formats
 from tarjama.engines.apertium import ApertiumEngine
 from tarjama.formats.text import write_text
@@ -70,33 +71,6 @@ def timed(func: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-_TICK = os.sysconf("SC_CLK_TCK")
-
-
-def descendants_cpu(root: int) -> float:
-    """CPU seconds (user and system, with their reaped children's) of the living processes
-    under ``root``, from /proc."""
-    parents: dict[int, list[int]] = {}
-    cpu: dict[int, float] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        pid = int(entry.name)
-        parents.setdefault(int(fields[1]), []).append(pid)
-        cpu[pid] = sum(int(f) for f in fields[11:15]) / _TICK
-    total, stack = 0.0, list(parents.get(root, []))
-    while stack:
-        pid = stack.pop()
-        total += cpu.get(pid, 0.0)
-        stack += parents.get(pid, [])
-    return total
-
-
 # CPU seconds of the last run of each side: (everything, of which this process).
 cpu_used: dict[str, tuple[float, float]] = {}
 
@@ -129,7 +103,8 @@ def tarjama_pipeline(texts: list[str]) -> None:
         for t in translator.translate_many(articles, "es"):
             write_text(t)
         python = time.process_time() - start
-        cpu_used["tarjama"] = (python + descendants_cpu(os.getpid()), python)
+        under = sum(cpu_seconds(pid) for pid in process_tree(os.getpid())[1:])
+        cpu_used["tarjama"] = (python + under, python)
 
 
 def main() -> int:

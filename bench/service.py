@@ -68,6 +68,7 @@ from pathlib import Path
 
 import httpx
 
+from proctree import process_tree
 from tarjama import formats, inline
 from tarjama.segment import split_sentences
 
@@ -168,26 +169,6 @@ async def wait_until_ready(srv: Server, path: str) -> None:
     raise RuntimeError(
         f"{srv.name} did not answer {path} in {START_TIMEOUT_S:.0f} s:\n{srv.tail()}"
     )
-
-
-def process_tree(root: int) -> list[int]:
-    """``root`` and its living descendants, from the parent ids in /proc/*/stat."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])  # the name may hold spaces and ')'
-        children.setdefault(ppid, []).append(int(entry.name))
-    tree, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        tree.append(pid)
-        todo.extend(children.get(pid, []))
-    return tree
 
 
 def peak_memory_mib(root: int) -> tuple[float, int]:
