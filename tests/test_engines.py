@@ -282,6 +282,42 @@ def test_from_stream(stream: str, tagged: str) -> None:
     assert from_stream(stream) == tagged
 
 
+@pytest.mark.parametrize(
+    ("stream", "anchor", "tagged"),
+    [
+        # eng-cat pulls the preposition into the name's word-bound blank: it stays.
+        ("La província [[x:1]]de *Fujian[[/]].", "Fujian", 'La província de <x id="1"/>.'),
+        ("La reconquesta [[x:1]]del *Danelaw[[/]].", "Danelaw", 'La reconquesta del <x id="1"/>.'),
+        ("Va anar [[x:1]]a Maria[[/]] ahir.", "Maria", 'Va anar a <x id="1"/> ahir.'),
+        ("L'enviat [[x:1]]d'Obama[[/]].", "Obama", "L'enviat d'<x id=\"1\"/>."),
+        # capitalised words before it are the engine's own (a translated name part): they go
+        ("[[x:1]]Nova Zelanda[[/]] guanya.", "Zealand", '<x id="1"/> guanya.'),
+        ("[[x:1]]El Nou York[[/]] guanya.", "York", '<x id="1"/> guanya.'),
+        # the placeholder's words not found (translated): the whole blank is the placeholder
+        ("Va ser [[x:1]]el dilluns[[/]].", "Monday", 'Va ser <x id="1"/>.'),
+    ],
+)
+def test_from_stream_keeps_words_pulled_into_a_placeholder(
+    stream: str, anchor: str, tagged: str
+) -> None:
+    assert from_stream(stream, anchors={1: anchor}) == tagged
+
+
+@needs_apertium
+def test_catalan_keeps_the_preposition_before_a_name(apertium: ApertiumEngine) -> None:
+    masked = [
+        'The province of <x id="1" ctype="name" equiv="Fujian"/>.',
+        'The reconquest of the <x id="1" ctype="name" equiv="Danelaw"/>.',
+        'Winds of <x id="1" ctype="number" equiv="105 miles"/> per hour.',
+    ]
+    out = apertium.translate_batch(masked, Pair("en", "ca"))
+    assert [re.search(r"(\w+) <x id=\"1\"/>", o).group(1) for o in out] == [  # type: ignore[union-attr]
+        "de",
+        "del",
+        "de",
+    ], out
+
+
 def _fresh_apertium(sentence: str) -> str:
     out = subprocess.run(
         ["apertium", "-u", "eng-spa"], input=sentence, capture_output=True, text=True, check=True

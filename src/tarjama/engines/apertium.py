@@ -65,7 +65,7 @@ from tarjama.errors import (
 log = logging.getLogger(__name__)
 
 DEFAULT_DATADIR = Path("/usr/share/apertium")
-DRIVER_REVISION = 2
+DRIVER_REVISION = 3
 
 # ISO 639-3 codes in Apertium mode names -> the BCP-47 codes tarjama speaks.
 _ISO3_TO_BCP47 = {
@@ -240,7 +240,9 @@ def _parse_wblank(content: str) -> tuple[tuple[int, ...], int | None]:
     return tuple(g), x
 
 
-def from_stream(stream: str, figures: dict[int, str] | None = None) -> str:
+def from_stream(
+    stream: str, figures: dict[int, str] | None = None, anchors: dict[int, str] | None = None
+) -> str:
     """Turn one Apertium output back into tagged text, dropping unknown-word marks."""
     if "[[" not in stream and "x:" not in stream:
         # No word-bound blanks and no markup: the output is one run of text.
@@ -276,7 +278,7 @@ def from_stream(stream: str, figures: dict[int, str] | None = None) -> str:
     buf.append(stream[pos:])
     flush()
     # Dropped words (pronouns, marks) leave doubled blanks behind: a reader sees one space.
-    return _BLANKS.sub(" ", _to_tagged(pieces, figures or {})).strip()
+    return _BLANKS.sub(" ", _to_tagged(pieces, figures or {}, anchors or {})).strip()
 
 
 def _plain_token(m: re.Match[str]) -> str:
@@ -286,7 +288,14 @@ def _plain_token(m: re.Match[str]) -> str:
     return m.group("esc") or ""  # an escaped character, or a mark (dropped)
 
 
-def _to_tagged(pieces: list[_Piece], figures: dict[int, str]) -> str:
+# Words a transfer rule may pull into a placeholder's word-bound blank ahead of its words:
+# lower-case words and elisions ("de", "del", "a", "d'"), a few at most.
+_LEADING_WORDS = re.compile(r"(?:[^\W\d_A-Z]+(?:['’]|\s+)){1,3}")
+
+
+def _to_tagged(
+    pieces: list[_Piece], figures: dict[int, str], anchors: dict[int, str] | None = None
+) -> str:
     # Merge neighbouring words that carry the same markup ("perros grandes" inside one <em>),
     # letting a blank between them belong to the pair.
     merged: list[_Piece] = []
@@ -319,6 +328,13 @@ def _to_tagged(pieces: list[_Piece], figures: dict[int, str]) -> str:
             figure = figures.get(p.x)
             if figure and figure in p.text and p.text.strip() != figure:
                 head, _, tail = p.text.partition(figure)
+            elif anchors and (anchor := anchors.get(p.x)):
+                # A rule may pull a preposition into the blank of the words after it (eng-cat:
+                # "of Fujian" -> "[[x:1]]de Fujian[[/]]"): what comes before the placeholder's
+                # own first word stays, when it is such words.
+                found = re.search(rf"(?<!\w){re.escape(anchor)}(?!\w)", p.text)
+                if found and _LEADING_WORDS.fullmatch(p.text[: found.start()]):
+                    head = p.text[: found.start()]
             before = (head or (merged[k - 1].text if k and merged[k - 1].x is None else ""))[-1:]
             after = (
                 tail
@@ -653,7 +669,8 @@ class ApertiumEngine(Engine):
             # The installed Apertium, and the revision of the way tarjama drives it: a change
             # there that changes any output gets a new revision, so that the memory never
             # serves what the previous way gave (revision 2: requests travel in groups, and a
-            # full stop after an unknown word at the end of a sentence is no longer dropped).
+            # full stop after an unknown word at the end of a sentence is no longer dropped;
+            # 3: a preposition a rule pulls into a placeholder's blank is kept, "de Fujian").
             self._version = f"{apertium_version()} tarjama.{DRIVER_REVISION}"
         return EngineInfo(self.name, self._version, "")
 
@@ -703,7 +720,8 @@ class ApertiumEngine(Engine):
 
         def decode(i: int, raw: bytes) -> str:
             return _unglue(
-                from_stream(raw.decode("utf-8", "replace"), _figures(texts[i])), texts[i]
+                from_stream(raw.decode("utf-8", "replace"), _figures(texts[i]), _anchors(texts[i])),
+                texts[i],
             )
 
         with pipe.lock:
@@ -727,6 +745,19 @@ class ApertiumEngine(Engine):
                 analyser.close()
             self._pipelines.clear()
             self._analysers.clear()
+
+
+def _anchors(tagged: str) -> dict[int, str]:
+    """The first word each placeholder with words travels as, to find it in the output."""
+    if "<x " not in tagged:
+        return {}
+    return {
+        t.id: words[0]
+        for t in inline.parse(tagged)
+        if isinstance(t, inline.Placeholder) and (t.ctype or t.equiv)
+        for words in [_placeholder_words(t)]
+        if words
+    }
 
 
 def _figures(tagged: str) -> dict[int, str]:
