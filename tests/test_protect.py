@@ -290,6 +290,14 @@ def test_detect_names_with_common_words(sentences: list[str], expected: set[str]
         ("For Mrs A., 89, it is hard.", {}, {"A"}),
         ("The lecture of A Sternfeld was long.", {"Sternfeld": "unknown"}, {"A Sternfeld"}),
         ("Her book, Boredom: A Lively History, sold.", {}, set()),
+        # a place the engine knows whole is its own, ordinary first word and all ("New" off the
+        # front would leave "Zealand" for a name: "Nou Zealand")
+        ("They migrated from New Zealand.", {"Zealand": "unknown",
+                                             "New Zealand": "proper-place"}, set()),
+        ("They migrated from New Kessaland.", {"Kessaland": "unknown"}, {"Kessaland"}),
+        # a sentence inside a segment left whole opens with its first word, as the first does
+        ("Subs were called U-Boats. The Germans were good.", {}, set()),
+        ("Subs were called U-Boats, The Germans said.", {}, {"The Germans"}),
     ],
 )  # fmt: skip
 def test_detect_names_with_oracle_cases(

@@ -802,15 +802,18 @@ def detect_names(
     scanned = [_scan(p) for p in plains]
     # Where each sentence's first letter or figure is: a word before it opens the sentence.
     firsts = [next((i for i, ch in enumerate(p) if ch.isalnum()), len(p)) for p in plains]
+    # A segment left whole may hold more sentences ("U-Boats. The Germans were ..."): a word
+    # after a sentence's end opens a sentence too.
+    starts = [_later_starts(p) for p in plains]
 
     # Evidence: words capitalised mid-sentence, outside Title Case lines (headlines written
     # "Dockers Walk Out Over Automation" would make every word a name).
     mid_caps = {
         w
-        for first, (words, title_case) in zip(firsts, scanned, strict=True)
+        for first, later, (words, title_case) in zip(firsts, starts, scanned, strict=True)
         if not title_case
         for start, _, w, capitalised in words
-        if capitalised and start > first
+        if capitalised and start > first and start not in later
     }
     all_runs = [
         list(_capitalised_runs(p, words)) for p, (words, _) in zip(plains, scanned, strict=True)
@@ -847,10 +850,12 @@ def detect_names(
 
     names: set[str] = set()
     surnames: set[str] = set()
-    for plain, first, runs, (_, title_case) in zip(plains, firsts, all_runs, scanned, strict=True):
+    for plain, first, later, runs, (_, title_case) in zip(
+        plains, firsts, starts, all_runs, scanned, strict=True
+    ):
         for run in runs:
             signalled = kept_head = False
-            first_opens = run[0][0] <= first
+            first_opens = run[0][0] <= first or run[0][0] in later
             if run[0][2] == "The" and len(run) > 1 and not first_opens and not title_case:
                 # A capitalised article mid-sentence opens a name ("played with The Tap Tap",
                 # "told The Guardian"), unless the engine knows it whole ("The Hague") or the
@@ -887,6 +892,13 @@ def detect_names(
                     break
                 run = run[1:]
                 first_opens = False
+            if (
+                len(run) > 1
+                and not signalled
+                and known is not None
+                and classify(plain[run[0][0] : run[-1][1]]) == "proper-place"
+            ):
+                continue  # the engine knows it whole: "New Zealand" is not "New" + a name
             # Ordinary words in front of a name are the engine's: "Squadron Leader Dilokrit
             # Pattavee", "Tropical Cyclone Gonu" protect the name only.
             while not kept_head and len(run) > 1 and run[0][2] not in _PARTICLES \
@@ -915,6 +927,21 @@ def detect_names(
                     # The surname alone names the same person elsewhere: "May said".
                     surnames.add(run[-1][2])
     return names | surnames
+
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+")
+
+
+def _later_starts(plain: str) -> frozenset[int]:
+    """Where the sentences after the first of ``plain`` start (their first letter or figure)."""
+    if not any(mark in plain for mark in ".!?…"):
+        return frozenset()
+    found = set()
+    for m in _SENTENCE_END.finditer(plain):
+        at = next((i for i in range(m.end(), len(plain)) if plain[i].isalnum()), None)
+        if at is not None:
+            found.add(at)
+    return frozenset(found)
 
 
 def _capitalised_runs(
