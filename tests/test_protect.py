@@ -295,6 +295,11 @@ def test_detect_names_with_common_words(sentences: list[str], expected: set[str]
         ("They migrated from New Zealand.", {"Zealand": "unknown",
                                              "New Zealand": "proper-place"}, set()),
         ("They migrated from New Kessaland.", {"Kessaland": "unknown"}, {"Kessaland"}),
+        # ... also behind a stoplist word or ordinary words ("GP" of "A1GP")
+        ("The city of Charlotte, North Carolina, grew.", {"Carolina": "proper-person",
+                                                         "North Carolina": "proper-place"}, set()),
+        ("He drove for the A1GP New Zealand team.", {"Zealand": "unknown",
+                                                     "New Zealand": "proper-place"}, set()),
         # a sentence inside a segment left whole opens with its first word, as the first does
         ("Subs were called U-Boats. The Germans were good.", {}, set()),
         ("Subs were called U-Boats, The Germans said.", {}, {"The Germans"}),

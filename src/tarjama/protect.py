@@ -864,6 +864,8 @@ def detect_names(
                 if known is None or classify(text) != "proper-place":
                     names.add(text)
                     continue
+            if known is not None and _ends_in_known_place(plain, run, classify):
+                continue  # "New Zealand", "North Carolina" are not "New"/"North" and a name
             while run:
                 head = run[0][2]
                 if (head in _KEPT_TITLES and len(run) > 1) or (
@@ -892,13 +894,6 @@ def detect_names(
                     break
                 run = run[1:]
                 first_opens = False
-            if (
-                len(run) > 1
-                and not signalled
-                and known is not None
-                and classify(plain[run[0][0] : run[-1][1]]) == "proper-place"
-            ):
-                continue  # the engine knows it whole: "New Zealand" is not "New" + a name
             # Ordinary words in front of a name are the engine's: "Squadron Leader Dilokrit
             # Pattavee", "Tropical Cyclone Gonu" protect the name only.
             while not kept_head and len(run) > 1 and run[0][2] not in _PARTICLES \
@@ -927,6 +922,17 @@ def detect_names(
                     # The surname alone names the same person elsewhere: "May said".
                     surnames.add(run[-1][2])
     return names | surnames
+
+
+def _ends_in_known_place(
+    plain: str, run: list[tuple[int, int, str]], classify: Callable[[str], str]
+) -> bool:
+    """Does ``run`` end in a place the engine knows whole (two words or more), with only
+    ordinary words before it ("the A1GP New Zealand team": "GP" comes off "A1GP")?"""
+    for i in range(len(run) - 1):
+        if classify(plain[run[i][0] : run[-1][1]]) == "proper-place":
+            return all(classify(w) == "common" for _, _, w in run[:i])
+    return False
 
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+")
