@@ -126,6 +126,9 @@ RESTORED = [
     ("2.50", {"es": "2,50"}),
     ("2019", {"es": "2019", "ar": "2019"}),
     ("12500", {"es": "12500"}),
+    # a leading zero: a code, a clock time, a phone number, kept as written
+    ("0230", {"es": "0230", "ar": "0230"}),
+    ("007", {"es": "007"}),
     ("70 per cent", {"es": "70 por ciento", "ca": "70 per cent", "gl": "70\u00a0%", "ar": "70٪"}),
     ("70%", {"es": "70\u00a0%", "ca": "70\u00a0%", "gl": "70\u00a0%", "ar": "70%"}),
     ("2.5%", {"es": "2,5\u00a0%"}),

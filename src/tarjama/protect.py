@@ -601,9 +601,14 @@ def _locale(lang: str) -> Locale | None:
 def _target_form(span: Protected, target_lang: str | None) -> str:
     if span.rule == "term" and target_lang is not None:
         return span.replacement
-    if span.rule not in _RENDERERS or not target_lang:
+    if span.rule not in _RENDERERS or not target_lang or _LEADING_ZERO.match(span.text):
+        # A figure written with a leading zero is a code, a clock time or a phone number
+        # ("0230 UTC", "0800 123 456", "007"): it stays exactly as written.
         return span.text
     return _rendered(span.rule, span.text, target_lang)
+
+
+_LEADING_ZERO = re.compile(r"0\d")
 
 
 @lru_cache(maxsize=4096)
