@@ -37,7 +37,9 @@ sentence must now come from the memory.
 
 Printed per concurrency level: p50/p95/p99 latency in ms (inclusive quantiles, interpolated when
 there are few requests), requests/s (requests over the level's wall time) and errors; the ratios
-against APy; and the peak memory of each server, the sum of ``VmHWM`` from ``/proc/PID/status``
+against APy; the CPU each server spent per request (its own process, and the processes under
+it: the Apertium pipelines), which explains the latency at c=1 on a machine with few cores; and
+the peak memory of each server, the sum of ``VmHWM`` from ``/proc/PID/status``
 over the server process and its living descendants, read just before they are stopped (shared
 pages are counted in each process, so it is an upper bound; a child that already exited is not
 counted). Both servers, the load generator and the Apertium pipelines share this machine's cores.
@@ -68,7 +70,7 @@ from pathlib import Path
 
 import httpx
 
-from proctree import process_tree
+from proctree import cpu_seconds, process_tree
 from tarjama import formats, inline
 from tarjama.segment import split_sentences
 
@@ -168,6 +170,23 @@ async def wait_until_ready(srv: Server, path: str) -> None:
             await asyncio.sleep(0.2)
     raise RuntimeError(
         f"{srv.name} did not answer {path} in {START_TIMEOUT_S:.0f} s:\n{srv.tail()}"
+    )
+
+
+def cpu_of(srv: Server) -> tuple[float, float]:
+    """CPU seconds so far of the server's own process and of the processes under it (the
+    Apertium pipelines), each with the children it has reaped."""
+    tree = process_tree(srv.process.pid)
+    return cpu_seconds(tree[0]), sum(cpu_seconds(pid) for pid in tree[1:])
+
+
+def per_request(
+    before: tuple[float, float], after: tuple[float, float], requests: int
+) -> tuple[float, float]:
+    """Milliseconds of CPU per request, from two ``cpu_of`` readings."""
+    return (
+        1000 * (after[0] - before[0]) / requests,
+        1000 * (after[1] - before[1]) / requests,
     )
 
 
@@ -342,11 +361,20 @@ async def measure(args: argparse.Namespace, apy: Server, ours: Server) -> bool:
     print("\nnew text every request (numbered variants; the same ones for both servers)")
     for c in args.concurrency:
         texts = variants(args.requests)
+        before = cpu_of(apy)
         apy_runs[c] = a = await load(apy_sender(apy.url, texts), check_apy, args.requests, c)
+        apy_cpu = per_request(before, cpu_of(apy), args.requests)
+        before = cpu_of(ours)
         t = await load(tarjama_sender(ours.url, texts), check_tarjama, args.requests, c)
+        ours_cpu = per_request(before, cpu_of(ours), args.requests)
         print(f"c={c}")
         print(row("APy", a))
         print(row("tarjama", t))
+        print(
+            f"  CPU per request: APy {apy_cpu[0]:.1f} ms in its server process + "
+            f"{apy_cpu[1]:.1f} ms in the processes under it; tarjama {ours_cpu[0]:.1f} + "
+            f"{ours_cpu[1]:.1f} ms"
+        )
         print(f"  tarjama sentences by origin: {origins(t)}")
         for name, run in (("APy", a), ("tarjama", t)):
             if run.errors:
