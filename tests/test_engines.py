@@ -258,7 +258,7 @@ class TestApertium(EngineContract):
             '<x id="1" ctype="name" equiv="Bashar Al Assad"/> on <x id="2" ctype="date"/>',
             "[[x:1]]Bashar[[/]] [[x:1]]Al[[/]] [[x:1]]Assad[[/]] on [[x:2]]Monday[[/]][\n]",
         ),
-        ('<x id="3" ctype="url" equiv="a@b.org"/>', "[[x:3]]Maria[[/]][\n]"),
+        ('<x id="3" ctype="url" equiv="a@b.org"/>', "[[x:3]]Toledo[[/]][\n]"),
     ],
 )
 def test_to_stream(tagged: str, stream: str) -> None:
@@ -301,6 +301,14 @@ def test_from_stream_keeps_words_pulled_into_a_placeholder(
     stream: str, anchor: str, tagged: str
 ) -> None:
     assert from_stream(stream, anchors={1: anchor}) == tagged
+
+
+@needs_apertium
+def test_a_code_takes_masculine_agreement(apertium: ApertiumEngine) -> None:
+    # "the Il-76", "the A320": models and products are masculine in es, ca and gl
+    masked = 'The <x id="1" ctype="code"/> has been a major component.'
+    [out] = apertium.translate_batch([masked], Pair("en", "es"))
+    assert out.startswith('El <x id="1"/> ha sido un componente importante'), out
 
 
 @needs_apertium

@@ -65,7 +65,7 @@ from tarjama.errors import (
 log = logging.getLogger(__name__)
 
 DEFAULT_DATADIR = Path("/usr/share/apertium")
-DRIVER_REVISION = 3
+DRIVER_REVISION = 4
 
 # ISO 639-3 codes in Apertium mode names -> the BCP-47 codes tarjama speaks.
 _ISO3_TO_BCP47 = {
@@ -164,13 +164,15 @@ def _placeholder_words(tok: inline.Placeholder) -> list[str]:
     # figures travel as the text they stand for (``equiv``): Apertium sees the sentence as it
     # is written, and whatever it does to those words, the span comes back whole. A date
     # travels as a weekday ("on Monday" -> "el lunes" -> "el 24 de diciembre de 2019", where
-    # Apertium would write "encima diciembre 24"). Anything else (addresses, credits) travels
-    # as a proper noun the dictionaries know.
+    # Apertium would write "encima diciembre 24"). Anything else (codes, addresses, credits)
+    # travels as a proper noun the dictionaries know, a masculine one: the words around a code
+    # agree with it as with a model or a product ("el Il-76 ha sido un componente"; as "Maria"
+    # it was "la Il-76 ... una componente").
     if tok.ctype == "date":
         return ["Monday"]
     if tok.equiv and _PLAIN_EQUIV.fullmatch(tok.equiv):
         return tok.equiv.split()
-    return ["1300" if tok.ctype == "number" else "Maria"]
+    return ["1300" if tok.ctype == "number" else "Toledo"]
 
 
 _PLAIN_EQUIV = re.compile(r"[^\W_]+(?:[\s'’.,-]+[^\W_]+)*\.?")
@@ -670,7 +672,8 @@ class ApertiumEngine(Engine):
             # there that changes any output gets a new revision, so that the memory never
             # serves what the previous way gave (revision 2: requests travel in groups, and a
             # full stop after an unknown word at the end of a sentence is no longer dropped;
-            # 3: a preposition a rule pulls into a placeholder's blank is kept, "de Fujian").
+            # 3: a preposition a rule pulls into a placeholder's blank is kept, "de Fujian";
+            # 4: codes and addresses travel as a masculine proper noun).
             self._version = f"{apertium_version()} tarjama.{DRIVER_REVISION}"
         return EngineInfo(self.name, self._version, "")
 
