@@ -303,6 +303,13 @@ def test_detect_names_with_common_words(sentences: list[str], expected: set[str]
                                                          "North Carolina": "proper-place"}, set()),
         ("He drove for the A1GP New Zealand team.", {"Zealand": "unknown",
                                                      "New Zealand": "proper-place"}, set()),
+        # "St." opens a place's name with its full stop; the engine knows "St. Petersburg"
+        ("Workers come to Moscow, St. Petersburg and Kazan.", {"St": "unknown",
+                                                              "Petersburg": "unknown",
+                                                              "St. Petersburg": "proper-place"},
+         set()),
+        # a title's or an initial's full stop ends no sentence: "Kalin" is evidence mid-sentence
+        ("Kalin spoke. Then Mr. Kalin left.", {"Kalin": "unknown"}, {"Kalin"}),
         # a sentence inside a segment left whole opens with its first word, as the first does
         ("Subs were called U-Boats. The Germans were good.", {}, set()),
         ("Subs were called U-Boats, The Germans said.", {}, {"The Germans"}),

@@ -702,6 +702,8 @@ _STOPLIST = _OPENERS | _words_of(
     University Hospital Airport Province Region City Street Square Sea River Mount Lake"""
 )
 _TITLES = _PERSON_TITLES | _OFFICE_TITLES
+# Abbreviations that open a place's name with their full stop: "St. Petersburg", "Mt. Everest".
+_PLACE_ABBREVIATIONS = _words_of("St Ste Mt Ft Pt")
 _WORD = re.compile(r"(?:(?:al|el|ad|ash|as|ar|an|at|az)-)?[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _PROTECTING = frozenset({"unknown", "proper-person"})
 
@@ -940,15 +942,27 @@ def _ends_in_known_place(
     return False
 
 
+_LAST_WORD = re.compile(r"[^\W\d_]+$")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+")
 
 
 def _later_starts(plain: str) -> frozenset[int]:
-    """Where the sentences after the first of ``plain`` start (their first letter or figure)."""
+    """Where the sentences after the first of ``plain`` start (their first letter or figure).
+
+    Not a quotation's first word: measured on newstest2013, treating it as a sentence's cost
+    more quoted names and titles the reference keeps than it won back."""
     if not any(mark in plain for mark in ".!?…"):
         return frozenset()
     found = set()
     for m in _SENTENCE_END.finditer(plain):
+        if plain[m.start()] == ".":
+            # "Mr. Kalin", "St. Petersburg", "George W. Bush", "U.S. troops": no sentence end
+            word = _LAST_WORD.search(plain, 0, m.start())
+            if word and (
+                word.group() in _TITLES or word.group() in _PLACE_ABBREVIATIONS
+                or len(word.group()) == 1
+            ):  # fmt: skip
+                continue
         at = next((i for i in range(m.end(), len(plain)) if plain[i].isalnum()), None)
         if at is not None:
             found.add(at)
@@ -976,7 +990,9 @@ def _capitalised_runs(
             continue
         gap = plain[run[-1][1] : start]
         # "Mr. Kalin", "George W. Bush": a title or an initial may keep its full stop.
-        dotted = gap == ". " and (run[-1][2] in _TITLES or len(run[-1][2]) == 1)
+        dotted = gap == ". " and (
+            run[-1][2] in _TITLES or run[-1][2] in _PLACE_ABBREVIATIONS or len(run[-1][2]) == 1
+        )
         joined = gap in (" ", "\u00a0") or dotted
         if capitalised or (joined and word in _PARTICLES):
             if not joined:
