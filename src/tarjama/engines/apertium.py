@@ -723,7 +723,7 @@ class ApertiumEngine(Engine):
 
         def decode(i: int, raw: bytes) -> str:
             return _unglue(
-                from_stream(raw.decode("utf-8", "replace"), _figures(texts[i]), _anchors(texts[i])),
+                from_stream(raw.decode("utf-8", "replace"), *_travelling(texts[i])),
                 texts[i],
             )
 
@@ -750,30 +750,22 @@ class ApertiumEngine(Engine):
             self._analysers.clear()
 
 
-def _anchors(tagged: str) -> dict[int, str]:
-    """The first word each placeholder with words travels as, to find it in the output."""
+def _travelling(tagged: str) -> tuple[dict[int, str], dict[int, str]]:
+    """How a request's placeholders travel, to find them in the output: the figures of its
+    number placeholders, and the first word of every placeholder that travels as words."""
     if "<x " not in tagged:
-        return {}
-    return {
-        t.id: words[0]
-        for t in inline.parse(tagged)
-        if isinstance(t, inline.Placeholder) and (t.ctype or t.equiv)
-        for words in [_placeholder_words(t)]
-        if words
-    }
-
-
-def _figures(tagged: str) -> dict[int, str]:
-    """The figures a request's number placeholders travel as, to find them in the output."""
-    if 'ctype="number"' not in tagged:
-        return {}
-    return {
-        t.id: words[0]
-        for t in inline.parse(tagged)
-        if isinstance(t, inline.Placeholder) and t.ctype == "number"
-        for words in [_placeholder_words(t)]
-        if len(words) == 1 and words[0][:1].isdigit()
-    }
+        return {}, {}
+    figures: dict[int, str] = {}
+    anchors: dict[int, str] = {}
+    for t in inline.parse(tagged):
+        if not isinstance(t, inline.Placeholder) or not (t.ctype or t.equiv):
+            continue
+        words = _placeholder_words(t)
+        if words:
+            anchors[t.id] = words[0]
+        if t.ctype == "number" and len(words) == 1 and words[0][:1].isdigit():
+            figures[t.id] = words[0]
+    return figures, anchors
 
 
 _DIGIT = re.compile(r"\d")
