@@ -366,9 +366,9 @@ def test_ready_checks_every_route_and_says_when_a_fallback_served(
     assert fr["provenance"]["signature"] == "pseudo:1:pseudo-localisation:en-fr"
 
 
-@pytest.mark.parametrize("value", ["0", "1.5", "-0.2"])
+@pytest.mark.parametrize("value", ["0", "0.3", "1.5", "-0.2"])
 def test_fuzzy_threshold_outside_its_range_is_refused(value: str) -> None:
-    with pytest.raises(ConfigError, match=r"environment: fuzzy_threshold must be in \(0, 1\]"):
+    with pytest.raises(ConfigError, match=r"environment: fuzzy_threshold must be from 0.5 to 1"):
         Settings.load(environ={"TARJAMA_FUZZY_THRESHOLD": value})
 
 

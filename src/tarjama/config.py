@@ -75,7 +75,8 @@ class Settings:
     result_cache: int = 256
     """Whole answers made from the memory kept for identical requests (api/cache.py); 0 = off."""
     fuzzy_threshold: float = 0.75
-    """Least similarity (0-1] of the memory's near matches offered to editors beside a segment."""
+    """Least similarity (0.5 to 1) of the memory's near matches offered to editors: beside a
+    segment in review, and by the memory lookup route."""
     # engines and their routes (docs/engine-config.md)
     engines: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """Configured engines: name -> table (``type``, the engine's options, generic keys)."""
@@ -169,9 +170,10 @@ class Settings:
                 changes[key] = {**self.routes, **_routes(value, origin)}
             else:
                 changes[key] = _coerce(key, value, getattr(self, key), origin)
-        if "fuzzy_threshold" in changes and not 0 < changes["fuzzy_threshold"] <= 1:
+        if "fuzzy_threshold" in changes and not 0.5 <= changes["fuzzy_threshold"] <= 1:
+            # Below 0.5 a fuzzy query scores most of the memory (and suggests little of use).
             raise ConfigError(
-                f"{origin}: fuzzy_threshold must be in (0, 1], not {changes['fuzzy_threshold']}"
+                f"{origin}: fuzzy_threshold must be from 0.5 to 1, not {changes['fuzzy_threshold']}"
             )
         if "engine" in values:
             # A layer that names the default engine replaces a default route of an earlier one.

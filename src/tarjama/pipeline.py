@@ -172,7 +172,7 @@ class Translator:
             return []
         pair = Pair(articles[0].source_language, target)
         self.engine.check_pair(pair)
-        provenance = self._provenance(pair)
+        provenance = self.provenance(pair)
         known = self.engine.lexicon(pair)
         index: dict[str, tuple[Future[Served], int]] = {}
         results: list[Translation] = []
@@ -241,7 +241,8 @@ class Translator:
 
     # --- stages -------------------------------------------------------------------------------
 
-    def _provenance(self, pair: Pair) -> Provenance:
+    def provenance(self, pair: Pair) -> Provenance:
+        """Who translates ``pair`` now: the engine it is routed to, its version and model."""
         routed = self.engine.route(pair)
         info = routed.info()
         return Provenance(

@@ -497,7 +497,7 @@ async def get_segments(
     _caller: Reader,
     threshold: Annotated[
         float | None,
-        Query(gt=0, le=1, description="Least similarity of the suggestions (0-1]."),
+        Query(ge=0.5, le=1, description="Least similarity of the suggestions (0.5 to 1)."),
     ] = None,
 ) -> SegmentsOut:
     def work() -> tuple[StoredResult, dict[tuple[str, int], list[Match]]]:

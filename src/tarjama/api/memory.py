@@ -30,6 +30,7 @@ from tarjama.api.errors import ApiError, responses
 from tarjama.api.schemas import LANGUAGE
 from tarjama.api.security import Editor, Reader
 from tarjama.api.services import Services, ServicesDep
+from tarjama.engines.base import Pair
 from tarjama.errors import EncodingError, FormatError, LanguageError
 from tarjama.memory import Glossary, Match, Term, TermNotFoundError, TranslationMemory
 from tarjama.memory.normalise import primary_language
@@ -625,14 +626,16 @@ def _lookup(
     text: str,
     source: str,
     target: str,
-    threshold: float,
+    threshold: float | None,
     limit: int,
     machine: bool,
 ) -> LookupOut:
+    if threshold is None:
+        threshold = services.settings.fuzzy_threshold
     signature = None
     if machine:
         try:
-            signature = f"{services.serving(source, target)}:{source}-{target}"
+            signature = services.translator.provenance(Pair(source, target)).signature()
         except LanguageError:
             signature = None  # no engine serves the pair: only human work is reused for it
     exact = memory.lookup(text, source, target, signature=signature)
@@ -666,8 +669,13 @@ async def lookup(
     target_lang: TargetLang,
     source_lang: SourceLang = "en",
     threshold: Annotated[
-        float, Query(ge=0.5, le=1, description="Least fuzzy score (0.5 to 1).")
-    ] = 0.75,
+        float | None,
+        Query(
+            ge=0.5,
+            le=1,
+            description="Least fuzzy score (0.5 to 1; default: the `fuzzy_threshold` setting).",
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=50, description="Most suggestions.")] = 5,
     machine: Annotated[
         bool, Query(description="Include the serving engine's own machine translations.")
