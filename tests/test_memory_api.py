@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +24,7 @@ from tarjama.api import ApiKeys, create_app
 from tarjama.api.cache import ResultCache
 from tarjama.config import Settings
 from tarjama.engines.pseudo import PseudoEngine
+from tarjama.store import Store
 
 CSV_TYPE = {"content-type": "text/csv"}
 TBX_TYPE = {"content-type": "application/x-tbx+xml"}
@@ -647,17 +651,63 @@ def test_a_correction_is_used_by_translate(client: TestClient) -> None:
     ]
 
 
+@contextmanager
+def memory_writes_held(store: Store) -> Iterator[Callable[[], None]]:
+    """Another connection keeps new memory units from being written (reads go on) until the
+    function it yields is called."""
+    if store.engine.url.get_backend_name() == "sqlite":
+        path = store.engine.url.database
+        assert path is not None
+        raw = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        raw.execute("BEGIN EXCLUSIVE")  # in WAL mode readers still read
+
+        def release() -> None:
+            raw.execute("ROLLBACK")
+            raw.close()
+    else:
+        connection = store.engine.connect()
+        transaction = connection.begin()
+        # Conflicts with the inserts' ROW EXCLUSIVE lock, not with the reads' ACCESS SHARE.
+        connection.exec_driver_sql("LOCK TABLE tm_units IN SHARE ROW EXCLUSIVE MODE")
+
+        def release() -> None:
+            transaction.rollback()
+            connection.close()
+
+    released = threading.Event()
+
+    def once() -> None:
+        if not released.is_set():
+            released.set()
+            release()
+
+    try:
+        yield once
+    finally:
+        once()
+
+
 def test_memory_routes_see_what_translate_has_just_stored(client: TestClient) -> None:
-    """/v1/translate stores machine translations after answering; a memory route right after
-    it still finds them."""
-    for i in range(5):
-        sentence = f"The ferry number {i} left the harbour at dawn."
-        translated = translate(client, sentence)
-        found = lookup(client, sentence)["exact"]
-        assert found is not None and found["origin"] == "machine"
-        assert found["target"] == translated["segments"][0]["target"]
-    counts = client.get("/v1/memory/counts").json()
-    assert counts["total"] >= 5
+    """/v1/translate stores machine translations after answering; a memory route called before
+    that write is done waits for it."""
+    store: Store = client.app.state.services.store  # type: ignore[attr-defined]
+    sentence = "The ferry number 7 left the harbour at dawn."
+    with memory_writes_held(store) as release:
+        translated = translate(client, sentence)  # answered; its memory write is held up
+        threading.Timer(0.5, release).start()
+        found = lookup(client, sentence)["exact"]  # waits for the write, then finds it
+    assert found is not None and found["origin"] == "machine"
+    assert found["target"] == translated["segments"][0]["target"]
+
+
+def test_lookup_suggests_from_the_fuzzy_threshold_setting(tmp_path: Path, store_url: str) -> None:
+    with client_for(tmp_path, store_url, anonymous_write=True, fuzzy_threshold=0.95) as strict:
+        human = {**EN_ES, "source": "The harbour reopened on Monday after the storm.",
+                 "target": "El puerto reabrió el lunes tras la tormenta."}  # fmt: skip
+        assert strict.post("/v1/memory/units", json=human).status_code == 201
+        near = "The harbour reopened on Sunday after a storm."
+        assert lookup(strict, near)["suggestions"] == []  # 0.91: under the setting
+        assert len(lookup(strict, near, threshold=0.75)["suggestions"]) == 1
 
 
 def test_the_result_cache_is_not_stale_after_writes_through_the_api(client: TestClient) -> None:
