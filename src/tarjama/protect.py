@@ -942,8 +942,9 @@ def _ends_in_known_place(
     return False
 
 
-_LAST_WORD = re.compile(r"[^\W\d_]+$")
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+")
+# A sentence's end: the word before it (empty after a figure or a bracket), the mark, closers,
+# blanks, and whatever comes before the next sentence's first letter or figure.
+_SENTENCE_END = re.compile(r"([^\W\d_]*)([.!?…])[\"'”’»)\]]*\s+\W*(?=[^\W_])")
 
 
 def _later_starts(plain: str) -> frozenset[int]:
@@ -955,17 +956,11 @@ def _later_starts(plain: str) -> frozenset[int]:
         return frozenset()
     found = set()
     for m in _SENTENCE_END.finditer(plain):
-        if plain[m.start()] == ".":
-            # "Mr. Kalin", "St. Petersburg", "George W. Bush", "U.S. troops": no sentence end
-            word = _LAST_WORD.search(plain, 0, m.start())
-            if word and (
-                word.group() in _TITLES or word.group() in _PLACE_ABBREVIATIONS
-                or len(word.group()) == 1
-            ):  # fmt: skip
-                continue
-        at = next((i for i in range(m.end(), len(plain)) if plain[i].isalnum()), None)
-        if at is not None:
-            found.add(at)
+        word, mark = m.group(1), m.group(2)
+        # "Mr. Kalin", "St. Petersburg", "George W. Bush", "U.S. troops": no sentence end
+        if mark == "." and (word in _TITLES or word in _PLACE_ABBREVIATIONS or len(word) == 1):
+            continue
+        found.add(m.end())  # the next sentence's first letter or figure
     return frozenset(found)
 
 
