@@ -295,9 +295,7 @@ def _plain_token(m: re.Match[str]) -> str:
 _LEADING_WORDS = re.compile(r"(?:[^\W\d_A-Z]+(?:['’]|\s+)){1,3}")
 
 
-def _to_tagged(
-    pieces: list[_Piece], figures: dict[int, str], anchors: dict[int, str] | None = None
-) -> str:
+def _to_tagged(pieces: list[_Piece], figures: dict[int, str], anchors: dict[int, str]) -> str:
     # Merge neighbouring words that carry the same markup ("perros grandes" inside one <em>),
     # letting a blank between them belong to the pair.
     merged: list[_Piece] = []
@@ -330,7 +328,7 @@ def _to_tagged(
             figure = figures.get(p.x)
             if figure and figure in p.text and p.text.strip() != figure:
                 head, _, tail = p.text.partition(figure)
-            elif anchors and (anchor := anchors.get(p.x)):
+            elif anchor := anchors.get(p.x):
                 # A rule may pull a preposition into the blank of the words after it (eng-cat:
                 # "of Fujian" -> "[[x:1]]de Fujian[[/]]"): what comes before the placeholder's
                 # own first word stays, when it is such words.
