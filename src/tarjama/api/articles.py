@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from tarjama import formats, inline
 from tarjama.api.errors import ApiError, responses
 from tarjama.api.sanitise import sanitise_html
-from tarjama.api.schemas import FindingOut, ProvenanceOut
+from tarjama.api.schemas import FindingOut, MatchOut, ProvenanceOut, match_out
 from tarjama.api.security import Editor, Reader
 from tarjama.memory.tm import Match
 from tarjama.model import SegmentResult
@@ -109,14 +109,6 @@ class ArticleOut(BaseModel):
     current: VersionOut
 
 
-class SuggestionOut(BaseModel):
-    source: str = Field(description="The stored source near this segment's.")
-    target: str
-    score: float = Field(description="Similarity of the sources, in (0, 1].")
-    origin: str = Field(description="Always human work: corrections and imported memories.")
-    unit_id: int
-
-
 class SegmentReview(BaseModel):
     field: str
     index: int
@@ -127,7 +119,7 @@ class SegmentReview(BaseModel):
     origin: str = Field(description="engine, memory:human, memory:machine, human or copy")
     risk: float
     findings: list[FindingOut]
-    suggestions: list[SuggestionOut] = Field(
+    suggestions: list[MatchOut] = Field(
         default=[],
         description="Near matches from human work in the translation memory (segments listing "
         "only): offered to the editor, never applied by themselves.",
@@ -218,16 +210,7 @@ def _segment(s: SegmentResult, suggestions: Sequence[Match] = ()) -> SegmentRevi
             )
             for f in s.findings
         ],
-        suggestions=[
-            SuggestionOut(
-                source=m.source,
-                target=m.target,
-                score=m.score,
-                origin=str(m.origin),
-                unit_id=m.unit_id,
-            )
-            for m in suggestions
-        ],
+        suggestions=[match_out(m) for m in suggestions],
     )
 
 

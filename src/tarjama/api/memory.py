@@ -27,12 +27,12 @@ from sqlalchemy.exc import DataError, IntegrityError
 from starlette.concurrency import run_in_threadpool
 
 from tarjama.api.errors import ApiError, responses
-from tarjama.api.schemas import LANGUAGE
+from tarjama.api.schemas import LANGUAGE, MatchOut, match_out
 from tarjama.api.security import Editor, Reader
 from tarjama.api.services import Services, ServicesDep
 from tarjama.engines.base import Pair
 from tarjama.errors import EncodingError, FormatError, LanguageError
-from tarjama.memory import Glossary, Match, Term, TermNotFoundError, TranslationMemory
+from tarjama.memory import Glossary, Term, TermNotFoundError, TranslationMemory
 from tarjama.memory.normalise import primary_language
 
 router = APIRouter(prefix="/v1", tags=["glossary and memory"])
@@ -256,17 +256,6 @@ class UnitOut(BaseModel):
     note: str
 
 
-class MatchOut(BaseModel):
-    unit_id: int
-    source: str = Field(description="The stored source: the query itself, or near it.")
-    target: str
-    origin: Literal["human", "machine"]
-    score: float = Field(description="1.0 for an exact match; the similarity in [0, 1] otherwise.")
-    approved: bool
-    note: str
-    signature: str | None = Field(description="The engine of a machine unit; null for humans.")
-
-
 class LookupOut(BaseModel):
     source_lang: str
     target_lang: str
@@ -311,19 +300,6 @@ def _term(t: Term) -> TermOut:
         case_sensitive=t.case_sensitive,
         do_not_translate=t.do_not_translate,
         note=t.note,
-    )
-
-
-def _match(m: Match) -> MatchOut:
-    return MatchOut(
-        unit_id=m.unit_id,
-        source=m.source,
-        target=m.target,
-        origin=m.origin.value,
-        score=m.score,
-        approved=m.approved,
-        note=m.note,
-        signature=m.signature,
     )
 
 
@@ -646,8 +622,8 @@ def _lookup(
         source_lang=primary_language(source),
         target_lang=primary_language(target),
         text=text,
-        exact=_match(exact) if exact else None,
-        suggestions=[_match(m) for m in fuzzy if exact is None or m.unit_id != exact.unit_id],
+        exact=match_out(exact) if exact else None,
+        suggestions=[match_out(m) for m in fuzzy if exact is None or m.unit_id != exact.unit_id],
     )
 
 

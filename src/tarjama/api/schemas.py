@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StrictStr, model_validator
 
+from tarjama.memory.tm import Match
+
 LANGUAGE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 
 
@@ -111,3 +113,28 @@ class Health(BaseModel):
 class Readiness(BaseModel):
     status: Literal["ready"]
     checks: dict[str, str]
+
+
+class MatchOut(BaseModel):
+    unit_id: int
+    source: str = Field(description="The stored source: the query itself, or near it.")
+    target: str
+    origin: Literal["human", "machine"]
+    score: float = Field(description="1.0 for an exact match; the similarity in [0, 1] otherwise.")
+    approved: bool
+    note: str
+    signature: str | None = Field(description="The engine of a machine unit; null for humans.")
+
+
+def match_out(m: Match) -> MatchOut:
+    """A memory match as the API gives it (a lookup's, or a review suggestion)."""
+    return MatchOut(
+        unit_id=m.unit_id,
+        source=m.source,
+        target=m.target,
+        origin=m.origin.value,
+        score=m.score,
+        approved=m.approved,
+        note=m.note,
+        signature=m.signature,
+    )
