@@ -46,3 +46,29 @@ def test_attach_quotes(source: str, output: str, expected: str) -> None:
 )  # fmt: skip
 def test_tidy(source: str, output: str, expected: str) -> None:
     assert tidy(source, output) == expected
+
+
+@pytest.mark.parametrize(
+    ("output", "lang", "expected"),
+    [
+        ('"Perdimos," dijo.', "es", '"Perdimos", dijo.'),
+        ('Dijo: "Perdimos."', "es", 'Dijo: "Perdimos".'),
+        ("Va dir: «Hem perdut.»", "ca", "Va dir: «Hem perdut»."),
+        ("“Perdemos,” dixo.", "gl", "“Perdemos”, dixo."),
+        ('Dijo "no." Y "sí,"', "es-MX", 'Dijo "no". Y "sí",'),
+        # an abbreviation keeps its full stop inside the word
+        ('Viajó a "EE.UU."', "es", 'Viajó a "EE.UU."'),
+        # a question or an exclamation belongs to the quotation
+        ('Preguntó: "¿Por qué?"', "es", 'Preguntó: "¿Por qué?"'),
+        # English and French keep the engine's order
+        ('"We lost," he said.', "en", '"We lost," he said.'),
+        ("« Non. »", "fr", "« Non. »"),
+        # inside inline tags nothing moves: their attributes are quoted
+        ('<g id="1">"Perdimos,"</g> dijo.', "es", '<g id="1">"Perdimos",</g> dijo.'),
+        ('<x id="2" equiv="St."/>', "es", '<x id="2" equiv="St."/>'),
+    ],
+)  # fmt: skip
+def test_marks_follow_closing_quotes_where_the_language_puts_them(
+    output: str, lang: str, expected: str
+) -> None:
+    assert tidy(output.replace("Perdimos", "We lost"), output, lang) == expected

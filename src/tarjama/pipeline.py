@@ -225,7 +225,7 @@ class Translator:
                 future, i = index[piece.masked.text]
                 served = future.result()
                 restored = restore(served.outputs[i], piece.masked, pair.target).text
-                piece.text = tidy(piece.core, restored)
+                piece.text = tidy(piece.core, restored, pair.target)
                 by = _served_provenance(served, provenance)
                 served_by[by] += 1
                 if self.memory is not None:
