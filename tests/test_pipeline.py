@@ -86,6 +86,19 @@ def test_names_decided_over_the_article(apertium: ApertiumEngine) -> None:
 
 
 @needs_apertium
+@pytest.mark.parametrize("target", ["es", "ca", "gl"])
+def test_names_of_ordinary_words_and_quotation_marks(apertium: ApertiumEngine, target: str) -> None:
+    lines = [
+        '"We will appeal," said a spokesman for British American Tobacco in Sydney on Monday.',
+        "Researchers at Human Rights Watch counted the victims in the northern villages.",
+    ]
+    first, second = Translator(apertium).translate_lines(lines, target)
+    assert "British American Tobacco" in first and "Human Rights Watch" in second
+    # the comma follows the closing quotation mark in these languages
+    assert '",' in first and ',"' not in first
+
+
+@needs_apertium
 def test_glossary_terms_are_enforced(apertium: ApertiumEngine, store: Store) -> None:
     glossary = Glossary(store)
     glossary.add("Downing Street", "Downing Street", source_lang="en", target_lang="es",

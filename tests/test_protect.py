@@ -431,3 +431,38 @@ def test_names_are_masked_where_a_regex_would_find_them(text: str, names: list[s
     masked = mask(inline.escape_text(text), source_lang="xx", names=names)
     expected = [m.group() for m in pattern.finditer(text)] if names else []
     assert [inline.plain(s.text) for s in masked.spans if s.kind == "name"] == expected
+
+
+def _lexicon(words: dict[str, str]):  # type: ignore[no-untyped-def]
+    """An oracle like Apertium's: a phrase it has no entry for is a "phrase"."""
+    return lambda w: words.get(w, "phrase" if " " in w else "common")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a name made of words the engine knows stays whole ...
+        ("Yesterday a spokesman for Human Rights Watch said the report was accurate.",
+         {"Human Rights Watch"}),
+        ("She reads the Evening Standard on the train every single morning.", {"Evening Standard"}),
+        # ... with the nationalities and ordinary words in front of it
+        ("There will be consequences, said a spokesman of British American Tobacco today.",
+         {"British American Tobacco"}),
+        ("The mirror of the Southern African Large Telescope is segmented to reduce costs.",
+         {"Southern African Large Telescope"}),
+        # institutions the engine translates, titles and the phrases it knows are its own
+        ("Officials at the White House and the Security Council agreed on the text.", set()),
+        ("The treaty was signed by the European Union and the United Nations last year.", set()),
+        ("He said the Attorney General would decide on the matter by next month.", set()),
+        # a title in front: the name only
+        ("On Monday the Syrian President Bashar Al Assad met envoys in his palace.",
+         {"Bashar Al Assad"}),
+        # opening the sentence, an ordinary word is capitalised for that alone: the engine's
+        ("Human Rights Watch said the report was accurate and should be published.", set()),
+        ("Sunday Times reporters said the report was accurate and should be read.", set()),
+    ],
+)  # fmt: skip
+def test_names_made_of_ordinary_words(sentence: str, expected: set[str]) -> None:
+    lexicon = _lexicon({"United Nations": "proper-place", "Bashar": "proper-person",
+                        "Assad": "unknown"})  # fmt: skip
+    assert detect_names([sentence], lexicon) == expected

@@ -794,8 +794,10 @@ def detect_names(
     as a common word is left to it unless a title signals a person ("Mr Trump"): measured on
     newstest2013, protecting every word capitalised mid-sentence froze "Constitution", "State",
     "Americans" and cost more BLEU than it saved names. A lone place ("Moscow"), a multiword the
-    engine knows whole ("New York") and a run with an ordinary word in it ("White House",
-    "European Union", "Secretary General") go to the engine, which translates them.
+    engine knows whole ("New York") and a run that ends in an institution or a title ("White
+    House", "European Union", "Secretary General") go to the engine, which translates them. Other
+    runs of ordinary words mid-sentence are names ("Human Rights Watch", "British American
+    Tobacco"; see ``_ordinary_words_name``).
 
     Without ``known`` every word outside a small stoplist counts as unknown. The trade-off:
     multiword institutions missing from the stoplist ("White House") and well-known places
@@ -873,6 +875,8 @@ def detect_names(
                     continue
             if known is not None and _ends_in_known_place(plain, run, classify):
                 continue  # "New Zealand", "North Carolina" are not "New"/"North" and a name
+            unstripped, opened = run, first_opens  # before titles and ordinary words come off
+            ordinary_opener = False
             while run:
                 head = run[0][2]
                 if (head in _KEPT_TITLES and len(run) > 1) or (
@@ -896,7 +900,8 @@ def detect_names(
                     and head not in mid_caps
                     and (len(run) == 1 or head in _STOPLIST or classify(head) == "common")
                 ):
-                    pass  # an ordinary word capitalised because it opens the sentence
+                    # an ordinary word capitalised because it opens the sentence
+                    ordinary_opener = True
                 else:
                     break
                 run = run[1:]
@@ -914,6 +919,11 @@ def detect_names(
             whole = classify(text) if len(run) > 1 and known is not None else ""
             if whole == "proper-place" and not signalled:
                 continue  # a multiword the engine knows whole: "New York", "United Nations"
+            longer = (
+                _with_ordinary_heads(plain, unstripped, len(run), classify)
+                if known is not None and not title_case and not opened
+                else None
+            )
             if (
                 signalled
                 or whole in ("proper-person", "proper-inside")  # "West Ham United"
@@ -923,12 +933,53 @@ def detect_names(
                 # A word said twice is no phrase of the language: "Tap Tap", "Bora Bora".
                 or any(a[2] == b[2] for a, b in pairwise(run))
             ):  # fmt: skip
-                names.add(text)
+                names.add(longer or text)
                 person = signalled or "proper-person" in classes or "person-or-common" in classes
                 if len(classes) > 1 and person and classes[-1] != "unknown":
                     # The surname alone names the same person elsewhere: "May said".
                     surnames.add(run[-1][2])
+            elif longer or (known is not None and not title_case and _ordinary_words_name(
+                [w for _, _, w in run], first_opens or ordinary_opener, whole
+            )):  # fmt: skip
+                names.add(longer or text)
     return names | surnames
+
+
+def _ordinary_words_name(words: list[str], opens: bool, whole: str) -> bool:
+    """Is a run of capitalised ``words`` a name made of words the engine knows, which it would
+    translate word by word ("Human Rights Watch", "Evening Standard", "Kentucky Fried Chicken")?
+
+    Yes for a run of two words or more, not opening the sentence, that the engine does not know
+    as one phrase (``whole``), whose last word is neither an institution it translates ("White
+    House", "European Union", "Security Council": the stoplist) nor a title ("Attorney
+    General"). Measured on newstest2013 (en-es), with ``_with_ordinary_heads``: copy fidelity
+    from 94.7% to 97.1%, BLEU and chrF still above the raw engine's. The cost: organisations
+    the reference translates ("Federal Migration Service", "Champions League") stay in English.
+    """
+    names = [w for w in words if w not in _PARTICLES]
+    return (
+        not opens
+        and whole == "phrase"
+        and len(names) > 1
+        and names[-1] not in _STOPLIST
+        and names[-1] not in _TITLES
+    )
+
+
+def _with_ordinary_heads(
+    plain: str, run: list[tuple[int, int, str]], kept: int, classify: Callable[[str], str]
+) -> str | None:
+    """The whole of a mid-sentence ``run`` whose first words came off as nationalities or
+    ordinary words (``kept`` words were left), when they belong to the name: "British American
+    Tobacco", "Southern African Large Telescope", "Large Binocular Telescope". Not when the run
+    holds a title or a sentence opener ("Syrian President Bashar Al Assad" names "Bashar Al
+    Assad"), ends in an institution the engine translates, or is a phrase the engine knows."""
+    if len(run) <= max(kept, 1) or run[-1][2] in _STOPLIST:
+        return None
+    if any(w in _TITLES or w in _OPENERS for _, _, w in run):
+        return None
+    text = plain[run[0][0] : run[-1][1]]
+    return text if classify(text) == "phrase" else None
 
 
 def _ends_in_known_place(
