@@ -994,8 +994,9 @@ def _ends_in_known_place(
 
 
 # A sentence's end: the word before it (empty after a figure or a bracket), the mark, closers,
-# blanks, and whatever comes before the next sentence's first letter or figure.
-_SENTENCE_END = re.compile(r"([^\W\d_]*)([.!?…])[\"'”’»)\]]*\s+\W*(?=[^\W_])")
+# blanks, and whatever comes before the next sentence's first letter or figure. The lookbehind
+# starts a match only where a word starts: without it every letter of every word is tried.
+_SENTENCE_END = re.compile(r"(?<![^\W\d_])([^\W\d_]*)([.!?…])[\"'”’»)\]]*\s+\W*(?=[^\W_])")
 
 
 def _later_starts(plain: str) -> frozenset[int]:
