@@ -215,6 +215,11 @@ def test_glossary_and_memory_commands(tmp_path: Path) -> None:
     assert "Kessa River\trío Kessa" in listed
     bad = run("glossary", "export", str(tmp_path / "terms.txt"), "--to", "es")
     assert bad.returncode == 65 and b".csv or .tbx" in bad.stderr
+    # the exported TBX holds no German: the import says which entry it skipped, and where
+    german = run("glossary", "import", str(tmp_path / "terms.tbx"), "--to", "de")
+    assert german.returncode == 0
+    assert "imported 0 terms" in german.stdout.decode()
+    assert "skipped 1 entry without a en and a de term (line " in german.stdout.decode()
 
     source = "The Kessa River burst its banks."
     assert run("tm", "add", source, "El río Kessa se desbordó.", "--to", "es").returncode == 0

@@ -780,7 +780,7 @@ TBX_V3 = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_tbx_basic_loads(glossary: Glossary) -> None:
-    assert glossary.import_tbx(TBX_BASIC.encode(), "en", "fr") == 3
+    assert glossary.import_tbx(TBX_BASIC.encode(), "en", "fr") == (3, (35,))  # c3: German only
     terms = {t.source: t for t in glossary.list_terms("en", "fr")}
     assert terms["European Union"].target == "Union européenne"
     assert terms["European Union"].note == "Use the full name on first mention."
@@ -790,7 +790,7 @@ def test_tbx_basic_loads(glossary: Glossary) -> None:
 
 
 def test_tbx_v3_loads(glossary: Glossary) -> None:
-    assert glossary.import_tbx(TBX_V3.encode(), "en-GB", "fr") == 2
+    assert glossary.import_tbx(TBX_V3.encode(), "en-GB", "fr").imported == 2
     terms = {t.source: t for t in glossary.list_terms("en", "fr")}
     assert (terms["polling station"].target, terms["polling station"].do_not_translate) == (
         "bureau de vote",
@@ -804,7 +804,7 @@ def test_tbx_round_trip(terms: Glossary, new_store: Callable[[], Store], tmp_pat
     terms.add("UN", "ONU", source_lang="en", target_lang="fr", note="line one\nline two")
     assert terms.export_tbx(path, "en", "fr") == len(TERMS) + 1
     other = Glossary(new_store())
-    assert other.import_tbx(path, "en", "fr") == len(TERMS) + 1
+    assert other.import_tbx(path, "en", "fr") == (len(TERMS) + 1, ())
 
     def strip(glossary: Glossary) -> list[tuple[object, ...]]:
         return [
@@ -813,6 +813,19 @@ def test_tbx_round_trip(terms: Glossary, new_store: Callable[[], Store], tmp_pat
         ]
 
     assert strip(other) == strip(terms)
+
+
+def test_tbx_reports_the_entries_it_skips(glossary: Glossary) -> None:
+    # German: only the do-not-translate entry has what the pair needs
+    assert glossary.import_tbx(TBX_BASIC.encode(), "en", "de") == (1, (10, 35))
+    assert [t.source for t in glossary.list_terms("en", "de")] == ["Agence France-Presse"]
+
+
+def test_a_tbx_term_too_long_for_the_store_refuses_the_file(glossary: Glossary) -> None:
+    data = TBX_V3.replace("bureau de vote", "b" * 1001).encode()
+    with pytest.raises(TBXError, match=r"line 6: .*at most 1,000"):
+        glossary.import_tbx(data, "en", "fr")
+    assert glossary.list_terms("en", "fr") == []
 
 
 @pytest.mark.parametrize(

@@ -281,6 +281,7 @@ def test_csv_import_export_round_trip(client: TestClient) -> None:
     assert imported.status_code == 200, imported.text
     assert imported.json() == {
         "source_lang": "en", "target_lang": "es", "format": "csv", "imported": 4, "terms": 4,
+        "skipped": 0, "skipped_lines": [],
     }  # fmt: skip
     assert fields(terms(client, target_lang="es")) == [
         ("AFP", "AFP", "AFP", True, True, "agency"),
@@ -339,11 +340,14 @@ def test_tbx_import_export_round_trip(client: TestClient) -> None:
     assert client.get("/v1/glossary/export", params={**EN_ES, "format": "tbx"}).text == (
         exported.text
     )
-    # a pair the file does not hold imports nothing
+    # a pair the file does not hold imports only its do-not-translate term; the answer counts
+    # the entry skipped for lack of a German term and says where it is
     other = client.post("/v1/glossary/import?target_lang=de", content=exported.content)
     assert other.json() | {"format": "tbx"} == {
         "source_lang": "en", "target_lang": "de", "format": "tbx", "imported": 1, "terms": 1,
+        "skipped": 1, "skipped_lines": [29],
     }  # fmt: skip
+    assert "<termEntry" in exported.text.splitlines()[28]
 
 
 # --- TMX ----------------------------------------------------------------------------------------
@@ -548,6 +552,9 @@ BAD_HEADER = "term,translation\nharbour,puerto\n"
 MISSING_TARGET = "source,target\nharbour,puerto\nquay,\n"
 NUL_CSV = "source,target\nharbour,puerto\nquay\x00,muelle\n"  # PostgreSQL would refuse it
 LONG_CSV = "source,target\nharbour,puerto\nquay," + "m" * 1001 + "\n"  # over the column
+LONG_TBX = BAD_TBX.replace("<tig><term>quay</term></tig>\n", "<tig><term>quay</term></tig>\n"
+                           f'</langSet><langSet xml:lang="es"><tig><term>{"m" * 1001}</term></tig>'
+                           "</langSet>\n")  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -565,6 +572,7 @@ LONG_CSV = "source,target\nharbour,puerto\nquay," + "m" * 1001 + "\n"  # over th
         ("/v1/glossary/import?target_lang=es&format=csv", "", 1, "empty file"),
         ("/v1/glossary/import?target_lang=es&format=csv", NUL_CSV, 3, "NUL character"),
         ("/v1/glossary/import?target_lang=es&format=csv", LONG_CSV, 3, "at most 1,000"),
+        ("/v1/glossary/import?target_lang=es&format=tbx", LONG_TBX, 5, "at most 1,000"),
     ],
 )
 def test_a_malformed_file_is_refused_whole(

@@ -579,15 +579,22 @@ def glossary() -> None:
     """The glossary (term base): terms the translation must use, per language pair."""
 
 
-def _glossary_file(ctx: click.Context, verb: str, path: Path, source_lang: str, to: str) -> int:
-    """Import or export a pair's terms as CSV or TBX, by the file's extension."""
+def _glossary_file(
+    ctx: click.Context, verb: str, path: Path, source_lang: str, to: str
+) -> tuple[int, tuple[int, ...]]:
+    """Import or export a pair's terms as CSV or TBX, by the file's extension: how many, and
+    the lines of the TBX entries an import skipped."""
     kind = path.suffix.lower()
     if kind not in (".csv", ".tbx"):
         raise InputError(f"{path}: give a .csv or .tbx file")
     with _store(_settings(ctx)) as store:
-        method = getattr(Glossary(store), f"{verb}_{kind[1:]}")
+        glossary = Glossary(store)
+        if verb == "import" and kind == ".tbx":
+            imported, skipped = glossary.import_tbx(path, source_lang, to)
+            return imported, skipped
+        method = getattr(glossary, f"{verb}_{kind[1:]}")
         count: int = method(path, source_lang, to)
-    return count
+    return count, ()
 
 
 @glossary.command("import")
@@ -598,8 +605,14 @@ def _glossary_file(ctx: click.Context, verb: str, path: Path, source_lang: str, 
 @reports_errors
 def glossary_import(ctx: click.Context, path: Path, to: str, source_lang: str) -> None:
     """Load terms from CSV (source,target,case_sensitive,do_not_translate,note) or TBX."""
-    count = _glossary_file(ctx, "import", path, source_lang, to)
+    count, skipped = _glossary_file(ctx, "import", path, source_lang, to)
     click.echo(f"imported {count} terms from {path}")
+    if skipped:
+        lines = ", ".join(str(n) for n in skipped[:10]) + (", ..." if len(skipped) > 10 else "")
+        click.echo(
+            f"skipped {len(skipped)} {'entry' if len(skipped) == 1 else 'entries'} without a "
+            f"{source_lang} and a {to} term (line{'' if len(skipped) == 1 else 's'} {lines})"
+        )
 
 
 @glossary.command("export")
@@ -610,7 +623,7 @@ def glossary_import(ctx: click.Context, path: Path, to: str, source_lang: str) -
 @reports_errors
 def glossary_export(ctx: click.Context, path: Path, to: str, source_lang: str) -> None:
     """Write the pair's terms as CSV or TBX (by the file's extension)."""
-    count = _glossary_file(ctx, "export", path, source_lang, to)
+    count, _ = _glossary_file(ctx, "export", path, source_lang, to)
     click.echo(f"exported {count} terms to {path}")
 
 

@@ -50,6 +50,8 @@ _SPOOL_BYTES = 8 * 1024 * 1024
 
 _CSV = "text/csv"
 _TBX = "application/x-tbx+xml"
+# Lines of skipped TBX entries listed in an import's answer (the count is always whole).
+SKIPPED_LINES_SHOWN = 20
 _TMX = "application/x-tmx+xml"
 _GLOSSARY_TYPES = {
     "text/csv": "csv",
@@ -230,6 +232,13 @@ class GlossaryImportOut(BaseModel):
     format: Literal["csv", "tbx"]
     imported: int = Field(description="Terms written (new, or replacing the same source term).")
     terms: int = Field(description="Terms the pair has now.")
+    skipped: int = Field(
+        0, description="TBX entries skipped: no source and target term in this pair."
+    )
+    skipped_lines: list[int] = Field(
+        default_factory=list,
+        description=f"The lines of the first {SKIPPED_LINES_SHOWN} skipped entries.",
+    )
 
 
 class UnitIn(BaseModel):
@@ -426,8 +435,9 @@ def _glossary_format(request: Request, fmt: str | None, data: bytes) -> Literal[
 def _import_glossary(
     glossary: Glossary, data: bytes, kind: Literal["csv", "tbx"], source: str, target: str
 ) -> GlossaryImportOut:
+    skipped: tuple[int, ...] = ()
     if kind == "tbx":
-        imported = glossary.import_tbx(_named(data, "the TBX body"), source, target)
+        imported, skipped = glossary.import_tbx(_named(data, "the TBX body"), source, target)
     else:
         imported = glossary.import_csv(_text(data, "the CSV body"), source, target)
     return GlossaryImportOut(
@@ -436,6 +446,8 @@ def _import_glossary(
         format=kind,
         imported=imported,
         terms=len(glossary.list_terms(source, target)),
+        skipped=len(skipped),
+        skipped_lines=list(skipped[:SKIPPED_LINES_SHOWN]),
     )
 
 

@@ -6,7 +6,14 @@ pair, finds them in text, and reads and writes CSV and TBX. Both live in a
 :class:`tarjama.store.Store`.
 """
 
-from tarjama.memory.glossary import CSVError, Glossary, Term, TermHit, TermNotFoundError
+from tarjama.memory.glossary import (
+    CSVError,
+    Glossary,
+    TBXImport,
+    Term,
+    TermHit,
+    TermNotFoundError,
+)
 from tarjama.memory.tbx import TBXError
 from tarjama.memory.tm import Match, MemoryUnit, Origin, TMXImport, TranslationMemory
 from tarjama.memory.tmx import TMXError
@@ -18,6 +25,7 @@ __all__ = [
     "MemoryUnit",
     "Origin",
     "TBXError",
+    "TBXImport",
     "TMXError",
     "TMXImport",
     "Term",

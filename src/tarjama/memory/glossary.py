@@ -30,13 +30,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, TypeAlias, cast
+from typing import IO, Any, NamedTuple, TypeAlias, cast
 
 from sqlalchemy import Table, delete, func, select
 
 from tarjama.errors import EmptyInputError, EncodingError, FormatError, InputError
 from tarjama.memory.normalise import primary_language
-from tarjama.memory.tbx import TBXReader, TBXTerm, write_tbx
+from tarjama.memory.tbx import TBXError, TBXReader, TBXTerm, write_tbx
 from tarjama.memory.xmlio import Destination, Source
 from tarjama.store import GlossaryTerm, Store, generations, upsert
 from tarjama.store.models import utcnow_precise
@@ -85,6 +85,13 @@ class Term:
     def rendering(self) -> str:
         """What the target text should contain: the source itself when not to be translated."""
         return self.source if self.do_not_translate else self.target
+
+
+class TBXImport(NamedTuple):
+    """What a TBX import did: terms written, and the lines of the entries it skipped."""
+
+    imported: int
+    skipped_lines: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -309,11 +316,17 @@ class Glossary:
 
     # -- TBX -----------------------------------------------------------------------------------
 
-    def import_tbx(self, source: Source, source_lang: str, target_lang: str) -> int:
-        """Load the pair's terms from TBX (v2 ``martif`` or v3 ``tbx``); return how many."""
+    def import_tbx(self, source: Source, source_lang: str, target_lang: str) -> TBXImport:
+        """Load the pair's terms from TBX (v2 ``martif`` or v3 ``tbx``): how many were written,
+        and the lines of the entries skipped for lack of a source and a target term in the pair.
+
+        An entry the store cannot take (a term longer than its column, a term of the pair with
+        no target) refuses the whole file with its line, as in CSV: nothing is written.
+        """
         pair = primary_language(source_lang), primary_language(target_lang)
+        reader = TBXReader(source, source_lang, target_lang)
         rows = []
-        for entry in TBXReader(source, source_lang, target_lang):
+        for entry in reader:
             try:
                 rows.append(
                     _row(
@@ -326,8 +339,8 @@ class Glossary:
                     )
                 )
             except InputError as exc:
-                log.warning("TBX line %d: %s; entry skipped", entry.line, exc)
-        return self._write(pair, rows)
+                raise TBXError(f"{reader.name}: line {entry.line}: {exc}") from exc
+        return TBXImport(self._write(pair, rows), tuple(reader.skipped_lines))
 
     def export_tbx(self, destination: Destination, source_lang: str, target_lang: str) -> int:
         """Write the pair's terms as TBX-Basic; return how many."""

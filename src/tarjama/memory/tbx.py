@@ -14,7 +14,9 @@ Reading, for one language pair chosen by the caller (languages matched on the pr
   on the entry. Such an entry needs no target term: the target is the source.
 * ``x-caseSensitive`` works the same way for case sensitivity; ``<note>`` elements of the entry
   and of the source term become the note.
-* an entry without a usable source and target is skipped (logged with its line).
+* an entry without a usable source and target for the pair is skipped: a term base holds
+  other languages too. The reader keeps the skipped entries' lines (``skipped_lines``), and the
+  glossary reports their count.
 
 Not well-formed XML, or a root other than ``<martif>``/``<tbx>``, raises :class:`TBXError`
 naming the line.
@@ -87,9 +89,12 @@ class TBXReader:
     source_lang: str
     target_lang: str
     skipped_lines: list[int] = field(default_factory=list)
+    name: str = ""
+    """What error messages call the document; set when reading starts."""
 
     def __iter__(self) -> Iterator[TBXTerm]:
         stream, name = open_source(self.source)
+        self.name = name
         src, tgt = primary_language(self.source_lang), primary_language(self.target_lang)
         try:
             depth = 0
