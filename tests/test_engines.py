@@ -303,6 +303,21 @@ def test_from_stream_keeps_words_pulled_into_a_placeholder(
     assert from_stream(stream, anchors={1: anchor}) == tagged
 
 
+@pytest.mark.parametrize(
+    ("stream", "tagged"),
+    [
+        # eng-cat glues a name and the preposition its rule pulled into the figure's blank
+        # ("the 28-year-old Vidal"; Apertium alone writes "El Vidalde 28 anys")
+        ("[[x:2]]El Vidal[[/]][[x:1]]de28[[/]]anys.", '<x id="2"/> de <x id="1"/> anys.'),
+        ("[[x:1]]28de[[/]][[x:2]]Vidal[[/]] va.", '<x id="1"/> de <x id="2"/> va.'),
+        # words of the sentence before or after are apart already
+        ("Va [[x:1]]a 5[[/]] km.", 'Va a <x id="1"/> km.'),
+    ],
+)
+def test_words_pulled_into_a_blank_stay_apart_from_the_next_blank(stream: str, tagged: str) -> None:
+    assert from_stream(stream, {1: "28" if "28" in stream else "5"}, {2: "Vidal"}) == tagged
+
+
 @needs_apertium
 def test_a_code_takes_masculine_agreement(apertium: ApertiumEngine) -> None:
     # "the Il-76", "the A320": models and products are masculine in es, ca and gl

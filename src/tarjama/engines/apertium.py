@@ -65,7 +65,7 @@ from tarjama.errors import (
 log = logging.getLogger(__name__)
 
 DEFAULT_DATADIR = Path("/usr/share/apertium")
-DRIVER_REVISION = 4
+DRIVER_REVISION = 5
 
 # ISO 639-3 codes in Apertium mode names -> the BCP-47 codes tarjama speaks.
 _ISO3_TO_BCP47 = {
@@ -359,12 +359,19 @@ def _to_tagged(pieces: list[_Piece], figures: dict[int, str], anchors: dict[int,
                 tail
                 or (merged[k + 1].text if k + 1 < len(merged) and merged[k + 1].x is None else "")
             )[:1]
+            # Words a rule pulled into the blank may be glued to the words of the blank before
+            # or after it ("[[x:2]]Vidal[[/]][[x:1]]de28[[/]]" for "the 28-year-old Vidal",
+            # eng-cat): a blank keeps them apart.
+            prev = next((q.text[-1:] for q in reversed(merged[:k]) if q.text), "")
+            nxt = next((q.text[:1] for q in merged[k + 1 :] if q.text), "")
             body = (
-                inline.escape_text(head)
+                (" " if head[:1].isalnum() and prev.isalnum() else "")
+                + inline.escape_text(head)
                 + (" " if words and before.isalpha() else "")
                 + inline.placeholder(p.x)
                 + (" " if words and after.isalpha() else "")
                 + inline.escape_text(tail)
+                + (" " if tail[-1:].isalnum() and nxt.isalnum() else "")
             )
         else:
             body = inline.escape_text(p.text)
