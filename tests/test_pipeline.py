@@ -99,6 +99,16 @@ def test_names_of_ordinary_words_and_quotation_marks(apertium: ApertiumEngine, t
 
 
 @needs_apertium
+def test_magnitudes_keep_their_value_and_grammar(apertium: ApertiumEngine) -> None:
+    line = "The fund turned over 10 billion euros and 3 million people used it."
+    es, ca, gl = (Translator(apertium).translate_lines([line], t)[0] for t in ("es", "ca", "gl"))
+    assert "10 mil millones de euros" in es and "3 millones de personas" in es
+    # eng-cat alone writes "bilió", a million million
+    assert "10 mil milions d'euros" in ca and "bilió" not in ca
+    assert "10 mil millóns de euros" in gl
+
+
+@needs_apertium
 def test_glossary_terms_are_enforced(apertium: ApertiumEngine, store: Store) -> None:
     glossary = Glossary(store)
     glossary.add("Downing Street", "Downing Street", source_lang="en", target_lang="es",

@@ -390,14 +390,48 @@ def test_detect_names_never_crashes(sentences: list[str]) -> None:
 @pytest.mark.parametrize(
     ("source", "spanish"),
     [
-        ("Gaza's 1.7m people", "Gaza's 1,7 millones people"),
+        # before a noun the magnitude brings its "de" (not after "a": the budget's figure)
+        ("Gaza's 1.7m people", "Gaza's 1,7 millones de people"),
         ("a 2bn budget", "a 2 mil millones budget"),
         ("a 1.7m tall wall", "a 1.7m tall wall"),  # metres: left alone
+        # English billion is a thousand million, trillion a million million
+        ("10 billion euros", "10 mil millones de euros"),
+        ("2 trillion.", "2 billones."),
+        ("1 million in cash", "1 millón in cash"),
+        ("$1,500m", "1,5 mil millones\xa0US$"),
     ],
 )
 def test_magnitudes_in_the_target_language(source: str, spanish: str) -> None:
     m = mask(source)
     assert restore(m.text, m, "es").text == spanish
+
+
+@pytest.mark.parametrize(
+    ("source", "lang", "expected"),
+    [
+        # eng-cat would write "bilió" (a million million) for "billion": never left to it
+        ("10 billion euros", "ca", "10 mil milions d'euros"),
+        ("5 billion dollars", "ca", "5 mil milions de dollars"),
+        ("1 million people", "ca", "1 milió de people"),
+        # Babel writes 2.3 billion as "2300 millóns" in Galician
+        ("2.3 billion", "gl", "2,3 mil millóns"),
+        ("3 million people", "gl", "3 millóns de people"),
+        # other languages: CLDR's words
+        ("3 million people", "fr", "3 millions people"),
+    ],
+)
+def test_magnitude_words(source: str, lang: str, expected: str) -> None:
+    m = mask(source)
+    assert m.spans[0].text == source.removesuffix(" euros").removesuffix(" dollars").removesuffix(
+        " people"
+    )
+    assert restore(m.text, m, lang).text == expected
+
+
+def test_the_engine_sees_a_magnitude_as_its_figure() -> None:
+    assert mask("It cost 10 billion euros.").text == (
+        'It cost <x id="1" ctype="number" equiv="10"/> euros.'
+    )
 
 
 @pytest.mark.parametrize(

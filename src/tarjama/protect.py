@@ -66,6 +66,8 @@ class Rule:
     """The pattern reads English conventions (1,300.5; month names)."""
     trigger: re.Pattern[str] | None = None
     """Something every match contains: a text without it is skipped cheaply."""
+    travel: Callable[[str], str] | None = None
+    """What the engine sees of a span (its ``equiv``); None: the span's own text."""
 
     def spans(self, text: str) -> Iterator[tuple[int, int]]:
         if self.trigger is not None and not self.trigger.search(text):
@@ -241,14 +243,7 @@ def _render_currency(text: str, locale: Locale) -> str:
     symbol = babel_numbers.get_currency_symbol(CURRENCIES[m.group(1)], locale)
     value, grouped, decimals = _parse_number(m.group(2))
     if m.group(3):
-        # The locale's own words for the magnitude ("3,4 mil millones"); enough fraction digits
-        # that the value never changes, trailing zeros dropped by the pattern.
-        amount = babel_numbers.format_compact_decimal(
-            value * 10 ** MAGNITUDES[m.group(3)],
-            format_type="long",
-            locale=locale,
-            fraction_digits=decimals + 3,
-        )
+        amount = _with_scale(value, decimals, MAGNITUDES[m.group(3)], locale)
     else:
         amount = babel_numbers.format_decimal(
             value, _pattern(value, grouped, decimals, locale), locale
@@ -259,23 +254,91 @@ def _render_currency(text: str, locale: Locale) -> str:
     return f"{before}{amount}{after}".replace("¤", symbol)
 
 
-# "1.7m people", "2bn years": a figure with a magnitude glued on, in the locale's own words.
+# "1.7m people", "2bn years", "10 billion euros": a figure with a magnitude, glued on or as a
+# word, in the locale's own words. English "billion" is a thousand million; eng-cat writes
+# "bilió", a million million, so the magnitude is never left to the engine: the engine sees the
+# figure alone (``_figure_of``).
 _MAGNITUDE = re.compile(
-    rf"{_NUM_START}({_NUM})(m|mn|bn|k)\b(?!\s+(?:tall|high|long|wide|deep|away|above|below))"
+    rf"{_NUM_START}({_NUM})(m|mn|bn|k|\s(?:thousand|million|billion|trillion))\b"
+    r"(?!\s+(?:tall|high|long|wide|deep|away|above|below))"
 )
+# Before a noun ("3 million people"), Spanish, Catalan, Galician and Portuguese put "de" after
+# the magnitude ("3 millones de personas"); not after "thousand" ("3 mil personas"). A noun here:
+# a lower-case word that is none of these.
+_NOT_NOUNS = (
+    "of in to and or for from on at by with a an the was were is are has have had will would "
+    "could can may might must should more less than as last this that these those each per "
+    "since between over under up down who which into about after before during including worth "
+    "ago so but if when while already still now then too also just only"
+)
+_MAGNITUDE_NOUN = re.compile(
+    # not after "a": "a 2bn budget" is a budget of 2 billion, "de" comes before the figure there
+    r"(?<!\ba )(?<!\ban )"
+    + _MAGNITUDE.pattern.replace(r"|\s(?:thousand|", r"|\s(?:")
+    + rf"(?=\s+(?!(?:{'|'.join(_NOT_NOUNS.split())})\b)[a-z])"
+)
+_FIGURE = re.compile(_NUM)
+# The magnitudes' words where CLDR's compact forms are wrong or missing (Babel writes "1
+# milions" in Catalan, "2300 millóns" for 2.3 billion in Galician): singular, plural.
+_SCALE_WORDS = {
+    "es": {3: ("mil", "mil"), 6: ("millón", "millones"), 9: ("mil millones", "mil millones"),
+           12: ("billón", "billones")},
+    "ca": {3: ("mil", "mil"), 6: ("milió", "milions"), 9: ("mil milions", "mil milions"),
+           12: ("bilió", "bilions")},
+    "gl": {3: ("mil", "mil"), 6: ("millón", "millóns"), 9: ("mil millóns", "mil millóns"),
+           12: ("billón", "billóns")},
+}  # fmt: skip
+_OF_BEFORE_NOUN = {"es": "de", "ca": "de", "gl": "de", "pt": "de"}
+
+
+def _with_scale(value: Decimal, decimals: int, exponent: int, locale: Locale) -> str:
+    """``value`` times ten to ``exponent`` in the locale's words: "2,3 mil millones"."""
+    words = _SCALE_WORDS.get(locale.language, {}).get(exponent)
+    if words is None:
+        # The locale's own compact words; enough fraction digits that the value never changes,
+        # trailing zeros dropped by the pattern.
+        return str(
+            babel_numbers.format_compact_decimal(
+                value * 10**exponent,
+                format_type="long",
+                locale=locale,
+                fraction_digits=decimals + 3,
+            )
+        )
+    while value >= 1000 and exponent + 3 in _SCALE_WORDS[locale.language]:
+        # "$1,500m" is "1,5 mil millones", as Babel writes it
+        value, exponent = value / 1000, exponent + 3
+        decimals = max(0, -int(value.normalize().as_tuple().exponent))
+        words = _SCALE_WORDS[locale.language][exponent]
+    figure = babel_numbers.format_decimal(value, _pattern(value, False, decimals, locale), locale)
+    return f"{figure} {words[0] if value == 1 else words[1]}"
 
 
 def _render_magnitude(text: str, locale: Locale) -> str:
     m = _match(_MAGNITUDE, text)
     value, _, decimals = _parse_number(m.group(1))
-    return str(
-        babel_numbers.format_compact_decimal(
-            value * 10 ** MAGNITUDES[m.group(2)],
-            format_type="long",
-            locale=locale,
-            fraction_digits=decimals + 3,
-        )
-    )
+    return _with_scale(value, decimals, MAGNITUDES[m.group(2).strip()], locale)
+
+
+def _render_magnitude_noun(text: str, locale: Locale) -> str:
+    of = _OF_BEFORE_NOUN.get(locale.language)
+    rendered = _render_magnitude(text, locale)
+    return f"{rendered} {of}" if of else rendered
+
+
+# "de" before a word that opens on a vowel or a silent h and a vowel (not "hi", "ho", "hu" + vowel,
+# which are semivowels: "de iogurt", "de hiena"), only where a magnitude put it: after the
+# magnitude's words.
+_CATALAN_ELISION = re.compile(
+    r"\b(milions|milió|bilions|bilió|mil) de (?=h?[aeoàèéòó]|h?[iu](?![aeiouàèéíòóú])|[íú])",
+    re.IGNORECASE,
+)
+
+
+def _figure_of(text: str) -> str:
+    """The figure of a magnitude ("10" of "10 billion"): what the engine sees of it."""
+    m = _FIGURE.search(text)
+    return m.group() if m else text
 
 
 # --- dates ------------------------------------------------------------------------------------
@@ -404,7 +467,24 @@ RULES: tuple[Rule, ...] = (
     Rule("date", "date", _find_dates, _render_date, english_only=True, trigger=_DIGIT),
     Rule("percent", "number", _PERCENT, _render_percent, english_only=True, trigger=_DIGIT),
     Rule("currency", "number", _CURRENCY, _render_currency, english_only=True, trigger=_DIGIT),
-    Rule("magnitude", "number", _MAGNITUDE, _render_magnitude, english_only=True, trigger=_DIGIT),
+    Rule(
+        "magnitude-noun",
+        "number",
+        _MAGNITUDE_NOUN,
+        _render_magnitude_noun,
+        english_only=True,
+        trigger=_DIGIT,
+        travel=_figure_of,
+    ),
+    Rule(
+        "magnitude",
+        "number",
+        _MAGNITUDE,
+        _render_magnitude,
+        english_only=True,
+        trigger=_DIGIT,
+        travel=_figure_of,
+    ),
     Rule("measure", "number", _MEASURE, _render_measure, english_only=True, trigger=_DIGIT),
     # Clock times and scores keep their form; the engine still sees a number.
     Rule("time", "number", re.compile(rf"{_NUM_START}\d{{1,2}}:\d{{2}}{_NUM_END}"), trigger=_DIGIT),
@@ -573,6 +653,8 @@ def mask(
             target = targets.get(written) or targets.get(written.lower(), written)
             span = replace(span, replacement=inline.escape_text(target))
         equiv = unescape(span.text) if rule.ctype in _EQUIV_KINDS else ""
+        if equiv and rule.travel is not None:
+            equiv = rule.travel(equiv)
         out += [tagged[pos:start], inline.placeholder(next_id, rule.ctype, equiv)]
         spans.append(span)
         pos = end
@@ -644,6 +726,9 @@ def restore(translated: str, masked: Masked, target_lang: str | None) -> Restore
         return by_id[id_]
 
     text = _PLACEHOLDER.sub(put_back, translated)
+    if target_lang and target_lang.split("-")[0].lower() == "ca" and " de " in text:
+        # Catalan elides the "de" a magnitude brings before a vowel: "mil milions d'euros".
+        text = _CATALAN_ELISION.sub(r"\1 d'", text)
     return Restored(
         text,
         missing=tuple(i for i in by_id if not seen[i]),
