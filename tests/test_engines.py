@@ -242,6 +242,14 @@ class TestApertium(EngineContract):
             "Trump": "common",
             "Qatmeh": "unknown",
         }
+        # capitals: an acronym the dictionaries know, or a word they know only in lower case
+        assert known(["NASA", "IT", "CAT", "AIDS", "CEO"]) == {
+            "NASA": "common",
+            "IT": "caps-common",
+            "CAT": "caps-common",
+            "AIDS": "common",  # also the acronym
+            "CEO": "unknown",
+        }
 
 
 @pytest.mark.parametrize(

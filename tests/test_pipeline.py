@@ -109,6 +109,14 @@ def test_magnitudes_keep_their_value_and_grammar(apertium: ApertiumEngine) -> No
 
 
 @needs_apertium
+def test_capitals_read_as_ordinary_words_are_kept(apertium: ApertiumEngine) -> None:
+    lines = ["He has worked in IT at the bank for a decade.", "The CAT scan showed nothing."]
+    it, cat = Translator(apertium).translate_lines(lines, "es")
+    assert " IT " in it and "LO" not in it  # eng-spa alone: "Ha trabajado en LO"
+    assert "CAT" in cat and "GATO" not in cat
+
+
+@needs_apertium
 def test_glossary_terms_are_enforced(apertium: ApertiumEngine, store: Store) -> None:
     glossary = Glossary(store)
     glossary.add("Downing Street", "Downing Street", source_lang="en", target_lang="es",

@@ -500,3 +500,20 @@ def test_names_made_of_ordinary_words(sentence: str, expected: set[str]) -> None
     lexicon = _lexicon({"United Nations": "proper-place", "Bashar": "proper-person",
                         "Assad": "unknown"})  # fmt: skip
     assert detect_names([sentence], lexicon) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a word in capitals the engine knows only as an ordinary word is kept as written
+        ("He has worked in IT at the bank for most of the past decade.", {"IT"}),
+        ("The doctors ordered a CAT scan for the injured driver on Monday.", {"CAT"}),
+        # ... unless the sentence is written in capitals: then it is the engine's to translate
+        ("FLOODS HIT CITY AS RIVER BURSTS ITS BANKS", set()),
+    ],
+)
+def test_capitals_the_engine_would_read_as_ordinary_words(
+    sentence: str, expected: set[str]
+) -> None:
+    lexicon = _lexicon({w: "caps-common" for w in sentence.split() if w.isupper() and len(w) > 1})
+    assert detect_names([sentence], lexicon) == expected

@@ -932,7 +932,12 @@ def detect_names(
         if known is None:
             return "common" if word in _OFFICE_TITLES else "unknown"
         if "-" not in word:
-            return known(word)
+            found = known(word)
+            if found == "caps-common":
+                # "IT", "CAT" the engine would read as "it", "cat": kept, unless the sentence
+                # is written in capitals ("FLOODS HIT CITY"), which the engine is to translate
+                return "common" if shouting else "unknown"
+            return found
         whole = known(word)
         parts = _hyphen_parts(word)
         if not parts or whole == "proper-place":
@@ -944,9 +949,11 @@ def detect_names(
 
     names: set[str] = set()
     surnames: set[str] = set()
+    shouting = False  # is the sentence being read written in capitals?
     for plain, first, later, runs, (_, title_case) in zip(
         plains, firsts, starts, all_runs, scanned, strict=True
     ):
+        shouting = title_case and _written_in_capitals(plain)
         for run in runs:
             signalled = kept_head = False
             first_opens = run[0][0] <= first or run[0][0] in later
@@ -1028,6 +1035,12 @@ def detect_names(
             )):  # fmt: skip
                 names.add(longer or text)
     return names | surnames
+
+
+def _written_in_capitals(plain: str) -> bool:
+    """Are most of the words of ``plain`` (two letters or more) written in capitals?"""
+    words = [w for w in _WORD.findall(plain) if len(w) > 1]
+    return bool(sum(w.isupper() for w in words) * 2 > len(words))
 
 
 def _ordinary_words_name(words: list[str], opens: bool, whole: str) -> bool:

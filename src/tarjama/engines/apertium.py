@@ -655,6 +655,10 @@ class _Analyser:
             self.proc.wait(timeout=5)
 
 
+# A word written in capitals: an acronym unless the dictionaries know it only as an ordinary word.
+_ALL_CAPS = re.compile(r"[A-Z]{2,}")
+
+
 def _word_class(analysis: str) -> str:
     """What the analyser's output says of a word or phrase (see ``Engine.lexicon``)."""
     if analysis.count("^") != 1:
@@ -662,7 +666,12 @@ def _word_class(analysis: str) -> str:
         return "proper-inside" if _MULTIWORD_NP.search(analysis) else "phrase"
     if "/*" in analysis:
         return "unknown"
-    readings = analysis.split("/")[1:]
+    surface, *readings = analysis.split("/")
+    if _ALL_CAPS.fullmatch(surface.lstrip("^")) and not any(
+        "<acr>" in r or "<np>" in r for r in readings
+    ):
+        # "IT" read as the pronoun ("LO"), "CAT" as the animal ("GATO")
+        return "caps-common"
     person = [r for r in readings if "<np><ant>" in r or "<np><cog>" in r]
     if all("<np>" in r for r in readings):
         # "London" is also a first name in the dictionary; its place reading wins.

@@ -76,9 +76,10 @@ class Engine(ABC):
         The callable maps each word (or phrase) to one of: "proper-person" (only a person's
         name), "proper-place" (only another proper noun: places, organisations, or a multiword
         the engine knows whole, such as "New York"), "person-or-common" ("Grace", "Young"),
-        "common", "unknown", and for phrases "proper-inside" (a multiword proper noun inside
-        a longer run: "West Ham United") or "phrase". Engines that cannot tell return None and
-        the name rules fall back to the article's own evidence.
+        "common", "caps-common" (a word written in capitals that the engine knows only as an
+        ordinary word: "IT", "CAT"), "unknown", and for phrases "proper-inside" (a multiword
+        proper noun inside a longer run: "West Ham United") or "phrase". Engines that cannot
+        tell return None and the name rules fall back to the article's own evidence.
         """
         return None
 
