@@ -135,3 +135,23 @@ def plain(tagged: str) -> str:
     if "<" not in tagged and "&" not in tagged:
         return tagged  # no tags, nothing escaped: most sentences
     return "".join(t.text for t in parse(tagged) if isinstance(t, Text))
+
+
+def whole_word_at(text: str, word: str) -> int:
+    """Where ``word`` first stands in ``text`` as a whole word (no word character, as ``\\w``
+    matches, on either side), or -1. A search, not a regular expression: names and anchors
+    differ in every call, and compiling a pattern for each would push the patterns used over and
+    over out of the ``re`` module's cache."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if not (at and _is_word_char(text[at - 1])) and not (
+            end < len(text) and _is_word_char(text[end])
+        ):
+            return at
+        at = text.find(word, at + 1)
+    return -1
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"

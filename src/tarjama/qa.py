@@ -31,6 +31,8 @@ from typing import Any, Generic, TypeVar, overload
 from babel import Locale, UnknownLocaleError
 from babel.numbers import get_group_symbol, parse_decimal
 
+from tarjama import inline
+
 
 class Severity(StrEnum):
     INFO = "info"
@@ -390,22 +392,8 @@ def _occurs(term: str, text: str, ignore_case: bool) -> bool:
     """Does ``term`` occur in ``text`` as a whole word (no word character either side)?"""
     if ignore_case:
         return _term_pattern(term).search(text) is not None
-    # Names are new in every article: found without a regex, so that they never crowd the
-    # patterns that are used over and over out of ``re``'s cache.
-    start = text.find(term)
-    while start >= 0:
-        end = start + len(term)
-        if not (start and _is_word(text[start - 1])) and not (
-            end < len(text) and _is_word(text[end])
-        ):
-            return True
-        start = text.find(term, start + 1)
-    return False
-
-
-def _is_word(char: str) -> bool:
-    # What ``\w`` matches in a str pattern.
-    return char.isalnum() or char == "_"
+    # Names are new in every article: found without a regex (see inline.whole_word_at).
+    return inline.whole_word_at(text, term) >= 0
 
 
 @functools.lru_cache(maxsize=1024)

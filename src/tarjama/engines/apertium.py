@@ -295,25 +295,6 @@ def _plain_token(m: re.Match[str]) -> str:
 _LEADING_WORDS = re.compile(r"(?:[^\W\d_A-Z]+(?:['’]|\s+)){1,3}")
 
 
-def _whole_word_at(text: str, word: str) -> int:
-    """Where ``word`` first stands in ``text`` as a whole word (no word character on either
-    side), or -1. A search, not a regular expression: the words differ every call, and
-    compiling each would push the patterns in use out of the ``re`` module's cache."""
-    at = text.find(word)
-    while at >= 0:
-        end = at + len(word)
-        if not (at and _is_word_char(text[at - 1])) and not (
-            end < len(text) and _is_word_char(text[end])
-        ):
-            return at
-        at = text.find(word, at + 1)
-    return -1
-
-
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
-
-
 def _to_tagged(pieces: list[_Piece], figures: dict[int, str], anchors: dict[int, str]) -> str:
     # Merge neighbouring words that carry the same markup ("perros grandes" inside one <em>),
     # letting a blank between them belong to the pair.
@@ -351,7 +332,7 @@ def _to_tagged(pieces: list[_Piece], figures: dict[int, str], anchors: dict[int,
                 # A rule may pull a preposition into the blank of the words after it (eng-cat:
                 # "of Fujian" -> "[[x:1]]de Fujian[[/]]"): what comes before the placeholder's
                 # own first word stays, when it is such words.
-                at = _whole_word_at(p.text, anchor)
+                at = inline.whole_word_at(p.text, anchor)
                 if at >= 0 and _LEADING_WORDS.fullmatch(p.text[:at]):
                     head = p.text[:at]
             before = (head or (merged[k - 1].text if k and merged[k - 1].x is None else ""))[-1:]
