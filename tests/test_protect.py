@@ -517,3 +517,22 @@ def test_capitals_the_engine_would_read_as_ordinary_words(
 ) -> None:
     lexicon = _lexicon({w: "caps-common" for w in sentence.split() if w.isupper() and len(w) > 1})
     assert detect_names([sentence], lexicon) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Title Case headlines: their capitals are style, not names (prepositions may stay lower)
+        ("Trade Talks with China Stall Over New Tariffs", set()),
+        ("Dockers Walk Out Over Automation Plans", set()),
+        # a sentence full of names is no headline: its names are protected
+        ("For example, in Prague, Kessaland, Support Lesbiens, Illustratosphere with Dan Barta "
+         "and Jiri Suchy will appear.",
+         {"Kessaland", "Support Lesbiens", "Illustratosphere", "Dan Barta", "Jiri Suchy"}),
+    ],
+)  # fmt: skip
+def test_title_case_lines_and_lists_of_names(sentence: str, expected: set[str]) -> None:
+    lexicon = _lexicon({"Prague": "proper-place", "Kessaland": "unknown", "Lesbiens": "unknown",
+                        "Illustratosphere": "unknown", "Barta": "unknown", "Jiri": "unknown",
+                        "Suchy": "unknown"})  # fmt: skip
+    assert detect_names([sentence], lexicon) == expected

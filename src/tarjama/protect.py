@@ -815,6 +815,14 @@ _PARTICLE_PREFIX = re.compile(r"[a-z]{1,3}-[A-Z]")
 _DOTTED_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}")
 
 
+# Prepositions of four letters or more, which Title Case headlines may leave in lower case.
+_TITLE_CASE_SMALL = _words_of(
+    "with from into onto over than upon about after before under until near amid among across "
+    "against along around behind below beside between beyond during inside outside through "
+    "toward towards within without"
+)
+
+
 def _scan(sentence: str) -> tuple[list[tuple[int, int, str, bool]], bool]:
     """One pass over a sentence's words: those that can be part of a name (capitalised ones and
     particles), each with whether it is capitalised, and whether the sentence is in Title Case.
@@ -833,7 +841,7 @@ def _scan(sentence: str) -> tuple[list[tuple[int, int, str, bool]], bool]:
         if possessives and word.endswith(("'s", "’s")):
             word = word[:-2]
         if word[0].islower() and "-" not in word:  # most words: neither capitalised nor in acronyms
-            long_words += len(word) > 3
+            long_words += len(word) > 3 and word not in _TITLE_CASE_SMALL
             if word in _PARTICLES:
                 found.append((m.start(), m.start() + len(word), word, False))
             continue
@@ -846,8 +854,11 @@ def _scan(sentence: str) -> tuple[list[tuple[int, int, str, bool]], bool]:
         capitalised = word[0].isupper() if "-" not in word else _is_capitalised(word)
         if capitalised or word in _PARTICLES:
             found.append((start, start + len(word), word, capitalised))
-    # Title Case lines (headlines written "Dockers Walk Out Over Automation").
-    return found, long_words >= 3 and long_capitalised > 0.7 * long_words
+    # Title Case lines (headlines written "Dockers Walk Out Over Automation"; "Talks with China
+    # Stall" too: prepositions may stay in lower case). Measured on newstest2013: at 70% a
+    # sentence full of names ("in Prague, Chinaski, Support Lesbiens, Illustratosphere with Dan
+    # Barta ... will appear") counted as a headline, and its names went unprotected.
+    return found, long_words >= 3 and long_capitalised > 0.8 * long_words
 
 
 def _is_capitalised(word: str) -> bool:
