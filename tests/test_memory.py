@@ -19,6 +19,7 @@ from tarjama.errors import EmptyInputError, FormatError, InputError
 from tarjama.memory import (
     CSVError,
     Glossary,
+    ImportReport,
     Origin,
     TBXError,
     TermNotFoundError,
@@ -780,7 +781,8 @@ TBX_V3 = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_tbx_basic_loads(glossary: Glossary) -> None:
-    assert glossary.import_tbx(TBX_BASIC.encode(), "en", "fr") == (3, (35,))  # c3: German only
+    # entry c3 (line 35) is German only
+    assert glossary.import_tbx(TBX_BASIC.encode(), "en", "fr") == ImportReport(3, (35,))
     terms = {t.source: t for t in glossary.list_terms("en", "fr")}
     assert terms["European Union"].target == "Union européenne"
     assert terms["European Union"].note == "Use the full name on first mention."
@@ -804,7 +806,7 @@ def test_tbx_round_trip(terms: Glossary, new_store: Callable[[], Store], tmp_pat
     terms.add("UN", "ONU", source_lang="en", target_lang="fr", note="line one\nline two")
     assert terms.export_tbx(path, "en", "fr") == len(TERMS) + 1
     other = Glossary(new_store())
-    assert other.import_tbx(path, "en", "fr") == (len(TERMS) + 1, ())
+    assert other.import_tbx(path, "en", "fr") == ImportReport(len(TERMS) + 1)
 
     def strip(glossary: Glossary) -> list[tuple[object, ...]]:
         return [
@@ -817,7 +819,7 @@ def test_tbx_round_trip(terms: Glossary, new_store: Callable[[], Store], tmp_pat
 
 def test_tbx_reports_the_entries_it_skips(glossary: Glossary) -> None:
     # German: only the do-not-translate entry has what the pair needs
-    assert glossary.import_tbx(TBX_BASIC.encode(), "en", "de") == (1, (10, 35))
+    assert glossary.import_tbx(TBX_BASIC.encode(), "en", "de") == ImportReport(1, (10, 35))
     assert [t.source for t in glossary.list_terms("en", "de")] == ["Agence France-Presse"]
 
 

@@ -590,8 +590,8 @@ def _glossary_file(
     with _store(_settings(ctx)) as store:
         glossary = Glossary(store)
         if verb == "import" and kind == ".tbx":
-            imported, skipped = glossary.import_tbx(path, source_lang, to)
-            return imported, skipped
+            report = glossary.import_tbx(path, source_lang, to)
+            return report.imported, report.skipped_lines
         method = getattr(glossary, f"{verb}_{kind[1:]}")
         count: int = method(path, source_lang, to)
     return count, ()

@@ -32,7 +32,7 @@ from tarjama.api.security import Editor, Reader
 from tarjama.api.services import Services, ServicesDep
 from tarjama.engines.base import Pair
 from tarjama.errors import EncodingError, FormatError, LanguageError
-from tarjama.memory import Glossary, Term, TermNotFoundError, TranslationMemory
+from tarjama.memory import Glossary, ImportReport, Term, TermNotFoundError, TranslationMemory
 from tarjama.memory.normalise import primary_language
 
 router = APIRouter(prefix="/v1", tags=["glossary and memory"])
@@ -43,15 +43,14 @@ TEXT = r"^[^\x00]*$"
 """Stored text: no NUL character (PostgreSQL refuses one, so neither database gets one)."""
 
 SKIPPED_LINES_SHOWN = 100
-"""At most this many lines of skipped ``<tu>`` are listed in a TMX import's answer."""
+"""At most this many lines of skipped entries (TMX ``<tu>``, TBX entries) are listed in an
+import's answer; the count is always whole."""
 
 _EXPORT_CHUNK = 64 * 1024
 _SPOOL_BYTES = 8 * 1024 * 1024
 
 _CSV = "text/csv"
 _TBX = "application/x-tbx+xml"
-# Lines of skipped TBX entries listed in an import's answer (the count is always whole).
-SKIPPED_LINES_SHOWN = 20
 _TMX = "application/x-tmx+xml"
 _GLOSSARY_TYPES = {
     "text/csv": "csv",
@@ -435,19 +434,18 @@ def _glossary_format(request: Request, fmt: str | None, data: bytes) -> Literal[
 def _import_glossary(
     glossary: Glossary, data: bytes, kind: Literal["csv", "tbx"], source: str, target: str
 ) -> GlossaryImportOut:
-    skipped: tuple[int, ...] = ()
     if kind == "tbx":
-        imported, skipped = glossary.import_tbx(_named(data, "the TBX body"), source, target)
+        report = glossary.import_tbx(_named(data, "the TBX body"), source, target)
     else:
-        imported = glossary.import_csv(_text(data, "the CSV body"), source, target)
+        report = ImportReport(glossary.import_csv(_text(data, "the CSV body"), source, target))
     return GlossaryImportOut(
         source_lang=primary_language(source),
         target_lang=primary_language(target),
         format=kind,
-        imported=imported,
+        imported=report.imported,
         terms=len(glossary.list_terms(source, target)),
-        skipped=len(skipped),
-        skipped_lines=list(skipped[:SKIPPED_LINES_SHOWN]),
+        skipped=report.skipped,
+        skipped_lines=list(report.skipped_lines[:SKIPPED_LINES_SHOWN]),
     )
 
 

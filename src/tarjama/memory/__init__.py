@@ -9,25 +9,24 @@ pair, finds them in text, and reads and writes CSV and TBX. Both live in a
 from tarjama.memory.glossary import (
     CSVError,
     Glossary,
-    TBXImport,
     Term,
     TermHit,
     TermNotFoundError,
 )
 from tarjama.memory.tbx import TBXError
-from tarjama.memory.tm import Match, MemoryUnit, Origin, TMXImport, TranslationMemory
+from tarjama.memory.tm import Match, MemoryUnit, Origin, TranslationMemory
 from tarjama.memory.tmx import TMXError
+from tarjama.memory.xmlio import ImportReport
 
 __all__ = [
     "CSVError",
     "Glossary",
+    "ImportReport",
     "Match",
     "MemoryUnit",
     "Origin",
     "TBXError",
-    "TBXImport",
     "TMXError",
-    "TMXImport",
     "Term",
     "TermHit",
     "TermNotFoundError",

@@ -30,14 +30,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, NamedTuple, TypeAlias, cast
+from typing import IO, Any, TypeAlias, cast
 
 from sqlalchemy import Table, delete, func, select
 
 from tarjama.errors import EmptyInputError, EncodingError, FormatError, InputError
 from tarjama.memory.normalise import primary_language
 from tarjama.memory.tbx import TBXError, TBXReader, TBXTerm, write_tbx
-from tarjama.memory.xmlio import Destination, Source
+from tarjama.memory.xmlio import Destination, ImportReport, Source
 from tarjama.store import GlossaryTerm, Store, generations, upsert
 from tarjama.store.models import utcnow_precise
 
@@ -85,13 +85,6 @@ class Term:
     def rendering(self) -> str:
         """What the target text should contain: the source itself when not to be translated."""
         return self.source if self.do_not_translate else self.target
-
-
-class TBXImport(NamedTuple):
-    """What a TBX import did: terms written, and the lines of the entries it skipped."""
-
-    imported: int
-    skipped_lines: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -316,12 +309,12 @@ class Glossary:
 
     # -- TBX -----------------------------------------------------------------------------------
 
-    def import_tbx(self, source: Source, source_lang: str, target_lang: str) -> TBXImport:
+    def import_tbx(self, source: Source, source_lang: str, target_lang: str) -> ImportReport:
         """Load the pair's terms from TBX (v2 ``martif`` or v3 ``tbx``): how many were written,
         and the lines of the entries skipped for lack of a source and a target term in the pair.
 
-        An entry the store cannot take (a term longer than its column, a term of the pair with
-        no target) refuses the whole file with its line, as in CSV: nothing is written.
+        A term longer than its column refuses the whole file with its line, as in CSV:
+        nothing is written.
         """
         pair = primary_language(source_lang), primary_language(target_lang)
         reader = TBXReader(source, source_lang, target_lang)
@@ -340,7 +333,7 @@ class Glossary:
                 )
             except InputError as exc:
                 raise TBXError(f"{reader.name}: line {entry.line}: {exc}") from exc
-        return TBXImport(self._write(pair, rows), tuple(reader.skipped_lines))
+        return ImportReport(self._write(pair, rows), tuple(reader.skipped_lines))
 
     def export_tbx(self, destination: Destination, source_lang: str, target_lang: str) -> int:
         """Write the pair's terms as TBX-Basic; return how many."""

@@ -39,7 +39,7 @@ from tarjama.engines.base import Pair
 from tarjama.errors import EmptyInputError, InputError, LanguageError
 from tarjama.memory.normalise import fuzzy_key, normalise, primary_language, source_hash
 from tarjama.memory.tmx import TMXReader, TMXUnit, write_tmx
-from tarjama.memory.xmlio import Destination, Source
+from tarjama.memory.xmlio import Destination, ImportReport, Source
 from tarjama.model import Provenance
 from tarjama.store import Store, TMUnit, generations, upsert, utcnow
 from tarjama.store.models import LOCALE
@@ -106,18 +106,6 @@ class MemoryUnit:
     note: str
     created_at: datetime
     updated_at: datetime
-
-
-@dataclass(frozen=True)
-class TMXImport:
-    """What an import did: units written, and the lines of the ``<tu>`` it skipped."""
-
-    imported: int
-    skipped_lines: tuple[int, ...]
-
-    @property
-    def skipped(self) -> int:
-        return len(self.skipped_lines)
 
 
 @dataclass
@@ -509,7 +497,7 @@ class TranslationMemory:
         approved: bool = False,
         source_lang: str | None = None,
         target_lang: str | None = None,
-    ) -> TMXImport:
+    ) -> ImportReport:
         """Load a TMX file and say what was written and what was skipped.
 
         ``origin``, ``provenance`` and ``approved`` apply to units whose ``<tu>`` does not carry
@@ -544,7 +532,7 @@ class TranslationMemory:
             generations.bump(session)
         self._fuzzy.clear()
         log.info("imported %d TMX units, skipped %d", imported, len(reader.skipped_lines))
-        return TMXImport(imported, tuple(reader.skipped_lines))
+        return ImportReport(imported, tuple(reader.skipped_lines))
 
     def export_tmx(
         self,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeAlias
 
@@ -23,6 +24,20 @@ Source: TypeAlias = str | Path | bytes | IO[bytes]
 """A file path, the document's bytes, or a binary file object."""
 
 Destination: TypeAlias = str | Path | IO[bytes]
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did: units or terms written, and the lines of the entries it skipped
+    (a TMX ``<tu>``, a TBX entry without both languages of the pair)."""
+
+    imported: int
+    skipped_lines: tuple[int, ...] = ()
+
+    @property
+    def skipped(self) -> int:
+        return len(self.skipped_lines)
+
 
 _POSITION_SUFFIX = re.compile(r", line \d+, column \d+$")
 
