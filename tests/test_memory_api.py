@@ -786,3 +786,17 @@ def test_openapi_documents_the_memory_api(client: TestClient) -> None:
             assert "application/json" in operation["responses"]["401"]["content"], path
     imports = paths["/v1/memory/import"]["post"]["requestBody"]["content"]
     assert "application/x-tmx+xml" in imports
+
+
+def test_an_import_lists_at_most_a_hundred_skipped_lines_and_counts_them_all(
+    client: TestClient,
+) -> None:
+    bad = '<tu><tuv xml:lang="en"><seg>Alone.</seg></tuv></tu>\n' * 130
+    tmx = (
+        '<?xml version="1.0"?>\n<tmx version="1.4"><header creationtool="t" '
+        'creationtoolversion="1" segtype="sentence" o-tmf="x" adminlang="en" srclang="en" '
+        f'datatype="plaintext"/><body>\n{bad}</body></tmx>\n'
+    )
+    report = client.post("/v1/memory/import", content=tmx.encode()).json()
+    assert report["skipped"] == 130
+    assert report["skipped_lines"] == list(range(3, 103))  # the first hundred <tu>, one a line
