@@ -726,8 +726,14 @@ def restore(translated: str, masked: Masked, target_lang: str | None) -> Restore
         return by_id[id_]
 
     text = _PLACEHOLDER.sub(put_back, translated)
-    if target_lang and target_lang.split("-")[0].lower() == "ca" and " de " in text:
+    if (
+        target_lang
+        and target_lang.split("-")[0].lower() == "ca"
+        and any(s.rule == "magnitude-noun" for s in spans)
+    ):
         # Catalan elides the "de" a magnitude brings before a vowel: "mil milions d'euros".
+        # Only here does the word after the placeholder show; the engine's own text has its
+        # elisions made.
         text = _CATALAN_ELISION.sub(r"\1 d'", text)
     return Restored(
         text,
