@@ -281,6 +281,14 @@ def test_to_stream(tagged: str, stream: str) -> None:
         ("[[g:1]]perros[[/]] [[g:1]]grandes[[/]] comen", '<g id="1">perros grandes</g> comen'),
         ("[[x:2]]La Maria[[/]] dijo  que", '<x id="2"/> dijo que'),
         ("[[x:2]]Bashar[[/]] [[x:2]]Al[[/]] dijo", '<x id="2"/> dijo'),
+        # a rule reorders a name's words around a "de" of its own: it goes with the name
+        ("[[x:1]]Asociación[[/]] de [[x:1]]África[[/]] dijo", '<x id="1"/> dijo'),
+        ("[[x:1]]Banco[[/]] de la [[x:1]]Inglaterra[[/]] dijo", '<x id="1"/> dijo'),
+        ("L'[[x:1]]Institut[[/]] d'[[x:1]]Harvard[[/]] va", 'L\'<x id="1"/> va'),
+        # a word of the sentence the rule moved between them stays ("the injured Felipe Massa")
+        ("el [[x:3]]Felipe[[/]] herido [[x:3]]Massa[[/]] va", 'el <x id="3"/> herido va'),
+        # inline markup keeps every word between its parts
+        ("[[g:1]]perros[[/]] de [[g:1]]caza[[/]]", '<g id="1">perros</g> de <g id="1">caza</g>'),
         (r"y[\<x:5\>] vio", 'y<x id="5"/> vio'),
         ("hombrede[[x:1]]93[[/]]años", 'hombrede <x id="1"/> años'),
         ("x &lt; y", "x &amp;lt; y"),

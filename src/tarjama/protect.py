@@ -777,10 +777,15 @@ _OPENERS = _words_of(
     Although Because Meanwhile However Also Then There Here What Who Why How Where Some Many
     Most All Both Each Every No Not One Two Three Last Next Earlier Later According Under Over"""
 )
-_STOPLIST = _OPENERS | _words_of(
+_CALENDAR = _words_of(
     """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
-    June July August September October November December
-    Turkish Syrian Russian Iranian Iraqi Kurdish Israeli Palestinian Lebanese Egyptian Saudi
+    June July August September October November December"""
+)
+_STOPLIST = (
+    _OPENERS
+    | _CALENDAR
+    | _words_of(
+        """Turkish Syrian Russian Iranian Iraqi Kurdish Israeli Palestinian Lebanese Egyptian Saudi
     American British French German Italian Spanish Chinese Japanese Ukrainian European Arab
     Arabic Western Eastern Northern Southern African Asian Muslim Christian Jewish Sunni Shiite
     Turkey Syria Russia Iran Iraq Israel Lebanon Egypt Jordan Ukraine China Japan Germany France
@@ -791,6 +796,7 @@ _STOPLIST = _OPENERS | _words_of(
     Party Assembly Office Department Agency Police Republic Democratic National International
     Coalition Federation Organization Organisation Commission Committee Bank Church Mosque
     University Hospital Airport Province Region City Street Square Sea River Mount Lake"""
+    )
 )
 _TITLES = _PERSON_TITLES | _OFFICE_TITLES
 # Abbreviations that open a place's name with their full stop: "St. Petersburg", "Mt. Everest".
@@ -870,8 +876,12 @@ def _scan(sentence: str) -> tuple[list[tuple[int, int, str, bool]], bool]:
 def _is_capitalised(word: str) -> bool:
     if "-" not in word:
         return word[0].isupper()
-    # "al-Numan" is a name part; "Kurdish-led", "Russian-made" are adjectives.
+    # "al-Numan" is a name part; "Kurdish-led", "Russian-made" are adjectives; "mid-November" is
+    # the engine's: a weekday or month after a lower-case prefix is not a name.
     if _LOWER_SUFFIX.search(word):
+        return False
+    head, _, rest = word.partition("-")
+    if head.islower() and rest in _CALENDAR:
         return False
     return word[0].isupper() or bool(_PARTICLE_PREFIX.match(word))
 

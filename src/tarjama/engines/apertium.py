@@ -65,7 +65,7 @@ from tarjama.errors import (
 log = logging.getLogger(__name__)
 
 DEFAULT_DATADIR = Path("/usr/share/apertium")
-DRIVER_REVISION = 5
+DRIVER_REVISION = 6
 
 # ISO 639-3 codes in Apertium mode names -> the BCP-47 codes tarjama speaks.
 _ISO3_TO_BCP47 = {
@@ -295,9 +295,16 @@ def _plain_token(m: re.Match[str]) -> str:
 _LEADING_WORDS = re.compile(r"(?:[^\W\d_A-Z]+(?:['’]|\s+)){1,3}")
 
 
+# What a reordering rule may put between the words of one placeholder ("Africa Association" ->
+# "[[x:1]]Asociación[[/]] de [[x:1]]África[[/]]"): one or two short lower-case words.
+_INSERTED_IN_PLACEHOLDER = re.compile(r"\s*(?:[^\W\d_A-Z]{1,3}(?:\s+|['’])){1,2}")
+
+
 def _to_tagged(pieces: list[_Piece], figures: dict[int, str], anchors: dict[int, str]) -> str:
     # Merge neighbouring words that carry the same markup ("perros grandes" inside one <em>),
-    # letting a blank between them belong to the pair.
+    # letting a blank between them belong to the pair. Between the words of one placeholder, the
+    # short words a rule inserted belong to it too: the placeholder comes back as written, so
+    # the engine's "de" of its own rendering of a name goes with it.
     merged: list[_Piece] = []
     for p in pieces:
         if merged and (p.g or p.x is not None) and (merged[-1].g, merged[-1].x) == (p.g, p.x):
@@ -305,7 +312,11 @@ def _to_tagged(pieces: list[_Piece], figures: dict[int, str], anchors: dict[int,
         elif (
             len(merged) >= 2 and (p.g or p.x is not None)
             and (merged[-2].g, merged[-2].x) == (p.g, p.x)
-            and not merged[-1].g and merged[-1].x is None and not merged[-1].text.strip()
+            and not merged[-1].g and merged[-1].x is None
+            and (
+                not merged[-1].text.strip()
+                or (p.x is not None and _INSERTED_IN_PLACEHOLDER.fullmatch(merged[-1].text))
+            )
         ):  # fmt: skip
             gap = merged.pop().text
             merged[-1].text += gap + p.text
@@ -687,7 +698,9 @@ class ApertiumEngine(Engine):
             # serves what the previous way gave (revision 2: requests travel in groups, and a
             # full stop after an unknown word at the end of a sentence is no longer dropped;
             # 3: a preposition a rule pulls into a placeholder's blank is kept, "de Fujian";
-            # 4: codes and addresses travel as a masculine proper noun).
+            # 4: codes and addresses travel as a masculine proper noun; 5: words a rule pulled
+            # into a placeholder's blank stay apart from the next blank, "Vidal de 28 anys"; 6:
+            # the short words a rule puts between the words of a placeholder go with it).
             self._version = f"{apertium_version()} tarjama.{DRIVER_REVISION}"
         return EngineInfo(self.name, self._version, "")
 
