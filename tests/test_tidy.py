@@ -72,3 +72,31 @@ def test_marks_follow_closing_quotes_where_the_language_puts_them(
     output: str, lang: str, expected: str
 ) -> None:
     assert tidy(output.replace("Perdimos", "We lost"), output, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "output", "lang", "expected"),
+    [
+        # eng-spa takes the capitals of an acronym or a capitalised word to its articles
+        ("The NATO summit opened.", "La cumbre DE LA OTAN abierta.", "es",
+         "La cumbre de la OTAN abierta."),
+        ("Water imitates it.", "EL agua lo imita.", "es", "El agua lo imita."),
+        ('"Water is life."', '"EL agua es vida."', "es", '"El agua es vida".'),
+        ('<x id="1"/> joined NATO.', '<x id="1"/> unió DE LA OTAN.', "es",
+         '<x id="1"/> unió de la OTAN.'),
+        ('<g id="1">Water</g> flows.', '<g id="1">EL agua</g> fluye.', "es",
+         '<g id="1">El agua</g> fluye.'),
+        ("The EU and NATO met.", "La UE i DELS OTAN.", "ca", "La UE i dels OTAN."),
+        # what the source writes in capitals, and a headline in capitals, stay as they are
+        ("NATO SUMMIT OPENS IN MADRID", "CUMBRE DE LA OTAN ABRE EN MADRID", "es",
+         "CUMBRE DE LA OTAN ABRE EN MADRID"),
+        ("He visited LA and EL Paso.", "Visitó LA y EL Paso.", "es", "Visitó LA y EL Paso."),
+        # one-letter words, other words in capitals and other languages are left alone
+        ("A pact. And NATO.", "A pacto. Y OTAN.", "es", "A pacto. Y OTAN."),
+        ("The NATO summit.", "The NATO summit DE LA.", "en", "The NATO summit DE LA."),
+    ],
+)  # fmt: skip
+def test_articles_written_in_capitals_by_the_engine_are_lowered(
+    source: str, output: str, lang: str, expected: str
+) -> None:
+    assert tidy(source, output, lang) == expected

@@ -12,6 +12,11 @@ Spanish, Catalan and Galician put a comma or full stop after the closing quotati
 English puts it before (RAE, IEC and RAG style): ``"We lost," he said`` is ``"Perdimos", dijo``.
 Apertium keeps the English order; in those languages the two are swapped. On newstest2013 that
 alone raised BLEU by 0.3 and chrF by 0.08 (en-es).
+
+eng-spa writes articles and prepositions in capitals when it takes them from an acronym or a
+capitalised word it renders with them: "The NATO summit" is ``La cumbre DE LA OTAN``, "Water
+imitates" is ``EL agua imita``. Such a word the source does not write in capitals is written
+in lower case (with a capital first letter where it opens the sentence).
 """
 
 from __future__ import annotations
@@ -95,6 +100,51 @@ def marks_after_quotes(output: str) -> str:
     return "".join(out)
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Articles, contractions and prepositions of two letters or more (one-letter ones are as often
+# a capital that belongs: "A" opening a sentence).
+_FUNCTION_WORDS = {
+    "es": _words("el la los las lo del al de en un una unos unas por para con sin su sus"),
+    "ca": _words("el la els les lo del dels al als de en un una uns unes per amb sense"),
+    "gl": _words("os as do da dos das ao ás aos de en no na nos nas un unha uns unhas por para"),
+}
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def lower_function_words(source: str, output: str, target_lang: str) -> str:
+    """``output`` with the target's articles and prepositions that the engine wrote in capitals
+    (and the source has not) in lower case, or capitalised where they open the sentence.
+    Nothing changes when the source itself is written in capitals."""
+    words = _FUNCTION_WORDS.get(target_lang.split("-")[0].lower())
+    if not words or not any(w.isupper() and w.lower() in words for w in _LETTERS.findall(output)):
+        return output
+    letters = [c for c in source if c.isalpha()]
+    if sum(c.isupper() for c in letters) * 2 > len(letters):
+        return output  # a headline in capitals: its translation may be in capitals too
+    in_source = {w for w in _LETTERS.findall(source) if w.isupper()}
+    out: list[str] = []
+    opened = False  # has the sentence had a word (or a placeholder) yet?
+
+    def fix(m: re.Match[str]) -> str:
+        nonlocal opened
+        word, first = m.group(), not opened
+        opened = True
+        if word.isupper() and len(word) > 1 and word.lower() in words and word not in in_source:
+            return word.capitalize() if first else word.lower()
+        return word
+
+    pos = 0
+    for tag in TAG.finditer(output):
+        out += [_LETTERS.sub(fix, output[pos : tag.start()]), tag.group()]
+        opened = opened or tag.group().startswith("<x")
+        pos = tag.end()
+    out.append(_LETTERS.sub(fix, output[pos:]))
+    return "".join(out)
+
+
 def tidy(source: str, output: str, target_lang: str | None = None) -> str:
     """Every rule of this module, in order; the target language's conventions when given."""
     output = attach_quotes(source, output)
@@ -104,4 +154,6 @@ def tidy(source: str, output: str, target_lang: str | None = None) -> str:
                 output = loose.sub(mark, output)
     if target_lang is not None and target_lang.split("-")[0].lower() in _MARK_AFTER_QUOTE:
         output = marks_after_quotes(output)
+    if target_lang is not None:
+        output = lower_function_words(source, output, target_lang)
     return output
