@@ -87,6 +87,9 @@ def test_marks_follow_closing_quotes_where_the_language_puts_them(
         ('<g id="1">Water</g> flows.', '<g id="1">EL agua</g> fluye.', "es",
          '<g id="1">El agua</g> fluye.'),
         ("The EU and NATO met.", "La UE i DELS OTAN.", "ca", "La UE i dels OTAN."),
+        # inside an inline tag nothing changes: its attributes are the markup's
+        ("He joined NATO.", '<x id="1" equiv="DE"/> unió DE LA OTAN.', "es",
+         '<x id="1" equiv="DE"/> unió de la OTAN.'),
         # what the source writes in capitals, and a headline in capitals, stay as they are
         ("NATO SUMMIT OPENS IN MADRID", "CUMBRE DE LA OTAN ABRE EN MADRID", "es",
          "CUMBRE DE LA OTAN ABRE EN MADRID"),

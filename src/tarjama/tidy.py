@@ -100,49 +100,46 @@ def marks_after_quotes(output: str) -> str:
     return "".join(out)
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 # Articles, contractions and prepositions of two letters or more (one-letter ones are as often
-# a capital that belongs: "A" opening a sentence).
-_FUNCTION_WORDS = {
-    "es": _words("el la los las lo del al de en un una unos unas por para con sin su sus"),
-    "ca": _words("el la els les lo del dels al als de en un una uns unes per amb sense"),
-    "gl": _words("os as do da dos das ao ás aos de en no na nos nas un unha uns unhas por para"),
+# a capital that belongs: "A" opening a sentence), as the engine writes them in capitals.
+_CAPITALISED_FUNCTION_WORDS = {
+    lang: re.compile(
+        r"(?<![^\W\d_])(?:"
+        + "|".join(sorted((w.upper() for w in words.split()), key=len, reverse=True))
+        + r")(?![^\W\d_])"
+    )
+    for lang, words in {
+        "es": "el la los las lo del al de en un una unos unas por para con sin su sus",
+        "ca": "el la els les lo del dels al als de en un una uns unes per amb sense",
+        "gl": "os as do da dos das ao ás aos de en no na nos nas un unha uns unhas por para",
+    }.items()
 }
-_LETTERS = re.compile(r"[^\W\d_]+")
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
 def lower_function_words(source: str, output: str, target_lang: str) -> str:
     """``output`` with the target's articles and prepositions that the engine wrote in capitals
     (and the source has not) in lower case, or capitalised where they open the sentence.
     Nothing changes when the source itself is written in capitals."""
-    words = _FUNCTION_WORDS.get(target_lang.split("-")[0].lower())
-    if not words or not any(w.isupper() and w.lower() in words for w in _LETTERS.findall(output)):
+    pattern = _CAPITALISED_FUNCTION_WORDS.get(target_lang.split("-")[0].lower())
+    if pattern is None or not pattern.search(output):
         return output
     letters = [c for c in source if c.isalpha()]
     if sum(c.isupper() for c in letters) * 2 > len(letters):
         return output  # a headline in capitals: its translation may be in capitals too
-    in_source = {w for w in _LETTERS.findall(source) if w.isupper()}
-    out: list[str] = []
-    opened = False  # has the sentence had a word (or a placeholder) yet?
+    in_source = set(pattern.findall(source))  # "LA", "EL Paso": the source's own capitals
+    tags = [t.span() for t in TAG.finditer(output)]  # attributes are never touched
 
     def fix(m: re.Match[str]) -> str:
-        nonlocal opened
-        word, first = m.group(), not opened
-        opened = True
-        if word.isupper() and len(word) > 1 and word.lower() in words and word not in in_source:
-            return word.capitalize() if first else word.lower()
-        return word
+        word, at = m.group(), m.start()
+        if word in in_source or any(a <= at < b for a, b in tags):
+            return word
+        # It opens the sentence when no word and no placeholder comes before it.
+        before = output[:at]
+        opens = "<x" not in before and not _LETTER_OR_DIGIT.search(TAG.sub("", before))
+        return word.capitalize() if opens else word.lower()
 
-    pos = 0
-    for tag in TAG.finditer(output):
-        out += [_LETTERS.sub(fix, output[pos : tag.start()]), tag.group()]
-        opened = opened or tag.group().startswith("<x")
-        pos = tag.end()
-    out.append(_LETTERS.sub(fix, output[pos:]))
-    return "".join(out)
+    return pattern.sub(fix, output)
 
 
 def tidy(source: str, output: str, target_lang: str | None = None) -> str:
