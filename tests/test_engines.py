@@ -92,6 +92,16 @@ class EngineContract:
             t.join()
         assert results == [expected] * 4
 
+    def test_serve_stream_gives_what_serve_batch_gives(self, engine: Engine) -> None:
+        arrived: list[tuple[int, str]] = []
+        batches = [SENTENCES[:2], [], SENTENCES[2:]]
+        served = engine.serve_stream(iter(batches), self.pair, lambda i, o: arrived.append((i, o)))
+        expected = engine.translate_batch(SENTENCES, self.pair)
+        assert served.outputs == expected
+        assert arrived == list(enumerate(expected))  # each once, in order
+        # who served it (in a fallback chain, not always the first engine)
+        assert served.engine.name and served.engine.version
+
 
 class TestPseudo(EngineContract):
     pair = Pair("en", "es")
@@ -213,6 +223,52 @@ class TestApertium(EngineContract):
             pipe = engine._pipelines[self.pair]
             os.killpg(pipe.back.pid, signal.SIGKILL)  # type: ignore[union-attr]
             assert engine.translate_batch(["The house is red."], self.pair) == before
+        finally:
+            engine.close()
+
+    def test_stream_starts_before_the_last_batch_is_given(self, apertium: ApertiumEngine) -> None:
+        first_out = threading.Event()
+
+        def batches() -> Iterator[list[str]]:
+            yield SENTENCES[:2]
+            # The second batch is only given once the first output is out: an engine that
+            # waited for every batch would never give it.
+            assert first_out.wait(30), "no output before the last batch was given"
+            yield SENTENCES[2:]
+
+        def arrived(i: int, output: str) -> None:
+            first_out.set()
+
+        served = apertium.serve_stream(batches(), self.pair, arrived)
+        assert served.outputs == apertium.translate_batch(SENTENCES, self.pair)
+
+    def test_stream_callers_error_is_raised_as_it_is(self, apertium: ApertiumEngine) -> None:
+        def batches() -> Iterator[list[str]]:
+            yield SENTENCES[:2]
+            raise KeyError("the caller's own failure")
+
+        with pytest.raises(KeyError, match="the caller's own failure"):
+            apertium.serve_stream(batches(), self.pair, lambda i, o: None)
+        # The pipeline is not blamed, and serves on.
+        assert apertium.translate_batch(SENTENCES[:1], self.pair)[0]
+
+    def test_pipeline_crashed_mid_stream_is_restarted(self) -> None:
+        engine = ApertiumEngine()
+        try:
+            expected = engine.translate_batch(SENTENCES, self.pair)
+            pipe = engine._pipelines[self.pair]
+            arrived: list[int] = []
+
+            def batches() -> Iterator[list[str]]:
+                yield SENTENCES[:2]
+                while len(arrived) < 2:  # both outputs are out: then the pipeline dies
+                    threading.Event().wait(0.01)
+                os.killpg(pipe.back.pid, signal.SIGKILL)  # type: ignore[union-attr]
+                yield SENTENCES[2:]
+
+            served = engine.serve_stream(batches(), self.pair, lambda i, o: arrived.append(i))
+            assert served.outputs == expected
+            assert arrived == list(range(len(SENTENCES)))  # none reported twice
         finally:
             engine.close()
 

@@ -5,7 +5,8 @@
             -> exact translation-memory matches reused (memory/tm.py)
             -> for the other sentences: names decided over the whole article, glossary terms
                found, spans masked (protect.py)
-            -> one engine batch for every distinct masked sentence (engines/)
+            -> every distinct masked sentence to the engine, a few at a time as they are
+               masked (``Engine.serve_stream``), and for each output as it comes back:
             -> spans restored in the target's conventions, glossary terms in place, quotation
                marks and commas hugging their words as in the source (tidy.py)
             -> QA checks on every sentence (qa.py); a critical finding: needs review
@@ -24,10 +25,11 @@ Bylines, datelines and credit lines are never sent to the engine.
 from __future__ import annotations
 
 import logging
+import queue
 import re
 import threading
 from collections import Counter, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
@@ -54,6 +56,9 @@ _EDGE_SPACE = re.compile(r"^(\s*)(.*?)(\s*)$", re.DOTALL)
 # Articles prepared per engine call: small enough to start the engine early, large enough that
 # the per-call overhead does not show.
 _CHUNK = 8
+# Masked sentences given to the engine at a time: it starts on the first while the next are
+# masked (Apertium's stages before its tagger flush once per batch).
+_FEED = 8
 _LETTER = re.compile(r"[^\W\d_]")
 
 Lexicon = Callable[[Sequence[str]], dict[str, str]]
@@ -71,6 +76,10 @@ class _Piece:
     terms: dict[str, str] = field(default_factory=dict)
     text: str = ""
     origin: str = "copy"
+    segment: str = ""
+    """Where it is in the article, for QA findings: ``field#index``."""
+    findings: list[qa.Finding] | None = None
+    """QA findings on ``text``, once it is final."""
 
 
 @dataclass
@@ -99,6 +108,82 @@ def _served_provenance(served: Served, expected: Provenance) -> Provenance:
     ):  # fmt: skip
         return expected
     return replace(expected, engine=info.name, engine_version=info.version, model=served.model)
+
+
+def _checks(piece: _Piece, source: str, target: str) -> list[qa.Finding]:
+    return qa.run_checks(
+        qa.CheckContext(
+            source=piece.core,
+            target=piece.text,
+            source_lang=source,
+            target_lang=target,
+            glossary=piece.terms,
+            names=piece.names,
+            segment=piece.segment,
+        )
+    )
+
+
+class _EngineCall:
+    """One engine call, streamed both ways: sentences go to the engine a few at a time as they
+    are masked, and their outputs come back one by one as the engine gives them, so the engine
+    starts before the last sentence is masked and each output is restored and checked while
+    the engine works on the next ones. The call starts (in ``pool``) with its first sentences;
+    a call given none never reaches the engine."""
+
+    def __init__(self, engine: Engine, pair: Pair, pool: ThreadPoolExecutor) -> None:
+        self.engine = engine
+        self.pair = pair
+        self.pool = pool
+        self.count = 0
+        self._batch: list[str] = []
+        self._inbox: queue.SimpleQueue[list[str] | None] = queue.SimpleQueue()
+        self._outbox: queue.SimpleQueue[tuple[int, str] | None] = queue.SimpleQueue()
+        self._future: Future[Served] | None = None
+
+    def add(self, text: str) -> int:
+        """Give the engine one more sentence; returns the index of its output."""
+        self._batch.append(text)
+        self.count += 1
+        if len(self._batch) >= _FEED:
+            self._send()
+        return self.count - 1
+
+    def close(self) -> None:
+        """No more sentences: the engine finishes those it has."""
+        self._send()
+        if self._future is not None:
+            self._inbox.put(None)
+
+    def arrivals(self) -> Iterator[tuple[int, str]]:
+        """``(index, output)`` as the engine gives them, until it has given all (or failed:
+        ``served()`` then raises its error). Call after ``close()``."""
+        if self._future is None:
+            return
+        while (item := self._outbox.get()) is not None:
+            yield item
+
+    def served(self) -> Served:
+        """The finished call's outputs and who served them; the engine's error if it failed."""
+        if self._future is None:
+            return Served([], self.engine.info(), "")
+        return self._future.result()
+
+    def _send(self) -> None:
+        if not self._batch:
+            return
+        if self._future is None:
+            self._future = self.pool.submit(self._serve)
+        self._inbox.put(self._batch)
+        self._batch = []
+
+    def _serve(self) -> Served:
+        try:
+            return self.engine.serve_stream(
+                iter(self._inbox.get, None), self.pair, lambda i, o: self._outbox.put((i, o))
+            )
+        finally:
+            self._outbox.put(None)
 
 
 class Translator:
@@ -174,28 +259,22 @@ class Translator:
         self.engine.check_pair(pair)
         provenance = self.provenance(pair)
         known = self.engine.lexicon(pair)
-        index: dict[str, tuple[Future[Served], int]] = {}
+        index: dict[str, tuple[_EngineCall, int]] = {}
         results: list[Translation] = []
-        waiting: deque[tuple[Sequence[Article], list[dict[str, _Field]]]] = deque()
+        waiting: deque[tuple[Sequence[Article], list[dict[str, _Field]], _EngineCall]] = deque()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tarjama-engine") as pool:
             for start in range(0, len(articles), _CHUNK):
                 batch = articles[start : start + _CHUNK]
                 chunk = [self._split(a) for a in batch]
                 pieces = [p for fields in chunk for f in fields.values() for p in f.pieces]
                 self._recall(pieces, pair, provenance)
-                for article, fields in zip(batch, chunk, strict=True):
-                    self._mask(article, fields, pair, known)
-                texts = list(
-                    dict.fromkeys(
-                        p.masked.text
-                        for p in pieces
-                        if p.masked and p.origin == "engine" and p.masked.text not in index
-                    )
-                )
-                if texts:
-                    future = pool.submit(self.engine.serve_batch, texts, pair)
-                    index.update((t, (future, i)) for i, t in enumerate(texts))
-                waiting.append((batch, chunk))
+                call = _EngineCall(self.engine, pair, pool)
+                try:
+                    for article, fields in zip(batch, chunk, strict=True):
+                        self._mask(article, fields, pair, known, call, index)
+                finally:
+                    call.close()  # the engine has every sentence of the chunk (or stops)
+                waiting.append((batch, chunk, call))
                 # The chunk before this one is finished while the engine works on this one.
                 if len(waiting) > 1:
                     results += self._finish(*waiting.popleft(), index, pair, provenance)
@@ -207,26 +286,44 @@ class Translator:
         self,
         articles: Sequence[Article],
         prepared: list[dict[str, _Field]],
-        index: dict[str, tuple[Future[Served], int]],
+        call: _EngineCall,
+        index: dict[str, tuple[_EngineCall, int]],
         pair: Pair,
         provenance: Provenance,
     ) -> list[Translation]:
-        """Restore, remember and check one chunk of articles once its sentences are back."""
-        fresh: dict[Provenance, dict[str, str]] = {}
-        made_by: list[Provenance] = []
+        """Restore, check and remember one chunk of articles: each sentence as soon as the
+        engine gives it back, the articles once all are back."""
+        mine: dict[int, list[_Piece]] = {}  # waiting for this chunk's call, by output
+        earlier: list[_Piece] = []  # sent by an earlier chunk's call, which has finished
         for fields in prepared:
-            served_by: Counter[Provenance] = Counter()
             for piece in (p for f in fields.values() for p in f.pieces):
                 if piece.masked is None or piece.origin not in ("engine", "copy"):
                     continue
                 if piece.origin == "copy":
                     piece.text = restore(piece.masked.text, piece.masked, pair.target).text
                     continue
-                future, i = index[piece.masked.text]
-                served = future.result()
-                restored = restore(served.outputs[i], piece.masked, pair.target).text
-                piece.text = tidy(piece.core, restored, pair.target)
-                by = _served_provenance(served, provenance)
+                by_call, i = index[piece.masked.text]
+                if by_call is call:
+                    mine.setdefault(i, []).append(piece)
+                else:
+                    earlier.append(piece)
+        for i, output in call.arrivals():
+            for piece in mine.get(i, ()):
+                self._translated(piece, output, pair)
+        call.served()  # the engine's error, if it failed
+        for piece in earlier:
+            assert piece.masked is not None
+            by_call, i = index[piece.masked.text]
+            self._translated(piece, by_call.served().outputs[i], pair)
+
+        fresh: dict[Provenance, dict[str, str]] = {}
+        made_by: list[Provenance] = []
+        for fields in prepared:
+            served_by: Counter[Provenance] = Counter()
+            for piece in (p for f in fields.values() for p in f.pieces):
+                if piece.masked is None or piece.origin != "engine":
+                    continue
+                by = _served_provenance(index[piece.masked.text][0].served(), provenance)
                 served_by[by] += 1
                 if self.memory is not None:
                     fresh.setdefault(by, {})[_tm_text(piece.core)] = _tm_text(piece.text)
@@ -238,6 +335,14 @@ class Translator:
             self._result(a, fields, pair.target, by)
             for a, fields, by in zip(articles, prepared, made_by, strict=True)
         ]
+
+    @staticmethod
+    def _translated(piece: _Piece, output: str, pair: Pair) -> None:
+        """A sentence's engine output restored, tidied and checked."""
+        assert piece.masked is not None
+        restored = restore(output, piece.masked, pair.target).text
+        piece.text = tidy(piece.core, restored, pair.target)
+        piece.findings = _checks(piece, pair.source, pair.target)
 
     # --- stages -------------------------------------------------------------------------------
 
@@ -269,20 +374,28 @@ class Translator:
             if not text.strip():
                 continue
             pieces = []
-            for sentence in split_sentences(text, article.source_language) if split else [text]:
+            sentences = split_sentences(text, article.source_language) if split else [text]
+            for i, sentence in enumerate(sentences):
                 m = _EDGE_SPACE.match(sentence)
                 assert m is not None
                 lead, core, trail = m.groups()
-                piece = _Piece(lead, core, trail, None)
+                piece = _Piece(lead, core, trail, None, segment=f"{name}#{i}")
                 piece.origin = "pending" if core else "copy"
                 pieces.append(piece)
             fields[name] = _Field(pieces)
         return fields
 
     def _mask(
-        self, article: Article, fields: dict[str, _Field], pair: Pair, known: Lexicon | None
+        self,
+        article: Article,
+        fields: dict[str, _Field],
+        pair: Pair,
+        known: Lexicon | None,
+        call: _EngineCall,
+        index: dict[str, tuple[_EngineCall, int]],
     ) -> None:
-        """Mask the sentences the memory did not have; names are decided over the article."""
+        """Mask the sentences the memory did not have; names are decided over the article.
+        Each masked sentence the engine has not been given yet goes to ``call`` at once."""
         pending = [p for f in fields.values() for p in f.pieces if p.origin == "pending"]
         if not pending:
             return  # all from the memory: no names, no masks, no engine
@@ -317,6 +430,8 @@ class Translator:
             piece.terms = {s.text: s.replacement for s in masked.spans if s.kind == "term"}
             # Nothing left to translate (figures, names only): restored as it is.
             piece.origin = "engine" if _LETTER.search(inline.plain(masked.text)) else "copy"
+            if piece.origin == "engine" and masked.text not in index:
+                index[masked.text] = (call, call.add(masked.text))
 
     def _recall(self, pieces: list[_Piece], pair: Pair, provenance: Provenance) -> None:
         """Reuse exact memory matches: human work first, then this engine's own."""
@@ -370,17 +485,9 @@ class Translator:
             for i, piece in enumerate(f.pieces):
                 if not piece.core:
                     continue
-                findings = qa.run_checks(
-                    qa.CheckContext(
-                        source=piece.core,
-                        target=piece.text,
-                        source_lang=article.source_language,
-                        target_lang=target,
-                        glossary=piece.terms,
-                        names=piece.names,
-                        segment=f"{name}#{i}",
-                    )
-                )
+                findings = piece.findings
+                if findings is None:
+                    findings = _checks(piece, article.source_language, target)
                 segments.append(
                     SegmentResult(
                         field=name,

@@ -36,6 +36,7 @@ How a request travels (measured on Debian's apertium 3.8.3, see the README's eng
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import os
 import re
@@ -46,7 +47,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -54,7 +55,7 @@ from typing import IO
 
 from tarjama import inline
 from tarjama.engines.apertium_tagger import CUT
-from tarjama.engines.base import Engine, EngineInfo, Pair
+from tarjama.engines.base import Engine, EngineInfo, Pair, Served
 from tarjama.errors import (
     EngineError,
     EngineTimeoutError,
@@ -522,11 +523,15 @@ class _Pipeline:
         self._start()
 
     def translate(
-        self, requests: Sequence[bytes], decode: Callable[[int, bytes], str]
+        self, batches: Iterable[Sequence[bytes]], decode: Callable[[int, bytes], str]
     ) -> list[str]:
         """Send every request through, streaming; returns the outputs in order, each turned
         into text by ``decode(index, raw output)`` as it arrives, while later ones are in the
-        pipeline."""
+        pipeline.
+
+        Requests come in batches, and ``batches`` may wait for the next one: each batch is
+        written as soon as it is given, so the stages start on the first requests while the
+        caller prepares the rest. Indices count across batches."""
         errors: list[BaseException] = []
         results: list[str] = []
         front_in = self.front.stdin
@@ -537,24 +542,46 @@ class _Pipeline:
         # every request as a record of its own. Every request is followed by CUT, whatever its
         # place in a group, so its output does not depend on which group it travels in.
         group = _GROUP if self.guard is not None else 1
+        given = threading.Condition()
+        sent = 0  # requests written so far
+        done = False  # every batch written (or the writing failed)
 
         def feed() -> None:
+            nonlocal sent, done
             try:
-                for start in range(0, len(requests), group):
-                    chunk = requests[start : start + group]
-                    if group == 1:
-                        front_in.write(chunk[0] + b"\0")
-                    else:
-                        front_in.write(b"".join(req + CUT for req in chunk) + b"\0")
-                front_in.flush()
-            except (OSError, ValueError) as exc:
+                for batch in batches:
+                    try:
+                        for start in range(0, len(batch), group):
+                            chunk = batch[start : start + group]
+                            if group == 1:
+                                front_in.write(chunk[0] + b"\0")
+                            else:
+                                front_in.write(b"".join(req + CUT for req in chunk) + b"\0")
+                        front_in.flush()
+                    except (OSError, ValueError) as exc:  # the pipeline is gone
+                        failed = EngineUnavailableError(f"Apertium pipeline failed: {exc}")
+                        failed.__cause__ = exc
+                        errors.append(failed)
+                        return
+                    with given:
+                        sent += len(batch)
+                        given.notify()
+            except BaseException as exc:  # the caller's batches failed: its error, not ours
                 errors.append(exc)
+            finally:
+                with given:
+                    done = True
+                    given.notify()
 
         writer = threading.Thread(target=feed, daemon=True)
         writer.start()
         try:
-            for i in range(len(requests)):
-                results.append(decode(i, self.out.read(self.timeout)))
+            while True:
+                with given:
+                    given.wait_for(lambda: done or sent > len(results))
+                    if len(results) >= sent:  # done, and every request sent has come back
+                        break
+                results.append(decode(len(results), self.out.read(self.timeout)))
         except EngineUnavailableError as exc:
             self.close()
             if self.failure:  # the tagger filter said why
@@ -567,7 +594,7 @@ class _Pipeline:
             writer.join(self.timeout)
         if errors:
             self.close()
-            raise EngineUnavailableError(f"Apertium pipeline failed: {errors[0]}") from errors[0]
+            raise errors[0]
         return results
 
 
@@ -745,23 +772,68 @@ class ApertiumEngine(Engine):
         if not texts:
             self.check_pair(pair)
             return []
+        return self._translate([texts], pair, None)
+
+    def serve_stream(
+        self,
+        batches: Iterable[Sequence[str]],
+        pair: Pair,
+        arrived: Callable[[int, str], None],
+    ) -> Served:
+        """Each batch goes into the pipeline as soon as it is given, and each output is handed
+        on as soon as it comes out."""
+        return Served(self._translate(batches, pair, arrived), self.info(), self.model_for(pair))
+
+    def _translate(
+        self,
+        batches: Iterable[Sequence[str]],
+        pair: Pair,
+        arrived: Callable[[int, str], None] | None,
+    ) -> list[str]:
         pipe = self._pipeline(pair)
-        requests = [to_stream(t).encode("utf-8") for t in texts]
+        texts: list[str] = []  # every text given so far, in order
+        requests: list[bytes] = []  # the same, as the pipeline reads them
+        given = iter(batches)
+        caller_error: list[BaseException] = []
+
+        def pull() -> Iterator[list[bytes]]:
+            try:
+                for batch in given:
+                    encoded = [to_stream(t).encode("utf-8") for t in batch]
+                    texts.extend(batch)
+                    requests.extend(encoded)
+                    if encoded:
+                        yield encoded
+            except BaseException as exc:  # the caller's error: not the pipeline's
+                caller_error.append(exc)
+
+        reported = 0
 
         def decode(i: int, raw: bytes) -> str:
-            return _unglue(
-                from_stream(raw.decode("utf-8", "replace"), *_travelling(texts[i])),
-                texts[i],
+            nonlocal reported
+            output = _unglue(
+                from_stream(raw.decode("utf-8", "replace"), *_travelling(texts[i])), texts[i]
             )
+            if arrived is not None and i >= reported:  # a retry does not report twice
+                arrived(i, output)
+                reported = i + 1
+            return output
 
         with pipe.lock:
+            pulled = pull()
             try:
-                return pipe.translate(requests, decode)
+                outputs = pipe.translate(pulled, decode)
             except EngineError as exc:
-                # A crashed or stuck pipeline is replaced and the request tried once more.
+                if caller_error:
+                    raise caller_error[0] from None
+                # A crashed or stuck pipeline is replaced and the request tried once more:
+                # what was given so far, then the rest as it comes.
                 log.warning("Apertium %s failed (%s); restarting and retrying once", pair, exc)
                 pipe.restart()
-                return pipe.translate(requests, decode)
+                outputs = pipe.translate(itertools.chain([list(requests)], pulled), decode)
+        if caller_error:
+            raise caller_error[0]
+        return outputs
 
     @property
     def tagger_restarts(self) -> int:

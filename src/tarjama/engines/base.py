@@ -8,7 +8,7 @@ of the input present in the output.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from tarjama.errors import LanguageError, TarjamaError
@@ -95,6 +95,23 @@ class Engine(ABC):
         """``translate_batch`` and who served it; wrappers that may hand a batch to another
         engine override this."""
         return Served(self.translate_batch(texts, pair), self.info(), self.model_for(pair))
+
+    def serve_stream(
+        self,
+        batches: Iterable[Sequence[str]],
+        pair: Pair,
+        arrived: Callable[[int, str], None],
+    ) -> Served:
+        """``serve_batch`` for texts given a batch at a time, by a caller still preparing the
+        next (``batches`` may wait for it), with each output handed to ``arrived(index,
+        output)``, in order, once it is known; indices count across batches. An engine that
+        streams starts on the first batch and reports each output as it comes; this default
+        waits for every batch, serves them as one, then reports every output."""
+        texts = [t for batch in batches for t in batch]
+        served = self.serve_batch(texts, pair) if texts else Served([], self.info(), "")
+        for i, output in enumerate(served.outputs):
+            arrived(i, output)
+        return served
 
     def health(self) -> Health:
         """Whether the engine can serve now. Cheap: no translation is made here."""
