@@ -17,6 +17,10 @@ What runs:
   other ``TARJAMA_*`` variable is removed and it runs in the temporary folder, so no local
   ``tarjama.toml`` is read. Both translate with the same Debian Apertium eng-spa data.
 
+The servers take turns: each level's requests are cut into 4 consecutive rounds, APy going
+first in the 1st and 3rd, tarjama in the 2nd and 4th, and each side's rounds are counted
+together, so that a change in this machine's load during a level weighs on both alike.
+
 What is measured: the same ~480-word English news article (the bundled sample
 ``port-strike.txt``: headline, standfirst and body paragraphs, as plain text with blank lines
 between paragraphs) translated en->es synchronously, APy with ``POST /translate``
@@ -230,6 +234,27 @@ class Run:
     def rps(self) -> float:
         return len(self.latencies_s) / self.wall_s if self.wall_s else 0.0
 
+    def add(self, other: Run) -> None:
+        """Count ``other`` (a later round of the same level) into this run."""
+        self.latencies_s += other.latencies_s
+        self.errors += other.errors
+        self.wall_s += other.wall_s
+        for origin, n in other.origins.items():
+            self.origins[origin] = self.origins.get(origin, 0) + n
+        self.segments |= other.segments
+        self.first_error = self.first_error or other.first_error
+
+
+ROUNDS = 4
+
+
+def rounds(texts: list[str], concurrency: int) -> list[list[str]]:
+    """``texts`` in ``ROUNDS`` consecutive parts, each of at least ``concurrency`` requests
+    (fewer parts when there are too few), so that every part loads the server fully."""
+    parts = max(1, min(ROUNDS, len(texts) // concurrency))
+    size = -(-len(texts) // parts)
+    return [texts[i : i + size] for i in range(0, len(texts), size)]
+
 
 Check = Callable[[httpx.Response, Run], str | None]
 """Reads a response; returns why it is an error, or None."""
@@ -361,12 +386,25 @@ async def measure(args: argparse.Namespace, apy: Server, ours: Server) -> bool:
     print("\nnew text every request (numbered variants; the same ones for both servers)")
     for c in args.concurrency:
         texts = variants(args.requests)
-        before = cpu_of(apy)
-        apy_runs[c] = a = await load(apy_sender(apy.url, texts), check_apy, args.requests, c)
-        apy_cpu = per_request(before, cpu_of(apy), args.requests)
-        before = cpu_of(ours)
-        t = await load(tarjama_sender(ours.url, texts), check_tarjama, args.requests, c)
-        ours_cpu = per_request(before, cpu_of(ours), args.requests)
+        a, t = Run(), Run()
+        apy_cpu_s, ours_cpu_s = [0.0, 0.0], [0.0, 0.0]
+        # The servers take turns, in rounds (APy first in one round, tarjama in the next), so
+        # that a change in the machine's load during the level weighs on both alike.
+        for r, part in enumerate(rounds(texts, c)):
+            turns = [(apy, a, apy_cpu_s), (ours, t, ours_cpu_s)]
+            for srv, run, cpu in turns if r % 2 == 0 else turns[::-1]:
+                before = cpu_of(srv)
+                if srv is apy:
+                    done = await load(apy_sender(apy.url, part), check_apy, len(part), c)
+                else:
+                    done = await load(tarjama_sender(ours.url, part), check_tarjama, len(part), c)
+                after = cpu_of(srv)
+                cpu[0] += after[0] - before[0]
+                cpu[1] += after[1] - before[1]
+                run.add(done)
+        apy_runs[c] = a
+        apy_cpu = per_request((0.0, 0.0), (apy_cpu_s[0], apy_cpu_s[1]), args.requests)
+        ours_cpu = per_request((0.0, 0.0), (ours_cpu_s[0], ours_cpu_s[1]), args.requests)
         print(f"c={c}")
         print(row("APy", a))
         print(row("tarjama", t))
