@@ -17,9 +17,11 @@ What runs:
   other ``TARJAMA_*`` variable is removed and it runs in the temporary folder, so no local
   ``tarjama.toml`` is read. Both translate with the same Debian Apertium eng-spa data.
 
-The servers take turns: each level's requests are cut into 4 consecutive rounds, APy going
+The servers take turns: a level's requests are cut into up to 4 consecutive rounds, APy going
 first in the 1st and 3rd, tarjama in the 2nd and 4th, and each side's rounds are counted
-together, so that a change in this machine's load during a level weighs on both alike.
+together, so that a change in this machine's load during a level weighs on both alike. A round
+holds at least 8 requests per worker, so with the default 40 requests only c=1 is cut (into 4
+rounds of 10); c=4 and c=16 run as one round each, APy first.
 
 What is measured: the same ~480-word English news article (the bundled sample
 ``port-strike.txt``: headline, standfirst and body paragraphs, as plain text with blank lines
@@ -246,12 +248,15 @@ class Run:
 
 
 ROUNDS = 4
+PER_WORKER = 8  # requests per worker at least in a round
 
 
 def rounds(texts: list[str], concurrency: int) -> list[list[str]]:
-    """``texts`` in ``ROUNDS`` consecutive parts, each of at least ``concurrency`` requests
-    (fewer parts when there are too few), so that every part loads the server fully."""
-    parts = max(1, min(ROUNDS, len(texts) // concurrency))
+    """``texts`` in up to ``ROUNDS`` consecutive parts, each of at least ``PER_WORKER``
+    requests per worker (fewer parts when there are too few: one at high concurrency), so that
+    the start and the drain of a round, when fewer than ``concurrency`` requests are in flight,
+    weigh little on its requests/s."""
+    parts = max(1, min(ROUNDS, len(texts) // (PER_WORKER * concurrency)))
     size = -(-len(texts) // parts)
     return [texts[i : i + size] for i in range(0, len(texts), size)]
 
