@@ -13,7 +13,12 @@ from pathlib import Path
 import pytest
 
 from tarjama import inline
-from tarjama.engines.apertium import ApertiumEngine, from_stream, to_stream
+from tarjama.engines.apertium import (
+    ApertiumEngine,
+    _figures_after_noun,
+    from_stream,
+    to_stream,
+)
 from tarjama.engines.base import Engine, Pair
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.errors import EngineTimeoutError, EngineUnavailableError, LanguageError
@@ -288,6 +293,46 @@ class TestApertium(EngineContract):
         engine = ApertiumEngine(datadir=tmp_path)
         with pytest.raises(EngineUnavailableError, match="scripts/setup"):
             engine.translate_batch(["Hello."], self.pair)
+
+    @pytest.mark.parametrize(
+        ("source", "rewritten"),
+        [
+            ('a <x id="1" ctype="number" equiv="$2 billion"/> budget on Monday.',
+             'a budget of <x id="1" ctype="number" equiv="$2 billion"/> on Monday.'),
+            ('an <x id="1" ctype="number" equiv="8%"/> rise.',
+             'a rise of <x id="1" ctype="number" equiv="8%"/>.'),
+            ('The <x id="1" ctype="number" equiv="2008"/> financial crisis hit.',
+             'The financial crisis of <x id="1" ctype="number" equiv="2008"/> hit.'),
+            ('in the <x id="2" ctype="number" equiv="2006"/> elections.',
+             'in the elections of <x id="2" ctype="number" equiv="2006"/>.'),
+            # a verb of the sentence ends the noun phrase
+            ('The <x id="1" ctype="number" equiv="$5 million"/> budget cuts jobs.',
+             'The budget of <x id="1" ctype="number" equiv="$5 million"/> cuts jobs.'),
+        ],
+    )  # fmt: skip
+    def test_attributive_figure_goes_after_its_noun(
+        self, apertium: ApertiumEngine, source: str, rewritten: str
+    ) -> None:
+        analyser = apertium._analyser(self.pair)
+        assert _figures_after_noun(source, analyser) == rewritten
+
+    @pytest.mark.parametrize(
+        "source",
+        [
+            'The <x id="1" ctype="number" equiv="400"/> miners were rescued.',  # a count
+            'The <x id="1" ctype="number" equiv="2000"/> soldiers left.',  # may be a count
+            'He said <x id="1" ctype="number" equiv="2008"/> was hard.',  # no determiner
+            'the <x id="1" ctype="number" equiv="$2 billion"/> of debt',  # no noun after it
+            'a <x id="1" ctype="number" equiv="$2 billion"/> Airbus deal',  # a name after it
+        ],
+    )
+    def test_other_figures_stay(self, apertium: ApertiumEngine, source: str) -> None:
+        assert _figures_after_noun(source, apertium._analyser(self.pair)) == source
+
+    def test_attributive_sum_in_the_target_order(self, apertium: ApertiumEngine) -> None:
+        src = 'The government approved a <x id="1" ctype="number" equiv="$2 billion"/> budget.'
+        out = apertium.translate_batch([src], self.pair)[0]
+        assert re.search(r'presupuesto de <x id="1"[^>]*/>', out), out
 
     def test_lexicon(self, apertium: ApertiumEngine) -> None:
         known = apertium.lexicon(self.pair)

@@ -66,7 +66,7 @@ from tarjama.errors import (
 log = logging.getLogger(__name__)
 
 DEFAULT_DATADIR = Path("/usr/share/apertium")
-DRIVER_REVISION = 6
+DRIVER_REVISION = 7
 
 # ISO 639-3 codes in Apertium mode names -> the BCP-47 codes tarjama speaks.
 _ISO3_TO_BCP47 = {
@@ -629,17 +629,29 @@ class _Analyser:
         self.timeout = timeout
         self.lock = threading.Lock()
         self.cache: dict[str, str] = {}
+        self.readings: dict[str, str] = {}
 
     def classify(self, words: Sequence[str]) -> dict[str, str]:
         """Each word's class, asking the analyser only for words not seen before, in one batch."""
         with self.lock:
             new = [w for w in dict.fromkeys(words) if w not in self.cache]
-            if new:
-                request = b"".join(_escape_stream(w).encode() + b"\0" for w in new)
-                answers = self._exchange(bytearray(request), len(new))
-                for word, answer in zip(new, answers, strict=True):
-                    self.cache[word] = _word_class(answer.decode())
+            for word, answer in zip(new, self._ask(new), strict=True):
+                self.cache[word] = _word_class(answer)
             return {w: self.cache[w] for w in words}
+
+    def analyse(self, words: Sequence[str]) -> dict[str, str]:
+        """Each word's analysis as the analyser writes it (``^budget/budget<n><sg>/...$``)."""
+        with self.lock:
+            new = [w for w in dict.fromkeys(words) if w not in self.readings]
+            for word, answer in zip(new, self._ask(new), strict=True):
+                self.readings[word] = answer
+            return {w: self.readings[w] for w in words}
+
+    def _ask(self, words: list[str]) -> list[str]:
+        if not words:
+            return []
+        request = b"".join(_escape_stream(w).encode() + b"\0" for w in words)
+        return [a.decode() for a in self._exchange(bytearray(request), len(words))]
 
     def _exchange(self, request: bytearray, n: int) -> list[bytes]:
         """Write the request and read n answers, both as the pipes allow, so that a large batch
@@ -727,7 +739,8 @@ class ApertiumEngine(Engine):
             # 3: a preposition a rule pulls into a placeholder's blank is kept, "de Fujian";
             # 4: codes and addresses travel as a masculine proper noun; 5: words a rule pulled
             # into a placeholder's blank stay apart from the next blank, "Vidal de 28 anys"; 6:
-            # the short words a rule puts between the words of a placeholder go with it).
+            # the short words a rule puts between the words of a placeholder go with it; 7: an
+            # attributive sum, share or year goes after its noun, "a budget of $2 billion").
             self._version = f"{apertium_version()} tarjama.{DRIVER_REVISION}"
         return EngineInfo(self.name, self._version, "")
 
@@ -753,12 +766,15 @@ class ApertiumEngine(Engine):
             )
 
     def lexicon(self, pair: Pair) -> Callable[[Sequence[str]], dict[str, str]] | None:
+        return self._analyser(pair).classify
+
+    def _analyser(self, pair: Pair) -> _Analyser:
         pipe = self._pipeline(pair)
         with self._lock:
             analyser = self._analysers.get(pair)
             if analyser is None:
                 analyser = self._analysers[pair] = _Analyser(pipe.stages.front, self.timeout)
-        return analyser.classify
+        return analyser
 
     def _pipeline(self, pair: Pair) -> _Pipeline:
         self.check_pair(pair)
@@ -796,9 +812,16 @@ class ApertiumEngine(Engine):
         given = iter(batches)
         caller_error: list[BaseException] = []
 
+        english = pair.source.split("-")[0].lower() == "en"
+
         def pull() -> Iterator[list[bytes]]:
             try:
-                for batch in given:
+                for given_batch in given:
+                    batch = (
+                        [_figures_after_noun(t, self._analyser(pair)) for t in given_batch]
+                        if english
+                        else list(given_batch)
+                    )
                     encoded = [to_stream(t).encode("utf-8") for t in batch]
                     texts.extend(batch)
                     requests.extend(encoded)
@@ -847,6 +870,71 @@ class ApertiumEngine(Engine):
                 analyser.close()
             self._pipelines.clear()
             self._analysers.clear()
+
+
+# An attributive figure: a sum, a share or a year between a determiner and a noun ("a $2
+# billion budget", "a 17% drop", "the 2008 financial crisis"). The engines keep it before the
+# noun ("un 2 mil millones US$ presupuesto", "el 2008 crisis financiera"); written after it
+# with "of" ("a budget of $2 billion") they give the order of Spanish, Catalan and Galician ("un
+# presupuesto de 2 mil millones US$", "la crisis financiera de 2008").
+_ATTRIBUTIVE_FIGURE = re.compile(
+    r"(?<![\w-])(?P<det>[Aa]n?|[Tt]he|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er|[Oo]ur|[Tt]his) "
+    r'(?P<figure><x id="\d+" ctype="number" equiv="(?P<equiv>[^"]*)"/>) '
+    r"(?P<words>[a-z]+(?: [a-z]+){0,2})(?![\w<-])"
+)
+_MONEY_OR_SHARE = re.compile(r"[$€£¥%]|\bper ?cent\b")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+# A year before a plural noun may be a count ("the 1200 shell companies"); these are events.
+_EVENTS = frozenset({"elections", "games", "talks", "protests", "attacks", "floods", "polls"})
+_NOUN = re.compile(r"/[^/$]*<n>")
+_ADJECTIVE = re.compile(r"/[^/$]*<adj>")
+# A reading that makes the word a verb of the sentence ("the $2 billion budget cuts jobs", "the
+# $5 million fine paid by"): the noun phrase ends before it.
+_FINITE_VERB = re.compile(r"<(?:vblex|vbser|vbhaver|vbmod|vaux)>(?:<[^>]*>)*?<(?:pri><p3|past|pp)")
+
+
+def _figures_after_noun(tagged: str, analyser: _Analyser) -> str:
+    """``tagged`` with each attributive sum, share or year after its noun phrase, with "of"."""
+    if "<x " not in tagged:
+        return tagged
+    matches = list(_ATTRIBUTIVE_FIGURE.finditer(tagged))
+    if not matches:
+        return tagged
+    readings = analyser.analyse([w for m in matches for w in m["words"].split()])
+    out: list[str] = []
+    last = 0
+    for m in matches:
+        equiv = unescape(m["equiv"])
+        money_or_share = bool(_MONEY_OR_SHARE.search(equiv))
+        if not (money_or_share or _YEAR.fullmatch(equiv)):
+            continue  # a count ("the 400 miners") stays where it is
+        words = m["words"].split()
+        phrase: list[str] = []
+        for word in words:
+            reading = readings[word]
+            if _FINITE_VERB.search(reading):
+                break
+            if not (_NOUN.search(reading) or _ADJECTIVE.search(reading)):
+                break
+            phrase.append(word)
+        while phrase and not _NOUN.search(readings[phrase[-1]]):
+            phrase.pop()
+        if not phrase:
+            continue
+        if not money_or_share and "<sg>" not in readings[phrase[-1]] and phrase[-1] not in _EVENTS:
+            continue
+        det = m["det"]
+        if det.lower() in ("a", "an"):
+            article = "an" if phrase[0][0] in "aeiou" else "a"
+            det = article.capitalize() if det[0].isupper() else article
+        rest = " ".join(words[len(phrase) :])
+        out += [tagged[last : m.start()], det, " ", " ".join(phrase), " of ", m["figure"]]
+        out += [" " + rest] if rest else []
+        last = m.end()
+    if not out:
+        return tagged
+    out.append(tagged[last:])
+    return "".join(out)
 
 
 def _travelling(tagged: str) -> tuple[dict[int, str], dict[int, str]]:
