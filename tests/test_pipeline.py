@@ -12,6 +12,7 @@ from tarjama import formats, inline
 from tarjama.engines.apertium import ApertiumEngine
 from tarjama.engines.base import Engine, EngineInfo, Pair
 from tarjama.engines.pseudo import PseudoEngine
+from tarjama.errors import EngineUnavailableError
 from tarjama.memory import Glossary, TranslationMemory
 from tarjama.model import Status
 from tarjama.pipeline import Translator
@@ -264,3 +265,39 @@ def test_flush_waits_for_a_write_the_store_holds_up(store: Store) -> None:
     translator.close()
     assert memory.lookup("Ferries sailed again", "en", "es", signature=None) is None  # machine
     assert memory.count("en", "es") == 1
+
+
+class FailsMidStream(PseudoEngine):
+    """A streaming engine that dies after its first batch, as a crashed model server would."""
+
+    def serve_stream(self, batches, pair, arrived):  # type: ignore[no-untyped-def]
+        first = next(iter(batches))
+        for i, output in enumerate(self.translate_batch(first, pair)):
+            arrived(i, output)
+        raise EngineUnavailableError("the engine went away mid-stream")
+
+
+def test_engine_failing_mid_stream_is_an_error() -> None:
+    # 12 distinct sentences: the engine gets a first batch, answers it, then fails.
+    text = "\n\n".join(
+        " ".join(f"Dockers in port {p} stopped work on day {d}." for d in "ABCD") for p in "XYZ"
+    )
+    article = formats.read(text.encode(), "text")
+    with pytest.raises(EngineUnavailableError, match="mid-stream"):
+        Translator(FailsMidStream()).translate(article, "es")
+
+
+@needs_apertium
+def test_articles_streamed_in_chunks_come_out_as_one_by_one(apertium: ApertiumEngine) -> None:
+    # More articles than one engine call takes, sharing sentences across calls: each comes out
+    # as it does alone.
+    lines = [
+        f"The port of Valmoria reopened on day {n}. Dockers returned to work." for n in range(12)
+    ]
+    articles = [formats.read(line.encode(), "text") for line in lines]
+    together = Translator(apertium).translate_many(articles, "es")
+    alone = [Translator(apertium).translate(a, "es") for a in articles]
+    assert [t.article for t in together] == [t.article for t in alone]
+    assert [s.target for t in together for s in t.segments] == [
+        s.target for t in alone for s in t.segments
+    ]
