@@ -329,6 +329,16 @@ class TestApertium(EngineContract):
     def test_other_figures_stay(self, apertium: ApertiumEngine, source: str) -> None:
         assert _figures_after_noun(source, apertium._analyser(self.pair)) == source
 
+    @pytest.mark.parametrize(("target", "noun"), [("es", "jefe de"), ("gl", "xefe de")])
+    def test_noun_after_a_name_comes_before_it(
+        self, apertium: ApertiumEngine, target: str, noun: str
+    ) -> None:
+        # The compound rule renders "Valmoria Port Authority chief" with the noun and "de"
+        # between the name's own words; they come before the name, not after it.
+        src = 'She met the <x id="1" ctype="name" equiv="Valmoria Port Authority"/> chief.'
+        out = apertium.translate_batch([src], Pair("en", target))[0]
+        assert f'{noun} <x id="1"/>' in out, out
+
     def test_attributive_sum_in_the_target_order(self, apertium: ApertiumEngine) -> None:
         src = 'The government approved a <x id="1" ctype="number" equiv="$2 billion"/> budget.'
         out = apertium.translate_batch([src], self.pair)[0]

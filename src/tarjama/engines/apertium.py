@@ -66,7 +66,7 @@ from tarjama.errors import (
 log = logging.getLogger(__name__)
 
 DEFAULT_DATADIR = Path("/usr/share/apertium")
-DRIVER_REVISION = 7
+DRIVER_REVISION = 8
 
 # ISO 639-3 codes in Apertium mode names -> the BCP-47 codes tarjama speaks.
 _ISO3_TO_BCP47 = {
@@ -301,6 +301,15 @@ _LEADING_WORDS = re.compile(r"(?:[^\W\d_A-Z]+(?:['’]|\s+)){1,3}")
 _INSERTED_IN_PLACEHOLDER = re.compile(r"\s*(?:[^\W\d_A-Z]{1,3}(?:\s+|['’])){1,2}")
 
 
+# What a compound rule puts between the words of one placeholder when a noun follows it ("the
+# Grand Connaught Rooms hotel" -> "[[x:1]]Grand Connaught[[/]] hotel de [[x:1]]Rooms[[/]]"): the
+# noun and the preposition of its complement. The noun comes first then, the placeholder after.
+_NOUN_OF_PLACEHOLDER = re.compile(
+    r"\s*(?!(?:de|del|la|el|los|las|en|a|y|i|e|o|do|da)\s)[^\W\d_A-Z]{2,}(?:\s+[^\W\d_A-Z]{2,})?"
+    r"\s+(?:de|del|dels|do|da|dos|das)\s+"
+)
+
+
 def _to_tagged(pieces: list[_Piece], figures: dict[int, str], anchors: dict[int, str]) -> str:
     # Merge neighbouring words that carry the same markup ("perros grandes" inside one <em>),
     # letting a blank between them belong to the pair. Between the words of one placeholder, the
@@ -310,6 +319,16 @@ def _to_tagged(pieces: list[_Piece], figures: dict[int, str], anchors: dict[int,
     for p in pieces:
         if merged and (p.g or p.x is not None) and (merged[-1].g, merged[-1].x) == (p.g, p.x):
             merged[-1].text += p.text
+        elif (
+            len(merged) >= 2 and p.x is not None and not p.g
+            and (merged[-2].g, merged[-2].x) == (p.g, p.x)
+            and not merged[-1].g and merged[-1].x is None
+            and _NOUN_OF_PLACEHOLDER.fullmatch(merged[-1].text)
+        ):  # fmt: skip
+            noun = merged.pop().text.lstrip()
+            placeholder = merged.pop()
+            placeholder.text += " " + p.text
+            merged += [_Piece((), None, noun), placeholder]
         elif (
             len(merged) >= 2 and (p.g or p.x is not None)
             and (merged[-2].g, merged[-2].x) == (p.g, p.x)
@@ -740,7 +759,8 @@ class ApertiumEngine(Engine):
             # 4: codes and addresses travel as a masculine proper noun; 5: words a rule pulled
             # into a placeholder's blank stay apart from the next blank, "Vidal de 28 anys"; 6:
             # the short words a rule puts between the words of a placeholder go with it; 7: an
-            # attributive sum, share or year goes after its noun, "a budget of $2 billion").
+            # attributive sum, share or year goes after its noun, "a budget of $2 billion"; 8:
+            # a noun a compound rule put between a name's words comes before it, "el hotel de").
             self._version = f"{apertium_version()} tarjama.{DRIVER_REVISION}"
         return EngineInfo(self.name, self._version, "")
 
