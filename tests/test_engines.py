@@ -313,8 +313,8 @@ class TestApertium(EngineContract):
     def test_attributive_figure_goes_after_its_noun(
         self, apertium: ApertiumEngine, source: str, rewritten: str
     ) -> None:
-        analyser = apertium._analyser(self.pair)
-        assert _figures_after_noun(source, analyser) == rewritten
+        analyse = apertium._analyser(self.pair).analyse
+        assert _figures_after_noun(source, analyse) == rewritten
 
     @pytest.mark.parametrize(
         "source",
@@ -327,7 +327,7 @@ class TestApertium(EngineContract):
         ],
     )
     def test_other_figures_stay(self, apertium: ApertiumEngine, source: str) -> None:
-        assert _figures_after_noun(source, apertium._analyser(self.pair)) == source
+        assert _figures_after_noun(source, apertium._analyser(self.pair).analyse) == source
 
     @pytest.mark.parametrize(("target", "noun"), [("es", "jefe de"), ("gl", "xefe de")])
     def test_noun_after_a_name_comes_before_it(

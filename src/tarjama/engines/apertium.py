@@ -834,11 +834,14 @@ class ApertiumEngine(Engine):
 
         english = pair.source.split("-")[0].lower() == "en"
 
+        def analyse(words: Sequence[str]) -> dict[str, str]:
+            return self._analyser(pair).analyse(words)
+
         def pull() -> Iterator[list[bytes]]:
             try:
                 for given_batch in given:
                     batch = (
-                        [_figures_after_noun(t, self._analyser(pair)) for t in given_batch]
+                        [_figures_after_noun(t, analyse) for t in given_batch]
                         if english
                         else list(given_batch)
                     )
@@ -913,14 +916,15 @@ _ADJECTIVE = re.compile(r"/[^/$]*<adj>")
 _FINITE_VERB = re.compile(r"<(?:vblex|vbser|vbhaver|vbmod|vaux)>(?:<[^>]*>)*?<(?:pri><p3|past|pp)")
 
 
-def _figures_after_noun(tagged: str, analyser: _Analyser) -> str:
-    """``tagged`` with each attributive sum, share or year after its noun phrase, with "of"."""
+def _figures_after_noun(tagged: str, analyse: Callable[[Sequence[str]], dict[str, str]]) -> str:
+    """``tagged`` with each attributive sum, share or year after its noun phrase, with "of";
+    ``analyse`` gives the analyser's reading of words (asked only when a figure may move)."""
     if "<x " not in tagged:
         return tagged
     matches = list(_ATTRIBUTIVE_FIGURE.finditer(tagged))
     if not matches:
         return tagged
-    readings = analyser.analyse([w for m in matches for w in m["words"].split()])
+    readings = analyse([w for m in matches for w in m["words"].split()])
     out: list[str] = []
     last = 0
     for m in matches:
