@@ -186,16 +186,6 @@ def cpu_of(srv: Server) -> tuple[float, float]:
     return cpu_seconds(tree[0]), sum(cpu_seconds(pid) for pid in tree[1:])
 
 
-def per_request(
-    before: tuple[float, float], after: tuple[float, float], requests: int
-) -> tuple[float, float]:
-    """Milliseconds of CPU per request, from two ``cpu_of`` readings."""
-    return (
-        1000 * (after[0] - before[0]) / requests,
-        1000 * (after[1] - before[1]) / requests,
-    )
-
-
 def peak_memory_mib(root: int) -> tuple[float, int]:
     """Sum of VmHWM over the tree of ``root``, in MiB, and how many processes it counted."""
     total_kib, counted = 0, 0
@@ -263,6 +253,8 @@ def rounds(texts: list[str], concurrency: int) -> list[list[str]]:
 
 Check = Callable[[httpx.Response, Run], str | None]
 """Reads a response; returns why it is an error, or None."""
+Send = Callable[[httpx.AsyncClient, int], Awaitable[httpx.Response]]
+"""Makes request i with the client."""
 
 
 async def load(
@@ -344,6 +336,30 @@ def tarjama_sender(
 # --- the report ---------------------------------------------------------------------------------
 
 
+@dataclass
+class Side:
+    """One server's part of a level: its runs added up, and the CPU they cost."""
+
+    server: Server
+    sender: Callable[[str, list[str]], Send]
+    check: Check
+    run: Run = field(default_factory=Run)
+    cpu_s: list[float] = field(default_factory=lambda: [0.0, 0.0])
+
+    async def measure(self, texts: list[str], concurrency: int) -> None:
+        before = cpu_of(self.server)
+        done = await load(self.sender(self.server.url, texts), self.check, len(texts), concurrency)
+        after = cpu_of(self.server)
+        self.cpu_s[0] += after[0] - before[0]
+        self.cpu_s[1] += after[1] - before[1]
+        self.run.add(done)
+
+    def cpu_ms_per_request(self) -> tuple[float, float]:
+        """Milliseconds of CPU per request: the server's own process, the processes under it."""
+        n = len(self.run.latencies_s) + self.run.errors
+        return (1000 * self.cpu_s[0] / n, 1000 * self.cpu_s[1] / n) if n else (0.0, 0.0)
+
+
 def row(label: str, run: Run) -> str:
     return (
         f"  {label:<18} p50 {run.quantile_ms(50):8.1f}  p95 {run.quantile_ms(95):8.1f}  "
@@ -391,25 +407,15 @@ async def measure(args: argparse.Namespace, apy: Server, ours: Server) -> bool:
     print("\nnew text every request (numbered variants; the same ones for both servers)")
     for c in args.concurrency:
         texts = variants(args.requests)
-        a, t = Run(), Run()
-        apy_cpu_s, ours_cpu_s = [0.0, 0.0], [0.0, 0.0]
+        sides = [Side(apy, apy_sender, check_apy), Side(ours, tarjama_sender, check_tarjama)]
         # The servers take turns, in rounds (APy first in one round, tarjama in the next), so
         # that a change in the machine's load during the level weighs on both alike.
         for r, part in enumerate(rounds(texts, c)):
-            turns = [(apy, a, apy_cpu_s), (ours, t, ours_cpu_s)]
-            for srv, run, cpu in turns if r % 2 == 0 else turns[::-1]:
-                before = cpu_of(srv)
-                if srv is apy:
-                    done = await load(apy_sender(apy.url, part), check_apy, len(part), c)
-                else:
-                    done = await load(tarjama_sender(ours.url, part), check_tarjama, len(part), c)
-                after = cpu_of(srv)
-                cpu[0] += after[0] - before[0]
-                cpu[1] += after[1] - before[1]
-                run.add(done)
-        apy_runs[c] = a
-        apy_cpu = per_request((0.0, 0.0), (apy_cpu_s[0], apy_cpu_s[1]), args.requests)
-        ours_cpu = per_request((0.0, 0.0), (ours_cpu_s[0], ours_cpu_s[1]), args.requests)
+            for side in sides if r % 2 == 0 else sides[::-1]:
+                await side.measure(part, c)
+        apy_runs[c] = a = sides[0].run
+        t = sides[1].run
+        apy_cpu, ours_cpu = (side.cpu_ms_per_request() for side in sides)
         print(f"c={c}")
         print(row("APy", a))
         print(row("tarjama", t))

@@ -14,7 +14,7 @@
             -> the same Article shape in the target language, with label and provenance.
 
 Provenance is decided up front from the engine the pair is routed to (``Engine.route``), and
-corrected afterwards from the engine that really served each batch (``Engine.serve_batch``): when
+corrected afterwards from the engine that really served each call (``Engine.serve_stream``): when
 a fallback served, its sentences are remembered under its provenance, and an article any of whose
 sentences it served carries its provenance (the one that served most of them), never the routed
 engine's, so its output is not taken for the routed engine's later.

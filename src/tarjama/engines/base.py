@@ -107,8 +107,7 @@ class Engine(ABC):
         output)``, in order, once it is known; indices count across batches. An engine that
         streams starts on the first batch and reports each output as it comes; this default
         waits for every batch, serves them as one, then reports every output."""
-        texts = [t for batch in batches for t in batch]
-        served = self.serve_batch(texts, pair) if texts else Served([], self.info(), "")
+        served = self.serve_batch([t for batch in batches for t in batch], pair)
         for i, output in enumerate(served.outputs):
             arrived(i, output)
         return served
