@@ -13,6 +13,7 @@ from tarjama.api.cache import ResultCache
 from tarjama.engines.base import Pair
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.memory import Glossary, TranslationMemory
+from tarjama.model import Article, Provenance, SegmentResult, Translation
 from tarjama.store import Store
 from tests.test_api import _on_both_databases, client_for, settings_for  # noqa: F401 (autouse)
 
@@ -117,3 +118,40 @@ def test_bounded_by_entries(tmp_path: Path) -> None:
             for text in texts:
                 client.post("/v1/translate", json={"text": text, "targets": ["es"]})
         assert len(cache) == 2
+
+
+def test_the_generation_is_read_after_this_process_writes(tmp_path: Path) -> None:
+    """The service's translator writes to the memory behind the answer; the next request must
+    key its answer by the generation those writes leave, or it is kept where nobody looks."""
+    with client_for(tmp_path) as client:
+        store: Store = client.app.state.services.store  # type: ignore[attr-defined]
+        memory = TranslationMemory(store)
+        written: list[str] = []
+
+        def settle() -> None:  # a write this process started and the store has not seen yet
+            if not written:
+                memory.add("The quay was shut.", "El muelle estaba cerrado.", pair=("en", "es"))
+                written.append("done")
+
+        cache = ResultCache(store, settle=settle)
+        computed: list[int] = []
+
+        def compute() -> Translation:
+            computed.append(1)
+            return _from_memory()
+
+        def one(done: Translation) -> list[Translation]:
+            return [done]
+
+        first = cache.get(("k",), compute, one, lambda _: 10)
+        assert written == ["done"] and len(computed) == 1
+        assert cache.get(("k",), compute, one, lambda _: 10) is first
+        assert cache.hits == 1 and len(computed) == 1
+
+
+def _from_memory() -> Translation:
+    article = Article(headline="El muelle estaba cerrado.", body=())
+    provenance = Provenance("pseudo", "1", "", "en", "es")
+    segment = SegmentResult("headline", 0, "The quay was shut.", "El muelle estaba cerrado.",
+                            "memory:human")  # fmt: skip
+    return Translation(article, "v1", provenance, segments=(segment,))

@@ -88,23 +88,24 @@ def create_app(
         try:
             await run_in_threadpool(the_store.migrate)
             the_engine = engine or build_engine(settings)
+            translator = Translator(
+                the_engine,
+                label=settings.label,
+                memory=TranslationMemory(the_store) if settings.memory else None,
+                glossary=Glossary(the_store),
+                # The caller of a synchronous translation does not wait for the store.
+                write_behind=True,
+            )
             app.state.services = Services(
                 settings=settings,
                 options=options,
                 engine=the_engine,
                 store=the_store,
-                translator=Translator(
-                    the_engine,
-                    label=settings.label,
-                    memory=TranslationMemory(the_store) if settings.memory else None,
-                    glossary=Glossary(the_store),
-                    # The caller of a synchronous translation does not wait for the store.
-                    write_behind=True,
-                ),
+                translator=translator,
                 keys=ApiKeys(the_store),
                 limiter=limiter,
                 metrics=metrics,
-                cache=ResultCache(the_store, options.result_cache),
+                cache=ResultCache(the_store, options.result_cache, settle=translator.flush),
             )
             app.state.newsroom = Newsroom(the_store, the_engine, settings)
             worker = Worker(the_store, app.state.newsroom.run_job, threads=max(job_threads, 1))

@@ -25,10 +25,21 @@ T = TypeVar("T")
 
 
 class ResultCache:
-    """A bounded LRU of answers, keyed by the request and the store's generation."""
+    """A bounded LRU of answers, keyed by the request and the store's generation.
 
-    def __init__(self, store: Store, entries: int = 256, characters: int = 20_000_000) -> None:
+    ``settle`` waits for writes this process has started and not finished (the translator's
+    ``flush``), so that the generation read is the one the answer is computed against."""
+
+    def __init__(
+        self,
+        store: Store,
+        entries: int = 256,
+        characters: int = 20_000_000,
+        *,
+        settle: Callable[[], None] | None = None,
+    ) -> None:
         self.store = store
+        self.settle = settle
         self.entries = entries
         self.characters = characters
         self.hits = 0
@@ -49,6 +60,11 @@ class ResultCache:
         came from) and ``size`` roughly how many characters it keeps alive."""
         if self.entries <= 0:
             return compute()
+        if self.settle is not None:
+            # This process's own memory writes still under way (the translator writes behind)
+            # would move the counter during ``compute()``: read it after them, or the answer
+            # would be kept under a generation that is already gone.
+            self.settle()
         full = (generations.current(self.store), *key)
         with self._lock:
             kept = self._items.get(full)
