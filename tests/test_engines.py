@@ -329,15 +329,24 @@ class TestApertium(EngineContract):
     def test_other_figures_stay(self, apertium: ApertiumEngine, source: str) -> None:
         assert _figures_after_noun(source, apertium._analyser(self.pair).analyse) == source
 
-    @pytest.mark.parametrize(("target", "noun"), [("es", "jefe de"), ("gl", "xefe de")])
+    @pytest.mark.parametrize(
+        ("target", "name", "noun"),
+        [
+            ("es", "Valmoria", "el jefe de "),
+            ("gl", "Valmoria", "o xefe de "),
+            ("ca", "Valmoria", "el cap de "),
+            ("ca", "Oakland", "el cap d'"),  # elided by the name's own first letter
+        ],
+    )
     def test_noun_after_a_name_comes_before_it(
-        self, apertium: ApertiumEngine, target: str, noun: str
+        self, apertium: ApertiumEngine, target: str, name: str, noun: str
     ) -> None:
         # The compound rule renders "Valmoria Port Authority chief" with the noun and "de"
-        # between the name's own words; they come before the name, not after it.
-        src = 'She met the <x id="1" ctype="name" equiv="Valmoria Port Authority"/> chief.'
+        # between the name's own words; they come before the name, not after it, and eng-cat's
+        # noun (whose "d'" it pulls into the name) is not lost.
+        src = f'She met the <x id="1" ctype="name" equiv="{name} Port Authority"/> chief.'
         out = apertium.translate_batch([src], Pair("en", target))[0]
-        assert f'{noun} <x id="1"/>' in out, out
+        assert f'{noun}<x id="1"/>.' in out, out
 
     def test_attributive_sum_in_the_target_order(self, apertium: ApertiumEngine) -> None:
         src = 'The government approved a <x id="1" ctype="number" equiv="$2 billion"/> budget.'
@@ -398,6 +407,10 @@ def test_to_stream(tagged: str, stream: str) -> None:
         ("L'[[x:1]]Institut[[/]] d'[[x:1]]Harvard[[/]] va", 'L\'<x id="1"/> va'),
         # a word of the sentence the rule moved between them stays ("the injured Felipe Massa")
         ("el [[x:3]]Felipe[[/]] herido [[x:3]]Massa[[/]] va", 'el <x id="3"/> herido va'),
+        # short ones too: only prepositions and articles go with the name
+        ("el [[x:3]]Alto[[/]] mar [[x:3]]Club[[/]] va", 'el <x id="3"/> mar va'),
+        # ... and the engine's own small words when it translates a name's words ("Manning")
+        ("[[x:1]]Bradley[[/]] que [[x:1]]Tripula[[/]] non", '<x id="1"/> non'),
         # inline markup keeps every word between its parts
         ("[[g:1]]perros[[/]] de [[g:1]]caza[[/]]", '<g id="1">perros</g> de <g id="1">caza</g>'),
         (r"y[\<x:5\>] vio", 'y<x id="5"/> vio'),
@@ -428,6 +441,50 @@ def test_from_stream_keeps_words_pulled_into_a_placeholder(
     stream: str, anchor: str, tagged: str
 ) -> None:
     assert from_stream(stream, anchors={1: anchor}) == tagged
+
+
+@pytest.mark.parametrize(
+    ("stream", "anchor", "target", "tagged"),
+    [
+        # eng-cat: the noun between the name's words, "d'" pulled into the next blank, the
+        # noun's article into the first: all three come before the name
+        (
+            "[[x:1]]El *Valmoria[[/]] cap [[x:1]]d'Autoritat[[/]] [[x:1]]Portuària[[/]] va.",
+            "Valmoria", "ca", 'El cap de <x id="1"/> va.',
+        ),
+        (
+            "Va veure [[x:1]]l'Oakland[[/]] cap [[x:1]]d'Autoritat[[/]].",
+            "Oakland", "ca", 'Va veure el cap d\'<x id="1"/>.',
+        ),
+        (
+            "Va dir [[x:1]]el *Los[[/]] reporter [[x:1]]de Temps[[/]] ahir.",
+            "Los", "ca", 'Va dir el reporter de <x id="1"/> ahir.',
+        ),
+        # other words ahead of the name in its blank: the noun's place is not known, it stays
+        (
+            "a Dallas [[x:1]]pel *Thanksgiving[[/]] vacances [[x:1]]de Dia[[/]] ara",
+            "Thanksgiving", "ca", 'a Dallas pel <x id="1"/> vacances ara',
+        ),
+        # eng-spa and en-gl: noun and "de" between the words; the article stands before
+        (
+            "El [[x:1]]*Oakland[[/]] jefe de [[x:1]]Potestad[[/]] [[x:1]]Portuaria[[/]].",
+            "Oakland", "es", 'El jefe de <x id="1"/>.',
+        ),
+        (
+            "O [[x:1]]*Oakland[[/]] xefe de [[x:1]]Autoridade[[/]] do [[x:1]]Porto[[/]].",
+            "Oakland", "gl", 'O xefe de <x id="1"/>.',
+        ),
+        # Spanish never elides
+        (
+            "El [[x:1]]*Oakland[[/]] jefe de [[x:1]]Potestad[[/]].",
+            "Oakland", "es", 'El jefe de <x id="1"/>.',
+        ),
+    ],
+)  # fmt: skip
+def test_from_stream_puts_a_noun_between_a_names_words_before_it(
+    stream: str, anchor: str, target: str, tagged: str
+) -> None:
+    assert from_stream(stream, anchors={1: anchor}, target=target) == tagged
 
 
 @pytest.mark.parametrize(

@@ -326,12 +326,14 @@ def _render_magnitude_noun(text: str, locale: Locale) -> str:
     return f"{rendered} {of}" if of else rendered
 
 
-# "de" before a word that opens on a vowel or a silent h and a vowel (not "hi", "ho", "hu" + vowel,
-# which are semivowels: "de iogurt", "de hiena"), only where a magnitude put it: after the
-# magnitude's words.
+# The start of a word before which Catalan elides "de" and "la" ("d'euros", "d'Obama"): a vowel,
+# or a silent h and a vowel, but not "hi", "ho", "hu" + vowel, which are semivowels ("de iogurt",
+# "de hiena").
+CATALAN_ELIDING = r"(?:h?[aeoàèéòó]|h?[iu](?![aeiouàèéíòóú])|[íú])"
+
+# "de" before such a word, only where a magnitude put it: after the magnitude's words.
 _CATALAN_ELISION = re.compile(
-    r"\b(milions|milió|bilions|bilió|mil) de (?=h?[aeoàèéòó]|h?[iu](?![aeiouàèéíòóú])|[íú])",
-    re.IGNORECASE,
+    rf"\b(milions|milió|bilions|bilió|mil) de (?={CATALAN_ELIDING})", re.IGNORECASE
 )
 
 

@@ -62,11 +62,12 @@ from tarjama.errors import (
     EngineUnavailableError,
     LanguageError,
 )
+from tarjama.protect import CATALAN_ELIDING
 
 log = logging.getLogger(__name__)
 
 DEFAULT_DATADIR = Path("/usr/share/apertium")
-DRIVER_REVISION = 8
+DRIVER_REVISION = 9
 
 # ISO 639-3 codes in Apertium mode names -> the BCP-47 codes tarjama speaks.
 _ISO3_TO_BCP47 = {
@@ -244,9 +245,13 @@ def _parse_wblank(content: str) -> tuple[tuple[int, ...], int | None]:
 
 
 def from_stream(
-    stream: str, figures: dict[int, str] | None = None, anchors: dict[int, str] | None = None
+    stream: str,
+    figures: dict[int, str] | None = None,
+    anchors: dict[int, str] | None = None,
+    target: str = "",
 ) -> str:
-    """Turn one Apertium output back into tagged text, dropping unknown-word marks."""
+    """Turn one Apertium output back into tagged text, dropping unknown-word marks; ``target``
+    is the output's language."""
     if "[[" not in stream and "x:" not in stream:
         # No word-bound blanks and no markup: the output is one run of text.
         text = _OUT_TOKEN.sub(_plain_token, stream)
@@ -281,7 +286,7 @@ def from_stream(
     buf.append(stream[pos:])
     flush()
     # Dropped words (pronouns, marks) leave doubled blanks behind: a reader sees one space.
-    return _BLANKS.sub(" ", _to_tagged(pieces, figures or {}, anchors or {})).strip()
+    return _BLANKS.sub(" ", _to_tagged(pieces, figures or {}, anchors or {}, target)).strip()
 
 
 def _plain_token(m: re.Match[str]) -> str:
@@ -296,21 +301,74 @@ def _plain_token(m: re.Match[str]) -> str:
 _LEADING_WORDS = re.compile(r"(?:[^\W\d_A-Z]+(?:['’]|\s+)){1,3}")
 
 
+# Prepositions, articles, pronouns and conjunctions of es, ca and gl: what a rule's own
+# rendering of a name puts between its words ("Bradley Manning" -> "[[x:1]]Bradley[[/]] que
+# [[x:1]]Tripula[[/]]" in en-gl).
+_FUNCTION_WORD = (
+    r"(?:de|del|dels|do|da|dos|das|el|la|els|les|los|las|lo|o|a|os|as|en|y|i|e|que|se|es|un|una)"
+)
+
 # What a reordering rule may put between the words of one placeholder ("Africa Association" ->
-# "[[x:1]]Asociación[[/]] de [[x:1]]África[[/]]"): one or two short lower-case words.
-_INSERTED_IN_PLACEHOLDER = re.compile(r"\s*(?:[^\W\d_A-Z]{1,3}(?:\s+|['’])){1,2}")
+# "[[x:1]]Asociación[[/]] de [[x:1]]África[[/]]"): one or two of those words, or an elided one.
+# Never a word of the sentence: a noun there ("cap", "rei") is the compound rule's, below.
+_INSERTED_IN_PLACEHOLDER = re.compile(rf"\s*(?:(?:{_FUNCTION_WORD}\s+|[dls]['’]\s*)){{1,2}}")
 
 
 # What a compound rule puts between the words of one placeholder when a noun follows it ("the
 # Grand Connaught Rooms hotel" -> "[[x:1]]Grand Connaught[[/]] hotel de [[x:1]]Rooms[[/]]"): the
 # noun and the preposition of its complement. The noun comes first then, the placeholder after.
+# eng-cat pulls the preposition into the next blank instead ("the Valmoria Port Authority chief"
+# -> "[[x:1]]El Valmoria[[/]] cap [[x:1]]d'Autoritat[[/]]"), and the noun's article into the
+# first: both go with the noun.
 _NOUN_OF_PLACEHOLDER = re.compile(
-    r"\s*(?!(?:de|del|la|el|los|las|en|a|y|i|e|o|do|da)\s)[^\W\d_A-Z]{2,}(?:\s+[^\W\d_A-Z]{2,})?"
-    r"\s+(?:de|del|dels|do|da|dos|das)\s+"
+    rf"\s*(?P<noun>(?!{_FUNCTION_WORD}\s)[^\W\d_A-Z]{{2,}}"
+    rf"(?:\s+(?!{_FUNCTION_WORD}\s)[^\W\d_A-Z]{{2,}})?)"
+    r"\s+(?P<of>(?:de|del|dels|do|da|dos|das)\s+)?"
 )
+_PULLED_OF = re.compile(r"(?:(?P<of>de|del|dels)\s+|d['’]\s*)(?=\S)")
+_NOUNS_ARTICLE = re.compile(r"(?:el|la|els|les|o|a|os|as)\s+|l['’]", re.IGNORECASE)
+_CATALAN_ELIDING = re.compile(CATALAN_ELIDING, re.IGNORECASE)
 
 
-def _to_tagged(pieces: list[_Piece], figures: dict[int, str], anchors: dict[int, str]) -> str:
+def _noun_first(
+    first: _Piece, gap: str, second: _Piece, anchor: str, catalan: bool
+) -> tuple[_Piece, _Piece] | None:
+    """The noun a compound rule put between ``first`` and ``second`` (the words of one
+    placeholder), as a piece to stand before the placeholder, with its article and its
+    preposition, and the placeholder's piece; None when ``gap`` is not such a noun."""
+    noun = _NOUN_OF_PLACEHOLDER.fullmatch(gap)
+    if noun is None:
+        return None
+    of = noun["of"]
+    rest = second.text
+    if of is None:
+        pulled = _PULLED_OF.match(second.text)
+        if pulled is None:
+            return None
+        of = pulled["of"] or "de"
+        rest = second.text[pulled.end() :]
+    of = of.strip()
+    if catalan and of == "de" and _CATALAN_ELIDING.match(anchor):
+        of = "d'"
+    head = ""
+    at = inline.whole_word_at(first.text, anchor) if anchor else -1
+    if at > 0 and _NOUNS_ARTICLE.fullmatch(first.text[:at]):
+        head, first.text = first.text[:at], first.text[at:]
+        if head[-1] in "'’" and not _CATALAN_ELIDING.match(noun["noun"]):
+            # elided before the name: before a noun that opens on a consonant it is whole again
+            article = "la" if noun["noun"].split()[0].endswith("a") else "el"
+            head = (article.capitalize() if head[0].isupper() else article) + " "
+    elif at != 0 and noun["of"] is None:
+        # eng-cat's blank holds other words before the name ("[[x:1]]pel Thanksgiving[[/]]
+        # vacances [[x:1]]de Dia[[/]]"): the noun's place among them is not known
+        return None
+    words = head + noun["noun"] + " " + of + ("" if of.endswith(("'", "’")) else " ")
+    return _Piece((), None, words), _Piece(first.g, first.x, first.text + " " + rest)
+
+
+def _to_tagged(
+    pieces: list[_Piece], figures: dict[int, str], anchors: dict[int, str], target: str
+) -> str:
     # Merge neighbouring words that carry the same markup ("perros grandes" inside one <em>),
     # letting a blank between them belong to the pair. Between the words of one placeholder, the
     # short words a rule inserted belong to it too: the placeholder comes back as written, so
@@ -323,12 +381,12 @@ def _to_tagged(pieces: list[_Piece], figures: dict[int, str], anchors: dict[int,
             len(merged) >= 2 and p.x is not None and not p.g
             and (merged[-2].g, merged[-2].x) == (p.g, p.x)
             and not merged[-1].g and merged[-1].x is None
-            and _NOUN_OF_PLACEHOLDER.fullmatch(merged[-1].text)
+            and (moved := _noun_first(
+                merged[-2], merged[-1].text, p, anchors.get(p.x, ""), target == "ca"
+            ))
         ):  # fmt: skip
-            noun = merged.pop().text.lstrip()
-            placeholder = merged.pop()
-            placeholder.text += " " + p.text
-            merged += [_Piece((), None, noun), placeholder]
+            del merged[-2:]
+            merged += moved
         elif (
             len(merged) >= 2 and (p.g or p.x is not None)
             and (merged[-2].g, merged[-2].x) == (p.g, p.x)
@@ -833,6 +891,7 @@ class ApertiumEngine(Engine):
         caller_error: list[BaseException] = []
 
         english = pair.source.split("-")[0].lower() == "en"
+        target = pair.target.split("-")[0].lower()
 
         def analyse(words: Sequence[str]) -> dict[str, str]:
             return self._analyser(pair).analyse(words)
@@ -858,7 +917,8 @@ class ApertiumEngine(Engine):
         def decode(i: int, raw: bytes) -> str:
             nonlocal reported
             output = _unglue(
-                from_stream(raw.decode("utf-8", "replace"), *_travelling(texts[i])), texts[i]
+                from_stream(raw.decode("utf-8", "replace"), *_travelling(texts[i]), target),
+                texts[i],
             )
             if arrived is not None and i >= reported:  # a retry does not report twice
                 arrived(i, output)
