@@ -29,6 +29,10 @@ How a request travels (measured on Debian's apertium 3.8.3, see the README's eng
   "en 3D"), which a segment followed by the superblank keeps. ``DRIVER_REVISION`` names this
   in provenance. Pairs whose tagger is not split off (eng-cat runs a constraint grammar before
   its tagger) send one segment per record.
+- Glued words: transfer rules copy the source's blanks, and a hyphenated source word has none,
+  so ``apertium`` writes the words made of it as one ("basadoenLondres"). A ``sed`` stage before
+  the generator parts them (``_SPACE_GLUED_WORDS``), and ``_rejoin`` joins again what was one
+  word of the source. ``DRIVER_REVISION`` names this too.
 - Unknown words come back marked (``*``, and ``#``/``@`` for generation and transfer gaps): the
   marks are removed here and the words kept exactly as written; no reader ever sees them.
 """
@@ -67,7 +71,7 @@ from tarjama.protect import CATALAN_ELIDING
 log = logging.getLogger(__name__)
 
 DEFAULT_DATADIR = Path("/usr/share/apertium")
-DRIVER_REVISION = 9
+DRIVER_REVISION = 10
 
 # ISO 639-3 codes in Apertium mode names -> the BCP-47 codes tarjama speaks.
 _ISO3_TO_BCP47 = {
@@ -506,6 +510,19 @@ class _Stages:
     back: str
 
 
+# Transfer rules copy the source's blanks; a source word written with hyphens ("London-based",
+# "five-year-old", "well-known") has none between its parts, so the words a rule makes of it
+# reach the generator with nothing between them and come out as one ("basadoenLondres",
+# "chicodecincoaños", "L'homebésabut"). A stage before the generator puts a blank between two
+# such words (lexical units that start with a letter or a digit, unknown or not), also where a
+# word-bound blank closes or opens between them; punctuation stays where it is. One substitution
+# splits every other boundary of a run of such words, the second the rest. sed -z reads and
+# writes NUL-terminated records, and -u passes each on as it comes.
+_WORD_LU = r"\^[*#@]?[[:alpha:]]"
+_GLUED_LU = rf"s/({_WORD_LU}[^$^]*\$)(\[\[\/\]\])?(\[\[[^]\/][^]]*\]\])?({_WORD_LU})/\1\2 \3\4/g"
+_SPACE_GLUED_WORDS = shlex.join(["sed", "-z", "-u", "-E", "-e", _GLUED_LU, "-e", _GLUED_LU])
+
+
 def _split_mode(mode_file: Path) -> _Stages:
     try:
         script = subprocess.run(
@@ -519,6 +536,11 @@ def _split_mode(mode_file: Path) -> _Stages:
     # $1 is the generator's option (-g: mark unknown words), $2 the tagger's (none).
     script = script.replace("$1", "-g").replace("$2", "")
     stages = [s.strip() for s in script.split(" | ")]
+    for i, stage in enumerate(stages):
+        argv = shlex.split(stage)
+        if argv and argv[0] == "lt-proc" and "-g" in argv:
+            stages.insert(i, _SPACE_GLUED_WORDS)
+            break
     for i, stage in enumerate(stages):
         argv = shlex.split(stage)
         if argv and argv[0] == "apertium-tagger" and "-g" in argv:
@@ -916,10 +938,9 @@ class ApertiumEngine(Engine):
 
         def decode(i: int, raw: bytes) -> str:
             nonlocal reported
-            output = _unglue(
-                from_stream(raw.decode("utf-8", "replace"), *_travelling(texts[i]), target),
-                texts[i],
-            )
+            text = texts[i]
+            tagged = from_stream(raw.decode("utf-8", "replace"), *_travelling(text), target)
+            output = _unglue(_rejoin(tagged, text), text)
             if arrived is not None and i >= reported:  # a retry does not report twice
                 arrived(i, output)
                 reported = i + 1
@@ -1037,6 +1058,28 @@ def _travelling(tagged: str) -> tuple[dict[int, str], dict[int, str]]:
         if t.ctype == "number" and len(words) == 1 and words[0][:1].isdigit():
             figures[t.id] = words[0]
     return figures, anchors
+
+
+# Two words with one blank between them, overlapping (every neighbouring pair).
+_WORD_PAIRS = re.compile(r"(?=(?<!\w)(\w+) (\w+)(?!\w))")
+
+
+def _rejoin(output: str, source: str) -> str:
+    """The analyser reads some single words of the source as several ("SPbGU", "GAISh"), and the
+    stage that keeps glued words apart (``_SPACE_GLUED_WORDS``) then parts them too: two
+    neighbouring words of the output that make one word of the source with capitals inside it
+    are one again. (Lower-case ones are left: "a part" and "apart", "i s'" and "is".)"""
+    cuts = [
+        m.start(2) - 1
+        for m in _WORD_PAIRS.finditer(output)
+        if (joined := m.group(1) + m.group(2)) in source
+        and not joined[1:].islower()  # "a part", "i s'aixeca": words of their own
+        and re.search(rf"(?<!\w){re.escape(joined)}(?!\w)", source)
+    ]
+    if not cuts:
+        return output
+    pieces = [output[a + 1 : b] for a, b in itertools.pairwise([-1, *cuts, len(output)])]
+    return "".join(pieces)
 
 
 _DIGIT = re.compile(r"\d")
