@@ -30,7 +30,7 @@ How a request travels (measured on Debian's apertium 3.8.3, see the README's eng
   in provenance. Pairs whose tagger is not split off (eng-cat runs a constraint grammar before
   its tagger) send one segment per record.
 - Glued words: transfer rules copy the source's blanks, and a hyphenated source word has none,
-  so ``apertium`` writes the words made of it as one ("basadoenLondres"). A ``sed`` stage before
+  so ``apertium`` writes the words made of it as one ("basadoenLondres"). A Perl stage before
   the generator parts them (``_SPACE_GLUED_WORDS``), and ``_rejoin`` joins again what was one
   word of the source. ``DRIVER_REVISION`` names this too.
 - Unknown words come back marked (``*``, and ``#``/``@`` for generation and transfer gaps): the
@@ -514,13 +514,15 @@ class _Stages:
 # "five-year-old", "well-known") has none between its parts, so the words a rule makes of it
 # reach the generator with nothing between them and come out as one ("basadoenLondres",
 # "chicodecincoaños", "L'homebésabut"). A stage before the generator puts a blank between two
-# such words (lexical units that start with a letter or a digit, unknown or not), also where a
-# word-bound blank closes or opens between them; punctuation stays where it is. One substitution
-# splits every other boundary of a run of such words, the second the rest. sed -z reads and
-# writes NUL-terminated records, and -u passes each on as it comes.
-_WORD_LU = r"\^[*#@]?[[:alpha:]]"
-_GLUED_LU = rf"s/({_WORD_LU}[^$^]*\$)(\[\[\/\]\])?(\[\[[^]\/][^]]*\]\])?({_WORD_LU})/\1\2 \3\4/g"
-_SPACE_GLUED_WORDS = shlex.join(["sed", "-z", "-u", "-E", "-e", _GLUED_LU, "-e", _GLUED_LU])
+# such words (lexical units that start with a letter, unknown or not), also where a word-bound
+# blank closes or opens between them; punctuation and a figure's letter ("60s") stay as they
+# are. It is Perl (perl-base is part of every Debian system) because its reads are buffered and
+# its lookahead parts a whole run of words in one pass: over newstest2013's 3000 sentences it
+# takes 0.03 s of CPU, where ``sed -z -u``, which reads a byte at a time, took 0.3 s. -0 reads
+# NUL-terminated records, $| passes each on as it is written.
+_WORD_LU = r"\^[*#@]?\p{L}"
+_GLUED_LU = rf"s/({_WORD_LU}[^\$^]*\$(?:\[\[\/\]\])?)(?=(?:\[\[[^\]\/][^\]]*\]\])?{_WORD_LU})/$1 /g"
+_SPACE_GLUED_WORDS = shlex.join(["perl", "-0", "-CSD", "-pe", "BEGIN { $| = 1 } " + _GLUED_LU])
 
 
 def _split_mode(mode_file: Path) -> _Stages:
