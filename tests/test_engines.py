@@ -22,6 +22,7 @@ from tarjama.engines.apertium import (
 from tarjama.engines.base import Engine, Pair
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.errors import EngineTimeoutError, EngineUnavailableError, LanguageError
+from tarjama.pipeline import Translator
 
 from .conftest import needs_apertium, shared_path
 
@@ -398,7 +399,7 @@ class TestApertium(EngineContract):
         assert known(["Moscow", "Theresa", "Trump", "Qatmeh", "Moscow"]) == {
             "Moscow": "proper-place",
             "Theresa": "proper-person",
-            "Trump": "common",
+            "Trump": "person-or-common",  # eng-spa: a noun and a verb; eng-cat: a surname too
             "Qatmeh": "unknown",
         }
         # capitals: an acronym the dictionaries know, or a word they know only in lower case
@@ -409,6 +410,22 @@ class TestApertium(EngineContract):
             "AIDS": "common",  # also the acronym
             "CEO": "unknown",
         }
+
+    def test_a_persons_name_any_english_dictionary_knows_is_one_for_every_pair(
+        self, apertium: ApertiumEngine
+    ) -> None:
+        # en-gl knows "Young" only as the adjective; eng-spa and eng-cat know the surname too.
+        # Names are decided alike whatever the target: "Grace Young" is kept in Galician as in
+        # Spanish, not "Grace Nova".
+        assert apertium.lexicon(Pair("en", "gl"))(["Young", "house"]) == {  # type: ignore[misc]
+            "Young": "person-or-common",
+            "house": "common",
+        }
+        sentence = "Grace Young, a spokeswoman for the carrier, said so."
+        translator = Translator(apertium)
+        for target in ("es", "ca", "gl"):
+            [out] = translator.translate_lines([sentence], target)
+            assert out.startswith("Grace Young,"), (target, out)
 
 
 @pytest.mark.parametrize(

@@ -787,6 +787,8 @@ class _Analyser:
             self.proc.wait(timeout=5)
 
 
+_PERSON_CLASSES = frozenset({"proper-person", "person-or-common"})
+
 # A word written in capitals: an acronym unless the dictionaries know it only as an ordinary word.
 _ALL_CAPS = re.compile(r"[A-Z]{2,}")
 
@@ -868,14 +870,32 @@ class ApertiumEngine(Engine):
             )
 
     def lexicon(self, pair: Pair) -> Callable[[Sequence[str]], dict[str, str]] | None:
-        return self._analyser(pair).classify
+        own = self._analyser(pair)
+        others = [p for p in self._modes if p.source == pair.source and p != pair]
+        if not others:
+            return own.classify
+
+        def classify(words: Sequence[str]) -> dict[str, str]:
+            found = own.classify(words)
+            common = [w for w in dict.fromkeys(words) if found[w] == "common"]
+            for other in others:
+                if not common:
+                    break
+                for word, cls in self._analyser(other).classify(common).items():
+                    if cls in _PERSON_CLASSES:
+                        found[word] = "person-or-common"
+                common = [w for w in common if found[w] == "common"]
+            return found
+
+        return classify
 
     def _analyser(self, pair: Pair) -> _Analyser:
-        pipe = self._pipeline(pair)
+        self.check_pair(pair)
         with self._lock:
             analyser = self._analysers.get(pair)
             if analyser is None:
-                analyser = self._analysers[pair] = _Analyser(pipe.stages.front, self.timeout)
+                front = _split_mode(self._modes[pair]).front
+                analyser = self._analysers[pair] = _Analyser(front, self.timeout)
         return analyser
 
     def _pipeline(self, pair: Pair) -> _Pipeline:
