@@ -357,6 +357,23 @@ def test_write_fragment_is_wrapped() -> None:
     assert out.endswith("<h1>HELLO</h1><p>BIG <em>NEWS</em>.</p></div>")
 
 
+@pytest.mark.parametrize(
+    ("fragment", "kept"),
+    [
+        ("<p>The storm hit.</p><script>var a = 1;", "<script>var a = 1;</script>"),
+        ("<p>The storm hit.</p><style>p { color: red }", "<style>p { color: red }</style>"),
+        ("<p>The storm hit.</p><textarea>Your comment", "<textarea>Your comment</textarea>"),
+        ("<p>The storm hit.</p><div><title>Storm", "<title>STORM</title>"),  # translated
+    ],
+)
+def test_an_element_left_open_at_the_end_keeps_its_own_text(fragment: str, kept: str) -> None:
+    # the parser reads a fragment inside <html><body>; a raw-text element left open at the end
+    # took "</body></html>" for its text, and a script was written out with it
+    out = write_html(translated(read_html(fragment)))
+    assert "<p>THE STORM HIT.</p>" in out and kept in out, out
+    assert "body" not in out and "html&gt;" not in out, out
+
+
 def test_write_new_page_for_other_formats() -> None:
     source = read_html(PAGE)
     t = translated(replace(source, source_format="text", original=""))

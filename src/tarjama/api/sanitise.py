@@ -16,6 +16,8 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
+from tarjama.formats.html import parse_fragment
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -123,7 +125,7 @@ def sanitise_html(html: str) -> str:
                 root.getroottree(), method="html", encoding="unicode", doctype="<!DOCTYPE html>"
             )
         )
-    wrapper = lxml.html.fragment_fromstring(stripped, create_parent="div")
+    wrapper = parse_fragment(stripped)
     clean(wrapper)
     return inner_html(wrapper)
 

@@ -181,7 +181,7 @@ def _set_content(el: Any, html: str) -> None:
     if not html.strip():
         el.text = html
         return
-    parsed = lxml.html.fragment_fromstring(html, create_parent="div")
+    parsed = parse_fragment(html)
     el.text = parsed.text
     for child in list(parsed):
         el.append(child)
@@ -271,11 +271,7 @@ def _parse(data: str) -> tuple[Any, bool]:
         raise FormatError(f"HTML input must start with markup ('<'), found {text[:30]!r}")
     page = bool(_PAGE_START.match(text))
     try:
-        root = (
-            lxml.html.document_fromstring(text)
-            if page
-            else lxml.html.fragment_fromstring(text, create_parent="div")
-        )
+        root = lxml.html.document_fromstring(text) if page else parse_fragment(text)
     except (etree.ParserError, ValueError) as exc:
         raise FormatError(f"cannot parse HTML: {exc}") from exc
     if not any(
@@ -284,6 +280,29 @@ def _parse(data: str) -> tuple[Any, bool]:
     ):
         raise FormatError(f"HTML input contains no HTML elements: {text[:30]!r}")
     return root, page
+
+
+# libxml2 reads a fragment as the body of "<html><body>...</body></html>"; an element whose content
+# is raw text (script, style, title, textarea, xmp, iframe) left open at the end of the fragment
+# takes those closing tags for its own text, and a page or a script would carry them out.
+_WRAPPER_TAIL = "</body></html>"
+
+
+def parse_fragment(text: str) -> Any:
+    """An HTML fragment in a ``<div>`` of its own, as ``lxml.html.fragment_fromstring`` reads
+    it, but for the parser's closing tags in a raw-text element left open at its end."""
+    root = lxml.html.fragment_fromstring(text, create_parent="div")
+    last = root
+    while len(last):
+        last = last[-1]
+    if (
+        last is not root
+        and last.text
+        and last.text.endswith(_WRAPPER_TAIL)
+        and not text.rstrip().endswith(_WRAPPER_TAIL)
+    ):
+        last.text = last.text[: -len(_WRAPPER_TAIL)]
+    return root
 
 
 def _classes(el: Any) -> list[str]:
@@ -475,7 +494,7 @@ def _block(el: Any, kind: BlockKind) -> Block:
 
 def body_blocks(fragment: str) -> tuple[Block, ...]:
     """The blocks of an HTML body fragment (a ninjs body): no headline or byline is looked for."""
-    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    root = parse_fragment(fragment)
     return tuple(_block(el, kind) for el, kind in _find_parts(root, page=False, meta=False).blocks)
 
 
@@ -544,7 +563,7 @@ def _append_spaced(parent: Any, child: Any) -> None:
 
 def replace_body_blocks(fragment: str, blocks: Sequence[Block], *, xhtml: bool = False) -> str:
     """``fragment`` (as read by ``body_blocks``) with each block's content replaced."""
-    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    root = parse_fragment(fragment)
     _write_blocks(_find_parts(root, page=False, meta=False), blocks)
     method = "xml" if xhtml else "html"
     inner = [inline.escape_text(root.text or "")]

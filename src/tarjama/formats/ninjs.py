@@ -41,7 +41,6 @@ from html import unescape
 from importlib import resources
 from typing import Any
 
-import lxml.html
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
@@ -120,7 +119,7 @@ class _Slot:
         """The value as escaped plain text (markup dropped)."""
         value = self.value
         if self.html and value.strip():
-            value = lxml.html.fragment_fromstring(value, create_parent="div").text_content()
+            value = html.parse_fragment(value).text_content()
         return inline.escape_text(re.sub(r"[ \t\n\r\f]+", " ", value).strip())
 
     def put(self, escaped: str) -> None:
