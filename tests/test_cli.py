@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -265,3 +268,51 @@ def test_tm_import_of_machine_units_names_their_engine(tmp_path: Path) -> None:
     article.write_text(f"Ferry news\n\n{later}\n", encoding="utf-8")
     out = run("translate", str(article), "--to", "es", "--engine", "pseudo").stdout.decode()
     assert "El ferri" not in out
+
+
+@needs_apertium
+def test_demo_translates_the_samples_and_the_feed_and_serves_them(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    done = run("demo", "--no-serve", "--out", str(out), "--to", "es")
+    assert done.returncode == 0, done.stderr
+    assert b"translated 4 articles and a feed of 2 items into es" in done.stdout
+    index = (out / "index.html").read_text()
+    for page in ("port-strike.es.html", "election-night.es.html", "bay-courier.es.xml"):
+        assert f'href="{page}"' in index and (out / page).stat().st_size > 0, page
+    assert LABEL in (out / "port-strike.es.html").read_text()
+    feed = (out / "bay-courier.es.xml").read_text()
+    assert "<language>es</language>" in feed and LABEL in feed
+
+    # and serves them: the index and a translated page over HTTP on a free local port
+    port = _free_port()
+    server = subprocess.Popen(
+        [TARJAMA, "demo", "--out", str(out), "--to", "es", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        page = _get_when_up(f"http://127.0.0.1:{port}/port-strike.es.html", server)
+        assert LABEL in page
+        assert "bay-courier.es.xml" in _get_when_up(f"http://127.0.0.1:{port}/", server)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _get_when_up(url: str, server: subprocess.Popen[bytes], timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as answer:
+                body: bytes = answer.read()
+                return body.decode("utf-8")
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)

@@ -28,10 +28,12 @@ from tarjama.engines.setup import report as engines_report
 from tarjama.errors import (
     ConfigError,
     EngineError,
+    FormatError,
     InputError,
     LanguageError,
     TarjamaError,
 )
+from tarjama.formats import feed as feeds
 from tarjama.memory import Glossary, TranslationMemory
 from tarjama.model import DEFAULT_LABEL, Provenance, Translation
 from tarjama.pipeline import Translator
@@ -45,7 +47,7 @@ EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
     (EngineError, 69),  # EX_UNAVAILABLE
     (TarjamaError, 1),
 )
-EXTENSIONS = {"text": "txt", "html": "html", "ninjs": "ninjs.json", "json": "json"}
+EXTENSIONS = {"text": "txt", "html": "html", "ninjs": "ninjs.json", "json": "json", "feed": "xml"}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -137,8 +139,9 @@ def _targets(value: str) -> list[str]:
 @click.option("--to", "to", required=True, help="Target language(s), comma-separated: es,ca,gl.")
 @click.option("--from", "source", help="Source language (default: the document's, else en).")
 @click.option(
-    "--format", "out_format", type=click.Choice((*formats.OUTPUT_FORMATS, "lines")),
-    help="Output format (default: the input's); lines: one translated line per input line.",
+    "--format", "out_format", type=click.Choice((*formats.OUTPUT_FORMATS, "lines", "feed")),
+    help="Output format (default: the input's); lines: one translated line per input line; "
+    "feed: an RSS or Atom feed, translated item by item (only from a feed).",
 )  # fmt: skip
 @click.option(
     "--input-format",
@@ -168,7 +171,7 @@ def translate(
     out_dir: Path | None,
     memory: bool | None,
 ) -> None:
-    """Translate the article in PATH (or - for stdin)."""
+    """Translate the article (or the RSS/Atom feed) in PATH (or - for stdin)."""
     settings = _settings(ctx).merge(
         {k: v for k, v in {"engine": engine_name, "label": label, "memory": memory}.items()
          if v is not None}, "flags")  # fmt: skip
@@ -176,17 +179,15 @@ def translate(
     if out_format == "lines":
         _translate_lines(data, path, _targets(to), source or "en", settings, out_dir)
         return
+    if (input_format or formats.detect(formats.decode(data))) == "feed":
+        _translate_feed(data, path, _targets(to), source, out_format, settings, out_dir)
+        return
+    if out_format == "feed":
+        raise FormatError("--format feed writes a feed, and the input is not one (RSS or Atom)")
     article = formats.read(data, input_format, language=source)
     fmt = out_format or article.source_format
     with contextlib.ExitStack() as stack:
-        engine = stack.enter_context(_engine(settings))
-        store = stack.enter_context(_store(settings)) if settings.memory else None
-        translator = Translator(
-            engine,
-            label=settings.label,
-            memory=TranslationMemory(store) if store else None,
-            glossary=Glossary(store) if store else None,
-        )
+        translator = _translator(stack, settings)
         results = [translator.translate(article, lang) for lang in _targets(to)]
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -201,6 +202,47 @@ def translate(
         click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
         return
     click.echo("\n".join(formats.write(t, fmt) for t in results), nl=False)
+
+
+def _translator(stack: contextlib.ExitStack, settings: Settings) -> Translator:
+    engine = stack.enter_context(_engine(settings))
+    store = stack.enter_context(_store(settings)) if settings.memory else None
+    return Translator(
+        engine,
+        label=settings.label,
+        memory=TranslationMemory(store) if store else None,
+        glossary=Glossary(store) if store else None,
+    )
+
+
+def _translate_feed(
+    data: bytes,
+    path: str,
+    targets: list[str],
+    source: str | None,
+    out_format: str | None,
+    settings: Settings,
+    out_dir: Path | None,
+) -> None:
+    """A feed in, the same feed out per language, every item translated in one engine call."""
+    if out_format not in (None, "feed"):
+        raise FormatError(f"a feed is written back as a feed; --format {out_format} cannot be")
+    parsed = feeds.read_feed(formats.decode(data), language=source)
+    with contextlib.ExitStack() as stack:
+        translator = _translator(stack, settings)
+        written = {
+            lang: feeds.write_feed(parsed, translator.translate_many(parsed.articles, lang))
+            for lang in targets
+        }
+    if out_dir is None:
+        click.echo("".join(written.values()), nl=False)
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = "feed" if path == "-" else Path(path).name.split(".")[0]
+    for lang, text in written.items():
+        target = out_dir / f"{stem}.{lang}.{EXTENSIONS['feed']}"
+        target.write_text(text, encoding="utf-8")
+        click.echo(str(target))
 
 
 @main.command()
@@ -392,14 +434,23 @@ def demo(
     port: int,
     serve: bool,
 ) -> None:
-    """Translate the bundled sample articles into HTML pages and serve them."""
+    """Translate the bundled sample articles into HTML pages, and the sample RSS feed into
+    translated feeds, and serve them."""
     out_dir.mkdir(parents=True, exist_ok=True)
     entries: list[tuple[str, str, dict[str, str]]] = []
+    samples_dir = importlib.resources.files("tarjama") / "samples"
+    feed_name = "bay-courier.rss"
+    feed_data = (samples_dir / feed_name).read_bytes()
+    feed = feeds.read_feed(formats.decode(feed_data))
     with _engine(_settings(ctx), engine_name) as engine:
         translator = Translator(engine)
         articles = [(name, formats.read(data)) for name, data in _samples()]
         by_lang: dict[str, list[Translation]] = {
             lang: translator.translate_many([a for _, a in articles], lang) for lang in _targets(to)
+        }
+        feed_out = {
+            lang: feeds.write_feed(feed, translator.translate_many(feed.articles, lang))
+            for lang in by_lang
         }
     for i, (name, article) in enumerate(articles):
         stem = name.split(".")[0]
@@ -410,8 +461,18 @@ def demo(
             (out_dir / page).write_text(formats.write(results[i], "html"), encoding="utf-8")
             links[lang] = page
         entries.append((inline.plain(article.headline), name, links))
+    (out_dir / feed_name).write_bytes(feed_data)
+    feed_links = {}
+    for lang, text in feed_out.items():
+        feed_links[lang] = f"{feed_name.split('.')[0]}.{lang}.xml"
+        (out_dir / feed_links[lang]).write_text(text, encoding="utf-8")
+    entries.append((f"RSS feed: {feed_name}", feed_name, feed_links))
     (out_dir / "index.html").write_text(_index(entries), encoding="utf-8")
-    click.echo(f"translated {len(articles)} articles into {', '.join(by_lang)}: {out_dir}/")
+    items = len(feed.articles) - feed.has_description
+    click.echo(
+        f"translated {len(articles)} articles and a feed of {items} items "
+        f"into {', '.join(by_lang)}: {out_dir}/"
+    )
     if not serve:
         return
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out_dir))

@@ -2,6 +2,7 @@
 
 Readers: plain text in the newsroom layout (text.py), HTML fragments and whole pages (html.py),
 IPTC ninjs 2.x/3.x (ninjs.py). Writers: the same three plus ``json``, the data model as JSON.
+RSS and Atom feeds (feed.py) hold many articles: ``feed.read_feed`` and ``feed.write_feed``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 from tarjama.errors import EmptyInputError, EncodingError, FormatError, InputTooLargeError
 from tarjama.model import Article, Translation
 
-INPUT_FORMATS = ("text", "html", "ninjs")
+INPUT_FORMATS = ("text", "html", "ninjs", "feed")
 OUTPUT_FORMATS = ("text", "html", "ninjs", "json")
 MAX_INPUT_BYTES = 5 * 1024 * 1024
 
@@ -40,7 +41,9 @@ def detect(text: str) -> str:
     if head in "{[":
         return "ninjs"
     if head == "<":
-        return "html"
+        from tarjama.formats.feed import looks_like_feed
+
+        return "feed" if looks_like_feed(text) else "html"
     return "text"
 
 
@@ -60,6 +63,8 @@ def read(data: bytes, fmt: str | None = None, *, language: str | None = None) ->
         from tarjama.formats.ninjs import read_ninjs
 
         return read_ninjs(text, language=language)
+    if fmt == "feed":
+        raise FormatError("a feed holds many articles: read it with formats.feed.read_feed")
     raise FormatError(f"unknown input format {fmt!r}; use one of {', '.join(INPUT_FORMATS)}")
 
 

@@ -1,0 +1,338 @@
+"""RSS 2.0 and Atom 1.0 feeds: each item an article, written back into the same feed.
+
+An item's (Atom: an entry's) title is the article's headline; its prose fields are its body,
+one block per paragraph: RSS ``description`` and ``content:encoded`` (HTML, escaped or in
+CDATA), Atom ``summary`` and ``content`` (``type`` text, html or xhtml). The feed's own
+description (RSS channel ``description``, Atom ``subtitle``) is translated as one more article;
+the feed's title (the publication's name), links, dates, GUIDs, enclosures, categories and
+everything else are left as they are.
+
+The translated feed is the original with those fields replaced in place: markup, links and
+pictures inside the HTML stay around the right words, as in HTML pages. Its language is set
+(RSS ``<language>``, Atom ``xml:lang``), and each item says it is a machine translation: the
+label opens its first prose field (a paragraph of class ``tarjama-label`` in HTML, a line of
+its own in text), or its title where it has none. A comment at the top names the engine.
+
+The XML is read with entities left unexpanded and nothing fetched from the network, so a feed
+cannot make tarjama read a local file or a URL.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from html import escape
+
+from lxml import etree
+
+from tarjama import inline
+from tarjama.errors import EmptyInputError, FormatError
+from tarjama.formats import html
+from tarjama.model import Article, Block, BlockKind, Translation
+
+ATOM = "http://www.w3.org/2005/Atom"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XHTML = "http://www.w3.org/1999/xhtml"
+
+_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
+# A feed, as its start tells: an XML declaration, comments or a doctype, then <rss> or <feed>.
+_FEED_START = re.compile(
+    r"\A\s*(?:<\?xml[^>]*\?>\s*)?(?:(?:<!--.*?-->|<\?[^>]*\?>|<!DOCTYPE[^>]*>)\s*)*"
+    r"<(?:rss|feed|rdf:RDF)[\s>/]",
+    re.DOTALL | re.IGNORECASE,
+)
+_PARAGRAPHS = re.compile(r"\n[ \t]*\n")
+_BLANKS = re.compile(r"[ \t\n\r\f]+")
+
+
+def looks_like_feed(text: str) -> bool:
+    """Whether ``text`` opens as an RSS or Atom document."""
+    return bool(_FEED_START.match(text[:4096]))
+
+
+@dataclass(frozen=True)
+class _Field:
+    """One prose element of an item: how its content is written, and what it reads as."""
+
+    element: etree._Element
+    kind: str  # "text", "html" or "xhtml"
+
+
+@dataclass(frozen=True)
+class _Item:
+    title: etree._Element | None
+    fields: tuple[_Field, ...]
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A parsed feed: its articles (the feed's description first, when it has one, then each
+    item in order) and what is needed to write their translations back."""
+
+    text: str
+    flavour: str  # "rss" or "atom"
+    articles: tuple[Article, ...]
+    has_description: bool
+
+
+def read_feed(text: str, *, language: str | None = None) -> Feed:
+    """A Feed from RSS 2.0 or Atom 1.0 text; raises FormatError or EmptyInputError."""
+    root = _parse(text)
+    flavour = _flavour(root)
+    described, items = _walk(root, flavour)
+    source = language or _language(root, flavour) or "en"
+    articles: list[Article] = []
+    if described is not None:
+        articles.append(_article(_Item(None, (described,)), source))
+    articles += [_article(item, source) for item in items]
+    if not any(a.headline or a.body for a in articles):
+        raise EmptyInputError("the feed has no items with text to translate")
+    return Feed(text, flavour, tuple(articles), described is not None)
+
+
+def write_feed(feed: Feed, translations: Sequence[Translation]) -> str:
+    """The feed with every article's translation in place (the same order as ``articles``)."""
+    if len(translations) != len(feed.articles):
+        raise FormatError(
+            f"{len(translations)} translations for a feed of {len(feed.articles)} articles"
+        )
+    root = _parse(feed.text)
+    described, items = _walk(root, feed.flavour)
+    done = list(translations)
+    first = done[0]
+    if described is not None:
+        _write_fields((described,), done.pop(0).article.body)
+    for item, t in zip(items, done, strict=True):
+        title = inline.plain(t.article.headline)
+        if item.fields:
+            _write_fields(item.fields, t.article.body)
+            _label_field(item.fields[0], t.label)
+        elif title:
+            title = f"{title} ({t.label})"  # nowhere else to say it
+        if title and item.title is not None:
+            _write_title(item.title, title)
+    _set_language(root, feed.flavour, first.language)
+    provenance = html.provenance_text(first.provenance).replace("--", "- -")
+    body = str(etree.tostring(root.getroottree(), encoding="unicode"))
+    return f'<?xml version="1.0" encoding="utf-8"?>\n<!-- {provenance} -->\n{body}\n'
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def _parse(text: str) -> etree._Element:
+    # Entities stay unexpanded and nothing is fetched: a feed is outside input.
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, strip_cdata=False
+    )
+    try:
+        root = etree.fromstring(_DECLARATION.sub("", text, count=1), parser)
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position
+        raise FormatError(f"the feed is not well-formed XML at line {line}, column {column}: "
+                          f"{exc.msg}") from None  # fmt: skip
+    if root is None:
+        raise EmptyInputError("the feed is empty")
+    return root
+
+
+def _flavour(root: etree._Element) -> str:
+    tag = etree.QName(root)
+    if tag.localname == "rss" and tag.namespace is None:
+        if root.find("channel") is None:
+            raise FormatError("the RSS feed has no <channel>")
+        return "rss"
+    if tag.localname == "feed" and tag.namespace == ATOM:
+        return "atom"
+    if tag.localname == "feed":
+        raise FormatError(f"a <feed> outside the Atom namespace ({ATOM}) is not an Atom feed")
+    raise FormatError(
+        f"a feed is RSS 2.0 (<rss>) or Atom 1.0 (<feed>); this document starts with "
+        f"<{tag.localname}> (RSS 1.0/RDF feeds are not supported)"
+    )
+
+
+def _language(root: etree._Element, flavour: str) -> str:
+    if flavour == "rss":
+        value = root.findtext("channel/language") or ""
+    else:
+        value = root.get(XML_LANG) or ""
+    return value.strip().split("-")[0].lower()
+
+
+def _walk(root: etree._Element, flavour: str) -> tuple[_Field | None, list[_Item]]:
+    """The feed's description field and its items, in document order."""
+    if flavour == "rss":
+        channel = root.find("channel")
+        assert channel is not None
+        description = channel.find("description")
+        described = _field(description, "html") if _has_text(description) else None
+        items = [
+            _Item(item.find("title"), tuple(_rss_fields(item))) for item in channel.iter("item")
+        ]
+        return described, items
+    subtitle = root.find(f"{{{ATOM}}}subtitle")
+    described = _atom_field(subtitle) if _has_text(subtitle) else None
+    entries = [
+        _Item(entry.find(f"{{{ATOM}}}title"), tuple(_atom_fields(entry)))
+        for entry in root.iter(f"{{{ATOM}}}entry")
+    ]
+    return described, entries
+
+
+def _rss_fields(item: etree._Element) -> Iterator[_Field]:
+    for el in (item.find("description"), item.find(f"{{{CONTENT}}}encoded")):
+        if el is not None and _has_text(el):
+            yield _field(el, "html")
+
+
+def _atom_fields(entry: etree._Element) -> Iterator[_Field]:
+    for name in ("summary", "content"):
+        el = entry.find(f"{{{ATOM}}}{name}")
+        if _has_text(el) and (field := _atom_field(el)) is not None:
+            yield field
+
+
+def _atom_field(el: etree._Element | None) -> _Field | None:
+    if el is None:
+        return None
+    if el.get("src"):
+        return None  # content elsewhere: nothing here to translate
+    kind = el.get("type", "text")
+    if kind not in ("text", "html", "xhtml"):
+        return None  # a media type (an image, a document): left as it is
+    return _field(el, kind)
+
+
+def _field(el: etree._Element, kind: str) -> _Field:
+    if kind == "html" and "<" not in (el.text or "") and "&" not in (el.text or ""):
+        kind = "text"  # RSS descriptions are often plain text: "a < b" stays words
+    return _Field(el, kind)
+
+
+def _has_text(el: etree._Element | None) -> bool:
+    return el is not None and bool("".join(el.itertext()).strip())
+
+
+def _article(item: _Item, language: str) -> Article:
+    headline = ""
+    if item.title is not None:
+        title = _title_text(item.title)
+        headline = inline.escape_text(_BLANKS.sub(" ", title).strip())
+    body: list[Block] = []
+    for field in item.fields:
+        body += _blocks(field)
+    return Article(headline=headline, body=tuple(body), source_language=language,
+                   source_format="feed")  # fmt: skip
+
+
+def _title_text(el: etree._Element) -> str:
+    """A title as plain text: Atom's html and xhtml titles lose their markup."""
+    kind = el.get("type", "text")
+    if kind == "html" and el.text:
+        return str(html.parse_fragment(el.text).text_content())
+    return "".join(el.itertext())
+
+
+def _blocks(field: _Field) -> tuple[Block, ...]:
+    if field.kind == "html":
+        return html.body_blocks(field.element.text or "")
+    if field.kind == "xhtml":
+        return html.body_blocks(_xhtml_inner(field.element))
+    return tuple(
+        Block(BlockKind.PARAGRAPH, inline.escape_text(text))
+        for text in (
+            _BLANKS.sub(" ", p).strip() for p in _PARAGRAPHS.split(field.element.text or "")
+        )
+        if text
+    )
+
+
+def _xhtml_inner(el: etree._Element) -> str:
+    """The markup inside an Atom xhtml field's <div>, without the XHTML namespace."""
+    div = el.find(f"{{{XHTML}}}div")
+    holder = copy.deepcopy(div if div is not None else el)
+    for node in holder.iter():
+        if isinstance(node.tag, str) and node.tag.startswith(f"{{{XHTML}}}"):
+            node.tag = node.tag[len(XHTML) + 2 :]
+    etree.cleanup_namespaces(holder)
+    inner = [escape(holder.text or "", quote=False)]
+    inner += [etree.tostring(child, encoding="unicode") for child in holder]
+    return "".join(inner)
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def _write_title(el: etree._Element, plain: str) -> None:
+    for child in list(el):
+        el.remove(child)
+    el.text = escape(plain, quote=False) if el.get("type") == "html" else plain
+    if el.get("type") == "xhtml":
+        el.set("type", "text")
+
+
+def _write_fields(fields: Sequence[_Field], blocks: Sequence[Block]) -> None:
+    at = 0
+    for field in fields:
+        n = len(_blocks(field))
+        _write_field(field, blocks[at : at + n])
+        at += n
+    if at != len(blocks):
+        raise FormatError(f"the translation has {len(blocks)} blocks; the feed item has {at}")
+
+
+def _write_field(field: _Field, blocks: Sequence[Block]) -> None:
+    el = field.element
+    if field.kind == "html":
+        _set_html(el, html.replace_body_blocks(el.text or "", blocks))
+    elif field.kind == "xhtml":
+        written = html.replace_body_blocks(_xhtml_inner(el), blocks, xhtml=True)
+        div = etree.fromstring(f'<div xmlns="{XHTML}">{written}</div>')
+        for child in list(el):
+            el.remove(child)
+        el.text = None
+        el.append(div)
+    else:
+        el.text = "\n\n".join(inline.plain(b.text) for b in blocks)
+
+
+def _set_html(el: etree._Element, markup: str) -> None:
+    """HTML in a feed's text: in a CDATA section, readable as it is, unless it cannot be."""
+    el.text = etree.CDATA(markup) if "]]>" not in markup else markup
+
+
+def _label_field(field: _Field, label: str) -> None:
+    el = field.element
+    if field.kind == "html":
+        _set_html(el, f'<p class="{html.LABEL_CLASS}">{escape(label)}</p>' + (el.text or ""))
+    elif field.kind == "xhtml":
+        div = el.find(f"{{{XHTML}}}div")
+        if div is not None:
+            p = etree.Element(f"{{{XHTML}}}p", {"class": html.LABEL_CLASS})
+            p.text = label
+            p.tail, div.text = div.text, None
+            div.insert(0, p)
+    else:
+        el.text = f"{label}\n\n{el.text or ''}"
+
+
+def _set_language(root: etree._Element, flavour: str, language: str) -> None:
+    if flavour == "atom":
+        root.set(XML_LANG, language)
+        for el in root.iter():
+            if el is not root and el.get(XML_LANG):
+                el.set(XML_LANG, language)
+        return
+    channel = root.find("channel")
+    assert channel is not None
+    lang = channel.find("language")
+    if lang is None:
+        lang = etree.SubElement(channel, "language")
+        description = channel.find("description")
+        if description is not None:  # beside the channel's other metadata
+            description.addnext(lang)
+    lang.text = language
