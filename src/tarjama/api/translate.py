@@ -1,14 +1,15 @@
-"""``POST /v1/translate``: a text or HTML translated now, into one or more languages.
+"""``POST /v1/translate``: a text or HTML translated now, into one or more languages; and
+``POST /v1/feeds/translate``: an RSS or Atom feed translated item by item, answered as a feed.
 
-Reader level: it stores nothing but translation-memory units. The answer carries, per language,
-the translation, its label, its QA status and the provenance of every sentence.
+Reader level: they store nothing but translation-memory units. The answer of the first carries,
+per language, the translation, its label, its QA status and the provenance of every sentence.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query, Request, Response
 
 from tarjama import inline
 from tarjama.api import adhoc
@@ -24,6 +25,8 @@ from tarjama.api.schemas import (
 from tarjama.api.security import Reader
 from tarjama.api.services import Services, ServicesDep
 from tarjama.errors import EmptyInputError
+from tarjama.formats import decode
+from tarjama.formats import feed as feeds
 from tarjama.model import Translation
 
 router = APIRouter(prefix="/v1", tags=["translate"])
@@ -118,3 +121,63 @@ async def translate(
         source=body.source,
         translations=[_out(content, t, body.input_format) for content, t in done],
     )
+
+
+_FEED_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+_XML_STRING = {"schema": {"type": "string"}}
+_FEED_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "The feed: RSS 2.0 or Atom 1.0, UTF-8.",
+        "content": {
+            "application/rss+xml": _XML_STRING,
+            "application/atom+xml": _XML_STRING,
+            "application/xml": _XML_STRING,
+            "text/xml": _XML_STRING,
+        },
+    }
+}
+
+
+@router.post(
+    "/feeds/translate",
+    summary="Translate an RSS or Atom feed",
+    description=(
+        "The body is a feed (RSS 2.0 or Atom 1.0). Every item's title and prose (RSS "
+        "`description` and `content:encoded`, Atom `summary` and `content`) and the feed's own "
+        "description are translated into `target` and written back in place: the answer is the "
+        "same feed, with its language set, the label opening each item and a comment naming the "
+        "engine; links, GUIDs, dates and enclosures are as they were. A feed that is not "
+        "well-formed is refused (400, the message names the line); its text counts against the "
+        "character limit (413)."
+    ),
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The translated feed.",
+            "content": {t: _XML_STRING for t in _FEED_TYPES.values()},
+        },
+        **responses(400, 401, 403, 413, 422, 429, 502, 503, 504),
+    },
+    openapi_extra=_FEED_BODY,
+)
+async def translate_feed(
+    request: Request,
+    services: ServicesDep,
+    _caller: Reader,
+    target: Annotated[str, Query(description="The language to translate into.", min_length=2)],
+    source: Annotated[
+        str | None, Query(description="The feed's language (default: its own, else en).")
+    ] = None,
+) -> Response:
+    parsed = feeds.read_feed(decode(await request.body()), language=source)
+    adhoc.check_characters(
+        [a.headline + "".join(b.text for b in a.body) for a in parsed.articles],
+        services.options.max_characters,
+    )
+    services.check_pairs(parsed.articles[0].source_language, [target])
+    done = await services.run(
+        lambda: services.translator.translate_many(parsed.articles, target), lambda ts: ts
+    )
+    media_type = f"{_FEED_TYPES[parsed.flavour]}; charset=utf-8"
+    return Response(feeds.write_feed(parsed, done), media_type=media_type)
