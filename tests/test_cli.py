@@ -279,7 +279,14 @@ def test_demo_translates_the_samples_and_the_feed_and_serves_them(tmp_path: Path
     index = (out / "index.html").read_text()
     for page in ("port-strike.es.html", "election-night.es.html", "bay-courier.es.xml"):
         assert f'href="{page}"' in index and (out / page).stat().st_size > 0, page
-    assert LABEL in (out / "port-strike.es.html").read_text()
+    page = lxml_html.fromstring((out / "port-strike.es.html").read_bytes())
+    assert LABEL in page.text_content()
+    # a reader switches language in place: the original and every translation are linked
+    [nav] = page.find_class("tarjama-languages")
+    assert [(a.get("hreflang"), a.get("href")) for a in nav.findall("a")] == [
+        ("en", "port-strike.txt")
+    ]
+    assert nav.findtext("strong") == "Español"
     feed = (out / "bay-courier.es.xml").read_text()
     assert "<language>es</language>" in feed and LABEL in feed
 

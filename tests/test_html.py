@@ -11,7 +11,9 @@ import pytest
 from tarjama import inline
 from tarjama.errors import EmptyInputError, FormatError
 from tarjama.formats.html import (
+    add_language_links,
     from_inline,
+    language_name,
     read_html,
     text_direction,
     to_inline,
@@ -419,3 +421,40 @@ def test_unbalanced_engine_output_loses_markup_not_the_page() -> None:
 )
 def test_text_direction(language: str, direction: str) -> None:
     assert text_direction(language) == direction
+
+
+# --- the reader's language switcher -------------------------------------------------------------
+
+
+def test_language_links_on_a_translated_page() -> None:
+    page = write_html(translated(read_html(PAGE), "ar"))
+    links = [("en", "ferry.html"), ("es", "ferry.es.html"), ("ar", "ferry.ar.html")]
+    root = lxml.html.document_fromstring(add_language_links(page, links, "ar"))
+    assert (root.get("lang"), root.get("dir")) == ("ar", "rtl")
+    alternates = root.xpath('//head/link[@rel="alternate"]')
+    assert [(a.get("hreflang"), a.get("href")) for a in alternates] == links
+    [nav] = root.find_class("tarjama-languages")
+    # right after the label, each language named in itself, the page's own not a link
+    assert nav.getprevious().get("class") == "tarjama-label"
+    assert [(a.text, a.get("href"), a.get("lang")) for a in nav.findall("a")] == [
+        ("English", "ferry.html", "en"),
+        ("Español", "ferry.es.html", "es"),
+    ]
+    current = nav.find("strong")
+    assert (current.text, current.get("dir"), current.get("aria-current")) == (
+        "العربية",
+        "rtl",
+        "page",
+    )
+    # written again, it is replaced, not doubled
+    again = lxml.html.document_fromstring(add_language_links(page, links[:2], "es"))
+    assert len(again.find_class("tarjama-languages")) == 1
+    assert len(again.xpath('//head/link[@rel="alternate"]')) == 2
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [("es", "Español"), ("ca", "Català"), ("gl", "Galego"), ("ar", "العربية"), ("zz", "zz")],
+)
+def test_language_name(code: str, name: str) -> None:
+    assert language_name(code) == name

@@ -34,6 +34,7 @@ from tarjama.errors import (
     TarjamaError,
 )
 from tarjama.formats import feed as feeds
+from tarjama.formats import html as formats_html
 from tarjama.memory import Glossary, TranslationMemory
 from tarjama.model import DEFAULT_LABEL, Provenance, Translation
 from tarjama.pipeline import Translator
@@ -455,11 +456,14 @@ def demo(
     for i, (name, article) in enumerate(articles):
         stem = name.split(".")[0]
         (out_dir / name).write_bytes(dict(_samples())[name])
-        links = {}
+        links = {lang: f"{stem}.{lang}.html" for lang in by_lang}
+        # every page links the others and the original: a reader switches language in place
+        alternates = [(article.source_language, name), *links.items()]
         for lang, results in by_lang.items():
-            page = f"{stem}.{lang}.html"
-            (out_dir / page).write_text(formats.write(results[i], "html"), encoding="utf-8")
-            links[lang] = page
+            page = formats_html.add_language_links(
+                formats.write(results[i], "html"), alternates, lang
+            )
+            (out_dir / links[lang]).write_text(page, encoding="utf-8")
         entries.append((inline.plain(article.headline), name, links))
     (out_dir / feed_name).write_bytes(feed_data)
     feed_links = {}

@@ -39,6 +39,7 @@ from typing import Any
 
 import lxml.html
 import lxml.html.builder
+from babel import Locale, UnknownLocaleError
 from lxml import etree
 
 from tarjama import inline
@@ -645,6 +646,57 @@ def _add_meta(root: Any, t: Translation) -> None:
         head.remove(old)
     head.append(
         lxml.html.builder.META(name="tarjama-provenance", content=provenance_text(t.provenance))
+    )
+
+
+LANGUAGES_CLASS = "tarjama-languages"
+
+
+def language_name(code: str) -> str:
+    """A language's name in itself ("español", "العربية"), from CLDR; the code if unknown."""
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return code
+    return (name[:1].upper() + name[1:]) if name else code
+
+
+def add_language_links(page: str, links: Sequence[tuple[str, str]], current: str) -> str:
+    """``page`` (a whole translated page, as ``write_html`` writes it) with a way to the same
+    article in every other language: ``<link rel="alternate" hreflang>`` in its head, and a
+    language switcher after the label. ``links`` is (language, address) pairs, the original
+    first; ``current`` is the page's own language, shown but not linked."""
+    root = lxml.html.document_fromstring(page)
+    head = root.find("head")
+    if head is None:
+        head = root.makeelement("head", {})
+        root.insert(0, head)
+    for old in head.findall('link[@rel="alternate"][@hreflang]'):
+        head.remove(old)
+    for old in root.find_class(LANGUAGES_CLASS):
+        old.drop_tree()
+    E = lxml.html.builder
+    nav = E.NAV({"class": LANGUAGES_CLASS, "aria-label": "Languages"})
+    for lang, href in links:
+        head.append(E.LINK(rel="alternate", hreflang=lang, href=href))
+        attrs = {"lang": lang, "dir": text_direction(lang)}
+        if lang == current:
+            item = E.STRONG(language_name(lang), {**attrs, "aria-current": "page"})
+        else:
+            item = E.A(language_name(lang), {**attrs, "href": href, "hreflang": lang})
+        if len(nav):
+            nav[-1].tail = " · "
+        nav.append(item)
+    label = next(iter(root.find_class(LABEL_CLASS)), None)
+    if label is not None:
+        label.addnext(nav)
+    else:
+        body = root.find("body")
+        (body if body is not None else root).insert(0, nav)
+    return str(
+        etree.tostring(
+            root.getroottree(), method="html", encoding="unicode", doctype="<!DOCTYPE html>"
+        )
     )
 
 
