@@ -526,8 +526,8 @@ def test_request_ids_and_json_logs(client: TestClient, caplog: pytest.LogCapture
 def test_openapi_documents_every_route(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert set(spec["paths"]) == {
-        "/v1/translate", "/v1/feeds/translate", "/translate", "/languages", "/detect", "/health",
-        "/ready", "/metrics",
+        "/v1/translate", "/v1/feeds/translate", "/v1/feeds/{lang}", "/translate", "/languages",
+        "/detect", "/health", "/ready", "/metrics",
         "/v1/articles", "/v1/articles/{publisher_id}", "/v1/articles/{publisher_id}/versions",
         "/v1/articles/{publisher_id}/translations/{lang}",
         "/v1/articles/{publisher_id}/translations/{lang}/segments",

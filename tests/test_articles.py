@@ -19,6 +19,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from fastapi.testclient import TestClient
+from lxml import etree
 from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
@@ -27,6 +28,7 @@ from tarjama.config import Settings
 from tarjama.engines.apertium import ApertiumEngine
 from tarjama.engines.base import Engine, EngineInfo, Pair
 from tarjama.engines.pseudo import PseudoEngine
+from tarjama.formats.feed import CONTENT
 from tarjama.jobs import Worker
 from tarjama.newsroom import SOURCE_CHANGED, Newsroom, NotFoundError
 from tarjama.store import ArticleVersion, Base, Job, Store, StoredArticle, StoredTranslation
@@ -602,6 +604,48 @@ def test_api_roles(tmp_path: Path, store_url: str) -> None:
         assert error_of(client.delete("/v1/articles/a1", headers=reader)) == (403, "forbidden")
     with client_for(tmp_path / "closed", store_url, anonymous_read=False) as client:
         assert error_of(client.get("/v1/articles/a1")) == (401, "unauthorized")
+
+
+def test_api_feed_of_the_newest_translations(client: TestClient) -> None:
+    page = (
+        '<article><h1>Harbour reopens</h1><p class="standfirst">Boats are back.</p>'
+        '<p>The <a href="https://harbour.example/">harbour</a> reopened.</p>'
+        '<p><img src="x" onerror="alert(1)">Crews cheered.</p></article>'
+    )
+    client.put("/v1/articles/a1", content=ARTICLE, headers=TEXT)
+    client.put("/v1/articles/h2", content=page, headers={"content-type": "text/html"})
+    assert client.get("/v1/feeds/es").text.count("<item>") == 0  # nothing translated yet
+    run_jobs(client)
+
+    answer = client.get("/v1/feeds/es")
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == "application/rss+xml; charset=utf-8"
+    channel = etree.fromstring(answer.text.split("\n", 1)[1].encode()).find("channel")
+    assert channel is not None and channel.findtext("language") == "es"
+    items = channel.findall("item")
+    assert [i.findtext("guid") for i in items] == [
+        f"h2@{client.get('/v1/articles/h2').json()['current']['version']}/es",
+        f"a1@{client.get('/v1/articles/a1').json()['current']['version']}/es",
+    ]  # the newest first
+    harbour = items[0]
+    assert harbour.findtext("title", "").startswith("⟦")
+    description = harbour.findtext("description", "")
+    assert "Beta V.1.0 - Powered by automated translation" in description and "⟦" in description
+    content = harbour.findtext(f"{{{CONTENT}}}encoded", "")
+    assert content.startswith('<div lang="es" dir="ltr">')
+    assert 'href="https://harbour.example/"' in content and "onerror" not in content
+
+    # an update makes a new version: its translation is a new item, first
+    client.put("/v1/articles/a1", content=CHANGED, headers=TEXT, params={"targets": "es"})
+    run_jobs(client)
+    items = etree.fromstring(client.get("/v1/feeds/es").text.split("\n", 1)[1].encode()).findall(
+        "channel/item"
+    )
+    assert items[0].findtext("guid", "").startswith("a1@") and len(items) == 2
+    assert client.get("/v1/feeds/es", params={"limit": 1}).text.count("<item>") == 1
+    # a1's current version was sent for Spanish alone: Catalan readers get no stale version
+    assert client.get("/v1/feeds/ca").text.count("<guid") == 1
+    assert error_of(client.get("/v1/feeds/es", params={"limit": 0})) == (422, "validation_error")
 
 
 def test_openapi_documents_the_articles_api(client: TestClient) -> None:

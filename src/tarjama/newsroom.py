@@ -764,6 +764,38 @@ class Newsroom:
                 t.updated_at,
             )
 
+    def latest(self, lang: str, limit: int = 20) -> list[StoredResult]:
+        """The newest translations into ``lang`` of the articles' current versions (those done:
+        translated, needing review or reviewed), most recently updated first."""
+        with self.store.session() as session:
+            rows = session.execute(
+                select(StoredArticle, ArticleVersion, StoredTranslation)
+                .join(ArticleVersion, ArticleVersion.id == StoredArticle.current_version_id)
+                .join(StoredTranslation, StoredTranslation.article_version_id == ArticleVersion.id)
+                .where(StoredTranslation.language == lang, StoredTranslation.data.is_not(None))
+                .order_by(StoredTranslation.updated_at.desc(), StoredTranslation.id.desc())
+                .limit(limit)
+            ).all()
+            out = []
+            for article, v, t in rows:
+                assert t.data is not None
+                translation, corrections = translation_from_json(t.data, v.original)
+                out.append(
+                    StoredResult(
+                        article.publisher_id,
+                        lang,
+                        v.number,
+                        v.version,
+                        t.status,
+                        translation,
+                        corrections,
+                        t.reviewed_by,
+                        t.error,
+                        t.updated_at,
+                    )
+                )
+            return out
+
     def segments(self, publisher_id: str, lang: str) -> StoredResult:
         """The current version's translation with its segments (and their QA findings)."""
         result = self.translation(publisher_id, lang)

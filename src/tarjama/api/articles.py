@@ -1,4 +1,5 @@
-"""The articles API (``/v1/articles``, ``/v1/jobs``): submit, read, version, delete, review.
+"""The articles API (``/v1/articles``, ``/v1/jobs``, ``/v1/feeds/{lang}``): submit, read,
+version, delete, review, and a feed of the newest translations per language.
 
 Thin: each route parses its request, calls :class:`tarjama.newsroom.Newsroom` in a worker
 thread and shapes the answer. Writes need the editor role (or ``anonymous_write``), reads the
@@ -18,8 +19,10 @@ from starlette.concurrency import run_in_threadpool
 from tarjama import formats, inline
 from tarjama.api.errors import ApiError, responses
 from tarjama.api.sanitise import sanitise_html
-from tarjama.api.schemas import FindingOut, MatchOut, ProvenanceOut, match_out
+from tarjama.api.schemas import LANGUAGE, FindingOut, MatchOut, ProvenanceOut, match_out
 from tarjama.api.security import Editor, Reader
+from tarjama.formats.feed import FeedEntry, news_feed
+from tarjama.formats.html import language_name
 from tarjama.memory.tm import Match
 from tarjama.model import SegmentResult
 from tarjama.newsroom import (
@@ -428,6 +431,52 @@ async def get_translation(
     if format == "html":
         return Response(sanitise_html(written), media_type="text/html; charset=utf-8")
     return Response(written, media_type="application/json")
+
+
+@router.get(
+    "/feeds/{lang}",
+    summary="An RSS feed of the newest translations into one language",
+    description="The current versions' translations into `lang` that are done (translated, "
+    "needing review or reviewed), most recently updated first, `limit` of them: each item "
+    "with the headline, the label and standfirst, the body as HTML (sanitised, in the "
+    "language's direction), the article's canonical link when it has one, and a GUID made of "
+    "the article's id, version and language, so a reader sees an updated story anew.",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The feed.",
+            "content": {"application/rss+xml": {"schema": {"type": "string"}}},
+        },
+        **responses(401, 403, 422, 429),
+    },
+)
+async def translated_feed(
+    lang: Annotated[
+        str,
+        Path(pattern=LANGUAGE, max_length=35, description="A target language code (es, ca...)."),
+    ],
+    request: Request,
+    newsroom: NewsroomDep,
+    _caller: Reader,
+    limit: Annotated[int, Query(ge=1, le=100, description="How many items.")] = 20,
+) -> Response:
+    done = await _call(lambda: newsroom.latest(lang, limit))
+    entries = [
+        FeedEntry(r.publisher_id, r.version, r.updated_at, r.translation)
+        for r in done
+        if r.translation is not None
+    ]
+    text = await run_in_threadpool(
+        lambda: news_feed(
+            entries,
+            language=lang,
+            title=f"tarjama: {language_name(lang)}",
+            link=str(request.url),
+            description=f"{newsroom.settings.label} ({language_name(lang)})",
+            clean=sanitise_html,
+        )
+    )
+    return Response(text, media_type="application/rss+xml; charset=utf-8")
 
 
 @router.delete(

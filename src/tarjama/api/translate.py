@@ -15,6 +15,7 @@ from tarjama import inline
 from tarjama.api import adhoc
 from tarjama.api.errors import responses
 from tarjama.api.schemas import (
+    LANGUAGE,
     FindingOut,
     ProvenanceOut,
     SegmentOut,
@@ -165,9 +166,17 @@ async def translate_feed(
     request: Request,
     services: ServicesDep,
     _caller: Reader,
-    target: Annotated[str, Query(description="The language to translate into.", min_length=2)],
+    target: Annotated[
+        str,
+        Query(pattern=LANGUAGE, max_length=35, description="The language to translate into."),
+    ],
     source: Annotated[
-        str | None, Query(description="The feed's language (default: its own, else en).")
+        str | None,
+        Query(
+            pattern=LANGUAGE,
+            max_length=35,
+            description="The feed's language (default: its own, else en).",
+        ),
     ] = None,
 ) -> Response:
     parsed = feeds.read_feed(decode(await request.body()), language=source)

@@ -21,10 +21,13 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime
 from html import escape
 
+import lxml.html as lxml_html
 from lxml import etree
 
 from tarjama import inline
@@ -336,3 +339,66 @@ def _set_language(root: etree._Element, flavour: str, language: str) -> None:
         if description is not None:  # beside the channel's other metadata
             description.addnext(lang)
     lang.text = language
+
+
+# --- a feed of stored translations ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One stored translation for a feed: the article's id and version, and when it changed."""
+
+    publisher_id: str
+    version: str
+    updated: datetime
+    translation: Translation
+
+
+def news_feed(
+    entries: Sequence[FeedEntry],
+    *,
+    language: str,
+    title: str,
+    link: str,
+    description: str,
+    clean: Callable[[str], str] = lambda markup: markup,
+) -> str:
+    """An RSS 2.0 feed of translated articles, newest first as given: each item's title is the
+    headline, its ``description`` the label and standfirst, its ``content:encoded`` the body
+    (HTML, in the language's direction), its ``link`` the article's canonical address when it
+    has one, and its GUID the article's id, version and language. ``clean`` is given each
+    item's HTML (the service passes its sanitiser)."""
+    rss = etree.Element("rss", {"version": "2.0"}, nsmap={"content": CONTENT})
+    channel = etree.SubElement(rss, "channel")
+    for tag, text in (
+        ("title", title), ("link", link), ("description", description),
+        ("language", language), ("generator", "tarjama"),
+    ):  # fmt: skip
+        etree.SubElement(channel, tag).text = text
+    if entries:
+        newest = max(e.updated for e in entries)
+        etree.SubElement(channel, "lastBuildDate").text = format_datetime(newest)
+    direction = html.text_direction(language)
+    for entry in entries:
+        a = entry.translation.article
+        item = etree.SubElement(channel, "item")
+        etree.SubElement(item, "title").text = inline.plain(a.headline)
+        if a.canonical_url:
+            etree.SubElement(item, "link").text = a.canonical_url
+        guid = f"{entry.publisher_id}@{entry.version}/{language}"
+        etree.SubElement(item, "guid", {"isPermaLink": "false"}).text = guid
+        etree.SubElement(item, "pubDate").text = format_datetime(entry.updated)
+        summary = f'<p class="{html.LABEL_CLASS}">{escape(entry.translation.label)}</p>'
+        if a.standfirst:
+            summary += f"<p>{escape(inline.plain(a.standfirst))}</p>"
+        _set_html(etree.SubElement(item, "description"), clean(summary))
+        body = "".join(
+            str(lxml_html.tostring(el, encoding="unicode")) for el in html.render_blocks(a.body)
+        )
+        content = etree.SubElement(item, f"{{{CONTENT}}}encoded")
+        _set_html(content, clean(f'<div lang="{language}" dir="{direction}">{body}</div>'))
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        + str(etree.tostring(rss, encoding="unicode"))
+        + "\n"
+    )
