@@ -207,6 +207,16 @@ def translation_to_json(t: Translation, corrections: Sequence[Correction]) -> st
     return json.dumps(data, ensure_ascii=False)
 
 
+def _stored_result(article: StoredArticle, v: ArticleVersion, t: StoredTranslation) -> StoredResult:
+    translation, corrections = (
+        translation_from_json(t.data, v.original) if t.data is not None else (None, ())
+    )
+    return StoredResult(
+        article.publisher_id, t.language, v.number, v.version, t.status, translation,
+        corrections, t.reviewed_by, t.error, t.updated_at,
+    )  # fmt: skip
+
+
 def translation_from_json(text: str, original: str) -> tuple[Translation, tuple[Correction, ...]]:
     data = json.loads(text)
     segments = tuple(
@@ -748,21 +758,7 @@ class Newsroom:
             row = self._article(session, publisher_id)
             v = self._version(session, row, version)
             t = self._translation_row(session, v, lang, publisher_id)
-            translation, corrections = (
-                translation_from_json(t.data, v.original) if t.data is not None else (None, ())
-            )
-            return StoredResult(
-                row.publisher_id,
-                lang,
-                v.number,
-                v.version,
-                t.status,
-                translation,
-                corrections,
-                t.reviewed_by,
-                t.error,
-                t.updated_at,
-            )
+            return _stored_result(row, v, t)
 
     def latest(self, lang: str, limit: int = 20) -> list[StoredResult]:
         """The newest translations into ``lang`` of the articles' current versions (those done:
@@ -776,25 +772,7 @@ class Newsroom:
                 .order_by(StoredTranslation.updated_at.desc(), StoredTranslation.id.desc())
                 .limit(limit)
             ).all()
-            out = []
-            for article, v, t in rows:
-                assert t.data is not None
-                translation, corrections = translation_from_json(t.data, v.original)
-                out.append(
-                    StoredResult(
-                        article.publisher_id,
-                        lang,
-                        v.number,
-                        v.version,
-                        t.status,
-                        translation,
-                        corrections,
-                        t.reviewed_by,
-                        t.error,
-                        t.updated_at,
-                    )
-                )
-            return out
+            return [_stored_result(article, v, t) for article, v, t in rows]
 
     def segments(self, publisher_id: str, lang: str) -> StoredResult:
         """The current version's translation with its segments (and their QA findings)."""

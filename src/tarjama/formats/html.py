@@ -637,11 +637,17 @@ def write_html(t: Translation) -> str:
     )
 
 
-def _add_meta(root: Any, t: Translation) -> None:
+def _head(root: Any) -> Any:
+    """A page's ``<head>``, made when it has none."""
     head = root.find("head")
     if head is None:
         head = root.makeelement("head", {})
         root.insert(0, head)
+    return head
+
+
+def _add_meta(root: Any, t: Translation) -> None:
+    head = _head(root)
     for old in head.findall('meta[@name="tarjama-provenance"]'):
         head.remove(old)
     head.append(
@@ -667,10 +673,7 @@ def add_language_links(page: str, links: Sequence[tuple[str, str]], current: str
     language switcher after the label. ``links`` is (language, address) pairs, the original
     first; ``current`` is the page's own language, shown but not linked."""
     root = lxml.html.document_fromstring(page)
-    head = root.find("head")
-    if head is None:
-        head = root.makeelement("head", {})
-        root.insert(0, head)
+    head = _head(root)
     for old in head.findall('link[@rel="alternate"][@hreflang]'):
         head.remove(old)
     for old in root.find_class(LANGUAGES_CLASS):
