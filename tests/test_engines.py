@@ -242,7 +242,7 @@ class TestApertium(EngineContract):
     ) -> None:
         # A hyphenated source word has no blanks between its parts, so transfer rules output
         # the words made of it with nothing between them; ``apertium`` writes them as one.
-        [raw] = [_fresh_apertium(sentence, target)]
+        raw = _fresh_apertium(sentence, target)
         assert words not in raw and words.replace(" ", "") in raw.replace(" ", "")
         out = apertium.translate_batch([sentence], Pair("en", target))[0]
         assert words in out, out

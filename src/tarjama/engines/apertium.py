@@ -40,6 +40,7 @@ How a request travels (measured on Debian's apertium 3.8.3, see the README's eng
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import logging
 import os
@@ -503,10 +504,10 @@ def _spawn(
     )  # fmt: skip
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Stages:
     front: str
-    tagger: list[str] | None
+    tagger: tuple[str, ...] | None
     back: str
 
 
@@ -525,7 +526,9 @@ _GLUED_LU = rf"s/({_WORD_LU}[^\$^]*\$(?:\[\[\/\]\])?)(?=(?:\[\[[^\]\/][^\]]*\]\]
 _SPACE_GLUED_WORDS = shlex.join(["perl", "-0", "-CSD", "-pe", "BEGIN { $| = 1 } " + _GLUED_LU])
 
 
+@functools.cache
 def _split_mode(mode_file: Path) -> _Stages:
+    """A mode's stages (read once per mode file: a pair's pipeline and its analyser share them)."""
     try:
         script = subprocess.run(
             ["apertium-wblank-mode", "-z", str(mode_file)],
@@ -547,7 +550,7 @@ def _split_mode(mode_file: Path) -> _Stages:
         argv = shlex.split(stage)
         if argv and argv[0] == "apertium-tagger" and "-g" in argv:
             return _Stages(
-                " | ".join(stages[:i]), [argv[0], "-d", *argv[1:]], " | ".join(stages[i + 1 :])
+                " | ".join(stages[:i]), (argv[0], "-d", *argv[1:]), " | ".join(stages[i + 1 :])
             )
     return _Stages(" | ".join(stages), None, "")
 
@@ -1084,18 +1087,23 @@ def _travelling(tagged: str) -> tuple[dict[int, str], dict[int, str]]:
 
 # Two words with one blank between them, overlapping (every neighbouring pair).
 _WORD_PAIRS = re.compile(r"(?=(?<!\w)(\w+) (\w+)(?!\w))")
+# A capital after a word's first letter ("SPbGU", "GAISh"), Latin-1's capitals included.
+_CAPITAL_INSIDE = re.compile(r"\w[A-ZÀ-ÖØ-Þ]")
 
 
 def _rejoin(output: str, source: str) -> str:
     """The analyser reads some single words of the source as several ("SPbGU", "GAISh"), and the
     stage that keeps glued words apart (``_SPACE_GLUED_WORDS``) then parts them too: two
     neighbouring words of the output that make one word of the source with capitals inside it
-    are one again. (Lower-case ones are left: "a part" and "apart", "i s'" and "is".)"""
+    are one again. (Others are left: "a part" and "apart", "i s'" and "is".) Most sources have
+    no such word, and one search of the source says so."""
+    if not _CAPITAL_INSIDE.search(source):
+        return output
     cuts = [
         m.start(2) - 1
         for m in _WORD_PAIRS.finditer(output)
         if (joined := m.group(1) + m.group(2)) in source
-        and not joined[1:].islower()  # "a part", "i s'aixeca": words of their own
+        and _CAPITAL_INSIDE.search(joined)
         and re.search(rf"(?<!\w){re.escape(joined)}(?!\w)", source)
     ]
     if not cuts:
