@@ -180,12 +180,14 @@ def translate(
     if out_format == "lines":
         _translate_lines(data, path, _targets(to), source or "en", settings, out_dir)
         return
-    if (input_format or formats.detect(formats.decode(data))) == "feed":
-        _translate_feed(data, path, _targets(to), source, out_format, settings, out_dir)
+    text = formats.decode(data)
+    input_format = input_format or formats.detect(text)
+    if input_format == "feed":
+        _translate_feed(text, path, _targets(to), source, out_format, settings, out_dir)
         return
     if out_format == "feed":
         raise FormatError("--format feed writes a feed, and the input is not one (RSS or Atom)")
-    article = formats.read(data, input_format, language=source)
+    article = formats.parse(text, input_format, language=source)
     fmt = out_format or article.source_format
     with contextlib.ExitStack() as stack:
         translator = _translator(stack, settings)
@@ -217,7 +219,7 @@ def _translator(stack: contextlib.ExitStack, settings: Settings) -> Translator:
 
 
 def _translate_feed(
-    data: bytes,
+    text: str,
     path: str,
     targets: list[str],
     source: str | None,
@@ -228,7 +230,7 @@ def _translate_feed(
     """A feed in, the same feed out per language, every item translated in one engine call."""
     if out_format not in (None, "feed"):
         raise FormatError(f"a feed is written back as a feed; --format {out_format} cannot be")
-    parsed = feeds.read_feed(formats.decode(data), language=source)
+    parsed = feeds.read_feed(text, language=source)
     with contextlib.ExitStack() as stack:
         translator = _translator(stack, settings)
         written = {
@@ -240,9 +242,9 @@ def _translate_feed(
         return
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = "feed" if path == "-" else Path(path).name.split(".")[0]
-    for lang, text in written.items():
+    for lang, feed_text in written.items():
         target = out_dir / f"{stem}.{lang}.{EXTENSIONS['feed']}"
-        target.write_text(text, encoding="utf-8")
+        target.write_text(feed_text, encoding="utf-8")
         click.echo(str(target))
 
 
@@ -390,11 +392,15 @@ def eval_(
 DEMO_LANGUAGES = ("es", "ca", "gl")
 
 
+def _samples_dir() -> Any:
+    return importlib.resources.files("tarjama") / "samples"
+
+
 def _samples() -> list[tuple[str, bytes]]:
-    root = importlib.resources.files("tarjama") / "samples"
+    """The bundled sample articles (the sample feed is read apart)."""
     return sorted(
         (item.name, item.read_bytes())
-        for item in root.iterdir()
+        for item in _samples_dir().iterdir()
         if item.name.endswith((".txt", ".html", ".json"))
     )
 
@@ -439,13 +445,13 @@ def demo(
     translated feeds, and serve them."""
     out_dir.mkdir(parents=True, exist_ok=True)
     entries: list[tuple[str, str, dict[str, str]]] = []
-    samples_dir = importlib.resources.files("tarjama") / "samples"
     feed_name = "bay-courier.rss"
-    feed_data = (samples_dir / feed_name).read_bytes()
+    feed_data = (_samples_dir() / feed_name).read_bytes()
     feed = feeds.read_feed(formats.decode(feed_data))
+    samples = _samples()
     with _engine(_settings(ctx), engine_name) as engine:
         translator = Translator(engine)
-        articles = [(name, formats.read(data)) for name, data in _samples()]
+        articles = [(name, formats.read(data)) for name, data in samples]
         by_lang: dict[str, list[Translation]] = {
             lang: translator.translate_many([a for _, a in articles], lang) for lang in _targets(to)
         }
@@ -453,9 +459,9 @@ def demo(
             lang: feeds.write_feed(feed, translator.translate_many(feed.articles, lang))
             for lang in by_lang
         }
-    for i, (name, article) in enumerate(articles):
+    for i, ((name, data), (_, article)) in enumerate(zip(samples, articles, strict=True)):
         stem = name.split(".")[0]
-        (out_dir / name).write_bytes(dict(_samples())[name])
+        (out_dir / name).write_bytes(data)
         links = {lang: f"{stem}.{lang}.html" for lang in by_lang}
         # every page links the others and the original: a reader switches language in place
         alternates = [(article.source_language, name), *links.items()]

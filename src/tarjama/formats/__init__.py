@@ -49,7 +49,11 @@ def detect(text: str) -> str:
 
 def read(data: bytes, fmt: str | None = None, *, language: str | None = None) -> Article:
     """An Article from raw input; ``language`` overrides what the document says (default en)."""
-    text = decode(data)
+    return parse(decode(data), fmt, language=language)
+
+
+def parse(text: str, fmt: str | None = None, *, language: str | None = None) -> Article:
+    """An Article from decoded input (see ``read``)."""
     fmt = fmt or detect(text)
     if fmt == "text":
         from tarjama.formats.text import read_text
