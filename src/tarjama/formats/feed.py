@@ -27,7 +27,6 @@ from datetime import datetime
 from email.utils import format_datetime
 from html import escape
 
-import lxml.html as lxml_html
 from lxml import etree
 
 from tarjama import inline
@@ -73,12 +72,14 @@ class _Item:
 @dataclass(frozen=True)
 class Feed:
     """A parsed feed: its articles (the feed's description first, when it has one, then each
-    item in order) and what is needed to write their translations back."""
+    item in order) and what is needed to write their translations back: the parsed document
+    (copied for each translation) and how many blocks each article's fields hold."""
 
-    text: str
+    root: etree._Element
     flavour: str  # "rss" or "atom"
     articles: tuple[Article, ...]
     has_description: bool
+    blocks_per_field: tuple[tuple[int, ...], ...]
 
 
 def read_feed(text: str, *, language: str | None = None) -> Feed:
@@ -87,13 +88,14 @@ def read_feed(text: str, *, language: str | None = None) -> Feed:
     flavour = _flavour(root)
     described, items = _walk(root, flavour)
     source = language or _language(root, flavour) or "en"
-    articles: list[Article] = []
-    if described is not None:
-        articles.append(_article(_Item(None, (described,)), source))
-    articles += [_article(item, source) for item in items]
-    if not any(a.headline or a.body for a in articles):
+    read = [_article(_Item(None, (described,)), source)] if described is not None else []
+    read += [_article(item, source) for item in items]
+    if not any(a.headline or a.body for a, _ in read):
         raise EmptyInputError("the feed has no items with text to translate")
-    return Feed(text, flavour, tuple(articles), described is not None)
+    return Feed(
+        root, flavour, tuple(a for a, _ in read), described is not None,
+        tuple(counts for _, counts in read),
+    )  # fmt: skip
 
 
 def write_feed(feed: Feed, translations: Sequence[Translation]) -> str:
@@ -102,16 +104,17 @@ def write_feed(feed: Feed, translations: Sequence[Translation]) -> str:
         raise FormatError(
             f"{len(translations)} translations for a feed of {len(feed.articles)} articles"
         )
-    root = _parse(feed.text)
+    root = copy.deepcopy(feed.root)
     described, items = _walk(root, feed.flavour)
-    done = list(translations)
-    first = done[0]
+    first = translations[0]
+    done = iter(zip(translations, feed.blocks_per_field, strict=True))
     if described is not None:
-        _write_fields((described,), done.pop(0).article.body)
-    for item, t in zip(items, done, strict=True):
+        t, counts = next(done)
+        _write_fields((described,), counts, t.article.body)
+    for item, (t, counts) in zip(items, done, strict=True):
+        _write_fields(item.fields, counts, t.article.body)
         title = inline.plain(t.article.headline)
         if item.fields:
-            _write_fields(item.fields, t.article.body)
             _label_field(item.fields[0], t.label)
         elif title:
             title = f"{title} ({t.label})"  # nowhere else to say it
@@ -127,6 +130,7 @@ def write_feed(feed: Feed, translations: Sequence[Translation]) -> str:
 
 
 def _parse(text: str) -> etree._Element:
+    """The feed's document; raises FormatError when it is not well-formed."""
     # Entities stay unexpanded and nothing is fetched: a feed is outside input.
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, strip_cdata=False
@@ -220,16 +224,17 @@ def _has_text(el: etree._Element | None) -> bool:
     return el is not None and bool("".join(el.itertext()).strip())
 
 
-def _article(item: _Item, language: str) -> Article:
+def _article(item: _Item, language: str) -> tuple[Article, tuple[int, ...]]:
+    """The item as an article, and how many of its blocks each of its fields holds."""
     headline = ""
     if item.title is not None:
         title = _title_text(item.title)
         headline = inline.escape_text(_BLANKS.sub(" ", title).strip())
-    body: list[Block] = []
-    for field in item.fields:
-        body += _blocks(field)
-    return Article(headline=headline, body=tuple(body), source_language=language,
-                   source_format="feed")  # fmt: skip
+    blocks = [_blocks(field) for field in item.fields]
+    body = tuple(b for field_blocks in blocks for b in field_blocks)
+    article = Article(headline=headline, body=body, source_language=language,
+                      source_format="feed")  # fmt: skip
+    return article, tuple(len(field_blocks) for field_blocks in blocks)
 
 
 def _title_text(el: etree._Element) -> str:
@@ -278,14 +283,16 @@ def _write_title(el: etree._Element, plain: str) -> None:
         el.set("type", "text")
 
 
-def _write_fields(fields: Sequence[_Field], blocks: Sequence[Block]) -> None:
+def _write_fields(fields: Sequence[_Field], counts: Sequence[int], blocks: Sequence[Block]) -> None:
+    """Each field's share of ``blocks`` (``counts``, as read) written into it."""
+    if sum(counts) != len(blocks):
+        raise FormatError(
+            f"the translation has {len(blocks)} blocks; the feed item has {sum(counts)}"
+        )
     at = 0
-    for field in fields:
-        n = len(_blocks(field))
+    for field, n in zip(fields, counts, strict=True):
         _write_field(field, blocks[at : at + n])
         at += n
-    if at != len(blocks):
-        raise FormatError(f"the translation has {len(blocks)} blocks; the feed item has {at}")
 
 
 def _write_field(field: _Field, blocks: Sequence[Block]) -> None:
@@ -308,10 +315,14 @@ def _set_html(el: etree._Element, markup: str) -> None:
     el.text = etree.CDATA(markup) if "]]>" not in markup else markup
 
 
+def _label_html(label: str) -> str:
+    return f'<p class="{html.LABEL_CLASS}">{escape(label)}</p>'
+
+
 def _label_field(field: _Field, label: str) -> None:
     el = field.element
     if field.kind == "html":
-        _set_html(el, f'<p class="{html.LABEL_CLASS}">{escape(label)}</p>' + (el.text or ""))
+        _set_html(el, _label_html(label) + (el.text or ""))
     elif field.kind == "xhtml":
         div = el.find(f"{{{XHTML}}}div")
         if div is not None:
@@ -388,13 +399,11 @@ def news_feed(
         guid = f"{entry.publisher_id}@{entry.version}/{language}"
         etree.SubElement(item, "guid", {"isPermaLink": "false"}).text = guid
         etree.SubElement(item, "pubDate").text = format_datetime(entry.updated)
-        summary = f'<p class="{html.LABEL_CLASS}">{escape(entry.translation.label)}</p>'
+        summary = _label_html(entry.translation.label)
         if a.standfirst:
             summary += f"<p>{escape(inline.plain(a.standfirst))}</p>"
         _set_html(etree.SubElement(item, "description"), clean(summary))
-        body = "".join(
-            str(lxml_html.tostring(el, encoding="unicode")) for el in html.render_blocks(a.body)
-        )
+        body = html.blocks_to_html(a.body)
         content = etree.SubElement(item, f"{{{CONTENT}}}encoded")
         _set_html(content, clean(f'<div lang="{language}" dir="{direction}">{body}</div>'))
     return (
