@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from tarjama import inline
 from tarjama.api import adhoc
@@ -179,14 +180,22 @@ async def translate_feed(
         ),
     ] = None,
 ) -> Response:
-    parsed = feeds.read_feed(decode(await request.body()), language=source)
+    data = await request.body()
+    # Parsing and writing a feed (up to the body limit) is work for a thread, not the loop.
+    parsed = await run_in_threadpool(lambda: feeds.read_feed(decode(data), language=source))
     adhoc.check_characters(
         [a.headline + "".join(b.text for b in a.body) for a in parsed.articles],
         services.options.max_characters,
     )
     services.check_pairs(parsed.articles[0].source_language, [target])
-    done = await services.run(
-        lambda: services.translator.translate_many(parsed.articles, target), lambda ts: ts
+    written, _ = await services.run(
+        lambda: _translate_feed_now(services, parsed, target), lambda done: done[1]
     )
-    media_type = f"{_FEED_TYPES[parsed.flavour]}; charset=utf-8"
-    return Response(feeds.write_feed(parsed, done), media_type=media_type)
+    return Response(written, media_type=f"{_FEED_TYPES[parsed.flavour]}; charset=utf-8")
+
+
+def _translate_feed_now(
+    services: Services, parsed: feeds.Feed, target: str
+) -> tuple[str, list[Translation]]:
+    done = services.translator.translate_many(parsed.articles, target)
+    return feeds.write_feed(parsed, done), done
