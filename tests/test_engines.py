@@ -431,7 +431,9 @@ class TestApertium(EngineContract):
 @pytest.mark.parametrize(
     ("tagged", "stream"),
     [
-        ("a [b] ^c$ /d\\", r"a \[b\] \^c\$ \/d\\[" + "\n]"),
+        ("a [b] ^c$ /d\\", r"a \[b\] [\<c:5e\>]c\$ \/d\\[" + "\n]"),
+        # NUL ends a record, and no stage may read a control: each travels by code point
+        ("x\x00y\x1b", r"x[\<c:0\>]y[\<c:1b\>][" + "\n]"),
         ("5 * 3 # ~ |", "5 [*] 3 [#] [~] [|][\n]"),
         ('<g id="1">two words</g>', "[[g:1]]two[[/]] [[g:1]]words[[/]][\n]"),
         (
@@ -454,6 +456,9 @@ def test_to_stream(tagged: str, stream: str) -> None:
     [
         ("Los *Kalin y #parecer \\@identity", "Los Kalin y parecer identity"),
         (r"a \[b\] [\*] c\/d", "a [b] * c/d"),
+        # characters sent by code point come back as themselves, with or without markup
+        (r"x[\<c:5e\>]2 y[\<c:0\>]", "x^2 y\x00"),
+        (r"[[g:1]]x[\<c:5e\>]2[[/]] z", '<g id="1">x^2</g> z'),
         ("[[g:1]]perros[[/]] [[g:1]]grandes[[/]] comen", '<g id="1">perros grandes</g> comen'),
         ("[[x:2]]La Maria[[/]] dijo  que", '<x id="2"/> dijo que'),
         ("[[x:2]]Bashar[[/]] [[x:2]]Al[[/]] dijo", '<x id="2"/> dijo'),

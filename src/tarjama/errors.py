@@ -10,7 +10,8 @@
     ├── ConfigError
     └── EngineError                the engine failed (after its retry)
         ├── EngineUnavailableError missing binaries or data, dead process, provider 5xx
-        │   └── CircuitOpenError   the breaker stopped calling a failing engine for a while
+        │   ├── CircuitOpenError   the breaker stopped calling a failing engine for a while
+        │   └── StreamIntegrityError  a long-lived engine process answered out of step
         ├── EngineTimeoutError
         ├── EngineAuthError        a remote provider refused the key (401, 403)
         ├── EngineRequestError     a remote provider refused the request (400, 413, 414)
@@ -76,6 +77,11 @@ class EngineTimeoutError(EngineError):
 
 class CircuitOpenError(EngineUnavailableError):
     pass
+
+
+class StreamIntegrityError(EngineUnavailableError):
+    """An output of a long-lived engine process did not carry its request's frame: the stream
+    is out of step, and nothing read from it can be trusted until the process is restarted."""
 
 
 class EngineAuthError(EngineError):

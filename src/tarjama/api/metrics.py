@@ -2,6 +2,7 @@
 
 Requests are labelled by route template (``/v1/translate``, never a raw path: an unmatched path
 counts as ``unmatched``), method (unknown methods as ``OTHER``) and status class (``2xx``...).
+Engine process events (restarts, streams out of step) come from ``tarjama.engines.events``.
 Segments are labelled by where their translation came from (engine, memory:human,
 memory:machine, copy); memory lookups by hit or miss, so the TM hit ratio is
 ``hits / (hits + misses)``; engine errors by exception class, a closed set.
@@ -9,11 +10,13 @@ memory:machine, copy); memory lookups by hit or miss, so the TM hit ratio is
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.exposition import generate_latest
 
+from tarjama.engines.events import EVENTS, PROCESS_RESTART, STREAM_OUT_OF_STEP
 from tarjama.errors import EngineError
 from tarjama.model import Translation
 
@@ -56,6 +59,7 @@ class Metrics:
             ["kind"],
             registry=self.registry,
         )
+        self.registry.register(_EngineEvents())
         for result in ("hit", "miss"):
             self.memory.labels(result)
         for origin in ORIGINS:
@@ -81,3 +85,22 @@ class Metrics:
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
+
+
+class _EngineEvents:
+    """``tarjama_engine_events_total``: the process-wide counts of ``tarjama.engines.events``
+    (an engine process restarted, a stream found out of step), read at each scrape."""
+
+    def collect(self) -> Iterator[Metric]:
+        family = CounterMetricFamily(
+            "tarjama_engine_events",
+            "Events of the engines' long-lived processes: restarts, and outputs found out of "
+            "step with their requests (discarded, the process restarted, the request retried).",
+            labels=["engine", "event"],
+        )
+        counts = EVENTS.snapshot()
+        for event in (STREAM_OUT_OF_STEP, PROCESS_RESTART):
+            counts.setdefault(("apertium", event), 0)
+        for (engine, event), n in sorted(counts.items()):
+            family.add_metric([engine, event], n)
+        yield family

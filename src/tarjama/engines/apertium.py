@@ -45,6 +45,7 @@ import itertools
 import logging
 import os
 import re
+import secrets
 import select
 import shlex
 import subprocess
@@ -61,18 +62,20 @@ from typing import IO
 from tarjama import inline
 from tarjama.engines.apertium_tagger import CUT
 from tarjama.engines.base import Engine, EngineInfo, Pair, Served
+from tarjama.engines.events import EVENTS, PROCESS_RESTART, STREAM_OUT_OF_STEP
 from tarjama.errors import (
     EngineError,
     EngineTimeoutError,
     EngineUnavailableError,
     LanguageError,
+    StreamIntegrityError,
 )
 from tarjama.protect import CATALAN_ELIDING
 
 log = logging.getLogger(__name__)
 
 DEFAULT_DATADIR = Path("/usr/share/apertium")
-DRIVER_REVISION = 10
+DRIVER_REVISION = 11
 
 # ISO 639-3 codes in Apertium mode names -> the BCP-47 codes tarjama speaks.
 _ISO3_TO_BCP47 = {
@@ -145,6 +148,15 @@ _STREAM_SPECIAL = re.compile(r"([\\\[\]^$/@<>{}])")
 # Characters that mean something to later stages or clash with unknown-word marks travel as
 # superblanks, exactly as apertium-destxt does for "~".
 _SUPERBLANK_CHARS = re.compile(r"([*#@~|]+|\n+|\t+)")
+# Characters no stage may ever read, each sent as a superblank that names its code point
+# (``[\<c:5e\>]``) and written back from it: NUL ends a record in null-flush mode (one NUL in a
+# text cut its request in two, and every later caller got the previous caller's output); the
+# other C0 and C1 controls and lone surrogates have no place in the stream; and eng-cat's
+# ``lrx-proc`` reads an escaped "^" as the start of a word and swallows the rest of the record,
+# its NUL included.
+_OPAQUE_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f^\ud800-\udfff"
+_STREAM_PIECES = re.compile(rf"([*#@~|]+|\n+|\t+|[{_OPAQUE_CHARS}]+)")
+_OPAQUE = re.compile(rf"[{_OPAQUE_CHARS}]+")
 _WORD = re.compile(r"\S+")
 
 
@@ -152,13 +164,15 @@ _STREAM_ESCAPES = str.maketrans({c: "\\" + c for c in "\\[]^$/@<>{}"})
 
 
 def _escape_stream(text: str) -> str:
-    if not _SUPERBLANK_CHARS.search(text):
+    if not _STREAM_PIECES.search(text):
         return text.translate(_STREAM_ESCAPES)  # most text: nothing travels as a superblank
     out = []
-    for piece in _SUPERBLANK_CHARS.split(text):
+    for piece in _STREAM_PIECES.split(text):
         if not piece:
             continue
-        if _SUPERBLANK_CHARS.fullmatch(piece):
+        if _OPAQUE.fullmatch(piece):
+            out.append("".join(f"[\\<c:{ord(c):x}\\>]" for c in piece))
+        elif _SUPERBLANK_CHARS.fullmatch(piece):
             out.append("[" + _STREAM_SPECIAL.sub(r"\\\1", piece) + "]")
         else:
             out.append(_STREAM_SPECIAL.sub(r"\\\1", piece))
@@ -227,6 +241,13 @@ _OUT_TOKEN = re.compile(
 _BLANKS = re.compile(r"[ \t]{2,}")
 _SB_ESCAPE = re.compile(r"\\(.)")
 _MARKUP_BLANK = re.compile(r"<x:(\d+)>")
+_CODEPOINT_BLANK = re.compile(r"<c:([0-9a-f]{1,6})>")
+
+
+def _superblank_text(content: str) -> str:
+    """What a superblank's (unescaped) content stands for in the output's text."""
+    codepoint = _CODEPOINT_BLANK.fullmatch(content)
+    return chr(int(codepoint.group(1), 16)) if codepoint else content
 
 
 @dataclass
@@ -284,7 +305,7 @@ def from_stream(
                 flush()
                 pieces.append(_Piece(current[0], int(markup.group(1)), ""))
             else:
-                buf.append(content)
+                buf.append(_superblank_text(content))
         elif m.group("esc") is not None:
             buf.append(m.group("esc"))
         # a mark: dropped
@@ -297,7 +318,7 @@ def from_stream(
 def _plain_token(m: re.Match[str]) -> str:
     """A token of an output without word-bound blanks or markup, as ``from_stream`` reads it."""
     if m.group("sb") is not None:
-        return _SB_ESCAPE.sub(r"\1", m.group("sb"))
+        return _superblank_text(_SB_ESCAPE.sub(r"\1", m.group("sb")))
     return m.group("esc") or ""  # an escaped character, or a mark (dropped)
 
 
@@ -585,6 +606,11 @@ class _Pipeline:
 
     def _start(self) -> None:
         name = f"Apertium {self.mode_file.stem}"
+        # Every request travels framed by two superblanks that name this run of the pipeline
+        # and the request's serial number (see ``_frames``): an output that does not carry its
+        # own request's frames is out of step, and is never read as that request's output.
+        self.nonce = secrets.token_hex(6)
+        self.serial = 0
         self.front = _spawn(["bash", "-c", self.stages.front])
         self.guard: subprocess.Popen[bytes] | None = None
         self.back: subprocess.Popen[bytes] | None = None
@@ -614,6 +640,13 @@ class _Pipeline:
                         self._restarts += 1
                 else:
                     self.failure.append(line.decode("utf-8", "replace").strip())
+
+    def _frames(self, serial: int) -> tuple[bytes, bytes]:
+        """The superblanks before and after request ``serial``. Superblanks pass every stage
+        untouched and in place, so the output comes back between the same two: a request cut
+        in two, an output dropped or doubled, or another request's output, all show."""
+        mark = f"tarjama\\:{self.nonce}\\:{serial}"
+        return f"[{mark}]".encode(), f"[{mark}\\:end]".encode()
 
     def _processes(self) -> list[subprocess.Popen[bytes]]:
         return [p for p in (self.front, self.guard, self.back) if p is not None]
@@ -646,6 +679,7 @@ class _Pipeline:
         # every request as a record of its own. Every request is followed by CUT, whatever its
         # place in a group, so its output does not depend on which group it travels in.
         group = _GROUP if self.guard is not None else 1
+        first = self.serial  # the serial number of this call's first request
         given = threading.Condition()
         sent = 0  # requests written so far
         done = False  # every batch written (or the writing failed)
@@ -656,7 +690,11 @@ class _Pipeline:
                 for batch in batches:
                     try:
                         for start in range(0, len(batch), group):
-                            chunk = batch[start : start + group]
+                            chunk = [
+                                b"%s%s%s" % (head, req, tail)
+                                for k, req in enumerate(batch[start : start + group])
+                                for head, tail in [self._frames(first + sent + start + k)]
+                            ]
                             if group == 1:
                                 front_in.write(chunk[0] + b"\0")
                             else:
@@ -685,7 +723,14 @@ class _Pipeline:
                     given.wait_for(lambda: done or sent > len(results))
                     if len(results) >= sent:  # done, and every request sent has come back
                         break
-                results.append(decode(len(results), self.out.read(self.timeout)))
+                raw = self.out.read(self.timeout)
+                head, tail = self._frames(first + len(results))
+                if not (raw.startswith(head) and raw.endswith(tail)):
+                    raise StreamIntegrityError(
+                        f"Apertium {self.mode_file.stem} answered out of step: output "
+                        f"{len(results) + 1} of this request did not carry its frame"
+                    )
+                results.append(decode(len(results), raw[len(head) : len(raw) - len(tail)]))
         except EngineUnavailableError as exc:
             self.close()
             if self.failure:  # the tagger filter said why
@@ -696,6 +741,7 @@ class _Pipeline:
             raise
         finally:
             writer.join(self.timeout)
+            self.serial = first + sent
         if errors:
             self.close()
             raise errors[0]
@@ -724,16 +770,23 @@ class _Analyser:
     """The pair's morphological analyser, asked what it knows of single words (cached)."""
 
     def __init__(self, front: str, timeout: float) -> None:
-        argv = shlex.split(front.split(" | ")[0])  # lt-proc -z [-w] <pair>.automorf.bin
-        self.proc = _spawn(argv)
-        assert self.proc.stdin is not None
-        self.stdin = self.proc.stdin.fileno()
-        os.set_blocking(self.stdin, False)
-        self.reader = _NulReader(self.proc.stdout, "Apertium analyser")
+        self.argv = shlex.split(front.split(" | ")[0])  # lt-proc -z [-w] <pair>.automorf.bin
         self.timeout = timeout
         self.lock = threading.Lock()
         self.cache: dict[str, str] = {}
         self.readings: dict[str, str] = {}
+        self._start()
+
+    def _start(self) -> None:
+        self.proc = _spawn(self.argv)
+        assert self.proc.stdin is not None
+        self.stdin = self.proc.stdin.fileno()
+        os.set_blocking(self.stdin, False)
+        self.reader = _NulReader(self.proc.stdout, "Apertium analyser")
+        # Each word is asked behind a superblank naming this run and the question's serial
+        # number, which the analyser writes back before its answer (as in ``_Pipeline``).
+        self.nonce = secrets.token_hex(6)
+        self.serial = 0
 
     def classify(self, words: Sequence[str]) -> dict[str, str]:
         """Each word's class, asking the analyser only for words not seen before, in one batch."""
@@ -754,8 +807,29 @@ class _Analyser:
     def _ask(self, words: list[str]) -> list[str]:
         if not words:
             return []
-        request = b"".join(_escape_stream(w).encode() + b"\0" for w in words)
-        return [a.decode() for a in self._exchange(bytearray(request), len(words))]
+        try:
+            return self._ask_once(words)
+        except EngineError as exc:  # crashed, stuck or out of step: a fresh analyser, once
+            if isinstance(exc, StreamIntegrityError):
+                EVENTS.add("apertium", STREAM_OUT_OF_STEP)
+                log.error("%s; answers discarded, restarting and asking once more", exc)
+            EVENTS.add("apertium", PROCESS_RESTART)
+            self.close()
+            self._start()
+            return self._ask_once(words)
+
+    def _ask_once(self, words: list[str]) -> list[str]:
+        heads = [f"[tarjama\\:{self.nonce}\\:{self.serial + k}]" for k in range(len(words))]
+        self.serial += len(words)
+        request = "".join(h + _escape_stream(w) + "\0" for h, w in zip(heads, words, strict=True))
+        answers = [a.decode() for a in self._exchange(bytearray(request.encode()), len(words))]
+        for k, (head, answer) in enumerate(zip(heads, answers, strict=True)):
+            if not answer.startswith(head):
+                raise StreamIntegrityError(
+                    f"Apertium analyser answered out of step at word {k + 1} of {len(words)}"
+                )
+            answers[k] = answer[len(head) :]
+        return answers
 
     def _exchange(self, request: bytearray, n: int) -> list[bytes]:
         """Write the request and read n answers, both as the pipes allow, so that a large batch
@@ -780,7 +854,7 @@ class _Analyser:
             if ready_r or ready_w:
                 deadline = time.monotonic() + self.timeout
         if len(answers) != n:
-            raise EngineUnavailableError("Apertium analyser answered more than it was asked")
+            raise StreamIntegrityError("Apertium analyser answered more than it was asked")
         return answers
 
     def close(self) -> None:
@@ -847,7 +921,8 @@ class ApertiumEngine(Engine):
             # into a placeholder's blank stay apart from the next blank, "Vidal de 28 anys"; 6:
             # the short words a rule puts between the words of a placeholder go with it; 7: an
             # attributive sum, share or year goes after its noun, "a budget of $2 billion"; 8:
-            # a noun a compound rule put between a name's words comes before it, "el hotel de").
+            # a noun a compound rule put between a name's words comes before it, "el hotel de";
+            # 11: controls and "^" travel by code point, and every request is framed).
             self._version = f"{apertium_version()} tarjama.{DRIVER_REVISION}"
         return EngineInfo(self.name, self._version, "")
 
@@ -978,9 +1053,15 @@ class ApertiumEngine(Engine):
             except EngineError as exc:
                 if caller_error:
                     raise caller_error[0] from None
-                # A crashed or stuck pipeline is replaced and the request tried once more:
-                # what was given so far, then the rest as it comes.
-                log.warning("Apertium %s failed (%s); restarting and retrying once", pair, exc)
+                # A crashed, stuck or out-of-step pipeline is replaced and the request tried
+                # once more: what was given so far, then the rest as it comes. Nothing read
+                # from the old one after the fault was handed on.
+                if isinstance(exc, StreamIntegrityError):
+                    EVENTS.add(self.name, STREAM_OUT_OF_STEP)
+                    log.error("%s; output discarded, restarting and retrying once", exc)
+                else:
+                    log.warning("Apertium %s failed (%s); restarting and retrying once", pair, exc)
+                EVENTS.add(self.name, PROCESS_RESTART)
                 pipe.restart()
                 outputs = pipe.translate(itertools.chain([list(requests)], pulled), decode)
         if caller_error:
