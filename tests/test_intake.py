@@ -1,7 +1,8 @@
 """Text in, one rule (``tarjama.intake``): lone surrogates, NUL, the other control characters
 but tab and line breaks, and noncharacters are refused naming where; line ends become LF; text
 is NFC. At every entry: the HTTP routes (status and error code), the command line (exit 65 and
-one line on stderr), TMX, TBX and CSV imports. And whatever was accepted can be exported.
+one line on stderr), TMX, TBX and CSV imports. And whatever was accepted can be exported, text
+stored before the rule included.
 
 The HTTP and store tests run on SQLite and on PostgreSQL (``store_url``), with the pseudo
 engine: only what happens to the text at the edges matters here.
@@ -24,7 +25,7 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 
 from tarjama import formats, intake
 from tarjama.api import create_app
@@ -33,8 +34,9 @@ from tarjama.engines.pseudo import PseudoEngine
 from tarjama.errors import CharacterError, ConfigError, InputError
 from tarjama.formats.feed import read_feed
 from tarjama.memory import Glossary, TranslationMemory
+from tarjama.memory.normalise import source_hash
 from tarjama.memory.tmx import TMXReader
-from tarjama.store import GlossaryTerm, Store, TMUnit
+from tarjama.store import GlossaryTerm, Store, TMUnit, utcnow
 
 from .test_serve_restart import Server
 
@@ -112,6 +114,14 @@ def test_a_file_position_is_given_as_line_and_column_too() -> None:
         "story.txt: control character U+0011 at offset 20 (line 3, column 7): "
     )
     assert (caught.value.line, caught.value.column) == (3, 7)
+
+
+def test_scrub_removes_what_the_rule_refuses_and_says_where() -> None:
+    assert intake.scrub("a\x11b\r\nc\x85") == (
+        "ab\nc",
+        ["U+0011 at offset 1", "U+0085 at offset 6"],
+    )
+    assert intake.scrub("clean") == ("clean", [])
 
 
 # Arbitrary text, weighted towards what breaks things: every control character, surrogates,
@@ -242,6 +252,60 @@ def test_accepted_terms_round_trip_csv_and_tbx(
     assert [(t.source, t.target, t.note) for t in copy.list_terms("en", "es")] == [
         (term.source, term.target, term.note.strip())
     ]
+
+
+LEGACY = "Stored\x11 before\r\nthe rule\x85."  # what earlier versions let in
+
+
+def _store_legacy(store: Store, text: str) -> None:
+    """A unit and a term holding ``text``, written as versions before the rule wrote them."""
+    now = utcnow()
+    with store.begin() as session:
+        session.execute(
+            insert(TMUnit).values(
+                source_lang="en", target_lang="es", source_locale="en", target_locale="es",
+                source=text, target=text, source_hash=source_hash(text),
+                source_length=len(text), origin="human", engine="", engine_version="",
+                model="", approved=False, note=text, created_at=now, updated_at=now,
+            )
+        )  # fmt: skip
+        session.execute(
+            insert(GlossaryTerm).values(
+                source_lang="en", target_lang="es", source_term=text, target_term="muelle",
+                case_sensitive=False, do_not_translate=False, note=text, created_at=now,
+                updated_at=now,
+            )
+        )  # fmt: skip
+
+
+def test_text_stored_before_the_rule_is_exported_without_what_it_refuses(
+    client: TestClient, stores: list[Store], store_url: str
+) -> None:
+    legacy = LEGACY + ("\x00" if store_url.startswith("sqlite") else "")  # PostgreSQL refuses NUL
+    _store_legacy(stores[0], legacy)  # the client's store
+    clean = "Stored before\nthe rule."
+    said = "U+0011 at offset 6; source U+0085 at offset 24"
+
+    tmx = client.get("/v1/memory/export")
+    assert tmx.status_code == 200, tmx.text
+    assert f"<!-- tarjama removed what the text rule refuses: source {said}" in tmx.text
+    units = list(TMXReader(tmx.content))
+    assert [(u.source, u.target, u.note) for u in units] == [(clean, clean, clean)]
+    assert TranslationMemory(stores[1]).import_tmx(tmx.content) == 1
+
+    tbx = client.get("/v1/glossary/export", params={"target_lang": "es", "format": "tbx"})
+    assert tbx.status_code == 200, tbx.text
+    assert f"<!-- tarjama removed what the text rule refuses: source {said}" in tbx.text
+    assert Glossary(stores[1]).import_tbx(tbx.content, "en", "es").imported == 1
+    assert Glossary(stores[1]).list_terms("en", "es")[0].source == clean
+
+    csv_text = client.get("/v1/glossary/export", params={"target_lang": "es"}).text
+    assert csv_text.splitlines()[1:3] == [
+        '"Stored before',
+        'the rule.",muelle,false,false,"Stored before',
+    ]
+    _empty(stores[1])
+    assert Glossary(stores[1]).import_csv(io.StringIO(csv_text, newline=""), "en", "es") == 1
 
 
 # --- the formats --------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ caller learns what and where, and nothing is half-translated. Format characters 
 zero-width joiners, the soft hyphen), private-use and unassigned code points are text and pass.
 
 Whatever the rule accepts is legal in XML 1.0, JSON, CSV and both databases, so whatever was
-accepted can always be exported.
+accepted can always be exported. Text stored by versions before the rule is exported through
+:func:`scrub`, the same rule with what it would refuse removed; the exports say so.
 """
 
 from __future__ import annotations
@@ -155,3 +156,14 @@ def _accepted_fields(
         accepted = accept(value, named)
         if accepted != value:
             yield f.name, accepted
+
+
+def scrub(text: str) -> tuple[str, list[str]]:
+    """For exporting text stored before the rule: line ends as LF, and every character the
+    rule refuses removed. The clean text, and what was removed ("U+0011 at offset 5")."""
+    removed = [f"U+{ord(m.group()):04X} at offset {m.start()}" for m in REFUSED.finditer(text)]
+    if removed:
+        text = REFUSED.sub("", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, removed

@@ -514,15 +514,28 @@ def _csv_rows(stream: IO[str], pair: tuple[str, str], name: str) -> Iterator[dic
 
 
 def _write_csv(stream: IO[str], terms: list[Term]) -> None:
+    """The terms as CSV; a term stored before the text rule loses the characters the rule
+    refuses (CSV has no comments to say so in: the log says so)."""
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for term in terms:
+        fields = [term.source, term.target, term.note]
+        for i, (name, value) in enumerate(zip(("source", "target", "note"), fields, strict=True)):
+            fields[i], removed = intake.scrub(value)
+            if removed:
+                log.warning(
+                    "glossary term %d: %s written without %s, which the text rule refuses",
+                    term.id,
+                    name,
+                    ", ".join(removed),
+                )
+        source, target, note = fields
         writer.writerow(
             [
-                term.source,
-                term.target,
+                source,
+                target,
                 "true" if term.case_sensitive else "false",
                 "true" if term.do_not_translate else "false",
-                term.note,
+                note,
             ]
         )

@@ -21,6 +21,9 @@ Reading, for one language pair chosen by the caller (languages matched on the pr
 Not well-formed XML, or a root other than ``<martif>``/``<tbx>``, raises :class:`TBXError`
 naming the line; a term or note holding a character the text rule refuses (``tarjama.intake``)
 raises :class:`~tarjama.errors.CharacterError` naming it and the entry's line.
+
+Writing a term stored before the text rule leaves out the characters the rule refuses (XML
+could not hold most of them anyway), after a comment that says which were removed.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from tarjama.memory.xmlio import (
     local,
     open_source,
     release,
+    scrubbed,
     syntax_error,
 )
 
@@ -232,10 +236,21 @@ def write_tbx(
     encoding = etree.SubElement(header, "encodingDesc")
     etree.SubElement(encoding, "p", type="XCSURI").text = "TBXBasicXCSV02.xcs"
     body = etree.SubElement(etree.SubElement(root, "text"), "body")
-    count = 0
+    count = cleaned = 0
     for term in terms:
         count += 1
+        term, comment = scrubbed(term, ("source", "target", "note"))
+        if comment is not None:
+            cleaned += 1
+            body.append(comment)
         body.append(_entry(term, f"t{count}", source_lang, target_lang))
+    if cleaned:
+        log.warning(
+            "%d of %d terms were stored before the text rule and hold characters it refuses: "
+            "written without them, each after a comment that says what was removed",
+            cleaned,
+            count,
+        )
     etree.indent(root)
     target: Any = str(destination) if isinstance(destination, Path) else destination
     etree.ElementTree(root).write(target, encoding="UTF-8", xml_declaration=True)

@@ -21,7 +21,9 @@ line; a segment, note or property holding a character the text rule refuses
 (``tarjama.intake``: XML itself refuses most control characters, but not the C1 ones) raises
 :class:`~tarjama.errors.CharacterError` naming it and its line. Either refuses the file whole.
 
-Writing produces TMX 1.4b with one ``<tu>`` per unit and tarjama's properties.
+Writing produces TMX 1.4b with one ``<tu>`` per unit and tarjama's properties. A unit stored
+before the text rule is written without the characters the rule refuses (XML could not hold
+most of them anyway), after a comment that says which were removed.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from tarjama.memory.xmlio import (
     local,
     open_source,
     release,
+    scrubbed,
     syntax_error,
 )
 
@@ -246,7 +249,7 @@ def write_tmx(destination: Destination, units: Iterable[TMXUnit], *, srclang: st
     ``*all*``. Each ``<tu>`` names its own ``srclang`` too.
     """
     target: Any = str(destination) if isinstance(destination, Path) else destination
-    count = 0
+    count = cleaned = 0
     try:
         with etree.xmlfile(target, encoding="UTF-8") as xf:
             xf.write_declaration()
@@ -269,13 +272,28 @@ def write_tmx(destination: Destination, units: Iterable[TMXUnit], *, srclang: st
                 with xf.element("body"):
                     xf.write("\n")
                     for unit in units:
+                        unit, comment = scrubbed(unit, _TEXTS)
+                        if comment is not None:
+                            cleaned += 1
+                            xf.write(comment, "\n")
                         xf.write(_tu(unit))
                         xf.write("\n")
                         count += 1
                 xf.write("\n")
     except ValueError as exc:
         raise TMXError(f"cannot write unit {count + 1} as XML: {exc}") from exc
+    if cleaned:
+        log.warning(
+            "%d of %d units were stored before the text rule and hold characters it refuses: "
+            "written without them, each after a comment that says what was removed",
+            cleaned,
+            count,
+        )
     return count
+
+
+_TEXTS = ("source", "target", "source_locale", "target_locale", "engine", "engine_version",
+          "model", "note")  # fmt: skip
 
 
 def _tu(unit: TMXUnit) -> Any:
