@@ -31,6 +31,7 @@ from tarjama.engines.apertium import ApertiumEngine
 from tarjama.engines.base import Engine, Pair
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.errors import (
+    CharacterError,
     EmptyInputError,
     EncodingError,
     EngineTimeoutError,
@@ -96,6 +97,7 @@ def error_of(response: Any) -> tuple[int, str]:
     [
         (EmptyInputError("x"), 400, "empty_input"),
         (EncodingError("x"), 400, "invalid_encoding"),
+        (CharacterError("x", offset=0, character="\0"), 400, "invalid_character"),
         (FormatError("x"), 400, "malformed_input"),
         (InputTooLargeError("x"), 413, "input_too_large"),
         (LanguageError("x"), 400, "unsupported_language"),
@@ -141,7 +143,7 @@ JSON = {"content-type": "application/json"}
         ("POST", "/v1/translate", {"json": {"html": "no markup at all", "target": "es"}}, 400,
          "malformed_input"),
         ("POST", "/v1/translate", {"json": {"html": "<p>bad \x01 control</p>", "target": "es"}},
-         400, "malformed_input"),
+         400, "invalid_character"),
         ("POST", "/v1/translate", {"json": {"text": "Hi", "target": "xx"}}, 400,
          "unsupported_language"),
         ("POST", "/v1/translate", {"json": {"text": "Hi", "source": "fr", "target": "es"}}, 400,

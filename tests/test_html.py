@@ -9,7 +9,7 @@ import lxml.html
 import pytest
 
 from tarjama import inline
-from tarjama.errors import EmptyInputError, FormatError
+from tarjama.errors import CharacterError, EmptyInputError, FormatError
 from tarjama.formats.html import (
     add_language_links,
     from_inline,
@@ -239,8 +239,9 @@ def test_headline_falls_back_to_title() -> None:
         ("", EmptyInputError, "empty HTML input"),
         (" \n\t ", EmptyInputError, "empty HTML input"),
         ("Just a sentence.", FormatError, "must start with markup"),
-        ("<p>bad \x00 byte</p>", FormatError, "control character U+0000 at line 1, column 8"),
-        ("<p>ok</p>\n<p>\x07</p>", FormatError, "line 2, column 4"),
+        ("<p>bad \x00 byte</p>", CharacterError, "NUL (U+0000) at offset 7 (line 1, column 8)"),
+        ("<p>ok</p>\n<p>\x07</p>", CharacterError, "U+0007 at offset 13 (line 2, column 4)"),
+        ("<p>a &#x11; b</p>", CharacterError, "body block 1: control character U+0011 at offset 2"),
         ("<div></div><br>", FormatError, "no text to translate"),
         ("<script>alert(1)</script>", FormatError, "no text to translate"),
         ("<<<>>>", FormatError, "contains no HTML elements"),

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import click
 
-from tarjama import formats, inline
+from tarjama import formats, inline, intake
 from tarjama.config import Settings
 from tarjama.engines import registry
 from tarjama.engines.base import Engine
@@ -180,7 +180,7 @@ def translate(
     if out_format == "lines":
         _translate_lines(data, path, _targets(to), source or "en", settings, out_dir)
         return
-    text = formats.decode(data)
+    text = formats.decode(data, name="the input" if path == "-" else path)
     input_format = input_format or formats.detect(text)
     if input_format == "feed":
         _translate_feed(text, path, _targets(to), source, out_format, settings, out_dir)
@@ -303,9 +303,10 @@ def engines(ctx: click.Context, engine_name: str | None, as_json: bool, strict: 
 _MAX_LINES_BYTES = 256 * 1024 * 1024  # test sets, not articles: above formats' limit
 
 
-def _lines(data: bytes) -> list[str]:
-    """The lines of UTF-8 input, exactly as many as it has (a final newline ends the last)."""
-    text = formats.decode(data, limit=_MAX_LINES_BYTES)
+def _lines(data: bytes, name: str, *, reference: bool = False) -> list[str]:
+    """The lines of UTF-8 input, exactly as many as it has (a final newline ends the last); a
+    reference to score against is read as it is, without the text rule."""
+    text = formats.decode(data, limit=_MAX_LINES_BYTES, name=name, text_rule=not reference)
     lines = [line.removesuffix("\r") for line in text.split("\n")]
     return lines[:-1] if text.endswith("\n") else lines
 
@@ -318,7 +319,7 @@ def _translate_lines(
     settings: Settings,
     out_dir: Path | None,
 ) -> None:
-    lines = _lines(data)
+    lines = _lines(data, "the input" if path == "-" else path)
     if len(targets) > 1 and out_dir is None:
         raise LanguageError("--format lines translates into one language on stdout; give --out DIR")
     with _engine(settings) as engine:
@@ -360,7 +361,8 @@ def eval_(
     """Score the raw engine and the full pipeline against a reference: BLEU, chrF, fidelity."""
     from tarjama.evaluate import evaluate
 
-    src_lines, ref_lines = _lines(src_path.read_bytes()), _lines(ref_path.read_bytes())
+    src_lines = _lines(src_path.read_bytes(), str(src_path))
+    ref_lines = _lines(ref_path.read_bytes(), str(ref_path), reference=True)
     if len(src_lines) != len(ref_lines):
         raise InputError(
             f"{src_path} has {len(src_lines)} lines but {ref_path} has {len(ref_lines)}; "
@@ -634,7 +636,7 @@ def tm_add(
 @reports_errors
 def tm_lookup(ctx: click.Context, text: str, to: str, source_lang: str, threshold: float) -> None:
     """Show the exact match and fuzzy suggestions for a sentence (suggestions are for editors)."""
-    source = text
+    source = intake.accept(text, "TEXT")
     with _store(_settings(ctx)) as store:
         memory = TranslationMemory(store)
         exact = memory.lookup(source, source_lang, to)

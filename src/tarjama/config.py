@@ -33,9 +33,10 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from tarjama import intake
 from tarjama.engines import registry
 from tarjama.engines.base import Pair
-from tarjama.errors import ConfigError
+from tarjama.errors import CharacterError, ConfigError
 from tarjama.model import DEFAULT_LABEL
 
 # Keys of an engine table that the composition layer applies (engines/compose.py), not the
@@ -175,6 +176,11 @@ class Settings:
             raise ConfigError(
                 f"{origin}: fuzzy_threshold must be from 0.5 to 1, not {changes['fuzzy_threshold']}"
             )
+        if "label" in changes:  # readers see it in every output: text under the text rule
+            try:
+                changes["label"] = intake.accept(changes["label"], f"{origin}: label")
+            except CharacterError as exc:
+                raise ConfigError(str(exc)) from None
         if "engine" in values:
             # A layer that names the default engine replaces a default route of an earlier one.
             routes = dict(changes.get("routes", self.routes))

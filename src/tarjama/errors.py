@@ -3,8 +3,9 @@
     TarjamaError
     ├── InputError                 the caller's input is unusable (says what and where)
     │   ├── EmptyInputError
-    │   ├── EncodingError          not UTF-8, or binary
+    │   ├── EncodingError          not UTF-8
     │   ├── FormatError            malformed HTML, JSON, ninjs, XML
+    │   ├── CharacterError         a character the text rule refuses (``tarjama.intake``)
     │   └── InputTooLargeError
     ├── LanguageError              unknown language or unsupported pair (lists the available ones)
     ├── ConfigError
@@ -49,6 +50,19 @@ class FormatError(InputError):
 
 class InputTooLargeError(InputError):
     pass
+
+
+class CharacterError(InputError):
+    """A character that is not text (``tarjama.intake``): where it is and which it is."""
+
+    def __init__(
+        self, message: str, *, offset: int, character: str, line: int = 0, column: int = 0
+    ) -> None:
+        super().__init__(message)
+        self.offset = offset
+        self.character = character
+        self.line = line
+        self.column = column
 
 
 class LanguageError(TarjamaError):

@@ -34,7 +34,7 @@ from sqlalchemy import Table, delete, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from tarjama import formats, inline, qa
+from tarjama import formats, inline, intake, qa
 from tarjama.config import Settings
 from tarjama.engines.base import Engine, Pair
 from tarjama.errors import InputError, TarjamaError
@@ -882,6 +882,7 @@ class Newsroom:
         with the same tags. It goes into the memory as human work and into the stored
         translation (segment and article text); the translation then needs review.
         """
+        target = intake.accept(target, "the corrected target")
         if not target.strip():
             raise InputError("the corrected target is empty")
         with self.store.begin() as session:

@@ -1,7 +1,8 @@
 """Ad hoc translation for the API: a text or an HTML fragment in, the same shape out.
 
 Plain text keeps its layout exactly: every line is a paragraph of its own, and the line breaks
-and blanks between lines come back as they were. HTML goes through the HTML reader and writer
+and blanks between lines come back as they were (line ends as LF: the text, like every text the
+API takes, has been through ``tarjama.intake``). HTML goes through the HTML reader and writer
 (markup kept around the right words) and comes out sanitised. Nothing is cut: a text over the
 character limit is refused whole (:class:`~tarjama.errors.InputTooLargeError`, 413), and every
 line of a text under it comes back.

@@ -19,7 +19,14 @@ from starlette.concurrency import run_in_threadpool
 from tarjama import formats, inline
 from tarjama.api.errors import ApiError, responses
 from tarjama.api.sanitise import sanitise_html
-from tarjama.api.schemas import LANGUAGE, FindingOut, MatchOut, ProvenanceOut, match_out
+from tarjama.api.schemas import (
+    LANGUAGE,
+    FindingOut,
+    MatchOut,
+    ProvenanceOut,
+    Text,
+    match_out,
+)
 from tarjama.api.security import Editor, Reader
 from tarjama.formats.feed import FeedEntry, news_feed
 from tarjama.formats.html import language_name
@@ -154,7 +161,7 @@ class SegmentsOut(BaseModel):
 
 class CorrectionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    target: str = Field(
+    target: Text = Field(
         min_length=1,
         max_length=20_000,
         description="The corrected target: plain text, or with the source's inline tags.",

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
 from tarjama.errors import (
+    CharacterError,
     ConfigError,
     EmptyInputError,
     EncodingError,
@@ -42,6 +43,7 @@ LIBRETRANSLATE_PATHS = frozenset({"/translate", "/languages", "/detect"})
 ERROR_TABLE: tuple[tuple[type[BaseException], int, str], ...] = (
     (EmptyInputError, 400, "empty_input"),
     (EncodingError, 400, "invalid_encoding"),
+    (CharacterError, 400, "invalid_character"),
     (FormatError, 400, "malformed_input"),
     (InputTooLargeError, 413, "input_too_large"),
     (InputError, 400, "invalid_input"),

@@ -26,9 +26,11 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
+from tarjama import intake
 from tarjama.api import adhoc
 from tarjama.api.detect import detect
 from tarjama.api.errors import ApiError, lt_responses, status_for
+from tarjama.api.schemas import Text
 from tarjama.api.security import ANONYMOUS, Principal, client_address, presented_key, throttle
 from tarjama.api.services import Services, ServicesDep
 from tarjama.engines.base import Pair
@@ -39,7 +41,7 @@ router = APIRouter(tags=["LibreTranslate"])
 
 
 class LTTranslateRequest(BaseModel):
-    q: str | list[str] = Field(description="Text(s) to translate")
+    q: Text | list[Text] = Field(description="Text(s) to translate")
     source: str = Field(description="Source language code, or auto", examples=["en"])
     target: str = Field(description="Target language code", examples=["es"])
     format: str = Field("text", description="text or html")
@@ -52,7 +54,7 @@ class LTTranslateResponse(BaseModel):
 
 
 class LTDetectRequest(BaseModel):
-    q: str = Field(description="Text to detect")
+    q: Text = Field(description="Text to detect")
     api_key: str | None = None
 
 
@@ -189,14 +191,16 @@ def _check_pair(pairs: list[Pair], source: str, target: str) -> None:
 # --- translating --------------------------------------------------------------------------------
 
 
-def _texts(params: dict[str, Any], form: bool) -> tuple[list[str], bool]:
+def _texts(params: dict[str, Any]) -> tuple[list[str], bool]:
+    """``q`` as a list of texts under the text rule (``tarjama.intake``; a form's CRLF line
+    ends become LF there), and whether it was a list."""
     q = params.get("q")
     if not q:
         raise bad("Invalid request: missing q parameter")
     if isinstance(q, str):
-        return ["\n".join(q.splitlines()) if form else q], False
+        return [intake.accept(q, "q")], False
     if isinstance(q, list) and all(isinstance(t, str) for t in q):
-        return list(q), True
+        return [intake.accept(t, f"q[{i}]") for i, t in enumerate(q)], True
     raise bad("Invalid request: q must be a string or a list of strings")
 
 
@@ -276,8 +280,7 @@ def _translate_now(
 async def translate(request: Request, services: ServicesDep) -> JSONResponse:
     params = await read_params(request)
     await caller(request, params, services)
-    form = "json" not in request.headers.get("content-type", "").lower()
-    texts, batch = _texts(params, form)
+    texts, batch = _texts(params)
     source, target = _string(params, "source"), _string(params, "target")
     fmt = params.get("format") or "text"
     try:
@@ -330,12 +333,6 @@ async def languages(services: ServicesDep) -> list[LTLanguage]:
 async def detect_language(request: Request, services: ServicesDep) -> list[LTDetection]:
     params = await read_params(request)
     await caller(request, params, services)
-    q = params.get("q")
-    if not q:
-        raise bad("Invalid request: missing q parameter")
-    if isinstance(q, list) and all(isinstance(t, str) for t in q):
-        q = " ".join(q)
-    if not isinstance(q, str):
-        raise bad("Invalid request: q must be a string or a list of strings")
-    found = detect(q, [p.source for p in services.pairs()])
+    texts, _ = _texts(params)
+    found = detect(" ".join(texts), [p.source for p in services.pairs()])
     return [LTDetection.model_validate(d) for d in found]

@@ -26,21 +26,19 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.concurrency import run_in_threadpool
 
+from tarjama import intake
 from tarjama.api.errors import ApiError, responses
-from tarjama.api.schemas import LANGUAGE, MatchOut, match_out
+from tarjama.api.schemas import LANGUAGE, MatchOut, Text, match_out
 from tarjama.api.security import Editor, Reader
 from tarjama.api.services import Services, ServicesDep
 from tarjama.engines.base import Pair
-from tarjama.errors import EncodingError, FormatError, LanguageError
+from tarjama.errors import EncodingError, LanguageError
 from tarjama.memory import Glossary, ImportReport, Term, TermNotFoundError, TranslationMemory
 from tarjama.memory.normalise import primary_language
 
 router = APIRouter(prefix="/v1", tags=["glossary and memory"])
 
 T = TypeVar("T")
-
-TEXT = r"^[^\x00]*$"
-"""Stored text: no NUL character (PostgreSQL refuses one, so neither database gets one)."""
 
 SKIPPED_LINES_SHOWN = 100
 """At most this many lines of skipped entries (TMX ``<tu>``, TBX entries) are listed in an
@@ -138,10 +136,7 @@ def _text(data: bytes, name: str) -> IO[str]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise EncodingError(f"{name}: not UTF-8 (byte {exc.start})") from exc
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise FormatError(f"{name}: line {line}: a NUL character (0x00) is not text")
-    stream = io.StringIO(text, newline="")
+    stream = io.StringIO(intake.accept(text, name, lines=True), newline="")
     stream.name = name
     return stream
 
@@ -187,18 +182,15 @@ class TermIn(BaseModel):
 
     source_lang: StrictStr = Field("en", pattern=LANGUAGE, max_length=35)
     target_lang: StrictStr = Field(pattern=LANGUAGE, max_length=35)
-    source: StrictStr = Field(
-        pattern=TEXT, min_length=1, max_length=1000, description="The source term."
-    )
-    target: StrictStr = Field(
+    source: Text = Field(min_length=1, max_length=1000, description="The source term.")
+    target: Text = Field(
         "",
-        pattern=TEXT,
         max_length=1000,
         description="How it is rendered; may be empty for a do-not-translate term.",
     )
     case_sensitive: StrictBool = Field(False, description="Match only as written (AFP, Apple).")
     do_not_translate: StrictBool = Field(False, description="Keep the term as written.")
-    note: StrictStr = Field("", pattern=TEXT, max_length=2000)
+    note: Text = Field("", max_length=2000)
 
 
 class TermPatch(BaseModel):
@@ -206,11 +198,11 @@ class TermPatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    source: StrictStr | None = Field(None, pattern=TEXT, min_length=1, max_length=1000)
-    target: StrictStr | None = Field(None, pattern=TEXT, max_length=1000)
+    source: Text | None = Field(None, min_length=1, max_length=1000)
+    target: Text | None = Field(None, max_length=1000)
     case_sensitive: StrictBool | None = None
     do_not_translate: StrictBool | None = None
-    note: StrictStr | None = Field(None, pattern=TEXT, max_length=2000)
+    note: Text | None = Field(None, max_length=2000)
 
 
 class TermOut(BaseModel):
@@ -247,10 +239,10 @@ class UnitIn(BaseModel):
 
     source_lang: StrictStr = Field("en", pattern=LANGUAGE, max_length=35)
     target_lang: StrictStr = Field(pattern=LANGUAGE, max_length=35)
-    source: StrictStr = Field(pattern=TEXT, min_length=1, max_length=20_000)
-    target: StrictStr = Field(pattern=TEXT, min_length=1, max_length=20_000)
+    source: Text = Field(min_length=1, max_length=20_000)
+    target: Text = Field(min_length=1, max_length=20_000)
     approved: StrictBool = Field(False, description="Ranked before unapproved human units.")
-    note: StrictStr = Field("", pattern=TEXT, max_length=2000)
+    note: Text = Field("", max_length=2000)
 
 
 class UnitOut(BaseModel):
@@ -667,6 +659,7 @@ async def lookup(
         bool, Query(description="Include the serving engine's own machine translations.")
     ] = True,
 ) -> LookupOut:
+    text = intake.accept(text, "text")
     return await _call(
         lambda: _lookup(services, memory, text, source_lang, target_lang, threshold, limit, machine)
     )

@@ -6,13 +6,38 @@ Strict: unknown fields and wrong types are refused (422), never coerced.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StrictStr, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictStr,
+    StringConstraints,
+    ValidationInfo,
+    model_validator,
+)
 
+from tarjama import intake
 from tarjama.memory.tm import Match
 
 LANGUAGE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+
+
+def _accepted(value: object, info: ValidationInfo) -> object:
+    """A string under the text rule (``tarjama.intake``: a refused character is a 400 naming
+    the field and the offset); anything else as it is, for the type check to refuse."""
+    if isinstance(value, str):
+        return intake.accept(value, info.field_name or "text")
+    return value
+
+
+Text = Annotated[
+    StrictStr, StringConstraints(pattern=intake.SCHEMA_PATTERN), BeforeValidator(_accepted)
+]
+"""A text field of a request body: every one goes through the text rule before anything else."""
 
 
 class TranslateRequest(BaseModel):
@@ -20,8 +45,8 @@ class TranslateRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    text: StrictStr | None = Field(None, description="Plain text; its line layout is kept.")
-    html: StrictStr | None = Field(None, description="HTML fragment or page; markup is kept.")
+    text: Text | None = Field(None, description="Plain text; its line layout is kept.")
+    html: Text | None = Field(None, description="HTML fragment or page; markup is kept.")
     source: StrictStr = Field("en", pattern=LANGUAGE, max_length=35, description="Source language")
     targets: StrictStr | list[StrictStr] = Field(
         validation_alias=AliasChoices("targets", "target"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from tarjama import intake
 from tarjama.errors import EmptyInputError, EncodingError, FormatError, InputTooLargeError
 from tarjama.model import Article, Translation
 
@@ -17,22 +18,34 @@ OUTPUT_FORMATS = ("text", "html", "ninjs", "json")
 MAX_INPUT_BYTES = 5 * 1024 * 1024
 
 
-def decode(data: bytes, *, limit: int = MAX_INPUT_BYTES) -> str:
-    """UTF-8 text from raw input, or an error that says what is wrong with it."""
+def decode(
+    data: bytes, *, limit: int = MAX_INPUT_BYTES, name: str = "the input", text_rule: bool = True
+) -> str:
+    """UTF-8 text from raw input under the text rule (``tarjama.intake``: NFC, LF line ends),
+    or an error that says what is wrong with it and where.
+
+    ``text_rule=False`` only for a file tarjama neither translates nor stores: a reference
+    translation to score against stays as published (FLORES's Catalan holds a U+0093 where a
+    quotation mark was meant), so scores stay comparable.
+    """
     if len(data) > limit:
-        raise InputTooLargeError(f"input is {len(data):,} bytes; the limit is {limit:,}")
-    if b"\0" in data:
-        raise EncodingError("input looks binary (it contains NUL bytes); expected UTF-8 text")
+        raise InputTooLargeError(f"{name} is {len(data):,} bytes; the limit is {limit:,}")
+    nul = data.find(b"\0")
+    if nul >= 0:  # before decoding: UTF-16 and binary files say so here, not as bad UTF-8
+        before = data[:nul].decode("utf-8", errors="replace")
+        raise intake.refusal(before + "\0", len(before), name, lines=True)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise EncodingError(
-            f"input is not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} "
+            f"{name} is not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} "
             f"(line {line})"
         ) from None
+    if text_rule:
+        text = intake.accept(text, name, lines=True)
     if not text.strip():
-        raise EmptyInputError("input is empty: nothing to translate")
+        raise EmptyInputError(f"{name} is empty: nothing to translate")
     return text
 
 

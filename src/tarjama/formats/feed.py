@@ -29,7 +29,7 @@ from html import escape
 
 from lxml import etree
 
-from tarjama import inline
+from tarjama import inline, intake
 from tarjama.errors import EmptyInputError, FormatError
 from tarjama.formats import html
 from tarjama.model import Article, Block, BlockKind, Translation
@@ -83,13 +83,16 @@ class Feed:
 
 
 def read_feed(text: str, *, language: str | None = None) -> Feed:
-    """A Feed from RSS 2.0 or Atom 1.0 text; raises FormatError or EmptyInputError."""
-    root = _parse(text)
+    """A Feed from RSS 2.0 or Atom 1.0 text under the text rule (``tarjama.intake``); raises
+    FormatError, EmptyInputError or CharacterError."""
+    root = _parse(intake.accept(text, "the feed", lines=True))
     flavour = _flavour(root)
     described, items = _walk(root, flavour)
     source = language or _language(root, flavour) or "en"
-    read = [_article(_Item(None, (described,)), source)] if described is not None else []
-    read += [_article(item, source) for item in items]
+    read = []
+    if described is not None:
+        read.append(_article(_Item(None, (described,)), source, "the feed's description"))
+    read += [_article(item, source, f"the feed, item {n}") for n, item in enumerate(items, 1)]
     if not any(a.headline or a.body for a, _ in read):
         raise EmptyInputError("the feed has no items with text to translate")
     return Feed(
@@ -224,7 +227,7 @@ def _has_text(el: etree._Element | None) -> bool:
     return el is not None and bool("".join(el.itertext()).strip())
 
 
-def _article(item: _Item, language: str) -> tuple[Article, tuple[int, ...]]:
+def _article(item: _Item, language: str, where: str) -> tuple[Article, tuple[int, ...]]:
     """The item as an article, and how many of its blocks each of its fields holds."""
     headline = ""
     if item.title is not None:
@@ -234,6 +237,8 @@ def _article(item: _Item, language: str) -> tuple[Article, tuple[int, ...]]:
     body = tuple(b for field_blocks in blocks for b in field_blocks)
     article = Article(headline=headline, body=body, source_language=language,
                       source_format="feed")  # fmt: skip
+    # character references make characters of their own: "&#x85;" is not in the raw text
+    article = intake.accept_article(article, where)
     return article, tuple(len(field_blocks) for field_blocks in blocks)
 
 

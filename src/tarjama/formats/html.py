@@ -42,7 +42,7 @@ import lxml.html.builder
 from babel import Locale, UnknownLocaleError
 from lxml import etree
 
-from tarjama import inline
+from tarjama import inline, intake
 from tarjama.errors import EmptyInputError, EngineError, FormatError
 from tarjama.model import Article, Block, BlockKind, Provenance, Translation
 
@@ -81,7 +81,6 @@ _RTL_SCRIPTS = frozenset({"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg"
 
 LABEL_CLASS = "tarjama-label"
 _SPACES = re.compile(r"[ \t\n\r\f]+")  # not \s: a no-break space is meant to stay
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _PAGE_START = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype|html|head|body|\?xml)\b", re.I | re.S)
 _TAG_NAME = re.compile(r"<([^\s/>]+)")
 # An agency credit at the end of a caption: " / AFP / Omar HAJ KADOUR", "(AP Photo/Evan Vucci)",
@@ -259,14 +258,6 @@ def _parse(data: str) -> tuple[Any, bool]:
     """The parsed input and whether it is a whole page; raises for input that is not HTML."""
     if not data.strip():
         raise EmptyInputError("empty HTML input")
-    bad = _CONTROL.search(data)
-    if bad:
-        line = data.count("\n", 0, bad.start()) + 1
-        col = bad.start() - (data.rfind("\n", 0, bad.start()) + 1) + 1
-        raise FormatError(
-            f"HTML input contains control character U+{ord(bad.group()):04X} at line {line}, "
-            f"column {col} (binary data?)"
-        )
     text = data.lstrip("\ufeff \t\r\n")
     if not text.startswith("<"):
         raise FormatError(f"HTML input must start with markup ('<'), found {text[:30]!r}")
@@ -500,7 +491,9 @@ def body_blocks(fragment: str) -> tuple[Block, ...]:
 
 
 def read_html(data: str, *, language: str = "en", publisher_id: str = "") -> Article:
-    """An Article from an HTML page or fragment; raises EmptyInputError or FormatError."""
+    """An Article from an HTML page or fragment, under the text rule (``tarjama.intake``);
+    raises EmptyInputError, FormatError or CharacterError."""
+    data = intake.accept(data, "the HTML", lines=True)
     root, page = _parse(data)
     parts = _find_parts(root, page=page)
     headline = _plain(parts.headline) if parts.headline is not None else ""
@@ -516,7 +509,7 @@ def read_html(data: str, *, language: str = "en", publisher_id: str = "") -> Art
         return str(found[0]) if found else ""
 
     canonical = root.xpath('//link[@rel="canonical"]/@href')
-    return Article(
+    article = Article(
         headline=headline,
         body=body,
         source_language=language,
@@ -531,6 +524,8 @@ def read_html(data: str, *, language: str = "en", publisher_id: str = "") -> Art
         source_format="html",
         original=data,
     )
+    # character references make characters of their own: "&#x11;" is not in the raw text
+    return intake.accept_article(article, "the HTML")
 
 
 # --- writing ------------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from tarjama import inline
+from tarjama import inline, intake
 from tarjama.errors import EmptyInputError, EngineError, FormatError
 from tarjama.formats import html
 from tarjama.model import Article, Block, BlockKind, Translation
@@ -309,7 +309,9 @@ def _body_blocks(body: _Slot | None) -> tuple[Block, ...]:
     )
 
 
-def _load(data: str) -> dict[str, Any]:
+def _load(data: str, *, accept: bool = True) -> dict[str, Any]:
+    """The document; with ``accept``, every string in it under the text rule (JSON escapes
+    make characters the raw text does not hold: ``\\ud800``, ``\\u0000``)."""
     if not data.strip():
         raise EmptyInputError("empty ninjs input")
     try:
@@ -318,6 +320,8 @@ def _load(data: str) -> dict[str, Any]:
         raise FormatError(
             f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from exc
+    if accept:
+        doc = intake.accept_json(doc, "the ninjs")
     if not isinstance(doc, dict):
         raise FormatError(f"ninjs must be a JSON object, not a JSON {type(doc).__name__}")
     if not isinstance(doc.get("uri"), str) or not doc["uri"]:
@@ -326,7 +330,9 @@ def _load(data: str) -> dict[str, Any]:
 
 
 def read_ninjs(data: str, *, language: str | None = None) -> Article:
-    """An Article from a ninjs 1.x, 2.x or 3.x document; raises EmptyInputError or FormatError."""
+    """An Article from a ninjs 1.x, 2.x or 3.x document under the text rule
+    (``tarjama.intake``); raises EmptyInputError, FormatError or CharacterError."""
+    data = intake.accept(data, "the ninjs", lines=True)
     doc = _load(data)
     layout = _layout(doc)
     keys = _KEYS[layout.version]
@@ -346,7 +352,7 @@ def read_ninjs(data: str, *, language: str | None = None) -> Article:
         for p in layout.pictures
     )
     doc_language = doc.get("language")
-    return Article(
+    article = Article(
         headline=headline,
         body=body + pictures,
         source_language=language or (doc_language if isinstance(doc_language, str) else "en"),
@@ -359,6 +365,7 @@ def read_ninjs(data: str, *, language: str | None = None) -> Article:
         source_format="ninjs",
         original=data,
     )
+    return intake.accept_article(article, "the ninjs")  # character references in HTML values
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -431,7 +438,7 @@ def write_ninjs(t: Translation) -> str:
         _mark(doc, _Layout("3"), t)
         validate_ninjs(doc, "3")
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-    original = _load(a.original)
+    original = _load(a.original, accept=False)  # accepted when read; stored ones stay writable
     doc = copy.deepcopy(original)
     layout = _layout(doc)
     n_body = len(_body_blocks(layout.primary_body))

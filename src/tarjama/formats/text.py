@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from tarjama import inline
+from tarjama import inline, intake
 from tarjama.credits import split_credit
 from tarjama.model import Article, Block, BlockKind, Translation
 
@@ -38,6 +38,8 @@ def paragraphs(text: str) -> list[str]:
 
 
 def read_text(text: str, *, language: str = "en", publisher_id: str = "") -> Article:
+    """An Article from plain text under the text rule (``tarjama.intake``)."""
+    text = intake.accept(text, "the text", lines=True)
     paras = paragraphs(text)
     headline, rest = paras[0], paras[1:]
     label = ""

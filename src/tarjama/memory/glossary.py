@@ -34,6 +34,7 @@ from typing import IO, Any, TypeAlias, cast
 
 from sqlalchemy import Table, delete, func, select
 
+from tarjama import intake
 from tarjama.errors import EmptyInputError, EncodingError, FormatError, InputError
 from tarjama.memory.normalise import primary_language
 from tarjama.memory.tbx import TBXError, TBXReader, TBXTerm, write_tbx
@@ -187,17 +188,19 @@ class Glossary:
             if entry is None:
                 raise TermNotFoundError(f"no glossary term with id {term_id}")
             if source_term is not None:
-                if not source_term.strip():
+                source_term = intake.accept(source_term, "the source term").strip()
+                if not source_term:
                     raise EmptyInputError("a glossary term needs a source term")
-                entry.source_term = _within_limit(source_term.strip(), "source")
+                entry.source_term = _within_limit(source_term, "source")
             if target_term is not None:
-                entry.target_term = _within_limit(target_term.strip(), "target")
+                target_term = intake.accept(target_term, "the target term").strip()
+                entry.target_term = _within_limit(target_term, "target")
             if case_sensitive is not None:
                 entry.case_sensitive = case_sensitive
             if do_not_translate is not None:
                 entry.do_not_translate = do_not_translate
             if note is not None:
-                entry.note = note
+                entry.note = intake.accept(note, "the note")
             if not entry.target_term:
                 if not entry.do_not_translate:
                     raise EmptyInputError("a term that is translated needs a target term")
@@ -407,8 +410,9 @@ def _row(
     do_not_translate: bool,
     note: str,
 ) -> dict[str, Any]:
-    source = _within_limit(source_term.strip(), "source")
-    target = _within_limit(target_term.strip(), "target")
+    source = _within_limit(intake.accept(source_term, "the source term").strip(), "source")
+    target = _within_limit(intake.accept(target_term, "the target term").strip(), "target")
+    note = intake.accept(note, "the note")
     if not source:
         raise EmptyInputError("a glossary term needs a source term")
     if not target:
@@ -444,21 +448,24 @@ def _term(entry: GlossaryTerm) -> Term:
 
 @contextmanager
 def _open_text(source: TextSource) -> Iterator[tuple[IO[str], str]]:
-    """A text stream and its name for a path (UTF-8, a BOM allowed) or an open text file."""
+    """A text stream and its name for a path (UTF-8, a BOM allowed) or an open text file,
+    its text under the text rule (``tarjama.intake``: a refusal names the line and column)."""
     if not isinstance(source, str | Path):
-        yield source, str(getattr(source, "name", "<csv>"))
-        return
-    path = Path(source)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FormatError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise EncodingError(f"{path}: not UTF-8 (byte {exc.start})") from exc
-    with io.StringIO(text, newline="") as stream:
-        yield stream, str(path)
+        name = str(getattr(source, "name", "<csv>"))
+        text = source.read()
+    else:
+        path = Path(source)
+        name = str(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise FormatError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise EncodingError(f"{path}: not UTF-8 (byte {exc.start})") from exc
+    with io.StringIO(intake.accept(text, name, lines=True), newline="") as stream:
+        yield stream, name
 
 
 def _boolean(value: str, column: str, where: str) -> bool:
@@ -507,15 +514,28 @@ def _csv_rows(stream: IO[str], pair: tuple[str, str], name: str) -> Iterator[dic
 
 
 def _write_csv(stream: IO[str], terms: list[Term]) -> None:
+    """The terms as CSV; a term stored before the text rule loses the characters the rule
+    refuses (CSV has no comments to say so in: the log says so)."""
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for term in terms:
+        fields = [term.source, term.target, term.note]
+        for i, (name, value) in enumerate(zip(("source", "target", "note"), fields, strict=True)):
+            fields[i], removed = intake.scrub(value)
+            if removed:
+                log.warning(
+                    "glossary term %d: %s written without %s, which the text rule refuses",
+                    term.id,
+                    name,
+                    ", ".join(removed),
+                )
+        source, target, note = fields
         writer.writerow(
             [
-                term.source,
-                term.target,
+                source,
+                target,
                 "true" if term.case_sensitive else "false",
                 "true" if term.do_not_translate else "false",
-                term.note,
+                note,
             ]
         )

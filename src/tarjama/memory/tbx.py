@@ -19,19 +19,24 @@ Reading, for one language pair chosen by the caller (languages matched on the pr
   glossary reports their count.
 
 Not well-formed XML, or a root other than ``<martif>``/``<tbx>``, raises :class:`TBXError`
-naming the line.
+naming the line; a term or note holding a character the text rule refuses (``tarjama.intake``)
+raises :class:`~tarjama.errors.CharacterError` naming it and the entry's line.
+
+Writing a term stored before the text rule leaves out the characters the rule refuses (XML
+could not hold most of them anyway), after a comment that says which were removed.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
+from tarjama import intake
 from tarjama.errors import FormatError, LanguageError
 from tarjama.memory.normalise import primary_language
 from tarjama.memory.xmlio import (
@@ -42,6 +47,7 @@ from tarjama.memory.xmlio import (
     local,
     open_source,
     release,
+    scrubbed,
     syntax_error,
 )
 
@@ -109,7 +115,8 @@ class TBXReader:
                     continue
                 depth -= 1
                 if local(element.tag) in ENTRIES:
-                    terms = list(_entry_terms(element, src, tgt))
+                    where = f"{name}: line {element.sourceline or 0}"
+                    terms = [_accepted(t, where) for t in _entry_terms(element, src, tgt)]
                     if not terms:
                         self.skipped_lines.append(element.sourceline or 0)
                     yield from terms
@@ -128,6 +135,16 @@ class TBXReader:
                 tgt,
                 self.skipped_lines[0],
             )
+
+
+def _accepted(term: TBXTerm, where: str) -> TBXTerm:
+    """The term under the text rule (``tarjama.intake``), or CharacterError naming the line."""
+    return replace(
+        term,
+        source=intake.accept(term.source, f"{where}: the source term"),
+        target=intake.accept(term.target, f"{where}: the target term"),
+        note=intake.accept(term.note, f"{where}: the note"),
+    )
 
 
 def _flags_and_notes(element: Any, flags: set[str], notes: list[str]) -> bool:
@@ -219,10 +236,21 @@ def write_tbx(
     encoding = etree.SubElement(header, "encodingDesc")
     etree.SubElement(encoding, "p", type="XCSURI").text = "TBXBasicXCSV02.xcs"
     body = etree.SubElement(etree.SubElement(root, "text"), "body")
-    count = 0
+    count = cleaned = 0
     for term in terms:
         count += 1
+        term, comment = scrubbed(term, ("source", "target", "note"))
+        if comment is not None:
+            cleaned += 1
+            body.append(comment)
         body.append(_entry(term, f"t{count}", source_lang, target_lang))
+    if cleaned:
+        log.warning(
+            "%d of %d terms were stored before the text rule and hold characters it refuses: "
+            "written without them, each after a comment that says what was removed",
+            cleaned,
+            count,
+        )
     etree.indent(root)
     target: Any = str(destination) if isinstance(destination, Path) else destination
     etree.ElementTree(root).write(target, encoding="UTF-8", xml_declaration=True)

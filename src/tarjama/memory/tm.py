@@ -35,6 +35,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import ColumnElement, Table, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from tarjama import intake
 from tarjama.engines.base import Pair
 from tarjama.errors import EmptyInputError, InputError, LanguageError
 from tarjama.memory.normalise import fuzzy_key, normalise, primary_language, source_hash
@@ -220,22 +221,28 @@ class TranslationMemory:
         if kind is Origin.MACHINE and provenance is None:
             raise InputError("machine units need the provenance of the engine that made them")
         src_tag, tgt_tag = _resolve_pair(pair, None, None, provenance)
-        rows = [
-            _row(
-                source,
-                target,
-                src_tag,
-                tgt_tag,
-                kind,
-                engine=provenance.engine if provenance else "",
-                engine_version=provenance.engine_version if provenance else "",
-                model=provenance.model if provenance else "",
-                approved=False,
-                note="",
-            )
-            for source, target in units
-            if normalise(source) and target.strip()
-        ]
+        rows = []
+        for source, target in units:
+            if not (intake.accepts(source) and intake.accepts(target)):
+                # what the text rule refuses is never stored (an engine's output may hold it)
+                log.warning("a %s translation not stored: it holds a character that is not text",
+                            kind)  # fmt: skip
+                continue
+            if normalise(source) and target.strip():
+                rows.append(
+                    _row(
+                        source,
+                        target,
+                        src_tag,
+                        tgt_tag,
+                        kind,
+                        engine=provenance.engine if provenance else "",
+                        engine_version=provenance.engine_version if provenance else "",
+                        model=provenance.model if provenance else "",
+                        approved=False,
+                        note="",
+                    )
+                )
         if rows:
             with self.store.begin() as session:
                 self._write(session, rows)
@@ -717,6 +724,9 @@ def _row(
     created: datetime | None = None,
     updated: datetime | None = None,
 ) -> dict[str, Any]:
+    source = intake.accept(source, "the source")
+    target = intake.accept(target, "the target")
+    note = intake.accept(note, "the note")
     normalised = normalise(source)
     if not normalised or not target.strip():
         raise EmptyInputError("a unit needs a non-empty source and target")

@@ -17,7 +17,13 @@ others):
   line counted in :attr:`TMXReader.skipped_lines`.
 
 Anything that is not well-formed XML with a ``<tmx>`` root raises :class:`TMXError` naming the
-line. Writing produces TMX 1.4b with one ``<tu>`` per unit and tarjama's properties.
+line; a segment, note or property holding a character the text rule refuses
+(``tarjama.intake``: XML itself refuses most control characters, but not the C1 ones) raises
+:class:`~tarjama.errors.CharacterError` naming it and its line. Either refuses the file whole.
+
+Writing produces TMX 1.4b with one ``<tu>`` per unit and tarjama's properties. A unit stored
+before the text rule is written without the characters the rule refuses (XML could not hold
+most of them anyway), after a comment that says which were removed.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from typing import Any
 
 from lxml import etree
 
+from tarjama import intake
 from tarjama.errors import FormatError
 from tarjama.memory.xmlio import (
     XML_LANG,
@@ -41,6 +48,7 @@ from tarjama.memory.xmlio import (
     local,
     open_source,
     release,
+    scrubbed,
     syntax_error,
 )
 
@@ -151,7 +159,7 @@ class TMXReader:
                     srclang = str(element.get("srclang") or "").strip()
                     self.header_srclang = "" if srclang == "*all*" else srclang
                 elif tag == "tu":
-                    produced = list(self._units(element))
+                    produced = list(self._units(element, name))
                     if produced:
                         self.units += len(produced)
                         yield from produced
@@ -168,24 +176,25 @@ class TMXReader:
                 self.skipped_lines[0],
             )
 
-    def _units(self, tu: Any) -> Iterator[TMXUnit]:
+    def _units(self, tu: Any, name: str) -> Iterator[TMXUnit]:
         variants: list[tuple[str, str, Any]] = []
         notes: list[str] = []
         props: dict[str, str] = {}
         for child in tu:
             tag = local(child.tag)
+            where = f"{name}: line {child.sourceline or tu.sourceline or 0}: <{tag}>"
             if tag == "tuv":
                 lang = _language(child)
                 seg = next((c for c in child if local(c.tag) == "seg"), None)
-                text = segment_text(seg) if seg is not None else ""
+                text = intake.accept(segment_text(seg), where) if seg is not None else ""
                 if lang and text.strip():
                     variants.append((lang, text, child))
             elif tag == "note" and child.text:
-                notes.append(child.text)
+                notes.append(intake.accept(child.text, where))
             elif tag == "prop":
                 kind = str(child.get("type") or "")
                 if kind.startswith(PROP):
-                    props[kind[len(PROP) :]] = (child.text or "").strip()
+                    props[kind[len(PROP) :]] = intake.accept(child.text or "", where).strip()
         if len(variants) < 2:
             return
         srclang = str(tu.get("srclang") or "").strip()
@@ -240,7 +249,7 @@ def write_tmx(destination: Destination, units: Iterable[TMXUnit], *, srclang: st
     ``*all*``. Each ``<tu>`` names its own ``srclang`` too.
     """
     target: Any = str(destination) if isinstance(destination, Path) else destination
-    count = 0
+    count = cleaned = 0
     try:
         with etree.xmlfile(target, encoding="UTF-8") as xf:
             xf.write_declaration()
@@ -263,13 +272,28 @@ def write_tmx(destination: Destination, units: Iterable[TMXUnit], *, srclang: st
                 with xf.element("body"):
                     xf.write("\n")
                     for unit in units:
+                        unit, comment = scrubbed(unit, _TEXTS)
+                        if comment is not None:
+                            cleaned += 1
+                            xf.write(comment, "\n")
                         xf.write(_tu(unit))
                         xf.write("\n")
                         count += 1
                 xf.write("\n")
     except ValueError as exc:
         raise TMXError(f"cannot write unit {count + 1} as XML: {exc}") from exc
+    if cleaned:
+        log.warning(
+            "%d of %d units were stored before the text rule and hold characters it refuses: "
+            "written without them, each after a comment that says what was removed",
+            cleaned,
+            count,
+        )
     return count
+
+
+_TEXTS = ("source", "target", "source_locale", "target_locale", "engine", "engine_version",
+          "model", "note")  # fmt: skip
 
 
 def _tu(unit: TMXUnit) -> Any:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any, TypeAlias
+from typing import IO, Any, TypeAlias, TypeVar
 
 from lxml import etree
 
+from tarjama import intake
 from tarjama.errors import FormatError
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -37,6 +38,26 @@ class ImportReport:
     @property
     def skipped(self) -> int:
         return len(self.skipped_lines)
+
+
+D = TypeVar("D")
+
+
+def scrubbed(item: D, names: tuple[str, ...]) -> tuple[D, Any]:
+    """For exporting an entry stored before the text rule: the dataclass ``item`` with its
+    text fields ``names`` under :func:`tarjama.intake.scrub`, and a comment saying what was
+    removed, to write before the entry (None when nothing was)."""
+    changes: dict[str, str] = {}
+    removed: list[str] = []
+    for name in names:
+        clean, gone = intake.scrub(getattr(item, name))
+        if gone:
+            changes[name] = clean
+            removed += [f"{name.replace('_', ' ')} {what}" for what in gone]
+    if not changes:
+        return item, None
+    comment = etree.Comment(f" tarjama removed what the text rule refuses: {'; '.join(removed)} ")
+    return replace(item, **changes), comment  # type: ignore[type-var]
 
 
 _POSITION_SUFFIX = re.compile(r", line \d+, column \d+$")
