@@ -173,3 +173,24 @@ def test_the_service_discards_an_out_of_step_output_and_counts_it(
         re.MULTILINE,
     )
     assert counted is not None and float(counted.group(1)) >= 1
+
+
+def test_the_nul_sequence_over_http(
+    engine: ApertiumEngine, fresh: dict[tuple[str, str], str], tmp_path: Path
+) -> None:
+    """The issue's probe against the service: the NUL request is refused with its position,
+    and every caller before and after it gets its own translation."""
+    settings = Settings(data_dir=tmp_path / "data")
+    with TestClient(create_app(settings, engine=engine)) as client:
+
+        def translate(q: str) -> tuple[int, object]:
+            answer = client.post("/translate", json={"q": q, "source": "en", "target": "es"})
+            return answer.status_code, answer.json()
+
+        assert translate(CANARIES[0]) == (200, {"translatedText": fresh[CANARIES[0], "es"]})
+        status, body = translate("Hello\u0000world. The end.")
+        assert status == 400 and "NUL" in str(body) and "offset 5" in str(body), body
+        for canary in CANARIES[1:]:
+            assert translate(canary) == (200, {"translatedText": fresh[canary, "es"]})
+        v1 = client.post("/v1/translate", json={"text": "Hello\u0000world.", "target": "es"})
+        assert v1.status_code == 400 and v1.json()["error"]["code"] == "invalid_character"
