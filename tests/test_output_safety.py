@@ -1,5 +1,6 @@
 """Output that cannot carry script: what the service hands readers and CMSs is sanitised (HTML
-through nh3's allowlist, addresses through a scheme allowlist).
+through nh3's allowlist, addresses through a scheme allowlist), HTML answers carry security
+headers, and CORS is open for the LibreTranslate routes only, unless configured.
 
 The CLI's translation of the user's own document keeps every element and attribute: only the
 service sanitises.
@@ -18,6 +19,7 @@ from lxml import etree
 
 from tarjama import formats
 from tarjama.api import create_app
+from tarjama.api.headers import CONTENT_POLICY, DOCS_POLICY
 from tarjama.config import Settings
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.formats.feed import ATOM, CONTENT, read_feed, write_feed
@@ -416,3 +418,89 @@ def test_the_feed_of_stored_translations_has_no_unsafe_link(client: TestClient) 
     item = _feed_root("\n" + answer.text).find("channel/item")
     assert item is not None and item.find("link") is None
     assert_clean(answer.text)
+
+
+# --- headers --------------------------------------------------------------------------------------
+
+
+def test_security_headers(client: TestClient) -> None:
+    client.put(
+        "/v1/articles/h3", content="<p>Boats are back.</p>", headers={"content-type": "text/html"}
+    )
+    run_jobs(client)
+    for response in (
+        client.get("/v1/articles/h3/translations/es", params={"format": "html"}),
+        client.get("/health"),
+        client.get("/v1/articles/nobody"),  # an error answer too
+        client.post("/v1/translate", content=b"x" * 2_000_000),  # refused before routing
+    ):
+        headers = response.headers
+        assert headers["content-security-policy"] == CONTENT_POLICY, response.url
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "no-referrer"
+        assert headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in CONTENT_POLICY and "script-src" not in CONTENT_POLICY
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and docs.headers["content-security-policy"] == DOCS_POLICY
+
+
+# --- CORS -----------------------------------------------------------------------------------------
+
+PREFLIGHT = {
+    "origin": "https://reader.example",
+    "access-control-request-method": "POST",
+    "access-control-request-headers": "content-type",
+}
+
+
+def test_cors_open_for_libretranslate_closed_elsewhere(client: TestClient) -> None:
+    for path in ("/translate", "/detect"):
+        preflight = client.options(path, headers=PREFLIGHT)
+        assert preflight.status_code == 200
+        assert preflight.headers["access-control-allow-origin"] == "*"
+        assert "POST" in preflight.headers["access-control-allow-methods"]
+    answer = client.post(
+        "/translate",
+        json={"q": "Hello.", "source": "en", "target": "es"},
+        headers={"origin": "https://reader.example"},
+    )
+    assert answer.status_code == 200 and answer.headers["access-control-allow-origin"] == "*"
+    languages = client.get("/languages", headers={"origin": "https://reader.example"})
+    assert languages.headers["access-control-allow-origin"] == "*"
+    # tarjama's own API: no CORS headers, so a page on another origin cannot read it
+    own = client.post(
+        "/v1/translate",
+        json={"text": "Hello.", "target": "es"},
+        headers={"origin": "https://reader.example"},
+    )
+    assert own.status_code == 200 and "access-control-allow-origin" not in own.headers
+    preflight = client.options("/v1/translate", headers=PREFLIGHT)
+    assert "access-control-allow-origin" not in preflight.headers
+
+
+def test_cors_origins_are_settings(tmp_path: Path) -> None:
+    settings = Settings.load(
+        environ={
+            "TARJAMA_DATA_DIR": str(tmp_path / "data"),
+            "TARJAMA_CORS_ORIGINS": "https://cms.example, https://desk.example",
+            "TARJAMA_LIBRETRANSLATE_CORS_ORIGINS": "",
+        }
+    )
+    assert settings.cors_origins == ("https://cms.example", "https://desk.example")
+    assert settings.libretranslate_cors_origins == ()
+    app = create_app(settings, engine=PseudoEngine(), job_threads=0)
+    with TestClient(app) as client:
+        allowed = client.options(
+            "/v1/translate", headers={**PREFLIGHT, "origin": "https://cms.example"}
+        )
+        assert allowed.status_code == 200
+        assert allowed.headers["access-control-allow-origin"] == "https://cms.example"
+        assert "PUT" in allowed.headers["access-control-allow-methods"]
+        refused = client.options("/v1/translate", headers=PREFLIGHT)
+        assert refused.status_code == 400 and "access-control-allow-origin" not in refused.headers
+        closed = client.post(
+            "/translate",
+            json={"q": "Hello.", "source": "en", "target": "es"},
+            headers={"origin": "https://reader.example"},
+        )
+        assert closed.status_code == 200 and "access-control-allow-origin" not in closed.headers
