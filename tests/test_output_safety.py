@@ -3,7 +3,7 @@ through nh3's allowlist, addresses through a scheme allowlist), HTML answers car
 headers, and CORS is open for the LibreTranslate routes only, unless configured.
 
 The CLI's translation of the user's own document keeps every element and attribute: only the
-service sanitises.
+service sanitises. A browser rendering the service's outputs: tests/test_hostile_render.py.
 """
 
 from __future__ import annotations
