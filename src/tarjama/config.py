@@ -73,6 +73,10 @@ class Settings:
     rate_limit: float = 0.0
     """Requests per second per key (or per client address without one); 0 turns it off."""
     rate_burst: int = 20
+    cors_origins: tuple[str, ...] = ()
+    """Web origins whose pages may call tarjama's own API (/v1...); none by default."""
+    libretranslate_cors_origins: tuple[str, ...] = ("*",)
+    """Web origins whose pages may call the LibreTranslate routes; any by default."""
     result_cache: int = 256
     """Whole answers made from the memory kept for identical requests (api/cache.py); 0 = off."""
     fuzzy_threshold: float = 0.75

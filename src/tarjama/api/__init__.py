@@ -11,7 +11,7 @@ api/ops.py             GET /health, /ready, /metrics
 api/security.py        API keys (hashed), roles, create_key; rate-limit charging
 api/limits.py          body size limit middleware, token buckets
 api/adhoc.py           text/HTML in, same shape out; character limit
-api/sanitise.py        allowlist HTML sanitiser for everything served
+api/headers.py         security headers on every answer; CORS by route group
 api/detect.py          the /detect guesser (script + common words)
 api/logs.py            JSON log lines, request ids, per-request metrics
 """

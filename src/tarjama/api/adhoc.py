@@ -16,9 +16,9 @@ from collections.abc import Sequence
 import lxml.html
 
 from tarjama import inline
-from tarjama.api.sanitise import clean, inner_html, sanitise_html
 from tarjama.errors import EmptyInputError, FormatError, InputTooLargeError
-from tarjama.formats.html import LABEL_CLASS, read_html, write_html
+from tarjama.formats.html import LABEL_CLASS, inner_html, read_html, write_html
+from tarjama.formats.sanitise import sanitise_fragment, sanitise_html
 from tarjama.model import Article, Block, BlockKind, Translation
 from tarjama.pipeline import Translator
 
@@ -97,5 +97,4 @@ def translate_html(
     wrappers = [child for child in outer if isinstance(child.tag, str)]
     if len(wrappers) != 1:
         raise FormatError("the HTML could not be written back in its original shape")
-    clean(wrappers[0])
-    return inner_html(wrappers[0]), translation
+    return sanitise_fragment(inner_html(wrappers[0])), translation

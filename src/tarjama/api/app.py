@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from tarjama.api import articles, errors, libretranslate, logs, memory, ops, translate
 from tarjama.api.cache import ResultCache
+from tarjama.api.headers import CrossOrigin, SecurityHeaders
 from tarjama.api.limits import BodyLimit, RateLimiter
 from tarjama.api.metrics import Metrics
 from tarjama.api.options import ServiceOptions
@@ -136,6 +137,13 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(BodyLimit, max_bytes=options.max_request_bytes)
+    docs = (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
+    app.add_middleware(SecurityHeaders, docs_paths=[path for path in docs if path])
+    app.add_middleware(
+        CrossOrigin,
+        origins=options.cors_origins,
+        libretranslate_origins=options.libretranslate_cors_origins,
+    )
     # Added last, so outermost: it sees every answer, the body limit's included. It is given the
     # routes themselves to name the route of a request refused before routing.
     routes = [route for router in ROUTERS for route in router.routes]

@@ -31,6 +31,10 @@ class ServiceOptions:
     """Requests per second allowed per API key, or per client address without one; 0: no limit."""
     rate_burst: int = 20
     """Requests a key or address may make at once before ``rate_limit`` applies."""
+    cors_origins: tuple[str, ...] = ()
+    """Origins allowed to call tarjama's own routes from a browser (CORS); none: closed."""
+    libretranslate_cors_origins: tuple[str, ...] = ("*",)
+    """Origins allowed to call the LibreTranslate routes from a browser; ``*``: any."""
     result_cache: int = 256
     """Answers of ``/v1/translate`` and ``/translate`` made wholly from the translation memory
     that are kept for identical requests while memory and glossary are unchanged; 0: none."""
@@ -59,6 +63,9 @@ def _coerce(name: str, value: Any, default: Any) -> Any:
                     raise ValueError(value)
                 return value.strip().lower() in _TRUE
             return bool(value)
+        if isinstance(default, tuple):
+            items = value.split(",") if isinstance(value, str) else list(value)
+            return tuple(str(v).strip() for v in items if str(v).strip())
         return type(default)(value)
     except (TypeError, ValueError):
         raise ConfigError(f"{name} = {value!r} is not a valid value") from None

@@ -198,4 +198,4 @@ def _translate_feed_now(
     services: Services, parsed: feeds.Feed, target: str
 ) -> tuple[str, list[Translation]]:
     done = services.translator.translate_many(parsed.articles, target)
-    return feeds.write_feed(parsed, done), done
+    return feeds.write_feed(parsed, done, sanitise=True), done

@@ -85,7 +85,10 @@ def parse(text: str, fmt: str | None = None, *, language: str | None = None) -> 
     raise FormatError(f"unknown input format {fmt!r}; use one of {', '.join(INPUT_FORMATS)}")
 
 
-def write(t: Translation, fmt: str) -> str:
+def write(t: Translation, fmt: str, *, sanitise: bool = False) -> str:
+    """The translation in ``fmt``; with ``sanitise``, HTML and addresses in it are made safe to
+    show (``formats.sanitise``): what the service hands readers and CMSs. The CLI writes the
+    user's own document back as it was, markup and all."""
     if fmt == "text":
         from tarjama.formats.text import write_text
 
@@ -93,11 +96,15 @@ def write(t: Translation, fmt: str) -> str:
     if fmt == "html":
         from tarjama.formats.html import write_html
 
+        if sanitise:
+            from tarjama.formats.sanitise import sanitise_html
+
+            return sanitise_html(write_html(t))
         return write_html(t)
     if fmt == "ninjs":
         from tarjama.formats.ninjs import write_ninjs
 
-        return write_ninjs(t)
+        return write_ninjs(t, sanitise=sanitise)
     if fmt == "json":
         return json.dumps(t.to_dict(), ensure_ascii=False, indent=2) + "\n"
     raise FormatError(f"unknown output format {fmt!r}; use one of {', '.join(OUTPUT_FORMATS)}")

@@ -72,6 +72,9 @@ _SKIPPED_TAGS = _words(
 )
 """Block-level elements the walk never enters."""
 
+_HIDDEN_TAGS = _words("script style template noscript")
+"""Elements whose text no reader sees: never words of a headline, standfirst or byline."""
+
 _PARA_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "figcaption"})
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 
@@ -199,7 +202,13 @@ def _set_text(el: Any, escaped: str) -> None:
         el.remove(child)
     el.text, last, pos = "", None, 0
     for child in children:
-        words = _SPACES.sub(" ", child.text_content()).strip()
+        if _hidden(child):
+            # no words of the headline: kept whole, where the text has got to
+            child.tail = None
+            el.append(child)
+            last = child
+            continue
+        words = _SPACES.sub(" ", visible_text(child)).strip()
         m = re.compile(re.escape(words), re.I).search(text, pos) if words else None
         if m is None:
             continue
@@ -220,7 +229,29 @@ def _set_text(el: Any, escaped: str) -> None:
 
 def _plain(el: Any) -> str:
     """Element text without markup, escaped (headline, standfirst, byline)."""
-    return inline.escape_text(_SPACES.sub(" ", el.text_content()).strip())
+    return inline.escape_text(_SPACES.sub(" ", visible_text(el)).strip())
+
+
+def _hidden(el: Any) -> bool:
+    """A comment, processing instruction or element whose text is not shown (a script)."""
+    return not isinstance(el.tag, str) or el.tag.rsplit("}", 1)[-1].lower() in _HIDDEN_TAGS
+
+
+def visible_text(el: Any) -> str:
+    """The text of an element as a reader sees it: ``text_content()`` without the text of
+    scripts, styles, templates and comments inside it (a ``<script>`` in an ``<h1>`` is no
+    part of the headline)."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        out.append(node.text or "")
+        for child in node:
+            if not _hidden(child):
+                walk(child)
+            out.append(child.tail or "")
+
+    walk(el)
+    return "".join(out)
 
 
 def text_direction(language: str) -> str:
@@ -561,9 +592,14 @@ def replace_body_blocks(fragment: str, blocks: Sequence[Block], *, xhtml: bool =
     """``fragment`` (as read by ``body_blocks``) with each block's content replaced."""
     root = parse_fragment(fragment)
     _write_blocks(_find_parts(root, page=False, meta=False), blocks)
+    return inner_html(root, xhtml=xhtml)
+
+
+def inner_html(el: Any, *, xhtml: bool = False) -> str:
+    """The markup inside an element, its own tag left out."""
     method = "xml" if xhtml else "html"
-    inner = [inline.escape_text(root.text or "")]
-    inner += [etree.tostring(c, method=method, encoding="unicode") for c in root]
+    inner = [inline.escape_text(el.text or "")]
+    inner += [etree.tostring(c, method=method, encoding="unicode") for c in el]
     return "".join(inner)
 
 

@@ -47,6 +47,7 @@ from jsonschema.exceptions import best_match
 from tarjama import inline, intake
 from tarjama.errors import EmptyInputError, EngineError, FormatError
 from tarjama.formats import html
+from tarjama.formats.sanitise import safe_identifier, safe_url, sanitise_html, sanitise_xhtml
 from tarjama.model import Article, Block, BlockKind, Translation
 
 SCHEMAS = {"2": "2.2", "3": "3.1"}
@@ -119,7 +120,7 @@ class _Slot:
         """The value as escaped plain text (markup dropped)."""
         value = self.value
         if self.html and value.strip():
-            value = html.parse_fragment(value).text_content()
+            value = html.visible_text(html.parse_fragment(value))
         return inline.escape_text(re.sub(r"[ \t\n\r\f]+", " ", value).strip())
 
     def put(self, escaped: str) -> None:
@@ -430,12 +431,15 @@ def _mark(doc: dict[str, Any], layout: _Layout, t: Translation) -> None:
     doc[keys.info_sources] = sources
 
 
-def write_ninjs(t: Translation) -> str:
-    """The translation as ninjs: the original document's shape, or a new ninjs 3.1 document."""
+def write_ninjs(t: Translation, *, sanitise: bool = False) -> str:
+    """The translation as ninjs: the original document's shape, or a new ninjs 3.1 document.
+    With ``sanitise`` its HTML and addresses are made safe to show (:func:`sanitise_document`)."""
     a = t.article
     if a.source_format != "ninjs" or not a.original:
         doc = _new_document(t)
         _mark(doc, _Layout("3"), t)
+        if sanitise:
+            sanitise_document(doc)
         validate_ninjs(doc, "3")
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     original = _load(a.original, accept=False)  # accepted when read; stored ones stay writable
@@ -463,6 +467,8 @@ def write_ninjs(t: Translation) -> str:
             picture.item["language"] = t.language
     doc["language"] = t.language
     _mark(doc, layout, t)
+    if sanitise:
+        sanitise_document(doc)
     if layout.version in SCHEMAS and _schema_error(original, layout.version) is None:
         validate_ninjs(doc, layout.version)
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
@@ -517,3 +523,42 @@ def _new_document(t: Translation) -> dict[str, Any]:
     if associations:
         doc["associations"] = associations
     return doc
+
+
+# --- sanitising ---------------------------------------------------------------------------------
+
+_HTML_KEYS = frozenset({"body_html", "description_html"})
+_LINK_KEYS = frozenset({"href", "url", "web", "linkedrights"})
+
+
+def sanitise_document(doc: Any) -> None:
+    """Make a ninjs document safe for a CMS to show, in place, at any depth: every HTML value
+    (``contentType`` text/html or xhtml, 1.x ``body_html`` and ``description_html``) sanitised;
+    an address (``href``, ``url``, ``web``, ``linkedRights``) with a scheme that could run
+    script removed; such a ``uri``, which the schema requires of items and associations,
+    replaced by ``urn:tarjama:unsafe-uri:`` and a digest of it (the same uri, the same URN)."""
+    if isinstance(doc, list):
+        for item in doc:
+            sanitise_document(item)
+        return
+    if not isinstance(doc, dict):
+        return
+    content_type = doc.get("contentType", doc.get("contenttype"))
+    if (
+        isinstance(content_type, str)
+        and "html" in content_type.lower()
+        and isinstance(doc.get("value"), str)
+    ):
+        xhtml = "xhtml" in content_type.lower()
+        doc["value"] = (sanitise_xhtml if xhtml else sanitise_html)(doc["value"])
+    for key, value in list(doc.items()):
+        if isinstance(value, str):
+            name = key.lower()
+            if name in _HTML_KEYS:
+                doc[key] = sanitise_html(value)
+            elif name == "uri":
+                doc[key] = safe_identifier(value)
+            elif name in _LINK_KEYS and not safe_url(value):
+                del doc[key]
+        else:
+            sanitise_document(value)

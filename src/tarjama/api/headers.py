@@ -1,0 +1,97 @@
+"""Headers on every answer: what a browser may do with it, and who may read it across origins.
+
+:class:`SecurityHeaders` (ASGI middleware) gives every HTTP answer ``X-Content-Type-Options:
+nosniff``, ``Referrer-Policy: no-referrer``, ``X-Frame-Options: DENY`` and a
+``Content-Security-Policy``: :data:`CONTENT_POLICY`, under which a page of ours loads nothing but
+pictures, runs no script even if one got past the sanitiser, cannot be framed and submits no
+form; the OpenAPI pages (``/docs``, ``/redoc``) get :data:`DOCS_POLICY`, which lets in the
+Swagger UI and ReDoc bundles FastAPI loads from its CDN and their inline start-up script (those
+pages hold nothing a caller sent).
+
+:class:`CrossOrigin` hands each request to Starlette's CORS middleware for its group of
+routes: the LibreTranslate routes (``/translate``, ``/languages``, ``/detect``) answer the
+origins of ``libretranslate_cors_origins`` (by default ``*``: any web page may call them, as
+LibreTranslate allows), every other route those of ``cors_origins`` (by default none: a browser
+on another origin cannot read tarjama's own API). No credentials are allowed: keys travel in
+headers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CONTENT_POLICY = (
+    "default-src 'none'; img-src 'self' http: https:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'; sandbox allow-popups allow-popups-to-escape-sandbox"
+)
+DOCS_POLICY = (
+    "default-src 'none'; script-src 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    "font-src https://fonts.gstatic.com; img-src 'self' data: https:; connect-src 'self'; "
+    "worker-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+LIBRETRANSLATE_PATHS = frozenset({"/translate", "/languages", "/detect"})
+
+_COMMON = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+)
+
+
+class SecurityHeaders:
+    """The security headers above on every HTTP answer (``docs_paths`` get the docs policy)."""
+
+    def __init__(self, app: ASGIApp, docs_paths: Collection[str] = ()) -> None:
+        self.app = app
+        self.docs_paths = frozenset(docs_paths)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        policy = DOCS_POLICY if scope["path"] in self.docs_paths else CONTENT_POLICY
+        added = [*_COMMON, (b"content-security-policy", policy.encode())]
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                given = list(message.get("headers", []))
+                names = {name.lower() for name, _ in given}
+                message["headers"] = given + [h for h in added if h[0] not in names]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class CrossOrigin:
+    """CORS by route group (preflights included): ``libretranslate_origins`` for the
+    LibreTranslate routes, ``origins`` for every other; an empty list closes a group."""
+
+    def __init__(
+        self, app: ASGIApp, origins: Collection[str], libretranslate_origins: Collection[str]
+    ) -> None:
+        self.own = _cors(app, origins, ("GET", "POST", "PUT", "PATCH", "DELETE"))
+        self.libre = _cors(app, libretranslate_origins, ("GET", "POST"))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] in LIBRETRANSLATE_PATHS:
+            await self.libre(scope, receive, send)
+        else:
+            await self.own(scope, receive, send)
+
+
+def _cors(app: ASGIApp, origins: Collection[str], methods: Collection[str]) -> ASGIApp:
+    if not origins:
+        return app  # closed: no CORS headers, and a preflight is an ordinary OPTIONS request
+    return CORSMiddleware(
+        app,
+        allow_origins=list(origins),
+        allow_methods=list(methods),
+        allow_headers=["Authorization", "Content-Type", "X-API-Key", "X-Request-ID"],
+        expose_headers=["Retry-After", "X-Request-ID"],
+        allow_credentials=False,
+        max_age=86400,
+    )
