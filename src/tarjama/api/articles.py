@@ -293,9 +293,15 @@ async def _submit(
     source: str | None,
 ) -> SubmissionOut:
     data = await request.body()
+    limit = request.app.state.services.options.max_characters
     submission = await _call(
         lambda: newsroom.submit(
-            data, _format(request, fmt), publisher_id, _targets(targets), language=source
+            data,
+            _format(request, fmt),
+            publisher_id,
+            _targets(targets),
+            language=source,
+            max_characters=limit,
         )
     )
     response.status_code = 201 if submission.created else 202 if submission.jobs else 200
