@@ -608,8 +608,80 @@ def test_api_roles(tmp_path: Path, store_url: str) -> None:
         assert approve.json()["reviewed_by"] == "cms"
         assert error_of(client.delete("/v1/articles/a1")) == (401, "unauthorized")
         assert error_of(client.delete("/v1/articles/a1", headers=reader)) == (403, "forbidden")
-    with client_for(tmp_path / "closed", store_url, anonymous_read=False) as client:
-        assert error_of(client.get("/v1/articles/a1")) == (401, "unauthorized")
+        assert error_of(client.get("/v1/articles/a1")) == (401, "unauthorized")  # anonymous_read
+    with client_for(tmp_path / "open", store_url, anonymous_read=True) as client:
+        assert client.get("/v1/articles/a1").status_code == 200
+        assert error_of(client.delete("/v1/articles/a1")) == (401, "unauthorized")
+
+
+# What a caller without a key may do by default: translate, read the reader pages; nothing else.
+ANONYMOUS_BY_DEFAULT = [
+    ("POST", "/translate", {"json": {"q": "Hi", "source": "en", "target": "es"}}, 200, None),
+    ("GET", "/languages", {}, 200, None),
+    ("POST", "/detect", {"json": {"q": "The harbour reopened."}}, 200, None),
+    ("POST", "/v1/translate", {"json": {"text": "Hi", "target": "es"}}, 200, None),
+    ("GET", "/v1/feeds/es", {}, 200, None),
+    ("GET", "/v1/articles/a1/translations/es", {"params": {"format": "html"}}, 200, None),
+    ("GET", "/v1/articles/a1/translations/es", {"params": {"format": "html", "version": 1}},
+     401, "unauthorized"),
+    ("GET", "/v1/articles/a1/translations/es", {}, 401, "unauthorized"),
+    ("GET", "/v1/articles/a1/translations/es", {"params": {"format": "ninjs"}}, 401,
+     "unauthorized"),
+    ("GET", "/v1/articles/a1", {}, 401, "unauthorized"),
+    ("GET", "/v1/articles/a1/versions", {}, 401, "unauthorized"),
+    ("GET", "/v1/articles/a1/translations/es/segments", {}, 401, "unauthorized"),
+    ("GET", "/v1/jobs/1", {}, 401, "unauthorized"),
+    ("GET", "/v1/memory/export", {}, 401, "unauthorized"),
+    ("GET", "/v1/memory/counts", {}, 401, "unauthorized"),
+    ("GET", "/v1/memory/lookup", {"params": {"text": "Hi.", "target_lang": "es"}}, 401,
+     "unauthorized"),
+    ("GET", "/v1/glossary/terms", {}, 401, "unauthorized"),
+    ("GET", "/v1/glossary/export", {"params": {"target_lang": "es"}}, 401, "unauthorized"),
+    ("PUT", "/v1/articles/a2", {"content": ARTICLE, "headers": TEXT}, 401, "unauthorized"),
+    ("DELETE", "/v1/articles/a1", {}, 401, "unauthorized"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("method", "path", "kwargs", "status", "code"), ANONYMOUS_BY_DEFAULT)
+def test_api_anonymous_access_by_default(
+    tmp_path: Path,
+    store_url: str,
+    method: str,
+    path: str,
+    kwargs: dict[str, Any],
+    status: int,
+    code: str | None,
+) -> None:
+    with client_for(tmp_path, store_url, role="editor") as desk:
+        assert desk.put("/v1/articles/a1", content=ARTICLE, headers=TEXT).status_code == 201
+        run_jobs(desk)
+        anonymous = TestClient(desk.app)  # the same running app, without the desk's key
+        response = anonymous.request(method, path, **kwargs)
+    if code is None:
+        assert response.status_code == status, response.text
+    else:
+        assert error_of(response) == (status, code)
+        assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_api_reader_pages_and_translation_can_be_closed(tmp_path: Path, store_url: str) -> None:
+    closed = {"anonymous_translate": False, "anonymous_pages": False}
+    with client_for(tmp_path, store_url, role="editor", **closed) as desk:
+        assert desk.put("/v1/articles/a1", content=ARTICLE, headers=TEXT).status_code == 201
+        run_jobs(desk)
+        page = desk.get("/v1/articles/a1/translations/es", params={"format": "html"})
+        assert page.status_code == 200 and page.text.startswith("<")
+        anonymous = TestClient(desk.app)
+        for path, params in (
+            ("/v1/feeds/es", {}),
+            ("/v1/articles/a1/translations/es", {"format": "html"}),
+        ):
+            assert error_of(anonymous.get(path, params=params)) == (401, "unauthorized")
+        refused = anonymous.post("/v1/translate", json={"text": "Hi", "target": "es"})
+        assert error_of(refused) == (401, "unauthorized")
+        lt = anonymous.post("/translate", json={"q": "Hi", "source": "en", "target": "es"})
+        assert lt.status_code == 400
+        assert lt.json() == {"error": "Please contact the server operator to get an API key"}
 
 
 def _article_of(characters: int) -> str:

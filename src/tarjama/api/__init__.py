@@ -8,7 +8,8 @@ api/memory.py          /v1/glossary (terms CRUD, CSV/TBX import and export),
                        /v1/memory (TMX import and export, lookup, corrections, counts)
 api/libretranslate.py  POST /translate, GET /languages, POST /detect (LibreTranslate's format)
 api/ops.py             GET /health, /ready, /metrics
-api/security.py        API keys (hashed), roles, create_key; rate-limit charging
+api/security.py        API keys (HMAC-hashed, remembered briefly), roles, what anonymous
+                       callers may do, rate and failed-authentication limits
 api/limits.py          body size limit middleware, token buckets
 api/adhoc.py           text/HTML in, same shape out; character limit
 api/sanitise.py        allowlist HTML sanitiser for everything served

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from tarjama.api import articles, errors, libretranslate, logs, memory, ops, translate
 from tarjama.api.cache import ResultCache
@@ -79,6 +80,7 @@ def create_app(
     options = ServiceOptions.from_settings(settings)
     metrics = Metrics()
     limiter = RateLimiter(options.rate_limit, options.rate_burst)
+    auth_failures = RateLimiter(options.auth_failures / 60, max(options.auth_failures, 1))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -104,6 +106,7 @@ def create_app(
                 translator=translator,
                 keys=ApiKeys(the_store),
                 limiter=limiter,
+                auth_failures=auth_failures,
                 metrics=metrics,
                 cache=ResultCache(the_store, options.result_cache, settle=translator.flush),
             )
@@ -136,10 +139,13 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(BodyLimit, max_bytes=options.max_request_bytes)
-    # Added last, so outermost: it sees every answer, the body limit's included. It is given the
-    # routes themselves to name the route of a request refused before routing.
+    # Added after the others, so outside them: it sees every answer, the body limit's included.
+    # It is given the routes themselves to name the route of a request refused before routing.
     routes = [route for router in ROUTERS for route in router.routes]
     app.add_middleware(logs.Observe, metrics=metrics, routes=routes)
+    if options.trusted_proxies:
+        # Outermost: the log line and the rate limits see the address the proxy forwarded.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(options.trusted_proxies))
     return app
 
 
@@ -155,5 +161,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
         log_config=None,
         access_log=False,  # Observe writes one structured line per request
         timeout_graceful_shutdown=30,
-        proxy_headers=True,
+        # The app reads X-Forwarded-For itself, from trusted_proxies only; uvicorn's own
+        # reading would trust any local peer.
+        proxy_headers=False,
     )

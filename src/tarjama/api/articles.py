@@ -3,7 +3,11 @@ version, delete, review, and a feed of the newest translations per language.
 
 Thin: each route parses its request, calls :class:`tarjama.newsroom.Newsroom` in a worker
 thread and shapes the answer. Writes need the editor role (or ``anonymous_write``), reads the
-reader role. HTML served from here goes through the sanitiser.
+reader role (or ``anonymous_read``), except the reader pages: the feed of a language and the
+current version's translation as HTML, open to anonymous callers unless ``anonymous_pages`` is
+off. An older version, JSON, ninjs and the review routes are not reader pages: a correction
+leaves the words it replaced to the newsroom. HTML served from here goes through the sanitiser.
+An article over ``max_characters`` of text is refused whole (413).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from tarjama import formats, inline
 from tarjama.api.errors import ApiError, responses
 from tarjama.api.sanitise import sanitise_html
 from tarjama.api.schemas import LANGUAGE, FindingOut, MatchOut, ProvenanceOut, match_out
-from tarjama.api.security import Editor, Reader
+from tarjama.api.security import Access, Caller, Editor, PageReader, Reader, admit
 from tarjama.formats.feed import FeedEntry, news_feed
 from tarjama.formats.html import language_name
 from tarjama.memory.tm import Match
@@ -413,7 +417,9 @@ async def get_versions(
     "/articles/{publisher_id}/translations/{lang}",
     summary="An article's translation in one language (JSON, ninjs or HTML)",
     description="The current version's translation unless `version` names another. JSON always "
-    "answers with the status; ninjs and HTML answer 409 until the translation is done.",
+    "answers with the status; ninjs and HTML answer 409 until the translation is done. The "
+    "current version as HTML is a reader page (no key needed unless `anonymous_pages` is off); "
+    "everything else needs a reader key (or `anonymous_read`).",
     response_model=TranslationDoc,
     responses={
         200: {"content": {"text/html": {}, "application/json": {}}},
@@ -423,11 +429,14 @@ async def get_versions(
 async def get_translation(
     publisher_id: PublisherId,
     lang: Language,
+    request: Request,
     newsroom: NewsroomDep,
-    _caller: Reader,
+    caller: Caller,
     format: Annotated[Literal["json", "ninjs", "html"], Query()] = "json",
     version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
 ) -> Any:
+    page = format == "html" and version is None
+    admit(request.app.state.services, caller, Access.PAGES if page else Access.READ)
     result = await _call(lambda: newsroom.translation(publisher_id, lang, version))
     if format == "json":
         return _document(result)
@@ -463,7 +472,7 @@ async def translated_feed(
     ],
     request: Request,
     newsroom: NewsroomDep,
-    _caller: Reader,
+    _caller: PageReader,
     limit: Annotated[int, Query(ge=1, le=100, description="How many items.")] = 20,
 ) -> Response:
     done = await _call(lambda: newsroom.latest(lang, limit))

@@ -1,10 +1,12 @@
-"""Limits: request body size (checked before the body is read whole) and per-caller rate limits.
+"""Limits: request body size (checked before the body is read whole) and rate limits.
 
 :class:`BodyLimit` is ASGI middleware: it refuses a declared ``Content-Length`` over the limit at
 once, counts the bytes of a streamed body as they arrive (413 as soon as they pass the limit),
 and refuses a JSON, form or text body that is not UTF-8 (400 ``invalid_encoding``), so no route
-ever sees one. :class:`RateLimiter` keeps one token bucket per API key, or per client address for
-callers without a key, in this process; the buckets are kept in an LRU of bounded size.
+ever sees one.
+
+:class:`RateLimiter` keeps token buckets by name (a client address, an API key) in this process;
+the buckets are kept in an LRU of bounded size.
 """
 
 from __future__ import annotations
@@ -128,3 +130,12 @@ class RateLimiter:
                 bucket.tokens -= 1
                 return None
             return max(1, math.ceil((1 - bucket.tokens) / self.rate))
+
+    def refund(self, who: str) -> None:
+        """Give back a token taken by :meth:`acquire` (the thing it was taken for was free)."""
+        if not self.enabled:
+            return
+        with self._lock:
+            bucket = self._buckets.get(who)
+            if bucket is not None:
+                bucket.tokens = min(float(self.burst), bucket.tokens + 1)
