@@ -17,13 +17,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect, select, update
+from starlette.types import Message, Receive, Scope, Send
 
 from tarjama.api import ApiKeys, ServiceOptions, create_app, create_key, revoke_key
 from tarjama.api.errors import ERROR_TABLE, ApiError, status_for
-from tarjama.api.limits import RateLimiter
+from tarjama.api.limits import BodyLimit, RateLimiter
 from tarjama.api.logs import JSONFormatter
 from tarjama.api.sanitise import safe_url, sanitise_html
 from tarjama.api.security import (
@@ -588,6 +590,7 @@ def test_the_forwarded_address_is_the_one_logged(
     [
         ({"libretranslate_requires_key": "true"}, "'anonymous_translate' (its opposite)"),
         ({"trusted_proxies": "10.0.0.0/8,proxy.local"}, "'proxy.local' is not an IP address"),
+        ({"timeout_headers": "0"}, "must be >= 1"),
         ({"auth_failures": "-1"}, "auth_failures must be >= 0"),
     ],
 )
@@ -602,6 +605,8 @@ def test_service_defaults() -> None:
     assert (options.anonymous_translate, options.anonymous_pages) == (True, True)
     assert (options.anonymous_read, options.anonymous_write) == (False, False)
     assert options.trusted_proxies == () and options.auth_failures == 10
+    timeouts = (options.timeout_keep_alive, options.timeout_headers, options.timeout_body)
+    assert timeouts == (5, 10, 30) and options.max_connections == 500
     environ = {"TARJAMA_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.1"}
     proxies = ServiceOptions.from_settings(Settings.load(environ=environ)).trusted_proxies
     assert proxies == ("10.0.0.0/8", "192.168.1.1")
@@ -627,6 +632,37 @@ def test_a_refunded_token_is_given_back() -> None:
     limiter.refund("a")  # never more than the burst
     assert limiter.acquire("a", now=0.0) is None
     assert limiter.acquire("a", now=0.0) is not None
+
+
+def test_a_body_that_does_not_arrive_in_time_gets_408() -> None:
+    reached: list[bytes] = []
+    sent: list[Message] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        reached.append((await receive())["body"])
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    async def run() -> None:
+        never = anyio.Event()
+        parts: list[Message] = [{"type": "http.request", "body": b"{", "more_body": True}]
+
+        async def receive() -> Message:
+            if parts:
+                return parts.pop()
+            await never.wait()  # the rest of the body never comes
+            raise AssertionError("unreachable")
+
+        scope = {"type": "http", "path": "/v1/translate", "headers": [(b"content-length", b"99")]}
+        with anyio.fail_after(5):
+            await BodyLimit(app, max_bytes=1000, timeout=0.2)(scope, receive, send)
+
+    anyio.run(run)
+    start = sent[0]
+    assert start["status"] == 408 and (b"connection", b"close") in start["headers"]
+    assert json.loads(sent[1]["body"])["error"]["code"] == "request_timeout"
+    assert reached == []
 
 
 def test_rate_limiter_memory_is_bounded() -> None:

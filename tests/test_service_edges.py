@@ -1,14 +1,20 @@
-"""A real ``tarjama serve`` at its edges: callers with fake keys, forged X-Forwarded-For.
+"""A real ``tarjama serve`` at its edges: callers with fake keys, forged X-Forwarded-For, slow
+and idle clients, too many connections.
 
 Each server is the installed console script on a SQLite store in a temporary folder, with the
-pseudo engine (what is tested here is the server, not translation).
+pseudo engine (what is tested here is the server, not translation). Slow clients are raw
+sockets that send part of a request and then a byte at a time; the test waits on the socket
+(``select``) until the server closes it and checks when.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import os
+import re
 import secrets
+import select
+import socket
 import subprocess
 import time
 from collections import Counter
@@ -68,6 +74,11 @@ class Served:
                 return int(line.split()[1])
         raise AssertionError("no VmRSS")
 
+    def connect(self) -> socket.socket:
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        sock.setblocking(False)
+        return sock
+
     def stop(self) -> None:
         self.proc.terminate()
         try:
@@ -89,6 +100,44 @@ def serve(tmp_path: Path) -> Iterator[type[Served]]:
     yield Started
     for server in started:
         server.stop()
+
+
+def until_closed(
+    sock: socket.socket, trickle: bytes = b"", limit: float = 30.0
+) -> tuple[float, bytes]:
+    """Wait for the server to close ``sock``, sending ``trickle`` (one byte) every 0.25 s
+    meanwhile, as a slow client does; the seconds it took and what the server sent."""
+    start = time.monotonic()
+    received = b""
+    while time.monotonic() - start < limit:
+        readable, _, _ = select.select([sock], [], [], 0.25)
+        try:
+            if readable:
+                data = sock.recv(65536)
+                if not data:
+                    return time.monotonic() - start, received
+                received += data
+            elif trickle:
+                sock.send(trickle)
+        except (BrokenPipeError, ConnectionResetError):
+            return time.monotonic() - start, received
+    raise AssertionError(f"the server held the connection for {limit} s; it sent {received!r}")
+
+
+def read_response(sock: socket.socket) -> bytes:
+    """One whole answer (headers, and a body of its Content-Length) from ``sock``."""
+    data = b""
+    while True:
+        head, sep, body = data.partition(b"\r\n\r\n")
+        if sep:
+            length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+            if length and len(body) >= int(length.group(1)):
+                return data
+        readable, _, _ = select.select([sock], [], [], 10)
+        assert readable, f"no whole answer in 10 s: {data!r}"
+        chunk = sock.recv(65536)
+        assert chunk, f"closed before a whole answer: {data!r}"
+        data += chunk
 
 
 # --- keys -----------------------------------------------------------------------------------------
@@ -168,3 +217,62 @@ def test_forwarded_for_from_a_local_peer_is_not_believed(
         for n in range(3)
     ]
     assert statuses == [200, 200, 429]
+
+
+# --- slow and idle clients -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def impatient(serve: type[Served]) -> Served:
+    return serve(timeout_headers="1", timeout_body="1", timeout_keep_alive="1")
+
+
+def test_partial_headers_are_cut_off(impatient: Served) -> None:
+    with impatient.connect() as sock:
+        sock.send(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        took, received = until_closed(sock, trickle=b"a")
+    assert received == b"" and 0.9 <= took < 3.0, took
+    assert "no complete headers in 1 s" in impatient.log.read_text()
+
+
+def test_a_connection_that_sends_nothing_is_cut_off(impatient: Served) -> None:
+    with impatient.connect() as sock:
+        took, received = until_closed(sock)
+    assert received == b"" and 0.9 <= took < 3.0, took
+
+
+def test_a_slow_body_gets_408(impatient: Served) -> None:
+    with impatient.connect() as sock:
+        sock.send(
+            b"POST /v1/translate HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+        )
+        took, received = until_closed(sock, trickle=b" ")
+    assert received.startswith(b"HTTP/1.1 408 "), received
+    assert b'"code":"request_timeout"' in received
+    assert 0.9 <= took < 3.0, took
+
+
+def test_an_idle_keep_alive_connection_is_closed_and_a_busy_one_is_not(impatient: Served) -> None:
+    request = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    with impatient.connect() as sock:
+        for _ in range(3):  # one request after another on one connection: all answered
+            sock.send(request)
+            assert read_response(sock).startswith(b"HTTP/1.1 200 ")
+        took, received = until_closed(sock)
+    assert received == b"" and 0.9 <= took < 3.0, took
+
+
+def test_connections_beyond_the_limit_get_503(serve: type[Served]) -> None:
+    server = serve(max_connections="3")
+    assert httpx.get(f"{server.url}/health").status_code == 200
+    held = [server.connect() for _ in range(2)]
+    try:
+        for sock in held:
+            sock.send(b"GET /health HTTP/1.1\r\n")  # and no more
+        # the server took the held connections before this one: it accepts in order
+        refused = httpx.get(f"{server.url}/health")
+        assert refused.status_code == 503 and refused.text == "Service Unavailable"
+    finally:
+        for sock in held:
+            sock.close()

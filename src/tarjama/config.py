@@ -79,6 +79,12 @@ class Settings:
     """Failed key checks allowed per client address a minute, then 429; 0 = no limit."""
     trusted_proxies: tuple[str, ...] = ()
     """Proxies (addresses or networks) whose X-Forwarded-For is believed; none by default."""
+    timeout_keep_alive: int = 5
+    timeout_headers: int = 10
+    timeout_body: int = 30
+    max_connections: int = 500
+    """Slow clients: seconds an idle connection stays open, to send a request's headers (then
+    closed), to send its body (then 408); connections at once (then 503)."""
     result_cache: int = 256
     """Whole answers made from the memory kept for identical requests (api/cache.py); 0 = off."""
     fuzzy_threshold: float = 0.75

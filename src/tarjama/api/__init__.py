@@ -10,7 +10,8 @@ api/libretranslate.py  POST /translate, GET /languages, POST /detect (LibreTrans
 api/ops.py             GET /health, /ready, /metrics
 api/security.py        API keys (HMAC-hashed, remembered briefly), roles, what anonymous
                        callers may do, rate and failed-authentication limits
-api/limits.py          body size limit middleware, token buckets
+api/limits.py          body size and time limit middleware, token buckets
+api/deadline.py        the request headers' deadline (a uvicorn protocol subclass)
 api/adhoc.py           text/HTML in, same shape out; character limit
 api/sanitise.py        allowlist HTML sanitiser for everything served
 api/detect.py          the /detect guesser (script + common words)

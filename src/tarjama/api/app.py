@@ -24,6 +24,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from tarjama.api import articles, errors, libretranslate, logs, memory, ops, translate
 from tarjama.api.cache import ResultCache
+from tarjama.api.deadline import with_header_deadline
 from tarjama.api.limits import BodyLimit, RateLimiter
 from tarjama.api.metrics import Metrics
 from tarjama.api.options import ServiceOptions
@@ -138,7 +139,7 @@ def create_app(
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
-    app.add_middleware(BodyLimit, max_bytes=options.max_request_bytes)
+    app.add_middleware(BodyLimit, max_bytes=options.max_request_bytes, timeout=options.timeout_body)
     # Added after the others, so outside them: it sees every answer, the body limit's included.
     # It is given the routes themselves to name the route of a request refused before routing.
     routes = [route for router in ROUTERS for route in router.routes]
@@ -150,9 +151,17 @@ def create_app(
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the service on uvicorn until SIGINT/SIGTERM (graceful: running requests finish)."""
-    import uvicorn
+    """Run the service on uvicorn until SIGINT/SIGTERM (graceful: running requests finish).
 
+    Slow clients: an idle connection closes after ``timeout_keep_alive`` seconds, one that has
+    not sent a request's headers after ``timeout_headers`` (``api/deadline.py``; uvicorn has
+    no such timeout), a body not in after ``timeout_body`` gets 408 (``api/limits.py``), and
+    beyond ``max_connections`` connections new requests get 503.
+    """
+    import uvicorn
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+    options = ServiceOptions.from_settings(settings)
     logs.configure()
     uvicorn.run(
         create_app(settings),
@@ -164,4 +173,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
         # The app reads X-Forwarded-For itself, from trusted_proxies only; uvicorn's own
         # reading would trust any local peer.
         proxy_headers=False,
+        http=with_header_deadline(AutoHTTPProtocol, options.timeout_headers),
+        timeout_keep_alive=options.timeout_keep_alive,
+        limit_concurrency=options.max_connections,
     )

@@ -44,6 +44,15 @@ class ServiceOptions:
     trusted_proxies: tuple[str, ...] = ()
     """Addresses or networks (``10.0.0.0/8``) of proxies whose ``X-Forwarded-For`` and
     ``X-Forwarded-Proto`` are believed; none by default."""
+    timeout_keep_alive: int = 5
+    """Seconds an idle keep-alive connection stays open."""
+    timeout_headers: int = 10
+    """Seconds a client has to send a request's headers, from the connection's opening or the
+    previous answer's end; then the connection is closed."""
+    timeout_body: int = 30
+    """Seconds a client has to send a request's body once its headers are in (408 beyond)."""
+    max_connections: int = 500
+    """Connections and requests at once; beyond, new requests are answered 503."""
     result_cache: int = 256
     """Answers of ``/v1/translate`` and ``/translate`` made wholly from the translation memory
     that are kept for identical requests while memory and glossary are unchanged; 0: none."""
@@ -63,6 +72,10 @@ class ServiceOptions:
             raise ConfigError("rate_limit must be >= 0 and rate_burst >= 1")
         if options.auth_failures < 0:
             raise ConfigError("auth_failures must be >= 0")
+        if min(options.timeout_keep_alive, options.timeout_headers, options.timeout_body) < 1:
+            raise ConfigError("timeout_keep_alive, timeout_headers and timeout_body must be >= 1")
+        if options.max_connections < 1:
+            raise ConfigError("max_connections must be >= 1")
         for proxy in options.trusted_proxies:
             try:
                 ipaddress.ip_network(proxy, strict=False)
