@@ -13,7 +13,7 @@ What runs:
   consider another (``-u 5``), a 10 s request timeout. APy has no option for the address it
   listens on (it binds every interface); this benchmark only ever sends to 127.0.0.1.
 * tarjama: ``tarjama serve --port PORT`` with a fresh temporary ``TARJAMA_DATA_DIR`` (a new
-  SQLite store and translation memory), ``TARJAMA_RATE_LIMIT=0`` and anonymous read on; every
+  SQLite store and translation memory), ``TARJAMA_RATE_LIMIT=0`` and anonymous translation on; every
   other ``TARJAMA_*`` variable is removed and it runs in the temporary folder, so no local
   ``tarjama.toml`` is read. Both translate with the same Debian Apertium eng-spa data.
 
@@ -524,7 +524,7 @@ def main() -> int:
                 **base,
                 "TARJAMA_DATA_DIR": str(tmp / "tarjama"),
                 "TARJAMA_RATE_LIMIT": "0",
-                "TARJAMA_ANONYMOUS_READ": "true",
+                "TARJAMA_ANONYMOUS_TRANSLATE": "true",
             },
             tmp / "tarjama",
             our_port,

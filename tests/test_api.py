@@ -11,26 +11,38 @@ from __future__ import annotations
 import json
 import logging
 import re
+import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, update
+from starlette.types import Message, Receive, Scope, Send
 
-from tarjama.api import ApiKeys, create_app, create_key, revoke_key
-from tarjama.api.errors import ERROR_TABLE, status_for
-from tarjama.api.limits import RateLimiter
+from tarjama.api import ApiKeys, ServiceOptions, create_app, create_key, revoke_key
+from tarjama.api.errors import ERROR_TABLE, ApiError, status_for
+from tarjama.api.limits import BodyLimit, RateLimiter
 from tarjama.api.logs import JSONFormatter
-from tarjama.api.security import Admin, Editor, Principal
+from tarjama.api.security import (
+    KEY_CACHE_SECONDS,
+    Admin,
+    Editor,
+    Principal,
+    Role,
+    hash_kind,
+    scrypt_hash,
+)
 from tarjama.config import Settings
 from tarjama.engines.apertium import ApertiumEngine
 from tarjama.engines.base import Engine, Pair
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.errors import (
     CharacterError,
+    ConfigError,
     EmptyInputError,
     EncodingError,
     EngineTimeoutError,
@@ -81,6 +93,12 @@ def client_for(tmp_path: Path, engine: Engine | None = None, **fields: Any) -> I
 def client(tmp_path: Path) -> Iterator[TestClient]:
     with client_for(tmp_path) as c:
         yield c
+
+
+def from_address(client: TestClient, host: str) -> TestClient:
+    """Another client of the same running app (its lifespan not run again), calling from
+    ``host``."""
+    return TestClient(client.app, client=(host, 5000))
 
 
 def error_of(response: Any) -> tuple[int, str]:
@@ -303,22 +321,22 @@ def test_keys_are_stored_hashed(tmp_path: Path) -> None:
         row = session.scalars(select(ApiKey)).one()
     assert row.id == key_id and row.role == "reader" and not row.revoked
     assert secret not in f"{row.hash}{row.salt}{row.name}"
-    assert row.hash.startswith("scrypt$")
+    assert hash_kind(row.hash) == "hmac-sha256"  # a fast keyed hash: the secret is random
     assert revoke_key(settings, key_id) is True
     assert revoke_key(settings, "000000000000") is False
 
 
-def test_anonymous_reader_refused_when_configured(tmp_path: Path) -> None:
-    with client_for(tmp_path, anonymous_read=False) as client:
+def test_anonymous_translation_refused_when_configured(tmp_path: Path) -> None:
+    with client_for(tmp_path, anonymous_translate=False) as client:
         response = client.post("/v1/translate", json={"text": "Hi", "target": "es"})
         assert error_of(response) == (401, "unauthorized")
         assert response.headers["www-authenticate"] == "Bearer"
 
 
 def test_reader_key_translates(tmp_path: Path) -> None:
-    settings = settings_for(tmp_path, anonymous_read=False)
+    settings = settings_for(tmp_path, anonymous_translate=False)
     key = create_key(settings, "CMS", "reader")
-    with client_for(tmp_path, anonymous_read=False) as client:
+    with client_for(tmp_path, anonymous_translate=False) as client:
         for headers in ({"Authorization": f"Bearer {key}"}, {"X-API-Key": key}):
             response = client.post(
                 "/v1/translate", json={"text": "Hi", "target": "es"}, headers=headers
@@ -365,6 +383,80 @@ def test_revoked_key_is_refused(tmp_path: Path) -> None:
         )
 
 
+def old_key(store: Store, role: str = "editor") -> str:
+    """A key stored as keys were before: its secret's scrypt hash."""
+    key_id, secret, salt = secrets.token_hex(6), secrets.token_urlsafe(32), secrets.token_bytes(16)
+    with store.begin() as session:
+        session.add(
+            ApiKey(
+                id=key_id,
+                name="old CMS",
+                role=role,
+                salt=salt.hex(),
+                hash=scrypt_hash(secret, salt),
+                revoked=False,
+            )
+        )
+    return f"tj_{key_id}_{secret}"
+
+
+def stored_hash(store: Store, key: str) -> str:
+    with store.session() as session:
+        row = session.get(ApiKey, key.split("_")[1])
+    assert row is not None
+    return row.hash
+
+
+def test_a_key_stored_with_scrypt_still_works_and_is_rehashed(tmp_path: Path) -> None:
+    with Store(settings_for(tmp_path).store_url) as store:
+        store.migrate()
+        key = old_key(store)
+        keys = ApiKeys(store)
+        wrong = key[:-4] + ("AAAA" if not key.endswith("AAAA") else "BBBB")
+        with pytest.raises(ApiError) as refused:
+            keys.verify(wrong)
+        assert (refused.value.status, refused.value.code) == (401, "invalid_api_key")
+        assert hash_kind(stored_hash(store, key)) == "scrypt"  # a wrong secret changes nothing
+        principal = keys.verify(key)
+        assert principal.role is Role.EDITOR and principal.name == "old CMS"
+        assert hash_kind(stored_hash(store, key)) == "hmac-sha256"  # on its first good use
+        assert ApiKeys(store).verify(key) == principal  # from the new hash, by a fresh checker
+        with pytest.raises(ApiError):
+            ApiKeys(store).verify(wrong)
+
+
+def test_a_good_key_is_remembered_for_a_while(tmp_path: Path) -> None:
+    now = [0.0]
+    with Store(settings_for(tmp_path).store_url) as store:
+        store.migrate()
+        keys = ApiKeys(store, clock=lambda: now[0])
+        key = keys.create("site", "reader")
+        assert keys.cached(key) is None  # never checked yet
+        principal = keys.verify(key)
+        assert keys.cached(key) == principal
+        assert keys.cached(key[:-2] + ("AA" if not key.endswith("AA") else "BB")) is None
+        # revoked by another process (here: its row written directly): not seen for a while
+        with store.begin() as session:
+            session.execute(update(ApiKey).values(revoked=True))
+        now[0] = KEY_CACHE_SECONDS - 0.1
+        assert keys.cached(key) == principal
+        now[0] = KEY_CACHE_SECONDS
+        assert keys.cached(key) is None
+        with pytest.raises(ApiError) as refused:
+            keys.verify(key)
+        assert (refused.value.status, refused.value.code) == (401, "api_key_revoked")
+
+
+def test_remembered_keys_are_bounded(tmp_path: Path) -> None:
+    with Store(settings_for(tmp_path).store_url) as store:
+        store.migrate()
+        keys = ApiKeys(store, cache_size=3)
+        made = [keys.create(f"site {i}", "reader") for i in range(5)]
+        for key in made:
+            keys.verify(key)
+        assert [keys.cached(k) is not None for k in made] == [False, False, True, True, True]
+
+
 def test_roles_and_anonymous_writes(tmp_path: Path) -> None:
     settings = settings_for(tmp_path)
     reader = create_key(settings, "site", "reader")
@@ -401,17 +493,126 @@ def test_last_use_is_recorded(tmp_path: Path) -> None:
 
 def test_rate_limit_per_address_and_per_key(tmp_path: Path) -> None:
     key = create_key(settings_for(tmp_path), "site", "reader")
+    body = {"text": "Hi", "target": "es"}
     with client_for(tmp_path, rate_limit=0.01, rate_burst=2) as client:
-        body = {"text": "Hi", "target": "es"}
         assert [client.post("/v1/translate", json=body).status_code for _ in range(2)] == [200, 200]
         response = client.post("/v1/translate", json=body)
         assert error_of(response) == (429, "rate_limited")
         assert int(response.headers["retry-after"]) >= 1
-        # a key has its own bucket
-        headers = {"X-API-Key": key}
-        assert client.post("/v1/translate", json=body, headers=headers).status_code == 200
+        # the address is limited before any key is looked at: a good one and a bad one alike
+        for presented in (key, "tj_000000000000_" + "x" * 43):
+            limited = client.post("/v1/translate", json=body, headers={"X-API-Key": presented})
+            assert error_of(limited) == (429, "rate_limited")
         # operations are never limited
         assert client.get("/health").status_code == 200
+        # a key has its own bucket too, whatever address it comes from
+        for n, expected in ((1, 200), (2, 200), (3, 429)):
+            elsewhere = from_address(client, f"192.0.2.{n}")
+            response = elsewhere.post("/v1/translate", json=body, headers={"X-API-Key": key})
+            assert response.status_code == expected, response.text
+        assert error_of(response) == (429, "rate_limited")
+
+
+def test_failed_authentications_are_limited_per_address(tmp_path: Path) -> None:
+    key = create_key(settings_for(tmp_path), "site", "reader")
+    body = {"text": "Hi", "target": "es"}
+    wrong = {"X-API-Key": "tj_000000000000_" + "x" * 43}
+    with client_for(tmp_path, auth_failures=3) as client:
+        assert (
+            client.post("/v1/translate", json=body, headers={"X-API-Key": key}).status_code == 200
+        )
+        for _ in range(3):
+            assert error_of(client.post("/v1/translate", json=body, headers=wrong)) == (
+                401,
+                "invalid_api_key",
+            )
+        for presented in (wrong, {"X-API-Key": "not-a-key"}):
+            limited = client.post("/v1/translate", json=body, headers=presented)
+            assert error_of(limited) == (429, "too_many_failures")
+            assert 1 <= int(limited.headers["retry-after"]) <= 20  # 3 a minute: one in 20 s
+        # a key checked a moment ago passes from memory; no key is no authentication
+        assert (
+            client.post("/v1/translate", json=body, headers={"X-API-Key": key}).status_code == 200
+        )
+        assert client.post("/v1/translate", json=body).status_code == 200
+        # a key not yet remembered waits like any other from this address
+        other = create_key(settings_for(tmp_path), "desk", "reader")
+        limited = client.post("/v1/translate", json=body, headers={"X-API-Key": other})
+        assert error_of(limited) == (429, "too_many_failures")
+        # another address is not affected
+        elsewhere = from_address(client, "192.0.2.7")
+        response = elsewhere.post("/v1/translate", json=body, headers={"X-API-Key": other})
+        assert response.status_code == 200
+
+
+def test_good_keys_do_not_use_up_the_failure_allowance(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    keys = [create_key(settings, f"site {i}", "reader") for i in range(6)]
+    with client_for(tmp_path, auth_failures=2) as client:
+        for key in keys:  # each checked against the store once: a token taken and given back
+            response = client.post("/v1/_editor-probe", headers={"X-API-Key": key})
+            assert error_of(response) == (403, "forbidden")
+
+
+@pytest.mark.parametrize(
+    ("trusted", "peer", "limited"),
+    [
+        ((), "127.0.0.1", True),  # by default no peer is a proxy, not even a local one
+        (("10.0.0.0/8",), "192.0.2.1", True),  # a peer outside the trusted networks
+        (("10.0.0.0/8",), "10.1.2.3", False),  # a trusted proxy: each forwarded client counts
+        (("10.1.2.3", "::1"), "10.1.2.3", False),
+    ],
+)
+def test_forwarded_for_only_from_trusted_proxies(
+    tmp_path: Path, trusted: tuple[str, ...], peer: str, limited: bool
+) -> None:
+    with client_for(tmp_path, rate_limit=0.01, rate_burst=1, trusted_proxies=trusted) as client:
+        proxied = from_address(client, peer)
+        statuses = [
+            proxied.get(
+                "/v1/feeds/es", headers={"X-Forwarded-For": f"203.0.113.{n}, {peer}"}
+            ).status_code
+            for n in range(3)
+        ]
+    assert statuses == ([200, 429, 429] if limited else [200, 200, 200])
+
+
+def test_the_forwarded_address_is_the_one_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with client_for(tmp_path, trusted_proxies=("10.0.0.0/8",)) as client:
+        proxied = from_address(client, "10.0.0.5")
+        with caplog.at_level(logging.INFO, logger="tarjama.api.access"):
+            proxied.get("/health", headers={"X-Forwarded-For": "203.0.113.9"})
+    [line] = [r for r in caplog.records if r.name == "tarjama.api.access"]
+    assert line.__dict__["client"] == "203.0.113.9"
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"libretranslate_requires_key": "true"}, "'anonymous_translate' (its opposite)"),
+        ({"trusted_proxies": "10.0.0.0/8,proxy.local"}, "'proxy.local' is not an IP address"),
+        ({"timeout_headers": "0"}, "must be >= 1"),
+        ({"auth_failures": "-1"}, "auth_failures must be >= 0"),
+    ],
+)
+def test_service_settings_are_checked(values: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        ServiceOptions.from_settings(Settings.load(environ={}, **values))
+    assert message in str(refused.value)
+
+
+def test_service_defaults() -> None:
+    options = ServiceOptions.from_settings(Settings())
+    assert (options.anonymous_translate, options.anonymous_pages) == (True, True)
+    assert (options.anonymous_read, options.anonymous_write) == (False, False)
+    assert options.trusted_proxies == () and options.auth_failures == 10
+    timeouts = (options.timeout_keep_alive, options.timeout_headers, options.timeout_body)
+    assert timeouts == (5, 10, 30) and options.max_connections == 500
+    environ = {"TARJAMA_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.1"}
+    proxies = ServiceOptions.from_settings(Settings.load(environ=environ)).trusted_proxies
+    assert proxies == ("10.0.0.0/8", "192.168.1.1")
 
 
 def test_token_bucket_refills() -> None:
@@ -422,6 +623,49 @@ def test_token_bucket_refills() -> None:
     assert limiter.acquire("b", now=0.0) is None
     assert limiter.acquire("a", now=0.5) is None
     assert RateLimiter(rate=0, burst=1).acquire("a") is None
+
+
+def test_a_refunded_token_is_given_back() -> None:
+    limiter = RateLimiter(rate=0.001, burst=1)
+    assert limiter.acquire("a", now=0.0) is None
+    limiter.refund("a")
+    assert limiter.acquire("a", now=0.0) is None
+    assert limiter.acquire("a", now=0.0) is not None
+    limiter.refund("a")
+    limiter.refund("a")  # never more than the burst
+    assert limiter.acquire("a", now=0.0) is None
+    assert limiter.acquire("a", now=0.0) is not None
+
+
+def test_a_body_that_does_not_arrive_in_time_gets_408() -> None:
+    reached: list[bytes] = []
+    sent: list[Message] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        reached.append((await receive())["body"])
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    async def run() -> None:
+        never = anyio.Event()
+        parts: list[Message] = [{"type": "http.request", "body": b"{", "more_body": True}]
+
+        async def receive() -> Message:
+            if parts:
+                return parts.pop()
+            await never.wait()  # the rest of the body never comes
+            raise AssertionError("unreachable")
+
+        scope = {"type": "http", "path": "/v1/translate", "headers": [(b"content-length", b"99")]}
+        with anyio.fail_after(5):
+            await BodyLimit(app, max_bytes=1000, timeout=0.2)(scope, receive, send)
+
+    anyio.run(run)
+    start = sent[0]
+    assert start["status"] == 408 and (b"connection", b"close") in start["headers"]
+    assert json.loads(sent[1]["body"])["error"]["code"] == "request_timeout"
+    assert reached == []
 
 
 def test_rate_limiter_memory_is_bounded() -> None:

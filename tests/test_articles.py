@@ -23,14 +23,15 @@ from lxml import etree
 from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from tarjama.api import ApiKeys, create_app
+from tarjama import formats
+from tarjama.api import ApiKeys, create_app, create_key
 from tarjama.config import Settings
 from tarjama.engines.apertium import ApertiumEngine
 from tarjama.engines.base import Engine, EngineInfo, Pair
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.formats.feed import CONTENT
 from tarjama.jobs import Worker
-from tarjama.newsroom import SOURCE_CHANGED, Newsroom, NotFoundError
+from tarjama.newsroom import SOURCE_CHANGED, Newsroom, NotFoundError, characters
 from tarjama.store import ArticleVersion, Base, Job, Store, StoredArticle, StoredTranslation
 
 ARTICLE = """Council approves new budget
@@ -396,15 +397,20 @@ def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
 # --- the HTTP API -------------------------------------------------------------------------------
 
 
-def client_for(tmp_path: Path, store_url: str, job_threads: int = 0, **fields: Any) -> TestClient:
+def client_for(
+    tmp_path: Path, store_url: str, job_threads: int = 0, role: str | None = None, **fields: Any
+) -> TestClient:
+    """A client of a new app; with ``role``, every request carries a key of that role."""
     settings = Settings(data_dir=tmp_path / "data", store=store_url, targets=("es", "ca"), **fields)
     app = create_app(settings, engine=PseudoEngine(), job_threads=job_threads)
-    return TestClient(app)
+    if role is None:
+        return TestClient(app)
+    return TestClient(app, headers={"X-API-Key": create_key(settings, "desk", role)})
 
 
 @pytest.fixture
 def client(tmp_path: Path, store_url: str) -> Iterator[TestClient]:
-    with client_for(tmp_path, store_url, anonymous_write=True) as c:
+    with client_for(tmp_path, store_url, role="editor") as c:
         yield c
 
 
@@ -524,7 +530,7 @@ def test_api_post_takes_the_id_from_the_document(client: TestClient) -> None:
 
 
 def test_api_background_worker(tmp_path: Path, store_url: str) -> None:
-    with client_for(tmp_path, store_url, job_threads=1, anonymous_write=True) as client:
+    with client_for(tmp_path, store_url, job_threads=1, role="editor") as client:
         [job, *_] = client.put("/v1/articles/a1", content=ARTICLE, headers=TEXT).json()["jobs"]
         wait_for(lambda: client.get(f"/v1/jobs/{job}").json()["state"] == "done")
         status = client.get("/v1/articles/a1/translations/es").json()["status"]
@@ -602,8 +608,112 @@ def test_api_roles(tmp_path: Path, store_url: str) -> None:
         assert approve.json()["reviewed_by"] == "cms"
         assert error_of(client.delete("/v1/articles/a1")) == (401, "unauthorized")
         assert error_of(client.delete("/v1/articles/a1", headers=reader)) == (403, "forbidden")
-    with client_for(tmp_path / "closed", store_url, anonymous_read=False) as client:
-        assert error_of(client.get("/v1/articles/a1")) == (401, "unauthorized")
+        assert error_of(client.get("/v1/articles/a1")) == (401, "unauthorized")  # anonymous_read
+    with client_for(tmp_path / "open", store_url, anonymous_read=True) as client:
+        assert client.get("/v1/articles/a1").status_code == 200
+        assert error_of(client.delete("/v1/articles/a1")) == (401, "unauthorized")
+
+
+# What a caller without a key may do by default: translate, read the reader pages; nothing else.
+ANONYMOUS_BY_DEFAULT = [
+    ("POST", "/translate", {"json": {"q": "Hi", "source": "en", "target": "es"}}, 200, None),
+    ("GET", "/languages", {}, 200, None),
+    ("POST", "/detect", {"json": {"q": "The harbour reopened."}}, 200, None),
+    ("POST", "/v1/translate", {"json": {"text": "Hi", "target": "es"}}, 200, None),
+    ("GET", "/v1/feeds/es", {}, 200, None),
+    ("GET", "/v1/articles/a1/translations/es", {"params": {"format": "html"}}, 200, None),
+    ("GET", "/v1/articles/a1/translations/es", {"params": {"format": "html", "version": 1}},
+     401, "unauthorized"),
+    ("GET", "/v1/articles/a1/translations/es", {}, 401, "unauthorized"),
+    ("GET", "/v1/articles/a1/translations/es", {"params": {"format": "ninjs"}}, 401,
+     "unauthorized"),
+    ("GET", "/v1/articles/a1", {}, 401, "unauthorized"),
+    ("GET", "/v1/articles/a1/versions", {}, 401, "unauthorized"),
+    ("GET", "/v1/articles/a1/translations/es/segments", {}, 401, "unauthorized"),
+    ("GET", "/v1/jobs/1", {}, 401, "unauthorized"),
+    ("GET", "/v1/memory/export", {}, 401, "unauthorized"),
+    ("GET", "/v1/memory/counts", {}, 401, "unauthorized"),
+    ("GET", "/v1/memory/lookup", {"params": {"text": "Hi.", "target_lang": "es"}}, 401,
+     "unauthorized"),
+    ("GET", "/v1/glossary/terms", {}, 401, "unauthorized"),
+    ("GET", "/v1/glossary/export", {"params": {"target_lang": "es"}}, 401, "unauthorized"),
+    ("PUT", "/v1/articles/a2", {"content": ARTICLE, "headers": TEXT}, 401, "unauthorized"),
+    ("DELETE", "/v1/articles/a1", {}, 401, "unauthorized"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("method", "path", "kwargs", "status", "code"), ANONYMOUS_BY_DEFAULT)
+def test_api_anonymous_access_by_default(
+    tmp_path: Path,
+    store_url: str,
+    method: str,
+    path: str,
+    kwargs: dict[str, Any],
+    status: int,
+    code: str | None,
+) -> None:
+    with client_for(tmp_path, store_url, role="editor") as desk:
+        assert desk.put("/v1/articles/a1", content=ARTICLE, headers=TEXT).status_code == 201
+        run_jobs(desk)
+        anonymous = TestClient(desk.app)  # the same running app, without the desk's key
+        response = anonymous.request(method, path, **kwargs)
+    if code is None:
+        assert response.status_code == status, response.text
+    else:
+        assert error_of(response) == (status, code)
+        assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_api_reader_pages_and_translation_can_be_closed(tmp_path: Path, store_url: str) -> None:
+    closed = {"anonymous_translate": False, "anonymous_pages": False}
+    with client_for(tmp_path, store_url, role="editor", **closed) as desk:
+        assert desk.put("/v1/articles/a1", content=ARTICLE, headers=TEXT).status_code == 201
+        run_jobs(desk)
+        page = desk.get("/v1/articles/a1/translations/es", params={"format": "html"})
+        assert page.status_code == 200 and page.text.startswith("<")
+        anonymous = TestClient(desk.app)
+        for path, params in (
+            ("/v1/feeds/es", {}),
+            ("/v1/articles/a1/translations/es", {"format": "html"}),
+        ):
+            assert error_of(anonymous.get(path, params=params)) == (401, "unauthorized")
+        refused = anonymous.post("/v1/translate", json={"text": "Hi", "target": "es"})
+        assert error_of(refused) == (401, "unauthorized")
+        lt = anonymous.post("/translate", json={"q": "Hi", "source": "en", "target": "es"})
+        assert lt.status_code == 400
+        assert lt.json() == {"error": "Please contact the server operator to get an API key"}
+
+
+def _article_of(characters: int) -> str:
+    """A plain-text article with exactly ``characters`` characters of text."""
+    headline = "Council votes"
+    sentence = "The council met on Monday and voted on the new budget plan for the harbour. "
+    body = (sentence * (characters // len(sentence) + 1))[: characters - len(headline) - 1] + "."
+    return f"{headline}\n\n{body}"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "size", "status"),
+    [
+        ("PUT", "/v1/articles/big", 60_000, 413),
+        ("POST", "/v1/articles", 100_000, 413),
+        ("PUT", "/v1/articles/big", 50_001, 413),
+        ("PUT", "/v1/articles/big", 50_000, 201),
+    ],
+)
+def test_api_an_article_over_the_character_limit_is_refused(
+    tmp_path: Path, store_url: str, method: str, path: str, size: int, status: int
+) -> None:
+    text = _article_of(size)
+    assert characters(formats.read(text.encode(), "text")) == size
+    with client_for(tmp_path, store_url, role="editor") as client:
+        response = client.request(method, path, content=text, headers=TEXT)
+        if status == 413:
+            assert error_of(response) == (413, "input_too_large")
+            assert f"{size:,} characters of text; the limit is 50,000" in response.text
+            assert client.get("/v1/jobs/1").status_code == 404  # nothing was stored or queued
+        else:
+            assert response.status_code == status, response.text
 
 
 def test_api_feed_of_the_newest_translations(client: TestClient) -> None:

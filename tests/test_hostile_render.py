@@ -36,7 +36,7 @@ import pytest
 from fastapi.testclient import TestClient
 from lxml import etree
 
-from tarjama.api import create_app
+from tarjama.api import create_app, create_key
 from tarjama.config import Settings
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.formats.feed import ATOM, CONTENT
@@ -476,8 +476,11 @@ def test_no_script_of_the_source_runs_where_its_translation_is_shown(
     live = ninjs_live | legacy_live | rss_live | atom_live | page_live
     assert ran >= live, sorted(live - ran)
 
-    settings = Settings(data_dir=tmp_path / "data", targets=("es",), anonymous_write=True)
-    with TestClient(create_app(settings, engine=PseudoEngine(), job_threads=0)) as client:
+    settings = Settings(data_dir=tmp_path / "data", targets=("es",))
+    cms = {"X-API-Key": create_key(settings, "cms", "editor")}
+    with TestClient(
+        create_app(settings, engine=PseudoEngine(), job_threads=0), headers=cms
+    ) as client:
         json_type = {"content-type": "application/json"}
         for publisher_id, body, content_type in (
             ("n1", json.dumps(ninjs), json_type),

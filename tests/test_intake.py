@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, insert
 
 from tarjama import formats, intake
-from tarjama.api import create_app
+from tarjama.api import create_app, create_key
 from tarjama.config import Settings
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.errors import CharacterError, ConfigError, InputError
@@ -363,10 +363,11 @@ def test_formats_read_nfc_text_with_lf_line_ends() -> None:
 
 @pytest.fixture
 def client(tmp_path: Path, store_url: str) -> Iterator[TestClient]:
-    settings = Settings(
-        data_dir=tmp_path / "data", store=store_url, targets=("es",), anonymous_write=True
-    )
-    with TestClient(create_app(settings, engine=PseudoEngine(), job_threads=0)) as c:
+    settings = Settings(data_dir=tmp_path / "data", store=store_url, targets=("es",))
+    editor = {"X-API-Key": create_key(settings, "cms", "editor")}
+    with TestClient(
+        create_app(settings, engine=PseudoEngine(), job_threads=0), headers=editor
+    ) as c:
         yield c
 
 

@@ -169,7 +169,7 @@ def test_size_and_character_limits(tmp_path: Path) -> None:
 def test_keys(tmp_path: Path) -> None:
     key = create_key(settings_for(tmp_path), "plugin", "reader")
     body = {"q": "Hi", "source": "en", "target": "es"}
-    with client_for(tmp_path, libretranslate_requires_key=True) as client:
+    with client_for(tmp_path, anonymous_translate=False) as client:
         missing = client.post("/translate", json=body)
         assert missing.status_code == 400
         assert missing.json() == {"error": "Please contact the server operator to get an API key"}
@@ -193,6 +193,24 @@ def test_slow_down(tmp_path: Path) -> None:
         assert response.status_code == 429
         assert response.json()["error"].startswith("Slowdown: too many requests")
         assert int(response.headers["retry-after"]) >= 1
+
+
+def test_failed_keys_slow_down_the_address(tmp_path: Path) -> None:
+    key = create_key(settings_for(tmp_path), "plugin", "reader")
+    body = {"q": "Hi", "source": "en", "target": "es"}
+    wrong = {**body, "api_key": "tj_000000000000_" + "x" * 43}
+    with client_for(tmp_path, auth_failures=2) as client:
+        assert client.post("/translate", json={**body, "api_key": key}).status_code == 200
+        for _ in range(2):
+            refused = client.post("/translate", json=wrong)
+            assert refused.status_code == 403 and refused.json() == {"error": "Invalid API key"}
+        limited = client.post("/translate", json=wrong)
+        assert limited.status_code == 429
+        assert limited.json()["error"].startswith("Slowdown: too many failed authentications")
+        assert 1 <= int(limited.headers["retry-after"]) <= 30
+        # a key known good a moment ago still passes; no key at all is not an authentication
+        assert client.post("/translate", json={**body, "api_key": key}).status_code == 200
+        assert client.post("/translate", json=body).status_code == 200
 
 
 # --- /languages and /detect ---------------------------------------------------------------------
@@ -285,7 +303,7 @@ def test_libretranslatepy_against_a_real_server(tmp_path: Path) -> None:
 
 def test_libretranslatepy_with_a_required_key(tmp_path: Path) -> None:
     key = create_key(settings_for(tmp_path), "plugin", "reader")
-    with running_server(tmp_path, PseudoEngine(), libretranslate_requires_key=True) as url:
+    with running_server(tmp_path, PseudoEngine(), anonymous_translate=False) as url:
         assert LibreTranslateAPI(url, api_key=key).translate("Hello", "en", "es") == "⟦Héļļø~~⟧"
         with pytest.raises(urllib.error.HTTPError) as refused:
             LibreTranslateAPI(url).translate("Hello", "en", "es")

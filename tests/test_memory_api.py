@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tarjama.api import ApiKeys, create_app
+from tarjama.api import ApiKeys, create_app, create_key
 from tarjama.api.cache import ResultCache
 from tarjama.config import Settings
 from tarjama.engines.pseudo import PseudoEngine
@@ -32,14 +32,20 @@ TMX_TYPE = {"content-type": "application/x-tmx+xml"}
 EN_ES = {"source_lang": "en", "target_lang": "es"}
 
 
-def client_for(tmp_path: Path, store_url: str, **fields: Any) -> TestClient:
+def client_for(
+    tmp_path: Path, store_url: str, role: str | None = None, **fields: Any
+) -> TestClient:
+    """A client of a new app; with ``role``, every request carries a key of that role."""
     settings = Settings(data_dir=tmp_path / "data", store=store_url, **fields)
-    return TestClient(create_app(settings, engine=PseudoEngine(), job_threads=0))
+    app = create_app(settings, engine=PseudoEngine(), job_threads=0)
+    if role is None:
+        return TestClient(app)
+    return TestClient(app, headers={"X-API-Key": create_key(settings, "desk", role)})
 
 
 @pytest.fixture
 def client(tmp_path: Path, store_url: str) -> Iterator[TestClient]:
-    with client_for(tmp_path, store_url, anonymous_write=True) as c:
+    with client_for(tmp_path, store_url, role="editor") as c:
         yield c
 
 
@@ -205,10 +211,6 @@ def test_writes_need_the_editor_role_and_reads_the_reader_role(
             assert error_of(anonymous) == (401, "unauthorized"), (method, url)
             refused = client.request(method, url, **{**kwargs, "headers": {**headers, **reader}})
             assert error_of(refused) == (403, "forbidden"), (method, url)
-        # nothing was written by the refused calls
-        assert terms(client) == [term]
-        assert lookup(client, "Hi.")["exact"]["target"] == "Hola."
-        assert units(client) == 1
         for url in (
             "/v1/glossary/terms",
             f"/v1/glossary/terms/{term['id']}",
@@ -218,15 +220,21 @@ def test_writes_need_the_editor_role_and_reads_the_reader_role(
             "/v1/memory/counts",
         ):
             assert client.get(url, headers=reader).status_code == 200, url
-            assert client.get(url).status_code == 200, url  # anonymous_read is on by default
+            assert error_of(client.get(url)) == (401, "unauthorized"), url  # anonymous_read off
+        # nothing was written by the refused calls
+        client.headers.update(reader)
+        assert terms(client) == [term]
+        assert lookup(client, "Hi.")["exact"]["target"] == "Hola."
+        assert units(client) == 1
         for method, path, kwargs in WRITES:
             url = path.format(term=term["id"], unit=unit["id"])
             headers = {**kwargs.get("headers", {}), **editor}
             done = client.request(method, url, **{**kwargs, "headers": headers})
             assert done.status_code in (200, 201, 204), (method, url, done.text)
-    with client_for(tmp_path, store_url, anonymous_read=False) as client:
-        assert error_of(client.get("/v1/glossary/terms")) == (401, "unauthorized")
-        assert error_of(client.get("/v1/memory/counts")) == (401, "unauthorized")
+    with client_for(tmp_path, store_url, anonymous_read=True) as client:
+        assert client.get("/v1/glossary/terms").status_code == 200
+        assert client.get("/v1/memory/export").status_code == 200
+        assert error_of(client.post("/v1/memory/units", json=EN_ES)) == (401, "unauthorized")
 
 
 # --- glossary files -----------------------------------------------------------------------------
@@ -377,13 +385,8 @@ def test_tmx_export_reimports_identically(
     assert 'filename="memory.tmx"' in exported.headers["content-disposition"]
     assert exported.text.count("<tu ") == 4
 
-    with client_for(tmp_path / "other", other_store_url) as other:
-        editor = ApiKeys(other.app.state.services.store).create("desk", "editor")  # type: ignore[attr-defined]
-        imported = other.post(
-            "/v1/memory/import",
-            content=exported.content,
-            headers={**TMX_TYPE, "authorization": f"Bearer {editor}"},
-        )
+    with client_for(tmp_path / "other", other_store_url, role="editor") as other:
+        imported = other.post("/v1/memory/import", content=exported.content, headers=TMX_TYPE)
         assert imported.status_code == 200, imported.text
         assert imported.json() == {"imported": 4, "skipped": 0, "skipped_lines": [], "units": 4}
         assert other.get("/v1/memory/counts").json() == before
@@ -620,7 +623,7 @@ def test_an_import_over_the_size_limit_is_refused(tmp_path: Path, store_url: str
     tmx = f'<tmx version="1.4"><header srclang="en"/><body>\n{tus}</body></tmx>'.encode()
     glossary = ("source,target\n" + "".join(f"term{n},término{n}\n" for n in range(300))).encode()
     assert len(tmx) > 4096 and len(glossary) > 4096
-    with client_for(tmp_path, store_url, anonymous_write=True, max_request_bytes=4096) as client:
+    with client_for(tmp_path, store_url, role="editor", max_request_bytes=4096) as client:
         for path, body in (
             ("/v1/memory/import", tmx),
             ("/v1/glossary/import?target_lang=es", glossary),
@@ -698,6 +701,7 @@ def test_memory_routes_see_what_translate_has_just_stored(client: TestClient) ->
     that write is done waits for it."""
     store: Store = client.app.state.services.store  # type: ignore[attr-defined]
     sentence = "The ferry number 7 left the harbour at dawn."
+    assert units(client) == 0  # the client's key is checked (and its use recorded) before
     with memory_writes_held(store) as release:
         translated = translate(client, sentence)  # answered; its memory write is held up
         threading.Timer(0.5, release).start()
@@ -707,7 +711,7 @@ def test_memory_routes_see_what_translate_has_just_stored(client: TestClient) ->
 
 
 def test_lookup_suggests_from_the_fuzzy_threshold_setting(tmp_path: Path, store_url: str) -> None:
-    with client_for(tmp_path, store_url, anonymous_write=True, fuzzy_threshold=0.95) as strict:
+    with client_for(tmp_path, store_url, role="editor", fuzzy_threshold=0.95) as strict:
         human = {**EN_ES, "source": "The harbour reopened on Monday after the storm.",
                  "target": "El puerto reabrió el lunes tras la tormenta."}  # fmt: skip
         assert strict.post("/v1/memory/units", json=human).status_code == 201

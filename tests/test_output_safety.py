@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from lxml import etree
 
 from tarjama import formats
-from tarjama.api import create_app
+from tarjama.api import create_app, create_key
 from tarjama.api.headers import CONTENT_POLICY, DOCS_POLICY
 from tarjama.config import Settings
 from tarjama.engines.pseudo import PseudoEngine
@@ -44,8 +44,12 @@ def assert_clean(text: str) -> None:
 
 
 def client_for(tmp_path: Path, **fields: Any) -> TestClient:
-    settings = Settings(data_dir=tmp_path / "data", targets=("es",), anonymous_write=True, **fields)
-    return TestClient(create_app(settings, engine=PseudoEngine(), job_threads=0))
+    """A CMS's client: an editor key sends articles and reads what the service hands out."""
+    settings = Settings(data_dir=tmp_path / "data", targets=("es",), **fields)
+    return TestClient(
+        create_app(settings, engine=PseudoEngine(), job_threads=0),
+        headers={"X-API-Key": create_key(settings, "cms", "editor")},
+    )
 
 
 @pytest.fixture

@@ -24,6 +24,9 @@ from typing import Any
 import httpx
 import pytest
 
+from tarjama.api import create_key
+from tarjama.config import Settings
+
 from .conftest import needs_apertium
 
 TARJAMA = str(Path(sys.executable).with_name("tarjama"))
@@ -70,7 +73,8 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60.0) ->
 
 
 class Server:
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, key: str = "") -> None:
+        self.headers = {"X-API-Key": key} if key else {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
@@ -92,7 +96,7 @@ class Server:
             return False
 
     def get(self, path: str) -> Any:
-        response = httpx.get(f"{self.url}{path}", timeout=10)
+        response = httpx.get(f"{self.url}{path}", headers=self.headers, timeout=10)
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -117,8 +121,14 @@ def env(tmp_path: Path, store_url: str) -> dict[str, str]:
         "TARJAMA_DATA_DIR": str(tmp_path / "data"),
         "TARJAMA_STORE": store_url,
         "TARJAMA_TARGETS": "es",
-        "TARJAMA_ANONYMOUS_WRITE": "true",
     }
+
+
+@pytest.fixture
+def key(env: dict[str, str]) -> str:
+    """An editor key in the servers' store."""
+    settings = Settings(data_dir=Path(env["TARJAMA_DATA_DIR"]), store=env["TARJAMA_STORE"])
+    return create_key(settings, "desk", "editor")
 
 
 @pytest.fixture
@@ -130,9 +140,9 @@ def servers() -> Iterator[list[Server]]:
 
 
 def test_a_killed_server_loses_nothing_and_finishes_the_job(
-    env: dict[str, str], servers: list[Server], tmp_path: Path
+    env: dict[str, str], key: str, servers: list[Server], tmp_path: Path
 ) -> None:
-    first = Server(env, tmp_path / "first.log")
+    first = Server(env, tmp_path / "first.log", key)
     servers.append(first)
     warm = httpx.post(
         f"{first.url}/v1/translate",
@@ -148,7 +158,7 @@ def test_a_killed_server_loses_nothing_and_finishes_the_job(
     put = httpx.put(
         f"{first.url}/v1/articles/harbour-1",
         content=ARTICLE.encode(),
-        headers={"content-type": "text/plain"},
+        headers={"content-type": "text/plain", **first.headers},
         timeout=10,
     )
     assert put.status_code == 201, put.text
@@ -162,7 +172,7 @@ def test_a_killed_server_loses_nothing_and_finishes_the_job(
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
 
-    second = Server(env, tmp_path / "second.log")
+    second = Server(env, tmp_path / "second.log", key)
     servers.append(second)
     wait_for(lambda: second.get(f"/v1/jobs/{job}")["state"] == "done", "the job to finish")
     assert second.get(f"/v1/jobs/{job}")["attempts"] == 2

@@ -9,9 +9,9 @@ the working directory if there is one:
     label = "Beta V.1.0 - Powered by automated translation"
     memory = true                          # reuse and fill the translation memory
     targets = ["es", "ca", "gl"]
-    anonymous_write = false                # the HTTP service: see README "Service"
+    anonymous_read = false                 # the HTTP service: see README "Settings"
     max_characters = 50000
-    rate_limit = 5.0                       # requests/s per key or client address; 0 = off
+    rate_limit = 5.0                       # requests/s per client address and per key; 0 = off
     pivot = "en"                           # translate es-ar as es-en, en-ar when no route has it
     [engines.deepl]                        # engines and routes: docs/engine-config.md
     type = "deepl"
@@ -49,6 +49,7 @@ GENERIC_KEYS: dict[str, type] = {
 }
 _LANG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*\Z")
 _ENV_ENGINES = "TARJAMA_ENGINES__"
+_RENAMED = {"libretranslate_requires_key": "'anonymous_translate' (its opposite)"}
 
 
 def _default_data_dir() -> Path:
@@ -65,18 +66,30 @@ class Settings:
     memory: bool = True
     targets: tuple[str, ...] = ("es", "ca", "gl")
     # the HTTP service (tarjama serve)
-    anonymous_read: bool = True
+    # who may call without a key (api/security.py): ad hoc translation and reader pages, yes
+    anonymous_translate: bool = True
+    anonymous_pages: bool = True
+    anonymous_read: bool = False
     anonymous_write: bool = False
-    libretranslate_requires_key: bool = False
     max_request_bytes: int = 1_048_576
     max_characters: int = 50_000
     rate_limit: float = 0.0
-    """Requests per second per key (or per client address without one); 0 turns it off."""
+    """Requests per second per client address (before any key is checked) and per key; 0: off."""
     rate_burst: int = 20
     cors_origins: tuple[str, ...] = ()
     """Web origins whose pages may call tarjama's own API (/v1...); none by default."""
     libretranslate_cors_origins: tuple[str, ...] = ("*",)
     """Web origins whose pages may call the LibreTranslate routes; any by default."""
+    auth_failures: int = 10
+    """Failed key checks allowed per client address a minute, then 429; 0 = no limit."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Proxies (addresses or networks) whose X-Forwarded-For is believed; none by default."""
+    timeout_keep_alive: int = 5
+    timeout_headers: int = 10
+    timeout_body: int = 30
+    max_connections: int = 500
+    """Slow clients: seconds an idle connection stays open, to send a request's headers (then
+    closed), to send its body (then 408); connections at once (then 503)."""
     result_cache: int = 256
     """Whole answers made from the memory kept for identical requests (api/cache.py); 0 = off."""
     fuzzy_threshold: float = 0.75
@@ -167,6 +180,8 @@ class Settings:
         known = {f.name: f for f in fields(self)}
         changes: dict[str, Any] = {}
         for key, value in values.items():
+            if key in _RENAMED:
+                raise ConfigError(f"{origin}: {key!r} is now {_RENAMED[key]}")
             if key not in known:
                 raise ConfigError(f"{origin}: unknown setting {key!r}; known: {', '.join(known)}")
             if key == "engines":

@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from tarjama import formats, inline, intake, qa
 from tarjama.config import Settings
 from tarjama.engines.base import Engine, Pair
-from tarjama.errors import InputError, TarjamaError
+from tarjama.errors import InputError, InputTooLargeError, TarjamaError
 from tarjama.memory import Glossary, Origin, TranslationMemory
 from tarjama.memory.tm import Match
 from tarjama.model import (
@@ -246,6 +246,13 @@ def _tags(tagged: str) -> list[str]:
     return sorted(m.group(0) for m in inline.TAG.finditer(tagged))
 
 
+def characters(article: Article) -> int:
+    """Characters of an article's text, as a reader counts them: markup not included."""
+    texts = [article.headline, article.standfirst, article.byline, article.dateline]
+    texts += [t for b in article.body for t in (b.text, b.alt)]
+    return sum(len(inline.plain(t)) for t in texts if t)
+
+
 def publisher_id_of(article: Article, given: str | None) -> tuple[str, str]:
     """The article's publisher id and the document's own id (ninjs ``uri``, canonical URL).
 
@@ -408,10 +415,18 @@ class Newsroom:
         targets: Sequence[str] | None = None,
         *,
         language: str | None = None,
+        max_characters: int | None = None,
     ) -> Submission:
         """Store the document as the article's next version unless its content is unchanged,
-        and queue its translation into every target language."""
+        and queue its translation into every target language. An article with more than
+        ``max_characters`` of text is refused whole (:class:`InputTooLargeError`)."""
         article = self.parse(data, fmt, language)
+        if max_characters is not None:
+            size = characters(article)
+            if size > max_characters:
+                raise InputTooLargeError(
+                    f"the article has {size:,} characters of text; the limit is {max_characters:,}"
+                )
         pid, uri = publisher_id_of(article, publisher_id)
         wanted = tuple(dict.fromkeys(targets or self.settings.targets))
         if not wanted:

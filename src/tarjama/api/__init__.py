@@ -8,8 +8,10 @@ api/memory.py          /v1/glossary (terms CRUD, CSV/TBX import and export),
                        /v1/memory (TMX import and export, lookup, corrections, counts)
 api/libretranslate.py  POST /translate, GET /languages, POST /detect (LibreTranslate's format)
 api/ops.py             GET /health, /ready, /metrics
-api/security.py        API keys (hashed), roles, create_key; rate-limit charging
-api/limits.py          body size limit middleware, token buckets
+api/security.py        API keys (HMAC-hashed, remembered briefly), roles, what anonymous
+                       callers may do, rate and failed-authentication limits
+api/limits.py          body size and time limit middleware, token buckets
+api/deadline.py        the request headers' deadline (a uvicorn protocol subclass)
 api/adhoc.py           text/HTML in, same shape out; character limit
 api/headers.py         security headers on every answer; CORS by route group
 api/detect.py          the /detect guesser (script + common words)

@@ -20,9 +20,11 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from tarjama.api import articles, errors, libretranslate, logs, memory, ops, translate
 from tarjama.api.cache import ResultCache
+from tarjama.api.deadline import with_header_deadline
 from tarjama.api.headers import CrossOrigin, SecurityHeaders
 from tarjama.api.limits import BodyLimit, RateLimiter
 from tarjama.api.metrics import Metrics
@@ -80,6 +82,7 @@ def create_app(
     options = ServiceOptions.from_settings(settings)
     metrics = Metrics()
     limiter = RateLimiter(options.rate_limit, options.rate_burst)
+    auth_failures = RateLimiter(options.auth_failures / 60, max(options.auth_failures, 1))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -105,6 +108,7 @@ def create_app(
                 translator=translator,
                 keys=ApiKeys(the_store),
                 limiter=limiter,
+                auth_failures=auth_failures,
                 metrics=metrics,
                 cache=ResultCache(the_store, options.result_cache, settle=translator.flush),
             )
@@ -136,7 +140,7 @@ def create_app(
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
-    app.add_middleware(BodyLimit, max_bytes=options.max_request_bytes)
+    app.add_middleware(BodyLimit, max_bytes=options.max_request_bytes, timeout=options.timeout_body)
     docs = (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
     app.add_middleware(SecurityHeaders, docs_paths=[path for path in docs if path])
     app.add_middleware(
@@ -144,17 +148,28 @@ def create_app(
         origins=options.cors_origins,
         libretranslate_origins=options.libretranslate_cors_origins,
     )
-    # Added last, so outermost: it sees every answer, the body limit's included. It is given the
-    # routes themselves to name the route of a request refused before routing.
+    # Added after the others, so outside them: it sees every answer, the body limit's included.
+    # It is given the routes themselves to name the route of a request refused before routing.
     routes = [route for router in ROUTERS for route in router.routes]
     app.add_middleware(logs.Observe, metrics=metrics, routes=routes)
+    if options.trusted_proxies:
+        # Outermost: the log line and the rate limits see the address the proxy forwarded.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(options.trusted_proxies))
     return app
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the service on uvicorn until SIGINT/SIGTERM (graceful: running requests finish)."""
-    import uvicorn
+    """Run the service on uvicorn until SIGINT/SIGTERM (graceful: running requests finish).
 
+    Slow clients: an idle connection closes after ``timeout_keep_alive`` seconds, one that has
+    not sent a request's headers after ``timeout_headers`` (``api/deadline.py``; uvicorn has
+    no such timeout), a body not in after ``timeout_body`` gets 408 (``api/limits.py``), and
+    beyond ``max_connections`` connections new requests get 503.
+    """
+    import uvicorn
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+    options = ServiceOptions.from_settings(settings)
     logs.configure()
     uvicorn.run(
         create_app(settings),
@@ -163,5 +178,10 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
         log_config=None,
         access_log=False,  # Observe writes one structured line per request
         timeout_graceful_shutdown=30,
-        proxy_headers=True,
+        # The app reads X-Forwarded-For itself, from trusted_proxies only; uvicorn's own
+        # reading would trust any local peer.
+        proxy_headers=False,
+        http=with_header_deadline(AutoHTTPProtocol, options.timeout_headers),
+        timeout_keep_alive=options.timeout_keep_alive,
+        limit_concurrency=options.max_connections,
     )

@@ -3,8 +3,12 @@ version, delete, review, and a feed of the newest translations per language.
 
 Thin: each route parses its request, calls :class:`tarjama.newsroom.Newsroom` in a worker
 thread and shapes the answer. Writes need the editor role (or ``anonymous_write``), reads the
-reader role. The HTML, ninjs and feeds served from here are sanitised (``formats.sanitise``):
-no script of the source reaches a reader or a CMS.
+reader role (or ``anonymous_read``), except the reader pages: the feed of a language and the
+current version's translation as HTML, open to anonymous callers unless ``anonymous_pages`` is
+off. An older version, JSON, ninjs and the review routes are not reader pages: a correction
+leaves the words it replaced to the newsroom. The HTML, ninjs and feeds served from here are
+sanitised (``formats.sanitise``): no script of the source reaches a reader or a CMS.
+An article over ``max_characters`` of text is refused whole (413).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from tarjama.api.schemas import (
     Text,
     match_out,
 )
-from tarjama.api.security import Editor, Reader
+from tarjama.api.security import Access, Caller, Editor, PageReader, Reader, admit
 from tarjama.formats.feed import FeedEntry, news_feed
 from tarjama.formats.html import language_name
 from tarjama.memory.tm import Match
@@ -300,9 +304,15 @@ async def _submit(
     source: str | None,
 ) -> SubmissionOut:
     data = await request.body()
+    limit = request.app.state.services.options.max_characters
     submission = await _call(
         lambda: newsroom.submit(
-            data, _format(request, fmt), publisher_id, _targets(targets), language=source
+            data,
+            _format(request, fmt),
+            publisher_id,
+            _targets(targets),
+            language=source,
+            max_characters=limit,
         )
     )
     response.status_code = 201 if submission.created else 202 if submission.jobs else 200
@@ -416,7 +426,9 @@ async def get_versions(
     description="The current version's translation unless `version` names another. JSON always "
     "answers with the status; ninjs and HTML answer 409 until the translation is done. ninjs and "
     "HTML are sanitised: no script, event handler, frame or object, and no address with a "
-    "scheme other than http(s), mailto, tel, urn or tag.",
+    "scheme other than http(s), mailto, tel, urn or tag. The current version as HTML is a reader "
+    "page (no key needed unless `anonymous_pages` is off); everything else needs a reader key "
+    "(or `anonymous_read`).",
     response_model=TranslationDoc,
     responses={
         200: {"content": {"text/html": {}, "application/json": {}}},
@@ -426,11 +438,14 @@ async def get_versions(
 async def get_translation(
     publisher_id: PublisherId,
     lang: Language,
+    request: Request,
     newsroom: NewsroomDep,
-    _caller: Reader,
+    caller: Caller,
     format: Annotated[Literal["json", "ninjs", "html"], Query()] = "json",
     version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
 ) -> Any:
+    page = format == "html" and version is None
+    admit(request.app.state.services, caller, Access.PAGES if page else Access.READ)
     result = await _call(lambda: newsroom.translation(publisher_id, lang, version))
     if format == "json":
         return _document(result)
@@ -467,7 +482,7 @@ async def translated_feed(
     ],
     request: Request,
     newsroom: NewsroomDep,
-    _caller: Reader,
+    _caller: PageReader,
     limit: Annotated[int, Query(ge=1, le=100, description="How many items.")] = 20,
 ) -> Response:
     done = await _call(lambda: newsroom.latest(lang, limit))

@@ -31,7 +31,7 @@ from tarjama.api import adhoc
 from tarjama.api.detect import detect
 from tarjama.api.errors import ApiError, lt_responses, status_for
 from tarjama.api.schemas import Text
-from tarjama.api.security import ANONYMOUS, Principal, client_address, presented_key, throttle
+from tarjama.api.security import Access, Principal, admit, authenticate, presented_key
 from tarjama.api.services import Services, ServicesDep
 from tarjama.engines.base import Pair
 from tarjama.errors import TarjamaError
@@ -131,20 +131,24 @@ def _multipart(body: bytes, content_type: str) -> dict[str, str]:
 
 
 async def caller(request: Request, params: dict[str, Any], services: Services) -> Principal:
-    """LibreTranslate's access check: an invalid key 403, a missing required one 400, then the
-    rate limit (429)."""
+    """LibreTranslate's access check, in tarjama's order (``api/security.py``): the address's
+    rate limit, then the key (invalid 403, a missing required one 400), then the key's rate
+    limit; 429 for either limit and for an address that failed too often."""
     key = params.get("api_key") or None
     try:
         key = key if isinstance(key, str) else presented_key(request)
-        principal = await run_in_threadpool(services.keys.verify, key) if key else ANONYMOUS
-    except ApiError:
-        raise bad("Invalid API key", 403, "invalid_api_key") from None
-    if principal.anonymous and services.options.libretranslate_requires_key:
-        raise bad("Please contact the server operator to get an API key", 400, "api_key_required")
-    try:
-        throttle(services.limiter, principal, client_address(request))
+        principal = await run_in_threadpool(authenticate, services, request, key)
+        if principal.anonymous and not services.options.anonymous_translate:
+            raise bad(
+                "Please contact the server operator to get an API key", 400, "api_key_required"
+            )
+        admit(services, principal, Access.TRANSLATE)
     except ApiError as exc:
-        raise ApiError(429, exc.code, f"Slowdown: {exc.message}", exc.headers) from None
+        if exc.status == 429:
+            raise ApiError(429, exc.code, f"Slowdown: {exc.message}", exc.headers) from None
+        if exc.status in (401, 403):
+            raise bad("Invalid API key", 403, "invalid_api_key") from None
+        raise
     return principal
 
 

@@ -1,10 +1,14 @@
-"""Limits: request body size (checked before the body is read whole) and per-caller rate limits.
+"""Limits: request body size and time (checked before the body is read whole), rate limits.
 
 :class:`BodyLimit` is ASGI middleware: it refuses a declared ``Content-Length`` over the limit at
 once, counts the bytes of a streamed body as they arrive (413 as soon as they pass the limit),
-and refuses a JSON, form or text body that is not UTF-8 (400 ``invalid_encoding``), so no route
-ever sees one. :class:`RateLimiter` keeps one token bucket per API key, or per client address for
-callers without a key, in this process; the buckets are kept in an LRU of bounded size.
+answers 408 and closes the connection when the whole body has not arrived within ``timeout``
+seconds (a client trickling its body holds nothing for long), and refuses a JSON, form or text
+body that is not UTF-8 (400 ``invalid_encoding``), so no route ever sees one. The headers' own
+deadline is the server's (``api/deadline.py``): no ASGI code runs before they are complete.
+
+:class:`RateLimiter` keeps token buckets by name (a client address, an API key) in this process;
+the buckets are kept in an LRU of bounded size.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
+import anyio
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -24,11 +29,13 @@ _TEXTUAL = ("application/json", "application/x-www-form-urlencoded", "text/")
 
 
 class BodyLimit:
-    """Refuse bodies over ``max_bytes`` (413) and textual bodies that are not UTF-8 (400)."""
+    """Refuse bodies over ``max_bytes`` (413), slower than ``timeout`` seconds (408), and
+    textual bodies that are not UTF-8 (400)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, timeout: float = 30.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -48,15 +55,26 @@ class BodyLimit:
                 return
         body = bytearray()
         more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body += message.get("body", b"")
-            if len(body) > self.max_bytes:
-                await self._too_large(path, None)(scope, receive, send)
-                return
-            more = message.get("more_body", False)
+        try:
+            with anyio.fail_after(self.timeout):
+                while more:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        return
+                    body += message.get("body", b"")
+                    if len(body) > self.max_bytes:
+                        await self._too_large(path, None)(scope, receive, send)
+                        return
+                    more = message.get("more_body", False)
+        except TimeoutError:
+            message_text = (
+                f"the request body did not arrive within {self.timeout:g} s "
+                f"({len(body):,} bytes came)"
+            )
+            await error_response(
+                path, 408, "request_timeout", message_text, {"Connection": "close"}
+            )(scope, receive, send)
+            return
         content_type = headers.get("content-type", "").lower()
         if body and content_type.startswith(_TEXTUAL):
             try:
@@ -128,3 +146,12 @@ class RateLimiter:
                 bucket.tokens -= 1
                 return None
             return max(1, math.ceil((1 - bucket.tokens) / self.rate))
+
+    def refund(self, who: str) -> None:
+        """Give back a token taken by :meth:`acquire` (the thing it was taken for was free)."""
+        if not self.enabled:
+            return
+        with self._lock:
+            bucket = self._buckets.get(who)
+            if bucket is not None:
+                bucket.tokens = min(float(self.burst), bucket.tokens + 1)

@@ -38,6 +38,9 @@ class Services:
     translator: Translator
     keys: ApiKeys
     limiter: RateLimiter
+    """Requests by client address and by key (``rate_limit``)."""
+    auth_failures: RateLimiter
+    """Failed key checks by client address (``auth_failures`` a minute)."""
     metrics: Metrics
     cache: ResultCache
 

@@ -1,7 +1,9 @@
 """``POST /v1/translate``: a text or HTML translated now, into one or more languages; and
 ``POST /v1/feeds/translate``: an RSS or Atom feed translated item by item, answered as a feed.
 
-Reader level: they store nothing but translation-memory units. The answer of the first carries,
+Ad hoc translation (``Access.TRANSLATE``: reader keys, and anonymous callers unless
+``anonymous_translate`` is off), as the LibreTranslate routes: they store nothing but
+translation-memory units. The answer of the first carries,
 per language, the translation, its label, its QA status and the provenance of every sentence.
 """
 
@@ -24,7 +26,7 @@ from tarjama.api.schemas import (
     TranslateResponse,
     TranslationOut,
 )
-from tarjama.api.security import Reader
+from tarjama.api.security import Translating
 from tarjama.api.services import Services, ServicesDep
 from tarjama.errors import EmptyInputError
 from tarjama.formats import decode
@@ -112,7 +114,7 @@ def _cached(services: Services, body: TranslateRequest, target: str) -> tuple[st
     responses=responses(400, 401, 403, 413, 422, 429, 502, 503, 504),
 )
 async def translate(
-    body: TranslateRequest, services: ServicesDep, _caller: Reader
+    body: TranslateRequest, services: ServicesDep, _caller: Translating
 ) -> TranslateResponse:
     adhoc.check_characters([body.input], services.options.max_characters)
     services.check_pairs(body.source, body.target_list)
@@ -166,7 +168,7 @@ _FEED_BODY = {
 async def translate_feed(
     request: Request,
     services: ServicesDep,
-    _caller: Reader,
+    _caller: Translating,
     target: Annotated[
         str,
         Query(pattern=LANGUAGE, max_length=35, description="The language to translate into."),

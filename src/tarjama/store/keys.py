@@ -29,7 +29,9 @@ class ApiKey(Base):
     salt: Mapped[str] = mapped_column(String(64))
     """Hex of the per-key random salt."""
     hash: Mapped[str] = mapped_column(String(255))
-    """``scrypt$<n>$<r>$<p>$<hex digest>``: the parameters travel with the digest."""
+    """``hmac-sha256$<hex digest>`` (keyed with ``salt``), or for keys made before
+    ``scrypt$<n>$<r>$<p>$<hex digest>``, rewritten on the key's first good use: the scheme
+    travels with the digest, so no migration was needed."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, default=None)
