@@ -12,7 +12,7 @@ api/security.py        API keys (hashed), roles, create_key; rate-limit charging
 api/limits.py          body size limit middleware, token buckets
 api/adhoc.py           text/HTML in, same shape out; character limit
 api/sanitise.py        allowlist HTML sanitiser for everything served
-api/detect.py          the /detect guesser (script + common words)
+api/detect.py          language detection for /detect and source=auto (py3langid)
 api/logs.py            JSON log lines, request ids, per-request metrics
 """
 

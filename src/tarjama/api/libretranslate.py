@@ -2,7 +2,8 @@
 
 ``POST /translate``, ``GET /languages`` and ``POST /detect`` follow LibreTranslate's wire format
 (``libretranslate/app.py``): JSON, form (urlencoded or multipart) bodies and query parameters;
-``q`` a string or (JSON) a list of strings; ``source`` may be ``auto``; ``format`` text or html;
+``q`` a string or (JSON) a list of strings; ``source`` may be ``auto`` (refused with 400 when the
+detected language's confidence is under ``detect_threshold``); ``format`` text or html;
 ``api_key`` in the body (or, for tarjama's own keys, a header). Answers are
 ``{"translatedText": ...}`` (a list for a list, with ``detectedLanguage`` when the source was
 ``auto``) and errors ``{"error": "..."}`` with LibreTranslate's statuses and messages: 400 for
@@ -209,15 +210,33 @@ def _string(params: dict[str, Any], name: str) -> str:
     return value
 
 
-def _sources(texts: list[str], source: str, pairs: list[Pair]) -> list[dict[str, Any]]:
+def _sources(
+    texts: list[str], source: str, pairs: list[Pair], fmt: str, threshold: float
+) -> list[dict[str, Any]]:
+    """Each text's source language: ``source``, or with ``auto`` the detected one. A text too short
+    to tell on its own (or blank) takes the language of all the texts together; below
+    ``threshold`` even then, the caller is asked for ``source``: a guess translated from the
+    wrong language comes back as garble."""
     if source != "auto":
         return [{"confidence": 100.0, "language": source} for _ in texts]
     candidates = [p.source for p in pairs]
-    overall = detect(" ".join(texts), candidates)[0]
+    html = fmt == "html"
+    overall = detect(" ".join(texts), candidates, html=html)[0]
     found = []
     for text in texts:
-        best = detect(text, candidates)[0]
-        found.append(best if best["confidence"] else overall)
+        alone = len(texts) == 1 or not text.strip()
+        best = overall if alone else detect(text, candidates, html=html)[0]
+        if best["confidence"] < threshold:
+            best = overall
+        if best["confidence"] < threshold:
+            raise bad(
+                "Cannot tell the language of the text: the best guess, "
+                f"{language_name(best['language'])} ({best['language']}), has "
+                f"{best['confidence']:g}% confidence, below {threshold:g}%; "
+                "give the source language as source",
+                code="language_not_detected",
+            )
+        found.append(best)
     return found
 
 
@@ -284,12 +303,12 @@ async def translate(request: Request, services: ServicesDep) -> JSONResponse:
         adhoc.check_characters(texts, services.options.max_characters)
     except TarjamaError as exc:
         raise bad(str(exc), 413, "input_too_large") from None
-    pairs = services.pairs()
-    detected = _sources(texts, source, pairs)
-    for d in detected:
-        _check_pair(pairs, d["language"], target)
     if fmt not in ("text", "html"):
         raise bad(f"{fmt} format is not supported")
+    pairs = services.pairs()
+    detected = _sources(texts, source, pairs, fmt, services.settings.detect_threshold)
+    for d in detected:
+        _check_pair(pairs, d["language"], target)
     sources = [d["language"] for d in detected]
     try:
         translated, _ = await services.run(
@@ -318,10 +337,11 @@ async def languages(services: ServicesDep) -> list[LTLanguage]:
 
 @router.post(
     "/detect",
-    summary="Guess a text's language (LibreTranslate-compatible)",
+    summary="Detect a text's language (LibreTranslate-compatible)",
     description=(
-        "Chooses among the installed source languages by script and very common words; "
-        "confidence in percent. Not a general language identifier: see `tarjama.api.detect`."
+        "The installed source languages, most likely first, each with the confidence that the "
+        "text is in it, in percent; a short or ambiguous text gets low confidence for every "
+        "language (see `tarjama.api.detect`)."
     ),
     response_model=list[LTDetection],
     responses=lt_responses(400, 403, 429),
