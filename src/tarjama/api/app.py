@@ -139,6 +139,7 @@ def create_app(
     # Added last, so outermost: it sees every answer, the body limit's included. It is given the
     # routes themselves to name the route of a request refused before routing.
     routes = [route for router in ROUTERS for route in router.routes]
+    app.state.routes = routes  # for the Allow header of a 405 (api/errors.py)
     app.add_middleware(logs.Observe, metrics=metrics, routes=routes)
     return app
 

@@ -19,7 +19,7 @@ import email.parser
 import email.policy
 import json
 import urllib.parse
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from babel import Locale, UnknownLocaleError
 from fastapi import APIRouter, Request
@@ -30,6 +30,7 @@ from starlette.responses import JSONResponse
 from tarjama.api import adhoc
 from tarjama.api.detect import detect
 from tarjama.api.errors import ApiError, lt_responses, status_for
+from tarjama.api.schemas import LINE_BREAKS_FORM, LINE_BREAKS_JSON, translatable
 from tarjama.api.security import ANONYMOUS, Principal, client_address, presented_key, throttle
 from tarjama.api.services import Services, ServicesDep
 from tarjama.engines.base import Pair
@@ -39,27 +40,49 @@ from tarjama.model import Translation
 router = APIRouter(tags=["LibreTranslate"])
 
 
+class LTDetection(BaseModel):
+    confidence: float
+    language: str
+
+
+# The bodies the routes read (read_params, _texts...), in JSON Schema for the OpenAPI document:
+# an empty or null ``format`` is text, an empty ``api_key`` is none (then the key of the
+# Authorization or X-API-Key header, if any), and a text alone must have something to translate
+# while texts in a list may be blank.
+Texts = (
+    Annotated[str, Field(json_schema_extra=translatable(LINE_BREAKS_JSON))]
+    | Annotated[
+        list[str],
+        Field(
+            min_length=1,
+            json_schema_extra={
+                "anyOf": [{"minItems": 2}, {"items": translatable(LINE_BREAKS_JSON)}]
+            },
+        ),
+    ]
+)
+
+
 class LTTranslateRequest(BaseModel):
-    q: str | list[str] = Field(description="Text(s) to translate")
-    source: str = Field(description="Source language code, or auto", examples=["en"])
-    target: str = Field(description="Target language code", examples=["es"])
-    format: str = Field("text", description="text or html")
+    q: Texts = Field(description="Text(s) to translate")
+    source: str = Field(
+        min_length=1, description="Source language code, or auto", examples=["en", "auto"]
+    )
+    target: str = Field(min_length=1, description="Target language code", examples=["es"])
+    format: Literal["text", "html", ""] | None = Field("text", description="text or html")
     api_key: str | None = Field(None, description="API key")
 
 
 class LTTranslateResponse(BaseModel):
     translatedText: str | list[str]
-    detectedLanguage: dict[str, Any] | list[dict[str, Any]] | None = None
+    detectedLanguage: LTDetection | list[LTDetection] | None = None
 
 
 class LTDetectRequest(BaseModel):
-    q: str = Field(description="Text to detect")
-    api_key: str | None = None
-
-
-class LTDetection(BaseModel):
-    confidence: float
-    language: str
+    q: Annotated[str, Field(min_length=1)] | Annotated[list[str], Field(min_length=1)] = Field(
+        description="Text to detect (a list is taken as one text)"
+    )
+    api_key: str | None = Field(None, description="API key")
 
 
 class LTLanguage(BaseModel):
@@ -68,14 +91,16 @@ class LTLanguage(BaseModel):
     targets: list[str]
 
 
-def _body(model: type[BaseModel]) -> dict[str, Any]:
+def _body(model: type[BaseModel], form_q: dict[str, Any]) -> dict[str, Any]:
+    """The JSON and form bodies: a form field is one string (a list of texts is JSON's alone)."""
     schema = model.model_json_schema()
+    form = {**schema, "properties": {**schema["properties"], "q": {"type": "string", **form_q}}}
     return {
         "requestBody": {
             "required": True,
             "content": {
                 "application/json": {"schema": schema},
-                "application/x-www-form-urlencoded": {"schema": schema},
+                "application/x-www-form-urlencoded": {"schema": form},
             },
         }
     }
@@ -99,6 +124,8 @@ async def read_params(request: Request) -> dict[str, Any]:
             raise bad("Invalid JSON format") from None
         if not isinstance(data, dict):
             raise bad("Invalid JSON format")
+        if not isinstance(data.get("api_key", ""), str | None):
+            raise bad("Invalid request: api_key must be a string")
         return data
     params: dict[str, Any] = {k: v for k, v in request.query_params.items()}
     if content_type.startswith("multipart/form-data"):
@@ -290,7 +317,7 @@ def _translate_now(
     response_model=LTTranslateResponse,
     response_model_exclude_none=True,
     responses=lt_responses(400, 403, 413, 429, 500),
-    openapi_extra=_body(LTTranslateRequest),
+    openapi_extra=_body(LTTranslateRequest, translatable(LINE_BREAKS_FORM)),
 )
 async def translate(request: Request, services: ServicesDep) -> JSONResponse:
     params = await read_params(request)
@@ -298,7 +325,10 @@ async def translate(request: Request, services: ServicesDep) -> JSONResponse:
     form = "json" not in request.headers.get("content-type", "").lower()
     texts, batch = _texts(params, form)
     source, target = _string(params, "source"), _string(params, "target")
-    fmt = params.get("format") or "text"
+    fmt = params.get("format")
+    if fmt is not None and not isinstance(fmt, str):
+        raise bad("Invalid request: format must be a string")
+    fmt = fmt or "text"
     try:
         adhoc.check_characters(texts, services.options.max_characters)
     except TarjamaError as exc:
@@ -345,7 +375,7 @@ async def languages(services: ServicesDep) -> list[LTLanguage]:
     ),
     response_model=list[LTDetection],
     responses=lt_responses(400, 403, 429),
-    openapi_extra=_body(LTDetectRequest),
+    openapi_extra=_body(LTDetectRequest, {"minLength": 1}),
 )
 async def detect_language(request: Request, services: ServicesDep) -> list[LTDetection]:
     params = await read_params(request)
