@@ -175,6 +175,25 @@ def test_error_envelope(
     assert error_of(client.request(method, path, **kwargs)) == (status, code)
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("OPTIONS", "/v1/glossary/terms/1", "DELETE, GET, PATCH"),
+        ("OPTIONS", "/v1/articles/story-1", "DELETE, GET, PUT"),
+        ("DELETE", "/v1/glossary/terms", "GET, POST"),
+        # not GET /v1/feeds/{lang} with lang "translate" (that was a 422 about lang)
+        ("GET", "/v1/feeds/translate", "POST"),
+        ("OPTIONS", "/translate", "POST"),
+    ],
+)
+def test_method_not_allowed_names_every_method_of_the_path(
+    client: TestClient, method: str, path: str, allow: str
+) -> None:
+    response = client.request(method, path)
+    assert response.status_code == 405
+    assert response.headers["allow"] == allow
+
+
 def test_unknown_language_lists_the_available_pairs(client: TestClient) -> None:
     response = client.post("/v1/translate", json={"text": "Hi", "target": "xx"})
     assert error_of(response) == (400, "unsupported_language")

@@ -20,9 +20,11 @@ from libretranslatepy import LibreTranslateAPI  # type: ignore[import-untyped]
 
 from tarjama.api import create_app, create_key
 from tarjama.api.detect import detect
+from tarjama.config import Settings
 from tarjama.engines.apertium import ApertiumEngine
 from tarjama.engines.base import Engine
 from tarjama.engines.pseudo import PseudoEngine
+from tarjama.errors import ConfigError
 from tests.conftest import needs_apertium
 from tests.test_api import _on_both_databases, client_for, settings_for  # noqa: F401 (autouse)
 
@@ -69,12 +71,48 @@ def test_auto_source_reports_the_detected_language(client: TestClient) -> None:
     single = client.post(
         "/translate", json={"q": "The cat is on the mat", "source": "auto", "target": "es"}
     )
-    assert single.json()["detectedLanguage"] == {"confidence": 100.0, "language": "en"}
+    assert single.json()["detectedLanguage"] == {"confidence": 99.7, "language": "en"}
+    # "The cat" alone is too short to tell (29%): it takes the language of the whole batch
     batch = client.post(
-        "/translate", json={"q": ["The cat", "and the dog"], "source": "auto", "target": "es"}
+        "/translate", json={"q": ["The cat", "and the dog", ""], "source": "auto", "target": "es"}
     )
-    assert [d["language"] for d in batch.json()["detectedLanguage"]] == ["en", "en"]
-    assert len(batch.json()["translatedText"]) == 2
+    assert batch.status_code == 200
+    assert batch.json()["detectedLanguage"] == [
+        {"confidence": 99.3, "language": "en"},
+        {"confidence": 97.0, "language": "en"},
+        {"confidence": 99.3, "language": "en"},
+    ]
+    assert batch.json()["translatedText"] == [_pseudo("The cat"), _pseudo("and the dog"), ""]
+
+
+@pytest.mark.parametrize(
+    ("q", "error"),
+    [
+        ("Hi", "Cannot tell the language of the text: the best guess, English (en), has 6.2% "
+         "confidence, below 80%; give the source language as source"),
+        # no engine translates from Spanish here: not English, and said so rather than garbled
+        ("El tiempo es bueno hoy.", "Cannot tell the language of the text: the best guess, "
+         "English (en), has 0% confidence, below 80%; give the source language as source"),
+        (["Hi", "Bye"], "Cannot tell the language of the text: the best guess, English (en), "
+         "has 12.1% confidence, below 80%; give the source language as source"),
+    ],
+)  # fmt: skip
+def test_auto_source_below_the_threshold_asks_for_the_source(
+    client: TestClient, q: str | list[str], error: str
+) -> None:
+    response = client.post("/translate", json={"q": q, "source": "auto", "target": "es"})
+    assert response.status_code == 400
+    assert response.json() == {"error": error}
+
+
+def test_detect_threshold_is_a_setting(tmp_path: Path) -> None:
+    with client_for(tmp_path, detect_threshold=5.0) as client:
+        response = client.post("/translate", json={"q": "Hi", "source": "auto", "target": "es"})
+        assert response.status_code == 200
+        assert response.json()["detectedLanguage"] == {"confidence": 6.2, "language": "en"}
+    out_of_range = r"environment: detect_threshold is a percentage from 0 to 100, not 101\.0"
+    with pytest.raises(ConfigError, match=out_of_range):
+        Settings.load(config_file=None, environ={"TARJAMA_DETECT_THRESHOLD": "101"})
 
 
 def test_line_layout_is_kept(client: TestClient) -> None:
@@ -121,6 +159,14 @@ def test_html_format_keeps_markup_and_is_sanitised(client: TestClient) -> None:
          "Invalid request: q must be a string or a list of strings"),
         ({"q": "Hi", "source": ["en"], "target": "es"}, 400,
          "Invalid request: source must be a string"),
+        ({"q": "Hi", "source": "en", "target": "es", "format": {}}, 400,
+         "Invalid request: format must be a string"),
+        ({"q": "Hi", "source": "en", "target": "es", "api_key": 0}, 400,
+         "Invalid request: api_key must be a string"),
+        ({"q": "Hi", "source": "en", "target": "es", "format": None, "api_key": None}, 200, None),
+        ({"q": "Hi", "source": "en", "target": "es", "format": "", "api_key": ""}, 200, None),
+        ({"q": ["\n "], "source": "en", "target": "es"}, 400,
+         "the text is empty: nothing to translate"),
         ({"q": "no markup", "source": "en", "target": "es", "format": "html"}, 200, None),
     ],
 )  # fmt: skip
@@ -231,6 +277,8 @@ def test_languages(client: TestClient) -> None:
 def test_detect_route(client: TestClient) -> None:
     response = client.post("/detect", data={"q": "The minister said that it was over"})
     assert response.json() == [{"confidence": 100.0, "language": "en"}]
+    short = client.post("/detect", json={"q": "Hi"})
+    assert short.json() == [{"confidence": 6.2, "language": "en"}]
     missing = client.post("/detect", data={})
     assert missing.status_code == 400
     assert missing.json() == {"error": "Invalid request: missing q parameter"}
@@ -243,22 +291,43 @@ def test_detect_route(client: TestClient) -> None:
         ("El presidente dijo que las conversaciones habían terminado.", "es"),
         ("El president va dir que les converses havien acabat i que no hi ha acord.", "ca"),
         ("O presidente dixo que as conversas remataran e que non hai acordo.", "gl"),
+        ("<p>El gato <b>es</b> negro y el perro duerme en la casa.</p>", "es"),
     ],
 )
 def test_detect_among_installed_languages(text: str, expected: str) -> None:
-    found = detect(text, ["en", "es", "ca", "gl"])
+    found = detect(text, ["en", "es", "ca", "gl"], html=True)
     assert found[0]["language"] == expected
-    assert all(0 <= float(d["confidence"]) <= 100 for d in found)
+    assert sorted(d["language"] for d in found) == ["ca", "en", "es", "gl"]
+    assert found[0]["confidence"] >= 80
+    assert sum(float(d["confidence"]) for d in found) <= 100.1
 
 
-@pytest.mark.parametrize("text", ["", "12 345", "!!!", "Xq zzv"])
-def test_detect_without_evidence_answers_like_libretranslate(text: str) -> None:
-    assert detect(text, ["en", "es"]) == [{"confidence": 0.0, "language": "en"}]
+@pytest.mark.parametrize(
+    "text",
+    [
+        "", "12 345", "!!!", "Xq zzv", "Hi", "Hola", "The cat",  # too little to tell
+        "Le président a dit que les négociations étaient terminées.",  # French: no engine has it
+        "قال الرئيس إن المحادثات انتهت في المدينة",  # Arabic, likewise
+        "Привет, как дела?",
+    ],
+)  # fmt: skip
+def test_detect_reports_low_confidence_when_it_cannot_tell(text: str) -> None:
+    found = detect(text, ["en", "es", "ca", "gl"])
+    assert all(float(d["confidence"]) < 30 for d in found), found
 
 
-def test_detect_uses_the_script() -> None:
-    assert detect("قال الرئيس إن المحادثات انتهت في المدينة", ["en", "ar"])[0]["language"] == "ar"
-    assert detect("Привет", ["en", "es"]) == [{"confidence": 0.0, "language": "en"}]
+def test_detect_knows_other_scripts_and_unknown_codes() -> None:
+    assert detect("قال الرئيس إن المحادثات انتهت في المدينة", ["en", "ar"])[0] == {
+        "confidence": 100.0,
+        "language": "ar",
+    }
+    # a variant is detected by its language; a code the model does not know is left out
+    assert [d["language"] for d in detect("The cat sat on the mat.", ["pt-BR", "en", "xx"])] == [
+        "en",
+        "pt-BR",
+    ]
+    assert detect("Hi", ["xx"]) == [{"confidence": 0.0, "language": "xx"}]
+    assert detect("Hi", []) == [{"confidence": 0.0, "language": "en"}]
 
 
 # --- a real client against a real server ---------------------------------------------------------
@@ -298,7 +367,7 @@ def test_libretranslatepy_against_a_real_server(tmp_path: Path) -> None:
         assert {"code": "en", "name": "English"}.items() <= lt.languages()[0].items() or any(
             lang["code"] == "en" for lang in lt.languages()
         )
-        assert lt.detect("The cat is on the mat") == [{"confidence": 100.0, "language": "en"}]
+        assert lt.detect("The cat is on the mat") == [{"confidence": 99.7, "language": "en"}]
 
 
 def test_libretranslatepy_with_a_required_key(tmp_path: Path) -> None:
@@ -320,4 +389,13 @@ def test_libretranslatepy_through_apertium(tmp_path: Path, apertium: ApertiumEng
         languages = {lang["code"]: lang for lang in lt.languages()}
         assert {"es", "ca", "gl"} <= set(languages["en"]["targets"])
         assert languages["es"]["name"] == "Spanish"
-        assert lt.detect("El gato es negro y el perro duerme en la casa.")[0]["language"] == "es"
+        assert lt.detect("El gato es negro y el perro duerme en la casa.")[0] == {
+            "confidence": 99.2,
+            "language": "es",
+        }
+        # the case: a Spanish sentence with source=auto is translated from Spanish
+        spanish = "El tiempo es bueno hoy."
+        assert lt.translate(spanish, "auto", "en") == lt.translate(spanish, "es", "en")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            lt.translate("Hi", "auto", "es")
+        assert refused.value.code == 400

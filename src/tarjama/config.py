@@ -95,6 +95,10 @@ class Settings:
     fuzzy_threshold: float = 0.75
     """Least similarity (0.5 to 1) of the memory's near matches offered to editors: beside a
     segment in review, and by the memory lookup route."""
+    detect_threshold: float = 80.0
+    """Least confidence (percent, 0 to 100) of the detected language for ``source=auto`` on the
+    LibreTranslate routes; below it the request is refused, asking for ``source`` (api/detect.py
+    says why 80)."""
     # engines and their routes (docs/engine-config.md)
     engines: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """Configured engines: name -> table (``type``, the engine's options, generic keys)."""
@@ -200,6 +204,11 @@ class Settings:
                 changes["label"] = intake.accept(changes["label"], f"{origin}: label")
             except CharacterError as exc:
                 raise ConfigError(str(exc)) from None
+        if "detect_threshold" in changes and not 0 <= changes["detect_threshold"] <= 100:
+            raise ConfigError(
+                f"{origin}: detect_threshold is a percentage from 0 to 100, "
+                f"not {changes['detect_threshold']}"
+            )
         if "engine" in values:
             # A layer that names the default engine replaces a default route of an earlier one.
             routes = dict(changes.get("routes", self.routes))

@@ -68,6 +68,8 @@ FAILED = "failed"
 QUEUED = "queued"
 _RETRIES = 8
 _PATH_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:~@+-]{0,199}")
+PUBLISHER_ID = _PATH_SAFE.pattern
+"""What a publisher id is (the API documents it; :func:`check_publisher_id` refuses others)."""
 
 
 class NotFoundError(TarjamaError):

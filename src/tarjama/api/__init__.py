@@ -14,7 +14,7 @@ api/limits.py          body size and time limit middleware, token buckets
 api/deadline.py        the request headers' deadline (a uvicorn protocol subclass)
 api/adhoc.py           text/HTML in, same shape out; character limit
 api/headers.py         security headers on every answer; CORS by route group
-api/detect.py          the /detect guesser (script + common words)
+api/detect.py          language detection for /detect and source=auto (py3langid)
 api/logs.py            JSON log lines, request ids, per-request metrics
 """
 

@@ -151,6 +151,7 @@ def create_app(
     # Added after the others, so outside them: it sees every answer, the body limit's included.
     # It is given the routes themselves to name the route of a request refused before routing.
     routes = [route for router in ROUTERS for route in router.routes]
+    app.state.routes = routes  # for the Allow header of a 405 (api/errors.py)
     app.add_middleware(logs.Observe, metrics=metrics, routes=routes)
     if options.trusted_proxies:
         # Outermost: the log line and the rate limits see the address the proxy forwarded.

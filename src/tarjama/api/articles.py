@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import Convertor, register_url_convertor
 
 from tarjama import formats, inline
 from tarjama.api.errors import ApiError, responses
@@ -37,6 +38,7 @@ from tarjama.formats.html import language_name
 from tarjama.memory.tm import Match
 from tarjama.model import SegmentResult
 from tarjama.newsroom import (
+    PUBLISHER_ID,
     ConflictError,
     JobInfo,
     Newsroom,
@@ -47,6 +49,22 @@ from tarjama.newsroom import (
 )
 
 router = APIRouter(prefix="/v1", tags=["articles"])
+
+
+class _LanguageSegment(Convertor[str]):
+    """A path segment shaped like a language code, so that ``/v1/feeds/{lang}`` does not take
+    ``/v1/feeds/translate``: a GET there is then a 405 naming POST, not a 422 about ``lang``."""
+
+    regex = LANGUAGE.removeprefix("^").removesuffix("$")
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("language", _LanguageSegment())
 
 T = TypeVar("T")
 
@@ -62,13 +80,20 @@ _BODY = {
         "required": True,
         "description": "The article: plain text, HTML or IPTC ninjs (by Content-Type or `format`).",
         "content": {
-            "text/plain": {"schema": {"type": "string"}},
-            "text/html": {"schema": {"type": "string"}},
+            # a NUL makes a body binary, not text (400 invalid_encoding)
+            "text/plain": {"schema": {"type": "string", "pattern": "^[^\\x00]*$"}},
+            "text/html": {"schema": {"type": "string", "pattern": "^[^\\x00]*$"}},
             "application/json": {"schema": {"type": "object"}},
         },
     }
 }
-PublisherId = Annotated[str, Path(description="The publisher's id of the article.")]
+PublisherId = Annotated[
+    str,
+    Path(
+        description="The publisher's id of the article.",
+        json_schema_extra={"pattern": f"^{PUBLISHER_ID}$"},  # refused by the newsroom: 400
+    ),
+]
 Language = Annotated[str, Path(description="A target language code (es, ca, gl...).")]
 
 
@@ -459,7 +484,7 @@ async def get_translation(
 
 
 @router.get(
-    "/feeds/{lang}",
+    "/feeds/{lang:language}",
     summary="An RSS feed of the newest translations into one language",
     description="The current versions' translations into `lang` that are done (translated, "
     "needing review or reviewed), most recently updated first, `limit` of them: each item "
@@ -472,7 +497,7 @@ async def get_translation(
             "description": "The feed.",
             "content": {"application/rss+xml": {"schema": {"type": "string"}}},
         },
-        **responses(401, 403, 422, 429),
+        **responses(401, 403, 404, 422, 429),
     },
 )
 async def translated_feed(

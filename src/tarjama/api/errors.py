@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Match, Route
 
 from tarjama.errors import (
     CharacterError,
@@ -163,9 +164,24 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     message = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
     if exc.status_code == 404 and message == "Not Found":
         message = f"no such route: {request.method} {request.url.path}"
-    elif exc.status_code == 405:
+    headers = exc.headers
+    if exc.status_code == 405:
         message = f"{request.method} is not allowed on {request.url.path}"
-    return error_response(request.url.path, exc.status_code, code, message, exc.headers)
+        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
+    return error_response(request.url.path, exc.status_code, code, message, headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method of every route of the request's path: Starlette's 405 names only the
+    methods of the first route that matched the path, one of several when a path has a route
+    per method. The routes are the app's own and its routers' (``app.state.routes``: FastAPI
+    keeps an included router as one route)."""
+    routes = [*request.app.router.routes, *getattr(request.app.state, "routes", ())]
+    methods: set[str] = set()
+    for route in routes:
+        if isinstance(route, Route) and route.matches(request.scope)[0] is not Match.NONE:
+            methods |= route.methods or set()
+    return ", ".join(sorted(methods))
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

@@ -2,7 +2,8 @@
 
 ``POST /translate``, ``GET /languages`` and ``POST /detect`` follow LibreTranslate's wire format
 (``libretranslate/app.py``): JSON, form (urlencoded or multipart) bodies and query parameters;
-``q`` a string or (JSON) a list of strings; ``source`` may be ``auto``; ``format`` text or html;
+``q`` a string or (JSON) a list of strings; ``source`` may be ``auto`` (refused with 400 when the
+detected language's confidence is under ``detect_threshold``); ``format`` text or html;
 ``api_key`` in the body (or, for tarjama's own keys, a header). Answers are
 ``{"translatedText": ...}`` (a list for a list, with ``detectedLanguage`` when the source was
 ``auto``) and errors ``{"error": "..."}`` with LibreTranslate's statuses and messages: 400 for
@@ -18,7 +19,7 @@ import email.parser
 import email.policy
 import json
 import urllib.parse
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from babel import Locale, UnknownLocaleError
 from fastapi import APIRouter, Request
@@ -30,7 +31,7 @@ from tarjama import intake
 from tarjama.api import adhoc
 from tarjama.api.detect import detect
 from tarjama.api.errors import ApiError, lt_responses, status_for
-from tarjama.api.schemas import Text
+from tarjama.api.schemas import LINE_BREAKS_FORM, LINE_BREAKS_JSON, Text, translatable
 from tarjama.api.security import Access, Principal, admit, authenticate, presented_key
 from tarjama.api.services import Services, ServicesDep
 from tarjama.engines.base import Pair
@@ -40,27 +41,49 @@ from tarjama.model import Translation
 router = APIRouter(tags=["LibreTranslate"])
 
 
+class LTDetection(BaseModel):
+    confidence: float
+    language: str
+
+
+# The bodies the routes read (read_params, _texts...), in JSON Schema for the OpenAPI document:
+# an empty or null ``format`` is text, an empty ``api_key`` is none (then the key of the
+# Authorization or X-API-Key header, if any), and a text alone must have something to translate
+# while texts in a list may be blank.
+Texts = (
+    Annotated[Text, Field(json_schema_extra=translatable(LINE_BREAKS_JSON))]
+    | Annotated[
+        list[Text],
+        Field(
+            min_length=1,
+            json_schema_extra={
+                "anyOf": [{"minItems": 2}, {"items": translatable(LINE_BREAKS_JSON)}]
+            },
+        ),
+    ]
+)
+
+
 class LTTranslateRequest(BaseModel):
-    q: Text | list[Text] = Field(description="Text(s) to translate")
-    source: str = Field(description="Source language code, or auto", examples=["en"])
-    target: str = Field(description="Target language code", examples=["es"])
-    format: str = Field("text", description="text or html")
+    q: Texts = Field(description="Text(s) to translate")
+    source: str = Field(
+        min_length=1, description="Source language code, or auto", examples=["en", "auto"]
+    )
+    target: str = Field(min_length=1, description="Target language code", examples=["es"])
+    format: Literal["text", "html", ""] | None = Field("text", description="text or html")
     api_key: str | None = Field(None, description="API key")
 
 
 class LTTranslateResponse(BaseModel):
     translatedText: str | list[str]
-    detectedLanguage: dict[str, Any] | list[dict[str, Any]] | None = None
+    detectedLanguage: LTDetection | list[LTDetection] | None = None
 
 
 class LTDetectRequest(BaseModel):
-    q: Text = Field(description="Text to detect")
-    api_key: str | None = None
-
-
-class LTDetection(BaseModel):
-    confidence: float
-    language: str
+    q: Annotated[Text, Field(min_length=1)] | Annotated[list[Text], Field(min_length=1)] = Field(
+        description="Text to detect (a list is taken as one text)"
+    )
+    api_key: str | None = Field(None, description="API key")
 
 
 class LTLanguage(BaseModel):
@@ -69,14 +92,17 @@ class LTLanguage(BaseModel):
     targets: list[str]
 
 
-def _body(model: type[BaseModel]) -> dict[str, Any]:
+def _body(model: type[BaseModel], form_q: dict[str, Any]) -> dict[str, Any]:
+    """The JSON and form bodies: a form field is one string (a list of texts is JSON's alone)."""
     schema = model.model_json_schema()
+    q = {"type": "string", "pattern": intake.SCHEMA_PATTERN, **form_q}
+    form = {**schema, "properties": {**schema["properties"], "q": q}}
     return {
         "requestBody": {
             "required": True,
             "content": {
                 "application/json": {"schema": schema},
-                "application/x-www-form-urlencoded": {"schema": schema},
+                "application/x-www-form-urlencoded": {"schema": form},
             },
         }
     }
@@ -100,6 +126,8 @@ async def read_params(request: Request) -> dict[str, Any]:
             raise bad("Invalid JSON format") from None
         if not isinstance(data, dict):
             raise bad("Invalid JSON format")
+        if not isinstance(data.get("api_key", ""), str | None):
+            raise bad("Invalid request: api_key must be a string")
         return data
     params: dict[str, Any] = {k: v for k, v in request.query_params.items()}
     if content_type.startswith("multipart/form-data"):
@@ -217,15 +245,33 @@ def _string(params: dict[str, Any], name: str) -> str:
     return value
 
 
-def _sources(texts: list[str], source: str, pairs: list[Pair]) -> list[dict[str, Any]]:
+def _sources(
+    texts: list[str], source: str, pairs: list[Pair], fmt: str, threshold: float
+) -> list[dict[str, Any]]:
+    """Each text's source language: ``source``, or with ``auto`` the detected one. A text too short
+    to tell on its own (or blank) takes the language of all the texts together; below
+    ``threshold`` even then, the caller is asked for ``source``: a guess translated from the
+    wrong language comes back as garble."""
     if source != "auto":
         return [{"confidence": 100.0, "language": source} for _ in texts]
     candidates = [p.source for p in pairs]
-    overall = detect(" ".join(texts), candidates)[0]
+    html = fmt == "html"
+    overall = detect(" ".join(texts), candidates, html=html)[0]
     found = []
     for text in texts:
-        best = detect(text, candidates)[0]
-        found.append(best if best["confidence"] else overall)
+        alone = len(texts) == 1 or not text.strip()
+        best = overall if alone else detect(text, candidates, html=html)[0]
+        if best["confidence"] < threshold:
+            best = overall
+        if best["confidence"] < threshold:
+            raise bad(
+                "Cannot tell the language of the text: the best guess, "
+                f"{language_name(best['language'])} ({best['language']}), has "
+                f"{best['confidence']:g}% confidence, below {threshold:g}%; "
+                "give the source language as source",
+                code="language_not_detected",
+            )
+        found.append(best)
     return found
 
 
@@ -279,24 +325,27 @@ def _translate_now(
     response_model=LTTranslateResponse,
     response_model_exclude_none=True,
     responses=lt_responses(400, 403, 413, 429, 500),
-    openapi_extra=_body(LTTranslateRequest),
+    openapi_extra=_body(LTTranslateRequest, translatable(LINE_BREAKS_FORM)),
 )
 async def translate(request: Request, services: ServicesDep) -> JSONResponse:
     params = await read_params(request)
     await caller(request, params, services)
     texts, batch = _texts(params)
     source, target = _string(params, "source"), _string(params, "target")
-    fmt = params.get("format") or "text"
+    fmt = params.get("format")
+    if fmt is not None and not isinstance(fmt, str):
+        raise bad("Invalid request: format must be a string")
+    fmt = fmt or "text"
     try:
         adhoc.check_characters(texts, services.options.max_characters)
     except TarjamaError as exc:
         raise bad(str(exc), 413, "input_too_large") from None
-    pairs = services.pairs()
-    detected = _sources(texts, source, pairs)
-    for d in detected:
-        _check_pair(pairs, d["language"], target)
     if fmt not in ("text", "html"):
         raise bad(f"{fmt} format is not supported")
+    pairs = services.pairs()
+    detected = _sources(texts, source, pairs, fmt, services.settings.detect_threshold)
+    for d in detected:
+        _check_pair(pairs, d["language"], target)
     sources = [d["language"] for d in detected]
     try:
         translated, _ = await services.run(
@@ -325,14 +374,15 @@ async def languages(services: ServicesDep) -> list[LTLanguage]:
 
 @router.post(
     "/detect",
-    summary="Guess a text's language (LibreTranslate-compatible)",
+    summary="Detect a text's language (LibreTranslate-compatible)",
     description=(
-        "Chooses among the installed source languages by script and very common words; "
-        "confidence in percent. Not a general language identifier: see `tarjama.api.detect`."
+        "The installed source languages, most likely first, each with the confidence that the "
+        "text is in it, in percent; a short or ambiguous text gets low confidence for every "
+        "language (see `tarjama.api.detect`)."
     ),
     response_model=list[LTDetection],
     responses=lt_responses(400, 403, 429),
-    openapi_extra=_body(LTDetectRequest),
+    openapi_extra=_body(LTDetectRequest, {"minLength": 1}),
 )
 async def detect_language(request: Request, services: ServicesDep) -> list[LTDetection]:
     params = await read_params(request)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 import tempfile
 from collections.abc import Callable, Iterator
-from typing import IO, Annotated, Literal, TypeVar
+from typing import IO, Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -28,7 +28,7 @@ from starlette.concurrency import run_in_threadpool
 
 from tarjama import intake
 from tarjama.api.errors import ApiError, responses
-from tarjama.api.schemas import LANGUAGE, MatchOut, Text, match_out
+from tarjama.api.schemas import LANGUAGE, NOT_BLANK, MatchOut, Text, match_out
 from tarjama.api.security import Editor, Reader
 from tarjama.api.services import Services, ServicesDep
 from tarjama.engines.base import Pair
@@ -175,10 +175,21 @@ UnitId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The unit's id.")]
 # --- schemas ------------------------------------------------------------------------------------
 
 
+def _term_schema(schema: dict[str, Any]) -> None:
+    """What the glossary refuses (400 empty_input), in JSON Schema: a blank source, and a blank
+    target unless the term is not translated."""
+    schema["properties"]["source"]["allOf"] = [{"pattern": NOT_BLANK}]
+    schema["if"] = {
+        "properties": {"do_not_translate": {"const": True}},
+        "required": ["do_not_translate"],
+    }
+    schema["else"] = {"properties": {"target": {"pattern": NOT_BLANK}}, "required": ["target"]}
+
+
 class TermIn(BaseModel):
     """A glossary term to add; it replaces the pair's entry for the same source term."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra=_term_schema)
 
     source_lang: StrictStr = Field("en", pattern=LANGUAGE, max_length=35)
     target_lang: StrictStr = Field(pattern=LANGUAGE, max_length=35)
@@ -196,7 +207,17 @@ class TermIn(BaseModel):
 class TermPatch(BaseModel):
     """The fields of a term to change; those left out stay as they are."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    # A blank target with do_not_translate false is refused (400 empty_input); with
+    # do_not_translate left out, that depends on the stored term.
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={
+            "if": {"properties": {"do_not_translate": {"const": False}},
+                   "required": ["do_not_translate"]},
+            "then": {"properties": {"target": {"pattern": NOT_BLANK}}},
+        },
+    )  # fmt: skip
 
     source: Text | None = Field(None, min_length=1, max_length=1000)
     target: Text | None = Field(None, max_length=1000)
@@ -643,7 +664,15 @@ async def lookup(
     services: ServicesDep,
     memory: MemoryDep,
     _caller: Reader,
-    text: Annotated[str, Query(min_length=1, max_length=5000, description="The sentence.")],
+    text: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=5000,
+            pattern=intake.SCHEMA_PATTERN,
+            description="The sentence.",
+        ),
+    ],
     target_lang: TargetLang,
     source_lang: SourceLang = "en",
     threshold: Annotated[

@@ -5,8 +5,7 @@ Strict: unknown fields and wrong types are refused (422), never coerced.
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AliasChoices,
@@ -40,18 +39,61 @@ Text = Annotated[
 """A text field of a request body: every one goes through the text rule before anything else."""
 
 
+NOT_BLANK = "[^" + "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "]"
+"""A JSON Schema ``pattern`` (unanchored: found anywhere) for text that is not all blanks, by
+Python's ``str.isspace``, which ``str.strip`` and the server's ``\\s`` use (ECMAScript's
+``\\s`` is another set)."""
+LINE_BREAKS_JSON = "\n"
+LINE_BREAKS_FORM = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # str.splitlines's
+
+
+def translatable(line_breaks: str) -> dict[str, Any]:
+    """A text the server translates, in JSON Schema. Blank lines are dropped
+    (``api/adhoc.py``), so a text with no line left is refused (400 empty_input): one that is
+    empty, or all blanks with a line break; a form's text has its lines split by
+    ``str.splitlines`` first, whose breaks are more."""
+    return {
+        "minLength": 1,
+        "anyOf": [{"pattern": NOT_BLANK}, {"not": {"pattern": f"[{line_breaks}]"}}],
+    }
+
+
+LanguageCode = Annotated[StrictStr, StringConstraints(pattern=LANGUAGE, max_length=35)]
+
+
+def _translate_request_schema(schema: dict[str, Any]) -> None:
+    """The rules of :class:`TranslateRequest`'s validator, in JSON Schema: exactly one of
+    ``text`` and ``html`` (a null one is absent), no ``format`` text with ``html``, and the
+    targets under either name."""
+    properties = schema["properties"]
+    properties["text"]["anyOf"][0].update(translatable(LINE_BREAKS_JSON))
+    properties["target"] = {**properties["targets"], "description": "Another name of targets."}
+    schema.pop("required", None)  # targets, under either name: below
+    schema["allOf"] = [
+        {"oneOf": [{"required": [name], "properties": {name: {"type": "string"}}}
+                   for name in ("text", "html")]},
+        {"oneOf": [{"required": ["targets"]}, {"required": ["target"]}]},
+        {"not": {"required": ["html", "format"],
+                 "properties": {"html": {"type": "string"}, "format": {"const": "text"}}}},
+    ]  # fmt: skip
+
+
 class TranslateRequest(BaseModel):
     """A text or an HTML fragment/page to translate into one or more languages, synchronously."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(
+        extra="forbid", strict=True, json_schema_extra=_translate_request_schema
+    )
 
     text: Text | None = Field(None, description="Plain text; its line layout is kept.")
     html: Text | None = Field(None, description="HTML fragment or page; markup is kept.")
     source: StrictStr = Field("en", pattern=LANGUAGE, max_length=35, description="Source language")
-    targets: StrictStr | list[StrictStr] = Field(
-        validation_alias=AliasChoices("targets", "target"),
-        description="Target language, or a list of them (the field may be called target).",
-        examples=[["es", "ca"]],
+    targets: LanguageCode | Annotated[list[LanguageCode], Field(min_length=1, max_length=10)] = (
+        Field(
+            validation_alias=AliasChoices("targets", "target"),
+            description="Target language, or a list of up to 10 (the field may be called target).",
+            examples=[["es", "ca"]],
+        )
     )
     format: Literal["text", "html"] | None = Field(
         None, description="How to read `text`: text (default) or html. `html` implies html."
@@ -63,12 +105,6 @@ class TranslateRequest(BaseModel):
             raise ValueError("give exactly one of text or html")
         if self.html is not None and self.format == "text":
             raise ValueError("format text contradicts an html field")
-        targets = [self.targets] if isinstance(self.targets, str) else self.targets
-        if not targets or len(targets) > 10:
-            raise ValueError("give between 1 and 10 target languages")
-        for target in targets:
-            if not re_language(target):
-                raise ValueError(f"not a language code: {target!r}")
         return self
 
     @property
@@ -83,10 +119,6 @@ class TranslateRequest(BaseModel):
     @property
     def input_format(self) -> Literal["text", "html"]:
         return "html" if self.html is not None or self.format == "html" else "text"
-
-
-def re_language(code: str) -> bool:
-    return bool(re.fullmatch(LANGUAGE, code)) and len(code) <= 35
 
 
 class FindingOut(BaseModel):
