@@ -664,15 +664,7 @@ async def lookup(
     services: ServicesDep,
     memory: MemoryDep,
     _caller: Reader,
-    text: Annotated[
-        str,
-        Query(
-            min_length=1,
-            max_length=5000,
-            pattern=intake.SCHEMA_PATTERN,
-            description="The sentence.",
-        ),
-    ],
+    text: Annotated[Text, Query(min_length=1, max_length=5000, description="The sentence.")],
     target_lang: TargetLang,
     source_lang: SourceLang = "en",
     threshold: Annotated[
