@@ -145,13 +145,14 @@ def whole_word_at(text: str, word: str) -> int:
     at = text.find(word)
     while at >= 0:
         end = at + len(word)
-        if not (at and _is_word_char(text[at - 1])) and not (
-            end < len(text) and _is_word_char(text[end])
+        if not (at and is_word_char(text[at - 1])) and not (
+            end < len(text) and is_word_char(text[end])
         ):
             return at
         at = text.find(word, at + 1)
     return -1
 
 
-def _is_word_char(char: str) -> bool:
+def is_word_char(char: str) -> bool:
+    """Is ``char`` one that ``\\w`` matches in a str pattern?"""
     return char.isalnum() or char == "_"

@@ -4,7 +4,7 @@
             -> sentences (segment.py)
             -> exact translation-memory matches reused (memory/tm.py)
             -> for the other sentences: names decided over the whole article, glossary terms
-               found, spans masked (protect.py)
+               found, spans masked (protect/)
             -> every distinct masked sentence to the engine, a few at a time as they are
                masked (``Engine.serve_stream``), and for each output as it comes back:
             -> spans restored in the target's conventions, glossary terms in place, quotation
