@@ -9,7 +9,7 @@
                masked (``Engine.serve_stream``), and for each output as it comes back:
             -> spans restored in the target's conventions, glossary terms in place, quotation
                marks and commas hugging their words as in the source (tidy.py)
-            -> QA checks on every sentence (qa.py); a critical finding: needs review
+            -> QA checks on every sentence (qa/); a critical finding: needs review
             -> machine translations stored in the memory under their provenance
             -> the same Article shape in the target language, with label and provenance.
 
