@@ -32,11 +32,15 @@ _ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#[xX][0-9A-Fa-f]+);")
 
 @dataclass(frozen=True)
 class Text:
+    """Words between tags, unescaped."""
+
     text: str
 
 
 @dataclass(frozen=True)
 class Placeholder:
+    """``<x id="N"/>``: a standalone placeholder."""
+
     id: int
     ctype: str = ""
     equiv: str = ""
@@ -46,11 +50,15 @@ class Placeholder:
 
 @dataclass(frozen=True)
 class Open:
+    """``<g id="N">``: the start of a pair around translated words."""
+
     id: int
 
 
 @dataclass(frozen=True)
 class Close:
+    """``</g>``: the end of the pair ``id`` (paired by nesting)."""
+
     id: int
 
 

@@ -9,7 +9,7 @@ start at the same place, longest first, never overlapping.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -92,16 +92,10 @@ def term_row(
 
 
 def term_of(entry: GlossaryTerm) -> Term:
-    return Term(
-        id=entry.id,
-        source_lang=entry.source_lang,
-        target_lang=entry.target_lang,
-        source=entry.source_term,
-        target=entry.target_term,
-        case_sensitive=entry.case_sensitive,
-        do_not_translate=entry.do_not_translate,
-        note=entry.note,
-    )
+    """A stored entry as a term: its columns by the same names, ``source_term`` and
+    ``target_term`` as ``source`` and ``target``."""
+    same = {f.name: getattr(entry, f.name) for f in fields(Term) if hasattr(entry, f.name)}
+    return Term(**{**same, "source": entry.source_term, "target": entry.target_term})
 
 
 @dataclass
