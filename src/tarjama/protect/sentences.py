@@ -66,6 +66,7 @@ class Sentence:
 
 
 def read_sentence(tagged: str) -> Sentence:
+    """A sentence (tagged text) read once, for every question name detection asks of it."""
     plain = inline.plain(tagged)
     words, title_case = _scan(plain)
     first = next((i for i, ch in enumerate(plain) if ch.isalnum()), len(plain))
