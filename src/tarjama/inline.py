@@ -32,11 +32,15 @@ _ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#[xX][0-9A-Fa-f]+);")
 
 @dataclass(frozen=True)
 class Text:
+    """Words between tags, unescaped."""
+
     text: str
 
 
 @dataclass(frozen=True)
 class Placeholder:
+    """``<x id="N"/>``: a standalone placeholder."""
+
     id: int
     ctype: str = ""
     equiv: str = ""
@@ -46,11 +50,15 @@ class Placeholder:
 
 @dataclass(frozen=True)
 class Open:
+    """``<g id="N">``: the start of a pair around translated words."""
+
     id: int
 
 
 @dataclass(frozen=True)
 class Close:
+    """``</g>``: the end of the pair ``id`` (paired by nesting)."""
+
     id: int
 
 
@@ -145,13 +153,14 @@ def whole_word_at(text: str, word: str) -> int:
     at = text.find(word)
     while at >= 0:
         end = at + len(word)
-        if not (at and _is_word_char(text[at - 1])) and not (
-            end < len(text) and _is_word_char(text[end])
+        if not (at and is_word_char(text[at - 1])) and not (
+            end < len(text) and is_word_char(text[end])
         ):
             return at
         at = text.find(word, at + 1)
     return -1
 
 
-def _is_word_char(char: str) -> bool:
+def is_word_char(char: str) -> bool:
+    """Is ``char`` one that ``\\w`` matches in a str pattern?"""
     return char.isalnum() or char == "_"

@@ -4,12 +4,12 @@
             -> sentences (segment.py)
             -> exact translation-memory matches reused (memory/tm.py)
             -> for the other sentences: names decided over the whole article, glossary terms
-               found, spans masked (protect.py)
+               found, spans masked (protect/)
             -> every distinct masked sentence to the engine, a few at a time as they are
                masked (``Engine.serve_stream``), and for each output as it comes back:
             -> spans restored in the target's conventions, glossary terms in place, quotation
                marks and commas hugging their words as in the source (tidy.py)
-            -> QA checks on every sentence (qa.py); a critical finding: needs review
+            -> QA checks on every sentence (qa/); a critical finding: needs review
             -> machine translations stored in the memory under their provenance
             -> the same Article shape in the target language, with label and provenance.
 

@@ -1,8 +1,12 @@
 """Formats in and out: bytes -> Article (``read``) and Translation -> text (``write``).
 
-Readers: plain text in the newsroom layout (text.py), HTML fragments and whole pages (html.py),
-IPTC ninjs 2.x/3.x (ninjs.py). Writers: the same three plus ``json``, the data model as JSON.
-RSS and Atom feeds (feed.py) hold many articles: ``feed.read_feed`` and ``feed.write_feed``.
+Readers: plain text in the newsroom layout (text.py), HTML fragments and whole pages (html/),
+IPTC ninjs 1.x/2.x/3.x (ninjs/). Writers: the same three plus ``json``, the data model as JSON.
+RSS and Atom feeds (feed/) hold many articles: ``feed.read_feed`` and ``feed.write_feed``.
+
+A format is a package (or a module) with a reader (text -> ``Article``) and a writer
+(``Translation`` -> text); add one to ``INPUT_FORMATS``/``OUTPUT_FORMATS`` and to ``read`` and
+``write`` below, which import it only when it is chosen.
 """
 
 from __future__ import annotations

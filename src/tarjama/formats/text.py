@@ -37,6 +37,20 @@ def paragraphs(text: str) -> list[str]:
     return [" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text.strip()) if p.strip()]
 
 
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_BLANKS = re.compile(r"[ \t\n\r\f]+")
+
+
+def paragraph_blocks(text: str) -> tuple[Block, ...]:
+    """Plain text inside another format (a feed's description, a ninjs body) as paragraphs: one
+    a stretch between blank lines, its blanks one space, escaped."""
+    return tuple(
+        Block(BlockKind.PARAGRAPH, inline.escape_text(paragraph))
+        for paragraph in (_BLANKS.sub(" ", p).strip() for p in _BLANK_LINE.split(text))
+        if paragraph
+    )
+
+
 def read_text(text: str, *, language: str = "en", publisher_id: str = "") -> Article:
     """An Article from plain text under the text rule (``tarjama.intake``)."""
     text = intake.accept(text, "the text", lines=True)

@@ -1,9 +1,11 @@
 """Translation memory and glossary: what tarjama knows before any engine runs.
 
 ``tm`` holds exact matches that may be served (human, or machine with the caller's provenance)
-and fuzzy suggestions for editors, with TMX import/export; ``glossary`` holds terms per language
-pair, finds them in text, and reads and writes CSV and TBX. Both live in a
-:class:`tarjama.store.Store`.
+and fuzzy suggestions for editors (``fuzzy``: the length-banded index), with TMX import/export
+(``tmx``); ``units`` is a unit as a row and as a match. ``glossary`` holds terms per language
+pair and finds them in text (``terms``: the terms and their matcher), read and written as CSV
+(``termcsv``) and TBX (``tbx``). Both live in a :class:`tarjama.store.Store`; ``xmlio`` and
+``normalise`` are what TMX and TBX, and the memory and the glossary, share.
 """
 
 from tarjama.memory.glossary import (

@@ -43,6 +43,7 @@ from tarjama.memory.xmlio import (
     XML_LANG,
     Destination,
     Source,
+    is_true,
     iterparse,
     local,
     open_source,
@@ -60,7 +61,6 @@ TERM_HOLDERS = frozenset({"tig", "ntig", "termSec"})
 DO_NOT_TRANSLATE = frozenset({"x-donottranslate", "donottranslate", "x-do-not-translate"})
 CASE_SENSITIVE = frozenset({"x-casesensitive", "casesensitive", "x-case-sensitive"})
 DEPRECATED = frozenset({"deprecatedterm-admn-sts", "supersededterm-admn-sts"})
-_TRUE = frozenset({"true", "yes", "1"})
 
 
 class TBXError(FormatError):
@@ -157,9 +157,9 @@ def _flags_and_notes(element: Any, flags: set[str], notes: list[str]) -> bool:
             notes.append(value)
         elif name in {"termNote", "descrip"}:
             kind = str(child.get("type") or "").lower()
-            if kind in DO_NOT_TRANSLATE and value.lower() in _TRUE:
+            if kind in DO_NOT_TRANSLATE and is_true(value):
                 flags.add("dnt")
-            elif kind in CASE_SENSITIVE and value.lower() in _TRUE:
+            elif kind in CASE_SENSITIVE and is_true(value):
                 flags.add("case")
             elif kind == "administrativestatus" and value.lower() in DEPRECATED:
                 deprecated = True

@@ -44,6 +44,7 @@ from tarjama.memory.xmlio import (
     XML_LANG,
     Destination,
     Source,
+    is_true,
     iterparse,
     local,
     open_source,
@@ -59,7 +60,6 @@ CODES = frozenset({"bpt", "ept", "ph", "it", "ut"})
 
 PROP = "x-tarjama-"
 _DATE_FORMATS = ("%Y%m%dT%H%M%SZ", "%Y%m%dT%H%M%S", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S")
-_TRUE = frozenset({"true", "yes", "1"})
 
 
 class TMXError(FormatError):
@@ -223,7 +223,7 @@ class TMXReader:
                 engine=props.get("engine", ""),
                 engine_version=props.get("engine-version", ""),
                 model=props.get("model", ""),
-                approved=None if approved is None else approved.lower() in _TRUE,
+                approved=None if approved is None else is_true(approved),
                 note="\n".join(notes),
                 created=created,
                 updated=updated or created,

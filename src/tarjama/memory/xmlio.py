@@ -60,6 +60,14 @@ def scrubbed(item: D, names: tuple[str, ...]) -> tuple[D, Any]:
     return replace(item, **changes), comment  # type: ignore[type-var]
 
 
+_TRUE = frozenset({"true", "yes", "1"})
+
+
+def is_true(value: str) -> bool:
+    """A flag's value in a TMX property or a TBX note: "true", "yes" or "1", in any case."""
+    return value.lower() in _TRUE
+
+
 _POSITION_SUFFIX = re.compile(r", line \d+, column \d+$")
 
 

@@ -1,0 +1,132 @@
+"""What a check is: a function of one ``CheckContext``, registered with its name and severity,
+that yields ``(message, evidence)`` hits; ``run_checks`` turns them into ``Finding`` values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Generic, TypeVar, overload
+
+from tarjama.qa.text import Tags, plain, squash, tags
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    severity: Severity
+    message: str
+    """One human-readable line."""
+    segment: int | str | None = None
+    """The segment's index or field ("body/3"), when known."""
+    evidence: str = ""
+    """The offending text (a number, a tag, a term), for highlighting in the editor."""
+
+
+T = TypeVar("T")
+
+
+class _lazy(Generic[T]):
+    """``functools.cached_property`` without the lock Python 3.11 takes on each first read
+    (a context is checked by one thread)."""
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func = func
+        self.name = func.__name__
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> _lazy[T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type) -> T: ...
+    def __get__(self, obj: object, owner: type) -> T | _lazy[T]:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """One segment as the checks see it: tagged source and target and what they must respect.
+
+    The derived forms (plain text, squashed blanks, tag counts) are computed once, on first
+    use, and shared by every check."""
+
+    source: str
+    target: str
+    source_lang: str
+    target_lang: str
+    glossary: Mapping[str, str] = field(default_factory=dict)
+    """Source term -> required target term, for the terms that occur in this source."""
+    names: Collection[str] = ()
+    """Names that must appear verbatim in the target when they appear in the source."""
+    engine_marks: bool = True
+    """Whether to look for Apertium's unknown-word marks (``*word``, ``#word``, ``@word``)."""
+    segment: int | str | None = None
+
+    @_lazy
+    def source_plain(self) -> str:
+        return plain(self.source)
+
+    @_lazy
+    def target_plain(self) -> str:
+        return plain(self.target)
+
+    @_lazy
+    def source_squashed(self) -> str:
+        """The source's plain text with every run of blanks one space."""
+        return squash(self.source_plain)
+
+    @_lazy
+    def target_squashed(self) -> str:
+        return squash(self.target_plain)
+
+    @_lazy
+    def tag_counts(self) -> tuple[Tags, Tags]:
+        """The inline tags of the source and of the target."""
+        return tags(self.source), tags(self.target)
+
+
+Hit = tuple[str, str]
+"""What a check yields: a one-line message and its evidence ("" when there is none)."""
+CheckFunction = Callable[[CheckContext], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    severity: Severity
+    function: CheckFunction
+
+
+CHECKS: dict[str, Check] = {}
+"""Every registered check by name, in registration order."""
+
+
+def check(name: str, severity: Severity) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check function under ``name``; the function itself is returned unchanged."""
+
+    def register(function: CheckFunction) -> CheckFunction:
+        if name in CHECKS:
+            raise ValueError(f"a QA check named {name!r} is already registered")
+        CHECKS[name] = Check(name, severity, function)
+        return function
+
+    return register
+
+
+def run_checks(ctx: CheckContext, only: Collection[str] | None = None) -> list[Finding]:
+    """Run every registered check (or those named in ``only``) on one segment."""
+    return [
+        Finding(registered.name, registered.severity, message, ctx.segment, evidence)
+        for registered in CHECKS.values()
+        if only is None or registered.name in only
+        for message, evidence in registered.function(ctx)
+    ]
