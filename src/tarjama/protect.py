@@ -35,6 +35,7 @@ from babel import units as babel_units
 
 from tarjama import inline
 from tarjama.credits import AGENCIES
+from tarjama.languages import CATALAN_ELIDING
 from tarjama.model import Span
 
 __all__ = [
@@ -325,11 +326,6 @@ def _render_magnitude_noun(text: str, locale: Locale) -> str:
     rendered = _render_magnitude(text, locale)
     return f"{rendered} {of}" if of else rendered
 
-
-# The start of a word before which Catalan elides "de" and "la" ("d'euros", "d'Obama"): a vowel,
-# or a silent h and a vowel, but not "hi", "ho", "hu" + vowel, which are semivowels ("de iogurt",
-# "de hiena").
-CATALAN_ELIDING = r"(?:h?[aeoàèéòó]|h?[iu](?![aeiouàèéíòóú])|[íú])"
 
 # "de" before such a word, only where a magnitude put it: after the magnitude's words.
 _CATALAN_ELISION = re.compile(

@@ -70,7 +70,7 @@ from tarjama.errors import (
     LanguageError,
     StreamIntegrityError,
 )
-from tarjama.protect import CATALAN_ELIDING
+from tarjama.languages import CATALAN_ELIDING
 
 log = logging.getLogger(__name__)
 
