@@ -17,7 +17,8 @@ from tarjama.api import create_app
 from tarjama.config import EngineSpec, Settings
 from tarjama.engines.apertium import ApertiumEngine
 from tarjama.engines.base import Pair
-from tarjama.engines.compose import CircuitBreaker, ConcurrencyLimit, Fallback, Router, Wrapper
+from tarjama.engines.compose import Fallback, Router
+from tarjama.engines.guards import CircuitBreaker, ConcurrencyLimit, Wrapper
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.engines.setup import build_engine
 from tarjama.errors import ConfigError
@@ -237,7 +238,7 @@ def test_failing_configured_engine_falls_back_and_its_breaker_opens(tmp_path: Pa
     """)  # fmt: skip
     article = formats.read((SAMPLES / "port-strike.txt").read_bytes())
     with build_engine(settings) as engine:
-        assert engine.route(EN_ES).info().name == "apertium"
+        assert engine.direction(EN_ES).provenance.engine == "apertium"
         result = Translator(engine).translate(article, "es")
         assert result.provenance.engine == "pseudo"
         assert "⟦" in formats.write(result, "text")
@@ -246,7 +247,7 @@ def test_failing_configured_engine_falls_back_and_its_breaker_opens(tmp_path: Pa
         assert isinstance(chain, Fallback)
         breaker = chain.engines[0]
         assert isinstance(breaker, CircuitBreaker) and breaker.state == "open"
-        assert engine.route(EN_ES).info().name == "pseudo"
+        assert engine.direction(EN_ES).provenance.engine == "pseudo"
         assert Translator(engine).translate(article, "es").provenance.engine == "pseudo"
 
 

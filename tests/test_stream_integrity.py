@@ -113,7 +113,7 @@ def test_a_request_cut_in_two_is_out_of_step() -> None:
         pipe: _Pipeline = engine._pipeline(ES)
         cut = to_stream("Hello").encode() + b"\0" + to_stream("world. The end.").encode()
         with pytest.raises(StreamIntegrityError, match="out of step"):
-            pipe.translate([[cut, to_stream(CANARIES[1]).encode()]], lambda i, raw: raw.decode())
+            list(pipe.stream([[cut, to_stream(CANARIES[1]).encode()]]))
 
 
 def test_an_out_of_step_pipeline_is_restarted_and_the_request_retried(
@@ -137,7 +137,7 @@ def test_an_out_of_step_pipeline_is_restarted_and_the_request_retried(
 
 def test_an_out_of_step_analyser_is_restarted(engine: ApertiumEngine) -> None:
     """The analyser that names words for the name rules is framed the same way."""
-    classify = engine.lexicon(ES)
+    classify = engine.direction(ES).lexicon()
     assert classify is not None
     assert classify(["London"]) == {"London": "proper-place"}
     analyser = engine._analyser(ES)

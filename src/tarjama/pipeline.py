@@ -6,18 +6,18 @@
             -> for the other sentences: names decided over the whole article, glossary terms
                found, spans masked (protect.py)
             -> every distinct masked sentence to the engine, a few at a time as they are
-               masked (``Engine.serve_stream``), and for each output as it comes back:
+               masked (``Direction.translate``), and for each output as it comes back:
             -> spans restored in the target's conventions, glossary terms in place, quotation
                marks and commas hugging their words as in the source (tidy.py)
             -> QA checks on every sentence (qa.py); a critical finding: needs review
             -> machine translations stored in the memory under their provenance
             -> the same Article shape in the target language, with label and provenance.
 
-Provenance is decided up front from the engine the pair is routed to (``Engine.route``), and
-corrected afterwards from the engine that really served each call (``Engine.serve_stream``): when
-a fallback served, its sentences are remembered under its provenance, and an article any of whose
-sentences it served carries its provenance (the one that served most of them), never the routed
-engine's, so its output is not taken for the routed engine's later.
+Provenance is the direction's (``Engine.direction``: the engine the pair is routed to, or the one
+a fallback chain expects to serve), and each output carries the provenance of the direction that
+really made it: when a fallback served, its sentences are remembered under its provenance, and an
+article any of whose sentences it served carries its provenance (the one that served most of
+them), never the routed engine's, so its output is not taken for the routed engine's later.
 
 Bylines, datelines and credit lines are never sent to the engine.
 """
@@ -29,12 +29,12 @@ import queue
 import re
 import threading
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from tarjama import inline, qa
-from tarjama.engines.base import Engine, Pair, Served
+from tarjama.engines.base import Direction, Engine, Lexicon, Pair, Result
 from tarjama.memory import Glossary, Origin, TranslationMemory
 from tarjama.model import (
     DEFAULT_LABEL,
@@ -60,8 +60,6 @@ _CHUNK = 8
 # masked (Apertium's stages before its tagger flush once per batch).
 _FEED = 8
 _LETTER = re.compile(r"[^\W\d_]")
-
-Lexicon = Callable[[Sequence[str]], dict[str, str]]
 
 
 @dataclass
@@ -100,16 +98,6 @@ def _from_tm(stored: str, source: str) -> str:
     return inline.escape_text(stored) if "<" not in source else stored
 
 
-def _served_provenance(served: Served, expected: Provenance) -> Provenance:
-    """The provenance of a batch: the expected one, unless another engine served it."""
-    info = served.engine
-    if (info.name, info.version, served.model) == (
-        expected.engine, expected.engine_version, expected.model,
-    ):  # fmt: skip
-        return expected
-    return replace(expected, engine=info.name, engine_version=info.version, model=served.model)
-
-
 def _checks(piece: _Piece, source: str, target: str) -> list[qa.Finding]:
     return qa.run_checks(
         qa.CheckContext(
@@ -131,15 +119,14 @@ class _EngineCall:
     the engine works on the next ones. The call starts (in ``pool``) with its first sentences;
     a call given none never reaches the engine."""
 
-    def __init__(self, engine: Engine, pair: Pair, pool: ThreadPoolExecutor) -> None:
-        self.engine = engine
-        self.pair = pair
+    def __init__(self, direction: Direction, pool: ThreadPoolExecutor) -> None:
+        self.direction = direction
         self.pool = pool
         self.count = 0
         self._batch: list[str] = []
         self._inbox: queue.SimpleQueue[list[str] | None] = queue.SimpleQueue()
-        self._outbox: queue.SimpleQueue[tuple[int, str] | None] = queue.SimpleQueue()
-        self._future: Future[Served] | None = None
+        self._outbox: queue.SimpleQueue[tuple[int, Result] | None] = queue.SimpleQueue()
+        self._future: Future[list[Result]] | None = None
 
     def add(self, text: str) -> int:
         """Give the engine one more sentence; returns the index of its output."""
@@ -155,18 +142,18 @@ class _EngineCall:
         if self._future is not None:
             self._inbox.put(None)
 
-    def arrivals(self) -> Iterator[tuple[int, str]]:
-        """``(index, output)`` as the engine gives them, until it has given all (or failed:
-        ``served()`` then raises its error). Call after ``close()``."""
+    def arrivals(self) -> Iterator[tuple[int, Result]]:
+        """``(index, result)`` as the engine gives them, until it has given all (or failed:
+        ``results()`` then raises its error). Call after ``close()``."""
         if self._future is None:
             return
         while (item := self._outbox.get()) is not None:
             yield item
 
-    def served(self) -> Served:
-        """The finished call's outputs and who served them; the engine's error if it failed."""
+    def results(self) -> list[Result]:
+        """The finished call's results; the engine's error if it failed."""
         if self._future is None:
-            return Served([], self.engine.info(), "")
+            return []
         return self._future.result()
 
     def _send(self) -> None:
@@ -177,11 +164,14 @@ class _EngineCall:
         self._inbox.put(self._batch)
         self._batch = []
 
-    def _serve(self) -> Served:
+    def _serve(self) -> list[Result]:
+        results: list[Result] = []
+        sentences = (text for batch in iter(self._inbox.get, None) for text in batch)
         try:
-            return self.engine.serve_stream(
-                iter(self._inbox.get, None), self.pair, lambda i, o: self._outbox.put((i, o))
-            )
+            for result in self.direction.translate(sentences):
+                self._outbox.put((len(results), result))
+                results.append(result)
+            return results
         finally:
             self._outbox.put(None)
 
@@ -256,9 +246,9 @@ class Translator:
         if not articles:
             return []
         pair = Pair(articles[0].source_language, target)
-        self.engine.check_pair(pair)
-        provenance = self.provenance(pair)
-        known = self.engine.lexicon(pair)
+        direction = self.engine.direction(pair)
+        provenance = direction.provenance
+        known = direction.lexicon()
         index: dict[str, tuple[_EngineCall, int]] = {}
         results: list[Translation] = []
         waiting: deque[tuple[Sequence[Article], list[dict[str, _Field]], _EngineCall]] = deque()
@@ -268,7 +258,7 @@ class Translator:
                 chunk = [self._split(a) for a in batch]
                 pieces = [p for fields in chunk for f in fields.values() for p in f.pieces]
                 self._recall(pieces, pair, provenance)
-                call = _EngineCall(self.engine, pair, pool)
+                call = _EngineCall(direction, pool)
                 try:
                     for article, fields in zip(batch, chunk, strict=True):
                         self._mask(article, fields, pair, known, call, index)
@@ -307,14 +297,14 @@ class Translator:
                     mine.setdefault(i, []).append(piece)
                 else:
                     earlier.append(piece)
-        for i, output in call.arrivals():
+        for i, result in call.arrivals():
             for piece in mine.get(i, ()):
-                self._translated(piece, output, pair)
-        call.served()  # the engine's error, if it failed
+                self._translated(piece, result.text, pair)
+        call.results()  # the engine's error, if it failed
         for piece in earlier:
             assert piece.masked is not None
             by_call, i = index[piece.masked.text]
-            self._translated(piece, by_call.served().outputs[i], pair)
+            self._translated(piece, by_call.results()[i].text, pair)
 
         fresh: dict[Provenance, dict[str, str]] = {}
         made_by: list[Provenance] = []
@@ -323,7 +313,10 @@ class Translator:
             for piece in (p for f in fields.values() for p in f.pieces):
                 if piece.masked is None or piece.origin != "engine":
                     continue
-                by = _served_provenance(index[piece.masked.text][0].served(), provenance)
+                by_call, i = index[piece.masked.text]
+                by = by_call.results()[i].provenance
+                if by.signature() == provenance.signature():
+                    by = provenance
                 served_by[by] += 1
                 if self.memory is not None:
                     fresh.setdefault(by, {})[_tm_text(piece.core)] = _tm_text(piece.text)
@@ -348,15 +341,7 @@ class Translator:
 
     def provenance(self, pair: Pair) -> Provenance:
         """Who translates ``pair`` now: the engine it is routed to, its version and model."""
-        routed = self.engine.route(pair)
-        info = routed.info()
-        return Provenance(
-            engine=info.name,
-            engine_version=info.version,
-            model=routed.model_for(pair),
-            source_language=pair.source,
-            target_language=pair.target,
-        )
+        return self.engine.direction(pair).provenance
 
     @staticmethod
     def _split(article: Article) -> dict[str, _Field]:

@@ -61,7 +61,15 @@ from typing import IO
 
 from tarjama import inline
 from tarjama.engines.apertium_tagger import CUT
-from tarjama.engines.base import Engine, EngineInfo, Pair, Served
+from tarjama.engines.base import (
+    Direction,
+    Engine,
+    Lexicon,
+    Pair,
+    Result,
+    arriving,
+    provenance,
+)
 from tarjama.engines.events import EVENTS, PROCESS_RESTART, STREAM_OUT_OF_STEP
 from tarjama.errors import (
     EngineError,
@@ -659,78 +667,27 @@ class _Pipeline:
         self.close()
         self._start()
 
-    def translate(
-        self, batches: Iterable[Sequence[bytes]], decode: Callable[[int, bytes], str]
-    ) -> list[str]:
-        """Send every request through, streaming; returns the outputs in order, each turned
-        into text by ``decode(index, raw output)`` as it arrives, while later ones are in the
-        pipeline.
+    def stream(self, batches: Iterable[Sequence[bytes]]) -> Iterator[bytes]:
+        """Send every request through and yield each output (its frames removed) in order as
+        it comes out, while later ones are in the pipeline.
 
         Requests come in batches, and ``batches`` may wait for the next one: each batch is
-        written as soon as it is given, so the stages start on the first requests while the
-        caller prepares the rest. Indices count across batches."""
-        errors: list[BaseException] = []
-        results: list[str] = []
-        front_in = self.front.stdin
-        assert front_in is not None
-
-        # With the tagger filter, requests go in groups, each request followed by CUT: the
-        # stages before the tagger then flush once per group, and the filter tags and passes on
-        # every request as a record of its own. Every request is followed by CUT, whatever its
-        # place in a group, so its output does not depend on which group it travels in.
-        group = _GROUP if self.guard is not None else 1
+        written (by a thread of its own) as soon as it is given, so the stages start on the
+        first requests while the caller prepares the rest."""
         first = self.serial  # the serial number of this call's first request
-        given = threading.Condition()
-        sent = 0  # requests written so far
-        done = False  # every batch written (or the writing failed)
-
-        def feed() -> None:
-            nonlocal sent, done
-            try:
-                for batch in batches:
-                    try:
-                        for start in range(0, len(batch), group):
-                            chunk = [
-                                b"%s%s%s" % (head, req, tail)
-                                for k, req in enumerate(batch[start : start + group])
-                                for head, tail in [self._frames(first + sent + start + k)]
-                            ]
-                            if group == 1:
-                                front_in.write(chunk[0] + b"\0")
-                            else:
-                                front_in.write(b"".join(req + CUT for req in chunk) + b"\0")
-                        front_in.flush()
-                    except (OSError, ValueError) as exc:  # the pipeline is gone
-                        failed = EngineUnavailableError(f"Apertium pipeline failed: {exc}")
-                        failed.__cause__ = exc
-                        errors.append(failed)
-                        return
-                    with given:
-                        sent += len(batch)
-                        given.notify()
-            except BaseException as exc:  # the caller's batches failed: its error, not ours
-                errors.append(exc)
-            finally:
-                with given:
-                    done = True
-                    given.notify()
-
-        writer = threading.Thread(target=feed, daemon=True)
-        writer.start()
+        writer = _Writer(self, batches, first)
+        read = 0
         try:
-            while True:
-                with given:
-                    given.wait_for(lambda: done or sent > len(results))
-                    if len(results) >= sent:  # done, and every request sent has come back
-                        break
+            while writer.more(read):
                 raw = self.out.read(self.timeout)
-                head, tail = self._frames(first + len(results))
+                head, tail = self._frames(first + read)
                 if not (raw.startswith(head) and raw.endswith(tail)):
                     raise StreamIntegrityError(
                         f"Apertium {self.mode_file.stem} answered out of step: output "
-                        f"{len(results) + 1} of this request did not carry its frame"
+                        f"{read + 1} of this request did not carry its frame"
                     )
-                results.append(decode(len(results), raw[len(head) : len(raw) - len(tail)]))
+                read += 1
+                yield raw[len(head) : len(raw) - len(tail)]
         except EngineUnavailableError as exc:
             self.close()
             if self.failure:  # the tagger filter said why
@@ -741,11 +698,79 @@ class _Pipeline:
             raise
         finally:
             writer.join(self.timeout)
-            self.serial = first + sent
-        if errors:
+            self.serial = first + writer.sent
+        if writer.errors:
             self.close()
-            raise errors[0]
-        return results
+            raise writer.errors[0]
+
+    def write(self, into: IO[bytes], batch: Sequence[bytes], serial: int) -> None:
+        """One batch of requests into the front stages' input ``into`` (the one of the run the
+        call started on), framed from serial number ``serial`` on.
+
+        With the tagger filter, requests go in groups, each request followed by CUT: the
+        stages before the tagger then flush once per group, and the filter tags and passes on
+        every request as a record of its own. Every request is followed by CUT, whatever its
+        place in a group, so its output does not depend on which group it travels in."""
+        group = _GROUP if self.guard is not None else 1
+        for start in range(0, len(batch), group):
+            chunk = [
+                b"%s%s%s" % (head, req, tail)
+                for k, req in enumerate(batch[start : start + group])
+                for head, tail in [self._frames(serial + start + k)]
+            ]
+            if group == 1:
+                into.write(chunk[0] + b"\0")
+            else:
+                into.write(b"".join(req + CUT for req in chunk) + b"\0")
+        into.flush()
+
+
+class _Writer:
+    """Writes one call's batches into a pipeline from a thread of its own, counting what it
+    has sent; the reader waits on it for each output it may expect."""
+
+    def __init__(self, pipe: _Pipeline, batches: Iterable[Sequence[bytes]], first: int) -> None:
+        self.sent = 0  # requests written so far
+        self.done = False  # every batch written (or the writing failed)
+        self.errors: list[BaseException] = []
+        self._given = threading.Condition()
+        into = pipe.front.stdin  # this run's: a restart gives the pipeline another
+        assert into is not None
+        self._thread = threading.Thread(
+            target=self._feed, args=(pipe, into, batches, first), daemon=True
+        )
+        self._thread.start()
+
+    def _feed(
+        self, pipe: _Pipeline, into: IO[bytes], batches: Iterable[Sequence[bytes]], first: int
+    ) -> None:
+        try:
+            for batch in batches:
+                try:
+                    pipe.write(into, batch, first + self.sent)
+                except (OSError, ValueError) as exc:  # the pipeline is gone
+                    failed = EngineUnavailableError(f"Apertium pipeline failed: {exc}")
+                    failed.__cause__ = exc
+                    self.errors.append(failed)
+                    return
+                with self._given:
+                    self.sent += len(batch)
+                    self._given.notify()
+        except BaseException as exc:  # the caller's batches failed: its error, not ours
+            self.errors.append(exc)
+        finally:
+            with self._given:
+                self.done = True
+                self._given.notify()
+
+    def more(self, read: int) -> bool:
+        """Wait until a request beyond the first ``read`` is sent (True) or none will be."""
+        with self._given:
+            self._given.wait_for(lambda: self.done or self.sent > read)
+            return self.sent > read
+
+    def join(self, timeout: float) -> None:
+        self._thread.join(timeout)
 
 
 def _write_some(fd: int, data: bytearray) -> int:
@@ -910,7 +935,7 @@ class ApertiumEngine(Engine):
         self._lock = threading.Lock()
         self._version: str | None = None
 
-    def info(self) -> EngineInfo:
+    def version(self) -> str:
         if self._version is None:
             # The installed Apertium, and the revision of the way tarjama drives it: a change
             # there that changes any output gets a new revision, so that the memory never
@@ -924,9 +949,10 @@ class ApertiumEngine(Engine):
             # a noun a compound rule put between a name's words comes before it, "el hotel de";
             # 11: controls and "^" travel by code point, and every request is framed).
             self._version = f"{apertium_version()} tarjama.{DRIVER_REVISION}"
-        return EngineInfo(self.name, self._version, "")
+        return self._version
 
     def model_for(self, pair: Pair) -> str:
+        """The mode that serves a pair and its language data's package and version."""
         mode = self._modes.get(pair)
         if mode is None:
             return ""
@@ -947,25 +973,9 @@ class ApertiumEngine(Engine):
                 f"Apertium has no {pair} pair installed", (str(p) for p in self._modes)
             )
 
-    def lexicon(self, pair: Pair) -> Callable[[Sequence[str]], dict[str, str]] | None:
-        own = self._analyser(pair)
-        others = [p for p in self._modes if p.source == pair.source and p != pair]
-        if not others:
-            return own.classify
-
-        def classify(words: Sequence[str]) -> dict[str, str]:
-            found = own.classify(words)
-            common = [w for w in dict.fromkeys(words) if found[w] == "common"]
-            for other in others:
-                if not common:
-                    break
-                for word, cls in self._analyser(other).classify(common).items():
-                    if cls in _PERSON_CLASSES:
-                        found[word] = "person-or-common"
-                common = [w for w in common if found[w] == "common"]
-            return found
-
-        return classify
+    def direction(self, pair: Pair) -> _Direction:
+        self.check_pair(pair)
+        return _Direction(self, pair)
 
     def _analyser(self, pair: Pair) -> _Analyser:
         self.check_pair(pair)
@@ -984,90 +994,6 @@ class ApertiumEngine(Engine):
                 pipe = self._pipelines[pair] = _Pipeline(self._modes[pair], self.timeout)
             return pipe
 
-    def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
-        if not texts:
-            self.check_pair(pair)
-            return []
-        return self._translate([texts], pair, None)
-
-    def serve_stream(
-        self,
-        batches: Iterable[Sequence[str]],
-        pair: Pair,
-        arrived: Callable[[int, str], None],
-    ) -> Served:
-        """Each batch goes into the pipeline as soon as it is given, and each output is handed
-        on as soon as it comes out."""
-        return Served(self._translate(batches, pair, arrived), self.info(), self.model_for(pair))
-
-    def _translate(
-        self,
-        batches: Iterable[Sequence[str]],
-        pair: Pair,
-        arrived: Callable[[int, str], None] | None,
-    ) -> list[str]:
-        pipe = self._pipeline(pair)
-        texts: list[str] = []  # every text given so far, in order
-        requests: list[bytes] = []  # the same, as the pipeline reads them
-        given = iter(batches)
-        caller_error: list[BaseException] = []
-
-        english = pair.source.split("-")[0].lower() == "en"
-        target = pair.target.split("-")[0].lower()
-
-        def analyse(words: Sequence[str]) -> dict[str, str]:
-            return self._analyser(pair).analyse(words)
-
-        def pull() -> Iterator[list[bytes]]:
-            try:
-                for given_batch in given:
-                    batch = (
-                        [_figures_after_noun(t, analyse) for t in given_batch]
-                        if english
-                        else list(given_batch)
-                    )
-                    encoded = [to_stream(t).encode("utf-8") for t in batch]
-                    texts.extend(batch)
-                    requests.extend(encoded)
-                    if encoded:
-                        yield encoded
-            except BaseException as exc:  # the caller's error: not the pipeline's
-                caller_error.append(exc)
-
-        reported = 0
-
-        def decode(i: int, raw: bytes) -> str:
-            nonlocal reported
-            text = texts[i]
-            tagged = from_stream(raw.decode("utf-8", "replace"), *_travelling(text), target)
-            output = _unglue(_rejoin(tagged, text), text)
-            if arrived is not None and i >= reported:  # a retry does not report twice
-                arrived(i, output)
-                reported = i + 1
-            return output
-
-        with pipe.lock:
-            pulled = pull()
-            try:
-                outputs = pipe.translate(pulled, decode)
-            except EngineError as exc:
-                if caller_error:
-                    raise caller_error[0] from None
-                # A crashed, stuck or out-of-step pipeline is replaced and the request tried
-                # once more: what was given so far, then the rest as it comes. Nothing read
-                # from the old one after the fault was handed on.
-                if isinstance(exc, StreamIntegrityError):
-                    EVENTS.add(self.name, STREAM_OUT_OF_STEP)
-                    log.error("%s; output discarded, restarting and retrying once", exc)
-                else:
-                    log.warning("Apertium %s failed (%s); restarting and retrying once", pair, exc)
-                EVENTS.add(self.name, PROCESS_RESTART)
-                pipe.restart()
-                outputs = pipe.translate(itertools.chain([list(requests)], pulled), decode)
-        if caller_error:
-            raise caller_error[0]
-        return outputs
-
     @property
     def tagger_restarts(self) -> int:
         return sum(p.tagger_restarts for p in self._pipelines.values())
@@ -1080,6 +1006,100 @@ class ApertiumEngine(Engine):
                 analyser.close()
             self._pipelines.clear()
             self._analysers.clear()
+
+
+class _Direction(Direction):
+    """One installed pair: its pipeline, and its analyser for the lexicon."""
+
+    def __init__(self, engine: ApertiumEngine, pair: Pair) -> None:
+        super().__init__(provenance(engine.name, engine.version(), engine.model_for(pair), pair))
+        self.engine = engine
+
+    def translate(self, segments: Iterable[str]) -> Iterator[Result]:
+        """Segments go into the pipeline as they arrive, and each output is handed on as soon
+        as it comes out. A crashed, stuck or out-of-step pipeline is replaced and the call
+        tried once more: what was given so far, then the rest as it comes; nothing read from
+        the old one after the fault is handed on, and nothing is handed on twice."""
+        pipe = self.engine._pipeline(self.pair)
+        call = _Call(self.pair, self.engine._analyser)
+        with pipe.lock:
+            pulled = call.pull(segments)
+            done = 0
+            try:
+                for raw in pipe.stream(pulled):
+                    yield Result(call.decode(done, raw), self.provenance)
+                    done += 1
+            except EngineError as exc:
+                if call.error:
+                    raise call.error[0] from None
+                self._restart(pipe, exc)
+                for k, raw in enumerate(pipe.stream(itertools.chain([call.requests[:]], pulled))):
+                    if k >= done:
+                        yield Result(call.decode(k, raw), self.provenance)
+        if call.error:
+            raise call.error[0]
+
+    def _restart(self, pipe: _Pipeline, exc: EngineError) -> None:
+        if isinstance(exc, StreamIntegrityError):
+            EVENTS.add(self.engine.name, STREAM_OUT_OF_STEP)
+            log.error("%s; output discarded, restarting and retrying once", exc)
+        else:
+            log.warning("Apertium %s failed (%s); restarting and retrying once", self.pair, exc)
+        EVENTS.add(self.engine.name, PROCESS_RESTART)
+        pipe.restart()
+
+    def lexicon(self) -> Lexicon | None:
+        own = self.engine._analyser(self.pair)
+        others = [p for p in self.engine.pairs() if p.source == self.pair.source and p != self.pair]
+        if not others:
+            return own.classify
+
+        def classify(words: Sequence[str]) -> dict[str, str]:
+            found = own.classify(words)
+            common = [w for w in dict.fromkeys(words) if found[w] == "common"]
+            for other in others:
+                if not common:
+                    break
+                for word, cls in self.engine._analyser(other).classify(common).items():
+                    if cls in _PERSON_CLASSES:
+                        found[word] = "person-or-common"
+                common = [w for w in common if found[w] == "common"]
+            return found
+
+        return classify
+
+
+class _Call:
+    """One call's segments on their way into a pipeline and back: each as given (rewritten
+    where an English figure moves), as sent, and its output as text."""
+
+    def __init__(self, pair: Pair, analyser: Callable[[Pair], _Analyser]) -> None:
+        self.pair = pair
+        self.analyser = analyser
+        self.texts: list[str] = []  # every segment given so far, in order
+        self.requests: list[bytes] = []  # the same, as the pipeline reads them
+        self.error: list[BaseException] = []  # the caller's, or the rewriting's
+        self.english = pair.source.split("-")[0].lower() == "en"
+        self.target = pair.target.split("-")[0].lower()
+
+    def pull(self, segments: Iterable[str]) -> Iterator[list[bytes]]:
+        try:
+            for given in arriving(segments):
+                batch = [self._rewrite(t) for t in given] if self.english else given
+                encoded = [to_stream(t).encode("utf-8") for t in batch]
+                self.texts.extend(batch)
+                self.requests.extend(encoded)
+                yield encoded
+        except BaseException as exc:  # the caller's error: not the pipeline's
+            self.error.append(exc)
+
+    def _rewrite(self, text: str) -> str:
+        return _figures_after_noun(text, lambda words: self.analyser(self.pair).analyse(words))
+
+    def decode(self, i: int, raw: bytes) -> str:
+        text = self.texts[i]
+        tagged = from_stream(raw.decode("utf-8", "replace"), *_travelling(text), self.target)
+        return _unglue(_rejoin(tagged, text), text)
 
 
 # An attributive figure: a sum, a share or a year between a determiner and a noun ("a $2

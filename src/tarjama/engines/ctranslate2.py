@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tarjama.engines.base import EngineInfo, Pair
+from tarjama.engines.base import Pair
 from tarjama.engines.neural import Decoding, Languages, NeuralEngine, cached, fingerprint
 from tarjama.errors import ConfigError, EngineError, EngineUnavailableError
 
@@ -142,16 +142,12 @@ class CTranslate2Engine(NeuralEngine[_Loaded]):
         )
         return cached(key, lambda: _load(self.model_dir, self.spm_path, self.options))
 
-    def info(self) -> EngineInfo:
+    def version(self) -> str:
         try:
             import ctranslate2
-
-            version = ctranslate2.__version__
         except ImportError:
-            version = "not installed"
-        return EngineInfo(
-            self.name, version, f"{self.model_dir.name}@{fingerprint(self.model_dir)}"
-        )
+            return "not installed"
+        return str(ctranslate2.__version__)
 
     def _tokenize(self, model: _Loaded, text: str, pair: Pair) -> list[str]:
         pieces: list[str] = model.sp.encode(text, out_type=str)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from tarjama import inline
-from tarjama.engines.base import Engine, Health, Pair
+from tarjama.engines.base import BatchEngine, Health, Pair
 from tarjama.errors import (
     ConfigError,
     EngineUnavailableError,
@@ -428,8 +428,8 @@ class Decoding:
     on_placeholder_loss: str = "split"
 
 
-class NeuralEngine(Engine, Generic[M]):
-    """translate_batch for sequence-to-sequence models on a local directory: masking, length
+class NeuralEngine(BatchEngine, Generic[M]):
+    """translate_list for sequence-to-sequence models on a local directory: masking, length
     splitting, batches sorted by length, decoding limits, checks and recovery, pairs. A
     subclass loads its model (``_loaded``) and turns token lists into token lists."""
 
@@ -477,7 +477,7 @@ class NeuralEngine(Engine, Generic[M]):
         """The model directory, or a clear error when none is configured."""
         if not self.model:
             raise EngineUnavailableError(
-                f'the {self.info().name} engine needs a model directory: model = "/path" in its '
+                f'the {self.name} engine needs a model directory: model = "/path" in its '
                 "[engines.NAME] table of tarjama.toml (docs/neural-engines.md)"
             )
         return self.model_dir
@@ -511,8 +511,10 @@ class NeuralEngine(Engine, Generic[M]):
         """The most target tokens decoded for a source of this many tokens."""
         return math.ceil(source_tokens * self.max_output_ratio) + self.max_output_extra
 
-    def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
-        self.check_pair(pair)
+    def model_for(self, pair: Pair) -> str:
+        return f"{self.model_dir.name}@{fingerprint(self.model_dir)}"
+
+    def translate_list(self, texts: list[str], pair: Pair) -> list[str]:
         model = self._loaded()  # one model for the whole batch, recoveries included
         masked = [mask(t) for t in texts]
         plain_ok = [m for m in masked if not m.clash]
@@ -539,7 +541,7 @@ class NeuralEngine(Engine, Generic[M]):
                 pass
         if self.on_placeholder_loss == "error":
             raise PlaceholderError(
-                f"{self.info().name} ({self.model_for(pair)}): {problem} in "
+                f"{self.name} ({self.model_for(pair)}): {problem} in "
                 f"{inline.render(list(masked.tokens))!r}, and the tags could not be placed by "
                 "alignment"
             )

@@ -22,13 +22,8 @@ from typing import Any
 from tarjama.config import GENERIC_KEYS, EngineSpec, Settings, parse_pair
 from tarjama.engines import registry
 from tarjama.engines.base import Engine, Health
-from tarjama.engines.compose import (
-    CircuitBreaker,
-    ConcurrencyLimit,
-    Fallback,
-    Router,
-    Wrapper,
-)
+from tarjama.engines.compose import Fallback, Router
+from tarjama.engines.guards import CircuitBreaker, ConcurrencyLimit, Wrapper
 from tarjama.errors import ConfigError, EngineError
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tarjama.engines.base import EngineInfo, Pair
+from tarjama.engines.base import Pair
 from tarjama.engines.neural import Decoding, Languages, NeuralEngine, cached, fingerprint
 from tarjama.errors import ConfigError, EngineError, EngineUnavailableError
 
@@ -92,16 +92,12 @@ class TransformersEngine(NeuralEngine[_Loaded]):
         key = (str(self._model_dir().resolve()), self.device, fingerprint(self.model_dir))
         return cached(key, lambda: _load(self.model_dir, self.device, self.threads))
 
-    def info(self) -> EngineInfo:
+    def version(self) -> str:
         try:
             import transformers
-
-            version = transformers.__version__
         except ImportError:
-            version = "not installed"
-        return EngineInfo(
-            self.name, version, f"{self.model_dir.name}@{fingerprint(self.model_dir)}"
-        )
+            return "not installed"
+        return str(transformers.__version__)
 
     def _tokenize(self, model: _Loaded, text: str, pair: Pair) -> list[str]:
         tokens: list[str] = model.tokenizer.tokenize(text)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 import threading
 from abc import abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import ClassVar
 
-from tarjama.engines.base import Engine, EngineInfo, Health, Pair
+from tarjama.engines.base import BatchEngine, Health, Pair
 from tarjama.engines.remote.http import HttpClient
 from tarjama.engines.remote.tags import TagForm
 from tarjama.errors import (
@@ -35,10 +35,10 @@ def malformed(provider: str, what: str) -> EngineUnavailableError:
     return EngineUnavailableError(f"{provider}: malformed answer: {what}")
 
 
-class RemoteEngine(Engine):
+class RemoteEngine(BatchEngine):
     """A provider's HTTP API behind the engine contract."""
 
-    name: ClassVar[str]
+    name: str
     api_version: ClassVar[str]
     form: ClassVar[TagForm]
     max_texts: ClassVar[int]
@@ -82,8 +82,8 @@ class RemoteEngine(Engine):
 
     # --- the engine contract ---------------------------------------------------------------------
 
-    def info(self) -> EngineInfo:
-        return EngineInfo(self.name, self.api_version, "")
+    def version(self) -> str:
+        return self.api_version
 
     def model_for(self, pair: Pair) -> str:
         options = self._options(pair)
@@ -122,8 +122,7 @@ class RemoteEngine(Engine):
             return Health(False, f"{self.name}: the provider lists no language pairs")
         return Health(True, f"{self.name} API {self.api_version}: {len(pairs)} pairs")
 
-    def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
-        self.check_pair(pair)
+    def translate_list(self, texts: list[str], pair: Pair) -> list[str]:
         out = list(texts)
         # Blank texts are answered here: several providers refuse an empty text.
         encoded = {i: self.form.encode(text) for i, text in enumerate(texts) if text.strip()}

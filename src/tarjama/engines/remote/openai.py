@@ -16,13 +16,12 @@ hosted API): ``POST {url}/chat/completions``, ``GET {url}/models``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
-from tarjama.engines.base import EngineInfo, Health, Pair
+from tarjama.engines.base import Health, Pair
 from tarjama.engines.remote import tags
 from tarjama.engines.remote.base import RemoteEngine, configured, malformed
 from tarjama.engines.remote.http import HttpClient, RetryPolicy
@@ -96,9 +95,6 @@ class OpenAIEngine(RemoteEngine):
         self.parallel = max(1, parallel)
         self._pairs_served = [Pair.parse(p) for p in pairs]
 
-    def info(self) -> EngineInfo:
-        return EngineInfo(self.name, self.api_version, self.model)
-
     def _options(self, pair: Pair) -> str:
         options = [f"model={self.model}", f"prompt={PROMPT_VERSION}"]
         if self.temperature:
@@ -123,8 +119,7 @@ class OpenAIEngine(RemoteEngine):
             True, f"{self.name}: model {self.model} {'listed' if listed else 'not listed'}"
         )
 
-    def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
-        self.check_pair(pair)
+    def translate_list(self, texts: list[str], pair: Pair) -> list[str]:
         if not texts:
             return []
         with ThreadPoolExecutor(max_workers=min(self.parallel, len(texts))) as pool:
