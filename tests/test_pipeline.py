@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from tarjama import formats, inline
 from tarjama.engines.apertium import ApertiumEngine
@@ -257,24 +257,38 @@ def test_flush_waits_for_a_write_the_store_holds_up(store: Store) -> None:
     import sqlite3
     import threading
 
+    order: list[str] = []
+
+    def stored(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO TM_UNITS"):
+            order.append("stored")
+
+    event.listen(store.engine, "after_cursor_execute", stored)
     memory = TranslationMemory(store)
     translator = Translator(PseudoEngine(), memory=memory, write_behind=True)
     path = store.engine.url.database
     assert path is not None
     blocker = sqlite3.connect(path, isolation_level=None)
     blocker.execute("BEGIN EXCLUSIVE")
+    flushing = threading.Event()
+
+    def flush() -> None:
+        flushing.set()
+        translator.flush()
+        order.append("flushed")
+
     try:
         translator.translate(formats.read(b"Ferries sailed again\n", "text"), "es")
-        flushed = threading.Event()
-        waiter = threading.Thread(target=lambda: (translator.flush(), flushed.set()))
+        waiter = threading.Thread(target=flush)
         waiter.start()
-        assert not flushed.wait(0.5)  # the write is held up, and flush() waits for it
+        assert flushing.wait(10)
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
-    assert flushed.wait(10)
-    waiter.join()
+    waiter.join(10)
     translator.close()
+    # flush() returned once the write it waited for had landed, after the lock went.
+    assert order == ["stored", "flushed"]
     assert memory.lookup("Ferries sailed again", "en", "es", signature=None) is None  # machine
     assert memory.count("en", "es") == 1
 
