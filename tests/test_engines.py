@@ -13,12 +13,9 @@ from pathlib import Path
 import pytest
 
 from tarjama import inline
-from tarjama.engines.apertium import (
-    ApertiumEngine,
-    _figures_after_noun,
-    from_stream,
-    to_stream,
-)
+from tarjama.engines.apertium import ApertiumEngine
+from tarjama.engines.apertium.reorder import figures_after_noun
+from tarjama.engines.apertium.stream import from_stream, to_stream
 from tarjama.engines.base import Engine, Pair
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.errors import EngineTimeoutError, EngineUnavailableError, LanguageError
@@ -354,7 +351,7 @@ class TestApertium(EngineContract):
         self, apertium: ApertiumEngine, source: str, rewritten: str
     ) -> None:
         analyse = apertium._analyser(self.pair).analyse
-        assert _figures_after_noun(source, analyse) == rewritten
+        assert figures_after_noun(source, analyse) == rewritten
 
     @pytest.mark.parametrize(
         "source",
@@ -367,7 +364,7 @@ class TestApertium(EngineContract):
         ],
     )
     def test_other_figures_stay(self, apertium: ApertiumEngine, source: str) -> None:
-        assert _figures_after_noun(source, apertium._analyser(self.pair).analyse) == source
+        assert figures_after_noun(source, apertium._analyser(self.pair).analyse) == source
 
     @pytest.mark.parametrize(
         ("target", "name", "noun"),

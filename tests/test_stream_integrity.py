@@ -19,7 +19,9 @@ from fastapi.testclient import TestClient
 
 from tarjama.api import create_app
 from tarjama.config import Settings
-from tarjama.engines.apertium import ApertiumEngine, _Pipeline, to_stream
+from tarjama.engines.apertium import ApertiumEngine
+from tarjama.engines.apertium.process import Pipeline
+from tarjama.engines.apertium.stream import to_stream
 from tarjama.engines.base import Pair
 from tarjama.engines.events import EVENTS, PROCESS_RESTART, STREAM_OUT_OF_STEP
 from tarjama.errors import StreamIntegrityError
@@ -110,7 +112,7 @@ def test_a_request_cut_in_two_is_out_of_step() -> None:
     """The framing itself, below the escaping: a raw NUL inside a request (what a text with a
     NUL used to become) makes the output fail its frame instead of passing as the answer."""
     with ApertiumEngine() as engine:
-        pipe: _Pipeline = engine._pipeline(ES)
+        pipe: Pipeline = engine._pipeline(ES)
         cut = to_stream("Hello").encode() + b"\0" + to_stream("world. The end.").encode()
         with pytest.raises(StreamIntegrityError, match="out of step"):
             list(pipe.stream([[cut, to_stream(CANARIES[1]).encode()]]))
