@@ -215,6 +215,25 @@ def test_unknown_engine_option_lists_the_right_ones(tmp_path: Path) -> None:
         build_engine(bad)
 
 
+@pytest.mark.parametrize(
+    ("kind", "takes"),
+    [
+        ("pseudo", "nothing"),
+        # the options every neural engine shares come from the base constructor
+        ("transformers", "model, pairs, device, threads, languages, beam_size, max_batch_size, "
+                         "max_input_tokens, max_output_ratio, max_output_extra, "
+                         "on_placeholder_loss"),
+    ],
+)  # fmt: skip
+def test_unknown_key_lists_every_key_the_engine_takes(
+    tmp_path: Path, kind: str, takes: str
+) -> None:
+    settings = load(tmp_path, f'[engines.x]\ntype = "{kind}"\nfoo = 1\n[routes]\n"en-es" = "x"')
+    with pytest.raises(ConfigError) as err:
+        build_engine(settings)
+    assert f"unknown key foo; {kind} takes: {takes}; generic keys" in str(err.value)
+
+
 def test_engine_override_takes_a_configured_or_built_in_name(tmp_path: Path) -> None:
     settings = load(tmp_path, FULL)
     with build_engine(settings, default="spare") as engine:
