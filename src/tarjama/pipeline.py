@@ -25,16 +25,16 @@ Bylines, datelines and credit lines are never sent to the engine.
 from __future__ import annotations
 
 import logging
-import queue
 import re
 import threading
 from collections import Counter, deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from tarjama import inline, qa
-from tarjama.engines.base import Direction, Engine, Lexicon, Pair, Result
+from tarjama.engines.base import Engine, Lexicon, Pair
+from tarjama.engines.call import Call
 from tarjama.memory import Glossary, Origin, TranslationMemory
 from tarjama.model import (
     DEFAULT_LABEL,
@@ -56,9 +56,6 @@ _EDGE_SPACE = re.compile(r"^(\s*)(.*?)(\s*)$", re.DOTALL)
 # Articles prepared per engine call: small enough to start the engine early, large enough that
 # the per-call overhead does not show.
 _CHUNK = 8
-# Masked sentences given to the engine at a time: it starts on the first while the next are
-# masked (Apertium's stages before its tagger flush once per batch).
-_FEED = 8
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -110,70 +107,6 @@ def _checks(piece: _Piece, source: str, target: str) -> list[qa.Finding]:
             segment=piece.segment,
         )
     )
-
-
-class _EngineCall:
-    """One engine call, streamed both ways: sentences go to the engine a few at a time as they
-    are masked, and their outputs come back one by one as the engine gives them, so the engine
-    starts before the last sentence is masked and each output is restored and checked while
-    the engine works on the next ones. The call starts (in ``pool``) with its first sentences;
-    a call given none never reaches the engine."""
-
-    def __init__(self, direction: Direction, pool: ThreadPoolExecutor) -> None:
-        self.direction = direction
-        self.pool = pool
-        self.count = 0
-        self._batch: list[str] = []
-        self._inbox: queue.SimpleQueue[list[str] | None] = queue.SimpleQueue()
-        self._outbox: queue.SimpleQueue[tuple[int, Result] | None] = queue.SimpleQueue()
-        self._future: Future[list[Result]] | None = None
-
-    def add(self, text: str) -> int:
-        """Give the engine one more sentence; returns the index of its output."""
-        self._batch.append(text)
-        self.count += 1
-        if len(self._batch) >= _FEED:
-            self._send()
-        return self.count - 1
-
-    def close(self) -> None:
-        """No more sentences: the engine finishes those it has."""
-        self._send()
-        if self._future is not None:
-            self._inbox.put(None)
-
-    def arrivals(self) -> Iterator[tuple[int, Result]]:
-        """``(index, result)`` as the engine gives them, until it has given all (or failed:
-        ``results()`` then raises its error). Call after ``close()``."""
-        if self._future is None:
-            return
-        while (item := self._outbox.get()) is not None:
-            yield item
-
-    def results(self) -> list[Result]:
-        """The finished call's results; the engine's error if it failed."""
-        if self._future is None:
-            return []
-        return self._future.result()
-
-    def _send(self) -> None:
-        if not self._batch:
-            return
-        if self._future is None:
-            self._future = self.pool.submit(self._serve)
-        self._inbox.put(self._batch)
-        self._batch = []
-
-    def _serve(self) -> list[Result]:
-        results: list[Result] = []
-        sentences = (text for batch in iter(self._inbox.get, None) for text in batch)
-        try:
-            for result in self.direction.translate(sentences):
-                self._outbox.put((len(results), result))
-                results.append(result)
-            return results
-        finally:
-            self._outbox.put(None)
 
 
 class Translator:
@@ -249,16 +182,16 @@ class Translator:
         direction = self.engine.direction(pair)
         provenance = direction.provenance
         known = direction.lexicon()
-        index: dict[str, tuple[_EngineCall, int]] = {}
+        index: dict[str, tuple[Call, int]] = {}
         results: list[Translation] = []
-        waiting: deque[tuple[Sequence[Article], list[dict[str, _Field]], _EngineCall]] = deque()
+        waiting: deque[tuple[Sequence[Article], list[dict[str, _Field]], Call]] = deque()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tarjama-engine") as pool:
             for start in range(0, len(articles), _CHUNK):
                 batch = articles[start : start + _CHUNK]
                 chunk = [self._split(a) for a in batch]
                 pieces = [p for fields in chunk for f in fields.values() for p in f.pieces]
                 self._recall(pieces, pair, provenance)
-                call = _EngineCall(direction, pool)
+                call = Call(direction, pool)
                 try:
                     for article, fields in zip(batch, chunk, strict=True):
                         self._mask(article, fields, pair, known, call, index)
@@ -276,8 +209,8 @@ class Translator:
         self,
         articles: Sequence[Article],
         prepared: list[dict[str, _Field]],
-        call: _EngineCall,
-        index: dict[str, tuple[_EngineCall, int]],
+        call: Call,
+        index: dict[str, tuple[Call, int]],
         pair: Pair,
         provenance: Provenance,
     ) -> list[Translation]:
@@ -376,8 +309,8 @@ class Translator:
         fields: dict[str, _Field],
         pair: Pair,
         known: Lexicon | None,
-        call: _EngineCall,
-        index: dict[str, tuple[_EngineCall, int]],
+        call: Call,
+        index: dict[str, tuple[Call, int]],
     ) -> None:
         """Mask the sentences the memory did not have; names are decided over the article.
         Each masked sentence the engine has not been given yet goes to ``call`` at once."""

@@ -32,6 +32,11 @@ log = logging.getLogger(__name__)
 _ANSWERED = (PlaceholderError, EngineRequestError)
 
 
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ConfigError(message)
+
+
 def accepting(engine: Engine) -> bool:
     """False while a circuit breaker in front of the engine refuses calls."""
     return engine.accepting() if isinstance(engine, Wrapper) else True
@@ -127,11 +132,11 @@ class CircuitBreaker(Wrapper):
         name: str = "",
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if failures < 1 or reset_s <= 0:
-            raise ConfigError(
-                f"circuit breaker: failures must be >= 1 and reset_s > 0 "
-                f"(got {failures} and {reset_s})"
-            )
+        _require(
+            failures >= 1 and reset_s > 0,
+            f"circuit breaker: failures must be >= 1 and reset_s > 0 "
+            f"(got {failures} and {reset_s})",
+        )
         super().__init__(inner, name)
         self.failures = failures
         self.reset_s = reset_s
@@ -240,11 +245,11 @@ class ConcurrencyLimit(Wrapper):
     def __init__(
         self, inner: Engine, max_concurrency: int, wait_s: float | None = None, *, name: str = ""
     ) -> None:
-        if max_concurrency < 1 or (wait_s is not None and wait_s <= 0):
-            raise ConfigError(
-                f"concurrency limit: max_concurrency must be >= 1 and the wait > 0 "
-                f"(got {max_concurrency} and {wait_s})"
-            )
+        _require(
+            max_concurrency >= 1 and (wait_s is None or wait_s > 0),
+            f"concurrency limit: max_concurrency must be >= 1 and the wait > 0 "
+            f"(got {max_concurrency} and {wait_s})",
+        )
         super().__init__(inner, name)
         self.max_concurrency = max_concurrency
         self.wait_s = wait_s
