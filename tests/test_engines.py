@@ -326,6 +326,15 @@ class TestApertium(EngineContract):
         finally:
             engine.close()
 
+    def test_a_missing_program_is_an_unavailable_engine(self, tmp_path: Path) -> None:
+        modes = tmp_path / "modes"
+        modes.mkdir()
+        (modes / "eng-xyz.mode").write_text("tarjama-no-such-analyser -z x.bin | cat\n")
+        with ApertiumEngine(datadir=tmp_path) as engine:
+            direction = engine.direction(Pair("en", "xyz"))
+            with pytest.raises(EngineUnavailableError, match="cannot start tarjama-no-such-an"):
+                direction.lexicon()
+
     def test_no_pairs_installed_is_a_clear_error(self, tmp_path: Path) -> None:
         engine = ApertiumEngine(datadir=tmp_path)
         with pytest.raises(EngineUnavailableError, match="scripts/setup"):

@@ -68,10 +68,13 @@ def spawn(
     argv: list[str], *, stdin: IO[bytes] | int = subprocess.PIPE, stderr: int = subprocess.DEVNULL
 ) -> subprocess.Popen[bytes]:
     env = dict(os.environ, LC_ALL="C.UTF-8")
-    return subprocess.Popen(
-        argv, stdin=stdin, stdout=subprocess.PIPE, stderr=stderr, env=env,
-        start_new_session=True,
-    )  # fmt: skip
+    try:
+        return subprocess.Popen(
+            argv, stdin=stdin, stdout=subprocess.PIPE, stderr=stderr, env=env,
+            start_new_session=True,
+        )  # fmt: skip
+    except OSError as exc:  # a program of the mode is missing or cannot run
+        raise EngineUnavailableError(f"cannot start {argv[0]}: {exc}") from exc
 
 
 def write_some(fd: int, data: bytearray) -> int:
