@@ -12,7 +12,7 @@ import json
 import logging
 import re
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -761,7 +761,7 @@ def test_metrics_have_bounded_labels(client: TestClient) -> None:
 
 
 class StuckEngine(PseudoEngine):
-    def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
+    def translate_list(self, texts: list[str], pair: Pair) -> list[str]:
         raise EngineTimeoutError("the engine gave no answer within 1 s")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +27,13 @@ from tarjama import formats
 from tarjama.api import ApiKeys, create_app, create_key
 from tarjama.config import Settings
 from tarjama.engines.apertium import ApertiumEngine
-from tarjama.engines.base import Engine, EngineInfo, Pair
+from tarjama.engines.base import Engine, Pair
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.formats.feed import CONTENT
 from tarjama.jobs import Worker
 from tarjama.newsroom import SOURCE_CHANGED, Newsroom, NotFoundError, characters
 from tarjama.store import ArticleVersion, Base, Job, Store, StoredArticle, StoredTranslation
+from tests.test_pipeline import Counting
 
 ARTICLE = """Council approves new budget
 
@@ -45,31 +46,8 @@ Residents will vote on the plan next year.
 CHANGED = ARTICLE.replace("The mayor said the plan", "The mayor insisted that the plan")
 
 
-class Counting(Engine):
-    """Wraps a real engine and counts the sentences it is asked to translate."""
-
-    def __init__(self, inner: Engine) -> None:
-        self.inner, self.sent = inner, 0
-
-    def info(self) -> EngineInfo:
-        return self.inner.info()
-
-    def pairs(self) -> list[Pair]:
-        return self.inner.pairs()
-
-    def lexicon(self, pair: Pair) -> Callable[[Sequence[str]], dict[str, str]] | None:
-        return self.inner.lexicon(pair)
-
-    def model_for(self, pair: Pair) -> str:
-        return self.inner.model_for(pair)
-
-    def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
-        self.sent += len(texts)
-        return self.inner.translate_batch(texts, pair)
-
-
 class Failing(PseudoEngine):
-    def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
+    def translate_list(self, texts: list[str], pair: Pair) -> list[str]:
         raise RuntimeError("the engine fell over")
 
 

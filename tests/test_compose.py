@@ -4,17 +4,18 @@ count on demand."""
 
 from __future__ import annotations
 
+import queue
 import re
 import threading
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
 from tarjama import formats
+from tarjama.config import Settings
 from tarjama.engines.apertium import ApertiumEngine
-from tarjama.engines.base import Engine, EngineInfo, Pair
+from tarjama.engines.base import BatchEngine, Direction, Engine, Lexicon, Pair, Result
 from tarjama.engines.compose import (
     CircuitBreaker,
     ConcurrencyLimit,
@@ -24,6 +25,7 @@ from tarjama.engines.compose import (
     Wrapper,
 )
 from tarjama.engines.pseudo import PseudoEngine
+from tarjama.engines.setup import build_engine
 from tarjama.errors import (
     CircuitOpenError,
     EngineError,
@@ -36,16 +38,17 @@ from tarjama.errors import (
     PlaceholderError,
 )
 from tarjama.memory import TranslationMemory
+from tarjama.model import Provenance
 from tarjama.pipeline import _CHUNK, Translator
 from tarjama.store import Store
 
 from .conftest import needs_apertium
-from .test_engines import EngineContract
+from .test_engines import SENTENCES, EngineContract
 
 EN_ES, EN_AR, EN_FR = Pair("en", "es"), Pair("en", "ar"), Pair("en", "fr")
 
 
-class Scripted(Engine):
+class Scripted(BatchEngine):
     """Marks its output with its name; raises ``failure`` while one is set; counts its calls."""
 
     def __init__(self, name: str, pairs: Sequence[Pair] = (EN_ES,)) -> None:
@@ -55,14 +58,16 @@ class Scripted(Engine):
         self.calls = 0
         self.seen: list[str] = []
 
-    def info(self) -> EngineInfo:
-        return EngineInfo(self.name, "1.0", f"{self.name}-model")
+    def version(self) -> str:
+        return "1.0"
+
+    def model_for(self, pair: Pair) -> str:
+        return f"{self.name}-model"
 
     def pairs(self) -> list[Pair]:
         return list(self._pairs)
 
-    def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
-        self.check_pair(pair)
+    def translate_list(self, texts: list[str], pair: Pair) -> list[str]:
         self.calls += 1
         self.seen.extend(texts)
         if self.failure is not None:
@@ -70,36 +75,44 @@ class Scripted(Engine):
         return [f"{t} [{self.name} {pair}]" for t in texts]
 
 
-class Gate(Engine):
-    """Holds every call until ``release`` is set (at most 10 s), counting how many are inside;
-    raises ``failure`` at once while one is set."""
+class Gate(BatchEngine):
+    """Holds every call until ``release`` is set (at most 10 s), counting how many are inside
+    (``wait_until(n)`` waits for n); raises ``failure`` at once while one is set."""
+
+    name = "gate"
 
     def __init__(self) -> None:
         self.release = threading.Event()
         self.failure: Exception | None = None
         self.active = 0
         self.most = 0
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
 
-    def info(self) -> EngineInfo:
-        return EngineInfo("gate", "1")
+    def version(self) -> str:
+        return "1"
 
     def pairs(self) -> list[Pair]:
         return [EN_ES]
 
-    def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
+    def translate_list(self, texts: list[str], pair: Pair) -> list[str]:
         if self.failure is not None:
             raise self.failure
-        with self._lock:
+        with self._changed:
             self.active += 1
             self.most = max(self.most, self.active)
+            self._changed.notify_all()
         try:
             if not self.release.wait(10):
                 raise EngineTimeoutError("the gate was never opened")
             return list(texts)
         finally:
-            with self._lock:
+            with self._changed:
                 self.active -= 1
+                self._changed.notify_all()
+
+    def wait_until(self, active: int) -> None:
+        with self._changed:
+            assert self._changed.wait_for(lambda: self.active == active, 10), "timed out"
 
 
 class Clock:
@@ -110,41 +123,114 @@ class Clock:
         return self.now
 
 
-def _wait_for(condition: object, seconds: float = 5.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.005)
+def serve(engine: Engine, texts: list[str], pair: Pair = EN_ES) -> tuple[list[str], Provenance]:
+    """The outputs, and who served them (one engine, in these tests)."""
+    results = list(engine.direction(pair).translate(texts))
+    assert len({r.provenance for r in results}) == 1
+    return [r.text for r in results], results[0].provenance
+
+
+def expected(engine: Engine, pair: Pair = EN_ES) -> str:
+    """The engine expected up front to serve a pair."""
+    return engine.direction(pair).provenance.engine
 
 
 # --- every wrapper is an engine: the contract ---------------------------------------------------
 
 
-class TestFallbackContract(EngineContract):
+def _broken() -> Engine:
+    broken = Scripted("broken")
+    broken.failure = EngineUnavailableError("down")
+    return broken
+
+
+STACKS: dict[str, Callable[[], Engine]] = {
+    "wrapper": lambda: Wrapper(PseudoEngine(), "named"),
+    "breaker": lambda: CircuitBreaker(PseudoEngine(), 2, 30.0),
+    "limit": lambda: ConcurrencyLimit(PseudoEngine(), 1, 10.0),
+    "fallback": lambda: Fallback([CircuitBreaker(_broken(), 2, 30.0), PseudoEngine()]),
+    "router": lambda: Router(
+        {EN_ES: ConcurrencyLimit(PseudoEngine(), 2)}, Scripted("other", [EN_AR])
+    ),
+}
+
+
+class TestWrapperContract(EngineContract):
     pair = EN_ES
+
+    @pytest.fixture(params=list(STACKS))
+    def engine(self, request: pytest.FixtureRequest) -> Iterator[Engine]:
+        with STACKS[request.param]() as engine:
+            yield engine
+
+
+class TestPivotContract(EngineContract):
+    pair = Pair("es", "ar")  # es-en, then en-ar
 
     @pytest.fixture
     def engine(self) -> Iterator[Engine]:
-        broken = Scripted("broken")
-        broken.failure = EngineUnavailableError("down")
-        yield Fallback([CircuitBreaker(broken, 2, 30.0), PseudoEngine()])
-
-
-class TestRouterContract(EngineContract):
-    pair = EN_ES
-
-    @pytest.fixture
-    def engine(self) -> Iterator[Engine]:
-        yield Router({EN_ES: ConcurrencyLimit(PseudoEngine(), 2)}, Scripted("other", [EN_AR]))
+        legs = Fallback([Scripted("es-en", [Pair("es", "en")]), PseudoEngine()])
+        yield Router({}, legs, pivot="en")
 
 
 @needs_apertium
-class TestPivotContract(EngineContract):
+class TestApertiumPivotContract(EngineContract):
     pair = Pair("es", "ca")
 
     @pytest.fixture
     def engine(self, apertium: ApertiumEngine) -> Iterator[Engine]:
         yield Router({}, Wrapper(apertium), pivot="en")
+
+
+LOCAL_APERTIUM = {
+    "local": {"type": "apertium", "max_concurrency": 2, "max_wait_s": 30, "breaker_failures": 3}
+}
+
+
+@needs_apertium
+class TestConfiguredContract(EngineContract):
+    """What the settings build around Apertium: router, chain, limit, breaker, name."""
+
+    pair = EN_ES
+
+    @pytest.fixture
+    def engine(self, apertium: ApertiumEngine) -> Iterator[Engine]:
+        local = ConcurrencyLimit(CircuitBreaker(Wrapper(apertium, "local"), 3), 2, 30.0)
+        yield Router({EN_ES: Fallback([local, PseudoEngine()])}, PseudoEngine())
+
+
+@needs_apertium
+def test_the_configured_stack_streams() -> None:
+    """Through every wrapper the settings put around an engine, the first output comes out
+    while the caller still holds the last segment."""
+    settings = Settings(engines=LOCAL_APERTIUM, routes={"en-es": ("local", "pseudo")})
+    with build_engine(settings) as engine:
+        assert isinstance(engine, Router)
+        chain = engine.routes[EN_ES]
+        assert isinstance(chain, Fallback)
+        limit = chain.engines[0]
+        assert isinstance(limit, ConcurrencyLimit)
+        breaker = limit.inner
+        assert isinstance(breaker, CircuitBreaker) and isinstance(breaker.inner, Wrapper)
+        assert isinstance(breaker.inner.inner, ApertiumEngine)
+
+        first_out = threading.Event()
+        given: list[str] = []
+
+        def segments() -> Iterator[str]:
+            yield from SENTENCES[:2]
+            assert first_out.wait(30), "no output before the last segment was given"
+            given.append("last")
+            yield from SENTENCES[2:]
+
+        outputs = []
+        for result in engine.direction(EN_ES).translate(segments()):
+            if not outputs:
+                assert not given  # the first output came while the caller held the rest
+                first_out.set()
+            outputs.append(result.text)
+            assert result.provenance.engine == "apertium"
+        assert outputs == engine.translate_batch(SENTENCES, EN_ES)
 
 
 # --- the circuit breaker and the fallback serving ----------------------------------------------
@@ -155,20 +241,19 @@ def test_failing_engine_trips_the_breaker_and_the_fallback_serves() -> None:
     primary, secondary = Scripted("primary"), Scripted("secondary")
     guarded = CircuitBreaker(primary, failures=3, reset_s=30.0, clock=clock)
     chain = Fallback([guarded, secondary])
-    assert chain.route(EN_ES) is primary
+    assert expected(chain) == "primary"
 
     primary.failure = EngineTimeoutError("no answer within 5 s")
     for _ in range(3):
-        served = chain.serve_batch(["Hello."], EN_ES)
-        assert served.outputs == ["Hello. [secondary en-es]"]
-        assert served.engine == EngineInfo("secondary", "1.0", "secondary-model")
-        assert served.model == "secondary-model"
+        outputs, by = serve(chain, ["Hello."])
+        assert outputs == ["Hello. [secondary en-es]"]
+        assert (by.engine, by.engine_version, by.model) == ("secondary", "1.0", "secondary-model")
     assert primary.calls == 3 and guarded.state == "open"
 
     # Open: the primary is not called at all, and the fallback is what the pair routes to.
     assert chain.translate_batch(["Again."], EN_ES) == ["Again. [secondary en-es]"]
     assert primary.calls == 3
-    assert chain.route(EN_ES) is secondary
+    assert expected(chain) == "secondary"
     with pytest.raises(CircuitOpenError, match=r"primary .* 3 consecutive failures .* 30 s"):
         guarded.translate_batch(["Hello."], EN_ES)
     assert not guarded.health().ok and "circuit open" in guarded.health().detail
@@ -185,9 +270,9 @@ def test_failing_engine_trips_the_breaker_and_the_fallback_serves() -> None:
     # The primary recovers: the next trial closes the circuit and the primary serves again.
     primary.failure = None
     clock.now += 1.0
-    served = chain.serve_batch(["Back."], EN_ES)
-    assert served.outputs == ["Back. [primary en-es]"] and served.engine.name == "primary"
-    assert guarded.state == "closed" and chain.route(EN_ES) is primary
+    outputs, by = serve(chain, ["Back."])
+    assert outputs == ["Back. [primary en-es]"] and by.engine == "primary"
+    assert guarded.state == "closed" and expected(chain) == "primary"
 
 
 def test_half_open_lets_one_trial_through_at_a_time() -> None:
@@ -202,7 +287,7 @@ def test_half_open_lets_one_trial_through_at_a_time() -> None:
     results: list[list[str]] = []
     trial = threading.Thread(target=lambda: results.append(guarded.translate_batch(["a"], EN_ES)))
     trial.start()
-    _wait_for(lambda: gate.active == 1)
+    gate.wait_until(1)
     with pytest.raises(CircuitOpenError, match="a trial call is running"):
         guarded.translate_batch(["b"], EN_ES)
     gate.release.set()
@@ -228,6 +313,15 @@ def test_what_counts_as_a_failure(error: Exception, counts: bool) -> None:
         with pytest.raises(type(error)):
             guarded.translate_batch(["x"], EN_ES)
     assert guarded.state == ("open" if counts else "closed")
+
+
+def test_an_unserved_pair_is_refused_before_the_engine_is_called() -> None:
+    engine = Scripted("e")
+    guarded = CircuitBreaker(engine, failures=1, reset_s=5.0, clock=Clock())
+    for _ in range(2):
+        with pytest.raises(LanguageError, match="engine e cannot translate en-fr"):
+            guarded.translate_batch(["x"], EN_FR)
+    assert guarded.state == "closed" and engine.calls == 0
 
 
 def test_rate_limit_keeps_the_circuit_open_as_long_as_the_provider_asks() -> None:
@@ -276,6 +370,32 @@ def test_chain_members_serve_only_their_pairs() -> None:
         chain.translate_batch(["x"], EN_FR)
 
 
+def test_the_next_engine_takes_over_from_the_first_segment_left_unanswered() -> None:
+    class FailsMidStream(Scripted):
+        def translate_list(self, texts: list[str], pair: Pair) -> list[str]:
+            raise AssertionError("not called: its direction streams")
+
+        def direction(self, pair: Pair) -> Direction:
+            first = super().direction(pair)
+
+            class Dies(Direction):
+                def translate(self, segments: Iterable[str]) -> Iterator[Result]:
+                    for k, text in enumerate(segments):
+                        if k == 2:
+                            raise EngineUnavailableError("the process died")
+                        yield Result(f"{text} [first]", first.provenance)
+
+            return Dies(first.provenance)
+
+    second = Scripted("second")
+    chain = Fallback([FailsMidStream("first"), second])
+    results = list(chain.direction(EN_ES).translate(["a", "b", "c", "d"]))
+    assert [r.text for r in results] == ["a [first]", "b [first]", "c [second en-es]",
+                                         "d [second en-es]"]  # fmt: skip
+    assert [r.provenance.engine for r in results] == ["first", "first", "second", "second"]
+    assert second.seen == ["c", "d"]
+
+
 # --- routing and pivoting ----------------------------------------------------------------------
 
 
@@ -287,13 +407,11 @@ def test_each_pair_goes_to_its_route() -> None:
     assert router.translate_batch(["x"], EN_ES) == ["x [spanish en-es]"]
     assert router.translate_batch(["x"], EN_AR) == ["x [arabic en-ar]"]
     assert router.translate_batch(["x"], EN_FR) == ["x [deepl en-fr]"]
-    assert [router.route(p).info().name for p in (EN_ES, EN_AR, EN_FR)] == [
-        "spanish", "arabic", "deepl",
-    ]  # fmt: skip
-    assert router.model_for(EN_AR) == "arabic-model"
+    assert [expected(router, p) for p in (EN_ES, EN_AR, EN_FR)] == ["spanish", "arabic", "deepl"]
+    assert router.direction(EN_AR).provenance.model == "arabic-model"
     arabic.failure = EngineUnavailableError("model not loaded")
-    served = router.serve_batch(["x"], EN_AR)
-    assert served.engine.name == "deepl" and served.outputs == ["x [deepl en-ar]"]
+    outputs, by = serve(router, ["x"], EN_AR)
+    assert by.engine == "deepl" and outputs == ["x [deepl en-ar]"]
     with pytest.raises(LanguageError, match="no engine is routed for en-de") as err:
         router.translate_batch(["x"], Pair("en", "de"))
     assert err.value.available == ["en-ar", "en-es", "en-fr"]
@@ -306,19 +424,28 @@ def test_pivot_keeps_tags_and_names_both_legs() -> None:
     es_ar = Pair("es", "ar")
     assert es_ar in router.pairs()
     text = 'Subió un <x id="1" ctype="number" equiv="5"/> en <g id="2">Madrid</g>.'
-    served = router.serve_batch([text], es_ar)
-    assert served.outputs == [f"{text} [opus-es-en es-en] [opus-en-ar en-ar]"]
+    outputs, by = serve(router, [text], es_ar)
+    assert outputs == [f"{text} [opus-es-en es-en] [opus-en-ar en-ar]"]
     assert en_ar.seen == [f"{text} [opus-es-en es-en]"]
-    assert served.engine == EngineInfo("opus-es-en+opus-en-ar", "1.0; 1.0")
-    assert served.model == "es-en: opus-es-en-model; en-ar: opus-en-ar-model"
-    routed = router.route(es_ar)
-    assert routed.info().name == served.engine.name
-    assert routed.model_for(es_ar) == served.model
+    assert (by.engine, by.engine_version) == ("opus-es-en+opus-en-ar", "1.0; 1.0")
+    assert by.model == "es-en: opus-es-en-model; en-ar: opus-en-ar-model"
+    assert by.pair == "es-ar"
+    assert router.direction(es_ar).provenance == by
+
+
+def test_pivot_names_the_fallback_that_served_a_leg() -> None:
+    primary, spare = Scripted("primary", [EN_AR]), Scripted("spare", [EN_AR])
+    router = Router({EN_AR: Fallback([primary, spare])}, Scripted("es-en", [Pair("es", "en")]),
+                    pivot="en")  # fmt: skip
+    assert expected(router, Pair("es", "ar")) == "es-en+primary"
+    primary.failure = EngineUnavailableError("down")
+    _, by = serve(router, ["Hola."], Pair("es", "ar"))
+    assert by.engine == "es-en+spare" and by.model == "es-en: es-en-model; en-ar: spare-model"
 
 
 def test_pivot_gives_placeholders_back_their_attributes_between_legs() -> None:
     class DropsAttributes(Scripted):
-        def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
+        def translate_list(self, texts: list[str], pair: Pair) -> list[str]:
             return [re.sub(r'<x id="(\d+)"[^/]*/>', r'<x id="\1"/>', t) for t in texts]
 
     first, second = DropsAttributes("first", [Pair("es", "en")]), Scripted("second", [EN_AR])
@@ -329,13 +456,13 @@ def test_pivot_gives_placeholders_back_their_attributes_between_legs() -> None:
 
 def test_pivot_refuses_output_that_lost_a_tag() -> None:
     class LosesTags(Scripted):
-        def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
+        def translate_list(self, texts: list[str], pair: Pair) -> list[str]:
             return [re.sub(r"<[^>]+>", "", t) for t in texts]
 
     chain = Fallback([Pivot(Scripted("a", [Pair("es", "en")]), LosesTags("b", [EN_AR])),
                       Scripted("direct", [Pair("es", "ar")])])  # fmt: skip
-    served = chain.serve_batch(['Hola <x id="1"/>.'], Pair("es", "ar"))
-    assert served.engine.name == "direct"
+    _, by = serve(chain, ['Hola <x id="1"/>.'], Pair("es", "ar"))
+    assert by.engine == "direct"
     with pytest.raises(PlaceholderError, match="did not survive both legs"):
         chain.engines[0].translate_batch(['Hola <x id="1"/>.'], Pair("es", "ar"))
 
@@ -346,37 +473,55 @@ def test_pivot_through_english_with_apertium(apertium: ApertiumEngine) -> None:
     es_ca = Pair("es", "ca")
     assert es_ca not in apertium.pairs() and es_ca in router.pairs()
     text = 'El <g id="1">perro</g> comió <x id="2" ctype="number" equiv="3"/> panes en Madrid.'
-    served = router.serve_batch([text], es_ca)
-    out = served.outputs[0]
+    [out], by = serve(router, [text], es_ca)
     assert '<g id="1">' in out and "</g>" in out and '<x id="2"' in out, out
     assert "gos" in out, out  # Catalan for dog, by way of English
-    version = apertium.info().version
-    assert served.engine == EngineInfo("apertium+apertium", f"{version}; {version}")
-    assert served.model.startswith("es-en: spa-eng") and "en-ca: eng-cat" in served.model
+    version = apertium.direction(EN_ES).provenance.engine_version
+    assert (by.engine, by.engine_version) == ("apertium+apertium", f"{version}; {version}")
+    assert by.model.startswith("es-en: spa-eng") and "en-ca: eng-cat" in by.model
 
 
 # --- the concurrency limit ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("limit", "expected"), [(2, 2), (None, 6)])
-def test_concurrency_limit_bounds_calls_in_the_engine(limit: int | None, expected: int) -> None:
+def test_concurrency_limit_bounds_calls_in_the_engine() -> None:
     gate = Gate()
-    engine: Engine = ConcurrencyLimit(gate, limit) if limit else gate
-    results: list[list[str]] = []
+    limited = ConcurrencyLimit(gate, 2, wait_s=0.05, name="opus")
+    outcomes: queue.SimpleQueue[list[str] | Exception] = queue.SimpleQueue()
+
+    def call(i: int) -> None:
+        try:
+            outcomes.put(limited.translate_batch([str(i)], EN_ES))
+        except EngineUnavailableError as exc:
+            outcomes.put(exc)
+
+    threads = [threading.Thread(target=call, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    # Two calls are in the engine, held there; the other four wait for a slot, in vain.
+    refused = [outcomes.get(timeout=10) for _ in range(4)]
+    assert all(isinstance(r, EngineUnavailableError) for r in refused), refused
+    assert "engine opus is busy: 2 calls running" in str(refused[0])
+    assert gate.active == 2
+    gate.release.set()
+    served = [outcomes.get(timeout=10) for _ in range(2)]
+    for t in threads:
+        t.join(10)
+    assert gate.most == 2 and all(isinstance(r, list) for r in served)
+
+
+def test_without_a_limit_every_call_is_in_the_engine_at_once() -> None:
+    gate = Gate()
     threads = [
-        threading.Thread(target=lambda i=i: results.append(engine.translate_batch([str(i)], EN_ES)))
-        for i in range(6)
+        threading.Thread(target=lambda i=i: gate.translate_batch([str(i)], EN_ES)) for i in range(6)
     ]
     for t in threads:
         t.start()
-    _wait_for(lambda: gate.active == expected)
-    time.sleep(0.2)  # the others had time to get in, had the limit let them
-    assert gate.active == expected
+    gate.wait_until(6)
     gate.release.set()
     for t in threads:
         t.join(10)
-    assert gate.most == expected
-    assert sorted(r[0] for r in results) == [str(i) for i in range(6)]
+    assert gate.most == 6
 
 
 def test_waiting_too_long_for_a_slot_lets_the_fallback_serve() -> None:
@@ -385,13 +530,13 @@ def test_waiting_too_long_for_a_slot_lets_the_fallback_serve() -> None:
     chain = Fallback([limited, Scripted("deepl")])
     holder = threading.Thread(target=lambda: limited.translate_batch(["held"], EN_ES))
     holder.start()
-    _wait_for(lambda: gate.active == 1)
+    gate.wait_until(1)
     with pytest.raises(EngineUnavailableError, match="engine opus is busy: 1 calls running"):
         limited.translate_batch(["x"], EN_ES)
-    assert chain.serve_batch(["x"], EN_ES).engine.name == "deepl"
+    assert serve(chain, ["x"])[1].engine == "deepl"
     gate.release.set()
     holder.join(10)
-    assert chain.serve_batch(["x"], EN_ES).engine.name == "gate"
+    assert serve(chain, ["x"])[1].engine == "gate"
 
 
 def test_shared_engine_is_closed_once() -> None:
@@ -448,10 +593,10 @@ def test_provenance_and_memory_name_the_engine_that_served(store: Store) -> None
 
 def test_translation_served_partly_by_a_fallback_does_not_claim_the_primary() -> None:
     class FailsOnTuesday(Scripted):
-        def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
+        def translate_list(self, texts: list[str], pair: Pair) -> list[str]:
             if any("Tuesday" in t for t in texts):
                 raise EngineError("cannot")
-            return super().translate_batch(texts, pair)
+            return super().translate_list(texts, pair)
 
     translator = Translator(Fallback([FailsOnTuesday("primary"), PseudoEngine()]))
     calm = formats.read(b"Calm day\n\nNothing happened.", "text")
@@ -465,7 +610,7 @@ def test_translation_served_partly_by_a_fallback_does_not_claim_the_primary() ->
 
 def test_lexicon_comes_from_the_next_engine_when_the_first_fails() -> None:
     class WithLexicon(Scripted):
-        def lexicon(self, pair: Pair) -> Callable[[Sequence[str]], dict[str, str]] | None:
+        def lexicon(self, pair: Pair) -> Lexicon | None:
             def classify(words: Sequence[str]) -> dict[str, str]:
                 if self.failure is not None:
                     raise self.failure
@@ -474,18 +619,18 @@ def test_lexicon_comes_from_the_next_engine_when_the_first_fails() -> None:
             return classify
 
     first, second = WithLexicon("first"), WithLexicon("second")
-    known = Fallback([first, second]).lexicon(EN_ES)
+    known = Fallback([first, second]).direction(EN_ES).lexicon()
     assert known is not None and known(["Moscow"]) == {"Moscow": "first:common"}
     first.failure = EngineUnavailableError("analyser died")
     assert known(["Moscow"]) == {"Moscow": "second:common"}
     second.failure = EngineUnavailableError("this one too")
     assert known(["Moscow"]) == {"Moscow": "unknown"}
-    assert Fallback([Scripted("none")]).lexicon(EN_ES) is None
+    assert Fallback([Scripted("none")]).direction(EN_ES).lexicon() is None
 
 
 def test_lexicon_calls_never_close_the_breaker() -> None:
     class WithLexicon(Scripted):
-        def lexicon(self, pair: Pair) -> Callable[[Sequence[str]], dict[str, str]] | None:
+        def lexicon(self, pair: Pair) -> Lexicon | None:
             return lambda words: dict.fromkeys(words, "common")
 
     clock, engine = Clock(), WithLexicon("e")
@@ -494,9 +639,9 @@ def test_lexicon_calls_never_close_the_breaker() -> None:
     with pytest.raises(EngineUnavailableError):
         guarded.translate_batch(["x"], EN_ES)
     with pytest.raises(CircuitOpenError):
-        guarded.lexicon(EN_ES)
+        guarded.direction(EN_ES).lexicon()
     clock.now += 10.0
-    known = guarded.lexicon(EN_ES)
+    known = guarded.direction(EN_ES).lexicon()
     assert known is not None and known(["Moscow"]) == {"Moscow": "common"}
     assert guarded.state == "half-open"  # the trial is still the next translation's
     with pytest.raises(EngineUnavailableError):

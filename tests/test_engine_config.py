@@ -17,8 +17,10 @@ from tarjama.api import create_app
 from tarjama.config import EngineSpec, Settings
 from tarjama.engines.apertium import ApertiumEngine
 from tarjama.engines.base import Pair
-from tarjama.engines.compose import CircuitBreaker, ConcurrencyLimit, Fallback, Router, Wrapper
+from tarjama.engines.compose import Fallback, Router
+from tarjama.engines.guards import CircuitBreaker, ConcurrencyLimit, Wrapper
 from tarjama.engines.pseudo import PseudoEngine
+from tarjama.engines.remote.libretranslate import LibreTranslateEngine
 from tarjama.engines.setup import build_engine
 from tarjama.errors import ConfigError
 from tarjama.pipeline import Translator
@@ -214,6 +216,39 @@ def test_unknown_engine_option_lists_the_right_ones(tmp_path: Path) -> None:
         build_engine(bad)
 
 
+@pytest.mark.parametrize(
+    ("kind", "takes"),
+    [
+        ("pseudo", "nothing"),
+        # the options every remote or neural engine shares come from the base constructor
+        ("libretranslate", "url, char_limit, api_key, api_key_env, batch_size, timeout, "
+                           "retries, backoff, retry_after_cap"),
+        ("transformers", "model, pairs, device, threads, languages, beam_size, max_batch_size, "
+                         "max_input_tokens, max_output_ratio, max_output_extra, "
+                         "on_placeholder_loss"),
+    ],
+)  # fmt: skip
+def test_unknown_key_lists_every_key_the_engine_takes(
+    tmp_path: Path, kind: str, takes: str
+) -> None:
+    settings = load(tmp_path, f'[engines.x]\ntype = "{kind}"\nfoo = 1\n[routes]\n"en-es" = "x"')
+    with pytest.raises(ConfigError) as err:
+        build_engine(settings)
+    assert f"unknown key foo; {kind} takes: {takes}; generic keys" in str(err.value)
+
+
+def test_a_shared_option_from_the_environment_takes_its_declared_type(tmp_path: Path) -> None:
+    settings = load(
+        tmp_path, '[engines.x]\ntype = "libretranslate"\n[routes]\n"en-es" = "x"',
+        {"TARJAMA_ENGINES__X__BATCH_SIZE": "7", "TARJAMA_ENGINES__X__CHAR_LIMIT": "300"},
+    )  # fmt: skip
+    with build_engine(settings) as engine:
+        assert isinstance(engine, Router)
+        named = engine.routes[EN_ES]
+        assert isinstance(named, Wrapper) and isinstance(named.inner, LibreTranslateEngine)
+        assert named.inner.batch_size == 7 and named.inner.request_chars == 300
+
+
 def test_engine_override_takes_a_configured_or_built_in_name(tmp_path: Path) -> None:
     settings = load(tmp_path, FULL)
     with build_engine(settings, default="spare") as engine:
@@ -237,7 +272,7 @@ def test_failing_configured_engine_falls_back_and_its_breaker_opens(tmp_path: Pa
     """)  # fmt: skip
     article = formats.read((SAMPLES / "port-strike.txt").read_bytes())
     with build_engine(settings) as engine:
-        assert engine.route(EN_ES).info().name == "apertium"
+        assert engine.direction(EN_ES).provenance.engine == "apertium"
         result = Translator(engine).translate(article, "es")
         assert result.provenance.engine == "pseudo"
         assert "⟦" in formats.write(result, "text")
@@ -246,7 +281,7 @@ def test_failing_configured_engine_falls_back_and_its_breaker_opens(tmp_path: Pa
         assert isinstance(chain, Fallback)
         breaker = chain.engines[0]
         assert isinstance(breaker, CircuitBreaker) and breaker.state == "open"
-        assert engine.route(EN_ES).info().name == "pseudo"
+        assert engine.direction(EN_ES).provenance.engine == "pseudo"
         assert Translator(engine).translate(article, "es").provenance.engine == "pseudo"
 
 

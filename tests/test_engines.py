@@ -13,12 +13,9 @@ from pathlib import Path
 import pytest
 
 from tarjama import inline
-from tarjama.engines.apertium import (
-    ApertiumEngine,
-    _figures_after_noun,
-    from_stream,
-    to_stream,
-)
+from tarjama.engines.apertium import ApertiumEngine
+from tarjama.engines.apertium.reorder import figures_after_noun
+from tarjama.engines.apertium.stream import from_stream, to_stream
 from tarjama.engines.base import Engine, Pair
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.errors import EngineTimeoutError, EngineUnavailableError, LanguageError
@@ -74,9 +71,11 @@ class EngineContract:
             engine.translate_batch(["Hello."], Pair("en", "xx"))
         assert str(self.pair) in str(err.value)
 
-    def test_info_names_engine_and_version(self, engine: Engine) -> None:
-        info = engine.info()
-        assert info.name and info.version
+    def test_direction_names_engine_version_and_pair(self, engine: Engine) -> None:
+        direction = engine.direction(self.pair)
+        provenance = direction.provenance
+        assert provenance.engine and provenance.engine_version
+        assert (direction.pair, provenance.pair) == (self.pair, str(self.pair))
         assert self.pair in engine.pairs()
 
     def test_deterministic(self, engine: Engine) -> None:
@@ -98,15 +97,37 @@ class EngineContract:
             t.join()
         assert results == [expected] * 4
 
-    def test_serve_stream_gives_what_serve_batch_gives(self, engine: Engine) -> None:
-        arrived: list[tuple[int, str]] = []
-        batches = [SENTENCES[:2], [], SENTENCES[2:]]
-        served = engine.serve_stream(iter(batches), self.pair, lambda i, o: arrived.append((i, o)))
-        expected = engine.translate_batch(SENTENCES, self.pair)
-        assert served.outputs == expected
-        assert arrived == list(enumerate(expected))  # each once, in order
-        # who served it (in a fallback chain, not always the first engine)
-        assert served.engine.name and served.engine.version
+    def test_a_stream_gives_what_a_list_gives(self, engine: Engine) -> None:
+        results = list(engine.direction(self.pair).translate(iter(SENTENCES)))
+        assert [r.text for r in results] == engine.translate_batch(SENTENCES, self.pair)
+        # who served each (in a fallback chain, not always the engine expected up front)
+        assert all(r.provenance.engine and r.provenance.engine_version for r in results)
+
+    def test_first_output_comes_before_the_last_segment_is_given(self, engine: Engine) -> None:
+        first_out = threading.Event()
+
+        def segments() -> Iterator[str]:
+            yield from SENTENCES[:2]
+            # The rest is given only once an output is out: a direction that waited for every
+            # segment would never give one.
+            assert first_out.wait(30), "no output before the last segment was given"
+            yield from SENTENCES[2:]
+
+        outputs = []
+        for result in engine.direction(self.pair).translate(segments()):
+            outputs.append(result.text)
+            first_out.set()
+        assert outputs == engine.translate_batch(SENTENCES, self.pair)
+
+    def test_the_callers_error_is_raised_as_it_is(self, engine: Engine) -> None:
+        def segments() -> Iterator[str]:
+            yield from SENTENCES[:2]
+            raise KeyError("the caller's own failure")
+
+        with pytest.raises(KeyError, match="the caller's own failure"):
+            list(engine.direction(self.pair).translate(segments()))
+        # The engine is not blamed, and serves on.
+        assert engine.translate_batch(SENTENCES[:1], self.pair)[0]
 
 
 class TestPseudo(EngineContract):
@@ -271,49 +292,25 @@ class TestApertium(EngineContract):
         finally:
             engine.close()
 
-    def test_stream_starts_before_the_last_batch_is_given(self, apertium: ApertiumEngine) -> None:
-        first_out = threading.Event()
-
-        def batches() -> Iterator[list[str]]:
-            yield SENTENCES[:2]
-            # The second batch is only given once the first output is out: an engine that
-            # waited for every batch would never give it.
-            assert first_out.wait(30), "no output before the last batch was given"
-            yield SENTENCES[2:]
-
-        def arrived(i: int, output: str) -> None:
-            first_out.set()
-
-        served = apertium.serve_stream(batches(), self.pair, arrived)
-        assert served.outputs == apertium.translate_batch(SENTENCES, self.pair)
-
-    def test_stream_callers_error_is_raised_as_it_is(self, apertium: ApertiumEngine) -> None:
-        def batches() -> Iterator[list[str]]:
-            yield SENTENCES[:2]
-            raise KeyError("the caller's own failure")
-
-        with pytest.raises(KeyError, match="the caller's own failure"):
-            apertium.serve_stream(batches(), self.pair, lambda i, o: None)
-        # The pipeline is not blamed, and serves on.
-        assert apertium.translate_batch(SENTENCES[:1], self.pair)[0]
-
     def test_pipeline_crashed_mid_stream_is_restarted(self) -> None:
         engine = ApertiumEngine()
         try:
             expected = engine.translate_batch(SENTENCES, self.pair)
             pipe = engine._pipelines[self.pair]
-            arrived: list[int] = []
+            two_out = threading.Event()
 
-            def batches() -> Iterator[list[str]]:
-                yield SENTENCES[:2]
-                while len(arrived) < 2:  # both outputs are out: then the pipeline dies
-                    threading.Event().wait(0.01)
+            def segments() -> Iterator[str]:
+                yield from SENTENCES[:2]
+                assert two_out.wait(30)  # both outputs are out: then the pipeline dies
                 os.killpg(pipe.back.pid, signal.SIGKILL)  # type: ignore[union-attr]
-                yield SENTENCES[2:]
+                yield from SENTENCES[2:]
 
-            served = engine.serve_stream(batches(), self.pair, lambda i, o: arrived.append(i))
-            assert served.outputs == expected
-            assert arrived == list(range(len(SENTENCES)))  # none reported twice
+            outputs = []
+            for result in engine.direction(self.pair).translate(segments()):
+                outputs.append(result.text)
+                if len(outputs) == 2:
+                    two_out.set()
+            assert outputs == expected  # each once, none handed on twice
         finally:
             engine.close()
 
@@ -328,6 +325,15 @@ class TestApertium(EngineContract):
                 engine.translate_batch(["Hello."], Pair("en", "xyz"))
         finally:
             engine.close()
+
+    def test_a_missing_program_is_an_unavailable_engine(self, tmp_path: Path) -> None:
+        modes = tmp_path / "modes"
+        modes.mkdir()
+        (modes / "eng-xyz.mode").write_text("tarjama-no-such-analyser -z x.bin | cat\n")
+        with ApertiumEngine(datadir=tmp_path) as engine:
+            direction = engine.direction(Pair("en", "xyz"))
+            with pytest.raises(EngineUnavailableError, match="cannot start tarjama-no-such-an"):
+                direction.lexicon()
 
     def test_no_pairs_installed_is_a_clear_error(self, tmp_path: Path) -> None:
         engine = ApertiumEngine(datadir=tmp_path)
@@ -354,7 +360,7 @@ class TestApertium(EngineContract):
         self, apertium: ApertiumEngine, source: str, rewritten: str
     ) -> None:
         analyse = apertium._analyser(self.pair).analyse
-        assert _figures_after_noun(source, analyse) == rewritten
+        assert figures_after_noun(source, analyse) == rewritten
 
     @pytest.mark.parametrize(
         "source",
@@ -367,7 +373,7 @@ class TestApertium(EngineContract):
         ],
     )
     def test_other_figures_stay(self, apertium: ApertiumEngine, source: str) -> None:
-        assert _figures_after_noun(source, apertium._analyser(self.pair).analyse) == source
+        assert figures_after_noun(source, apertium._analyser(self.pair).analyse) == source
 
     @pytest.mark.parametrize(
         ("target", "name", "noun"),
@@ -394,7 +400,7 @@ class TestApertium(EngineContract):
         assert re.search(r'presupuesto de <x id="1"[^>]*/>', out), out
 
     def test_lexicon(self, apertium: ApertiumEngine) -> None:
-        known = apertium.lexicon(self.pair)
+        known = apertium.direction(self.pair).lexicon()
         assert known is not None
         assert known(["Moscow", "Theresa", "Trump", "Qatmeh", "Moscow"]) == {
             "Moscow": "proper-place",
@@ -417,7 +423,7 @@ class TestApertium(EngineContract):
         # en-gl knows "Young" only as the adjective; eng-spa and eng-cat know the surname too.
         # Names are decided alike whatever the target: "Grace Young" is kept in Galician as in
         # Spanish, not "Grace Nova".
-        assert apertium.lexicon(Pair("en", "gl"))(["Young", "house"]) == {  # type: ignore[misc]
+        assert apertium.direction(Pair("en", "gl")).lexicon()(["Young", "house"]) == {  # type: ignore[misc]
             "Young": "person-or-common",
             "house": "common",
         }

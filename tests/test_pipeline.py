@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from tarjama import formats, inline
 from tarjama.engines.apertium import ApertiumEngine
-from tarjama.engines.base import Engine, EngineInfo, Pair
+from tarjama.engines.base import Direction, Engine, Lexicon, Pair, Result
+from tarjama.engines.guards import Wrapper
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.errors import EngineUnavailableError
 from tarjama.memory import Glossary, TranslationMemory
@@ -34,32 +36,42 @@ on December 24, 2019.
 """
 
 
-class Counting(Engine):
-    """Wraps a real engine and counts the sentences it is asked to translate."""
+class Counting(Wrapper):
+    """Wraps a real engine and counts the sentences it is asked to translate; with ``version``,
+    it says it is another version of that engine."""
 
     def __init__(self, inner: Engine, version: str | None = None) -> None:
-        self.inner, self.version, self.sent = inner, version, 0
+        super().__init__(inner)
+        self.version, self.sent = version, 0
 
-    def info(self) -> EngineInfo:
-        info = self.inner.info()
-        return EngineInfo(info.name, self.version or info.version, info.model)
+    def wrap(self, direction: Direction) -> Direction:
+        return _Counted(direction, self)
 
-    def pairs(self) -> list[Pair]:
-        return self.inner.pairs()
 
-    def lexicon(self, pair: Pair):  # type: ignore[no-untyped-def]
-        return self.inner.lexicon(pair)
+class _Counted(Direction):
+    def __init__(self, inner: Direction, counting: Counting) -> None:
+        version = counting.version or inner.provenance.engine_version
+        super().__init__(replace(inner.provenance, engine_version=version))
+        self.inner, self.counting = inner, counting
 
-    def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
-        self.sent += len(texts)
-        return self.inner.translate_batch(texts, pair)
+    def translate(self, segments: Iterable[str]) -> Iterator[Result]:
+        def counted() -> Iterator[str]:
+            for segment in segments:
+                self.counting.sent += 1
+                yield segment
+
+        for result in self.inner.translate(counted()):
+            yield Result(result.text, self.provenance)
+
+    def lexicon(self) -> Lexicon | None:
+        return self.inner.lexicon()
 
 
 class DropsPlaceholders(PseudoEngine):
     """A faulty engine: loses every placeholder (what a neural model sometimes does)."""
 
-    def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
-        return [inline.plain(t) for t in super().translate_batch(texts, pair)]
+    def translate_list(self, texts: list[str], pair: Pair) -> list[str]:
+        return [inline.plain(t) for t in super().translate_list(texts, pair)]
 
 
 @pytest.fixture
@@ -245,40 +257,63 @@ def test_flush_waits_for_a_write_the_store_holds_up(store: Store) -> None:
     import sqlite3
     import threading
 
+    order: list[str] = []
+
+    def stored(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO TM_UNITS"):
+            order.append("stored")
+
+    event.listen(store.engine, "after_cursor_execute", stored)
     memory = TranslationMemory(store)
     translator = Translator(PseudoEngine(), memory=memory, write_behind=True)
     path = store.engine.url.database
     assert path is not None
     blocker = sqlite3.connect(path, isolation_level=None)
     blocker.execute("BEGIN EXCLUSIVE")
+    flushing = threading.Event()
+
+    def flush() -> None:
+        flushing.set()
+        translator.flush()
+        order.append("flushed")
+
     try:
         translator.translate(formats.read(b"Ferries sailed again\n", "text"), "es")
-        flushed = threading.Event()
-        waiter = threading.Thread(target=lambda: (translator.flush(), flushed.set()))
+        waiter = threading.Thread(target=flush)
         waiter.start()
-        assert not flushed.wait(0.5)  # the write is held up, and flush() waits for it
+        assert flushing.wait(10)
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
-    assert flushed.wait(10)
-    waiter.join()
+    waiter.join(10)
     translator.close()
+    # flush() returned once the write it waited for had landed, after the lock went.
+    assert order == ["stored", "flushed"]
     assert memory.lookup("Ferries sailed again", "en", "es", signature=None) is None  # machine
     assert memory.count("en", "es") == 1
 
 
 class FailsMidStream(PseudoEngine):
-    """A streaming engine that dies after its first batch, as a crashed model server would."""
+    """A streaming engine that dies after its first output, as a crashed model server would."""
 
-    def serve_stream(self, batches, pair, arrived):  # type: ignore[no-untyped-def]
-        first = next(iter(batches))
-        for i, output in enumerate(self.translate_batch(first, pair)):
-            arrived(i, output)
-        raise EngineUnavailableError("the engine went away mid-stream")
+    def direction(self, pair: Pair) -> Direction:
+        return _Dies(super().direction(pair))
+
+
+class _Dies(Direction):
+    def __init__(self, inner: Direction) -> None:
+        super().__init__(inner.provenance)
+        self.inner = inner
+
+    def translate(self, segments: Iterable[str]) -> Iterator[Result]:
+        for k, result in enumerate(self.inner.translate(segments)):
+            if k == 1:
+                raise EngineUnavailableError("the engine went away mid-stream")
+            yield result
 
 
 def test_engine_failing_mid_stream_is_an_error() -> None:
-    # 12 distinct sentences: the engine gets a first batch, answers it, then fails.
+    # The engine answers the first sentence, then fails.
     text = "\n\n".join(
         " ".join(f"Dockers in port {p} stopped work on day {d}." for d in "ABCD") for p in "XYZ"
     )

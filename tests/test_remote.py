@@ -175,11 +175,14 @@ def test_pairs_come_from_the_provider_once(
     assert len(provider.translations()) == 2
 
 
-def test_info_and_model_for(provider: FakeProvider, make: Callable[..., RemoteEngine]) -> None:
+def test_provenance_names_the_provider_and_its_api(
+    provider: FakeProvider, make: Callable[..., RemoteEngine]
+) -> None:
     engine = make(provider)
-    info = engine.info()
-    assert info.name == provider.name and info.version == engine.api_version
-    assert engine.model_for(EN_ES).startswith(f"{provider.name}/{engine.api_version}")
+    provenance = engine.direction(EN_ES).provenance
+    assert (provenance.engine, provenance.engine_version) == (provider.name, engine.api_version)
+    assert provenance.model.startswith(f"{provider.name}/{engine.api_version}")
+    assert provenance.model == engine.model_for(EN_ES)
 
 
 def test_health_reports_without_translating(
@@ -526,8 +529,7 @@ def test_openai_request_and_strict_answer(make: Callable[..., RemoteEngine]) -> 
     assert body["model"] == "tiny-mt" and body["temperature"] == 0
     assert "Spanish (es)" in body["messages"][0]["content"]
     assert body["messages"][1] == {"role": "user", "content": '<x id="1">Ana</x> said hello.'}
-    assert engine.info().model == "tiny-mt"
-    assert engine.model_for(EN_ES) == "openai/v1 model=tiny-mt prompt=1"
+    assert engine.direction(EN_ES).provenance.model == "openai/v1 model=tiny-mt prompt=1"
 
 
 def test_openai_lost_tag_is_asked_again_once(make: Callable[..., RemoteEngine]) -> None:

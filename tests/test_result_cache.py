@@ -3,7 +3,6 @@ databases: reused while nothing is written, dropped by any write, whichever proc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +23,9 @@ class CountingPseudo(PseudoEngine):
     def __init__(self) -> None:
         self.sent: list[str] = []
 
-    def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
+    def translate_list(self, texts: list[str], pair: Pair) -> list[str]:
         self.sent.extend(texts)
-        return super().translate_batch(texts, pair)
+        return super().translate_list(texts, pair)
 
 
 def cache_of(client: TestClient) -> ResultCache:

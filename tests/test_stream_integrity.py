@@ -19,7 +19,9 @@ from fastapi.testclient import TestClient
 
 from tarjama.api import create_app
 from tarjama.config import Settings
-from tarjama.engines.apertium import ApertiumEngine, _Pipeline, to_stream
+from tarjama.engines.apertium import ApertiumEngine
+from tarjama.engines.apertium.process import Pipeline
+from tarjama.engines.apertium.stream import to_stream
 from tarjama.engines.base import Pair
 from tarjama.engines.events import EVENTS, PROCESS_RESTART, STREAM_OUT_OF_STEP
 from tarjama.errors import StreamIntegrityError
@@ -110,10 +112,10 @@ def test_a_request_cut_in_two_is_out_of_step() -> None:
     """The framing itself, below the escaping: a raw NUL inside a request (what a text with a
     NUL used to become) makes the output fail its frame instead of passing as the answer."""
     with ApertiumEngine() as engine:
-        pipe: _Pipeline = engine._pipeline(ES)
+        pipe: Pipeline = engine._pipeline(ES)
         cut = to_stream("Hello").encode() + b"\0" + to_stream("world. The end.").encode()
         with pytest.raises(StreamIntegrityError, match="out of step"):
-            pipe.translate([[cut, to_stream(CANARIES[1]).encode()]], lambda i, raw: raw.decode())
+            list(pipe.stream([[cut, to_stream(CANARIES[1]).encode()]]))
 
 
 def test_an_out_of_step_pipeline_is_restarted_and_the_request_retried(
@@ -137,7 +139,7 @@ def test_an_out_of_step_pipeline_is_restarted_and_the_request_retried(
 
 def test_an_out_of_step_analyser_is_restarted(engine: ApertiumEngine) -> None:
     """The analyser that names words for the name rules is framed the same way."""
-    classify = engine.lexicon(ES)
+    classify = engine.direction(ES).lexicon()
     assert classify is not None
     assert classify(["London"]) == {"London": "proper-place"}
     analyser = engine._analyser(ES)

@@ -257,9 +257,9 @@ def languages(ctx: click.Context, engine_name: str | None) -> None:
     with _engine(_settings(ctx), engine_name) as engine:
         pairs = engine.pairs()
         if not pairs:
-            raise EngineError(f"engine {engine.info().name} has no language pairs installed")
+            raise EngineError(f"engine {engine.name} has no language pairs installed")
         for pair in sorted(pairs, key=str):
-            click.echo(f"{pair}\t{engine.model_for(pair)}".rstrip())
+            click.echo(f"{pair}\t{engine.direction(pair).provenance.model}".rstrip())
 
 
 @main.command()

@@ -290,7 +290,7 @@ def evaluate(
     if not any(line.strip() for line in src_lines):
         raise InputError("the source has no text to translate")
     pair = Pair(source, target)
-    engine.check_pair(pair)
+    direction = engine.direction(pair)
     engine.translate_batch(["Warm-up."], pair)  # start the engine's processes outside the timing
 
     started = time.perf_counter()
@@ -304,7 +304,7 @@ def evaluate(
     return Report(
         source=source,
         target=target,
-        engine=engine.route(pair).info().name,
+        engine=direction.provenance.engine,
         lines=len(src_lines),
         raw=score("raw", src_lines, ref_lines, raw, pair, raw_seconds),
         pipeline=score("pipeline", src_lines, ref_lines, piped, pair, pipe_seconds),

@@ -434,7 +434,7 @@ class Newsroom:
         if not wanted:
             raise InputError("no target languages: give targets or configure some")
         for target in wanted:
-            self.engine.check_pair(Pair(article.source_language, target))
+            self.engine.direction(Pair(article.source_language, target))  # served?
         for attempt in range(_RETRIES):
             try:
                 with self.store.begin() as session:
@@ -610,14 +610,7 @@ class Newsroom:
         previous: tuple[Translation, tuple[Correction, ...]] | None,
     ) -> tuple[Translation, tuple[Correction, ...]]:
         pair = Pair(article.source_language, lang)
-        routed = self.engine.route(pair)
-        signature = Provenance(
-            engine=routed.info().name,
-            engine_version=routed.info().version,
-            model=routed.model_for(pair),
-            source_language=pair.source,
-            target_language=pair.target,
-        ).signature()
+        signature = self.engine.direction(pair).provenance.signature()
         reuse: dict[str, tuple[str, Origin]] = {}
         old_corrections: tuple[Correction, ...] = ()
         if previous is not None:

@@ -6,18 +6,18 @@
             -> for the other sentences: names decided over the whole article, glossary terms
                found, spans masked (protect/)
             -> every distinct masked sentence to the engine, a few at a time as they are
-               masked (``Engine.serve_stream``), and for each output as it comes back:
+               masked (``Direction.translate``), and for each output as it comes back:
             -> spans restored in the target's conventions, glossary terms in place, quotation
                marks and commas hugging their words as in the source (tidy.py)
             -> QA checks on every sentence (qa/); a critical finding: needs review
             -> machine translations stored in the memory under their provenance
             -> the same Article shape in the target language, with label and provenance.
 
-Provenance is decided up front from the engine the pair is routed to (``Engine.route``), and
-corrected afterwards from the engine that really served each call (``Engine.serve_stream``): when
-a fallback served, its sentences are remembered under its provenance, and an article any of whose
-sentences it served carries its provenance (the one that served most of them), never the routed
-engine's, so its output is not taken for the routed engine's later.
+Provenance is the direction's (``Engine.direction``: the engine the pair is routed to, or the one
+a fallback chain expects to serve), and each output carries the provenance of the direction that
+really made it: when a fallback served, its sentences are remembered under its provenance, and an
+article any of whose sentences it served carries its provenance (the one that served most of
+them), never the routed engine's, so its output is not taken for the routed engine's later.
 
 Bylines, datelines and credit lines are never sent to the engine.
 """
@@ -25,16 +25,16 @@ Bylines, datelines and credit lines are never sent to the engine.
 from __future__ import annotations
 
 import logging
-import queue
 import re
 import threading
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from tarjama import inline, qa
-from tarjama.engines.base import Engine, Pair, Served
+from tarjama.engines.base import Engine, Lexicon, Pair
+from tarjama.engines.call import Call
 from tarjama.memory import Glossary, Origin, TranslationMemory
 from tarjama.model import (
     DEFAULT_LABEL,
@@ -56,12 +56,7 @@ _EDGE_SPACE = re.compile(r"^(\s*)(.*?)(\s*)$", re.DOTALL)
 # Articles prepared per engine call: small enough to start the engine early, large enough that
 # the per-call overhead does not show.
 _CHUNK = 8
-# Masked sentences given to the engine at a time: it starts on the first while the next are
-# masked (Apertium's stages before its tagger flush once per batch).
-_FEED = 8
 _LETTER = re.compile(r"[^\W\d_]")
-
-Lexicon = Callable[[Sequence[str]], dict[str, str]]
 
 
 @dataclass
@@ -100,16 +95,6 @@ def _from_tm(stored: str, source: str) -> str:
     return inline.escape_text(stored) if "<" not in source else stored
 
 
-def _served_provenance(served: Served, expected: Provenance) -> Provenance:
-    """The provenance of a batch: the expected one, unless another engine served it."""
-    info = served.engine
-    if (info.name, info.version, served.model) == (
-        expected.engine, expected.engine_version, expected.model,
-    ):  # fmt: skip
-        return expected
-    return replace(expected, engine=info.name, engine_version=info.version, model=served.model)
-
-
 def _checks(piece: _Piece, source: str, target: str) -> list[qa.Finding]:
     return qa.run_checks(
         qa.CheckContext(
@@ -122,68 +107,6 @@ def _checks(piece: _Piece, source: str, target: str) -> list[qa.Finding]:
             segment=piece.segment,
         )
     )
-
-
-class _EngineCall:
-    """One engine call, streamed both ways: sentences go to the engine a few at a time as they
-    are masked, and their outputs come back one by one as the engine gives them, so the engine
-    starts before the last sentence is masked and each output is restored and checked while
-    the engine works on the next ones. The call starts (in ``pool``) with its first sentences;
-    a call given none never reaches the engine."""
-
-    def __init__(self, engine: Engine, pair: Pair, pool: ThreadPoolExecutor) -> None:
-        self.engine = engine
-        self.pair = pair
-        self.pool = pool
-        self.count = 0
-        self._batch: list[str] = []
-        self._inbox: queue.SimpleQueue[list[str] | None] = queue.SimpleQueue()
-        self._outbox: queue.SimpleQueue[tuple[int, str] | None] = queue.SimpleQueue()
-        self._future: Future[Served] | None = None
-
-    def add(self, text: str) -> int:
-        """Give the engine one more sentence; returns the index of its output."""
-        self._batch.append(text)
-        self.count += 1
-        if len(self._batch) >= _FEED:
-            self._send()
-        return self.count - 1
-
-    def close(self) -> None:
-        """No more sentences: the engine finishes those it has."""
-        self._send()
-        if self._future is not None:
-            self._inbox.put(None)
-
-    def arrivals(self) -> Iterator[tuple[int, str]]:
-        """``(index, output)`` as the engine gives them, until it has given all (or failed:
-        ``served()`` then raises its error). Call after ``close()``."""
-        if self._future is None:
-            return
-        while (item := self._outbox.get()) is not None:
-            yield item
-
-    def served(self) -> Served:
-        """The finished call's outputs and who served them; the engine's error if it failed."""
-        if self._future is None:
-            return Served([], self.engine.info(), "")
-        return self._future.result()
-
-    def _send(self) -> None:
-        if not self._batch:
-            return
-        if self._future is None:
-            self._future = self.pool.submit(self._serve)
-        self._inbox.put(self._batch)
-        self._batch = []
-
-    def _serve(self) -> Served:
-        try:
-            return self.engine.serve_stream(
-                iter(self._inbox.get, None), self.pair, lambda i, o: self._outbox.put((i, o))
-            )
-        finally:
-            self._outbox.put(None)
 
 
 class Translator:
@@ -256,19 +179,19 @@ class Translator:
         if not articles:
             return []
         pair = Pair(articles[0].source_language, target)
-        self.engine.check_pair(pair)
-        provenance = self.provenance(pair)
-        known = self.engine.lexicon(pair)
-        index: dict[str, tuple[_EngineCall, int]] = {}
+        direction = self.engine.direction(pair)
+        provenance = direction.provenance
+        known = direction.lexicon()
+        index: dict[str, tuple[Call, int]] = {}
         results: list[Translation] = []
-        waiting: deque[tuple[Sequence[Article], list[dict[str, _Field]], _EngineCall]] = deque()
+        waiting: deque[tuple[Sequence[Article], list[dict[str, _Field]], Call]] = deque()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tarjama-engine") as pool:
             for start in range(0, len(articles), _CHUNK):
                 batch = articles[start : start + _CHUNK]
                 chunk = [self._split(a) for a in batch]
                 pieces = [p for fields in chunk for f in fields.values() for p in f.pieces]
                 self._recall(pieces, pair, provenance)
-                call = _EngineCall(self.engine, pair, pool)
+                call = Call(direction, pool)
                 try:
                     for article, fields in zip(batch, chunk, strict=True):
                         self._mask(article, fields, pair, known, call, index)
@@ -286,8 +209,8 @@ class Translator:
         self,
         articles: Sequence[Article],
         prepared: list[dict[str, _Field]],
-        call: _EngineCall,
-        index: dict[str, tuple[_EngineCall, int]],
+        call: Call,
+        index: dict[str, tuple[Call, int]],
         pair: Pair,
         provenance: Provenance,
     ) -> list[Translation]:
@@ -307,14 +230,14 @@ class Translator:
                     mine.setdefault(i, []).append(piece)
                 else:
                     earlier.append(piece)
-        for i, output in call.arrivals():
+        for i, result in call.arrivals():
             for piece in mine.get(i, ()):
-                self._translated(piece, output, pair)
-        call.served()  # the engine's error, if it failed
+                self._translated(piece, result.text, pair)
+        call.results()  # the engine's error, if it failed
         for piece in earlier:
             assert piece.masked is not None
             by_call, i = index[piece.masked.text]
-            self._translated(piece, by_call.served().outputs[i], pair)
+            self._translated(piece, by_call.results()[i].text, pair)
 
         fresh: dict[Provenance, dict[str, str]] = {}
         made_by: list[Provenance] = []
@@ -323,7 +246,10 @@ class Translator:
             for piece in (p for f in fields.values() for p in f.pieces):
                 if piece.masked is None or piece.origin != "engine":
                     continue
-                by = _served_provenance(index[piece.masked.text][0].served(), provenance)
+                by_call, i = index[piece.masked.text]
+                by = by_call.results()[i].provenance
+                if by.signature() == provenance.signature():
+                    by = provenance
                 served_by[by] += 1
                 if self.memory is not None:
                     fresh.setdefault(by, {})[_tm_text(piece.core)] = _tm_text(piece.text)
@@ -348,15 +274,7 @@ class Translator:
 
     def provenance(self, pair: Pair) -> Provenance:
         """Who translates ``pair`` now: the engine it is routed to, its version and model."""
-        routed = self.engine.route(pair)
-        info = routed.info()
-        return Provenance(
-            engine=info.name,
-            engine_version=info.version,
-            model=routed.model_for(pair),
-            source_language=pair.source,
-            target_language=pair.target,
-        )
+        return self.engine.direction(pair).provenance
 
     @staticmethod
     def _split(article: Article) -> dict[str, _Field]:
@@ -391,8 +309,8 @@ class Translator:
         fields: dict[str, _Field],
         pair: Pair,
         known: Lexicon | None,
-        call: _EngineCall,
-        index: dict[str, tuple[_EngineCall, int]],
+        call: Call,
+        index: dict[str, tuple[Call, int]],
     ) -> None:
         """Mask the sentences the memory did not have; names are decided over the article.
         Each masked sentence the engine has not been given yet goes to ``call`` at once."""

@@ -36,22 +36,23 @@ READY_TIMEOUT = 10.0
 def check_engine(engine: Engine) -> str:
     pairs = probe_pairs(engine)
     if not pairs:
-        raise EngineUnavailableError(f"engine {engine.info().name} has no language pairs")
+        raise EngineUnavailableError(f"engine {engine.name} has no language pairs")
     failed: list[str] = []
     fallbacks: list[str] = []
     for pair in pairs:
-        expected = engine.route(pair).info().name
         try:
-            served = engine.serve_batch(["ready"], pair)
+            direction = engine.direction(pair)
+            expected = direction.provenance.engine
+            served = list(direction.translate(["ready"]))
         except TarjamaError as exc:
             if len(pairs) == 1:
                 raise
             failed.append(f"{pair}: {type(exc).__name__}: {exc}")
             continue
-        if len(served.outputs) != 1 or not served.outputs[0].strip():
+        if len(served) != 1 or not served[0].text.strip():
             failed.append(f"{pair}: no translation")
-        elif served.engine.name != expected:
-            fallbacks.append(f"{pair} by {served.engine.name} instead of {expected}")
+        elif served[0].provenance.engine != expected:
+            fallbacks.append(f"{pair} by {served[0].provenance.engine} instead of {expected}")
     if failed:
         raise EngineUnavailableError("; ".join(failed))
     return f"ok (served by a fallback: {', '.join(fallbacks)})" if fallbacks else "ok"

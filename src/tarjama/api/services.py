@@ -46,10 +46,7 @@ class Services:
 
     def serving(self, source: str, target: str) -> str:
         """Who would translate a pair now, for cache keys: engine, version and model."""
-        pair = Pair(source, target)
-        engine = self.engine.route(pair)
-        info = engine.info()
-        return f"{info.name}:{info.version}:{engine.model_for(pair)}"
+        return self.translator.provenance(Pair(source, target)).signature()
 
     def pairs(self) -> list[Pair]:
         return self.engine.pairs()
@@ -68,7 +65,7 @@ class Services:
 
     def check_pairs(self, source: str, targets: Sequence[str]) -> None:
         for target in targets:
-            self.engine.check_pair(Pair(source, target))
+            self.engine.direction(Pair(source, target))  # LanguageError if not served
 
 
 def get_services(request: Request) -> Services:

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tarjama.engines.base import EngineInfo, Pair
-from tarjama.engines.neural import Decoding, Languages, NeuralEngine, cached, fingerprint
+from tarjama.engines.base import Pair
+from tarjama.engines.neural import Languages, NeuralEngine, cached, fingerprint
+from tarjama.engines.neural.engine import expect_file, needs
 from tarjama.errors import ConfigError, EngineError, EngineUnavailableError
 
 log = logging.getLogger(__name__)
@@ -57,19 +58,11 @@ class _Loaded:
 
 
 def _load(model_dir: Path, spm_path: Path | None, options: dict[str, Any]) -> _Loaded:
-    try:
-        import ctranslate2
-        import sentencepiece
-    except ImportError as exc:
-        raise EngineUnavailableError(
-            f"the ctranslate2 engine needs ctranslate2 and sentencepiece ({exc}): "
-            "pip install 'tarjama[neural]'"
-        ) from exc
-    if not (model_dir / "model.bin").is_file():
-        raise EngineUnavailableError(
-            f"no CTranslate2 model at {model_dir} (model.bin missing): convert one with "
-            "ct2-transformers-converter (see docs/neural-engines.md)"
-        )
+    ctranslate2, sentencepiece = needs("ctranslate2", "ctranslate2", "sentencepiece")
+    expect_file(
+        model_dir, "model.bin", "CTranslate2",
+        "convert one with ct2-transformers-converter (see docs/neural-engines.md)",
+    )  # fmt: skip
     vocabulary = _read_vocabulary(model_dir)
     spm = spm_path or next((model_dir / n for n in _SPM_NAMES if (model_dir / n).is_file()), None)
     if spm is None or not spm.is_file():
@@ -90,6 +83,7 @@ class CTranslate2Engine(NeuralEngine[_Loaded]):
     """A converted model directory on disk, served by CTranslate2."""
 
     name = "ctranslate2"
+    library = "ctranslate2"
 
     def __init__(
         self,
@@ -103,20 +97,9 @@ class CTranslate2Engine(NeuralEngine[_Loaded]):
         intra_threads: int = 0,
         sentencepiece: str = "",
         languages: dict[str, str] | None = None,
-        beam_size: int = 4,
-        max_batch_size: int = 32,
-        max_input_tokens: int = 256,
-        max_output_ratio: float = 3.0,
-        max_output_extra: int = 10,
-        on_placeholder_loss: str = "split",
+        **decoding: Any,
     ) -> None:
-        super().__init__(
-            model,
-            pairs,
-            languages,
-            Decoding(beam_size, max_batch_size, max_input_tokens, max_output_ratio,
-                     max_output_extra, on_placeholder_loss),
-        )  # fmt: skip
+        super().__init__(model, pairs, languages, **decoding)
         if compute_type not in COMPUTE_TYPES:
             raise ConfigError(
                 f"compute_type {compute_type!r} is not one of {', '.join(COMPUTE_TYPES)}"
@@ -141,17 +124,6 @@ class CTranslate2Engine(NeuralEngine[_Loaded]):
             fingerprint(self.model_dir),
         )
         return cached(key, lambda: _load(self.model_dir, self.spm_path, self.options))
-
-    def info(self) -> EngineInfo:
-        try:
-            import ctranslate2
-
-            version = ctranslate2.__version__
-        except ImportError:
-            version = "not installed"
-        return EngineInfo(
-            self.name, version, f"{self.model_dir.name}@{fingerprint(self.model_dir)}"
-        )
 
     def _tokenize(self, model: _Loaded, text: str, pair: Pair) -> list[str]:
         pieces: list[str] = model.sp.encode(text, out_type=str)

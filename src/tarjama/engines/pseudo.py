@@ -9,10 +9,9 @@ where it was cut and where the layout breaks. Tags pass through untouched.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from tarjama import inline
-from tarjama.engines.base import Engine, EngineInfo, Pair
+from tarjama.engines.base import BatchEngine, Pair
 
 _ACCENTS = str.maketrans(
     "aceinorsuyACEINORSUYdDgGlLtTzZ",
@@ -28,19 +27,21 @@ def _pseudo_word(m: re.Match[str]) -> str:
     return word.translate(_ACCENTS) + extra
 
 
-class PseudoEngine(Engine):
+class PseudoEngine(BatchEngine):
     """Deterministic pseudo-translation into any of a fixed set of target codes."""
 
     name = "pseudo"
 
-    def info(self) -> EngineInfo:
-        return EngineInfo(self.name, "1", "pseudo-localisation")
+    def version(self) -> str:
+        return "1"
+
+    def model_for(self, pair: Pair) -> str:
+        return "pseudo-localisation"
 
     def pairs(self) -> list[Pair]:
         return [Pair("en", t) for t in _LANGS if t != "en"]
 
-    def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
-        self.check_pair(pair)
+    def translate_list(self, texts: list[str], pair: Pair) -> list[str]:
         return [self._one(t) for t in texts]
 
     @staticmethod

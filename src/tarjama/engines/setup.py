@@ -7,6 +7,7 @@ itself, exactly as ``registry.create`` gives it.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import inspect
 import logging
@@ -22,13 +23,8 @@ from typing import Any
 from tarjama.config import GENERIC_KEYS, EngineSpec, Settings, parse_pair
 from tarjama.engines import registry
 from tarjama.engines.base import Engine, Health
-from tarjama.engines.compose import (
-    CircuitBreaker,
-    ConcurrencyLimit,
-    Fallback,
-    Router,
-    Wrapper,
-)
+from tarjama.engines.compose import Fallback, Router
+from tarjama.engines.guards import CircuitBreaker, ConcurrencyLimit, Wrapper
 from tarjama.errors import ConfigError, EngineError
 
 log = logging.getLogger(__name__)
@@ -96,12 +92,7 @@ def _engine_class(kind: str) -> type[Engine]:
 
 
 def _options(cls: type[Engine], spec: EngineSpec) -> dict[str, Any]:
-    params = {
-        n: p
-        for n, p in inspect.signature(cls).parameters.items()
-        if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-    }
-    open_ended = any(p.kind is p.VAR_KEYWORD for p in inspect.signature(cls).parameters.values())
+    params, hints, open_ended = _parameters(cls)
     where = f"engine {spec.name!r} (type {spec.type})"
     unknown = [k for k in spec.options if k not in params]
     if unknown and not open_ended:
@@ -113,11 +104,31 @@ def _options(cls: type[Engine], spec: EngineSpec) -> dict[str, Any]:
     missing = [n for n, p in params.items() if p.default is p.empty and n not in spec.options]
     if missing:
         raise ConfigError(f"{where} needs {', '.join(missing)}")
-    try:
-        hints = typing.get_type_hints(cls.__init__)
-    except Exception:  # unresolvable annotations: pass the values as they are
-        hints = {}
     return {k: _convert(v, hints.get(k), f"{where}: {k}") for k, v in spec.options.items()}
+
+
+def _parameters(cls: type[Engine]) -> tuple[dict[str, inspect.Parameter], dict[str, Any], bool]:
+    """The keys an engine's constructor takes, their type hints, and whether it takes any key.
+
+    A ``**options`` that a constructor hands on to its base class's takes the keyword-only
+    parameters of that one (and so on up: the neural and remote engines share their options
+    so); one that no base constructor names takes any key."""
+    params: dict[str, inspect.Parameter] = {}
+    hints: dict[str, Any] = {}
+    inits = [k.__dict__["__init__"] for k in cls.__mro__[:-1] if "__init__" in k.__dict__]
+    for depth, init in enumerate(inits):
+        signature = inspect.signature(init)
+        for name, p in list(signature.parameters.items())[1:]:  # after self
+            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) or name in params:
+                continue
+            if depth == 0 or p.kind is p.KEYWORD_ONLY:
+                params[name] = p
+        # Unresolvable annotations: the values pass as they are.
+        with contextlib.suppress(NameError, TypeError):
+            hints = typing.get_type_hints(init) | hints
+        if not any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values()):
+            return params, hints, False
+    return params, hints, bool(inits)  # no constructor of its own: it takes nothing
 
 
 def _convert(value: Any, hint: Any, where: str) -> Any:

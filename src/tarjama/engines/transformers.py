@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tarjama.engines.base import EngineInfo, Pair
-from tarjama.engines.neural import Decoding, Languages, NeuralEngine, cached, fingerprint
+from tarjama.engines.base import Pair
+from tarjama.engines.neural import Languages, NeuralEngine, cached, fingerprint
+from tarjama.engines.neural.engine import expect_file, needs
 from tarjama.errors import ConfigError, EngineError, EngineUnavailableError
 
 log = logging.getLogger(__name__)
@@ -30,24 +31,20 @@ class _Loaded:
 
 
 def _load(model_dir: Path, device: str, threads: int) -> _Loaded:
-    try:
-        import torch
-        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
-    except ImportError as exc:
-        raise EngineUnavailableError(
-            f"the transformers engine needs transformers and torch ({exc}): "
-            "pip install 'tarjama[neural]'"
-        ) from exc
-    if not (model_dir / "config.json").is_file():
-        raise EngineUnavailableError(
-            f"no transformers model at {model_dir} (config.json missing): a directory saved "
-            "with save_pretrained, or a downloaded model repository"
-        )
+    transformers, torch = needs("transformers", "transformers", "torch")
+    expect_file(
+        model_dir, "config.json", "transformers",
+        "a directory saved with save_pretrained, or a downloaded model repository",
+    )  # fmt: skip
     if threads > 0:
         torch.set_num_threads(threads)  # process-wide: torch has no per-model setting
     try:
-        tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
-        model = AutoModelForSeq2SeqLM.from_pretrained(str(model_dir), local_files_only=True)
+        tokenizer = transformers.AutoTokenizer.from_pretrained(
+            str(model_dir), local_files_only=True
+        )
+        model = transformers.AutoModelForSeq2SeqLM.from_pretrained(
+            str(model_dir), local_files_only=True
+        )
         model = model.to(device).eval()
     except (OSError, ValueError, RuntimeError, KeyError) as exc:
         raise EngineUnavailableError(f"cannot load the model at {model_dir}: {exc}") from exc
@@ -60,6 +57,8 @@ class TransformersEngine(NeuralEngine[_Loaded]):
     """A local Hugging Face sequence-to-sequence model (Marian, NLLB, M2M-100...)."""
 
     name = "transformers"
+    library = "transformers"
+    default_max_batch_size = 16
 
     def __init__(
         self,
@@ -69,20 +68,9 @@ class TransformersEngine(NeuralEngine[_Loaded]):
         device: str = "cpu",
         threads: int = 0,
         languages: dict[str, str] | None = None,
-        beam_size: int = 4,
-        max_batch_size: int = 16,
-        max_input_tokens: int = 256,
-        max_output_ratio: float = 3.0,
-        max_output_extra: int = 10,
-        on_placeholder_loss: str = "split",
+        **decoding: Any,
     ) -> None:
-        super().__init__(
-            model,
-            pairs,
-            languages,
-            Decoding(beam_size, max_batch_size, max_input_tokens, max_output_ratio,
-                     max_output_extra, on_placeholder_loss),
-        )  # fmt: skip
+        super().__init__(model, pairs, languages, **decoding)
         if not device or threads < 0:
             raise ConfigError("device must name a torch device and threads must not be negative")
         self.device = device
@@ -91,17 +79,6 @@ class TransformersEngine(NeuralEngine[_Loaded]):
     def _loaded(self) -> _Loaded:
         key = (str(self._model_dir().resolve()), self.device, fingerprint(self.model_dir))
         return cached(key, lambda: _load(self.model_dir, self.device, self.threads))
-
-    def info(self) -> EngineInfo:
-        try:
-            import transformers
-
-            version = transformers.__version__
-        except ImportError:
-            version = "not installed"
-        return EngineInfo(
-            self.name, version, f"{self.model_dir.name}@{fingerprint(self.model_dir)}"
-        )
 
     def _tokenize(self, model: _Loaded, text: str, pair: Pair) -> list[str]:
         tokens: list[str] = model.tokenizer.tokenize(text)

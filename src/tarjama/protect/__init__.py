@@ -20,9 +20,9 @@ The package, by concept:
 from __future__ import annotations
 
 from tarjama.credits import AGENCIES
+from tarjama.languages import CATALAN_ELIDING
 from tarjama.protect.base import Masked, Protected, Restored, Rule
 from tarjama.protect.names import detect_names
-from tarjama.protect.numbers import CATALAN_ELIDING
 from tarjama.protect.placeholders import mask, restore
 from tarjama.protect.rules import RULES
 

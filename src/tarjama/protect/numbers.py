@@ -17,6 +17,7 @@ from babel import Locale
 from babel import numbers as babel_numbers
 from babel import units as babel_units
 
+from tarjama.languages import CATALAN_ELIDING
 from tarjama.protect.base import reread
 
 # English figures: 1,300 or 1300, optionally with decimals. Not glued to letters ("A320", "F-16",
@@ -232,11 +233,6 @@ def figure_of(text: str) -> str:
     m = _FIGURE.search(text)
     return m.group() if m else text
 
-
-# The start of a word before which Catalan elides "de" and "la" ("d'euros", "d'Obama"): a vowel,
-# or a silent h and a vowel, but not "hi", "ho", "hu" + vowel, which are semivowels ("de iogurt",
-# "de hiena").
-CATALAN_ELIDING = r"(?:h?[aeoàèéòó]|h?[iu](?![aeiouàèéíòóú])|[íú])"
 
 # "de" before such a word, only where a magnitude put it: after the magnitude's words.
 _CATALAN_ELISION = re.compile(

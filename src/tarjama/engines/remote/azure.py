@@ -17,18 +17,9 @@ from typing import Any
 from tarjama.engines.base import Pair
 from tarjama.engines.remote import tags
 from tarjama.engines.remote.base import RemoteEngine, configured, malformed
-from tarjama.engines.remote.http import HttpClient, RetryPolicy
 from tarjama.errors import EngineError, EngineQuotaError
 
 API_VERSION = "3.0"
-
-
-def _classify(status: int, body: Any, message: str) -> type[EngineError] | None:
-    error = body.get("error") if isinstance(body, dict) else None
-    code = error.get("code") if isinstance(error, dict) else None
-    if code == 403001:
-        return EngineQuotaError
-    return None
 
 
 class AzureEngine(RemoteEngine):
@@ -38,37 +29,32 @@ class AzureEngine(RemoteEngine):
     max_texts = 1000
     max_chars = 50_000
     key_env = "AZURE_TRANSLATOR_KEY"
+    default_batch_size = 100
 
     def __init__(
         self,
         *,
-        api_key: str | None = None,
-        api_key_env: str = "AZURE_TRANSLATOR_KEY",
         region: str | None = None,
         region_env: str = "AZURE_TRANSLATOR_REGION",
         url: str = "https://api.cognitive.microsofttranslator.com",
         category: str | None = None,
-        batch_size: int = 100,
-        timeout: float = 30.0,
-        retries: int = 2,
-        backoff: float = 0.5,
-        retry_after_cap: float = 30.0,
+        **options: Any,
     ) -> None:
-        key = configured(api_key, api_key_env)
-        region = configured(region, region_env)
-        headers = {"Ocp-Apim-Subscription-Key": key} if key else {}
-        if region:
-            headers["Ocp-Apim-Subscription-Region"] = region
-        http = HttpClient(
-            self.name,
-            url,
-            headers=headers,
-            secrets=[key],
-            policy=RetryPolicy(timeout, retries, backoff, retry_after_cap),
-            classify=_classify,
-        )
-        super().__init__(http, key, api_key_env, batch_size)
+        self.region = configured(region, region_env)
+        super().__init__(url, **options)
         self.category = category
+
+    def _headers(self, key: str | None) -> dict[str, str]:
+        headers = {"Ocp-Apim-Subscription-Key": key} if key else {}
+        if self.region:
+            headers["Ocp-Apim-Subscription-Region"] = self.region
+        return headers
+
+    def _error_class(self, status: int, body: Any, message: str) -> type[EngineError] | None:
+        """Azure's six-digit codes refine the status: 403001 is a spent free-tier quota."""
+        error = body.get("error") if isinstance(body, dict) else None
+        code = error.get("code") if isinstance(error, dict) else None
+        return EngineQuotaError if code == 403001 else None
 
     def _options(self, pair: Pair) -> str:
         return f"category={self.category}" if self.category else ""
@@ -84,14 +70,9 @@ class AzureEngine(RemoteEngine):
         return [Pair(s, t) for s in codes for t in codes if s.split("-")[0] != t.split("-")[0]]
 
     def _translate(self, texts: list[str], pair: Pair) -> list[str]:
-        params = {
-            "api-version": API_VERSION,
-            "from": pair.source,
-            "to": pair.target,
-            "textType": "html",
-        }
-        if self.category:
-            params["category"] = self.category
+        category = {"category": self.category} if self.category else {}
+        params = {"api-version": API_VERSION, "from": pair.source, "to": pair.target,
+                  "textType": "html", **category}  # fmt: skip
         answer = self._http.request(
             "POST", "/translate", params=params, json_body=[{"Text": t} for t in texts]
         )

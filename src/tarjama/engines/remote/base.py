@@ -10,14 +10,15 @@ from __future__ import annotations
 import os
 import threading
 from abc import abstractmethod
-from collections.abc import Iterator, Sequence
-from typing import ClassVar
+from collections.abc import Iterator
+from typing import Any, ClassVar
 
-from tarjama.engines.base import Engine, EngineInfo, Health, Pair
-from tarjama.engines.remote.http import HttpClient
+from tarjama.engines.base import BatchEngine, Health, Pair
+from tarjama.engines.remote.http import HttpClient, RetryPolicy
 from tarjama.engines.remote.tags import TagForm
 from tarjama.errors import (
     EngineAuthError,
+    EngineError,
     EngineUnavailableError,
     LanguageError,
     TarjamaError,
@@ -35,10 +36,10 @@ def malformed(provider: str, what: str) -> EngineUnavailableError:
     return EngineUnavailableError(f"{provider}: malformed answer: {what}")
 
 
-class RemoteEngine(Engine):
+class RemoteEngine(BatchEngine):
     """A provider's HTTP API behind the engine contract."""
 
-    name: ClassVar[str]
+    name: str
     api_version: ClassVar[str]
     form: ClassVar[TagForm]
     max_texts: ClassVar[int]
@@ -49,20 +50,37 @@ class RemoteEngine(Engine):
     """The environment variable the key is read from unless the config names another."""
     key_required: ClassVar[bool] = True
 
+    default_batch_size: ClassVar[int]
+    """Texts per request unless the config says otherwise."""
+
     def __init__(
         self,
-        http: HttpClient,
-        key: str | None,
-        key_env: str,
-        batch_size: int,
-        max_chars: int | None = None,
+        url: str | None,
+        *,
+        api_key: str | None = None,
+        api_key_env: str | None = None,
+        batch_size: int | None = None,
+        timeout: float = 30.0,
+        retries: int = 2,
+        backoff: float = 0.5,
+        retry_after_cap: float = 30.0,
     ) -> None:
-        self._http = http
-        self.url = http.url
-        self._key = key
-        self._key_env = key_env
-        self.batch_size = max(1, min(batch_size, self.max_texts))
-        self.request_chars = max_chars or self.max_chars
+        """The options every provider takes: a provider module's constructor hands them on as
+        ``**options``, once it has set what its ``_headers`` need."""
+        self._key_env = api_key_env or self.key_env
+        self._key = configured(api_key, self._key_env)
+        self._http = HttpClient(
+            self.name,
+            self._endpoint(url, self._key),
+            headers=self._headers(self._key),
+            secrets=[self._key],
+            policy=RetryPolicy(timeout, retries, backoff, retry_after_cap),
+            classify=self._error_class,
+        )
+        self.url = self._http.url
+        size = self.default_batch_size if batch_size is None else batch_size
+        self.batch_size = max(1, min(size, self.max_texts))
+        self.request_chars = self.max_chars
         self._pairs: list[Pair] | None = None
         self._pair_set: frozenset[Pair] = frozenset()
         self._lock = threading.Lock()
@@ -80,10 +98,23 @@ class RemoteEngine(Engine):
         """Settings that change the output for a pair (glossary, formality...), for provenance."""
         return ""
 
+    def _endpoint(self, url: str | None, key: str | None) -> str:
+        """The API's base URL: the configured one."""
+        return url or ""
+
+    def _headers(self, key: str | None) -> dict[str, str]:
+        """The headers of every request (the key, where the provider takes it in one)."""
+        return {}
+
+    def _error_class(self, status: int, body: Any, message: str) -> type[EngineError] | None:
+        """What an error answer means where its status alone says too little; None: the
+        status decides (``http.py``)."""
+        return None
+
     # --- the engine contract ---------------------------------------------------------------------
 
-    def info(self) -> EngineInfo:
-        return EngineInfo(self.name, self.api_version, "")
+    def version(self) -> str:
+        return self.api_version
 
     def model_for(self, pair: Pair) -> str:
         options = self._options(pair)
@@ -122,8 +153,7 @@ class RemoteEngine(Engine):
             return Health(False, f"{self.name}: the provider lists no language pairs")
         return Health(True, f"{self.name} API {self.api_version}: {len(pairs)} pairs")
 
-    def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
-        self.check_pair(pair)
+    def translate_list(self, texts: list[str], pair: Pair) -> list[str]:
         out = list(texts)
         # Blank texts are answered here: several providers refuse an empty text.
         encoded = {i: self.form.encode(text) for i, text in enumerate(texts) if text.strip()}

@@ -18,8 +18,7 @@ from typing import Any
 
 from tarjama.engines.base import Pair
 from tarjama.engines.remote import tags
-from tarjama.engines.remote.base import RemoteEngine, configured, malformed
-from tarjama.engines.remote.http import HttpClient, RetryPolicy
+from tarjama.engines.remote.base import RemoteEngine, malformed
 
 PRO_URL = "https://api.deepl.com"
 FREE_URL = "https://api-free.deepl.com"
@@ -47,37 +46,29 @@ class DeepLEngine(RemoteEngine):
     max_texts = 50
     max_chars = 30_000  # the body limit is 128 KiB; 30,000 characters stay under it in any script
     key_env = "DEEPL_AUTH_KEY"
+    default_batch_size = 50
 
     def __init__(
         self,
         *,
-        api_key: str | None = None,
-        api_key_env: str = "DEEPL_AUTH_KEY",
         url: str | None = None,
         formality: str | None = None,
         glossaries: dict[str, str] | None = None,
         target_variants: dict[str, str] | None = None,
-        batch_size: int = 50,
-        timeout: float = 30.0,
-        retries: int = 2,
-        backoff: float = 0.5,
-        retry_after_cap: float = 30.0,
+        **options: Any,
     ) -> None:
-        key = configured(api_key, api_key_env)
-        if url is None:
-            url = FREE_URL if key and key.endswith(":fx") else PRO_URL
-        http = HttpClient(
-            self.name,
-            url,
-            headers={"Authorization": f"DeepL-Auth-Key {key}"} if key else {},
-            secrets=[key],
-            policy=RetryPolicy(timeout, retries, backoff, retry_after_cap),
-        )
-        super().__init__(http, key, api_key_env, batch_size)
+        super().__init__(url, **options)
         self.formality = formality
         self.glossaries = {str(Pair.parse(k)): v for k, v in (glossaries or {}).items()}
         variants = DEFAULT_VARIANTS if target_variants is None else target_variants
         self.target_variants = dict(variants)
+
+    def _endpoint(self, url: str | None, key: str | None) -> str:
+        """Keys ending in ``:fx`` belong to the free plan, served at its own address."""
+        return url or (FREE_URL if key and key.endswith(":fx") else PRO_URL)
+
+    def _headers(self, key: str | None) -> dict[str, str]:
+        return {"Authorization": f"DeepL-Auth-Key {key}"} if key else {}
 
     def _target(self, pair: Pair) -> str:
         return to_deepl(self.target_variants.get(pair.target, pair.target))

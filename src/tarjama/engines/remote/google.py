@@ -19,8 +19,7 @@ from typing import Any
 
 from tarjama.engines.base import Pair
 from tarjama.engines.remote import tags
-from tarjama.engines.remote.base import RemoteEngine, configured, malformed
-from tarjama.engines.remote.http import HttpClient, RetryPolicy
+from tarjama.engines.remote.base import RemoteEngine, malformed
 
 
 class GoogleEngine(RemoteEngine):
@@ -30,42 +29,33 @@ class GoogleEngine(RemoteEngine):
     max_texts = 1024
     max_chars = 30_000
     key_env = "GOOGLE_ACCESS_TOKEN"
+    default_batch_size = 128
 
     def __init__(
         self,
         *,
         project: str,
         location: str = "global",
-        api_key: str | None = None,
-        api_key_env: str = "GOOGLE_ACCESS_TOKEN",
         quota_project: str | None = None,
         url: str = "https://translation.googleapis.com",
         model: str | None = None,
         glossaries: dict[str, str] | None = None,
-        batch_size: int = 128,
-        timeout: float = 30.0,
-        retries: int = 2,
-        backoff: float = 0.5,
-        retry_after_cap: float = 30.0,
+        **options: Any,
     ) -> None:
-        token = configured(api_key, api_key_env)
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        if quota_project:
-            headers["x-goog-user-project"] = quota_project
-        http = HttpClient(
-            self.name,
-            url,
-            headers=headers,
-            secrets=[token],
-            policy=RetryPolicy(timeout, retries, backoff, retry_after_cap),
-        )
-        super().__init__(http, token, api_key_env, batch_size)
+        self.quota_project = quota_project
+        super().__init__(url, **options)
         self.parent = f"projects/{project}/locations/{location}"
         self.model = self._resource(model, "models") if model else None
         self.glossaries = {
             str(Pair.parse(pair)): self._resource(glossary, "glossaries")
             for pair, glossary in (glossaries or {}).items()
         }
+
+    def _headers(self, key: str | None) -> dict[str, str]:
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        if self.quota_project:
+            headers["x-goog-user-project"] = self.quota_project
+        return headers
 
     def _resource(self, name: str, kind: str) -> str:
         return name if name.startswith("projects/") else f"{self.parent}/{kind}/{name}"

@@ -18,8 +18,7 @@ from typing import Any
 
 from tarjama.engines.base import Pair
 from tarjama.engines.remote import tags
-from tarjama.engines.remote.base import RemoteEngine, configured, malformed
-from tarjama.engines.remote.http import HttpClient, RetryPolicy
+from tarjama.engines.remote.base import RemoteEngine, malformed
 
 
 class LibreTranslateEngine(RemoteEngine):
@@ -31,28 +30,13 @@ class LibreTranslateEngine(RemoteEngine):
     max_chars = 10_000
     key_env = "LIBRETRANSLATE_API_KEY"
     key_required = False
+    default_batch_size = 25
 
     def __init__(
-        self,
-        *,
-        url: str = "http://localhost:5000",
-        api_key: str | None = None,
-        api_key_env: str = "LIBRETRANSLATE_API_KEY",
-        batch_size: int = 25,
-        char_limit: int = 10_000,
-        timeout: float = 30.0,
-        retries: int = 2,
-        backoff: float = 0.5,
-        retry_after_cap: float = 30.0,
+        self, *, url: str = "http://localhost:5000", char_limit: int = 10_000, **options: Any
     ) -> None:
-        key = configured(api_key, api_key_env)
-        http = HttpClient(
-            self.name,
-            url,
-            secrets=[key],
-            policy=RetryPolicy(timeout, retries, backoff, retry_after_cap),
-        )
-        super().__init__(http, key, api_key_env, batch_size, char_limit)
+        super().__init__(url, **options)
+        self.request_chars = char_limit or self.max_chars
 
     def _fetch_pairs(self) -> list[Pair]:
         answer = self._http.request("GET", "/languages")

@@ -16,16 +16,14 @@ hosted API): ``POST {url}/chat/completions``, ``GET {url}/models``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
-from tarjama.engines.base import EngineInfo, Health, Pair
+from tarjama.engines.base import Health, Pair
 from tarjama.engines.remote import tags
-from tarjama.engines.remote.base import RemoteEngine, configured, malformed
-from tarjama.engines.remote.http import HttpClient, RetryPolicy
+from tarjama.engines.remote.base import RemoteEngine, malformed
 from tarjama.errors import ConfigError, EngineRequestError, PlaceholderError, TarjamaError
 
 PROMPT_VERSION = "1"
@@ -62,6 +60,7 @@ class OpenAIEngine(RemoteEngine):
     max_chars = 1_000_000
     key_env = "OPENAI_API_KEY"
     key_required = False
+    default_batch_size = 1
 
     def __init__(
         self,
@@ -69,35 +68,23 @@ class OpenAIEngine(RemoteEngine):
         model: str,
         pairs: list[str],
         url: str = "http://localhost:8080/v1",
-        api_key: str | None = None,
-        api_key_env: str = "OPENAI_API_KEY",
         temperature: float = 0.0,
         max_tokens: int | None = None,
         parallel: int = 4,
         timeout: float = 120.0,
-        retries: int = 2,
-        backoff: float = 0.5,
-        retry_after_cap: float = 30.0,
+        **options: Any,
     ) -> None:
         if not pairs:
             raise ConfigError("openai: pairs must list the language pairs the model serves")
-        key = configured(api_key, api_key_env)
-        http = HttpClient(
-            self.name,
-            url,
-            headers={"Authorization": f"Bearer {key}"} if key else {},
-            secrets=[key],
-            policy=RetryPolicy(timeout, retries, backoff, retry_after_cap),
-        )
-        super().__init__(http, key, api_key_env, 1)
+        super().__init__(url, timeout=timeout, **options)
         self.model = model
         self.temperature = temperature
         self.max_tokens = max_tokens
         self.parallel = max(1, parallel)
         self._pairs_served = [Pair.parse(p) for p in pairs]
 
-    def info(self) -> EngineInfo:
-        return EngineInfo(self.name, self.api_version, self.model)
+    def _headers(self, key: str | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {key}"} if key else {}
 
     def _options(self, pair: Pair) -> str:
         options = [f"model={self.model}", f"prompt={PROMPT_VERSION}"]
@@ -123,8 +110,7 @@ class OpenAIEngine(RemoteEngine):
             True, f"{self.name}: model {self.model} {'listed' if listed else 'not listed'}"
         )
 
-    def translate_batch(self, texts: Sequence[str], pair: Pair) -> list[str]:
-        self.check_pair(pair)
+    def translate_list(self, texts: list[str], pair: Pair) -> list[str]:
         if not texts:
             return []
         with ThreadPoolExecutor(max_workers=min(self.parallel, len(texts))) as pool:

@@ -1,6 +1,6 @@
 """The tagger stage of an Apertium pipeline, as a filter process of its own.
 
-    python -I -S apertium_tagger.py apertium-tagger -d -g <pair>.prob
+    python -I -S tagger.py apertium-tagger -d -g <pair>.prob
 
 Reads the front stages' NUL-terminated records on stdin and writes each, tagged, on stdout, in
 order: exactly what a freshly started tagger gives for that record alone (the tagger keeps
@@ -99,75 +99,99 @@ def _write_some(fd: int, data: bytearray) -> int:
 
 def run(argv: list[str], source: int = 0, sink: int = 1, report: int = 2) -> None:
     """Tag every record from ``source`` onto ``sink`` until ``source`` ends."""
-    tagger, spare = _Tagger(argv), _Tagger(argv)
-    dying: list[_Tagger] = []
-    os.set_blocking(sink, False)
-    partial = bytearray()  # the start of a record not yet complete on source
-    analysed: dict[int, bytes] = {}  # by segment number, until its output is accepted
-    received = 0  # segments read from source
-    next_up = 0  # the next segment to send to the tagger
-    inflight: deque[int] = deque()  # segments sent to the current tagger, oldest first
-    to_tagger, from_tagger, to_sink = bytearray(), bytearray(), bytearray()
-    dirty = False  # has the current tagger changed its open class?
-    ended = False
-    try:
-        while True:
-            while next_up < received and len(inflight) < WINDOW:
-                to_tagger += analysed[next_up] + b"\0"
-                inflight.append(next_up)
-                next_up += 1
-            readable = ([tagger.stdout] if inflight else []) + ([] if ended else [source])
-            writable = ([tagger.stdin] if to_tagger else []) + ([sink] if to_sink else [])
-            if not readable and not writable:
-                return  # source ended and every record went out
-            ready_r, ready_w, _ = select.select(readable, writable, [])
-            if source in ready_r:
-                chunk = os.read(source, _READ)
-                ended = not chunk
-                *records, rest = (bytes(partial) + chunk).split(b"\0")
-                partial = bytearray(rest)
-                for raw in records:
-                    segments = raw.split(CUT)
-                    if len(segments) > 1:
-                        segments.pop()  # what follows the last CUT: nothing
-                    for segment in segments:
-                        analysed[received] = PRONOUN_I_AS_NUMERAL.sub(b"^I/", segment)
-                        received += 1
-            if tagger.stdin in ready_w:
-                del to_tagger[: _write_some(tagger.stdin, to_tagger)]
-            if sink in ready_w:
-                del to_sink[: _write_some(sink, to_sink)]
-            if tagger.stdout not in ready_r:
-                continue
-            chunk = os.read(tagger.stdout, _READ)
-            if not chunk:
-                raise TaggerFailed("apertium-tagger exited unexpectedly")
-            from_tagger += chunk
-            while inflight and (end := from_tagger.find(b"\0")) >= 0:
-                record = bytes(from_tagger[:end])
-                del from_tagger[: end + 1]
-                index = inflight.popleft()
-                changed = OPEN_CLASS_CHANGED in record
-                if dirty and (changed or b"/*" in analysed[index]):
-                    # A changed tagger met a word whose tagging depends on the change (an
-                    # unknown word, or one of an unseen class): a pristine tagger redoes this
-                    # record and everything sent after it.
-                    tagger.kill()
-                    dying = [t for t in dying if not t.reaped()] + [tagger]
-                    tagger, spare = spare, _Tagger(argv)
-                    os.write(report, b"restart\n")
-                    dirty, next_up = False, index
-                    inflight.clear()
-                    to_tagger.clear()
-                    from_tagger.clear()
-                    break
-                to_sink += TAGGER_MESSAGE.sub(b"", record) + b"\0"
-                del analysed[index]
-                dirty = dirty or changed
-    finally:
-        for t in (tagger, spare, *dying):
-            t.kill()
-            t.proc.wait()
+    _Filter(argv, source, sink, report).run()
+
+
+class _Filter:
+    """The records on their way: read from the source, in the tagger, and out to the sink."""
+
+    def __init__(self, argv: list[str], source: int, sink: int, report: int) -> None:
+        self.argv, self.source, self.sink, self.report = argv, source, sink, report
+        self.tagger, self.spare = _Tagger(argv), _Tagger(argv)
+        self.dying: list[_Tagger] = []
+        os.set_blocking(sink, False)
+        self.partial = bytearray()  # the start of a record not yet complete on source
+        self.analysed: dict[int, bytes] = {}  # by segment number, until its output is accepted
+        self.received = 0  # segments read from source
+        self.next_up = 0  # the next segment to send to the tagger
+        self.inflight: deque[int] = deque()  # segments sent to the current tagger, oldest first
+        self.to_tagger, self.from_tagger, self.to_sink = bytearray(), bytearray(), bytearray()
+        self.dirty = False  # has the current tagger changed its open class?
+        self.ended = False
+
+    def run(self) -> None:
+        try:
+            while self._step():
+                pass
+        finally:
+            for t in (self.tagger, self.spare, *self.dying):
+                t.kill()
+                t.proc.wait()
+
+    def _step(self) -> bool:
+        """Move whatever can move; False once the source ended and every record went out."""
+        while self.next_up < self.received and len(self.inflight) < WINDOW:
+            self.to_tagger += self.analysed[self.next_up] + b"\0"
+            self.inflight.append(self.next_up)
+            self.next_up += 1
+        tagger, source, sink = self.tagger, self.source, self.sink
+        readable = ([tagger.stdout] if self.inflight else []) + ([] if self.ended else [source])
+        writable = ([tagger.stdin] if self.to_tagger else []) + ([sink] if self.to_sink else [])
+        if not readable and not writable:
+            return False
+        ready_r, ready_w, _ = select.select(readable, writable, [])
+        if source in ready_r:
+            self._receive(os.read(source, _READ))
+        if tagger.stdin in ready_w:
+            del self.to_tagger[: _write_some(tagger.stdin, self.to_tagger)]
+        if sink in ready_w:
+            del self.to_sink[: _write_some(sink, self.to_sink)]
+        if tagger.stdout in ready_r:
+            self._tagged(os.read(tagger.stdout, _READ))
+        return True
+
+    def _receive(self, chunk: bytes) -> None:
+        """Records from the source, each cut into its segments."""
+        self.ended = not chunk
+        *records, rest = (bytes(self.partial) + chunk).split(b"\0")
+        self.partial = bytearray(rest)
+        for raw in records:
+            segments = raw.split(CUT)
+            if len(segments) > 1:
+                segments.pop()  # what follows the last CUT: nothing
+            for segment in segments:
+                self.analysed[self.received] = PRONOUN_I_AS_NUMERAL.sub(b"^I/", segment)
+                self.received += 1
+
+    def _tagged(self, chunk: bytes) -> None:
+        """Outputs from the tagger: each passed on, unless a changed tagger made it."""
+        if not chunk:
+            raise TaggerFailed("apertium-tagger exited unexpectedly")
+        self.from_tagger += chunk
+        while self.inflight and (end := self.from_tagger.find(b"\0")) >= 0:
+            record = bytes(self.from_tagger[:end])
+            del self.from_tagger[: end + 1]
+            index = self.inflight.popleft()
+            changed = OPEN_CLASS_CHANGED in record
+            if self.dirty and (changed or b"/*" in self.analysed[index]):
+                # A changed tagger met a word whose tagging depends on the change (an unknown
+                # word, or one of an unseen class): a pristine tagger redoes this record and
+                # everything sent after it.
+                self._replace_tagger(index)
+                return
+            self.to_sink += TAGGER_MESSAGE.sub(b"", record) + b"\0"
+            del self.analysed[index]
+            self.dirty = self.dirty or changed
+
+    def _replace_tagger(self, index: int) -> None:
+        self.tagger.kill()
+        self.dying = [t for t in self.dying if not t.reaped()] + [self.tagger]
+        self.tagger, self.spare = self.spare, _Tagger(self.argv)
+        os.write(self.report, b"restart\n")
+        self.dirty, self.next_up = False, index
+        self.inflight.clear()
+        self.to_tagger.clear()
+        self.from_tagger.clear()
 
 
 def main() -> int:

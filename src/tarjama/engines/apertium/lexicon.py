@@ -1,0 +1,178 @@
+"""What Apertium knows of source words, for deciding which names to protect: the pair's
+morphological analyser, a long-lived process asked about single words (framed as the pipeline
+is), and the class its readings give a word (see ``engines.base.Lexicon``)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import secrets
+import select
+import shlex
+import threading
+import time
+from collections.abc import Callable, Sequence
+
+from tarjama.engines.apertium.process import NulReader, kill, spawn, write_some
+from tarjama.engines.apertium.stream import escape_stream, frames
+from tarjama.engines.base import Lexicon
+from tarjama.engines.events import EVENTS, PROCESS_RESTART, STREAM_OUT_OF_STEP
+from tarjama.errors import (
+    EngineError,
+    EngineTimeoutError,
+    EngineUnavailableError,
+    StreamIntegrityError,
+)
+
+log = logging.getLogger(__name__)
+
+
+class Analyser:
+    """The pair's morphological analyser, asked what it knows of single words (cached)."""
+
+    def __init__(self, front: str, timeout: float) -> None:
+        self.argv = shlex.split(front.split(" | ")[0])  # lt-proc -z [-w] <pair>.automorf.bin
+        self.timeout = timeout
+        self.lock = threading.Lock()
+        self.cache: dict[str, str] = {}
+        self.readings: dict[str, str] = {}
+        self._start()
+
+    def _start(self) -> None:
+        self.proc = spawn(self.argv)
+        assert self.proc.stdin is not None
+        self.stdin = self.proc.stdin.fileno()
+        os.set_blocking(self.stdin, False)
+        self.reader = NulReader(self.proc.stdout, "Apertium analyser")
+        # Each word is asked behind a superblank naming this run and the question's serial
+        # number, which the analyser writes back before its answer (as in ``Pipeline``).
+        self.nonce = secrets.token_hex(6)
+        self.serial = 0
+
+    def classify(self, words: Sequence[str]) -> dict[str, str]:
+        """Each word's class, asking the analyser only for words not seen before, in one batch."""
+        return self._known(self.cache, words, word_class)
+
+    def analyse(self, words: Sequence[str]) -> dict[str, str]:
+        """Each word's analysis as the analyser writes it (``^budget/budget<n><sg>/...$``)."""
+        return self._known(self.readings, words, lambda answer: answer)
+
+    def _known(
+        self, known: dict[str, str], words: Sequence[str], read: Callable[[str], str]
+    ) -> dict[str, str]:
+        with self.lock:
+            new = [w for w in dict.fromkeys(words) if w not in known]
+            for word, answer in zip(new, self._ask(new), strict=True):
+                known[word] = read(answer)
+            return {w: known[w] for w in words}
+
+    def _ask(self, words: list[str]) -> list[str]:
+        if not words:
+            return []
+        try:
+            return self._ask_once(words)
+        except EngineError as exc:  # crashed, stuck or out of step: a fresh analyser, once
+            if isinstance(exc, StreamIntegrityError):
+                EVENTS.add("apertium", STREAM_OUT_OF_STEP)
+                log.error("%s; answers discarded, restarting and asking once more", exc)
+            EVENTS.add("apertium", PROCESS_RESTART)
+            self.close()
+            self._start()
+            return self._ask_once(words)
+
+    def _ask_once(self, words: list[str]) -> list[str]:
+        heads = [frames(self.nonce, self.serial + k)[0].decode() for k in range(len(words))]
+        self.serial += len(words)
+        request = "".join(h + escape_stream(w) + "\0" for h, w in zip(heads, words, strict=True))
+        answers = [a.decode() for a in self._exchange(bytearray(request.encode()), len(words))]
+        for k, (head, answer) in enumerate(zip(heads, answers, strict=True)):
+            if not answer.startswith(head):
+                raise StreamIntegrityError(
+                    f"Apertium analyser answered out of step at word {k + 1} of {len(words)}"
+                )
+            answers[k] = answer[len(head) :]
+        return answers
+
+    def _exchange(self, request: bytearray, n: int) -> list[bytes]:
+        """Write the request and read n answers, both as the pipes allow, so that a large batch
+        never fills both pipes at once."""
+        answers: list[bytes] = []
+        deadline = time.monotonic() + self.timeout
+        while len(answers) < n:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise EngineTimeoutError(
+                    f"Apertium analyser gave no answer within {self.timeout:g} s"
+                )
+            writable = [self.stdin] if request else []
+            ready_r, ready_w, _ = select.select([self.reader.fd], writable, [], left)
+            if ready_w:
+                try:
+                    del request[: write_some(self.stdin, request)]
+                except OSError as exc:
+                    raise EngineUnavailableError(f"Apertium analyser failed: {exc}") from exc
+            if ready_r:
+                answers += self.reader.records()
+            if ready_r or ready_w:
+                deadline = time.monotonic() + self.timeout
+        if len(answers) != n:
+            raise StreamIntegrityError("Apertium analyser answered more than it was asked")
+        return answers
+
+    def close(self) -> None:
+        kill(self.proc)
+
+
+def classifier(own: Analyser, others: Sequence[Callable[[], Analyser]]) -> Lexicon:
+    """The classes ``own`` gives, where a word it knows only as a common word is
+    "person-or-common" if the analyser of another pair from the same language (started when
+    first asked) knows it as a person's name: names are decided alike whatever the target
+    ("Grace Young" in en-gl as in en-es)."""
+    if not others:
+        return own.classify
+
+    def classify(words: Sequence[str]) -> dict[str, str]:
+        found = own.classify(words)
+        common = [w for w in dict.fromkeys(words) if found[w] == "common"]
+        for other in others:
+            if not common:
+                break
+            for word, cls in other().classify(common).items():
+                if cls in _PERSON_CLASSES:
+                    found[word] = "person-or-common"
+            common = [w for w in common if found[w] == "common"]
+        return found
+
+    return classify
+
+
+_PERSON_CLASSES = frozenset({"proper-person", "person-or-common"})
+
+# A word written in capitals: an acronym unless the dictionaries know it only as an ordinary word.
+_ALL_CAPS = re.compile(r"[A-Z]{2,}")
+
+
+def word_class(analysis: str) -> str:
+    """What the analyser's output says of a word or phrase (see ``Engine.lexicon``)."""
+    if analysis.count("^") != 1:
+        # Several words: does a multiword proper noun the dictionaries know sit inside?
+        return "proper-inside" if _MULTIWORD_NP.search(analysis) else "phrase"
+    if "/*" in analysis:
+        return "unknown"
+    surface, *readings = analysis.split("/")
+    if _ALL_CAPS.fullmatch(surface.lstrip("^")) and not any(
+        "<acr>" in r or "<np>" in r for r in readings
+    ):
+        # "IT" read as the pronoun ("LO"), "CAT" as the animal ("GATO")
+        return "caps-common"
+    person = [r for r in readings if "<np><ant>" in r or "<np><cog>" in r]
+    if all("<np>" in r for r in readings):
+        # "London" is also a first name in the dictionary; its place reading wins.
+        return "proper-person" if len(person) == len(readings) else "proper-place"
+    return "person-or-common" if person else "common"
+
+
+# A multiword proper noun other than a place ("West Ham"<np><al>): a place inside a longer run
+# ("New York University") is a name the engine translates well ("Universidad de Nueva York").
+_MULTIWORD_NP = re.compile(r"\^[^/$^]* [^/$^]*/[^$]*<np><(?:al|ant|cog|org)>")
