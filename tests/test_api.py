@@ -38,7 +38,7 @@ from tarjama.api.security import (
 )
 from tarjama.config import Settings
 from tarjama.engines.apertium import ApertiumEngine
-from tarjama.engines.base import Engine, Pair
+from tarjama.engines.base import Engine
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.errors import (
     CharacterError,
@@ -53,6 +53,7 @@ from tarjama.errors import (
 )
 from tarjama.formats.sanitise import LINK_REL as REL
 from tarjama.formats.sanitise import safe_url, sanitise_html
+from tarjama.model import Pair
 from tarjama.store import Store
 from tarjama.store.keys import ApiKey
 from tests.conftest import needs_apertium

@@ -27,10 +27,11 @@ from tarjama import formats
 from tarjama.api import ApiKeys, create_app, create_key
 from tarjama.config import Settings
 from tarjama.engines.apertium import ApertiumEngine
-from tarjama.engines.base import Engine, EngineInfo, Pair
+from tarjama.engines.base import Engine, EngineInfo
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.formats.feed import CONTENT
 from tarjama.jobs import Worker
+from tarjama.model import Pair
 from tarjama.newsroom import SOURCE_CHANGED, Newsroom, NotFoundError, characters
 from tarjama.store import ArticleVersion, Base, Job, Store, StoredArticle, StoredTranslation
 

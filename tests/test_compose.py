@@ -14,7 +14,7 @@ import pytest
 
 from tarjama import formats
 from tarjama.engines.apertium import ApertiumEngine
-from tarjama.engines.base import Engine, EngineInfo, Pair
+from tarjama.engines.base import Engine, EngineInfo
 from tarjama.engines.compose import (
     CircuitBreaker,
     ConcurrencyLimit,
@@ -36,6 +36,7 @@ from tarjama.errors import (
     PlaceholderError,
 )
 from tarjama.memory import TranslationMemory
+from tarjama.model import Pair
 from tarjama.pipeline import _CHUNK, Translator
 from tarjama.store import Store
 

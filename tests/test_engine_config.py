@@ -16,11 +16,11 @@ from tarjama import formats
 from tarjama.api import create_app
 from tarjama.config import EngineSpec, Settings
 from tarjama.engines.apertium import ApertiumEngine
-from tarjama.engines.base import Pair
 from tarjama.engines.compose import CircuitBreaker, ConcurrencyLimit, Fallback, Router, Wrapper
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.engines.setup import build_engine
 from tarjama.errors import ConfigError
+from tarjama.model import Pair
 from tarjama.pipeline import Translator
 
 from .conftest import SAMPLES

@@ -10,11 +10,11 @@ from sqlalchemy import text
 
 from tarjama import formats, inline
 from tarjama.engines.apertium import ApertiumEngine
-from tarjama.engines.base import Engine, EngineInfo, Pair
+from tarjama.engines.base import Engine, EngineInfo
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.errors import EngineUnavailableError
 from tarjama.memory import Glossary, TranslationMemory
-from tarjama.model import Status
+from tarjama.model import Pair, Status
 from tarjama.pipeline import Translator
 from tarjama.store import Store
 

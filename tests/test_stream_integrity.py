@@ -20,9 +20,9 @@ from fastapi.testclient import TestClient
 from tarjama.api import create_app
 from tarjama.config import Settings
 from tarjama.engines.apertium import ApertiumEngine, _Pipeline, to_stream
-from tarjama.engines.base import Pair
 from tarjama.engines.events import EVENTS, PROCESS_RESTART, STREAM_OUT_OF_STEP
 from tarjama.errors import StreamIntegrityError
+from tarjama.model import Pair
 from tests.conftest import needs_apertium
 
 pytestmark = needs_apertium

@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from tarjama.errors import LanguageError
+
 DEFAULT_LABEL = "Beta V.1.0 - Powered by automated translation"
 
 
@@ -35,6 +37,24 @@ class BlockKind(StrEnum):
     BLOCKQUOTE = "blockquote"
     LIST_ITEM = "list_item"
     PICTURE = "picture"
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A translation direction: source and target language codes ("en", "es")."""
+
+    source: str
+    target: str
+
+    @classmethod
+    def parse(cls, text: str) -> Pair:
+        src, sep, tgt = text.partition("-")
+        if not sep or not src or not tgt:
+            raise LanguageError(f"not a language pair: {text!r} (expected e.g. en-es)")
+        return cls(src, tgt)
+
+    def __str__(self) -> str:
+        return f"{self.source}-{self.target}"
 
 
 @dataclass(frozen=True)

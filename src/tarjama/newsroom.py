@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from tarjama import formats, inline, intake, qa
 from tarjama.config import Settings
-from tarjama.engines.base import Engine, Pair
+from tarjama.engines.base import Engine
 from tarjama.errors import InputError, InputTooLargeError, TarjamaError
 from tarjama.memory import Glossary, Origin, TranslationMemory
 from tarjama.memory.tm import Match
@@ -44,6 +44,7 @@ from tarjama.model import (
     Article,
     Block,
     BlockKind,
+    Pair,
     Provenance,
     SegmentResult,
     Status,

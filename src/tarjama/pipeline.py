@@ -34,13 +34,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from tarjama import inline, qa
-from tarjama.engines.base import Engine, Pair, Served
+from tarjama.engines.base import Engine, Served
 from tarjama.memory import Glossary, Origin, TranslationMemory
 from tarjama.model import (
     DEFAULT_LABEL,
     Article,
     Block,
     BlockKind,
+    Pair,
     Provenance,
     SegmentResult,
     Status,

@@ -34,9 +34,8 @@ from tarjama.api.errors import ApiError, lt_responses, status_for
 from tarjama.api.schemas import LINE_BREAKS_FORM, LINE_BREAKS_JSON, Text, translatable
 from tarjama.api.security import Access, Principal, admit, authenticate, presented_key
 from tarjama.api.services import Services, ServicesDep
-from tarjama.engines.base import Pair
 from tarjama.errors import TarjamaError
-from tarjama.model import Translation
+from tarjama.model import Pair, Translation
 
 router = APIRouter(tags=["LibreTranslate"])
 

@@ -31,10 +31,10 @@ from tarjama.api.errors import ApiError, responses
 from tarjama.api.schemas import LANGUAGE, NOT_BLANK, MatchOut, Text, match_out
 from tarjama.api.security import Editor, Reader
 from tarjama.api.services import Services, ServicesDep
-from tarjama.engines.base import Pair
 from tarjama.errors import EncodingError, LanguageError
 from tarjama.memory import Glossary, ImportReport, Term, TermNotFoundError, TranslationMemory
 from tarjama.memory.normalise import primary_language
+from tarjama.model import Pair
 
 router = APIRouter(prefix="/v1", tags=["glossary and memory"])
 

@@ -61,7 +61,7 @@ from typing import IO
 
 from tarjama import inline
 from tarjama.engines.apertium_tagger import CUT
-from tarjama.engines.base import Engine, EngineInfo, Pair, Served
+from tarjama.engines.base import Engine, EngineInfo, Served
 from tarjama.engines.events import EVENTS, PROCESS_RESTART, STREAM_OUT_OF_STEP
 from tarjama.errors import (
     EngineError,
@@ -70,6 +70,7 @@ from tarjama.errors import (
     LanguageError,
     StreamIntegrityError,
 )
+from tarjama.model import Pair
 from tarjama.protect import CATALAN_ELIDING
 
 log = logging.getLogger(__name__)

@@ -12,22 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from tarjama.errors import LanguageError, TarjamaError
-
-
-@dataclass(frozen=True)
-class Pair:
-    source: str
-    target: str
-
-    @classmethod
-    def parse(cls, text: str) -> Pair:
-        src, sep, tgt = text.partition("-")
-        if not sep or not src or not tgt:
-            raise LanguageError(f"not a language pair: {text!r} (expected e.g. en-es)")
-        return cls(src, tgt)
-
-    def __str__(self) -> str:
-        return f"{self.source}-{self.target}"
+from tarjama.model import Pair
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 from tarjama import inline
-from tarjama.engines.base import Engine, EngineInfo, Health, Pair, Served
+from tarjama.engines.base import Engine, EngineInfo, Health, Served
 from tarjama.errors import (
     CircuitOpenError,
     ConfigError,
@@ -34,6 +34,7 @@ from tarjama.errors import (
     LanguageError,
     PlaceholderError,
 )
+from tarjama.model import Pair
 
 log = logging.getLogger(__name__)
 

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tarjama.engines.base import EngineInfo, Pair
+from tarjama.engines.base import EngineInfo
 from tarjama.engines.neural import Decoding, Languages, NeuralEngine, cached, fingerprint
 from tarjama.errors import ConfigError, EngineError, EngineUnavailableError
+from tarjama.model import Pair
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from tarjama import inline
-from tarjama.engines.base import Engine, Health, Pair
+from tarjama.engines.base import Engine, Health
 from tarjama.errors import (
     ConfigError,
     EngineUnavailableError,
@@ -36,6 +36,7 @@ from tarjama.errors import (
     PlaceholderError,
     TarjamaError,
 )
+from tarjama.model import Pair
 
 # --- the placeholder codec ---------------------------------------------------------------------
 

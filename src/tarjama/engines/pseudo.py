@@ -12,7 +12,8 @@ import re
 from collections.abc import Sequence
 
 from tarjama import inline
-from tarjama.engines.base import Engine, EngineInfo, Pair
+from tarjama.engines.base import Engine, EngineInfo
+from tarjama.model import Pair
 
 _ACCENTS = str.maketrans(
     "aceinorsuyACEINORSUYdDgGlLtTzZ",

@@ -36,12 +36,11 @@ from sqlalchemy import ColumnElement, Table, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from tarjama import intake
-from tarjama.engines.base import Pair
 from tarjama.errors import EmptyInputError, InputError, LanguageError
 from tarjama.memory.normalise import fuzzy_key, normalise, primary_language, source_hash
 from tarjama.memory.tmx import TMXReader, TMXUnit, write_tmx
 from tarjama.memory.xmlio import Destination, ImportReport, Source
-from tarjama.model import Provenance
+from tarjama.model import Pair, Provenance
 from tarjama.store import Store, TMUnit, generations, upsert, utcnow
 from tarjama.store.models import LOCALE
 

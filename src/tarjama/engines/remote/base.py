@@ -13,7 +13,7 @@ from abc import abstractmethod
 from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
-from tarjama.engines.base import Engine, EngineInfo, Health, Pair
+from tarjama.engines.base import Engine, EngineInfo, Health
 from tarjama.engines.remote.http import HttpClient
 from tarjama.engines.remote.tags import TagForm
 from tarjama.errors import (
@@ -22,6 +22,7 @@ from tarjama.errors import (
     LanguageError,
     TarjamaError,
 )
+from tarjama.model import Pair
 
 
 def configured(value: str | None, env: str | None) -> str | None:

@@ -22,11 +22,12 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
-from tarjama.engines.base import EngineInfo, Health, Pair
+from tarjama.engines.base import EngineInfo, Health
 from tarjama.engines.remote import tags
 from tarjama.engines.remote.base import RemoteEngine, configured, malformed
 from tarjama.engines.remote.http import HttpClient, RetryPolicy
 from tarjama.errors import ConfigError, EngineRequestError, PlaceholderError, TarjamaError
+from tarjama.model import Pair
 
 PROMPT_VERSION = "1"
 """Part of every translation's provenance: raise it whenever the prompt changes."""
