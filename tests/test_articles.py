@@ -29,10 +29,11 @@ from tarjama.config import Settings
 from tarjama.engines.apertium import ApertiumEngine
 from tarjama.engines.base import Engine, EngineInfo
 from tarjama.engines.pseudo import PseudoEngine
+from tarjama.errors import ConflictError, NotFoundError
 from tarjama.formats.feed import CONTENT
 from tarjama.jobs import Worker
 from tarjama.model import Pair
-from tarjama.newsroom import SOURCE_CHANGED, Newsroom, NotFoundError, characters
+from tarjama.newsroom import SOURCE_CHANGED, Newsroom, characters
 from tarjama.store import ArticleVersion, Base, Job, Store, StoredArticle, StoredTranslation
 
 ARTICLE = """Council approves new budget
@@ -126,8 +127,9 @@ def test_one_active_job_per_version_and_language(newsroom: Newsroom, store: Stor
     newsroom.submit(ARTICLE.encode(), None, "a1")
     with store.session() as session:
         version_id = session.execute(select(ArticleVersion.id)).scalar_one()
-    with pytest.raises(IntegrityError), store.begin() as session:
+    with pytest.raises(ConflictError) as refused, store.begin() as session:
         session.add(Job(kind="translate", article_version_id=version_id, language="es"))
+    assert isinstance(refused.value.__cause__, IntegrityError)  # the database's unique index
     with store.begin() as session:  # a finished job does not hold the place
         session.add(
             Job(kind="translate", article_version_id=version_id, language="es", state="done")

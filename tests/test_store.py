@@ -17,9 +17,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select, text
 
-from tarjama.errors import ConfigError
+from tarjama.errors import ConfigError, StoreConfigError
 from tarjama.memory import Glossary, Origin, TranslationMemory
-from tarjama.store import Base, GlossaryTerm, Store, StoreConfigError, TMUnit, generations, upsert
+from tarjama.store import Base, GlossaryTerm, Store, TMUnit, generations, upsert
 
 TABLES = {"tm_units", "glossary_terms", "api_keys", "generations"}
 

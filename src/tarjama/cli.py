@@ -15,7 +15,7 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -47,15 +47,30 @@ EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
     (ConfigError, 78),  # EX_CONFIG
     (EngineError, 69),  # EX_UNAVAILABLE
     (TarjamaError, 1),
+    (KeyboardInterrupt, 130),  # 128 + SIGINT, as shells report it
+    (OSError, 74),  # EX_IOERR
+    (Exception, 70),  # EX_SOFTWARE
 )
 EXTENSIONS = {"text": "txt", "html": "html", "ninjs": "ninjs.json", "json": "json", "feed": "xml"}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _fail(message: str, code: int) -> None:
-    click.echo(f"tarjama: {message}", err=True)
-    sys.exit(code)
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, TarjamaError):
+        return str(exc)
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted"
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
+    logging.getLogger(__name__).debug("internal error", exc_info=exc)
+    return f"internal error: {type(exc).__name__}: {exc} (run with -v for details)"
+
+
+def fail(exc: BaseException) -> NoReturn:
+    """One line on stderr and the exit code of ``exc``'s kind (:data:`EXIT_CODES`)."""
+    click.echo(f"tarjama: {_message(exc)}", err=True)
+    sys.exit(next(code for kind, code in EXIT_CODES if isinstance(exc, kind)))
 
 
 def reports_errors(func: F) -> F:
@@ -67,16 +82,8 @@ def reports_errors(func: F) -> F:
             return func(*args, **kwargs)
         except click.ClickException:
             raise  # usage errors: click prints them and exits 2
-        except TarjamaError as exc:
-            code = next(c for kind, c in EXIT_CODES if isinstance(exc, kind))
-            _fail(str(exc), code)
-        except KeyboardInterrupt:
-            _fail("interrupted", 130)
-        except OSError as exc:
-            _fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc), 74)
-        except Exception as exc:  # the promise is one line, never a traceback
-            logging.getLogger(__name__).debug("internal error", exc_info=True)
-            _fail(f"internal error: {type(exc).__name__}: {exc} (run with -v for details)", 70)
+        except (Exception, KeyboardInterrupt) as exc:  # the promise is one line, no traceback
+            fail(exc)
 
     return wrapper  # type: ignore[return-value]
 
@@ -101,7 +108,7 @@ def main(ctx: click.Context, verbose: bool, config_file: Path | None) -> None:
     try:
         ctx.ensure_object(dict)["settings"] = Settings.load(config_file)
     except TarjamaError as exc:
-        _fail(str(exc), 78)
+        fail(exc)
 
 
 def _settings(ctx: click.Context) -> Settings:

@@ -14,8 +14,8 @@ No HTTP here (``tarjama.api.articles`` is the thin edge). The flow:
 Submissions of the same article are serialised by the article's row: on PostgreSQL with
 ``SELECT ... FOR UPDATE``, on SQLite by the database's single writer (the first statement of
 the transaction is a write, so it waits for the lock before it reads). A conflict that slips
-through (two first submissions racing to insert the article) hits a unique constraint and the
-submission is retried.
+through (two first submissions racing to insert the article) hits a unique constraint (a
+:class:`ConflictError` from the store) and the submission is retried.
 """
 
 from __future__ import annotations
@@ -31,13 +31,19 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from tarjama import formats, inline, intake, qa
 from tarjama.config import Settings
 from tarjama.engines.base import Engine
-from tarjama.errors import InputError, InputTooLargeError, TarjamaError
+from tarjama.errors import (
+    ConflictError,
+    InputError,
+    InputTooLargeError,
+    NotFoundError,
+    StoreError,
+    TarjamaError,
+)
 from tarjama.memory import Glossary, Origin, TranslationMemory
 from tarjama.memory.tm import Match
 from tarjama.model import (
@@ -71,22 +77,6 @@ _RETRIES = 8
 _PATH_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:~@+-]{0,199}")
 PUBLISHER_ID = _PATH_SAFE.pattern
 """What a publisher id is (the API documents it; :func:`check_publisher_id` refuses others)."""
-
-
-class NotFoundError(TarjamaError):
-    """No such article, version, translation, segment or job; ``code`` says which."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-class ConflictError(TarjamaError):
-    """The request is valid but the translation is not in a state that allows it."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -440,7 +430,7 @@ class Newsroom:
             try:
                 with self.store.begin() as session:
                     return self._submit(session, article, pid, uri, wanted)
-            except (IntegrityError, OperationalError) as exc:
+            except (ConflictError, StoreError) as exc:
                 if attempt == _RETRIES - 1:
                     raise
                 log.info("submission of %s conflicted (%s); retrying", pid, type(exc).__name__)

@@ -13,9 +13,9 @@ An article over ``max_characters`` of text is refused whole (413).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.convertors import Convertor, register_url_convertor
 
 from tarjama import formats, inline
-from tarjama.api.errors import ApiError, responses
+from tarjama.api.errors import responses
 from tarjama.api.schemas import (
     LANGUAGE,
     FindingOut,
@@ -33,16 +33,15 @@ from tarjama.api.schemas import (
     match_out,
 )
 from tarjama.api.security import Access, Caller, Editor, PageReader, Reader, admit
+from tarjama.errors import ConflictError
 from tarjama.formats.feed import FeedEntry, news_feed
 from tarjama.formats.html import language_name
 from tarjama.memory.tm import Match
 from tarjama.model import SegmentResult
 from tarjama.newsroom import (
     PUBLISHER_ID,
-    ConflictError,
     JobInfo,
     Newsroom,
-    NotFoundError,
     StoredResult,
     Submission,
     VersionInfo,
@@ -65,8 +64,6 @@ class _LanguageSegment(Convertor[str]):
 
 
 register_url_convertor("language", _LanguageSegment())
-
-T = TypeVar("T")
 
 _CONTENT_TYPES = {
     "text/plain": "text",
@@ -103,16 +100,6 @@ def get_newsroom(request: Request) -> Newsroom:
 
 
 NewsroomDep = Annotated[Newsroom, Depends(get_newsroom)]
-
-
-async def _call(work: Callable[[], T]) -> T:
-    """``work()`` in a worker thread, the newsroom's not-found and conflict errors as HTTP."""
-    try:
-        return await run_in_threadpool(work)
-    except NotFoundError as exc:
-        raise ApiError(404, exc.code, str(exc)) from exc
-    except ConflictError as exc:
-        raise ApiError(409, exc.code, str(exc)) from exc
 
 
 # --- schemas ------------------------------------------------------------------------------------
@@ -330,7 +317,7 @@ async def _submit(
 ) -> SubmissionOut:
     data = await request.body()
     limit = request.app.state.services.options.max_characters
-    submission = await _call(
+    submission = await run_in_threadpool(
         lambda: newsroom.submit(
             data,
             _format(request, fmt),
@@ -418,7 +405,7 @@ async def post_article(
 async def get_article(
     publisher_id: PublisherId, newsroom: NewsroomDep, _caller: Reader
 ) -> ArticleOut:
-    info = await _call(lambda: newsroom.article(publisher_id))
+    info = await run_in_threadpool(lambda: newsroom.article(publisher_id))
     return ArticleOut(
         publisher_id=info.publisher_id,
         source_uri=info.source_uri,
@@ -442,7 +429,7 @@ async def get_article(
 async def get_versions(
     publisher_id: PublisherId, newsroom: NewsroomDep, _caller: Reader
 ) -> list[VersionOut]:
-    return [_version(v) for v in await _call(lambda: newsroom.versions(publisher_id))]
+    return [_version(v) for v in await run_in_threadpool(lambda: newsroom.versions(publisher_id))]
 
 
 @router.get(
@@ -471,11 +458,11 @@ async def get_translation(
 ) -> Any:
     page = format == "html" and version is None
     admit(request.app.state.services, caller, Access.PAGES if page else Access.READ)
-    result = await _call(lambda: newsroom.translation(publisher_id, lang, version))
+    result = await run_in_threadpool(lambda: newsroom.translation(publisher_id, lang, version))
     if format == "json":
         return _document(result)
     if result.translation is None:
-        raise ApiError(409, "translation_not_ready", f"the translation is {result.status}")
+        raise ConflictError("translation_not_ready", f"the translation is {result.status}")
     translation = result.translation
     written = await run_in_threadpool(lambda: formats.write(translation, format, sanitise=True))
     if format == "html":
@@ -510,7 +497,7 @@ async def translated_feed(
     _caller: PageReader,
     limit: Annotated[int, Query(ge=1, le=100, description="How many items.")] = 20,
 ) -> Response:
-    done = await _call(lambda: newsroom.latest(lang, limit))
+    done = await run_in_threadpool(lambda: newsroom.latest(lang, limit))
     entries = [
         FeedEntry(r.publisher_id, r.version, r.updated_at, r.translation)
         for r in done
@@ -539,7 +526,7 @@ async def translated_feed(
 async def delete_article(
     publisher_id: PublisherId, newsroom: NewsroomDep, _caller: Editor
 ) -> Response:
-    await _call(lambda: newsroom.delete(publisher_id))
+    await run_in_threadpool(lambda: newsroom.delete(publisher_id))
     return Response(status_code=204)
 
 
@@ -554,7 +541,7 @@ async def delete_article(
 async def get_job(
     job_id: Annotated[int, Path(ge=1, le=2**62)], newsroom: NewsroomDep, _caller: Reader
 ) -> JobOut:
-    return _job(await _call(lambda: newsroom.job(job_id)))
+    return _job(await run_in_threadpool(lambda: newsroom.job(job_id)))
 
 
 # --- review -------------------------------------------------------------------------------------
@@ -585,7 +572,7 @@ async def get_segments(
         result = newsroom.segments(publisher_id, lang)
         return result, newsroom.suggestions(result, threshold=threshold)
 
-    r, suggestions = await _call(work)
+    r, suggestions = await run_in_threadpool(work)
     assert r.translation is not None  # segments() raised otherwise
     return SegmentsOut(
         publisher_id=r.publisher_id,
@@ -614,7 +601,7 @@ async def put_segment(
     newsroom: NewsroomDep,
     caller: Editor,
 ) -> SegmentReview:
-    segment = await _call(
+    segment = await run_in_threadpool(
         lambda: newsroom.correct(publisher_id, lang, field, index, body.target, caller.name)
     )
     return _segment(segment)
@@ -631,4 +618,6 @@ async def put_segment(
 async def approve(
     publisher_id: PublisherId, lang: Language, newsroom: NewsroomDep, caller: Editor
 ) -> TranslationDoc:
-    return _document(await _call(lambda: newsroom.approve(publisher_id, lang, caller.name)))
+    return _document(
+        await run_in_threadpool(lambda: newsroom.approve(publisher_id, lang, caller.name))
+    )

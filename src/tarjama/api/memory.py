@@ -17,28 +17,25 @@ from __future__ import annotations
 
 import io
 import tempfile
-from collections.abc import Callable, Iterator
-from typing import IO, Annotated, Any, Literal, TypeVar
+from collections.abc import Iterator
+from typing import IO, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
-from sqlalchemy.exc import DataError, IntegrityError
 from starlette.concurrency import run_in_threadpool
 
 from tarjama import intake
-from tarjama.api.errors import ApiError, responses
+from tarjama.api.errors import responses
 from tarjama.api.schemas import LANGUAGE, NOT_BLANK, MatchOut, Text, match_out
 from tarjama.api.security import Editor, Reader
 from tarjama.api.services import Services, ServicesDep
-from tarjama.errors import EncodingError, LanguageError
-from tarjama.memory import Glossary, ImportReport, Term, TermNotFoundError, TranslationMemory
+from tarjama.errors import ConflictError, EncodingError, LanguageError, NotFoundError
+from tarjama.memory import Glossary, ImportReport, Term, TranslationMemory
 from tarjama.memory.normalise import primary_language
 from tarjama.model import Pair
 
 router = APIRouter(prefix="/v1", tags=["glossary and memory"])
-
-T = TypeVar("T")
 
 SKIPPED_LINES_SHOWN = 100
 """At most this many lines of skipped entries (TMX ``<tu>``, TBX entries) are listed in an
@@ -108,20 +105,6 @@ def get_memory(request: Request) -> TranslationMemory:
 
 GlossaryDep = Annotated[Glossary, Depends(get_glossary)]
 MemoryDep = Annotated[TranslationMemory, Depends(get_memory)]
-
-
-async def _call(work: Callable[[], T]) -> T:
-    """``work()`` in a worker thread; a missing term as 404, and what the database refuses (a
-    term over its column's length in PostgreSQL, a duplicate source term) as 400 and 409."""
-    try:
-        return await run_in_threadpool(work)
-    except TermNotFoundError as exc:
-        raise ApiError(404, "term_not_found", str(exc)) from exc
-    except IntegrityError as exc:
-        raise ApiError(409, "conflict", "the change collides with a stored entry") from exc
-    except DataError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "invalid value"
-        raise ApiError(400, "invalid_input", f"the store refused a value: {reason}") from exc
 
 
 def _named(data: bytes, name: str) -> IO[bytes]:
@@ -341,7 +324,9 @@ async def list_terms(
     source_lang: SourceFilter = None,
     target_lang: TargetFilter = None,
 ) -> list[TermOut]:
-    return [_term(t) for t in await _call(lambda: glossary.terms(source_lang, target_lang))]
+    return [
+        _term(t) for t in await run_in_threadpool(lambda: glossary.terms(source_lang, target_lang))
+    ]
 
 
 @router.post(
@@ -357,7 +342,7 @@ async def list_terms(
 async def create_term(
     body: TermIn, response: Response, glossary: GlossaryDep, _caller: Editor
 ) -> TermOut:
-    term = await _call(
+    term = await run_in_threadpool(
         lambda: glossary.add(
             body.source,
             body.target,
@@ -380,9 +365,9 @@ async def create_term(
     responses=responses(401, 403, 404, 422, 429),
 )
 async def get_term(term_id: TermId, glossary: GlossaryDep, _caller: Reader) -> TermOut:
-    term = await _call(lambda: glossary.get(term_id))
+    term = await run_in_threadpool(lambda: glossary.get(term_id))
     if term is None:
-        raise ApiError(404, "term_not_found", f"no glossary term with id {term_id}")
+        raise NotFoundError("term_not_found", f"no glossary term with id {term_id}")
     return _term(term)
 
 
@@ -399,7 +384,7 @@ async def update_term(
     term_id: TermId, body: TermPatch, glossary: GlossaryDep, _caller: Editor
 ) -> TermOut:
     try:
-        term = await _call(
+        term = await run_in_threadpool(
             lambda: glossary.update(
                 term_id,
                 source_term=body.source,
@@ -409,11 +394,11 @@ async def update_term(
                 note=body.note,
             )
         )
-    except ApiError as exc:
+    except ConflictError as exc:
         if exc.code != "conflict":
             raise
-        raise ApiError(
-            409, "term_exists", f"the pair already has a term {body.source!r}; change that one"
+        raise ConflictError(
+            "term_exists", f"the pair already has a term {body.source!r}; change that one"
         ) from exc
     return _term(term)
 
@@ -427,8 +412,8 @@ async def update_term(
     responses=responses(401, 403, 404, 422, 429),
 )
 async def delete_term(term_id: TermId, glossary: GlossaryDep, _caller: Editor) -> Response:
-    if not await _call(lambda: glossary.delete(term_id)):
-        raise ApiError(404, "term_not_found", f"no glossary term with id {term_id}")
+    if not await run_in_threadpool(lambda: glossary.delete(term_id)):
+        raise NotFoundError("term_not_found", f"no glossary term with id {term_id}")
     return Response(status_code=204)
 
 
@@ -486,7 +471,9 @@ async def import_glossary(
 ) -> GlossaryImportOut:
     data = await request.body()
     kind = _glossary_format(request, format, data)
-    return await _call(lambda: _import_glossary(glossary, data, kind, source_lang, target_lang))
+    return await run_in_threadpool(
+        lambda: _import_glossary(glossary, data, kind, source_lang, target_lang)
+    )
 
 
 def _export_glossary(
@@ -522,7 +509,9 @@ async def export_glossary(
     source_lang: SourceLang = "en",
     format: Annotated[Literal["csv", "tbx"], Query(description="The file's format.")] = "csv",
 ) -> Response:
-    data = await _call(lambda: _export_glossary(glossary, format, source_lang, target_lang))
+    data = await run_in_threadpool(
+        lambda: _export_glossary(glossary, format, source_lang, target_lang)
+    )
     name = _filename("glossary", source_lang, target_lang, format)
     media_type = f"{_CSV}; charset=utf-8" if format == "csv" else _TBX
     return Response(data, media_type=media_type, headers=_attachment(name))
@@ -573,7 +562,9 @@ async def import_tmx(
     target_lang: TargetFilter = None,
 ) -> TMXImportOut:
     data = await request.body()
-    return await _call(lambda: _import_tmx(memory, data, approved, source_lang, target_lang))
+    return await run_in_threadpool(
+        lambda: _import_tmx(memory, data, approved, source_lang, target_lang)
+    )
 
 
 def _export_tmx(memory: TranslationMemory, source: str | None, target: str | None) -> IO[bytes]:
@@ -614,7 +605,7 @@ async def export_tmx(
     source_lang: SourceFilter = None,
     target_lang: TargetFilter = None,
 ) -> StreamingResponse:
-    stream = await _call(lambda: _export_tmx(memory, source_lang, target_lang))
+    stream = await run_in_threadpool(lambda: _export_tmx(memory, source_lang, target_lang))
     name = _filename("memory", source_lang, target_lang, "tmx")
     return StreamingResponse(_chunks(stream), media_type=_TMX, headers=_attachment(name))
 
@@ -681,7 +672,7 @@ async def lookup(
     ] = True,
 ) -> LookupOut:
     text = intake.accept(text, "text")
-    return await _call(
+    return await run_in_threadpool(
         lambda: _lookup(services, memory, text, source_lang, target_lang, threshold, limit, machine)
     )
 
@@ -697,7 +688,7 @@ async def lookup(
     responses=responses(400, 401, 403, 413, 422, 429),
 )
 async def add_unit(body: UnitIn, memory: MemoryDep, _caller: Editor) -> UnitOut:
-    unit_id = await _call(
+    unit_id = await run_in_threadpool(
         lambda: memory.add(
             body.source,
             body.target,
@@ -728,8 +719,8 @@ async def add_unit(body: UnitIn, memory: MemoryDep, _caller: Editor) -> UnitOut:
     responses=responses(401, 403, 404, 422, 429),
 )
 async def delete_unit(unit_id: UnitId, memory: MemoryDep, _caller: Editor) -> Response:
-    if not await _call(lambda: memory.delete(unit_id)):
-        raise ApiError(404, "unit_not_found", f"no memory unit with id {unit_id}")
+    if not await run_in_threadpool(lambda: memory.delete(unit_id)):
+        raise NotFoundError("unit_not_found", f"no memory unit with id {unit_id}")
     return Response(status_code=204)
 
 
@@ -764,4 +755,4 @@ async def counts(
     source_lang: SourceFilter = None,
     target_lang: TargetFilter = None,
 ) -> CountsOut:
-    return await _call(lambda: _counts(memory, source_lang, target_lang))
+    return await run_in_threadpool(lambda: _counts(memory, source_lang, target_lang))

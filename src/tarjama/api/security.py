@@ -52,14 +52,22 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import select, update
-from sqlalchemy.exc import SQLAlchemyError
 
-from tarjama.api.errors import ApiError
 from tarjama.api.limits import RateLimiter
 from tarjama.api.options import ServiceOptions
 from tarjama.config import Settings
-from tarjama.errors import InputError
-from tarjama.store import Store, StoreError, utcnow
+from tarjama.errors import (
+    BusyError,
+    ForbiddenError,
+    InputError,
+    InvalidKeyError,
+    KeyRequiredError,
+    RateLimitedError,
+    RevokedKeyError,
+    StoreError,
+    TooManyFailuresError,
+)
+from tarjama.store import Store, utcnow
 from tarjama.store.keys import ApiKey
 
 if TYPE_CHECKING:
@@ -149,7 +157,7 @@ def _scrypt_apart(secret: str, salt: bytes, n: int, r: int, p: int) -> str:
             command, input=secret.encode(), capture_output=True, timeout=30, check=True
         )
     except (OSError, subprocess.SubprocessError) as exc:
-        raise ApiError(503, "busy", "could not check a key of the old format; retry") from exc
+        raise BusyError("could not check a key of the old format; retry") from exc
     return done.stdout.decode("ascii").strip()
 
 
@@ -278,22 +286,22 @@ class ApiKeys:
         return good.principal
 
     def verify(self, presented: str) -> Principal:
-        """The key's principal; :class:`ApiError` 401 for a malformed, unknown, wrong or revoked
-        key (the message says which of malformed/revoked, never whether an id exists)."""
+        """The key's principal; :class:`InvalidKeyError` for a malformed, unknown or wrong key,
+        :class:`RevokedKeyError` for a revoked one (never saying whether an id exists)."""
         match = _KEY.fullmatch(presented.strip())
         if match is None:
-            raise ApiError(401, "invalid_api_key", "malformed API key (expected tj_<id>_<secret>)")
+            raise InvalidKeyError("malformed API key (expected tj_<id>_<secret>)")
         key_id, secret = match.groups()
         with self.store.session() as session:
             row = session.get(ApiKey, key_id)
         if row is None:
             _hmac(secret, _DUMMY_SALT)  # about the same time either way
-            raise ApiError(401, "invalid_api_key", "invalid API key")
+            raise InvalidKeyError("invalid API key")
         salt = bytes.fromhex(row.salt)
         if not self._check(secret, salt, row.hash):
-            raise ApiError(401, "invalid_api_key", "invalid API key")
+            raise InvalidKeyError("invalid API key")
         if row.revoked:
-            raise ApiError(401, "api_key_revoked", "this API key has been revoked")
+            raise RevokedKeyError("this API key has been revoked")
         principal = Principal(row.id, row.name, Role.parse(row.role))
         digest = _hmac(secret, salt)
         self._remember(key_id, _Good(principal, salt, digest, self.clock() + self.cache_seconds))
@@ -307,12 +315,7 @@ class ApiKeys:
         # An old row: one scrypt check at a time, and a caller waits for its turn only briefly
         # (requests queued behind scrypt would hold the server's worker threads).
         if not _LEGACY.acquire(timeout=_LEGACY_WAIT):
-            raise ApiError(
-                503,
-                "busy",
-                "keys of the old format are being checked; retry in 1 s",
-                {"Retry-After": "1"},
-            )
+            raise BusyError("keys of the old format are being checked; retry in 1 s", 1)
         try:
             return verify_secret(secret, salt, stored)
         finally:
@@ -345,7 +348,7 @@ class ApiKeys:
                     .where(ApiKey.id == row.id, ApiKey.hash == row.hash)
                     .values(**values)
                 )
-        except (SQLAlchemyError, StoreError) as exc:
+        except StoreError as exc:
             # The key is good whatever its row says of its last use: a store busy with other
             # writes must not refuse callers (the old hash is rewritten on a later use).
             log.warning("could not record the use of API key %s: %s", row.id, exc)
@@ -377,12 +380,7 @@ def presented_key(request: Request) -> str | None:
     if header:
         scheme, _, value = header.partition(" ")
         if scheme.lower() != "bearer" or not value.strip():
-            raise ApiError(
-                401,
-                "invalid_api_key",
-                "the Authorization header must be 'Bearer <key>'",
-                {"WWW-Authenticate": "Bearer"},
-            )
+            raise InvalidKeyError("the Authorization header must be 'Bearer <key>'")
         return value.strip()
     return request.headers.get("x-api-key") or None
 
@@ -416,55 +414,42 @@ class Access(Enum):
 
 
 def authorise(options: ServiceOptions, principal: Principal, access: Access) -> None:
-    """Refuse a caller the route's access: 401 for anonymous callers, 403 for keys."""
+    """Refuse a caller the route's access: :class:`KeyRequiredError` for anonymous callers,
+    :class:`ForbiddenError` for keys."""
     role = access.role
     if principal.anonymous:
         if not access.open_to_anonymous(options):
-            raise ApiError(
-                401,
-                "unauthorized",
-                f"an API key with the {role.name.lower()} role is required",
-                {"WWW-Authenticate": "Bearer"},
-            )
+            raise KeyRequiredError(f"an API key with the {role.name.lower()} role is required")
     elif principal.role is None or principal.role < role:
-        raise ApiError(
-            403, "forbidden", f"this API key's role cannot do this: {role.name.lower()} needed"
-        )
+        raise ForbiddenError(f"this API key's role cannot do this: {role.name.lower()} needed")
 
 
 def throttle(limiter: RateLimiter, who: str) -> None:
-    """Charge the bucket of ``who`` (``addr:...``, ``key:...``); 429 when it is empty."""
+    """Charge the bucket of ``who`` (``addr:...``, ``key:...``); :class:`RateLimitedError`
+    when it is empty."""
     wait = limiter.acquire(who)
     if wait is not None:
-        raise ApiError(
-            429,
-            "rate_limited",
-            f"too many requests; retry in {wait} s",
-            {"Retry-After": str(wait)},
-        )
+        raise RateLimitedError(f"too many requests; retry in {wait} s", wait)
 
 
 def check_key(services: Services, key: str, address: str) -> Principal:
     """The key's principal: from memory if it passed lately, else checked against the store
     at the cost of one of ``address``'s failed-authentication tokens, given back if it passes.
-    401 for a bad key; 429 when the address has failed too often to be heard."""
+    :class:`InvalidKeyError` (or revoked) for a bad key; :class:`TooManyFailuresError` when the
+    address has failed too often to be heard."""
     principal = services.keys.cached(key)
     if principal is not None:
         return principal
     who = f"addr:{address}"
     wait = services.auth_failures.acquire(who)
     if wait is not None:
-        raise ApiError(
-            429,
-            "too_many_failures",
-            f"too many failed authentications from this address; retry in {wait} s",
-            {"Retry-After": str(wait)},
+        raise TooManyFailuresError(
+            f"too many failed authentications from this address; retry in {wait} s", wait
         )
     try:
         principal = services.keys.verify(key)
-    except ApiError as exc:
-        if exc.status >= 500:  # not checked at all: no failure
-            services.auth_failures.refund(who)
+    except BusyError:  # not checked at all: no failure
+        services.auth_failures.refund(who)
         raise
     services.auth_failures.refund(who)
     return principal

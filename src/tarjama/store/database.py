@@ -24,22 +24,38 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DataError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
-from tarjama.errors import ConfigError, TarjamaError
+from tarjama.errors import ConflictError, InputError, StoreConfigError, StoreError
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-class StoreError(TarjamaError):
-    """The database refused or failed an operation (after the driver's own retries)."""
-
-
-class StoreConfigError(ConfigError):
-    """The store URL is unusable: unparseable, or names a driver that is not installed."""
+@contextmanager
+def _mapped() -> Iterator[None]:
+    """The database's errors as tarjama's, for every caller alike: a row colliding with a
+    unique constraint is a :class:`ConflictError` (``conflict``), a value the database cannot
+    hold (a term over its column's length in PostgreSQL) an :class:`InputError`, a database
+    that fails (locked, gone, out of step) a :class:`StoreError`."""
+    try:
+        yield
+    except IntegrityError as exc:
+        raise ConflictError("conflict", "the change collides with a stored entry") from exc
+    except DataError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "invalid value"
+        raise InputError(f"the store refused a value: {reason}") from exc
+    except OperationalError as exc:
+        raise StoreError(f"the database failed: {exc.orig or exc}") from exc
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
@@ -80,14 +96,17 @@ class Store:
         """The database kind: ``"sqlite"`` or ``"postgresql"``."""
         return self.engine.dialect.name
 
-    def session(self) -> Session:
-        """A new ORM session; use it as a context manager (``with store.session() as s:``)."""
-        return self._sessions()
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session without a transaction of its own, for reads (``with store.session() as
+        s:``); the database's errors mapped as :meth:`begin` maps them."""
+        with _mapped(), self._sessions() as session:
+            yield session
 
     @contextmanager
     def begin(self) -> Iterator[Session]:
         """A session inside one transaction: committed on success, rolled back on an error."""
-        with self._sessions.begin() as session:
+        with _mapped(), self._sessions.begin() as session:
             yield session
 
     def alembic_config(self) -> Config:
