@@ -29,10 +29,10 @@ from tarjama.config import Settings
 from tarjama.engines.apertium import ApertiumEngine
 from tarjama.engines.base import Engine, EngineInfo
 from tarjama.engines.pseudo import PseudoEngine
-from tarjama.errors import ConflictError, NotFoundError
+from tarjama.errors import ConflictError, InputError, NotFoundError
 from tarjama.formats.feed import CONTENT
 from tarjama.jobs import Worker
-from tarjama.model import Pair
+from tarjama.model import Article, Block, BlockKind, FieldRef, Pair, Part
 from tarjama.newsroom import SOURCE_CHANGED, Newsroom, characters
 from tarjama.store import ArticleVersion, Base, Job, Store, StoredArticle, StoredTranslation
 
@@ -134,6 +134,46 @@ def test_one_active_job_per_version_and_language(newsroom: Newsroom, store: Stor
         session.add(
             Job(kind="translate", article_version_id=version_id, language="es", state="done")
         )
+
+
+# --- field addresses ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "ref"),
+    [
+        ("headline", FieldRef(Part.HEADLINE)),
+        ("standfirst", FieldRef(Part.STANDFIRST)),
+        ("body/0", FieldRef(Part.TEXT, 0)),
+        ("body/12/alt", FieldRef(Part.ALT, 12)),
+    ],
+)
+def test_a_field_address_reads_and_writes_as_it_is_stored(text: str, ref: FieldRef) -> None:
+    assert FieldRef.parse(text) == ref and str(ref) == text
+
+
+@pytest.mark.parametrize(
+    "text", ["", "body", "body/", "body/-1", "body/01", "body/1/", "body/1/text", "Headline", "x"]
+)
+def test_what_is_no_field_address_is_refused(text: str) -> None:
+    assert FieldRef.find(text) is None
+    with pytest.raises(InputError, match="not a field of an article"):
+        FieldRef.parse(text)
+
+
+def test_an_article_is_read_and_rebuilt_by_its_fields() -> None:
+    picture = Block(BlockKind.PICTURE, "A caption.", credit="AFP", alt="A ferry.")
+    article = Article("Head", (Block(BlockKind.PARAGRAPH, "One."), picture), standfirst="So.")
+    texts = dict(article.texts())
+    assert [str(ref) for ref in texts] == [
+        "headline", "standfirst", "body/0", "body/1", "body/1/alt"
+    ]  # fmt: skip
+    assert all(ref.read(article) == text for ref, text in texts.items())
+    rebuilt = article.with_texts({ref: text.upper() for ref, text in texts.items()})
+    assert (rebuilt.headline, rebuilt.standfirst) == ("HEAD", "SO.")
+    assert [(b.text, b.alt, b.credit) for b in rebuilt.body] == [
+        ("ONE.", "", ""), ("A CAPTION.", "A FERRY.", "AFP")
+    ]  # fmt: skip
 
 
 # --- submitting and versions --------------------------------------------------------------------
@@ -303,9 +343,11 @@ def test_correction_is_kept_and_a_changed_source_is_flagged(
     worker = worker_for(newsroom)
     newsroom.submit(ARTICLE.encode(), None, "a1")
     worker.run_pending()
-    corrected = newsroom.correct("a1", "es", "body/1", 1, "Los funcionarios aprobaron.", "ana")
+    corrected = newsroom.correct(
+        "a1", "es", FieldRef.parse("body/1"), 1, "Los funcionarios aprobaron.", "ana"
+    )
     assert corrected.origin == "human" and corrected.target == "Los funcionarios aprobaron."
-    newsroom.correct("a1", "es", "body/0", 0, "El pleno se reunió el lunes.", "ana")
+    newsroom.correct("a1", "es", FieldRef.parse("body/0"), 0, "El pleno se reunió el lunes.", "ana")
     stored = newsroom.translation("a1", "es")
     assert stored.status == "needs-review"
     assert stored.translation is not None
@@ -321,7 +363,7 @@ def test_correction_is_kept_and_a_changed_source_is_flagged(
     result = newsroom.translation("a1", "es")
     assert result.number == 2 and result.status == "needs-review"
     assert result.translation is not None
-    by_place = {(s.field, s.index): s for s in result.translation.segments}
+    by_place = {(str(s.field), s.index): s for s in result.translation.segments}
     kept = by_place[("body/1", 1)]
     assert kept.target == "Los funcionarios aprobaron." and kept.origin == "memory:human"
     changed = by_place[("body/0", 0)]

@@ -142,7 +142,7 @@ def test_memory_reuses_human_work_and_machine_output(
     assert "Las conversaciones llegan tras semanas de tensión comercial" in formats.write(
         first, "text"
     )
-    standfirst = next(s for s in first.segments if s.field == "standfirst")
+    standfirst = next(s for s in first.segments if str(s.field) == "standfirst")
     assert standfirst.origin == "memory:human"
     sent_first = engine.sent
     assert sent_first > 0

@@ -50,11 +50,14 @@ from tarjama.model import (
     Article,
     Block,
     BlockKind,
+    FieldRef,
     Pair,
     Provenance,
+    SegmentOrigin,
     SegmentResult,
     Status,
     Translation,
+    memory_text,
 )
 from tarjama.pipeline import Translator
 from tarjama.store import (
@@ -121,12 +124,15 @@ class ArticleInfo:
 class Correction:
     """An editor's target for one segment, carried to later versions while its source stays."""
 
-    field: str
+    field: FieldRef
     index: int
     source: str
     target: str
     editor: str
     at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "field": str(self.field)}
 
 
 @dataclass(frozen=True)
@@ -196,7 +202,7 @@ def _finding(data: Mapping[str, Any]) -> qa.Finding:
 
 def translation_to_json(t: Translation, corrections: Sequence[Correction]) -> str:
     data = t.to_dict()
-    data["corrections"] = [asdict(c) for c in corrections]
+    data["corrections"] = [c.to_dict() for c in corrections]
     return json.dumps(data, ensure_ascii=False)
 
 
@@ -213,7 +219,14 @@ def _stored_result(article: StoredArticle, v: ArticleVersion, t: StoredTranslati
 def translation_from_json(text: str, original: str) -> tuple[Translation, tuple[Correction, ...]]:
     data = json.loads(text)
     segments = tuple(
-        SegmentResult(**{**s, "findings": tuple(_finding(f) for f in s.get("findings", ()))})
+        SegmentResult(
+            **{
+                **s,
+                "field": FieldRef.parse(s["field"]),
+                "origin": SegmentOrigin(s["origin"]),
+                "findings": tuple(_finding(f) for f in s.get("findings", ())),
+            }
+        )
         for s in data["segments"]
     )
     translation = Translation(
@@ -224,15 +237,14 @@ def translation_from_json(text: str, original: str) -> tuple[Translation, tuple[
         status=Status(data["status"]),
         segments=segments,
     )
-    return translation, tuple(Correction(**c) for c in data.get("corrections", ()))
+    corrections = tuple(
+        Correction(**{**c, "field": FieldRef.parse(c["field"])})
+        for c in data.get("corrections", ())
+    )
+    return translation, corrections
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _tm_form(tagged: str) -> str:
-    """The memory's form of a segment, as the pipeline stores it (plain without markup)."""
-    return inline.plain(tagged) if "<" not in tagged else tagged
 
 
 def _tags(tagged: str) -> list[str]:
@@ -303,26 +315,6 @@ def _replace_nth(text: str, targets: Sequence[str], position: int, new: str) -> 
             return text[:found] + new + text[found + len(target) :]
         start = found + len(target)
     raise ConflictError("segment_mismatch", "the segment could not be located in its field")
-
-
-def _set_field(article: Article, field: str, value: str) -> Article:
-    if field == "headline":
-        return replace(article, headline=value)
-    if field == "standfirst":
-        return replace(article, standfirst=value)
-    parts = field.split("/")
-    i = int(parts[1])
-    body = list(article.body)
-    body[i] = replace(body[i], alt=value) if len(parts) == 3 else replace(body[i], text=value)
-    return replace(article, body=tuple(body))
-
-
-def _get_field(article: Article, field: str) -> str:
-    if field in ("headline", "standfirst"):
-        return str(getattr(article, field))
-    parts = field.split("/")
-    block = article.body[int(parts[1])]
-    return block.alt if len(parts) == 3 else block.text
 
 
 class _Incremental(TranslationMemory):
@@ -615,12 +607,11 @@ class Newsroom:
             before, old_corrections = previous
             if before.provenance.signature() == signature:
                 for s in before.segments:
-                    if s.origin != "copy":
-                        human = s.origin in ("human", "memory:human")
-                        origin = Origin.HUMAN if human else Origin.MACHINE
-                        reuse[_tm_form(s.source)] = (_tm_form(s.target), origin)
+                    if s.origin is not SegmentOrigin.COPY:
+                        origin = Origin.HUMAN if s.origin.by_person else Origin.MACHINE
+                        reuse[memory_text(s.source)] = (memory_text(s.target), origin)
             for c in old_corrections:
-                reuse[_tm_form(c.source)] = (_tm_form(c.target), Origin.HUMAN)
+                reuse[memory_text(c.source)] = (memory_text(c.target), Origin.HUMAN)
         memory = _Incremental(
             self.store, self.memory if self.settings.memory else None, reuse, signature
         )
@@ -641,7 +632,7 @@ class Newsroom:
         by_source = {s.source: s for s in translation.segments}
         by_place = {(s.field, s.index): s for s in translation.segments}
         kept: list[Correction] = []
-        flags: dict[tuple[str, int], list[qa.Finding]] = {}
+        flags: dict[tuple[FieldRef, int], list[qa.Finding]] = {}
         orphans: list[qa.Finding] = []
         for c in old:
             same = by_source.get(c.source)
@@ -655,7 +646,7 @@ class Newsroom:
                     f"source changed since correction by {c.editor}: was "
                     f"{inline.plain(c.source)!r}, corrected to {inline.plain(c.target)!r}"
                 ),
-                segment=c.field,
+                segment=str(c.field),
                 evidence=inline.plain(c.target),
             )
             if (c.field, c.index) in by_place:
@@ -793,7 +784,7 @@ class Newsroom:
 
     def suggestions(
         self, result: StoredResult, *, threshold: float | None = None, limit: int = 3
-    ) -> dict[tuple[str, int], list[Match]]:
+    ) -> dict[tuple[FieldRef, int], list[Match]]:
         """For each segment of ``result`` that no person wrote, the memory's near matches from
         human work (corrections, imported translations), best first: suggestions to show an
         editor beside the segment, never applied by themselves. ``threshold`` defaults to the
@@ -803,9 +794,9 @@ class Newsroom:
             return {}
         wanted = self.settings.fuzzy_threshold if threshold is None else threshold
         source_lang = t.provenance.source_language
-        found: dict[tuple[str, int], list[Match]] = {}
+        found: dict[tuple[FieldRef, int], list[Match]] = {}
         for s in t.segments:
-            if s.origin in ("human", "memory:human"):
+            if s.origin.by_person:
                 continue
             # No signature: human units only; a machine unit is no suggestion to an editor.
             matches = self.memory.fuzzy(
@@ -882,7 +873,7 @@ class Newsroom:
         return t, v, translation, corrections
 
     def correct(
-        self, publisher_id: str, lang: str, field: str, index: int, target: str, editor: str
+        self, publisher_id: str, lang: str, field: FieldRef, index: int, target: str, editor: str
     ) -> SegmentResult:
         """An editor's target for one segment of the current version's translation.
 
@@ -934,17 +925,15 @@ class Newsroom:
             new = replace(
                 old,
                 target=tagged,
-                origin="human",
+                origin=SegmentOrigin.HUMAN,
                 findings=tuple(findings),
                 risk=qa.risk_score(findings),
             )
             segments[at] = new
             same_field = [s.target for s in translation.segments if s.field == field]
             position = [s for s in translation.segments if s.field == field].index(old)
-            text = _replace_nth(
-                _get_field(translation.article, field), same_field, position, tagged
-            )
-            article = _set_field(translation.article, field, text)
+            text = _replace_nth(field.read(translation.article), same_field, position, tagged)
+            article = translation.article.with_texts({field: text})
             kept = [c for c in corrections if not (c.field == field and c.index == index)]
             kept.append(
                 Correction(field, index, old.source, tagged, editor, utcnow_precise().isoformat())
@@ -961,8 +950,8 @@ class Newsroom:
             row.reviewed_by = ""
             row.updated_at = utcnow_precise()
         self.memory.add(
-            _tm_form(old.source),
-            _tm_form(tagged),
+            memory_text(old.source),
+            memory_text(tagged),
             source_lang=src.source_language,
             target_lang=src.target_language,
             origin=Origin.HUMAN,

@@ -33,11 +33,11 @@ from tarjama.api.schemas import (
     match_out,
 )
 from tarjama.api.security import Access, Caller, Editor, PageReader, Reader, admit
-from tarjama.errors import ConflictError
+from tarjama.errors import ConflictError, NotFoundError
 from tarjama.formats.feed import FeedEntry, news_feed
 from tarjama.formats.html import language_name
 from tarjama.memory.tm import Match
-from tarjama.model import SegmentResult
+from tarjama.model import FieldRef, SegmentResult
 from tarjama.newsroom import (
     PUBLISHER_ID,
     JobInfo,
@@ -222,7 +222,7 @@ def _version(v: VersionInfo) -> VersionOut:
 
 def _segment(s: SegmentResult, suggestions: Sequence[Match] = ()) -> SegmentReview:
     return SegmentReview(
-        field=s.field,
+        field=str(s.field),
         index=s.index,
         source=inline.plain(s.source),
         target=inline.plain(s.target),
@@ -568,7 +568,7 @@ async def get_segments(
         Query(ge=0.5, le=1, description="Least similarity of the suggestions (0.5 to 1)."),
     ] = None,
 ) -> SegmentsOut:
-    def work() -> tuple[StoredResult, dict[tuple[str, int], list[Match]]]:
+    def work() -> tuple[StoredResult, dict[tuple[FieldRef, int], list[Match]]]:
         result = newsroom.segments(publisher_id, lang)
         return result, newsroom.suggestions(result, threshold=threshold)
 
@@ -601,8 +601,11 @@ async def put_segment(
     newsroom: NewsroomDep,
     caller: Editor,
 ) -> SegmentReview:
+    ref = FieldRef.find(field)
+    if ref is None:
+        raise NotFoundError("segment_not_found", f"the translation has no segment {field}#{index}")
     segment = await run_in_threadpool(
-        lambda: newsroom.correct(publisher_id, lang, field, index, body.target, caller.name)
+        lambda: newsroom.correct(publisher_id, lang, ref, index, body.target, caller.name)
     )
     return _segment(segment)
 

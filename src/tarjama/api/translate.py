@@ -55,7 +55,7 @@ def _out(content: str, t: Translation, fmt: Literal["text", "html"]) -> Translat
         ),
         segments=[
             SegmentOut(
-                field=s.field,
+                field=str(s.field),
                 index=s.index,
                 source=inline.plain(s.source),
                 target=inline.plain(s.target),

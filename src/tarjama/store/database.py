@@ -27,6 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
     ArgumentError,
     DataError,
+    DBAPIError,
     IntegrityError,
     NoSuchModuleError,
     OperationalError,
@@ -50,12 +51,18 @@ def _mapped() -> Iterator[None]:
     try:
         yield
     except IntegrityError as exc:
-        raise ConflictError("conflict", "the change collides with a stored entry") from exc
+        message = f"the change collides with a stored entry: {_reason(exc)}"
+        raise ConflictError("conflict", message) from exc
     except DataError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "invalid value"
-        raise InputError(f"the store refused a value: {reason}") from exc
+        raise InputError(f"the store refused a value: {_reason(exc)}") from exc
     except OperationalError as exc:
-        raise StoreError(f"the database failed: {exc.orig or exc}") from exc
+        raise StoreError(f"the database failed: {_reason(exc)}") from exc
+
+
+def _reason(exc: DBAPIError) -> str:
+    """The driver's own words, first line (PostgreSQL adds a DETAIL line with the values)."""
+    lines = str(exc.orig).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
