@@ -5,7 +5,6 @@ Only this module prints or exits. Errors are one line on stderr; stdout carries 
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import html
 import http.server
@@ -22,8 +21,6 @@ import click
 from tarjama import formats, inline, intake
 from tarjama.config import Settings
 from tarjama.engines import registry
-from tarjama.engines.base import Engine
-from tarjama.engines.setup import build_engine
 from tarjama.engines.setup import report as engines_report
 from tarjama.errors import (
     ConfigError,
@@ -37,8 +34,7 @@ from tarjama.formats import feed as feeds
 from tarjama.formats import html as formats_html
 from tarjama.memory import Glossary, TranslationMemory
 from tarjama.model import DEFAULT_LABEL, Provenance, Translation
-from tarjama.pipeline import Translator
-from tarjama.store import Store
+from tarjama.runtime import Runtime, open_store
 
 # One table from error kinds to exit codes (sysexits.h where one fits); first match wins.
 EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
@@ -116,17 +112,10 @@ def _settings(ctx: click.Context) -> Settings:
     return settings
 
 
-def _store(settings: Settings) -> Store:
-    if not settings.store:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = Store(settings.store_url)
-    store.migrate()
-    return store
-
-
-def _engine(settings: Settings, name: str | None = None) -> Engine:
-    """The settings' engine (routes, fallbacks...); ``name`` replaces the default route."""
-    return build_engine(settings, default=name)
+def _engine(settings: Settings, name: str | None = None) -> Runtime:
+    """A runtime with the settings' engine alone (routes, fallbacks...); ``name`` replaces the
+    default route."""
+    return Runtime.open(settings, store=False, engine_name=name)
 
 
 ENGINE_HELP = (
@@ -196,8 +185,8 @@ def translate(
         raise FormatError("--format feed writes a feed, and the input is not one (RSS or Atom)")
     article = formats.parse(text, input_format, language=source)
     fmt = out_format or article.source_format
-    with contextlib.ExitStack() as stack:
-        translator = _translator(stack, settings)
+    with Runtime.open(settings, store=settings.memory) as runtime:
+        translator = runtime.translator()  # the glossary and the memory go together here
         results = [translator.translate(article, lang) for lang in _targets(to)]
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -214,17 +203,6 @@ def translate(
     click.echo("\n".join(formats.write(t, fmt) for t in results), nl=False)
 
 
-def _translator(stack: contextlib.ExitStack, settings: Settings) -> Translator:
-    engine = stack.enter_context(_engine(settings))
-    store = stack.enter_context(_store(settings)) if settings.memory else None
-    return Translator(
-        engine,
-        label=settings.label,
-        memory=TranslationMemory(store) if store else None,
-        glossary=Glossary(store) if store else None,
-    )
-
-
 def _translate_feed(
     text: str,
     path: str,
@@ -238,8 +216,8 @@ def _translate_feed(
     if out_format not in (None, "feed"):
         raise FormatError(f"a feed is written back as a feed; --format {out_format} cannot be")
     parsed = feeds.read_feed(text, language=source)
-    with contextlib.ExitStack() as stack:
-        translator = _translator(stack, settings)
+    with Runtime.open(settings, store=settings.memory) as runtime:
+        translator = runtime.translator()
         written = {
             lang: feeds.write_feed(parsed, translator.translate_many(parsed.articles, lang))
             for lang in targets
@@ -261,7 +239,8 @@ def _translate_feed(
 @reports_errors
 def languages(ctx: click.Context, engine_name: str | None) -> None:
     """List the language pairs the engine (or the configured routes) can translate."""
-    with _engine(_settings(ctx), engine_name) as engine:
+    with _engine(_settings(ctx), engine_name) as runtime:
+        engine = runtime.engine
         pairs = engine.pairs()
         if not pairs:
             raise EngineError(f"engine {engine.info().name} has no language pairs installed")
@@ -329,8 +308,8 @@ def _translate_lines(
     lines = _lines(data, "the input" if path == "-" else path)
     if len(targets) > 1 and out_dir is None:
         raise LanguageError("--format lines translates into one language on stdout; give --out DIR")
-    with _engine(settings) as engine:
-        translator = Translator(engine)
+    with _engine(settings) as runtime:
+        translator = runtime.translator()  # no memory: the engine's own lines, for scoring too
         results = {lang: translator.translate_lines(lines, lang, source) for lang in targets}
     if out_dir is None:
         click.echo("".join(f"{line}\n" for line in results[targets[0]]), nl=False)
@@ -375,8 +354,8 @@ def eval_(
             f"{src_path} has {len(src_lines)} lines but {ref_path} has {len(ref_lines)}; "
             "source and reference must be line-aligned"
         )
-    with _engine(_settings(ctx), engine_name) as engine:
-        report = evaluate(src_lines, ref_lines, target, engine, source=source, limit=limit)
+    with _engine(_settings(ctx), engine_name) as runtime:
+        report = evaluate(src_lines, ref_lines, target, runtime.engine, source=source, limit=limit)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
         return
@@ -414,7 +393,7 @@ def _samples() -> list[tuple[str, bytes]]:
     )
 
 
-def _index(entries: list[tuple[str, str, dict[str, str]]]) -> str:
+def _index(entries: list[tuple[str, str, dict[str, str]]], label: str) -> str:
     rows = []
     for title, original, links in entries:
         langs = " · ".join(
@@ -427,7 +406,7 @@ def _index(entries: list[tuple[str, str, dict[str, str]]]) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en" dir="ltr"><head><meta charset="utf-8">'
         "<title>tarjama demo</title></head><body><h1>tarjama: translated sample articles</h1>"
-        f"<p>{html.escape(DEFAULT_LABEL)}</p><ul>{''.join(rows)}</ul></body></html>\n"
+        f"<p>{html.escape(label)}</p><ul>{''.join(rows)}</ul></body></html>\n"
     )
 
 
@@ -458,8 +437,9 @@ def demo(
     feed_data = (_samples_dir() / feed_name).read_bytes()
     feed = feeds.read_feed(formats.decode(feed_data))
     samples = _samples()
-    with _engine(_settings(ctx), engine_name) as engine:
-        translator = Translator(engine)
+    settings = _settings(ctx)
+    with _engine(settings, engine_name) as runtime:
+        translator = runtime.translator()  # no store: the demo leaves the memory alone
         articles = [(name, formats.read(data)) for name, data in samples]
         by_lang: dict[str, list[Translation]] = {
             lang: translator.translate_many([a for _, a in articles], lang) for lang in _targets(to)
@@ -486,7 +466,7 @@ def demo(
         feed_links[lang] = f"{feed_name.split('.')[0]}.{lang}.xml"
         (out_dir / feed_links[lang]).write_text(text, encoding="utf-8")
     entries.append((f"RSS feed: {feed_name}", feed_name, feed_links))
-    (out_dir / "index.html").write_text(_index(entries), encoding="utf-8")
+    (out_dir / "index.html").write_text(_index(entries, settings.label), encoding="utf-8")
     items = len(feed.articles) - feed.has_description
     click.echo(
         f"translated {len(articles)} articles and a feed of {items} items "
@@ -533,10 +513,7 @@ def keys_create(ctx: click.Context, name: str, role: str) -> None:
     """Create a key and print it (it is shown only this once)."""
     from tarjama.api import create_key
 
-    settings = _settings(ctx)
-    if not settings.store:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-    click.echo(create_key(settings, name, role))
+    click.echo(create_key(_settings(ctx), name, role))
 
 
 @keys.command("revoke")
@@ -593,7 +570,7 @@ def tm_import(
         provenance = Provenance(engine_name, engine_version, model, "und", "und")
     elif engine_name or engine_version or model:
         raise click.BadParameter("only machine units have an engine", param_hint="--engine")
-    with _store(_settings(ctx)) as store:
+    with open_store(_settings(ctx)) as store:
         report = TranslationMemory(store).import_tmx_report(
             path, origin=origin, provenance=provenance
         )
@@ -609,7 +586,7 @@ def tm_import(
 @reports_errors
 def tm_export(ctx: click.Context, path: Path, source: str | None, target: str | None) -> None:
     """Write the memory (or one language pair of it) as TMX 1.4b."""
-    with _store(_settings(ctx)) as store:
+    with open_store(_settings(ctx)) as store:
         count = TranslationMemory(store).export_tmx(path, source_lang=source, target_lang=target)
     click.echo(f"exported {count} units to {path}")
 
@@ -626,7 +603,7 @@ def tm_add(
     ctx: click.Context, source: str, target: str, to: str, source_lang: str, approved: bool
 ) -> None:
     """Store an editor's translation of one sentence; it is reused from then on."""
-    with _store(_settings(ctx)) as store:
+    with open_store(_settings(ctx)) as store:
         unit = TranslationMemory(store).add(
             source, target,
             source_lang=source_lang, target_lang=to, approved=approved,
@@ -644,7 +621,7 @@ def tm_add(
 def tm_lookup(ctx: click.Context, text: str, to: str, source_lang: str, threshold: float) -> None:
     """Show the exact match and fuzzy suggestions for a sentence (suggestions are for editors)."""
     source = intake.accept(text, "TEXT")
-    with _store(_settings(ctx)) as store:
+    with open_store(_settings(ctx)) as store:
         memory = TranslationMemory(store)
         exact = memory.lookup(source, source_lang, to)
         fuzzy = memory.fuzzy(source, source_lang, to, threshold=threshold)
@@ -667,7 +644,7 @@ def _glossary_file(
     kind = path.suffix.lower()
     if kind not in (".csv", ".tbx"):
         raise InputError(f"{path}: give a .csv or .tbx file")
-    with _store(_settings(ctx)) as store:
+    with open_store(_settings(ctx)) as store:
         glossary = Glossary(store)
         if verb == "import" and kind == ".tbx":
             report = glossary.import_tbx(path, source_lang, to)
@@ -724,7 +701,7 @@ def glossary_add(
     """Add a term (or a do-not-translate entry)."""
     if not target and not dnt:
         raise InputError("give a target term, or --do-not-translate")
-    with _store(_settings(ctx)) as store:
+    with open_store(_settings(ctx)) as store:
         term = Glossary(store).add(
             source, target, source_lang=source_lang, target_lang=to, case_sensitive=case_sensitive,
             do_not_translate=dnt, note=note,
@@ -739,7 +716,7 @@ def glossary_add(
 @reports_errors
 def glossary_list(ctx: click.Context, to: str, source_lang: str) -> None:
     """List the pair's terms."""
-    with _store(_settings(ctx)) as store:
+    with open_store(_settings(ctx)) as store:
         for t in Glossary(store).list_terms(source_lang, to):
             flags = ("do-not-translate " if t.do_not_translate else "") + (
                 "case-sensitive" if t.case_sensitive else ""

@@ -47,7 +47,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum, IntEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
@@ -67,6 +66,7 @@ from tarjama.errors import (
     StoreError,
     TooManyFailuresError,
 )
+from tarjama.runtime import open_store
 from tarjama.store import Store, utcnow
 from tarjama.store.keys import ApiKey
 
@@ -354,23 +354,15 @@ class ApiKeys:
             log.warning("could not record the use of API key %s: %s", row.id, exc)
 
 
-def _store_for(settings: Settings) -> Store:
-    if not settings.store:
-        Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-    store = Store(settings.store_url)
-    store.migrate()
-    return store
-
-
 def create_key(settings: Settings, name: str, role: str) -> str:
     """Create an API key in the configured store (migrating it first); returns the whole key."""
-    with _store_for(settings) as store:
+    with open_store(settings) as store:
         return ApiKeys(store).create(name, role)
 
 
 def revoke_key(settings: Settings, key_id: str) -> bool:
     """Revoke an API key by its id (or the whole key); False if there is none."""
-    with _store_for(settings) as store:
+    with open_store(settings) as store:
         return ApiKeys(store).revoke(key_id)
 
 
