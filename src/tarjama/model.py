@@ -127,6 +127,12 @@ class Article:
     def with_changes(self, **changes: Any) -> Article:
         return replace(self, **changes)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The article's fields as plain data, without the document as received."""
+        data = asdict(self)
+        data.pop("original", None)
+        return data
+
     def texts(self) -> Iterator[tuple[FieldRef, str]]:
         """The texts that get translated, in reading order: the headline, the standfirst, the
         text of every translatable block and the alt text of every block that has one."""
@@ -307,7 +313,7 @@ class Translation:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["article"].pop("original", None)
+        data["article"] = self.article.to_dict()
         data["segments"] = [s.to_dict() for s in self.segments]
         data["language"] = self.language
         return data

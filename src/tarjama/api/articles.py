@@ -13,33 +13,36 @@ An article over ``max_characters`` of text is refused whole (413).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.convertors import Convertor, register_url_convertor
 
-from tarjama import formats, inline
+from tarjama import formats
 from tarjama.api.errors import responses
 from tarjama.api.schemas import (
     LANGUAGE,
+    Address,
     FindingOut,
     MatchOut,
+    Out,
+    PlainText,
     ProvenanceOut,
     Text,
-    match_out,
+    of_translation,
 )
 from tarjama.api.security import Access, Caller, Editor, PageReader, Reader, admit
 from tarjama.errors import ConflictError, NotFoundError
 from tarjama.formats.feed import FeedEntry, news_feed
 from tarjama.formats.html import language_name
 from tarjama.memory.tm import Match
-from tarjama.model import FieldRef, SegmentResult
+from tarjama.model import Article, FieldRef, SegmentResult
 from tarjama.newsroom import (
     PUBLISHER_ID,
+    ArticleInfo,
     JobInfo,
     Newsroom,
     StoredResult,
@@ -105,7 +108,7 @@ NewsroomDep = Annotated[Newsroom, Depends(get_newsroom)]
 # --- schemas ------------------------------------------------------------------------------------
 
 
-class SubmissionOut(BaseModel):
+class SubmissionOut(Out):
     publisher_id: str
     number: int = Field(description="The version number (1, 2, ...) now current.")
     version: str = Field(description="The content hash of that version.")
@@ -115,7 +118,7 @@ class SubmissionOut(BaseModel):
     targets: list[str]
 
 
-class VersionOut(BaseModel):
+class VersionOut(Out):
     number: int
     version: str
     source_format: str
@@ -124,7 +127,7 @@ class VersionOut(BaseModel):
     statuses: dict[str, str] = Field(description="language -> queued, translated, ...")
 
 
-class ArticleOut(BaseModel):
+class ArticleOut(Out):
     publisher_id: str
     source_uri: str
     source_language: str
@@ -135,13 +138,15 @@ class ArticleOut(BaseModel):
     current: VersionOut
 
 
-class SegmentReview(BaseModel):
-    field: str
+class SegmentReview(Out):
+    field: Address
     index: int
-    source: str
-    target: str
-    source_tagged: str = Field(description="The source in tarjama's inline-tag form.")
-    target_tagged: str
+    source: PlainText
+    target: PlainText
+    source_tagged: str = Field(
+        validation_alias="source", description="The source in tarjama's inline-tag form."
+    )
+    target_tagged: str = Field(validation_alias="target")
     origin: str = Field(description="engine, memory:human, memory:machine, human or copy")
     risk: float
     findings: list[FindingOut]
@@ -152,27 +157,34 @@ class SegmentReview(BaseModel):
     )
 
 
-class TranslationDoc(BaseModel):
+def _article(value: object) -> object:
+    return value.to_dict() if isinstance(value, Article) else value
+
+
+class TranslationDoc(Out):
+    # Built from a stored translation; the translation's own fields once it is done.
     publisher_id: str
     language: str
     number: int
     version: str
     status: str = Field(description="queued, translated, needs-review, reviewed or failed")
-    label: str | None = None
-    provenance: ProvenanceOut | None = None
+    label: str | None = of_translation("label", default=None)
+    provenance: ProvenanceOut | None = of_translation("provenance", default=None)
     reviewed_by: str = ""
     error: str = ""
     updated_at: datetime
-    article: dict[str, Any] | None = Field(default=None, description="The translated article.")
-    segments: list[SegmentReview] = []
+    article: Annotated[dict[str, Any] | None, BeforeValidator(_article)] = of_translation(
+        "article", default=None, description="The translated article."
+    )
+    segments: list[SegmentReview] = of_translation("segments", default=[])
 
 
-class SegmentsOut(BaseModel):
+class SegmentsOut(Out):
     publisher_id: str
     language: str
     number: int
     status: str
-    segments: list[SegmentReview]
+    segments: list[SegmentReview] = of_translation("segments")
 
 
 class CorrectionIn(BaseModel):
@@ -184,7 +196,7 @@ class CorrectionIn(BaseModel):
     )
 
 
-class JobOut(BaseModel):
+class JobOut(Out):
     id: int
     kind: str
     state: str = Field(description="queued, running, done or failed")
@@ -195,82 +207,6 @@ class JobOut(BaseModel):
     language: str
     created_at: datetime
     updated_at: datetime
-
-
-def _submission(s: Submission) -> SubmissionOut:
-    return SubmissionOut(
-        publisher_id=s.publisher_id,
-        number=s.number,
-        version=s.version,
-        created=s.created,
-        changed=s.changed,
-        jobs=list(s.jobs),
-        targets=list(s.targets),
-    )
-
-
-def _version(v: VersionInfo) -> VersionOut:
-    return VersionOut(
-        number=v.number,
-        version=v.version,
-        source_format=v.source_format,
-        created_at=v.created_at,
-        current=v.current,
-        statuses=dict(v.statuses),
-    )
-
-
-def _segment(s: SegmentResult, suggestions: Sequence[Match] = ()) -> SegmentReview:
-    return SegmentReview(
-        field=str(s.field),
-        index=s.index,
-        source=inline.plain(s.source),
-        target=inline.plain(s.target),
-        source_tagged=s.source,
-        target_tagged=s.target,
-        origin=s.origin,
-        risk=s.risk,
-        findings=[
-            FindingOut(
-                check=f.check, severity=str(f.severity), message=f.message, evidence=f.evidence
-            )
-            for f in s.findings
-        ],
-        suggestions=[match_out(m) for m in suggestions],
-    )
-
-
-def _document(r: StoredResult) -> TranslationDoc:
-    t = r.translation
-    doc = TranslationDoc(
-        publisher_id=r.publisher_id,
-        language=r.language,
-        number=r.number,
-        version=r.version,
-        status=r.status,
-        reviewed_by=r.reviewed_by,
-        error=r.error,
-        updated_at=r.updated_at,
-    )
-    if t is not None:
-        p = t.provenance
-        doc.label = t.label
-        doc.provenance = ProvenanceOut(
-            engine=p.engine,
-            engine_version=p.engine_version,
-            model=p.model,
-            source_language=p.source_language,
-            target_language=p.target_language,
-            created=p.created,
-            signature=p.signature(),
-        )
-        doc.article = t.to_dict()["article"]
-        doc.segments = [_segment(s) for s in t.segments]
-    return doc
-
-
-def _job(j: JobInfo) -> JobOut:
-    return JobOut(**{name: getattr(j, name) for name in JobOut.model_fields})
 
 
 # --- submitting ---------------------------------------------------------------------------------
@@ -314,7 +250,7 @@ async def _submit(
     fmt: str | None,
     targets: str | None,
     source: str | None,
-) -> SubmissionOut:
+) -> Submission:
     data = await request.body()
     limit = request.app.state.services.options.max_characters
     submission = await run_in_threadpool(
@@ -330,7 +266,7 @@ async def _submit(
     response.status_code = 201 if submission.created else 202 if submission.jobs else 200
     if submission.jobs:
         request.app.state.worker.wake()
-    return _submission(submission)
+    return submission
 
 
 _SUBMIT_DOC = (
@@ -365,7 +301,7 @@ async def put_article(
     format: FormatQuery = None,
     targets: TargetsQuery = None,
     source: SourceQuery = None,
-) -> SubmissionOut:
+) -> Submission:
     return await _submit(request, response, newsroom, publisher_id, format, targets, source)
 
 
@@ -387,7 +323,7 @@ async def post_article(
     format: FormatQuery = None,
     targets: TargetsQuery = None,
     source: SourceQuery = None,
-) -> SubmissionOut:
+) -> Submission:
     return await _submit(request, response, newsroom, None, format, targets, source)
 
 
@@ -404,18 +340,8 @@ async def post_article(
 )
 async def get_article(
     publisher_id: PublisherId, newsroom: NewsroomDep, _caller: Reader
-) -> ArticleOut:
-    info = await run_in_threadpool(lambda: newsroom.article(publisher_id))
-    return ArticleOut(
-        publisher_id=info.publisher_id,
-        source_uri=info.source_uri,
-        source_language=info.source_language,
-        targets=list(info.targets),
-        created_at=info.created_at,
-        updated_at=info.updated_at,
-        versions=info.versions,
-        current=_version(info.current),
-    )
+) -> ArticleInfo:
+    return await run_in_threadpool(lambda: newsroom.article(publisher_id))
 
 
 @router.get(
@@ -428,8 +354,8 @@ async def get_article(
 )
 async def get_versions(
     publisher_id: PublisherId, newsroom: NewsroomDep, _caller: Reader
-) -> list[VersionOut]:
-    return [_version(v) for v in await run_in_threadpool(lambda: newsroom.versions(publisher_id))]
+) -> list[VersionInfo]:
+    return await run_in_threadpool(lambda: newsroom.versions(publisher_id))
 
 
 @router.get(
@@ -460,7 +386,7 @@ async def get_translation(
     admit(request.app.state.services, caller, Access.PAGES if page else Access.READ)
     result = await run_in_threadpool(lambda: newsroom.translation(publisher_id, lang, version))
     if format == "json":
-        return _document(result)
+        return result
     if result.translation is None:
         raise ConflictError("translation_not_ready", f"the translation is {result.status}")
     translation = result.translation
@@ -540,8 +466,8 @@ async def delete_article(
 )
 async def get_job(
     job_id: Annotated[int, Path(ge=1, le=2**62)], newsroom: NewsroomDep, _caller: Reader
-) -> JobOut:
-    return _job(await run_in_threadpool(lambda: newsroom.job(job_id)))
+) -> JobInfo:
+    return await run_in_threadpool(lambda: newsroom.job(job_id))
 
 
 # --- review -------------------------------------------------------------------------------------
@@ -574,15 +500,11 @@ async def get_segments(
 
     r, suggestions = await run_in_threadpool(work)
     assert r.translation is not None  # segments() raised otherwise
-    return SegmentsOut(
-        publisher_id=r.publisher_id,
-        language=r.language,
-        number=r.number,
-        status=r.status,
-        segments=[
-            _segment(s, suggestions.get((s.field, s.index), ())) for s in r.translation.segments
-        ],
-    )
+    out = SegmentsOut.model_validate(r)
+    for review, s in zip(out.segments, r.translation.segments, strict=True):
+        found = suggestions.get((s.field, s.index), ())
+        review.suggestions = [MatchOut.model_validate(m) for m in found]
+    return out
 
 
 @router.put(
@@ -600,14 +522,14 @@ async def put_segment(
     body: CorrectionIn,
     newsroom: NewsroomDep,
     caller: Editor,
-) -> SegmentReview:
+) -> SegmentResult:
     ref = FieldRef.find(field)
     if ref is None:
         raise NotFoundError("segment_not_found", f"the translation has no segment {field}#{index}")
     segment = await run_in_threadpool(
         lambda: newsroom.correct(publisher_id, lang, ref, index, body.target, caller.name)
     )
-    return _segment(segment)
+    return segment
 
 
 @router.post(
@@ -620,7 +542,5 @@ async def put_segment(
 )
 async def approve(
     publisher_id: PublisherId, lang: Language, newsroom: NewsroomDep, caller: Editor
-) -> TranslationDoc:
-    return _document(
-        await run_in_threadpool(lambda: newsroom.approve(publisher_id, lang, caller.name))
-    )
+) -> StoredResult:
+    return await run_in_threadpool(lambda: newsroom.approve(publisher_id, lang, caller.name))

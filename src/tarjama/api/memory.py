@@ -27,7 +27,7 @@ from starlette.concurrency import run_in_threadpool
 
 from tarjama import intake
 from tarjama.api.errors import responses
-from tarjama.api.schemas import LANGUAGE, NOT_BLANK, MatchOut, Text, match_out
+from tarjama.api.schemas import LANGUAGE, NOT_BLANK, MatchOut, Out, Text
 from tarjama.api.security import Editor, Reader
 from tarjama.api.services import Services, ServicesDep
 from tarjama.errors import ConflictError, EncodingError, LanguageError, NotFoundError
@@ -209,7 +209,7 @@ class TermPatch(BaseModel):
     note: Text | None = Field(None, max_length=2000)
 
 
-class TermOut(BaseModel):
+class TermOut(Out):
     id: int
     source_lang: str = Field(description="The primary language subtag (en, not en-GB).")
     target_lang: str
@@ -293,20 +293,6 @@ class CountsOut(BaseModel):
     pairs: list[PairCount]
 
 
-def _term(t: Term) -> TermOut:
-    return TermOut(
-        id=t.id,
-        source_lang=t.source_lang,
-        target_lang=t.target_lang,
-        source=t.source,
-        target=t.target,
-        rendering=t.rendering,
-        case_sensitive=t.case_sensitive,
-        do_not_translate=t.do_not_translate,
-        note=t.note,
-    )
-
-
 # --- glossary terms -----------------------------------------------------------------------------
 
 
@@ -323,10 +309,8 @@ async def list_terms(
     _caller: Reader,
     source_lang: SourceFilter = None,
     target_lang: TargetFilter = None,
-) -> list[TermOut]:
-    return [
-        _term(t) for t in await run_in_threadpool(lambda: glossary.terms(source_lang, target_lang))
-    ]
+) -> list[Term]:
+    return await run_in_threadpool(lambda: glossary.terms(source_lang, target_lang))
 
 
 @router.post(
@@ -341,7 +325,7 @@ async def list_terms(
 )
 async def create_term(
     body: TermIn, response: Response, glossary: GlossaryDep, _caller: Editor
-) -> TermOut:
+) -> Term:
     term = await run_in_threadpool(
         lambda: glossary.add(
             body.source,
@@ -354,7 +338,7 @@ async def create_term(
         )
     )
     response.headers["Location"] = f"/v1/glossary/terms/{term.id}"
-    return _term(term)
+    return term
 
 
 @router.get(
@@ -364,11 +348,11 @@ async def create_term(
     response_model=TermOut,
     responses=responses(401, 403, 404, 422, 429),
 )
-async def get_term(term_id: TermId, glossary: GlossaryDep, _caller: Reader) -> TermOut:
+async def get_term(term_id: TermId, glossary: GlossaryDep, _caller: Reader) -> Term:
     term = await run_in_threadpool(lambda: glossary.get(term_id))
     if term is None:
         raise NotFoundError("term_not_found", f"no glossary term with id {term_id}")
-    return _term(term)
+    return term
 
 
 @router.patch(
@@ -382,7 +366,7 @@ async def get_term(term_id: TermId, glossary: GlossaryDep, _caller: Reader) -> T
 )
 async def update_term(
     term_id: TermId, body: TermPatch, glossary: GlossaryDep, _caller: Editor
-) -> TermOut:
+) -> Term:
     try:
         term = await run_in_threadpool(
             lambda: glossary.update(
@@ -400,7 +384,7 @@ async def update_term(
         raise ConflictError(
             "term_exists", f"the pair already has a term {body.source!r}; change that one"
         ) from exc
-    return _term(term)
+    return term
 
 
 @router.delete(
@@ -636,8 +620,10 @@ def _lookup(
         source_lang=primary_language(source),
         target_lang=primary_language(target),
         text=text,
-        exact=match_out(exact) if exact else None,
-        suggestions=[match_out(m) for m in fuzzy if exact is None or m.unit_id != exact.unit_id],
+        exact=MatchOut.model_validate(exact) if exact else None,
+        suggestions=[
+            MatchOut.model_validate(m) for m in fuzzy if exact is None or m.unit_id != exact.unit_id
+        ],
     )
 
 

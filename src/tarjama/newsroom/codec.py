@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
 from typing import Any
 
 from tarjama import qa
@@ -29,9 +28,7 @@ from tarjama.newsroom.records import Correction
 
 
 def article_to_json(article: Article) -> str:
-    data = asdict(article)
-    data.pop("original", None)
-    return json.dumps(data, ensure_ascii=False)
+    return json.dumps(article.to_dict(), ensure_ascii=False)
 
 
 def article_from_dict(data: Mapping[str, Any], original: str = "") -> Article:
