@@ -47,7 +47,13 @@ routes answer `{"error": "..."}` as LibreTranslate does. API keys go in
 """
 
 
-ROUTERS = (translate.router, *articles.ROUTERS, memory.router, libretranslate.router, ops.router)
+ROUTERS = (
+    translate.router,
+    *articles.ROUTERS,
+    *memory.ROUTERS,
+    libretranslate.router,
+    ops.router,
+)
 
 
 def _version() -> str:
