@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tarjama.api.security import ApiKeys, hash_kind, scrypt_hash
+from tarjama.api.keys import ApiKeys, hash_kind, scrypt_hash
 from tarjama.errors import UnauthenticatedError
 from tarjama.store import Store
 from tarjama.store.keys import ApiKey

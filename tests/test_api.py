@@ -26,17 +26,10 @@ from starlette.types import Message, Receive, Scope, Send
 from tarjama import errors
 from tarjama.api import ApiKeys, ServiceOptions, create_app, create_key, revoke_key
 from tarjama.api.errors import ERROR_TABLE, headers_for, status_for
+from tarjama.api.keys import KEY_CACHE_SECONDS, Principal, Role, hash_kind, scrypt_hash
 from tarjama.api.limits import BodyLimit, RateLimiter
 from tarjama.api.logs import JSONFormatter
-from tarjama.api.security import (
-    KEY_CACHE_SECONDS,
-    Admin,
-    Editor,
-    Principal,
-    Role,
-    hash_kind,
-    scrypt_hash,
-)
+from tarjama.api.security import Admin, Editor
 from tarjama.config import Settings
 from tarjama.engines.apertium import ApertiumEngine
 from tarjama.engines.base import Engine

@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tarjama.api.security import scrypt_hash
+from tarjama.api.keys import scrypt_hash
 from tarjama.store import Store
 from tarjama.store.keys import ApiKey
 

@@ -26,10 +26,10 @@ from tarjama.api import articles, errors, libretranslate, logs, memory, ops, tra
 from tarjama.api.cache import ResultCache
 from tarjama.api.deadline import with_header_deadline
 from tarjama.api.headers import CrossOrigin, SecurityHeaders
+from tarjama.api.keys import ApiKeys
 from tarjama.api.limits import BodyLimit, RateLimiter
 from tarjama.api.metrics import Metrics
 from tarjama.api.options import ServiceOptions
-from tarjama.api.security import ApiKeys
 from tarjama.api.services import Services
 from tarjama.config import Settings
 from tarjama.engines.base import Engine

@@ -31,8 +31,9 @@ from tarjama import intake
 from tarjama.api import adhoc
 from tarjama.api.detect import detect
 from tarjama.api.errors import lt_responses, status_for
+from tarjama.api.keys import Principal
 from tarjama.api.schemas import LINE_BREAKS_FORM, LINE_BREAKS_JSON, Text, translatable
-from tarjama.api.security import Access, Principal, admit, authenticate, presented_key
+from tarjama.api.security import Access, admit, authenticate, presented_key
 from tarjama.api.services import Services, ServicesDep
 from tarjama.errors import (
     AccessError,

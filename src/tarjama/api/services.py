@@ -15,10 +15,10 @@ from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from tarjama.api.cache import ResultCache
+from tarjama.api.keys import ApiKeys
 from tarjama.api.limits import RateLimiter
 from tarjama.api.metrics import Metrics
 from tarjama.api.options import ServiceOptions
-from tarjama.api.security import ApiKeys
 from tarjama.config import Settings
 from tarjama.engines.base import Engine
 from tarjama.errors import EngineError
