@@ -323,3 +323,23 @@ def _get_when_up(url: str, server: subprocess.Popen[bytes], timeout: float = 60)
             if server.poll() is not None or time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+@pytest.mark.parametrize("module", ["tarjama", "tarjama.cli"])
+def test_python_m_is_the_command_line(module: str, tmp_path: Path) -> None:
+    def both(*args: str) -> list[tuple[int, bytes, bytes]]:
+        as_module = subprocess.run([sys.executable, "-m", module, *args], input=b"Hello world.\n",
+                                   capture_output=True, timeout=120, check=False)  # fmt: skip
+        as_script = run(*args, stdin=b"Hello world.\n")
+        # the same, but for the moment of translation in the provenance line
+        moment = re.compile(rb"\d{4}-\d\d-\d\dT[\d:+]+")
+        return [
+            (p.returncode, moment.sub(b"T", p.stdout), p.stderr) for p in (as_module, as_script)
+        ]
+
+    made, again = both("translate", "-", "--to", "es", "--engine", "pseudo", "--no-memory")
+    assert made == again and made[0] == 0 and "Héļļø" in made[1].decode()
+    missing, again = both("translate", str(tmp_path / "none.txt"), "--to", "es")
+    assert missing == again and missing[0] == 74 and b"none.txt" in missing[2]  # EX_IOERR
+    unknown, again = both("translate", "-", "--to", "es", "--engine", "nosuch")
+    assert unknown == again and unknown[0] == 78 and b"unknown engine" in unknown[2]
