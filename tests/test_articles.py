@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -410,7 +409,7 @@ def test_a_started_worker_recovers_and_runs_jobs(newsroom: Newsroom, store: Stor
     worker = Worker(store, newsroom.run_job, threads=2, poll=0.05)
     worker.start()
     try:
-        wait_for(lambda: newsroom.job(job_id).state == "done")
+        assert worker.wait(lambda: newsroom.job(job_id).state == "done", timeout=20)
     finally:
         worker.stop()
     assert not worker.running
@@ -430,13 +429,6 @@ def test_a_job_is_claimed_once(newsroom: Newsroom) -> None:
     first, second = worker_for(newsroom), worker_for(newsroom)
     assert first.claim() is not None
     assert second.claim() is None
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
 
 
 # --- the HTTP API -------------------------------------------------------------------------------
@@ -577,7 +569,8 @@ def test_api_post_takes_the_id_from_the_document(client: TestClient) -> None:
 def test_api_background_worker(tmp_path: Path, store_url: str) -> None:
     with client_for(tmp_path, store_url, job_threads=1, role="editor") as client:
         [job, *_] = client.put("/v1/articles/a1", content=ARTICLE, headers=TEXT).json()["jobs"]
-        wait_for(lambda: client.get(f"/v1/jobs/{job}").json()["state"] == "done")
+        worker: Worker = client.app.state.worker
+        assert worker.wait(lambda: client.get(f"/v1/jobs/{job}").json()["state"] == "done", 20)
         status = client.get("/v1/articles/a1/translations/es").json()["status"]
         assert status == "translated"
 

@@ -7,7 +7,7 @@ import re
 import socket
 import subprocess
 import sys
-import time
+import threading
 import urllib.request
 from pathlib import Path
 
@@ -297,9 +297,9 @@ def test_demo_translates_the_samples_and_the_feed_and_serves_them(tmp_path: Path
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
     try:
-        page = _get_when_up(f"http://127.0.0.1:{port}/port-strike.es.html", server)
-        assert LABEL in page
-        assert "bay-courier.es.xml" in _get_when_up(f"http://127.0.0.1:{port}/", server)
+        assert _said(server, b"serving on ").startswith(f"serving on http://127.0.0.1:{port}/")
+        assert LABEL in _get(f"http://127.0.0.1:{port}/port-strike.es.html")
+        assert "bay-courier.es.xml" in _get(f"http://127.0.0.1:{port}/")
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -312,17 +312,29 @@ def _free_port() -> int:
         return port
 
 
-def _get_when_up(url: str, server: subprocess.Popen[bytes], timeout: float = 60) -> str:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as answer:
-                body: bytes = answer.read()
-                return body.decode("utf-8")
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+def _said(process: subprocess.Popen[bytes], prefix: bytes, timeout: float = 60) -> str:
+    """The first line of ``process``'s output that starts with ``prefix``, once it is written
+    (the demo says it serves once its socket is bound)."""
+    found: list[bytes] = []
+    done = threading.Event()
+
+    def first() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith(prefix):
+                found.append(line)
+                break
+        done.set()
+
+    threading.Thread(target=first, daemon=True).start()
+    assert done.wait(timeout) and found, f"no line starting {prefix!r}"
+    return found[0].decode()
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        body: bytes = answer.read()
+        return body.decode("utf-8")
 
 
 @pytest.mark.parametrize("module", ["tarjama", "tarjama.cli"])

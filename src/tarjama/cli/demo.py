@@ -15,7 +15,7 @@ from tarjama import formats, inline
 from tarjama.cli.base import ENGINE_HELP, engine_only, main, reports_errors, settings_of, targets
 from tarjama.formats import feed as feeds
 from tarjama.formats import html as formats_html
-from tarjama.model import Translation
+from tarjama.model import Article, Translation
 
 DEMO_LANGUAGES = ("es", "ca", "gl")
 
@@ -72,7 +72,6 @@ def demo(
     """Translate the bundled sample articles into HTML pages, and the sample RSS feed into
     translated feeds, and serve them."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    entries: list[tuple[str, str, dict[str, str]]] = []
     feed_name = "bay-courier.rss"
     feed_data = (_samples_dir() / feed_name).read_bytes()
     feed = feeds.read_feed(formats.decode(feed_data))
@@ -88,18 +87,7 @@ def demo(
             lang: feeds.write_feed(feed, translator.translate_many(feed.articles, lang))
             for lang in by_lang
         }
-    for i, ((name, data), (_, article)) in enumerate(zip(samples, articles, strict=True)):
-        stem = name.split(".")[0]
-        (out_dir / name).write_bytes(data)
-        links = {lang: f"{stem}.{lang}.html" for lang in by_lang}
-        # every page links the others and the original: a reader switches language in place
-        alternates = [(article.source_language, name), *links.items()]
-        for lang, results in by_lang.items():
-            page = formats_html.add_language_links(
-                formats.write(results[i], "html"), alternates, lang
-            )
-            (out_dir / links[lang]).write_text(page, encoding="utf-8")
-        entries.append((inline.plain(article.headline), name, links))
+    entries = _write_pages(out_dir, samples, [a for _, a in articles], by_lang)
     (out_dir / feed_name).write_bytes(feed_data)
     feed_links = {}
     for lang, text in feed_out.items():
@@ -112,8 +100,34 @@ def demo(
         f"translated {len(articles)} articles and a feed of {items} items "
         f"into {', '.join(by_lang)}: {out_dir}/"
     )
-    if not serve:
-        return
+    if serve:
+        _serve(out_dir, host, port)
+
+
+def _write_pages(
+    out_dir: Path,
+    samples: list[tuple[str, bytes]],
+    articles: list[Article],
+    by_lang: dict[str, list[Translation]],
+) -> list[tuple[str, str, dict[str, str]]]:
+    """Each sample as received and as a page per language; the index's entries."""
+    entries: list[tuple[str, str, dict[str, str]]] = []
+    for i, ((name, data), article) in enumerate(zip(samples, articles, strict=True)):
+        stem = name.split(".")[0]
+        (out_dir / name).write_bytes(data)
+        links = {lang: f"{stem}.{lang}.html" for lang in by_lang}
+        # every page links the others and the original: a reader switches language in place
+        alternates = [(article.source_language, name), *links.items()]
+        for lang, results in by_lang.items():
+            page = formats_html.add_language_links(
+                formats.write(results[i], "html"), alternates, lang
+            )
+            (out_dir / links[lang]).write_text(page, encoding="utf-8")
+        entries.append((inline.plain(article.headline), name, links))
+    return entries
+
+
+def _serve(out_dir: Path, host: str, port: int) -> None:
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out_dir))
     with http.server.ThreadingHTTPServer((host, port), handler) as server:
         click.echo(f"serving on http://{host}:{port}/ (Ctrl-C to stop)")
