@@ -14,7 +14,6 @@ caller (tests share one Apertium engine that way).
 from __future__ import annotations
 
 import contextlib
-from types import TracebackType
 
 from tarjama.config import Settings
 from tarjama.engines.base import Engine
@@ -126,10 +125,5 @@ class Runtime:
     def __enter__(self) -> Runtime:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()

@@ -9,7 +9,8 @@ sentence as plain text, a field address as its string), the field's type says ho
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import dataclasses
+from typing import Annotated, Any, Literal, get_type_hints
 
 from pydantic import (
     AfterValidator,
@@ -22,6 +23,7 @@ from pydantic import (
     StrictStr,
     StringConstraints,
     ValidationInfo,
+    create_model,
     model_validator,
 )
 
@@ -150,6 +152,16 @@ Address = Annotated[str, BeforeValidator(_address)]
 """A :class:`~tarjama.model.FieldRef` as it is written: ``body/3``."""
 PlainText = Annotated[str, AfterValidator(inline.plain)]
 """A sentence in tarjama's tagged form, shown as plain text."""
+
+
+def mirror(kind: type[Any], name: str, **described: Any) -> type[Out]:
+    """A response model with the fields of the dataclass ``kind`` as they are (names, types,
+    order), for a value the API shows whole; ``described`` gives some a ``Field`` of its own."""
+    hints = get_type_hints(kind)
+    fields: dict[str, Any] = {
+        f.name: (hints[f.name], described.get(f.name, ...)) for f in dataclasses.fields(kind)
+    }
+    return create_model(name, __base__=Out, **fields)
 
 
 def of_translation(name: str, **field: Any) -> Any:

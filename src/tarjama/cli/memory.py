@@ -7,11 +7,17 @@ from pathlib import Path
 import click
 
 from tarjama import inline, intake
-from tarjama.cli.base import main, reports_errors, settings_of
+from tarjama.cli.base import F, main, reports_errors, settings_of
 from tarjama.errors import InputError
 from tarjama.memory import Glossary, TranslationMemory
 from tarjama.model import Provenance
 from tarjama.runtime import open_store
+
+
+def language_pair(command: F) -> F:
+    """The options of a command on one language pair: ``--to`` and ``--from`` (en)."""
+    command = click.option("--from", "source_lang", default="en", show_default=True)(command)
+    return click.option("--to", "to", required=True, help="Target language.")(command)
 
 
 @main.group()
@@ -76,8 +82,7 @@ def tm_export(ctx: click.Context, path: Path, source: str | None, target: str | 
 @tm.command("add")
 @click.argument("source")
 @click.argument("target")
-@click.option("--to", "to", required=True, help="Target language.")
-@click.option("--from", "source_lang", default="en", show_default=True)
+@language_pair
 @click.option("--approved", is_flag=True, help="Mark the translation as approved.")
 @click.pass_context
 @reports_errors
@@ -95,8 +100,7 @@ def tm_add(
 
 @tm.command("lookup")
 @click.argument("text")
-@click.option("--to", "to", required=True, help="Target language.")
-@click.option("--from", "source_lang", default="en", show_default=True)
+@language_pair
 @click.option("--threshold", type=click.FloatRange(0, 1), default=0.75, show_default=True)
 @click.pass_context
 @reports_errors
@@ -138,8 +142,7 @@ def _glossary_file(
 
 @glossary.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--to", "to", required=True, help="Target language.")
-@click.option("--from", "source_lang", default="en", show_default=True)
+@language_pair
 @click.pass_context
 @reports_errors
 def glossary_import(ctx: click.Context, path: Path, to: str, source_lang: str) -> None:
@@ -156,8 +159,7 @@ def glossary_import(ctx: click.Context, path: Path, to: str, source_lang: str) -
 
 @glossary.command("export")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--to", "to", required=True, help="Target language.")
-@click.option("--from", "source_lang", default="en", show_default=True)
+@language_pair
 @click.pass_context
 @reports_errors
 def glossary_export(ctx: click.Context, path: Path, to: str, source_lang: str) -> None:
@@ -169,8 +171,7 @@ def glossary_export(ctx: click.Context, path: Path, to: str, source_lang: str) -
 @glossary.command("add")
 @click.argument("source")
 @click.argument("target", required=False, default="")
-@click.option("--to", "to", required=True, help="Target language.")
-@click.option("--from", "source_lang", default="en", show_default=True)
+@language_pair
 @click.option("--do-not-translate", "dnt", is_flag=True, help="Keep the term as written.")
 @click.option("--case-sensitive", is_flag=True)
 @click.option("--note", default="")
@@ -192,8 +193,7 @@ def glossary_add(
 
 
 @glossary.command("list")
-@click.option("--to", "to", required=True, help="Target language.")
-@click.option("--from", "source_lang", default="en", show_default=True)
+@language_pair
 @click.pass_context
 @reports_errors
 def glossary_list(ctx: click.Context, to: str, source_lang: str) -> None:

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from typing import Any
 
 from tarjama import inline, qa
 from tarjama.memory import Origin, TranslationMemory
 from tarjama.memory.tm import Match
 from tarjama.model import (
     FieldRef,
-    Pair,
-    Provenance,
     SegmentOrigin,
     SegmentResult,
     Status,
@@ -75,17 +74,9 @@ class Incremental(TranslationMemory):
                 found[source] = _match(source, *hit)
         return found
 
-    def add_many(
-        self,
-        units: Sequence[tuple[str, str]],
-        *,
-        pair: tuple[str, str] | Pair,
-        origin: Origin | str = Origin.MACHINE,
-        provenance: Provenance | None = None,
-    ) -> int:
-        if self.inner is None:
-            return 0
-        return self.inner.add_many(units, pair=pair, origin=origin, provenance=provenance)
+    def add_many(self, *args: Any, **kwargs: Any) -> int:
+        """Into the store's memory, unless the memory is off."""
+        return self.inner.add_many(*args, **kwargs) if self.inner is not None else 0
 
 
 def _match(source: str, target: str, origin: Origin) -> Match:

@@ -15,9 +15,11 @@ from tarjama.api.schemas import (
     PlainText,
     ProvenanceOut,
     Text,
+    mirror,
     of_translation,
 )
 from tarjama.model import Article
+from tarjama.newsroom import JobInfo
 
 
 class SubmissionOut(Out):
@@ -108,14 +110,4 @@ class CorrectionIn(BaseModel):
     )
 
 
-class JobOut(Out):
-    id: int
-    kind: str
-    state: str = Field(description="queued, running, done or failed")
-    attempts: int
-    error: str
-    publisher_id: str
-    number: int
-    language: str
-    created_at: datetime
-    updated_at: datetime
+JobOut = mirror(JobInfo, "JobOut", state=Field(description="queued, running, done or failed"))

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from tarjama.api.articles.common import NewsroomDep, PublisherId
 from tarjama.api.articles.schemas import SubmissionOut
 from tarjama.api.errors import responses
 from tarjama.api.security import Editor
-from tarjama.newsroom import Newsroom, Submission
+from tarjama.newsroom import Submission
 
 router = APIRouter(prefix="/v1", tags=["articles"])
 
@@ -67,31 +67,48 @@ SourceQuery = Annotated[
 ]
 
 
-async def _submit(
-    request: Request,
-    response: Response,
-    newsroom: Newsroom,
-    publisher_id: str | None,
-    fmt: str | None,
-    targets: str | None,
-    source: str | None,
-) -> Submission:
-    data = await request.body()
-    limit = request.app.state.services.options.max_characters
-    submission = await run_in_threadpool(
-        lambda: newsroom.submit(
-            data,
-            _format(request, fmt),
-            publisher_id,
-            _targets(targets),
-            language=source,
-            max_characters=limit,
+class Submitting:
+    """A FastAPI dependency: what a submission sends, its body and query, and the means to
+    store it (:meth:`store`)."""
+
+    def __init__(
+        self,
+        request: Request,
+        response: Response,
+        newsroom: NewsroomDep,
+        format: FormatQuery = None,
+        targets: TargetsQuery = None,
+        source: SourceQuery = None,
+    ) -> None:
+        self.request = request
+        self.response = response
+        self.newsroom = newsroom
+        self.format = format
+        self.targets = targets
+        self.source = source
+
+    async def store(self, publisher_id: str | None) -> Submission:
+        """The body as the article's next version; the answer's status says what happened."""
+        request = self.request
+        data = await request.body()
+        limit = request.app.state.services.options.max_characters
+        submission = await run_in_threadpool(
+            lambda: self.newsroom.submit(
+                data,
+                _format(request, self.format),
+                publisher_id,
+                _targets(self.targets),
+                language=self.source,
+                max_characters=limit,
+            )
         )
-    )
-    response.status_code = 201 if submission.created else 202 if submission.jobs else 200
-    if submission.jobs:
-        request.app.state.worker.wake()
-    return submission
+        self.response.status_code = 201 if submission.created else 202 if submission.jobs else 200
+        if submission.jobs:
+            request.app.state.worker.wake()
+        return submission
+
+
+Submit = Annotated[Submitting, Depends()]
 
 
 _SUBMIT_DOC = (
@@ -117,17 +134,8 @@ _SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
     responses=_SUBMIT_RESPONSES,
     openapi_extra=_BODY,
 )
-async def put_article(
-    publisher_id: PublisherId,
-    request: Request,
-    response: Response,
-    newsroom: NewsroomDep,
-    _caller: Editor,
-    format: FormatQuery = None,
-    targets: TargetsQuery = None,
-    source: SourceQuery = None,
-) -> Submission:
-    return await _submit(request, response, newsroom, publisher_id, format, targets, source)
+async def put_article(publisher_id: PublisherId, submit: Submit, _caller: Editor) -> Submission:
+    return await submit.store(publisher_id)
 
 
 @router.post(
@@ -140,13 +148,5 @@ async def put_article(
     responses=_SUBMIT_RESPONSES,
     openapi_extra=_BODY,
 )
-async def post_article(
-    request: Request,
-    response: Response,
-    newsroom: NewsroomDep,
-    _caller: Editor,
-    format: FormatQuery = None,
-    targets: TargetsQuery = None,
-    source: SourceQuery = None,
-) -> Submission:
-    return await _submit(request, response, newsroom, None, format, targets, source)
+async def post_article(submit: Submit, _caller: Editor) -> Submission:
+    return await submit.store(None)

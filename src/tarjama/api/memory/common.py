@@ -4,7 +4,8 @@ they take and give, the language parameters."""
 from __future__ import annotations
 
 import io
-from typing import IO, Annotated
+from collections.abc import Callable
+from typing import IO, Annotated, TypeVar
 
 from fastapi import Depends, Path, Query, Request
 
@@ -14,6 +15,9 @@ from tarjama.api.services import Services
 from tarjama.errors import EncodingError
 from tarjama.memory import Glossary, TranslationMemory
 from tarjama.memory.normalise import primary_language
+from tarjama.store import Store
+
+T = TypeVar("T")
 
 SKIPPED_LINES_SHOWN = 100
 """At most this many lines of skipped entries (TMX ``<tu>``, TBX entries) are listed in an
@@ -29,11 +33,7 @@ def get_glossary(request: Request) -> Glossary:
     """The translator's own glossary (writes through it drop its compiled matcher at once)."""
     services: Services = request.app.state.services
     glossary = services.translator.glossary
-    if glossary is None:
-        glossary = getattr(request.app.state, "api_glossary", None)
-        if glossary is None:
-            glossary = request.app.state.api_glossary = Glossary(services.store)
-    return glossary
+    return glossary if glossary is not None else _kept(request, "api_glossary", Glossary)
 
 
 def get_memory(request: Request) -> TranslationMemory:
@@ -44,11 +44,16 @@ def get_memory(request: Request) -> TranslationMemory:
     services: Services = request.app.state.services
     services.translator.flush()
     memory = services.translator.memory
-    if memory is None:
-        memory = getattr(request.app.state, "api_memory", None)
-        if memory is None:
-            memory = request.app.state.api_memory = TranslationMemory(services.store)
-    return memory
+    return memory if memory is not None else _kept(request, "api_memory", TranslationMemory)
+
+
+def _kept(request: Request, name: str, make: Callable[[Store], T]) -> T:
+    """One ``make(store)`` for the app, kept on its state as ``name``."""
+    kept: T | None = getattr(request.app.state, name, None)
+    if kept is None:
+        kept = make(request.app.state.services.store)
+        setattr(request.app.state, name, kept)
+    return kept
 
 
 GlossaryDep = Annotated[Glossary, Depends(get_glossary)]
