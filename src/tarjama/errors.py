@@ -40,8 +40,8 @@
 
 Library code raises these; the edges map them, each in one table: the HTTP service to a status
 and an error code (``api/errors.py``, ``ERROR_TABLE``), the command line to an exit code
-(``cli`` ``EXIT_CODES``). Errors of other libraries are mapped where they are caught, chained
-with ``from exc``: the database's in ``store/database.py``, a provider's in its engine.
+(``cli/base.py``, ``EXIT_CODES``). Errors of other libraries are mapped where they are caught,
+chained with ``from exc``: the database's in ``store/database.py``, a provider's in its engine.
 """
 
 from __future__ import annotations
