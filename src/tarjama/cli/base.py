@@ -1,6 +1,11 @@
 """The ``tarjama`` group and what its commands share: the settings, the runtime of an engine, the
 one table from errors to exit codes. Only the command line prints or exits: an error is one line
 on stderr; stdout carries only results.
+
+The command modules import only click and tarjama's light modules at the top: the store, the
+engines, the service and the formats' parsers load inside the commands that use them, so
+``tarjama --help`` and a mistyped option answer at once (``tests/test_cli_startup.py`` keeps it
+so; ``bench/startup.py`` times it).
 """
 
 from __future__ import annotations
@@ -10,14 +15,16 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from tarjama.config import Settings
 from tarjama.engines import registry
 from tarjama.errors import ConfigError, EngineError, InputError, LanguageError, TarjamaError
-from tarjama.runtime import Runtime
+
+if TYPE_CHECKING:
+    from tarjama.config import Settings
+    from tarjama.runtime import Runtime
 
 # One table from error kinds to exit codes (sysexits.h where one fits); first match wins.
 EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
@@ -77,6 +84,8 @@ def reports_errors(func: F) -> F:
 @click.pass_context
 def main(ctx: click.Context, verbose: bool, config_file: Path | None) -> None:
     """tarjama: automated translation of news articles, structure and names intact."""
+    from tarjama.config import Settings
+
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -96,6 +105,8 @@ def settings_of(ctx: click.Context) -> Settings:
 def engine_only(settings: Settings, name: str | None = None) -> Runtime:
     """A runtime with the settings' engine alone (routes, fallbacks...); ``name`` replaces the
     default route."""
+    from tarjama.runtime import Runtime
+
     return Runtime.open(settings, store=False, engine_name=name)
 
 

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import functools
 import html
-import http.server
 import importlib.resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from tarjama import formats, inline
 from tarjama.cli.base import ENGINE_HELP, engine_only, main, reports_errors, settings_of, targets
-from tarjama.formats import feed as feeds
-from tarjama.formats import html as formats_html
-from tarjama.model import Article, Translation
+
+if TYPE_CHECKING:
+    from tarjama.model import Article, Translation
 
 DEMO_LANGUAGES = ("es", "ca", "gl")
 
@@ -71,6 +70,8 @@ def demo(
 ) -> None:
     """Translate the bundled sample articles into HTML pages, and the sample RSS feed into
     translated feeds, and serve them."""
+    from tarjama.formats import feed as feeds
+
     out_dir.mkdir(parents=True, exist_ok=True)
     feed_name = "bay-courier.rss"
     feed_data = (_samples_dir() / feed_name).read_bytes()
@@ -111,6 +112,8 @@ def _write_pages(
     by_lang: dict[str, list[Translation]],
 ) -> list[tuple[str, str, dict[str, str]]]:
     """Each sample as received and as a page per language; the index's entries."""
+    from tarjama.formats import html as formats_html
+
     entries: list[tuple[str, str, dict[str, str]]] = []
     for i, ((name, data), article) in enumerate(zip(samples, articles, strict=True)):
         stem = name.split(".")[0]
@@ -128,6 +131,8 @@ def _write_pages(
 
 
 def _serve(out_dir: Path, host: str, port: int) -> None:
+    import http.server
+
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out_dir))
     with http.server.ThreadingHTTPServer((host, port), handler) as server:
         click.echo(f"serving on http://{host}:{port}/ (Ctrl-C to stop)")

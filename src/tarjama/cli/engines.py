@@ -7,7 +7,6 @@ import json
 import click
 
 from tarjama.cli.base import ENGINE_HELP, engine_only, main, reports_errors, settings_of
-from tarjama.engines.setup import report as engines_report
 from tarjama.errors import EngineError
 
 
@@ -38,6 +37,8 @@ def engines(ctx: click.Context, engine_name: str | None, as_json: bool, strict: 
     Exits 69 when a route has no healthy engine for its pair ("down"); with --strict, also
     when one is served by a fallback ("degraded"). A configuration error exits 78.
     """
+    from tarjama.engines.setup import report as engines_report
+
     report = engines_report(settings_of(ctx), default=engine_name)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))

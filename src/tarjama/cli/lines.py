@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from tarjama import formats
 from tarjama.cli.base import ENGINE_HELP, engine_only, main, reports_errors, settings_of
-from tarjama.config import Settings
 from tarjama.errors import InputError, LanguageError
+
+if TYPE_CHECKING:
+    from tarjama.config import Settings
 
 _MAX_LINES_BYTES = 256 * 1024 * 1024  # test sets, not articles: above formats' limit
 

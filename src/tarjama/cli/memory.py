@@ -3,21 +3,43 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from tarjama import inline, intake
 from tarjama.cli.base import F, main, reports_errors, settings_of
 from tarjama.errors import InputError
-from tarjama.memory import Glossary, TranslationMemory
 from tarjama.model import Provenance
-from tarjama.runtime import open_store
+
+if TYPE_CHECKING:
+    from tarjama.memory import Glossary, TranslationMemory
+    from tarjama.store import Store
 
 
 def language_pair(command: F) -> F:
     """The options of a command on one language pair: ``--to`` and ``--from`` (en)."""
     command = click.option("--from", "source_lang", default="en", show_default=True)(command)
     return click.option("--to", "to", required=True, help="Target language.")(command)
+
+
+def open_store(ctx: click.Context) -> Store:
+    """The settings' store, migrated (the store and its SQLAlchemy load here, not at start)."""
+    from tarjama.runtime import open_store as open_settings_store
+
+    return open_settings_store(settings_of(ctx))
+
+
+def memory_of(store: Store) -> TranslationMemory:
+    from tarjama.memory import TranslationMemory
+
+    return TranslationMemory(store)
+
+
+def glossary_of(store: Store) -> Glossary:
+    from tarjama.memory import Glossary
+
+    return Glossary(store)
 
 
 @main.group()
@@ -58,10 +80,8 @@ def tm_import(
         provenance = Provenance(engine_name, engine_version, model, "und", "und")
     elif engine_name or engine_version or model:
         raise click.BadParameter("only machine units have an engine", param_hint="--engine")
-    with open_store(settings_of(ctx)) as store:
-        report = TranslationMemory(store).import_tmx_report(
-            path, origin=origin, provenance=provenance
-        )
+    with open_store(ctx) as store:
+        report = memory_of(store).import_tmx_report(path, origin=origin, provenance=provenance)
     skipped = f", {report.skipped} skipped" if report.skipped else ""
     click.echo(f"imported {report.imported} units from {path}{skipped}")
 
@@ -74,8 +94,8 @@ def tm_import(
 @reports_errors
 def tm_export(ctx: click.Context, path: Path, source: str | None, target: str | None) -> None:
     """Write the memory (or one language pair of it) as TMX 1.4b."""
-    with open_store(settings_of(ctx)) as store:
-        count = TranslationMemory(store).export_tmx(path, source_lang=source, target_lang=target)
+    with open_store(ctx) as store:
+        count = memory_of(store).export_tmx(path, source_lang=source, target_lang=target)
     click.echo(f"exported {count} units to {path}")
 
 
@@ -90,8 +110,8 @@ def tm_add(
     ctx: click.Context, source: str, target: str, to: str, source_lang: str, approved: bool
 ) -> None:
     """Store an editor's translation of one sentence; it is reused from then on."""
-    with open_store(settings_of(ctx)) as store:
-        unit = TranslationMemory(store).add(
+    with open_store(ctx) as store:
+        unit = memory_of(store).add(
             source, target,
             source_lang=source_lang, target_lang=to, approved=approved,
         )  # fmt: skip
@@ -107,8 +127,8 @@ def tm_add(
 def tm_lookup(ctx: click.Context, text: str, to: str, source_lang: str, threshold: float) -> None:
     """Show the exact match and fuzzy suggestions for a sentence (suggestions are for editors)."""
     source = intake.accept(text, "TEXT")
-    with open_store(settings_of(ctx)) as store:
-        memory = TranslationMemory(store)
+    with open_store(ctx) as store:
+        memory = memory_of(store)
         exact = memory.lookup(source, source_lang, to)
         fuzzy = memory.fuzzy(source, source_lang, to, threshold=threshold)
     if exact is None and not fuzzy:
@@ -130,8 +150,8 @@ def _glossary_file(
     kind = path.suffix.lower()
     if kind not in (".csv", ".tbx"):
         raise InputError(f"{path}: give a .csv or .tbx file")
-    with open_store(settings_of(ctx)) as store:
-        glossary = Glossary(store)
+    with open_store(ctx) as store:
+        glossary = glossary_of(store)
         if verb == "import" and kind == ".tbx":
             report = glossary.import_tbx(path, source_lang, to)
             return report.imported, report.skipped_lines
@@ -184,8 +204,8 @@ def glossary_add(
     """Add a term (or a do-not-translate entry)."""
     if not target and not dnt:
         raise InputError("give a target term, or --do-not-translate")
-    with open_store(settings_of(ctx)) as store:
-        term = Glossary(store).add(
+    with open_store(ctx) as store:
+        term = glossary_of(store).add(
             source, target, source_lang=source_lang, target_lang=to, case_sensitive=case_sensitive,
             do_not_translate=dnt, note=note,
         )  # fmt: skip
@@ -198,8 +218,8 @@ def glossary_add(
 @reports_errors
 def glossary_list(ctx: click.Context, to: str, source_lang: str) -> None:
     """List the pair's terms."""
-    with open_store(settings_of(ctx)) as store:
-        for t in Glossary(store).list_terms(source_lang, to):
+    with open_store(ctx) as store:
+        for t in glossary_of(store).list_terms(source_lang, to):
             flags = ("do-not-translate " if t.do_not_translate else "") + (
                 "case-sensitive" if t.case_sensitive else ""
             )

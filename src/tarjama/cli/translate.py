@@ -5,17 +5,18 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from tarjama import formats
 from tarjama.cli.base import ENGINE_HELP, main, reports_errors, settings_of, targets
 from tarjama.cli.lines import translate_lines
-from tarjama.config import Settings
 from tarjama.errors import FormatError
-from tarjama.formats import feed as feeds
 from tarjama.model import DEFAULT_LABEL
-from tarjama.runtime import Runtime
+
+if TYPE_CHECKING:
+    from tarjama.config import Settings
 
 EXTENSIONS = {"text": "txt", "html": "html", "ninjs": "ninjs.json", "json": "json", "feed": "xml"}
 
@@ -72,6 +73,8 @@ def translate(
         return
     if out_format == "feed":
         raise FormatError("--format feed writes a feed, and the input is not one (RSS or Atom)")
+    from tarjama.runtime import Runtime
+
     article = formats.parse(text, input_format, language=source)
     fmt = out_format or article.source_format
     with Runtime.open(settings, store=settings.memory) as runtime:
@@ -104,6 +107,9 @@ def _translate_feed(
     """A feed in, the same feed out per language, every item translated in one engine call."""
     if out_format not in (None, "feed"):
         raise FormatError(f"a feed is written back as a feed; --format {out_format} cannot be")
+    from tarjama.formats import feed as feeds
+    from tarjama.runtime import Runtime
+
     parsed = feeds.read_feed(text, language=source)
     with Runtime.open(settings, store=settings.memory) as runtime:
         translator = runtime.translator()
