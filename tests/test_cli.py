@@ -164,7 +164,7 @@ def test_pseudo_engine_runs_without_apertium() -> None:
 def test_languages_lists_installed_pairs() -> None:
     result = run("languages")
     assert result.returncode == 0
-    pairs = {line.split("\t")[0] for line in result.stdout.decode().splitlines()}
+    pairs = {line.split()[0] for line in result.stdout.decode().splitlines()}
     assert {"en-es", "en-ca", "en-gl"} <= pairs
 
 

@@ -202,7 +202,9 @@ def test_eval_unknown_pair(pair: tuple[Path, Path]) -> None:
     src, ref = pair
     result = run("eval", "--src", str(src), "--ref", str(ref), "--to", "xx", "--engine", "pseudo")
     assert result.returncode == 64
-    assert result.stderr.decode().startswith("tarjama: engine pseudo cannot translate en-xx")
+    assert result.stderr.decode() == (
+        "tarjama: cannot translate into 'xx'; available: ar, ca, de, es, fr, gl, it, pt\n"
+    )
 
 
 LINES = "The cat sleeps.\n\nIt cost 1,300 euros.\n\n\nObama spoke in London.\n"

@@ -7,11 +7,23 @@
     cli/demo.py       demo
     cli/service.py    serve, keys
     cli/memory.py     tm, glossary
+    cli/completion.py completion (and the languages --to and --from complete to)
+    cli/codes.py      language codes as people write them (ES, es_ES, spa, Spanish -> es)
 
 The console script ``tarjama`` is :func:`main`; ``python -m tarjama`` runs it too.
 """
 
-from tarjama.cli import demo, engines, lines, memory, service, translate  # their commands
+from tarjama.cli import completion, demo, engines, lines, memory, service, translate  # commands
 from tarjama.cli.base import EXIT_CODES, main
 
-__all__ = ["EXIT_CODES", "demo", "engines", "lines", "main", "memory", "service", "translate"]
+__all__ = [
+    "EXIT_CODES",
+    "completion",
+    "demo",
+    "engines",
+    "lines",
+    "main",
+    "memory",
+    "service",
+    "translate",
+]

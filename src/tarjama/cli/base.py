@@ -10,10 +10,13 @@ so; ``bench/startup.py`` times it).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import os
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -24,6 +27,7 @@ from tarjama.errors import ConfigError, EngineError, InputError, LanguageError, 
 
 if TYPE_CHECKING:
     from tarjama.config import Settings
+    from tarjama.engines.base import Engine
     from tarjama.runtime import Runtime
 
 # One table from error kinds to exit codes (sysexits.h where one fits); first match wins.
@@ -34,6 +38,7 @@ EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
     (EngineError, 69),  # EX_UNAVAILABLE
     (TarjamaError, 1),
     (KeyboardInterrupt, 130),  # 128 + SIGINT, as shells report it
+    (BrokenPipeError, 141),  # 128 + SIGPIPE: the reader went away (| head)
     (OSError, 74),  # EX_IOERR
     (Exception, 70),  # EX_SOFTWARE
 )
@@ -53,7 +58,12 @@ def _message(exc: BaseException) -> str:
 
 def fail(exc: BaseException) -> NoReturn:
     """One line on stderr and the exit code of ``exc``'s kind (:data:`EXIT_CODES`)."""
-    click.echo(f"tarjama: {_message(exc)}", err=True)
+    if isinstance(exc, BrokenPipeError):
+        # nothing to say to a reader that left; stdout is pointed at nothing so that Python's
+        # own flush at exit does not complain either
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    else:
+        click.echo(f"tarjama: {_message(exc)}", err=True)
     sys.exit(next(code for kind, code in EXIT_CODES if isinstance(exc, kind)))
 
 
@@ -110,10 +120,58 @@ def engine_only(settings: Settings, name: str | None = None) -> Runtime:
     return Runtime.open(settings, store=False, engine_name=name)
 
 
+def engine_of(settings: Settings, name: str | None = None) -> Engine:
+    """The settings' engine alone, without a runtime (and so without the store's libraries):
+    for commands that only ask it what it serves. Close it (``with``)."""
+    from tarjama.engines.setup import build_engine
+
+    return build_engine(settings, default=name)
+
+
 ENGINE_HELP = (
     f"Engine for pairs without a route: built-in ({', '.join(registry.ENGINES)}) or one "
     "configured in the settings (default: the settings')."
 )
+
+
+def in_languages(engine: Engine, source: str, targets: list[str]) -> tuple[str, list[str]]:
+    """``source`` and ``targets`` as people write them (``ES``, ``es_ES``, ``spa``, ``Spanish``)
+    -> the codes the engine serves (``cli/codes.py``); a LanguageError with a did-you-mean for
+    one it does not."""
+    from tarjama.cli.codes import resolve
+
+    try:
+        pairs = engine.pairs()
+    except TarjamaError:  # an engine that cannot list its pairs now says why when it translates
+        pairs = []
+    src = resolve(source, {p.source for p in pairs}, way="from")
+    into = {p.target for p in pairs if p.source == src}
+    return src, [resolve(t, into, way="into") for t in targets]
+
+
+def showing_progress() -> bool:
+    """Whether a progress bar would be seen: stderr is a terminal."""
+    return sys.stderr.isatty()
+
+
+@contextlib.contextmanager
+def progress(total: int, label: str, unit: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr (done of total, rate, ETA) while the block runs, when stderr is
+    a terminal: what a person watches; a log or a pipe gets nothing. Yields ``advance(n)``."""
+    if total <= 0 or not showing_progress():
+        yield lambda n: None
+        return
+    start = time.monotonic()
+    with click.progressbar(
+        length=total, label=label, file=sys.stderr, show_pos=True, show_percent=True
+    ) as bar:
+
+        def rate(_: object) -> str:
+            elapsed = time.monotonic() - start
+            return f"{bar.pos / elapsed:,.0f} {unit}/s" if elapsed > 0 and bar.pos else ""
+
+        bar.item_show_func = rate
+        yield bar.update
 
 
 def targets(value: str) -> list[str]:

@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from tarjama import formats, inline
-from tarjama.cli.base import ENGINE_HELP, engine_only, main, reports_errors, settings_of, targets
+from tarjama.cli.base import (
+    ENGINE_HELP,
+    engine_only,
+    in_languages,
+    main,
+    reports_errors,
+    settings_of,
+    targets,
+)
 
 if TYPE_CHECKING:
     from tarjama.model import Article, Translation
@@ -81,8 +89,9 @@ def demo(
     with engine_only(settings, engine_name) as runtime:
         translator = runtime.translator()  # no store: the demo leaves the memory alone
         articles = [(name, formats.read(data)) for name, data in samples]
+        _, langs = in_languages(runtime.engine, "en", targets(to))
         by_lang: dict[str, list[Translation]] = {
-            lang: translator.translate_many([a for _, a in articles], lang) for lang in targets(to)
+            lang: translator.translate_many([a for _, a in articles], lang) for lang in langs
         }
         feed_out = {
             lang: feeds.write_feed(feed, translator.translate_many(feed.articles, lang))

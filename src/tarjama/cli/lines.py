@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING
 import click
 
 from tarjama import formats
-from tarjama.cli.base import ENGINE_HELP, engine_only, main, reports_errors, settings_of
+from tarjama.cli.base import (
+    ENGINE_HELP,
+    engine_only,
+    in_languages,
+    main,
+    reports_errors,
+    settings_of,
+)
+from tarjama.cli.completion import complete_languages
 from tarjama.errors import InputError, LanguageError
 
 if TYPE_CHECKING:
@@ -40,10 +48,11 @@ def translate_lines(
     if len(targets) > 1 and out_dir is None:
         raise LanguageError("--format lines translates into one language on stdout; give --out DIR")
     with engine_only(settings) as runtime:
+        source, langs = in_languages(runtime.engine, source, targets)
         translator = runtime.translator()  # no memory: the engine's own lines, for scoring too
-        results = {lang: translator.translate_lines(lines, lang, source) for lang in targets}
+        results = {lang: translator.translate_lines(lines, lang, source) for lang in langs}
     if out_dir is None:
-        click.echo("".join(f"{line}\n" for line in results[targets[0]]), nl=False)
+        click.echo("".join(f"{line}\n" for line in results[langs[0]]), nl=False)
         return
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = "article" if path == "-" else Path(path).name.split(".")[0]
@@ -58,8 +67,21 @@ def translate_lines(
               help="Source text, one segment per line.")  # fmt: skip
 @click.option("--ref", "ref_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Human reference translation, line-aligned with --src.")  # fmt: skip
-@click.option("--to", "target", required=True, help="Target language of the reference.")
-@click.option("--from", "source", default="en", show_default=True, help="Source language.")
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    shell_complete=complete_languages,
+    help="Target language of the reference.",
+)
+@click.option(
+    "--from",
+    "source",
+    default="en",
+    show_default=True,
+    shell_complete=complete_languages,
+    help="Source language.",
+)
 @click.option("--engine", "engine_name", help=ENGINE_HELP)
 @click.option("--limit", type=click.IntRange(min=1), help="Score the first N lines only.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
@@ -86,6 +108,7 @@ def eval_(
             "source and reference must be line-aligned"
         )
     with engine_only(settings_of(ctx), engine_name) as runtime:
+        source, [target] = in_languages(runtime.engine, source, [target])
         report = evaluate(src_lines, ref_lines, target, runtime.engine, source=source, limit=limit)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))

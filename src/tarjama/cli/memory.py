@@ -9,7 +9,8 @@ import click
 
 from tarjama import inline, intake
 from tarjama.cli.base import F, main, reports_errors, settings_of
-from tarjama.errors import InputError
+from tarjama.cli.completion import complete_languages
+from tarjama.errors import InputError, LanguageError
 from tarjama.model import Provenance
 
 if TYPE_CHECKING:
@@ -17,10 +18,36 @@ if TYPE_CHECKING:
     from tarjama.store import Store
 
 
+def language_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A language as people write it (``ES``, ``es_ES``, ``spa``, ``Spanish``) -> its code."""
+    if value is None:
+        return None
+    from tarjama.cli.codes import known
+
+    try:
+        return known(value)
+    except LanguageError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def language_pair(command: F) -> F:
     """The options of a command on one language pair: ``--to`` and ``--from`` (en)."""
-    command = click.option("--from", "source_lang", default="en", show_default=True)(command)
-    return click.option("--to", "to", required=True, help="Target language.")(command)
+    command = click.option(
+        "--from",
+        "source_lang",
+        default="en",
+        show_default=True,
+        callback=language_code,
+        shell_complete=complete_languages,
+    )(command)
+    return click.option(
+        "--to",
+        "to",
+        required=True,
+        help="Target language.",
+        callback=language_code,
+        shell_complete=complete_languages,
+    )(command)
 
 
 def open_store(ctx: click.Context) -> Store:
@@ -88,8 +115,8 @@ def tm_import(
 
 @tm.command("export")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--from", "source", help="Only this source language.")
-@click.option("--to", "target", help="Only this target language.")
+@click.option("--from", "source", help="Only this source language.", callback=language_code)
+@click.option("--to", "target", help="Only this target language.", callback=language_code)
 @click.pass_context
 @reports_errors
 def tm_export(ctx: click.Context, path: Path, source: str | None, target: str | None) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
+
 import click
 
 from tarjama.cli.base import main, reports_errors, settings_of
@@ -36,6 +39,38 @@ def keys_create(ctx: click.Context, name: str, role: str) -> None:
     from tarjama.api import create_key
 
     click.echo(create_key(settings_of(ctx), name, role))
+
+
+@keys.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the keys as JSON.")
+@click.option("--all", "show_all", is_flag=True, help="Revoked keys too.")
+@click.pass_context
+@reports_errors
+def keys_list(ctx: click.Context, as_json: bool, show_all: bool) -> None:
+    """List the keys: id, name, role, when made and last used (never the keys themselves)."""
+    from tarjama.api import ApiKeys
+    from tarjama.runtime import open_store
+
+    with open_store(settings_of(ctx)) as store:
+        entries = [e for e in ApiKeys(store).entries() if show_all or not e["revoked"]]
+    if as_json:
+        click.echo(json.dumps(entries, default=datetime.isoformat, indent=2))
+        return
+    rows = [("ID", "NAME", "ROLE", "CREATED", "LAST USED", "")]
+    for e in entries:
+        rows.append((
+            e["id"], e["name"], e["role"], _when(e["created_at"]),
+            _when(e["last_used_at"]) if e["last_used_at"] else "never",
+            "revoked" if e["revoked"] else "",
+        ))  # fmt: skip
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+def _when(moment: datetime) -> str:
+    """A key's time to the minute, in UTC, as a person reads it."""
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 @keys.command("revoke")

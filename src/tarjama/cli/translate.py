@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from tarjama import formats
-from tarjama.cli.base import ENGINE_HELP, main, reports_errors, settings_of, targets
+from tarjama.cli.base import (
+    ENGINE_HELP,
+    in_languages,
+    main,
+    reports_errors,
+    settings_of,
+    targets,
+)
+from tarjama.cli.completion import complete_languages
+from tarjama.cli.folder import output_path, translate_folder, write_whole
 from tarjama.cli.lines import translate_lines
 from tarjama.errors import FormatError
 from tarjama.model import DEFAULT_LABEL
@@ -18,13 +28,22 @@ from tarjama.model import DEFAULT_LABEL
 if TYPE_CHECKING:
     from tarjama.config import Settings
 
-EXTENSIONS = {"text": "txt", "html": "html", "ninjs": "ninjs.json", "json": "json", "feed": "xml"}
-
 
 @main.command()
-@click.argument("path", type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
-@click.option("--to", "to", required=True, help="Target language(s), comma-separated: es,ca,gl.")
-@click.option("--from", "source", help="Source language (default: the document's, else en).")
+@click.argument("path", type=click.Path(allow_dash=True, path_type=str))
+@click.option(
+    "--to",
+    "to",
+    required=True,
+    shell_complete=complete_languages,
+    help="Target language(s), comma-separated: es,ca,gl (or ES, es_ES, spa, Spanish).",
+)
+@click.option(
+    "--from",
+    "source",
+    shell_complete=complete_languages,
+    help="Source language (default: the document's, else en).",
+)
 @click.option(
     "--format", "out_format", type=click.Choice((*formats.OUTPUT_FORMATS, "lines", "feed")),
     help="Output format (default: the input's); lines: one translated line per input line; "
@@ -44,6 +63,7 @@ EXTENSIONS = {"text": "txt", "html": "html", "ninjs": "ninjs.json", "json": "jso
     default=None,
     help="Reuse and fill the translation memory, apply the glossary (default: on).",
 )
+@click.option("--force", is_flag=True, help="A folder: translate again what is already done.")
 @click.pass_context
 @reports_errors
 def translate(
@@ -57,11 +77,21 @@ def translate(
     label: str | None,
     out_dir: Path | None,
     memory: bool | None,
+    force: bool,
 ) -> None:
-    """Translate the article (or the RSS/Atom feed) in PATH (or - for stdin)."""
+    """Translate the article (or the RSS/Atom feed) in PATH (or - for stdin); or every article
+    and feed in the folder PATH into --out, skipping those already translated there."""
     settings = settings_of(ctx).merge(
         {k: v for k, v in {"engine": engine_name, "label": label, "memory": memory}.items()
          if v is not None}, "flags")  # fmt: skip
+    if path != "-" and Path(path).is_dir():
+        if out_dir is None:
+            raise click.UsageError("a folder is translated into files: give --out DIR")
+        if out_format == "lines":
+            raise click.UsageError("--format lines translates one file")
+        translate_folder(Path(path), targets(to), source, out_format, input_format, settings,
+                         out_dir, force)  # fmt: skip
+        return
     data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     if out_format == "lines":
         translate_lines(data, path, targets(to), source or "en", settings, out_dir)
@@ -78,14 +108,15 @@ def translate(
     article = formats.parse(text, input_format, language=source)
     fmt = out_format or article.source_format
     with Runtime.open(settings, store=settings.memory) as runtime:
+        src, langs = in_languages(runtime.engine, article.source_language, targets(to))
+        article = replace(article, source_language=src)
         translator = runtime.translator()  # the glossary and the memory go together here
-        results = [translator.translate(article, lang) for lang in targets(to)]
+        results = [translator.translate(article, lang) for lang in langs]
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
-        stem = "article" if path == "-" else Path(path).name.split(".")[0]
         for t in results:
-            target = out_dir / f"{stem}.{t.language}.{EXTENSIONS[fmt]}"
-            target.write_text(formats.write(t, fmt), encoding="utf-8")
+            target = output_path(out_dir, path, t.language, fmt)
+            write_whole(target, formats.write(t, fmt))
             click.echo(str(target))
         return
     if len(results) > 1 and fmt in ("json", "ninjs"):
@@ -112,17 +143,18 @@ def _translate_feed(
 
     parsed = feeds.read_feed(text, language=source)
     with Runtime.open(settings, store=settings.memory) as runtime:
+        src, langs = in_languages(runtime.engine, parsed.articles[0].source_language, targets)
+        articles = [replace(a, source_language=src) for a in parsed.articles]
         translator = runtime.translator()
         written = {
-            lang: feeds.write_feed(parsed, translator.translate_many(parsed.articles, lang))
-            for lang in targets
+            lang: feeds.write_feed(parsed, translator.translate_many(articles, lang))
+            for lang in langs
         }
     if out_dir is None:
         click.echo("".join(written.values()), nl=False)
         return
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = "feed" if path == "-" else Path(path).name.split(".")[0]
     for lang, feed_text in written.items():
-        target = out_dir / f"{stem}.{lang}.{EXTENSIONS['feed']}"
-        target.write_text(feed_text, encoding="utf-8")
+        target = output_path(out_dir, "feed" if path == "-" else path, lang, "feed")
+        write_whole(target, feed_text)
         click.echo(str(target))
