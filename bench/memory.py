@@ -4,7 +4,8 @@
 
 1. Import: a synthetic TMX 1.4b of N units (100,000 by default; varied news-like sentences) into
    a fresh SQLite store, against lxml's streaming parse of the same file alone.
-   Target: under 30 s in total, parse and database insert included.
+   Target: under 20 s in total, parse and database insert included; the process's CPU seconds
+   are printed beside it (on a machine shared with other work, wall time is mostly waiting).
 2. Exact lookups: K single lookups (10,000 by default; 90 % hits, with a machine signature),
    mean and p99 per call, against a Python dict lookup. Target: under 1 ms each.
 3. ``lookup_many`` over the same K sources in one call: sources per second.
@@ -185,14 +186,16 @@ def main() -> None:
         store = Store(f"sqlite:///{Path(folder) / 'tarjama.db'}")
         store.migrate()
         memory = TranslationMemory(store)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         imported = memory.import_tmx(tmx)
         import_seconds = time.perf_counter() - start
+        import_cpu = time.process_time() - cpu
         assert imported == args.units, (imported, args.units)
-        verdict = "ok" if import_seconds < 30 else "OVER TARGET"
+        verdict = "ok" if import_seconds < 20 else "OVER TARGET"
         print(
-            f"import:        {import_seconds:7.2f} s   (lxml parse alone {parse_seconds:.2f} s, "
-            f"ratio {import_seconds / parse_seconds:.1f}x; target < 30 s: {verdict})"
+            f"import:        {import_seconds:7.2f} s, {import_cpu:.2f} s CPU   (lxml parse alone "
+            f"{parse_seconds:.2f} s, ratio {import_seconds / parse_seconds:.1f}x; "
+            f"target < 20 s: {verdict})"
         )
 
         signature = SIGNATURE_ENGINE.signature()

@@ -289,3 +289,24 @@ def test_a_folder_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
     assert stdout == f"wrote 5 translations into {tmp_path / 'tty'}/\n".encode()
     piped = run(*args, "--out", str(tmp_path / "pipe"))
     assert piped.returncode == 0 and piped.stderr == b""
+
+
+def test_tm_import_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    units = "".join(
+        f'<tu><tuv xml:lang="en"><seg>Sentence number {i}.</seg></tuv>'
+        f'<tuv xml:lang="es"><seg>Frase número {i}.</seg></tuv></tu>\n'
+        for i in range(2500)
+    )
+    tmx = tmp_path / "memory.tmx"
+    tmx.write_text(
+        f'<?xml version="1.0"?>\n<tmx version="1.4"><header srclang="en"/><body>\n{units}'
+        "</body></tmx>\n",
+        encoding="utf-8",
+    )
+    code, shown, stdout = on_a_terminal("tm", "import", str(tmx))
+    assert code == 0, shown
+    assert stdout == f"imported 2500 units from {tmx}\n".encode()
+    assert "importing" in shown and "2500/2500" in shown and "100%" in shown
+    assert "units/s" in shown
+    piped = run("tm", "import", str(tmx))
+    assert (piped.returncode, piped.stderr) == (0, b"")

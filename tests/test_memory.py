@@ -25,6 +25,7 @@ from tarjama.memory import (
     TMXError,
     TranslationMemory,
 )
+from tarjama.memory.tmx import parse_date
 from tarjama.model import Pair, Provenance
 from tarjama.store import Store
 
@@ -552,6 +553,46 @@ def test_malformed_tmx_names_the_line(tm: TranslationMemory, data: bytes, line: 
         tm.import_tmx(data)
     assert isinstance(caught.value, FormatError)
     assert tm.count() == 0
+
+
+def test_another_root_with_tu_inside_is_refused(tm: TranslationMemory) -> None:
+    good = (
+        '<tu><tuv xml:lang="en"><seg>One.</seg></tuv><tuv xml:lang="es"><seg>Uno.</seg></tuv></tu>'
+    )
+    data = f'<?xml version="1.0"?>\n<xliff>\n<body>{good}</body></xliff>'.encode()
+    with pytest.raises(TMXError, match=r"line 2: root element is <xliff>, expected <tmx>$"):
+        tm.import_tmx(data)
+    assert tm.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("20240131T093005Z", datetime(2024, 1, 31, 9, 30, 5, tzinfo=UTC)),
+        ("20240131T093005", datetime(2024, 1, 31, 9, 30, 5, tzinfo=UTC)),
+        (" 2024-01-31T09:30:05Z ", datetime(2024, 1, 31, 9, 30, 5, tzinfo=UTC)),
+        ("2024-01-31T09:30:05", datetime(2024, 1, 31, 9, 30, 5, tzinfo=UTC)),
+        ("20241331T093005Z", None),  # month 13
+        ("20240131T253005Z", None),
+        ("yesterday", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_tmx_dates(text: str | None, expected: datetime | None) -> None:
+    assert parse_date(text) == expected
+
+
+def test_import_reports_progress(tm: TranslationMemory) -> None:
+    units = "".join(
+        f'<tu><tuv xml:lang="en"><seg>Line {i}.</seg></tuv><tuv xml:lang="es"><seg>Línea {i}.'
+        "</seg></tuv></tu>"
+        for i in range(2500)
+    )
+    data = f'<tmx version="1.4"><header srclang="en"/><body>{units}</body></tmx>'.encode()
+    seen: list[int] = []
+    assert tm.import_tmx_report(data, progress=seen.append).imported == 2500
+    assert seen == [1000, 2000, 2500]
 
 
 def test_a_missing_file_is_a_format_error(tm: TranslationMemory, tmp_path: Path) -> None:

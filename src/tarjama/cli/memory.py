@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from tarjama import inline, intake
-from tarjama.cli.base import F, main, reports_errors, settings_of
+from tarjama.cli.base import F, main, progress, reports_errors, settings_of, showing_progress
 from tarjama.cli.completion import complete_languages
 from tarjama.errors import InputError, LanguageError
 from tarjama.model import Provenance
@@ -107,10 +108,35 @@ def tm_import(
         provenance = Provenance(engine_name, engine_version, model, "und", "und")
     elif engine_name or engine_version or model:
         raise click.BadParameter("only machine units have an engine", param_hint="--engine")
-    with open_store(ctx) as store:
-        report = memory_of(store).import_tmx_report(path, origin=origin, provenance=provenance)
+    with open_store(ctx) as store, progress(_count_tu(path), "importing", "units") as advance:
+        done = [0]
+
+        def read(count: int) -> None:
+            advance(count - done[0])
+            done[0] = count
+
+        report = memory_of(store).import_tmx_report(
+            path, origin=origin, provenance=provenance, progress=read
+        )
     skipped = f", {report.skipped} skipped" if report.skipped else ""
     click.echo(f"imported {report.imported} units from {path}{skipped}")
+
+
+_TU = re.compile(rb"<tu[\s>]")
+
+
+def _count_tu(path: Path) -> int:
+    """How many ``<tu>`` the file holds, near enough for a progress bar (a fraction of a second
+    for 100,000 units); 0, and so no bar, when no terminal would show it."""
+    if not showing_progress():
+        return 0
+    count, tail = 0, b""
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            data = tail + chunk
+            count += len(_TU.findall(data))
+            tail = data[-3:]  # a "<tu" cut by the chunk is counted with the next
+    return count
 
 
 @tm.command("export")

@@ -10,6 +10,7 @@ trimmed) and nothing else; case and punctuation count. Fuzzy matching compares c
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -20,6 +21,7 @@ _SPACE = re.compile(r"\s+")
 _TAG = re.compile(r"^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*$")
 
 
+@functools.lru_cache(maxsize=1024)
 def primary_language(tag: str) -> str:
     """The lowercased primary subtag of a language tag: ``"EN-us"`` -> ``"en"``."""
     cleaned = tag.strip()
@@ -35,7 +37,12 @@ def normalise(text: str) -> str:
 
 def source_hash(text: str) -> str:
     """SHA-256 (hex) of the normalised text: the exact-match key."""
-    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+    return normalised_hash(normalise(text))
+
+
+def normalised_hash(normalised: str) -> str:
+    """:func:`source_hash` of text already normalised (``normalise`` is idempotent)."""
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
 def fuzzy_key(text: str) -> str:

@@ -23,7 +23,7 @@ transaction: a file loads completely or not at all.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypedDict, Unpack, cast
 
 from sqlalchemy import ColumnElement, Table, and_, delete, func, or_, select
@@ -73,6 +73,7 @@ class TMXOptions(TypedDict, total=False):
     approved: bool
     source_lang: str | None
     target_lang: str | None
+    progress: Callable[[int], None] | None
 
 
 class TranslationMemory:
@@ -367,6 +368,7 @@ class TranslationMemory:
         approved: bool = False,
         source_lang: str | None = None,
         target_lang: str | None = None,
+        progress: Callable[[int], None] | None = None,
     ) -> ImportReport:
         """Load a TMX file and say what was written and what was skipped.
 
@@ -374,14 +376,15 @@ class TranslationMemory:
         tarjama's own ``x-tarjama-*`` properties (files tarjama exported restore theirs).
         ``source_lang``/``target_lang`` keep only units of those languages. Units colliding with
         stored ones (same source, pair and provenance) update them. Atomic: on a
-        :class:`~tarjama.memory.tmx.TMXError` nothing is written.
+        :class:`~tarjama.memory.tmx.TMXError` nothing is written. ``progress`` is called with
+        the number of ``<tu>`` read so far, now and then (for a progress bar).
         """
         default_origin = origin_of(origin)
         if default_origin is Origin.MACHINE and provenance is None:
             raise InputError("importing machine translations needs their provenance")
         only_src = primary_language(source_lang) if source_lang else None
         only_tgt = primary_language(target_lang) if target_lang else None
-        reader = TMXReader(source)
+        reader = TMXReader(source, progress=progress)
         imported = 0
         batch: list[dict[str, Any]] = []
         with self.store.begin() as session:

@@ -28,8 +28,11 @@ most of them anyway), after a comment that says which were removed.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -39,7 +42,7 @@ from typing import Any
 from lxml import etree
 
 from tarjama import intake
-from tarjama.errors import FormatError
+from tarjama.errors import CharacterError, FormatError
 from tarjama.memory.xmlio import (
     XML_LANG,
     Destination,
@@ -59,7 +62,9 @@ CODES = frozenset({"bpt", "ept", "ph", "it", "ut"})
 """Inline elements holding native codes (markup of the original format), not text."""
 
 PROP = "x-tarjama-"
+PROGRESS_EVERY = 1000
 _DATE_FORMATS = ("%Y%m%dT%H%M%SZ", "%Y%m%dT%H%M%S", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S")
+_BASIC_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z?")
 
 
 class TMXError(FormatError):
@@ -91,9 +96,21 @@ def parse_date(text: str | None) -> datetime | None:
     """A TMX date (``20240131T093000Z``) as an aware UTC datetime; None if absent or unreadable."""
     if not text:
         return None
+    return _parse_date(text.strip())
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date(text: str) -> datetime | None:
+    # A memory's units share few dates (one per export or session), and strptime was a sixth of
+    # an import's time: each date is read once (datetimes are immutable, so sharing is safe).
+    match = _BASIC_DATE.fullmatch(text)
+    if match:
+        with contextlib.suppress(ValueError):  # 20241399T... is no date: the patterns say so
+            year, month, day, hour, minute, second = (int(g) for g in match.groups())
+            return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     for pattern in _DATE_FORMATS:
         try:
-            return datetime.strptime(text.strip(), pattern).replace(tzinfo=UTC)
+            return datetime.strptime(text, pattern).replace(tzinfo=UTC)
         except ValueError:
             continue
     log.debug("unreadable TMX date %r", text)
@@ -131,6 +148,9 @@ class TMXReader:
     skipped_lines: list[int] = field(default_factory=list)
     units: int = 0
     header_srclang: str = ""
+    progress: Callable[[int], None] | None = None
+    """Called with the number of ``<tu>`` read so far, every :data:`PROGRESS_EVERY` and at the
+    end."""
 
     def __iter__(self) -> Iterator[TMXUnit]:
         stream, name = open_source(self.source)
@@ -141,24 +161,24 @@ class TMXReader:
                 stream.close()
 
     def _read(self, stream: Any, name: str) -> Iterator[TMXUnit]:
-        events = iterparse(stream)
-        depth = 0
+        # Only the elements read here come out of the parser (lxml filters them in C): one
+        # event per <tu>, not two for each of its tuv, seg and prop elements.
+        events = iterparse(stream, events=("end",), tag=("{*}header", "{*}tu"))
+        root_checked = False
+        read = 0
         try:
-            for event, element in events:
-                if event == "start":
-                    depth += 1
-                    if depth == 1 and local(element.tag) != "tmx":
-                        raise TMXError(
-                            f"{name}: line {element.sourceline}: root element is "
-                            f"<{local(element.tag)}>, expected <tmx>"
-                        )
-                    continue
-                depth -= 1
+            for _, element in events:
+                if not root_checked:
+                    _check_root(element.getroottree().getroot(), name)
+                    root_checked = True
                 tag = local(element.tag)
                 if tag == "header":
                     srclang = str(element.get("srclang") or "").strip()
                     self.header_srclang = "" if srclang == "*all*" else srclang
                 elif tag == "tu":
+                    read += 1
+                    if self.progress is not None and read % PROGRESS_EVERY == 0:
+                        self.progress(read)
                     produced = list(self._units(element, name))
                     if produced:
                         self.units += len(produced)
@@ -168,6 +188,10 @@ class TMXReader:
                     release(element)
         except etree.XMLSyntaxError as exc:
             raise syntax_error(TMXError, name, exc) from exc
+        if not root_checked:
+            _check_root(events.root, name)
+        if self.progress is not None:
+            self.progress(read)
         if self.skipped_lines:
             log.warning(
                 "%s: skipped %d <tu> without a source and a target (first at line %d)",
@@ -182,19 +206,18 @@ class TMXReader:
         props: dict[str, str] = {}
         for child in tu:
             tag = local(child.tag)
-            where = f"{name}: line {child.sourceline or tu.sourceline or 0}: <{tag}>"
             if tag == "tuv":
                 lang = _language(child)
                 seg = next((c for c in child if local(c.tag) == "seg"), None)
-                text = intake.accept(segment_text(seg), where) if seg is not None else ""
+                text = _accept(segment_text(seg), child, tu, name) if seg is not None else ""
                 if lang and text.strip():
                     variants.append((lang, text, child))
             elif tag == "note" and child.text:
-                notes.append(intake.accept(child.text, where))
+                notes.append(_accept(child.text, child, tu, name))
             elif tag == "prop":
                 kind = str(child.get("type") or "")
                 if kind.startswith(PROP):
-                    props[kind[len(PROP) :]] = intake.accept(child.text or "", where).strip()
+                    props[kind[len(PROP) :]] = _accept(child.text or "", child, tu, name).strip()
         if len(variants) < 2:
             return
         srclang = str(tu.get("srclang") or "").strip()
@@ -231,6 +254,24 @@ class TMXReader:
             )
 
 
+def _accept(text: str, element: Any, tu: Any, name: str) -> str:
+    """``text`` under the text rule, its refusal naming the file, the line and the element
+    (worked out only for a refusal: for every element it was a tenth of an import's time)."""
+    try:
+        return intake.accept(text)
+    except CharacterError:
+        line = element.sourceline or tu.sourceline or 0
+        return intake.accept(text, f"{name}: line {line}: <{local(element.tag)}>")
+
+
+def _check_root(root: Any, name: str) -> None:
+    if local(root.tag) != "tmx":
+        raise TMXError(
+            f"{name}: line {root.sourceline}: root element is <{local(root.tag)}>, expected <tmx>"
+        )
+
+
+@functools.lru_cache(maxsize=256)
 def _primary(tag: str) -> str:
     return tag.replace("_", "-").split("-", 1)[0].lower()
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from tarjama import intake
 from tarjama.errors import EmptyInputError, InputError, LanguageError
-from tarjama.memory.normalise import fuzzy_key, normalise, primary_language, source_hash
+from tarjama.memory.normalise import normalise, normalised_hash, primary_language
 from tarjama.memory.tmx import TMXUnit
 from tarjama.model import Pair, Provenance
 from tarjama.store import utcnow
@@ -178,8 +178,9 @@ def unit_row(
         "target_locale": target_locale.strip(),
         "source": source,
         "target": target,
-        "source_hash": source_hash(source),
-        "source_length": len(fuzzy_key(source)),
+        # one normalisation instead of three: source_hash and fuzzy_key of the normalised text
+        "source_hash": normalised_hash(normalised),
+        "source_length": len(normalised.casefold()),
         "origin": origin.value,
         "engine": name,
         "engine_version": version,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any, TypeAlias, TypeVar
@@ -102,11 +101,18 @@ def open_source(source: Source) -> tuple[IO[bytes], str]:
     return source, getattr(source, "name", "<stream>")
 
 
-def iterparse(stream: IO[bytes]) -> Iterator[tuple[str, Any]]:
-    """``lxml.etree.iterparse`` for untrusted input: start and end events, no entities or DTDs."""
-    return etree.iterparse(  # type: ignore[no-any-return]
+def iterparse(
+    stream: IO[bytes],
+    events: tuple[str, ...] = ("start", "end"),
+    tag: tuple[str, ...] | None = None,
+) -> Any:
+    """``lxml.etree.iterparse`` for untrusted input, no entities or DTDs: start and end events
+    (or ``events``), of every element (or of those named in ``tag``, ``{*}name`` for any
+    namespace). Iterating gives ``(event, element)``; ``.root`` is the root once it is done."""
+    return etree.iterparse(
         stream,
-        events=("start", "end"),
+        events=events,
+        tag=tag,
         resolve_entities=False,
         load_dtd=False,
         no_network=True,
