@@ -1,0 +1,270 @@
+"""A quality estimate: how likely a machine-translated sentence is to read badly, from cheap
+signals and the findings, calibrated against human translations.
+
+A segment's signals (:func:`signals`): how long the source is and how long its words are, how
+many of its words are names (capitalised inside the sentence), English "-ing" forms, the share
+of words the checks found left untranslated, how far the target's length strays from the
+pair's norm, and, where the engine has a dictionary of the source (``Direction.readings``), how
+many source words are ambiguous, may be verbs or may be nouns; optionally the chrF of a round
+trip through the reverse pair. A linear model of these (:data:`MODELS`, fitted by
+``bench/qa_calibrate.py`` on the FLORES-101 dev sets en->es, en->ca and en->gl with Apertium,
+against each sentence's chrF with its human reference) predicts the sentence's chrF; the
+estimate is the chance, given the model's error, that the chrF falls below
+:data:`LOW_CHRF`. The findings the signals do not already count raise it as before
+(``score.RISK_WEIGHTS``): a critical finding makes any sentence at least 0.9.
+
+The model was fitted for English sources and Apertium; for other engines the ranking it gives
+still follows the same signals, but its values are not calibrated.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tarjama.qa.base import CheckContext, Finding, Severity
+from tarjama.qa.fluency import length_norm
+from tarjama.qa.score import risk_score
+from tarjama.qa.text import plain, primary_subtag
+
+if TYPE_CHECKING:
+    from sacrebleu.metrics.chrf import CHRF
+
+MODELLED = frozenset({"untranslated", "length_ratio"})
+"""Checks whose findings are signals of the model, and so do not count twice; so are the minor
+findings of every other check (as one signal: on the calibration sets, each alone says little
+of a sentence's quality)."""
+
+LOW_CHRF = 40.0
+"""The sentence chrF the estimate gives the chance of falling below: about the lower quartile
+of Apertium's sentences on the calibration sets."""
+
+
+@dataclass(frozen=True)
+class Model:
+    """A linear model of sentence chrF: ``intercept + sum(weights[s] * signal s)``, and the
+    spread of its errors on the calibration sets."""
+
+    weights: Mapping[str, float]
+    intercept: float
+    spread: float
+
+
+# Fitted by bench/qa_calibrate.py (FLORES-101 dev, en->es, en->ca, en->gl, 2,991 sentences):
+# one model per set of signals available (with the source's dictionary or not, with a round
+# trip or not).
+MODELS: Mapping[tuple[bool, bool], Model] = {
+    (False, False): Model(
+        {
+            "length": 4.258,
+            "word_length": 4.885,
+            "target_word_length": -0.875,
+            "names": 5.313,
+            "figures": 17.984,
+            "quotes": -1.237,
+            "gerunds": -23.035,
+            "of_gap": -20.882,
+            "untranslated": -50.365,
+            "minor": -26.096,
+            "length_gap": -11.458,
+            "length_ratio": 13.066,
+        },
+        19.672,
+        10.27,
+    ),
+    (False, True): Model(
+        {
+            "length": 4.211,
+            "word_length": 4.811,
+            "target_word_length": -1.002,
+            "names": 3.738,
+            "figures": 18.502,
+            "quotes": -1.144,
+            "gerunds": -21.796,
+            "of_gap": -17.983,
+            "untranslated": -53.742,
+            "minor": -23.613,
+            "length_gap": -11.139,
+            "length_ratio": 14.13,
+            "round_trip": 6.82,
+        },
+        15.955,
+        10.247,
+    ),
+    (True, False): Model(
+        {
+            "length": 3.4,
+            "word_length": 4.521,
+            "target_word_length": -0.846,
+            "names": 0.563,
+            "figures": 14.663,
+            "quotes": -0.439,
+            "gerunds": -8.601,
+            "of_gap": -23.904,
+            "untranslated": -50.58,
+            "minor": -22.215,
+            "length_gap": -12.421,
+            "length_ratio": 15.134,
+            "ambiguous": 11.96,
+            "verbs": -31.015,
+            "finite": 9.3,
+            "nouns": -0.107,
+            "pronouns": -6.242,
+            "adverbs": -18.092,
+            "prepositions": -0.339,
+        },
+        29.93,
+        10.03,
+    ),
+    (True, True): Model(
+        {
+            "length": 3.38,
+            "word_length": 4.513,
+            "target_word_length": -0.945,
+            "names": -0.125,
+            "figures": 15.028,
+            "quotes": -0.413,
+            "gerunds": -8.949,
+            "of_gap": -22.233,
+            "untranslated": -52.572,
+            "minor": -20.88,
+            "length_gap": -12.24,
+            "length_ratio": 15.745,
+            "ambiguous": 11.759,
+            "verbs": -29.229,
+            "finite": 8.025,
+            "nouns": 0.239,
+            "pronouns": -5.184,
+            "adverbs": -17.801,
+            "prepositions": -0.012,
+            "round_trip": 4.084,
+        },
+        27.225,
+        10.022,
+    ),
+}
+
+
+# The target's words for English "of" (where a compound noun became "X de Y de Z": "Huelga de
+# fin de trabajadores"), per language; elided forms ("d'Obama") count too.
+_OF = {
+    "es": frozenset({"de", "del"}),
+    "ca": frozenset({"de", "del", "dels"}),
+    "gl": frozenset({"de", "do", "da", "dos", "das"}),
+    "pt": frozenset({"de", "do", "da", "dos", "das"}),
+    "fr": frozenset({"de", "du", "des"}),
+    "it": frozenset({"di", "del", "della", "dei", "degli", "delle"}),
+}
+_QUOTES = frozenset('"“”«»')
+
+
+def signals(
+    ctx: CheckContext, findings: Sequence[Finding], round_trip: float | None = None
+) -> dict[str, float]:
+    """The cheap signals of one segment, named as the models' weights."""
+    source = [w for w, _ in ctx.source_words]
+    target = [w for w, _ in ctx.target_words]
+    n = max(len(source), 1)
+    english = primary_subtag(ctx.source_lang) == "en"
+    of = _OF.get(primary_subtag(ctx.target_lang), frozenset())
+    target_of = sum(1 for w in target if w.lower() in of or w.lower().startswith(("d'", "d’")))
+    found: dict[str, float] = {
+        "length": math.log1p(len(source)),
+        "word_length": sum(map(len, source)) / n,
+        "target_word_length": sum(map(len, target)) / max(len(target), 1),
+        "names": sum(1 for w in source[1:] if w[0].isupper()) / n,
+        "figures": sum(1 for c in ctx.source_squashed.split() if any(d.isdigit() for d in c)) / n,
+        "quotes": float(not _QUOTES.isdisjoint(ctx.source_plain)),
+        "gerunds": sum(1 for w in source if w.endswith("ing")) / n if english else 0.0,
+        "of_gap": (target_of - sum(1 for w in source if w.lower() == "of")) / n
+        if english and of
+        else 0.0,
+        "untranslated": sum(1 for f in findings if f.check == "untranslated") / n,
+        "minor": sum(
+            1 for f in findings if f.severity is Severity.MINOR and f.check not in MODELLED
+        )
+        / n,
+        "length_gap": _length_gap(ctx),
+        "length_ratio": _length_gap(ctx, signed=True),
+    }
+    if ctx.source_readings is not None:
+        parts = ctx.source_readings(list(dict.fromkeys(source)))
+        known = [parts[w] for w in source if parts.get(w)]
+        m = max(len(known), 1)
+        found["ambiguous"] = sum(1 for p in known if len(p - {"finite"}) > 1) / m
+        for name, part in _PARTS.items():
+            found[name] = sum(1 for p in known if part in p) / m
+    if round_trip is not None:
+        found["round_trip"] = round_trip
+    return found
+
+
+_PARTS = {
+    "verbs": "verb",
+    "finite": "finite",
+    "nouns": "noun",
+    "pronouns": "pronoun",
+    "adverbs": "adverb",
+    "prepositions": "preposition",
+}
+
+
+def _length_gap(ctx: CheckContext, signed: bool = False) -> float:
+    """How far log(target length / source length) is from the pair's mean."""
+    source, target = len(ctx.source_squashed), len(ctx.target_squashed)
+    if not source or not target:
+        return 0.0
+    norm = length_norm(ctx.source_lang, ctx.target_lang)
+    gap = math.log(target / source) - (norm[0] if norm else 0.0)
+    return gap if signed else abs(gap)
+
+
+def round_trip_chrf(back: str, source: str) -> float:
+    """chrF (0-1) of a translation translated back (tagged text) against its source."""
+    from sacrebleu.metrics.chrf import CHRF  # only for round trips
+
+    return float(_chrf(CHRF).sentence_score(plain(back), [plain(source)]).score) / 100
+
+
+@functools.cache
+def _chrf(kind: type[CHRF]) -> CHRF:
+    return kind()
+
+
+def model_for(found: Mapping[str, float]) -> Model:
+    return MODELS["ambiguous" in found, "round_trip" in found]
+
+
+def predicted_chrf(found: Mapping[str, float]) -> float:
+    model = model_for(found)
+    return model.intercept + sum(w * found.get(k, 0.0) for k, w in model.weights.items())
+
+
+def estimate(found: Mapping[str, float]) -> float:
+    """The chance that the sentence's chrF against a human translation is below LOW_CHRF."""
+    model = model_for(found)
+    z = (LOW_CHRF - predicted_chrf(found)) / model.spread
+    return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
+
+
+def segment_risk(
+    ctx: CheckContext, findings: Sequence[Finding], round_trip: float | None = None
+) -> float:
+    """A machine translation's risk: the estimate, raised by the findings it does not count."""
+    others = risk_score(
+        f for f in findings if f.check not in MODELLED and f.severity is not Severity.MINOR
+    )
+    return 1.0 - (1.0 - estimate(signals(ctx, findings, round_trip))) * (1.0 - others)
+
+
+def article_risk(segments: Iterable[tuple[float, int]]) -> float:
+    """An article's risk from its segments' ``(risk, words)``: the mean weighted by words, so
+    that a long paragraph counts for more than a one-word caption."""
+    total = weight = 0.0
+    for risk, words in segments:
+        total += risk * max(words, 1)
+        weight += max(words, 1)
+    return total / weight if weight else 0.0
