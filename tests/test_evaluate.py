@@ -12,7 +12,17 @@ import pytest
 
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.errors import InputError
-from tarjama.evaluate import Score, bleu_chrf, copy_fidelity, evaluate, number_fidelity
+from tarjama.evaluate import (
+    Score,
+    bleu_chrf,
+    copy_fidelity,
+    evaluate,
+    number_fidelity,
+    spearman,
+    untranslated_detection,
+)
+from tarjama.model import SegmentResult
+from tarjama.qa import Finding, Severity
 
 from .conftest import needs_apertium
 
@@ -118,8 +128,15 @@ def test_evaluate_scores_raw_engine_and_pipeline() -> None:
     # the raw engine passes "1,300" through (1.3 to a Spanish reader); the pipeline writes 1300
     assert report.raw.number_fidelity == Score(1, 2, 0.5)
     assert report.pipeline.number_fidelity == Score(2, 2, 1.0)
-    assert set(report.to_dict()) == {"source", "target", "engine", "lines", "raw", "pipeline"}
+    assert set(report.to_dict()) == {
+        "source", "target", "engine", "lines", "raw", "pipeline", "quality"
+    }  # fmt: skip
     assert evaluate(src, ref, "es", PseudoEngine(), limit=1).lines == 1
+    # the pseudo-engine marks nothing and leaves no word untranslated: nothing to find
+    assert report.quality is not None
+    assert report.quality.untranslated_recall == Score(0, 0, 1.0)
+    assert report.quality.untranslated_precision == Score(0, 0, 1.0)
+    assert [s is None for s in report.segments] == [False, True, False]
 
 
 # --- the command line ---------------------------------------------------------------------------
@@ -264,3 +281,46 @@ def test_roman_numerals_in_a_translation(text: str, values: list[int]) -> None:
     from tarjama.evaluate import roman_numerals
 
     assert sorted(roman_numerals(text).elements()) == [Decimal(v) for v in values]
+
+
+# --- the quality estimate and the untranslated findings against the reference -----------------
+
+
+@pytest.mark.parametrize(
+    ("xs", "ys", "rho"),
+    [
+        ([1, 2, 3, 4], [10, 20, 30, 40], 1.0),
+        ([1, 2, 3, 4], [40, 30, 20, 10], -1.0),
+        ([1, 2, 3, 4], [1, 1, 1, 1], 0.0),
+        # ties share their mean rank, as scipy.stats.spearmanr gives them
+        ([1, 2, 2, 3], [1, 3, 2, 4], 0.9486832980505138),
+    ],
+)
+def test_spearman(xs: list[float], ys: list[float], rho: float) -> None:
+    assert spearman(xs, ys) == pytest.approx(rho)
+
+
+def _segment(target: str, evidence: list[str], names: tuple[str, ...] = ()) -> SegmentResult:
+    findings = tuple(Finding("untranslated", Severity.MAJOR, "m", evidence=e) for e in evidence)
+    return SegmentResult("headline", 0, "s", target, "engine", 0.5, findings, names)
+
+
+def test_untranslated_detection_counts_lines() -> None:
+    marked = [["recount"], ["wards"], ["Kalin"], [], ["online"], []]
+    references = ["El recuento.", "Los distritos.", "Dijo Kalin.", "Nada.", "En línea.", "Nada."]
+    segments = [
+        _segment("El recount.", ["recount"]),  # found
+        _segment("Los wards.", []),  # missed
+        _segment("Dijo Kalin.", []),  # the reference keeps it: nothing to find
+        _segment("Nada online.", ["online"]),  # flagged, but the engine did not mark it
+        _segment("En online.", ["online"]),  # found
+        None,  # a blank line
+    ]
+    recall, precision = untranslated_detection(marked, references, segments)
+    assert recall == Score(2, 3, 2 / 3)
+    assert precision == Score(2, 3, 2 / 3)
+    # a protected name is kept on purpose, whatever the reference says
+    named = [_segment("Dijo Kalin.", [], names=("Kalin",))]
+    assert untranslated_detection([["Kalin"]], ["Dijo Kalín."], named) == (
+        Score(0, 0, 1.0), Score(0, 0, 1.0)
+    )  # fmt: skip

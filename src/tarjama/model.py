@@ -154,8 +154,11 @@ class SegmentResult:
     origin: str
     """"engine", "memory:human", "memory:machine", or "copy" (nothing to translate)."""
     risk: float = 0.0
+    """The chance that a reader finds the sentence badly translated (``tarjama.qa.estimate``)."""
     findings: tuple[Any, ...] = ()
     """``tarjama.qa.Finding`` values."""
+    names: tuple[str, ...] = ()
+    """The names kept as written (protected from the engine)."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,8 @@ class Translation:
     label: str = DEFAULT_LABEL
     status: Status = Status.TRANSLATED
     segments: tuple[SegmentResult, ...] = ()
+    risk: float = 0.0
+    """The article's risk: its segments' risks, weighted by their words."""
 
     @property
     def language(self) -> str:
