@@ -48,7 +48,7 @@ def fired(
     glossary: Mapping[str, str] | None = None,
     names: Iterable[str] = (),
     engine_marks: bool = True,
-    marks: Iterable[tuple[str, str]] = (),
+    marks: Iterable[tuple[str, str]] | None = None,
     engine: ApertiumEngine | None = None,
     headline: bool = False,
 ) -> list[Finding]:
@@ -63,7 +63,7 @@ def fired(
         glossary=glossary or {},
         names=tuple(names),
         engine_marks=engine_marks,
-        marks=tuple(marks),
+        marks=None if marks is None else tuple(marks),
         source_readings=direction.readings(source_lang) if direction else None,
         target_readings=direction.readings(target_lang) if direction else None,
         headline=headline,
@@ -427,6 +427,12 @@ def test_untranslated_words_by_the_targets_dictionary(
     apertium: ApertiumEngine, source: str, target: str, evidence: list[str]
 ) -> None:
     assert [f.evidence for f in fired("untranslated", source, target, engine=apertium)] == evidence
+
+
+@needs_apertium
+def test_an_engine_that_marks_its_words_is_believed(apertium: ApertiumEngine) -> None:
+    # Apertium marks every word it leaves: one it did not mark is its translation
+    assert fired("untranslated", RECOUNT_EN, RECOUNT_ES, engine=apertium, marks=[]) == []
 
 
 def test_a_marked_word_the_targets_dictionary_knows_is_no_finding() -> None:

@@ -99,6 +99,10 @@ class Settings:
     fuzzy_threshold: float = 0.75
     """Least similarity (0.5 to 1) of the memory's near matches offered to editors: beside a
     segment in review, and by the memory lookup route."""
+    round_trip: bool = False
+    """Translate every machine-translated sentence back through the reverse pair, where the
+    engine has one, as one more signal of the quality estimate (about doubles the engine's
+    work)."""
     review_threshold: Mapping[str, float] = field(default_factory=dict)
     """Language (or "*" for every other) -> the article risk (0 to 1) from which a translation
     needs review; unset languages use ``qa.REVIEW_THRESHOLD``. A number sets "*"."""

@@ -360,7 +360,7 @@ def translate_raw_marked(
         outputs[i] = inline.plain(result.text)
         marked[i] = [
             inline.plain(result.text[m.start : m.end])
-            for m in result.marks
+            for m in result.marks or ()
             if m.kind in ("unknown", "untranslated")
         ]
     return outputs, marked

@@ -76,7 +76,7 @@ class _Piece:
     """Where it is in the article, for QA findings: ``field#index``."""
     findings: list[qa.Finding] | None = None
     """QA findings on ``text``, once it is final."""
-    marks: tuple[tuple[str, str], ...] = ()
+    marks: tuple[tuple[str, str], ...] | None = None
     """The words the engine said it did not translate (``qa.CheckContext.marks``)."""
     headline: bool = False
     context: qa.CheckContext | None = None
@@ -114,6 +114,12 @@ class _Dictionaries:
     def of(cls, direction: Direction) -> _Dictionaries:
         pair = direction.pair
         return cls(_tolerant(direction, pair.source), _tolerant(direction, pair.target))
+
+    def prefetch(self, sources: list[str]) -> None:
+        """Ask the source's dictionary about every word of ``sources`` at once (the estimate
+        reads them all): one question for a chunk of articles, not one per sentence."""
+        if self.source is not None and sources:
+            self.source(list(dict.fromkeys(w for s in sources for w in qa.words_of(s))))
 
 
 def _tolerant(direction: Direction, language: str) -> Readings | None:
@@ -309,6 +315,7 @@ class Translator:
                     mine.setdefault(i, []).append(piece)
                 else:
                     earlier.append(piece)
+        dictionaries.prefetch([p.core for ps in mine.values() for p in ps])
         for i, result in call.arrivals():
             for piece in mine.get(i, ()):
                 self._translated(piece, result, pair, dictionaries)
@@ -370,9 +377,10 @@ class Translator:
         assert piece.masked is not None
         restored = restore(result.text, piece.masked, pair.target).text
         piece.text = tidy(piece.core, restored, pair.target)
-        piece.marks = tuple(
-            (m.kind, inline.plain(result.text[m.start : m.end])) for m in result.marks
-        )
+        if result.marks is not None:
+            piece.marks = tuple(
+                (m.kind, inline.plain(result.text[m.start : m.end])) for m in result.marks
+            )
         piece.findings = _checks(piece, pair.source, pair.target, dictionaries)
 
     # --- stages -------------------------------------------------------------------------------

@@ -101,12 +101,12 @@ MARK_KINDS = ("unknown", "untranslated", "generation")
 @dataclass(frozen=True)
 class Result:
     """One segment's output and the direction that made it; ``marks`` are what the engine
-    says it could not translate (engines that cannot tell leave them empty). The marks are
-    never part of ``text``."""
+    says it could not translate: None from an engine that cannot tell (remote APIs, neural
+    models), empty when it translated every word. The marks are never part of ``text``."""
 
     text: str
     provenance: Provenance
-    marks: tuple[Mark, ...] = ()
+    marks: tuple[Mark, ...] | None = None
 
 
 class Direction(ABC):

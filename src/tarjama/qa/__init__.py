@@ -46,6 +46,7 @@ from tarjama.qa.score import (
     needs_review,
     risk_score,
 )
+from tarjama.qa.text import words_of
 
 __all__ = [
     "CHECKS",
@@ -68,6 +69,7 @@ __all__ = [
     "run_checks",
     "segment_risk",
     "signals",
+    "words_of",
 ]
 
 CHECK_MODULES = (

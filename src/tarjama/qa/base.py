@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any, Generic, TypeVar, overload
 
 from tarjama.engines.base import Readings
-from tarjama.qa.text import Tags, plain, squash, tags, words
+from tarjama.qa.text import Tags, plain, squash, tags, word_list, words
 
 
 class Severity(StrEnum):
@@ -75,9 +75,11 @@ class CheckContext:
     engine_marks: bool = True
     """Whether to look for Apertium's unknown-word marks (``*word``, ``#word``, ``@word``)."""
     segment: int | str | None = None
-    marks: tuple[tuple[str, str], ...] = ()
+    marks: tuple[tuple[str, str], ...] | None = None
     """The words the engine said it did not translate, in order, each with the kind of its
-    mark (``engines.base.Mark``): "unknown", "untranslated" or "generation"."""
+    mark (``engines.base.Mark``): "unknown", "untranslated" or "generation"; None when the
+    engine cannot tell (or the target came from the memory). When it can, a word it did not
+    mark is its own translation."""
     source_readings: Readings | None = None
     target_readings: Readings | None = None
     """What dictionaries of the source and target languages say of words (the engine's own,
@@ -104,12 +106,21 @@ class CheckContext:
         return squash(self.target_plain)
 
     @_lazy
-    def source_words(self) -> list[tuple[str, int]]:
-        """The source's words and where each starts in its plain text."""
+    def source_words(self) -> list[str]:
+        """The words of the source's plain text, in order."""
+        return word_list(self.source_plain)
+
+    @_lazy
+    def target_words(self) -> list[str]:
+        return word_list(self.target_plain)
+
+    @_lazy
+    def source_places(self) -> list[tuple[str, int]]:
+        """The source's words, each with where it starts in its plain text."""
         return words(self.source_plain)
 
     @_lazy
-    def target_words(self) -> list[tuple[str, int]]:
+    def target_places(self) -> list[tuple[str, int]]:
         return words(self.target_plain)
 
     @_lazy

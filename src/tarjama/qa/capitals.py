@@ -32,41 +32,50 @@ def capitals(ctx: CheckContext) -> Iterator[Hit]:
     if ctx.target_readings is None:
         return
     text = ctx.target_plain
-    in_source = {w for w, _ in ctx.source_words}
+    in_source = set(ctx.source_words)
     kept = {w for name in ctx.names for w, _ in words(name)}
-    targets = ctx.target_words
-    suspects = [
-        (k, w, at)
-        for k, (w, at) in enumerate(targets)
+    capitalised = {
+        w for w in ctx.target_words
         if w[0].isupper() and not w.isupper() and w not in in_source and w not in kept
-        and _mid_sentence(text, at)
-        and k + 1 < len(targets) and targets[k + 1][0][0].islower()
-    ]  # fmt: skip
+    }  # fmt: skip
+    suspects = []
+    if capitalised:
+        targets = ctx.target_places
+        suspects = [
+            (w, at)
+            for k, (w, at) in enumerate(targets)
+            if w in capitalised and _mid_sentence(text, at)
+            and k + 1 < len(targets) and targets[k + 1][0][0].islower()
+        ]  # fmt: skip
     lowered = _lower_case_names(ctx, in_source)
     if not suspects and not lowered:
         return
-    known = ctx.target_readings(list(dict.fromkeys([*(w for _, w, _ in suspects), *lowered])))
-    for _, word, at in suspects:
+    known = ctx.target_readings(list(dict.fromkeys([*(w for w, _ in suspects), *lowered])))
+    for word, at in suspects:
         parts = known.get(word)
         if parts and parts <= _NEVER_CAPITALISED:
             yield f"{word!r} has a capital in the middle of a sentence", word, (at, at + len(word))
     for word in lowered:
         parts = known.get(word)
         if parts is not None and not parts - {"proper"}:
-            at = next(at for w, at in targets if w == word)
+            at = next(at for w, at in ctx.target_places if w == word)
             yield f"the name {word!r} is written in lower case", word, (at, at + len(word))
 
 
 def _lower_case_names(ctx: CheckContext, in_source: set[str]) -> list[str]:
     """Names of the source (capitalised inside a sentence) that the target writes in lower
     case only."""
-    in_target = {w for w, _ in ctx.target_words}
+    in_target = set(ctx.target_words)
+    wanted = {
+        w for w in in_source
+        if w[0].isupper() and not w.isupper() and w.lower() in in_target and w not in in_target
+        and w.lower() not in in_source
+    }  # fmt: skip
+    if not wanted:
+        return []
     source = ctx.source_plain
     return list(
         dict.fromkeys(
-            w.lower()
-            for w, at in ctx.source_words
-            if w[0].isupper() and not w.isupper() and _mid_sentence(source, at)
-            and w.lower() in in_target and w not in in_target and w.lower() not in in_source
+            w.lower() for w, at in ctx.source_places if w in wanted and _mid_sentence(source, at)
         )
-    )  # fmt: skip
+    )

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import functools
 import math
+import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -158,45 +160,51 @@ _OF = {
     "fr": frozenset({"de", "du", "des"}),
     "it": frozenset({"di", "del", "della", "dei", "degli", "delle"}),
 }
+_ELIDED_OF = ("d'", "d’")
 _QUOTES = frozenset('"“”«»')
+_FIGURE = re.compile(r"[^\s\d]*\d\S*")
+"""A token with a figure in it ("1,300", "G20")."""
 
 
 def signals(
     ctx: CheckContext, findings: Sequence[Finding], round_trip: float | None = None
 ) -> dict[str, float]:
     """The cheap signals of one segment, named as the models' weights."""
-    source = [w for w, _ in ctx.source_words]
-    target = [w for w, _ in ctx.target_words]
+    source, target = ctx.source_words, ctx.target_words
     n = max(len(source), 1)
     english = primary_subtag(ctx.source_lang) == "en"
     of = _OF.get(primary_subtag(ctx.target_lang), frozenset())
-    target_of = sum(1 for w in target if w.lower() in of or w.lower().startswith(("d'", "d’")))
+    lowered = Counter(w.lower() for w in target) if of else Counter()
+    target_of = sum(k for w, k in lowered.items() if w in of or w.startswith(_ELIDED_OF))
+    checks = Counter(f.check for f in findings)
+    minor = sum(1 for f in findings if f.severity is Severity.MINOR and f.check not in MODELLED)
+    gap = _length_gap(ctx)
     found: dict[str, float] = {
         "length": math.log1p(len(source)),
         "word_length": sum(map(len, source)) / n,
         "target_word_length": sum(map(len, target)) / max(len(target), 1),
-        "names": sum(1 for w in source[1:] if w[0].isupper()) / n,
-        "figures": sum(1 for c in ctx.source_squashed.split() if any(d.isdigit() for d in c)) / n,
+        "names": sum(w[0].isupper() for w in source[1:]) / n,
+        "figures": len(_FIGURE.findall(ctx.source_plain)) / n,
         "quotes": float(not _QUOTES.isdisjoint(ctx.source_plain)),
-        "gerunds": sum(1 for w in source if w.endswith("ing")) / n if english else 0.0,
-        "of_gap": (target_of - sum(1 for w in source if w.lower() == "of")) / n
+        "gerunds": sum(w.endswith("ing") for w in source) / n if english else 0.0,
+        "of_gap": (target_of - sum(w == "of" or w == "Of" for w in source)) / n
         if english and of
         else 0.0,
-        "untranslated": sum(1 for f in findings if f.check == "untranslated") / n,
-        "minor": sum(
-            1 for f in findings if f.severity is Severity.MINOR and f.check not in MODELLED
-        )
-        / n,
-        "length_gap": _length_gap(ctx),
-        "length_ratio": _length_gap(ctx, signed=True),
+        "untranslated": checks["untranslated"] / n,
+        "minor": minor / n,
+        "length_gap": abs(gap),
+        "length_ratio": gap,
     }
     if ctx.source_readings is not None:
         parts = ctx.source_readings(list(dict.fromkeys(source)))
-        known = [parts[w] for w in source if parts.get(w)]
+        known = [p for p in map(parts.get, source) if p]
         m = max(len(known), 1)
-        found["ambiguous"] = sum(1 for p in known if len(p - {"finite"}) > 1) / m
+        counts: Counter[str] = Counter()
+        for p in known:
+            counts.update(p)
+        found["ambiguous"] = sum(len(p) - ("finite" in p) > 1 for p in known) / m
         for name, part in _PARTS.items():
-            found[name] = sum(1 for p in known if part in p) / m
+            found[name] = counts[part] / m
     if round_trip is not None:
         found["round_trip"] = round_trip
     return found
@@ -212,14 +220,13 @@ _PARTS = {
 }
 
 
-def _length_gap(ctx: CheckContext, signed: bool = False) -> float:
-    """How far log(target length / source length) is from the pair's mean."""
+def _length_gap(ctx: CheckContext) -> float:
+    """How far log(target length / source length) is from the pair's mean (signed)."""
     source, target = len(ctx.source_squashed), len(ctx.target_squashed)
     if not source or not target:
         return 0.0
     norm = length_norm(ctx.source_lang, ctx.target_lang)
-    gap = math.log(target / source) - (norm[0] if norm else 0.0)
-    return gap if signed else abs(gap)
+    return math.log(target / source) - (norm[0] if norm else 0.0)
 
 
 def round_trip_chrf(back: str, source: str) -> float:

@@ -39,40 +39,35 @@ _ADDRESS = re.compile(
 
 def _words_left(ctx: CheckContext) -> Iterator[Hit]:
     text = ctx.target_plain
-    candidates: dict[int, str] = {}
-    for kind, word in ctx.marks:
-        if kind in _LEFT_BY_ENGINE:
-            candidates.update(dict.fromkeys(_whole_words(text, word), word))
-    marked = set(candidates.values())
-    if ctx.target_readings is not None:
-        in_source = {w.casefold() for w, _ in ctx.source_words}
-        for w, at in ctx.target_words:
-            if w not in marked and w.casefold() in in_source:
-                candidates[at] = w
-    if not candidates:
-        return
+    marked = {word for kind, word in ctx.marks or () if kind in _LEFT_BY_ENGINE}
+    candidates = set(marked)
+    if ctx.target_readings is not None and ctx.marks is None:
+        # an engine that does not say which words it left: the source's words in the target
+        in_source = {w.casefold() for w in ctx.source_words}
+        candidates.update(w for w in ctx.target_words if w.casefold() in in_source)
     # A word with a capital is a name, an acronym or a brand, kept on purpose; so are the
     # words of protected names and glossary terms, and the parts of addresses. (A marked word
     # that starts with a figure is an English one: "the 1990s".)
     kept = _kept_words(ctx)
+    candidates = {
+        w
+        for w in candidates
+        if len(w) > 1 and (w[0].islower() or (w[0].isdigit() and w in marked)) and w not in kept
+    }
+    if not candidates:
+        return
+    known = ctx.target_readings(sorted(candidates)) if ctx.target_readings is not None else {}
     addresses = [m.span() for m in _ADDRESS.finditer(text)] if "." in text else []
-    found = {
-        at: w
-        for at, w in candidates.items()
-        if len(w) > 1 and (w[0].islower() or w[0].isdigit()) and w not in kept
-        and not any(a <= at < b for a, b in addresses)
-    }  # fmt: skip
-    known = (
-        ctx.target_readings(list(dict.fromkeys(found.values())))
-        if ctx.target_readings is not None and found
-        else {}
-    )
     language = language_name(ctx.source_lang)
-    for at, word in sorted(found.items()):
+    found = []
+    for word in candidates:
         if known.get(word):
             continue  # a word of the target language too ("online", "software")
         if word not in marked and known.get(word) is None:
             continue  # the dictionary could not say
+        found += [(at, word) for at in _whole_words(text, word)
+                  if not any(a <= at < b for a, b in addresses)]  # fmt: skip
+    for at, word in sorted(found):
         yield f"{word!r} is left in {language}", word, (at, at + len(word))
 
 

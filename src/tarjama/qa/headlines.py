@@ -42,8 +42,7 @@ def headline_verb(ctx: CheckContext) -> Iterator[Hit]:
     # phrase: its meaning is lost, however fluent each word.
     if not ctx.headline or ctx.source_readings is None or ctx.target_readings is None:
         return
-    source = [w for w, _ in ctx.source_words]
-    target = [w for w, _ in ctx.target_words]
+    source, target = ctx.source_words, ctx.target_words
     if len(source) < _MIN_WORDS or not target:
         return
     if not _source_has_verb(source, ctx.source_readings(source)):
@@ -69,8 +68,7 @@ def headline_first_word(ctx: CheckContext) -> Iterator[Hit]:
     # translation that opens on a verb (or the other way round) says something else.
     if not ctx.headline or ctx.source_readings is None or ctx.target_readings is None:
         return
-    source = [w for w, _ in ctx.source_words]
-    target = [w for w, _ in ctx.target_words]
+    source, target = ctx.source_words, ctx.target_words
     if len(source) < _MIN_WORDS or not target:
         return
     source_parts, target_parts = ctx.source_readings(source), ctx.target_readings(target)
@@ -82,7 +80,7 @@ def headline_first_word(ctx: CheckContext) -> Iterator[Hit]:
         _kind(target_parts.get(opening, frozenset())),
     )
     if was and now and was != now:
-        at = next(at for w, at in ctx.target_words if w == opening)
+        at = next(at for w, at in ctx.target_places if w == opening)
         yield (
             f"the headline's first word {opening!r} is {now}, the source's {first!r} {was}",
             opening,

@@ -31,7 +31,7 @@ def generation(ctx: CheckContext) -> Iterator[Hit]:
     # The engine translated the word but could not write it in the form the sentence needs
     # (Apertium's "#puesto"): the reader sees the dictionary form, a wrong gender or number.
     at = 0
-    for kind, word in ctx.marks:
+    for kind, word in ctx.marks or ():
         if kind != "generation":
             continue
         found = inline.whole_word_at(ctx.target_plain[at:], word)

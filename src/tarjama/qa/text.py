@@ -31,6 +31,16 @@ def words(text: str) -> list[tuple[str, int]]:
     return [(m.group(), m.start()) for m in _WORD.finditer(text)]
 
 
+def word_list(text: str) -> list[str]:
+    """The words of ``text``, without their places (``words`` has them)."""
+    return _WORD.findall(text)
+
+
+def words_of(tagged: str) -> list[str]:
+    """The words of a segment's tagged text, as the checks read them."""
+    return word_list(plain(tagged))
+
+
 def squash(text: str) -> str:
     return " ".join(text.split())
 
