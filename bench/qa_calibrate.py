@@ -27,8 +27,8 @@ import sacrebleu
 
 from tarjama import inline, qa
 from tarjama.engines.apertium import ApertiumEngine
-from tarjama.engines.base import Pair
 from tarjama.evaluate import spearman
+from tarjama.model import Pair
 from tarjama.pipeline import Translator
 from tarjama.qa import estimate
 

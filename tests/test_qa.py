@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tarjama.engines.apertium import ApertiumEngine
-from tarjama.engines.base import Pair
+from tarjama.model import Pair
 from tarjama.qa import (
     CHECKS,
     RISK_WEIGHTS,

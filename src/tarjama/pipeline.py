@@ -33,19 +33,23 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from tarjama import inline, qa
-from tarjama.engines.base import Direction, Engine, Lexicon, Pair, Readings, Result
+from tarjama.engines.base import Direction, Engine, Lexicon, Readings, Result
 from tarjama.engines.call import Call
 from tarjama.errors import TarjamaError
 from tarjama.memory import Glossary, Origin, TranslationMemory
 from tarjama.model import (
     DEFAULT_LABEL,
     Article,
-    Block,
     BlockKind,
+    FieldRef,
+    Pair,
+    Part,
     Provenance,
+    SegmentOrigin,
     SegmentResult,
     Status,
     Translation,
+    memory_text,
 )
 from tarjama.protect import Masked, detect_names, mask, restore
 from tarjama.segment import split_sentences
@@ -91,12 +95,6 @@ class _Field:
 
     def joined(self) -> str:
         return "".join(p.lead + p.text + p.trail for p in self.pieces)
-
-
-def _tm_text(tagged: str) -> str:
-    """The memory holds plain text, as TMX does, for sentences without markup; a sentence
-    with inline tags is kept in tarjama's tagged form so the markup survives reuse."""
-    return inline.plain(tagged) if "<" not in tagged else tagged
 
 
 def _from_tm(stored: str, source: str) -> str:
@@ -266,7 +264,7 @@ class Translator:
         dictionaries = _Dictionaries.of(direction)
         index: dict[str, tuple[Call, int]] = {}
         results: list[Translation] = []
-        waiting: deque[tuple[Sequence[Article], list[dict[str, _Field]], Call]] = deque()
+        waiting: deque[tuple[Sequence[Article], list[dict[FieldRef, _Field]], Call]] = deque()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tarjama-engine") as pool:
             for start in range(0, len(articles), _CHUNK):
                 batch = articles[start : start + _CHUNK]
@@ -292,7 +290,7 @@ class Translator:
     def _finish(
         self,
         articles: Sequence[Article],
-        prepared: list[dict[str, _Field]],
+        prepared: list[dict[FieldRef, _Field]],
         call: Call,
         index: dict[str, tuple[Call, int]],
         pair: Pair,
@@ -345,7 +343,7 @@ class Translator:
                     by = provenance
                 served_by[by] += 1
                 if self.memory is not None:
-                    fresh.setdefault(by, {})[_tm_text(piece.core)] = _tm_text(piece.text)
+                    fresh.setdefault(by, {})[memory_text(piece.core)] = memory_text(piece.text)
             served_by.pop(provenance, None)
             made_by.append(served_by.most_common(1)[0][0] if served_by else provenance)
         for by, units in fresh.items():
@@ -390,20 +388,15 @@ class Translator:
         return self.engine.direction(pair).provenance
 
     @staticmethod
-    def _split(article: Article, layout: bool = True) -> dict[str, _Field]:
+    def _split(article: Article, layout: bool = True) -> dict[FieldRef, _Field]:
         """The article's fields cut into sentences, each waiting for the memory or the engine."""
-        texts: dict[str, tuple[str, bool]] = {}  # field -> (tagged text, split into sentences?)
-        texts["headline"] = (article.headline, False)
-        texts["standfirst"] = (article.standfirst, True)
-        for i, block in enumerate(article.body):
-            if block.translatable:
-                texts[f"body/{i}"] = (block.text, block.kind != BlockKind.HEADING)
-            if block.alt:
-                texts[f"body/{i}/alt"] = (block.alt, False)
-        fields: dict[str, _Field] = {}
-        for name, (text, split) in texts.items():
+        fields: dict[FieldRef, _Field] = {}
+        for name, text in article.texts():
             if not text.strip():
                 continue
+            split = name.part is Part.STANDFIRST or (  # prose is cut into sentences
+                name.part is Part.TEXT and article.body[name.block].kind != BlockKind.HEADING
+            )
             pieces = []
             sentences = split_sentences(text, article.source_language) if split else [text]
             for i, sentence in enumerate(sentences):
@@ -411,7 +404,7 @@ class Translator:
                 assert m is not None
                 lead, core, trail = m.groups()
                 piece = _Piece(lead, core, trail, None, segment=f"{name}#{i}")
-                piece.headline = layout and name == "headline"
+                piece.headline = layout and name.part is Part.HEADLINE
                 piece.origin = "pending" if core else "copy"
                 pieces.append(piece)
             fields[name] = _Field(pieces)
@@ -420,7 +413,7 @@ class Translator:
     def _mask(
         self,
         article: Article,
-        fields: dict[str, _Field],
+        fields: dict[FieldRef, _Field],
         pair: Pair,
         known: Lexicon | None,
         call: Call,
@@ -470,12 +463,12 @@ class Translator:
         if self.memory is None:
             return
         self.flush()  # what this translator has just translated is in the memory
-        wanted = list(dict.fromkeys(_tm_text(p.core) for p in pieces if p.origin == "pending"))
+        wanted = list(dict.fromkeys(memory_text(p.core) for p in pieces if p.origin == "pending"))
         matches = self.memory.lookup_many(
             wanted, pair.source, pair.target, signature=provenance.signature()
         )
         for piece in pieces:
-            match = matches.get(_tm_text(piece.core))
+            match = matches.get(memory_text(piece.core))
             if piece.origin == "pending" and match is not None:
                 piece.text = _from_tm(match.target, piece.core)
                 piece.origin = f"memory:{match.origin}"
@@ -512,7 +505,7 @@ class Translator:
     def _result(
         self,
         article: Article,
-        fields: dict[str, _Field],
+        fields: dict[FieldRef, _Field],
         target: str,
         provenance: Provenance,
         dictionaries: _Dictionaries,
@@ -535,7 +528,7 @@ class Translator:
                         index=i,
                         source=piece.core,
                         target=piece.text,
-                        origin=piece.origin,
+                        origin=SegmentOrigin(piece.origin),
                         risk=risk,
                         findings=tuple(findings),
                         names=piece.names,
@@ -561,25 +554,6 @@ class Translator:
         return thresholds.get(language, thresholds.get("*", qa.REVIEW_THRESHOLD))
 
     @staticmethod
-    def _rebuild(article: Article, fields: dict[str, _Field], target: str) -> Article:
-        def get(name: str, default: str) -> str:
-            f = fields.get(name)
-            return f.joined() if f else default
-
-        body: list[Block] = []
-        for i, block in enumerate(article.body):
-            body.append(
-                replace(
-                    block,
-                    text=get(f"body/{i}", block.text),
-                    alt=get(f"body/{i}/alt", block.alt),
-                )
-            )
-        return replace(
-            article,
-            headline=get("headline", article.headline),
-            standfirst=get("standfirst", article.standfirst),
-            body=tuple(body),
-            source_language=target,
-            label="",
-        )
+    def _rebuild(article: Article, fields: dict[FieldRef, _Field], target: str) -> Article:
+        texts = {name: f.joined() for name, f in fields.items()}
+        return replace(article.with_texts(texts), source_language=target, label="")

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TypeVar, cast
 
 from tarjama.errors import LanguageError, TarjamaError
-from tarjama.model import Provenance
+from tarjama.model import Pair, Provenance
 
 T = TypeVar("T")
 
@@ -52,22 +52,6 @@ WORD_CLASSES = frozenset(
 )  # fmt: skip
 """The parts of speech of :data:`Readings`; "finite" goes with "verb" for a form that can be a
 sentence's own verb ("ends", "ended"; not "ending" or "to end")."""
-
-
-@dataclass(frozen=True)
-class Pair:
-    source: str
-    target: str
-
-    @classmethod
-    def parse(cls, text: str) -> Pair:
-        src, sep, tgt = text.partition("-")
-        if not sep or not src or not tgt:
-            raise LanguageError(f"not a language pair: {text!r} (expected e.g. en-es)")
-        return cls(src, tgt)
-
-    def __str__(self) -> str:
-        return f"{self.source}-{self.target}"
 
 
 @dataclass(frozen=True)

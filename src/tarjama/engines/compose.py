@@ -34,7 +34,6 @@ from tarjama.engines.base import (
     Engine,
     Health,
     Lexicon,
-    Pair,
     Readings,
     Result,
     arriving,
@@ -42,7 +41,7 @@ from tarjama.engines.base import (
 )
 from tarjama.engines.guards import CircuitBreaker, ConcurrencyLimit, Wrapper, accepting
 from tarjama.errors import ConfigError, EngineError, LanguageError, PlaceholderError
-from tarjama.model import Provenance
+from tarjama.model import Pair, Provenance
 
 __all__ = ["CircuitBreaker", "ConcurrencyLimit", "Fallback", "Pivot", "Router", "Wrapper"]
 

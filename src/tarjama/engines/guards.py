@@ -21,7 +21,6 @@ from tarjama.engines.base import (
     Engine,
     Health,
     Lexicon,
-    Pair,
     Readings,
     Result,
     arriving,
@@ -34,6 +33,7 @@ from tarjama.errors import (
     EngineUnavailableError,
     PlaceholderError,
 )
+from tarjama.model import Pair
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,6 @@ from tarjama.engines.base import (
     Engine,
     Lexicon,
     Mark,
-    Pair,
     Readings,
     Result,
     arriving,
@@ -41,7 +40,7 @@ from tarjama.errors import (
     LanguageError,
     StreamIntegrityError,
 )
-from tarjama.model import Provenance
+from tarjama.model import Pair, Provenance
 
 log = logging.getLogger(__name__)
 
