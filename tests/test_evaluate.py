@@ -1,9 +1,10 @@
 """Scoring: number and copy fidelity case tables, ``evaluate``, and the ``eval`` and
-``translate --format lines`` commands end to end."""
+``translate --input-format lines`` (``--format lines`` and ``jsonl``) commands end to end."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -160,6 +161,10 @@ def test_eval_pseudo_table(pair: tuple[Path, Path]) -> None:
     assert out.startswith("en-es, 3 lines, engine pseudo\n")
     for row in ("BLEU", "chrF", "number fidelity %", "copy fidelity %", "time s"):
         assert f"\n{row} " in out
+    # beside them, how the risk and the untranslated findings see what the reference shows
+    for row in ("risk against sentence chrF (Spearman): ", "untranslated recall: ",
+                "untranslated precision: ", "needs review: "):  # fmt: skip
+        assert f"\n{row}" in out
 
 
 def test_eval_pseudo_json(pair: tuple[Path, Path]) -> None:
@@ -264,6 +269,78 @@ def test_translate_lines_several_languages(tmp_path: Path) -> None:
     for lang in ("es", "ca"):
         text = (tmp_path / "out" / f"story.{lang}.txt").read_text("utf-8")
         assert text.count("\n") == LINES.count("\n")
+
+
+LINES_QA = (
+    "The recount in several wards was stranded on the waterfront.\n"
+    "\n"
+    "  The minister spoke to reporters in Madrid on Tuesday.\n"
+)
+
+
+@needs_apertium
+@pytest.mark.apertium
+def test_translate_jsonl_gives_each_line_its_risk_and_findings() -> None:
+    result = run("translate", "-", "--input-format", "lines", "--format", "jsonl", "--to", "es",
+                 stdin=LINES_QA.encode())  # fmt: skip
+    assert result.returncode == 0, result.stderr.decode()
+    rows = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert len(rows) == 3
+    recount, blank, minister = rows
+    assert recount["target"] == "El recount en varios wards era stranded en el waterfront."
+    left = [(f["code"], f["evidence"], recount["target"][slice(*f["span"])])
+            for f in recount["findings"]]  # fmt: skip
+    assert left == [("untranslated", w, w) for w in ("recount", "wards", "stranded", "waterfront")]
+    assert all(f["message"] == f"'{f['evidence']}' is left in English" and
+               f["severity"] == "major" for f in recount["findings"])  # fmt: skip
+    assert recount["risk"] >= 0.5 and recount["status"] == "needs-review"
+    assert blank == {"target": "", "risk": 0.0, "status": "translated", "findings": []}
+    assert minister["target"].startswith("  El ministro") and minister["findings"] == []
+    assert minister["risk"] < 0.5 and minister["status"] == "translated"
+    # the same lines as lines: the targets alone, as --format jsonl gave them
+    plain = run("translate", "-", "--input-format", "lines", "--to", "es", stdin=LINES_QA.encode())
+    assert plain.stdout.decode().split("\n")[:-1] == [row["target"] for row in rows]
+
+
+@pytest.mark.parametrize(("threshold", "status"), [("1", "translated"), ("0", "needs-review")])
+def test_translate_jsonl_review_threshold_from_the_settings(threshold: str, status: str) -> None:
+    env = {**os.environ, "TARJAMA_REVIEW_THRESHOLD": f"es={threshold},*=0.5"}
+    result = subprocess.run(
+        [TARJAMA, "translate", "-", "--format", "jsonl", "--to", "es", "--engine", "pseudo"],
+        input=b"The cat sleeps.\n", capture_output=True, timeout=120, check=False, env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr.decode()
+    (row,) = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert row["status"] == status and row["findings"] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--input-format", "html", "--format", "jsonl"),
+         "--format jsonl reads and writes line by line; --input-format html cannot go with it"),
+        (("--input-format", "lines", "--format", "html"),
+         "--input-format lines is written as lines or jsonl, not html"),
+    ],
+)  # fmt: skip
+def test_translate_lines_refuses_other_formats(args: tuple[str, ...], message: str) -> None:
+    result = run("translate", "-", "--to", "es", "--engine", "pseudo", *args, stdin=b"One.\n")
+    assert result.returncode == 65 and result.stdout == b""
+    assert result.stderr.decode() == f"tarjama: {message}\n"
+
+
+def test_translate_jsonl_several_languages(tmp_path: Path) -> None:
+    path = tmp_path / "story.en.txt"
+    path.write_text(LINES, "utf-8")
+    written = run("translate", str(path), "--input-format", "lines", "--format", "jsonl",
+                  "--to", "es,ca", "--engine", "pseudo", "--out", str(tmp_path))  # fmt: skip
+    assert written.returncode == 0, written.stderr.decode()
+    for lang in ("es", "ca"):
+        text = (tmp_path / f"story.{lang}.jsonl").read_text("utf-8")
+        rows = [json.loads(line) for line in text.splitlines()]
+        assert [row["target"] == "" for row in rows] == [
+            line == "" for line in LINES.split("\n")[:-1]
+        ]
 
 
 @pytest.mark.parametrize(

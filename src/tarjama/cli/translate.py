@@ -10,7 +10,7 @@ import click
 
 from tarjama import formats
 from tarjama.cli.base import ENGINE_HELP, main, reports_errors, settings_of, targets
-from tarjama.cli.lines import translate_lines
+from tarjama.cli.lines import LINE_FORMATS, translate_lines
 from tarjama.config import Settings
 from tarjama.errors import FormatError
 from tarjama.formats import feed as feeds
@@ -25,14 +25,15 @@ EXTENSIONS = {"text": "txt", "html": "html", "ninjs": "ninjs.json", "json": "jso
 @click.option("--to", "to", required=True, help="Target language(s), comma-separated: es,ca,gl.")
 @click.option("--from", "source", help="Source language (default: the document's, else en).")
 @click.option(
-    "--format", "out_format", type=click.Choice((*formats.OUTPUT_FORMATS, "lines", "feed")),
+    "--format", "out_format", type=click.Choice((*formats.OUTPUT_FORMATS, *LINE_FORMATS, "feed")),
     help="Output format (default: the input's); lines: one translated line per input line; "
+    "jsonl: one JSON object per input line (target, risk, status, findings); "
     "feed: an RSS or Atom feed, translated item by item (only from a feed).",
 )  # fmt: skip
 @click.option(
     "--input-format",
-    type=click.Choice(formats.INPUT_FORMATS),
-    help="Input format (default: detected).",
+    type=click.Choice((*formats.INPUT_FORMATS, "lines")),
+    help="Input format (default: detected); lines: one segment per line, no article layout.",
 )
 @click.option("--engine", "engine_name", help=ENGINE_HELP)
 @click.option("--label", help=f"Disclosure label (default: {DEFAULT_LABEL!r}).")
@@ -62,8 +63,17 @@ def translate(
         {k: v for k, v in {"engine": engine_name, "label": label, "memory": memory}.items()
          if v is not None}, "flags")  # fmt: skip
     data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    if out_format == "lines":
-        translate_lines(data, path, targets(to), source or "en", settings, out_dir)
+    if input_format == "lines" or out_format in LINE_FORMATS:
+        if input_format not in (None, "lines") or out_format not in (None, *LINE_FORMATS):
+            raise FormatError(
+                f"--format {out_format} reads and writes line by line; "
+                f"--input-format {input_format} cannot go with it"
+                if out_format in LINE_FORMATS
+                else f"--input-format lines is written as lines or jsonl, not {out_format}"
+            )
+        translate_lines(
+            data, path, targets(to), source or "en", settings, out_dir, out_format or "lines"
+        )
         return
     text = formats.decode(data, name="the input" if path == "-" else path)
     input_format = input_format or formats.detect(text)
