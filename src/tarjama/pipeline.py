@@ -534,7 +534,7 @@ class Translator:
                         names=piece.names,
                     )
                 )
-        risk = qa.article_risk((s.risk, len(inline.plain(s.source).split())) for s in segments)
+        risk = qa.text_risk((s.risk, s.source) for s in segments)
         review = risk >= self.review_threshold(target) or any(
             qa.needs_review(s.findings) for s in segments
         )

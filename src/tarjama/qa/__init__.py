@@ -37,7 +37,7 @@ from tarjama.qa.base import (
     check,
     run_checks,
 )
-from tarjama.qa.estimate import article_risk, round_trip_chrf, segment_risk, signals
+from tarjama.qa.estimate import article_risk, round_trip_chrf, segment_risk, signals, text_risk
 from tarjama.qa.score import (
     REVIEW_THRESHOLD,
     RISK_WEIGHTS,
@@ -69,6 +69,7 @@ __all__ = [
     "run_checks",
     "segment_risk",
     "signals",
+    "text_risk",
     "words_of",
 ]
 

@@ -267,6 +267,11 @@ def segment_risk(
     return 1.0 - (1.0 - estimate(signals(ctx, findings, round_trip))) * (1.0 - others)
 
 
+def text_risk(segments: Iterable[tuple[float, str]]) -> float:
+    """:func:`article_risk` of segments given as ``(risk, tagged source)``."""
+    return article_risk((risk, len(plain(source).split())) for risk, source in segments)
+
+
 def article_risk(segments: Iterable[tuple[float, int]]) -> float:
     """An article's risk from its segments' ``(risk, words)``: the mean weighted by words, so
     that a long paragraph counts for more than a one-word caption."""
