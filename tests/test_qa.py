@@ -475,6 +475,12 @@ def test_words_the_engine_could_not_inflect() -> None:
         ("They went to El Salvador.", "Fueron a El Salvador.", "en-es", []),
         ("He said: Go home.", "Dijo: Ve a casa.", "en-es", []),
         ("Manages well.", "Maneja bien.", "en-es", []),
+        # a sentence's last word: a verb is the engine's, anything else may end a name
+        ("Kalin spoke.", "Kalin Habló.", "en-es", ["Habló"]),
+        ("They flew to Las Palmas.", "Volaron a Las Palmas.", "en-es", []),
+        ("He lives in Los Angeles.", "Vive en Los Ángeles.", "en-es", []),
+        ("Aid came from the United States.", "La ayuda vino de los Estados Unidos.", "en-es", []),
+        ("A view of the Sierra De Gata.", "Una vista de la Sierra De Gata.", "en-es", []),
     ],
 )
 def test_capitals(

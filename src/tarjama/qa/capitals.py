@@ -15,6 +15,10 @@ from tarjama.qa.text import words
 # took for a name). A noun or an adjective may be a name's ("la Casa Blanca"): never judged.
 _NEVER_CAPITALISED = frozenset({"preposition", "determiner", "conjunction", "pronoun", "verb",
                                 "finite"})  # fmt: skip
+# What no name ends with: a capital on a sentence's last word is judged only on a finite verb
+# ("Kalin Habló."), as a name's last word may be of any other part, participles included
+# ("Fueron a Las Palmas", "los Estados Unidos").
+_FINITE_VERB = frozenset({"verb", "finite"})
 # Where a sentence (or a quotation, or a title after a colon) starts again.
 _OPENERS = frozenset(".!?:;¿¡«“\"'‘(—–-…")
 
@@ -42,18 +46,18 @@ def capitals(ctx: CheckContext) -> Iterator[Hit]:
     if capitalised:
         targets = ctx.target_places
         suspects = [
-            (w, at)
+            (w, at, k + 1 == len(targets))
             for k, (w, at) in enumerate(targets)
             if w in capitalised and _mid_sentence(text, at)
-            and k + 1 < len(targets) and targets[k + 1][0][0].islower()
+            and (k + 1 == len(targets) or targets[k + 1][0][0].islower())
         ]  # fmt: skip
     lowered = _lower_case_names(ctx, in_source)
     if not suspects and not lowered:
         return
-    known = ctx.target_readings(list(dict.fromkeys([*(w for w, _ in suspects), *lowered])))
-    for word, at in suspects:
+    known = ctx.target_readings(list(dict.fromkeys([*(w for w, _, _ in suspects), *lowered])))
+    for word, at, last in suspects:
         parts = known.get(word)
-        if parts and parts <= _NEVER_CAPITALISED:
+        if parts and (parts == _FINITE_VERB if last else parts <= _NEVER_CAPITALISED):
             yield f"{word!r} has a capital in the middle of a sentence", word, (at, at + len(word))
     for word in lowered:
         parts = known.get(word)
