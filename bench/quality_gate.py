@@ -6,7 +6,9 @@
 
 Floors live in tests/quality-floors.json, one entry per slice ("newstest2013/es/500": the first
 500 lines of newstest2013, English to Spanish), each metric on a 0-100 scale (BLEU, chrF, number
-and copy fidelity in percent) rounded down to 2 decimals. Apertium is deterministic, so the
+and copy fidelity in percent; the risk's ranking of the sentences, -100 times its rank
+correlation with sentence chrF; the untranslated findings' recall and precision in percent)
+rounded down to 2 decimals. Apertium is deterministic, so the
 floors are the exact measured values; tests/test_quality_gate.py fails when a value falls below
 its floor, and when a commit lowered a floor without a ``Lower-floors: <reason>`` line in its
 message. The test module imports this file, so the slices and the measurement are defined once.
@@ -30,7 +32,8 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_EVAL = REPO.parent / "shared" / "eval"
 FLOORS = REPO / "tests" / "quality-floors.json"
 FLOORS_IN_REPO = "tests/quality-floors.json"
-METRICS = ("bleu", "chrf", "copy_fidelity", "number_fidelity")
+METRICS = ("bleu", "chrf", "copy_fidelity", "number_fidelity", "risk_ranking",
+           "untranslated_recall", "untranslated_precision")  # fmt: skip
 TRAILER = "Lower-floors:"
 # Test set -> (folder under shared/eval, file stem); files are <stem>.en and <stem>.<lang>.
 SETS = {
@@ -68,13 +71,20 @@ class Slice:
 
 
 def values(report: Report) -> dict[str, float]:
-    """The pipeline's metrics as the floors file holds them (0-100, not rounded)."""
-    p = report.pipeline
+    """The pipeline's metrics as the floors file holds them (0-100, not rounded).
+    ``risk_ranking`` is -100 times the rank correlation between the sentences' risk and their
+    chrF (higher: the risk predicts bad sentences better); the untranslated figures are
+    ``evaluate.untranslated_detection``'s."""
+    p, q = report.pipeline, report.quality
+    assert q is not None
     return {
         "bleu": p.bleu,
         "chrf": p.chrf,
         "copy_fidelity": 100 * p.copy_fidelity.ratio,
         "number_fidelity": 100 * p.number_fidelity.ratio,
+        "risk_ranking": -100 * q.risk_chrf,
+        "untranslated_recall": 100 * q.untranslated_recall.ratio,
+        "untranslated_precision": 100 * q.untranslated_precision.ratio,
     }
 
 
@@ -196,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
                 ok = floor is None or value >= floor
                 failed |= not ok
                 shown = "-" if floor is None else f"{floor:.2f}"
-                print(f"  {metric:<16}{value:8.2f}  floor {shown:>6}  {'ok' if ok else 'BELOW'}")
+                print(f"  {metric:<24}{value:8.2f}  floor {shown:>6}  {'ok' if ok else 'BELOW'}")
                 if args.lower or (args.raise_ and (floor is None or round_down(value) > floor)):
                     new.setdefault(name, {})[metric] = round_down(value)
     if args.raise_ or args.lower:

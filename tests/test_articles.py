@@ -33,6 +33,7 @@ from tarjama.formats.feed import CONTENT
 from tarjama.jobs import Worker
 from tarjama.model import Article, Block, BlockKind, FieldRef, Pair, Part
 from tarjama.newsroom import SOURCE_CHANGED, Newsroom, characters
+from tarjama.pipeline import Translator
 from tarjama.store import ArticleVersion, Base, Job, Store, StoredArticle, StoredTranslation
 from tests.test_pipeline import Counting
 
@@ -363,6 +364,36 @@ def test_approve_labels_the_translation_reviewed(newsroom: Newsroom) -> None:
     assert approved.translation.label == "Beta V.1.0 - Reviewed translation (pseudo 1)"
 
 
+@pytest.mark.parametrize(("thresholds", "status"), [
+    ({"es": 0.0, "*": 1.0}, "needs-review"),  # every risk reaches 0 in Spanish
+    ({"ca": 0.0, "*": 1.0}, "translated"),  # none reaches 1; the Catalan threshold is not asked
+])  # fmt: skip
+def test_the_review_threshold_of_the_language_decides(
+    store: Store, tmp_path: Path, thresholds: dict[str, float], status: str
+) -> None:
+    newsroom = newsroom_for(store, PseudoEngine(), tmp_path, review_threshold=thresholds)
+    newsroom.submit(ARTICLE.encode(), None, "a1")
+    worker_for(newsroom).run_pending()
+    stored = newsroom.translation("a1", "es")
+    assert stored.status == status
+    assert stored.translation is not None and stored.translation.status == status
+
+
+def test_the_stored_translation_keeps_its_risk_and_where_its_findings_are(
+    apertium: ApertiumEngine, store: Store, tmp_path: Path
+) -> None:
+    text = "Recount\n\nThe recount in several wards was stranded on the waterfront.\n"
+    newsroom = newsroom_for(store, apertium, tmp_path)
+    newsroom.submit(text.encode(), None, "a1")
+    worker_for(newsroom).run_pending()
+    stored = newsroom.translation("a1", "es").translation
+    fresh = Translator(apertium).translate(formats.read(text.encode(), "text"), "es")
+    assert stored is not None and stored.risk == fresh.risk > 0.5
+    assert stored.segments == fresh.segments
+    spans = [f.span for s in stored.segments for f in s.findings if f.check == "untranslated"]
+    assert len(spans) >= 4 and all(spans)
+
+
 # --- the job queue ------------------------------------------------------------------------------
 
 
@@ -479,12 +510,16 @@ def test_api_article_lifecycle(client: TestClient) -> None:
 
     segments = client.get("/v1/articles/a1/translations/es/segments").json()["segments"]
     assert {"field", "index", "source", "target", "findings", "origin"} <= set(segments[0])
+    risk = client.get("/v1/articles/a1/translations/es").json()["risk"]
+    assert 0 < risk < 1
     put = client.put(
         "/v1/articles/a1/translations/es/segments/body/1/1",
         json={"target": "Los funcionarios <b>aprobaron</b>."},
     )
     assert put.status_code == 200 and put.json()["origin"] == "human"
-    assert client.get("/v1/articles/a1/translations/es").json()["status"] == "needs-review"
+    corrected = client.get("/v1/articles/a1/translations/es").json()
+    assert corrected["status"] == "needs-review"
+    assert corrected["risk"] < risk  # an editor's sentence carries no machine's risk
     # the correction is escaped in the text and never served as markup
     page = client.get("/v1/articles/a1/translations/es", params={"format": "html"}).text
     assert "<b>aprobaron</b>" not in page and "&lt;b&gt;aprobaron&lt;/b&gt;" in page

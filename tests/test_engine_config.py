@@ -409,3 +409,38 @@ def test_fuzzy_threshold_outside_its_range_is_refused(value: str) -> None:
 
 def test_fuzzy_threshold_from_the_environment() -> None:
     assert Settings.load(environ={"TARJAMA_FUZZY_THRESHOLD": "0.9"}).fuzzy_threshold == 0.9
+
+
+@pytest.mark.parametrize(
+    ("environ", "toml", "thresholds"),
+    [
+        ({}, "", {}),
+        ({"TARJAMA_REVIEW_THRESHOLD": "0.3"}, "", {"*": 0.3}),
+        ({"TARJAMA_REVIEW_THRESHOLD": "es=0.4, *=0.6"}, "", {"es": 0.4, "*": 0.6}),
+        ({}, "review_threshold = 0.7\n", {"*": 0.7}),
+        ({}, '[review_threshold]\n"*" = 0.5\nes = 0.45\n', {"*": 0.5, "es": 0.45}),
+        # the environment adds to the file, language by language
+        ({"TARJAMA_REVIEW_THRESHOLD": "ca=0.2"}, "[review_threshold]\nes = 0.45\n",
+         {"es": 0.45, "ca": 0.2}),
+    ],
+)  # fmt: skip
+def test_review_thresholds_per_language(
+    tmp_path: Path, environ: dict[str, str], toml: str, thresholds: dict[str, float]
+) -> None:
+    config = tmp_path / "tarjama.toml"
+    config.write_text(toml, encoding="utf-8")
+    assert Settings.load(config, environ=environ).review_threshold == thresholds
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("1.5", r"review_threshold \* = '1.5' must be a risk from 0 to 1"),
+        ("es=-0.1", r"review_threshold es = '-0.1' must be a risk from 0 to 1"),
+        ("es=high", r"review_threshold es = 'high' must be a risk from 0 to 1"),
+        ("e s=0.5", r"review_threshold: 'e s' is not a language code"),
+    ],
+)
+def test_review_threshold_outside_its_range_is_refused(value: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=rf"^environment: {message}$"):
+        Settings.load(environ={"TARJAMA_REVIEW_THRESHOLD": value})

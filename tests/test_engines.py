@@ -15,7 +15,7 @@ import pytest
 from tarjama import inline
 from tarjama.engines.apertium import ApertiumEngine
 from tarjama.engines.apertium.reorder import figures_after_noun
-from tarjama.engines.apertium.stream import from_stream, to_stream
+from tarjama.engines.apertium.stream import from_stream, marked_words, to_stream
 from tarjama.engines.base import Engine
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.errors import EngineTimeoutError, EngineUnavailableError, LanguageError
@@ -568,6 +568,68 @@ def test_from_stream_puts_a_noun_between_a_names_words_before_it(
 )
 def test_words_pulled_into_a_blank_stay_apart_from_the_next_blank(stream: str, tagged: str) -> None:
     assert from_stream(stream, {1: "28" if "28" in stream else "5"}, {2: "Vidal"}) == tagged
+
+
+# --- the engine's own signals: unknown words, dictionary gaps, failed inflections ------------
+
+
+@pytest.mark.parametrize(
+    ("stream", "words"),
+    [
+        ("El *recount en varios *wards.", [("unknown", "recount"), ("unknown", "wards")]),
+        ("la @identity y #puesto", [("untranslated", "identity"), ("generation", "puesto")]),
+        ("[[g:1]]*recount[[/]] de *O'Brien", [("unknown", "recount"), ("unknown", "O'Brien")]),
+        # a protected name's words are the name's: whatever the engine made of them
+        ("Dijo [[x:1]]*Kalin[[/]] que *re-elección", [("unknown", "re")]),
+        ("La província [[x:1]]de *Fujian[[/]].", []),
+        # the source's own stars, hashes and at signs travel as superblanks: no mark
+        (r"Sigue [\#]Elecciones y [\@]ver, 5 [*] 3", []),
+        ("Nothing marked here.", []),
+    ],
+)
+def test_marked_words(stream: str, words: list[tuple[str, str]]) -> None:
+    assert marked_words(stream) == words
+
+
+@needs_apertium
+def test_marks_come_out_beside_the_text_never_in_it(apertium: ApertiumEngine) -> None:
+    direction = apertium.direction(Pair("en", "es"))
+    sources = [
+        "The recount in several wards was stranded on the waterfront.",
+        'The <g id="1">recount</g> went on, and <x id="2" ctype="name" equiv="Kalin"/> said '
+        "the recount mattered.",
+        "The minister spoke on Tuesday.",
+    ]
+    results = list(direction.translate(sources))
+    marked = [[(m.kind, r.text[m.start : m.end]) for m in r.marks] for r in results]
+    assert marked == [
+        [("unknown", "recount"), ("unknown", "wards"), ("unknown", "stranded"),
+         ("unknown", "waterfront")],
+        [("unknown", "recount"), ("unknown", "recount")],  # not the protected name
+        [],
+    ]  # fmt: skip
+    assert not any(c in r.text for r in results for c in "*#@")
+    # the second "recount" is the second in the text: marks follow the words in order
+    first, second = results[1].marks
+    assert first.start < second.start
+
+
+@needs_apertium
+def test_readings_come_from_the_engines_own_dictionaries(apertium: ApertiumEngine) -> None:
+    direction = apertium.direction(Pair("en", "es"))
+    english, spanish = direction.readings("en"), direction.readings("es")
+    assert english is not None and spanish is not None
+    assert english(["end", "recount", "Obama"]) == {
+        "end": frozenset({"noun", "verb", "finite"}),
+        "recount": frozenset(),
+        "Obama": frozenset({"proper"}),
+    }
+    assert spanish(["maneja", "del", "recount"]) == {
+        "maneja": frozenset({"verb", "finite"}),
+        "del": frozenset({"preposition"}),
+        "recount": frozenset(),
+    }
+    assert direction.readings("ar") is None
 
 
 @needs_apertium

@@ -1,9 +1,10 @@
 """Scoring: number and copy fidelity case tables, ``evaluate``, and the ``eval`` and
-``translate --format lines`` commands end to end."""
+``translate --input-format lines`` (``--format lines`` and ``jsonl``) commands end to end."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,17 @@ import pytest
 
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.errors import InputError
-from tarjama.evaluate import Score, bleu_chrf, copy_fidelity, evaluate, number_fidelity
+from tarjama.evaluate import (
+    Score,
+    bleu_chrf,
+    copy_fidelity,
+    evaluate,
+    number_fidelity,
+    spearman,
+    untranslated_detection,
+)
+from tarjama.model import SegmentResult
+from tarjama.qa import Finding, Severity
 
 from .conftest import needs_apertium
 
@@ -118,8 +129,15 @@ def test_evaluate_scores_raw_engine_and_pipeline() -> None:
     # the raw engine passes "1,300" through (1.3 to a Spanish reader); the pipeline writes 1300
     assert report.raw.number_fidelity == Score(1, 2, 0.5)
     assert report.pipeline.number_fidelity == Score(2, 2, 1.0)
-    assert set(report.to_dict()) == {"source", "target", "engine", "lines", "raw", "pipeline"}
+    assert set(report.to_dict()) == {
+        "source", "target", "engine", "lines", "raw", "pipeline", "quality"
+    }  # fmt: skip
     assert evaluate(src, ref, "es", PseudoEngine(), limit=1).lines == 1
+    # the pseudo-engine marks nothing and leaves no word untranslated: nothing to find
+    assert report.quality is not None
+    assert report.quality.untranslated_recall == Score(0, 0, 1.0)
+    assert report.quality.untranslated_precision == Score(0, 0, 1.0)
+    assert [s is None for s in report.segments] == [False, True, False]
 
 
 # --- the command line ---------------------------------------------------------------------------
@@ -143,6 +161,10 @@ def test_eval_pseudo_table(pair: tuple[Path, Path]) -> None:
     assert out.startswith("en-es, 3 lines, engine pseudo\n")
     for row in ("BLEU", "chrF", "number fidelity %", "copy fidelity %", "time s"):
         assert f"\n{row} " in out
+    # beside them, how the risk and the untranslated findings see what the reference shows
+    for row in ("risk against sentence chrF (Spearman): ", "untranslated recall: ",
+                "untranslated precision: ", "needs review: "):  # fmt: skip
+        assert f"\n{row}" in out
 
 
 def test_eval_pseudo_json(pair: tuple[Path, Path]) -> None:
@@ -251,6 +273,78 @@ def test_translate_lines_several_languages(tmp_path: Path) -> None:
         assert text.count("\n") == LINES.count("\n")
 
 
+LINES_QA = (
+    "The recount in several wards was stranded on the waterfront.\n"
+    "\n"
+    "  The minister spoke to reporters in Madrid on Tuesday.\n"
+)
+
+
+@needs_apertium
+@pytest.mark.apertium
+def test_translate_jsonl_gives_each_line_its_risk_and_findings() -> None:
+    result = run("translate", "-", "--input-format", "lines", "--format", "jsonl", "--to", "es",
+                 stdin=LINES_QA.encode())  # fmt: skip
+    assert result.returncode == 0, result.stderr.decode()
+    rows = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert len(rows) == 3
+    recount, blank, minister = rows
+    assert recount["target"] == "El recount en varios wards era stranded en el waterfront."
+    left = [(f["code"], f["evidence"], recount["target"][slice(*f["span"])])
+            for f in recount["findings"]]  # fmt: skip
+    assert left == [("untranslated", w, w) for w in ("recount", "wards", "stranded", "waterfront")]
+    assert all(f["message"] == f"'{f['evidence']}' is left in English" and
+               f["severity"] == "major" for f in recount["findings"])  # fmt: skip
+    assert recount["risk"] >= 0.5 and recount["status"] == "needs-review"
+    assert blank == {"target": "", "risk": 0.0, "status": "translated", "findings": []}
+    assert minister["target"].startswith("  El ministro") and minister["findings"] == []
+    assert minister["risk"] < 0.5 and minister["status"] == "translated"
+    # the same lines as lines: the targets alone, as --format jsonl gave them
+    plain = run("translate", "-", "--input-format", "lines", "--to", "es", stdin=LINES_QA.encode())
+    assert plain.stdout.decode().split("\n")[:-1] == [row["target"] for row in rows]
+
+
+@pytest.mark.parametrize(("threshold", "status"), [("1", "translated"), ("0", "needs-review")])
+def test_translate_jsonl_review_threshold_from_the_settings(threshold: str, status: str) -> None:
+    env = {**os.environ, "TARJAMA_REVIEW_THRESHOLD": f"es={threshold},*=0.5"}
+    result = subprocess.run(
+        [TARJAMA, "translate", "-", "--format", "jsonl", "--to", "es", "--engine", "pseudo"],
+        input=b"The cat sleeps.\n", capture_output=True, timeout=120, check=False, env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr.decode()
+    (row,) = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert row["status"] == status and row["findings"] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--input-format", "html", "--format", "jsonl"),
+         "--format jsonl reads and writes line by line; --input-format html cannot go with it"),
+        (("--input-format", "lines", "--format", "html"),
+         "--input-format lines is written as lines or jsonl, not html"),
+    ],
+)  # fmt: skip
+def test_translate_lines_refuses_other_formats(args: tuple[str, ...], message: str) -> None:
+    result = run("translate", "-", "--to", "es", "--engine", "pseudo", *args, stdin=b"One.\n")
+    assert result.returncode == 65 and result.stdout == b""
+    assert result.stderr.decode() == f"tarjama: {message}\n"
+
+
+def test_translate_jsonl_several_languages(tmp_path: Path) -> None:
+    path = tmp_path / "story.en.txt"
+    path.write_text(LINES, "utf-8")
+    written = run("translate", str(path), "--input-format", "lines", "--format", "jsonl",
+                  "--to", "es,ca", "--engine", "pseudo", "--out", str(tmp_path))  # fmt: skip
+    assert written.returncode == 0, written.stderr.decode()
+    for lang in ("es", "ca"):
+        text = (tmp_path / f"story.{lang}.jsonl").read_text("utf-8")
+        rows = [json.loads(line) for line in text.splitlines()]
+        assert [row["target"] == "" for row in rows] == [
+            line == "" for line in LINES.split("\n")[:-1]
+        ]
+
+
 @pytest.mark.parametrize(
     ("text", "values"),
     [
@@ -266,3 +360,46 @@ def test_roman_numerals_in_a_translation(text: str, values: list[int]) -> None:
     from tarjama.evaluate import roman_numerals
 
     assert sorted(roman_numerals(text).elements()) == [Decimal(v) for v in values]
+
+
+# --- the quality estimate and the untranslated findings against the reference -----------------
+
+
+@pytest.mark.parametrize(
+    ("xs", "ys", "rho"),
+    [
+        ([1, 2, 3, 4], [10, 20, 30, 40], 1.0),
+        ([1, 2, 3, 4], [40, 30, 20, 10], -1.0),
+        ([1, 2, 3, 4], [1, 1, 1, 1], 0.0),
+        # ties share their mean rank, as scipy.stats.spearmanr gives them
+        ([1, 2, 2, 3], [1, 3, 2, 4], 0.9486832980505138),
+    ],
+)
+def test_spearman(xs: list[float], ys: list[float], rho: float) -> None:
+    assert spearman(xs, ys) == pytest.approx(rho)
+
+
+def _segment(target: str, evidence: list[str], names: tuple[str, ...] = ()) -> SegmentResult:
+    findings = tuple(Finding("untranslated", Severity.MAJOR, "m", evidence=e) for e in evidence)
+    return SegmentResult("headline", 0, "s", target, "engine", 0.5, findings, names)
+
+
+def test_untranslated_detection_counts_lines() -> None:
+    marked = [["recount"], ["wards"], ["Kalin"], [], ["online"], []]
+    references = ["El recuento.", "Los distritos.", "Dijo Kalin.", "Nada.", "En línea.", "Nada."]
+    segments = [
+        _segment("El recount.", ["recount"]),  # found
+        _segment("Los wards.", []),  # missed
+        _segment("Dijo Kalin.", []),  # the reference keeps it: nothing to find
+        _segment("Nada online.", ["online"]),  # flagged, but the engine did not mark it
+        _segment("En online.", ["online"]),  # found
+        None,  # a blank line
+    ]
+    recall, precision = untranslated_detection(marked, references, segments)
+    assert recall == Score(2, 3, 2 / 3)
+    assert precision == Score(2, 3, 2 / 3)
+    # a protected name is kept on purpose, whatever the reference says
+    named = [_segment("Dijo Kalin.", [], names=("Kalin",))]
+    assert untranslated_detection([["Kalin"]], ["Dijo Kalín."], named) == (
+        Score(0, 0, 1.0), Score(0, 0, 1.0)
+    )  # fmt: skip

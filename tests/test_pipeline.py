@@ -336,3 +336,62 @@ def test_articles_streamed_in_chunks_come_out_as_one_by_one(apertium: ApertiumEn
     assert [s.target for t in together for s in t.segments] == [
         s.target for t in alone for s in t.segments
     ]
+
+
+# --- what a reader sees: findings, risk and review ---------------------------------------------
+
+RECOUNT = """The recount was stranded
+
+The recount in several wards was stranded on the waterfront, Kalin said.
+
+The minister spoke on Tuesday.
+"""
+
+
+@needs_apertium
+def test_words_left_untranslated_are_findings_in_their_place(apertium: ApertiumEngine) -> None:
+    article = formats.read(RECOUNT.encode(), "text")
+    t = Translator(apertium).translate(article, "es")
+    by_field = {str(s.field): s for s in t.segments}
+    body = by_field["body/0"]
+    target = inline.plain(body.target)
+    left = [(f.evidence, target[f.span[0] : f.span[1]]) for f in body.findings
+            if f.check == "untranslated" and f.span]  # fmt: skip
+    assert left == [(w, w) for w in ("recount", "wards", "stranded", "waterfront")]
+    assert "Kalin" in body.names and "Kalin" in target  # protected: no finding
+    assert not any(c in target for c in "*#@")
+    assert by_field["body/1"].findings == ()
+    # the risk follows: the clean sentence is the least risky, the article's lies between
+    assert by_field["body/1"].risk < body.risk
+    assert by_field["body/1"].risk < t.risk < max(s.risk for s in t.segments)
+
+
+@needs_apertium
+def test_a_headline_without_its_verb_is_found(apertium: ApertiumEngine) -> None:
+    article = formats.read(b"Port workers end strike\n\nThe port is closed.\n", "text")
+    t = Translator(apertium).translate(article, "es")
+    assert [f.check for f in t.segments[0].findings] == ["headline_verb"]
+
+
+@needs_apertium
+def test_the_review_threshold_is_per_language(apertium: ApertiumEngine) -> None:
+    article = formats.read(RECOUNT.encode(), "text")
+    risk = Translator(apertium).translate(article, "es").risk
+    assert 0 < risk < 1
+    strict = Translator(apertium, review_thresholds={"es": risk, "*": 1.0})
+    assert strict.translate(article, "es").status is Status.NEEDS_REVIEW
+    assert strict.translate(article, "ca").status is Status.TRANSLATED
+    lenient = Translator(apertium, review_thresholds={"*": min(1.0, risk + 0.01)})
+    assert lenient.translate(article, "es").status is Status.TRANSLATED
+
+
+@needs_apertium
+def test_the_round_trip_is_one_more_signal(apertium: ApertiumEngine) -> None:
+    article = formats.read(RECOUNT.encode(), "text")
+    once = Translator(apertium).translate(article, "es")
+    both = Translator(apertium, round_trip=True).translate(article, "es")
+    assert [s.target for s in both.segments] == [s.target for s in once.segments]
+    assert [s.risk for s in both.segments] != [s.risk for s in once.segments]
+    # an engine without the reverse pair translates as before, without the round trip
+    pseudo = Translator(PseudoEngine(), round_trip=True).translate(article, "es")
+    assert pseudo.segments and pseudo.status is Status.TRANSLATED

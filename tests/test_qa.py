@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 
@@ -9,6 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tarjama.engines.apertium import ApertiumEngine
+from tarjama.model import Pair
 from tarjama.qa import (
     CHECKS,
     RISK_WEIGHTS,
@@ -21,6 +24,17 @@ from tarjama.qa import (
     risk_score,
     run_checks,
 )
+from tarjama.qa.estimate import (
+    LOW_CHRF,
+    article_risk,
+    estimate,
+    model_for,
+    predicted_chrf,
+    segment_risk,
+    signals,
+)
+
+from .conftest import needs_apertium
 
 MINISTER_EN = "The minister said 1,300 people left."
 
@@ -34,8 +48,13 @@ def fired(
     glossary: Mapping[str, str] | None = None,
     names: Iterable[str] = (),
     engine_marks: bool = True,
+    marks: Iterable[tuple[str, str]] | None = None,
+    engine: ApertiumEngine | None = None,
+    headline: bool = False,
 ) -> list[Finding]:
+    """The findings of one check; with ``engine``, the checks ask its dictionaries."""
     source_lang, target_lang = pair.split("-")
+    direction = engine.direction(Pair(source_lang, target_lang)) if engine else None
     ctx = CheckContext(
         source,
         target,
@@ -44,6 +63,10 @@ def fired(
         glossary=glossary or {},
         names=tuple(names),
         engine_marks=engine_marks,
+        marks=None if marks is None else tuple(marks),
+        source_readings=direction.readings(source_lang) if direction else None,
+        target_readings=direction.readings(target_lang) if direction else None,
+        headline=headline,
     )
     return run_checks(ctx, only={name})
 
@@ -58,9 +81,13 @@ def test_every_check_is_registered_with_its_severity() -> None:
         "untranslated": Severity.MAJOR,
         "length_ratio": Severity.MINOR,
         "repetition": Severity.MAJOR,
+        "capitals": Severity.MINOR,
+        "headline_verb": Severity.MINOR,
+        "headline_first_word": Severity.MINOR,
         "unbalanced_punctuation": Severity.MINOR,
         "wrong_script": Severity.CRITICAL,
         "foreign_script": Severity.MAJOR,
+        "generation": Severity.MINOR,
         "engine_marks": Severity.CRITICAL,
         "empty_target": Severity.CRITICAL,
     }
@@ -335,6 +362,164 @@ def test_untranslated(source: str, target: str, pair: str) -> None:
     assert len(fired("untranslated", source, target, pair)) == 1
 
 
+# words left in the source language: what the engine marked, what the target's dictionary lacks
+
+
+def spans(findings: list[Finding]) -> list[tuple[str, tuple[int, int] | None]]:
+    return [(f.evidence, f.span) for f in findings]
+
+
+RECOUNT_EN = "The recount in several wards was stranded on the waterfront."
+RECOUNT_ES = "El recount en varios wards era stranded en el waterfront."
+RECOUNT_MARKS = [("unknown", w) for w in ("recount", "wards", "stranded", "waterfront")]
+
+
+def test_words_the_engine_marked_are_named_with_their_place() -> None:
+    findings = fired("untranslated", RECOUNT_EN, RECOUNT_ES, marks=RECOUNT_MARKS)
+    assert spans(findings) == [
+        ("recount", (3, 10)), ("wards", (21, 26)), ("stranded", (31, 39)),
+        ("waterfront", (46, 56)),
+    ]  # fmt: skip
+    assert findings[0].message == "'recount' is left in English"
+    assert all(f.severity is Severity.MAJOR for f in findings)
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "marks", "evidence"),
+    [
+        # a word the engine parted from a translated one ("care-givers")
+        ("Thanks to care-givers.", "Gracias a cuidado-givers.", [("unknown", "givers")],
+         ["givers"]),
+        # a decade written the English way
+        ("In the 1990s.", "En el 1990s.", [("untranslated", "1990s")], ["1990s"]),
+        # every occurrence, each in its place
+        ("A recount, then a recount.", "Un recount, luego un recount.",
+         [("unknown", "recount"), ("unknown", "recount")], ["recount", "recount"]),
+        # names (protected, or with a capital), glossary terms and addresses are kept on purpose
+        ("Kalin said it.", "Kalin lo dijo.", [("unknown", "Kalin")], []),
+        ("Ask eBay now.", "Pregunta eBay ahora.", [("unknown", "eBay")], []),
+        ("See news.example.com today.", "Ve news.example.com hoy.", [("unknown", "news")], []),
+        # the generation marks are another check's
+        ("It seemed fine.", "parecer bien.", [("generation", "parecer")], []),
+    ],
+)  # fmt: skip
+def test_untranslated_words(
+    source: str, target: str, marks: list[tuple[str, str]], evidence: list[str]
+) -> None:
+    findings = fired("untranslated", source, target, marks=marks, names=["eBay"])
+    assert [f.evidence for f in findings] == evidence
+    for f in findings:
+        assert f.span is not None and target[f.span[0] : f.span[1]] == f.evidence
+
+
+@needs_apertium
+@pytest.mark.parametrize(
+    ("source", "target", "evidence"),
+    [
+        # unmarked (another engine, the memory): the source's words Spanish does not have
+        (RECOUNT_EN, RECOUNT_ES, ["recount", "wards", "stranded", "waterfront"]),
+        # loanwords the Spanish dictionary has are Spanish too
+        ("They sell software online.", "Venden software online.", []),
+        ("The hospital is popular.", "El hospital es popular.", []),
+    ],
+)
+def test_untranslated_words_by_the_targets_dictionary(
+    apertium: ApertiumEngine, source: str, target: str, evidence: list[str]
+) -> None:
+    assert [f.evidence for f in fired("untranslated", source, target, engine=apertium)] == evidence
+
+
+@needs_apertium
+def test_an_engine_that_marks_its_words_is_believed(apertium: ApertiumEngine) -> None:
+    # Apertium marks every word it leaves: one it did not mark is its translation
+    assert fired("untranslated", RECOUNT_EN, RECOUNT_ES, engine=apertium, marks=[]) == []
+
+
+def test_a_marked_word_the_targets_dictionary_knows_is_no_finding() -> None:
+    # (without a dictionary, the engine's word stands)
+    marks = [("unknown", "online")]
+    assert [f.evidence for f in fired("untranslated", "Buy online.", "Compra online.",
+                                      marks=marks)] == ["online"]  # fmt: skip
+
+
+@needs_apertium
+def test_a_marked_word_the_targets_dictionary_knows_is_a_loanword(apertium: ApertiumEngine) -> None:
+    marks = [("unknown", "online")]
+    assert (
+        fired("untranslated", "Buy online.", "Compra online.", marks=marks, engine=apertium) == []
+    )
+
+
+def test_words_the_engine_could_not_inflect() -> None:
+    [finding] = fired("generation", "He got the job.", "Consiguió el puesto.",
+                      marks=[("generation", "puesto")])  # fmt: skip
+    assert (finding.evidence, finding.span, finding.severity) == (
+        "puesto",
+        (13, 19),
+        Severity.MINOR,
+    )
+
+
+# --- capitals ------------------------------------------------------------------------------------
+
+
+@needs_apertium
+@pytest.mark.parametrize(
+    ("source", "target", "pair", "evidence"),
+    [
+        ("They fled North Africa.", "Huyeron de África Del norte.", "en-es", ["Del"]),
+        ("Valmoria Manages the fund.", "Valmoria Maneja el fondo.", "en-es", ["Maneja"]),
+        ("He met Kalin yesterday.", "Conoció a kalin ayer.", "en-es", ["kalin"]),
+        # names of places and institutions are written with capitals
+        ("At the White House.", "En la Casa Blanca.", "en-es", []),
+        ("They went to El Salvador.", "Fueron a El Salvador.", "en-es", []),
+        ("He said: Go home.", "Dijo: Ve a casa.", "en-es", []),
+        ("Manages well.", "Maneja bien.", "en-es", []),
+        # a sentence's last word: a verb is the engine's, anything else may end a name
+        ("Kalin spoke.", "Kalin Habló.", "en-es", ["Habló"]),
+        ("They flew to Las Palmas.", "Volaron a Las Palmas.", "en-es", []),
+        ("He lives in Los Angeles.", "Vive en Los Ángeles.", "en-es", []),
+        ("Aid came from the United States.", "La ayuda vino de los Estados Unidos.", "en-es", []),
+        ("A view of the Sierra De Gata.", "Una vista de la Sierra De Gata.", "en-es", []),
+    ],
+)
+def test_capitals(
+    apertium: ApertiumEngine, source: str, target: str, pair: str, evidence: list[str]
+) -> None:
+    found = fired("capitals", source, target, pair, engine=apertium, names=["Valmoria"])
+    assert [f.evidence for f in found] == evidence
+
+
+def test_capitals_need_a_dictionary() -> None:
+    assert fired("capitals", "They fled North Africa.", "Huyeron de África Del norte.") == []
+
+
+# --- headlines -----------------------------------------------------------------------------------
+
+
+@needs_apertium
+@pytest.mark.parametrize(
+    ("source", "target", "headline", "checks"),
+    [
+        ("Port workers end strike", "Huelga de fin de trabajadores portuaria", True,
+         ["headline_verb"]),
+        ("Port workers end strike", "Huelga de fin de trabajadores portuaria", False, []),
+        ("Port workers end strike", "Los trabajadores portuarios terminan la huelga", True, []),
+        ("Obama visits China", "Obama visita China", True, []),
+        ("Crisis in the Middle East", "Crisis en el Oriente Medio", True, []),
+    ],
+)  # fmt: skip
+def test_headlines(
+    apertium: ApertiumEngine, source: str, target: str, headline: bool, checks: list[str]
+) -> None:
+    found = [
+        f.check
+        for name in ("headline_verb", "headline_first_word")
+        for f in fired(name, source, target, engine=apertium, headline=headline)
+    ]
+    assert found == checks
+
+
 # --- 6. length ratio -----------------------------------------------------------------------------
 
 
@@ -574,6 +759,47 @@ def test_check_segments_reports_each_segment() -> None:
     assert 0 < off_glossary.risk < wrong_number.risk
 
 
+# --- the quality estimate ------------------------------------------------------------------------
+
+
+def test_the_estimate_rises_with_words_left_untranslated() -> None:
+    ctx = CheckContext(RECOUNT_EN, RECOUNT_ES, "en", "es")
+    clean = CheckContext(RECOUNT_EN, "El recuento en varios distritos quedó varado.", "en", "es")
+    found = fired("untranslated", RECOUNT_EN, RECOUNT_ES, marks=RECOUNT_MARKS)
+    assert signals(ctx, found)["untranslated"] == pytest.approx(4 / 10)
+    assert 0 < segment_risk(clean, []) < segment_risk(ctx, found) < 1
+
+
+def test_a_critical_finding_makes_any_sentence_risky() -> None:
+    ctx = CheckContext(MINISTER_EN, "El ministro dijo que 1,300 personas se fueron.", "en", "es")
+    findings = run_checks(ctx)
+    assert [f.check for f in findings] == ["number_mismatch"]
+    assert segment_risk(ctx, findings) >= RISK_WEIGHTS[Severity.CRITICAL]
+
+
+def test_minor_findings_are_a_signal_not_an_alarm() -> None:
+    ctx = CheckContext(MINISTER_EN, "El ministro dijo que 1.300 personas se fueron.", "en", "es")
+    minor = [Finding("capitals", Severity.MINOR, "m")]
+    assert signals(ctx, minor)["minor"] == pytest.approx(1 / 5)  # of five words
+    # its weight is the model's (fitted on the calibration sets), not the severity's 0.1
+    assert segment_risk(ctx, minor) == pytest.approx(estimate(signals(ctx, minor)))
+
+
+def test_the_estimate_is_a_chance_below_the_low_chrf() -> None:
+    ctx = CheckContext(MINISTER_EN, "El ministro dijo que 1.300 personas se fueron.", "en", "es")
+    found = signals(ctx, [])
+    assert estimate(found) == pytest.approx(
+        0.5 * (1 + math.erf((LOW_CHRF - predicted_chrf(found)) / model_for(found).spread
+                            / math.sqrt(2)))
+    )  # fmt: skip
+
+
+def test_an_articles_risk_weighs_its_segments_by_their_words() -> None:
+    assert article_risk([]) == 0.0
+    assert article_risk([(0.2, 10), (0.8, 30)]) == pytest.approx(0.65)
+    assert article_risk([(0.5, 0)]) == 0.5
+
+
 # --- robustness ----------------------------------------------------------------------------------
 
 TAGGISH = st.sampled_from(
@@ -620,6 +846,14 @@ LANGS = st.sampled_from(
     target_lang=LANGS,
     glossary=st.dictionaries(st.text(max_size=8), st.text(max_size=8), max_size=3),
     names=st.lists(st.one_of(st.text(max_size=8), st.just("Kalin")), max_size=3),
+    marks=st.lists(
+        st.tuples(
+            st.sampled_from(["unknown", "untranslated", "generation"]),
+            st.one_of(st.text(max_size=8), st.just("Kalin"), st.just("de la")),
+        ),
+        max_size=3,
+    ),
+    headline=st.booleans(),
 )
 def test_checks_never_raise(
     source: str,
@@ -628,11 +862,19 @@ def test_checks_never_raise(
     target_lang: str,
     glossary: dict[str, str],
     names: list[str],
+    marks: list[tuple[str, str]],
+    headline: bool,
 ) -> None:
-    ctx = CheckContext(source, target, source_lang, target_lang, glossary, names)
+    ctx = CheckContext(
+        source, target, source_lang, target_lang, glossary, names, marks=tuple(marks),
+        headline=headline,
+    )  # fmt: skip
     findings = run_checks(ctx)
     assert all(f.check in CHECKS and f.severity is CHECKS[f.check].severity for f in findings)
     assert 0.0 <= risk_score(findings) < 1.0
+    assert 0.0 <= segment_risk(ctx, findings) <= 1.0
+    for f in findings:  # a span is the evidence's place in the target's plain text
+        assert f.span is None or ctx.target_plain[f.span[0] : f.span[1]] == f.evidence
 
 
 WORDISH = st.text(alphabet="ab_1é.- ", max_size=12)

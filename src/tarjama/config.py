@@ -13,13 +13,17 @@ the working directory if there is one:
     max_characters = 50000
     rate_limit = 5.0                       # requests/s per client address and per key; 0 = off
     pivot = "en"                           # translate es-ar as es-en, en-ar when no route has it
+    [review_threshold]                     # article risk from which a translation needs review
+    "*" = 0.5                              # (review_threshold = 0.5: the same for every language)
+    es = 0.4
     [engines.deepl]                        # engines and routes: docs/engine-config.md
     type = "deepl"
     [routes]
     "en-ar" = ["deepl", "apertium"]
 
 Each key can also come from the environment as ``TARJAMA_<KEY>`` (``TARJAMA_DATA_DIR``...);
-routes as ``TARJAMA_ROUTES="en-es=apertium;en-ar=opus,deepl"`` and engine options as
+review thresholds as ``TARJAMA_REVIEW_THRESHOLD="es=0.4,*=0.5"`` (or one number); routes as
+``TARJAMA_ROUTES="en-es=apertium;en-ar=opus,deepl"`` and engine options as
 ``TARJAMA_ENGINES__<NAME>__<KEY>`` (``TARJAMA_ENGINES__DEEPL__FORMALITY=less``).
 """
 
@@ -94,6 +98,13 @@ class Settings:
     fuzzy_threshold: float = 0.75
     """Least similarity (0.5 to 1) of the memory's near matches offered to editors: beside a
     segment in review, and by the memory lookup route."""
+    round_trip: bool = False
+    """Translate every machine-translated sentence back through the reverse pair, where the
+    engine has one, as one more signal of the quality estimate (about doubles the engine's
+    work)."""
+    review_threshold: Mapping[str, float] = field(default_factory=dict)
+    """Language (or "*" for every other) -> the article risk (0 to 1) from which a translation
+    needs review; unset languages use ``qa.REVIEW_THRESHOLD``. A number sets "*"."""
     detect_threshold: float = 80.0
     """Least confidence (percent, 0 to 100) of the detected language for ``source=auto`` on the
     LibreTranslate routes; below it the request is refused, asking for ``source`` (api/detect.py
@@ -191,6 +202,8 @@ class Settings:
                 changes[key] = _merge_engines(self.engines, value, origin)
             elif key == "routes":
                 changes[key] = {**self.routes, **_routes(value, origin)}
+            elif key == "review_threshold":
+                changes[key] = {**self.review_threshold, **_thresholds(value, origin)}
             else:
                 changes[key] = _coerce(key, value, getattr(self, key), origin)
         if "fuzzy_threshold" in changes and not 0.5 <= changes["fuzzy_threshold"] <= 1:
@@ -301,6 +314,29 @@ def _routes(value: Any, origin: str) -> dict[str, tuple[str, ...]]:
             parse_pair(key, f"{origin}: routes")
         routes[key] = tuple(chain)
     return routes
+
+
+def _thresholds(value: Any, origin: str) -> dict[str, float]:
+    """Review thresholds from a number (every language), a TOML table of language = number, or
+    ``es=0.4,*=0.5`` (environment)."""
+    if isinstance(value, str) and "=" in value:
+        value = dict(item.partition("=")[::2] for item in value.split(",") if item.strip())
+    table = value if isinstance(value, Mapping) else {"*": value}
+    found: dict[str, float] = {}
+    for language, raw in table.items():
+        language = str(language).strip()
+        if language != "*" and not _LANG.match(language):
+            raise ConfigError(f"{origin}: review_threshold: {language!r} is not a language code")
+        try:
+            number = float(raw) if not isinstance(raw, bool) else -1.0
+        except (TypeError, ValueError):
+            number = -1.0
+        if not 0 <= number <= 1:
+            raise ConfigError(
+                f"{origin}: review_threshold {language} = {raw!r} must be a risk from 0 to 1"
+            )
+        found[language] = number
+    return found
 
 
 def _merge_engines(

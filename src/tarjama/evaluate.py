@@ -25,10 +25,11 @@ occur twice in the output.
 from __future__ import annotations
 
 import html
+import math
 import re
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -40,7 +41,7 @@ from babel.numbers import NumberFormatError, parse_decimal
 from tarjama import inline
 from tarjama.engines.base import Engine
 from tarjama.errors import InputError, LanguageError
-from tarjama.model import Pair
+from tarjama.model import Pair, SegmentResult, Status
 from tarjama.pipeline import Translator
 
 # A number written in digits, with the group and decimal separators of any of our locales; not
@@ -83,6 +84,28 @@ class SystemScores:
 
 
 @dataclass(frozen=True)
+class QualityScores:
+    """How well the pipeline's risk and checks see what the human reference shows."""
+
+    risk_chrf: float
+    """Spearman's rank correlation between each line's risk and its chrF: the more negative,
+    the better the risk predicts a bad sentence."""
+    untranslated_recall: Score
+    untranslated_precision: Score
+    """See :func:`untranslated_detection`."""
+    needs_review: Score
+    """Lines whose risk reaches the review threshold (or with a critical finding)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "risk_chrf": self.risk_chrf,
+            "untranslated_recall": self.untranslated_recall._asdict(),
+            "untranslated_precision": self.untranslated_precision._asdict(),
+            "needs_review": self.needs_review._asdict(),
+        }
+
+
+@dataclass(frozen=True)
 class Report:
     """The raw engine and the full pipeline on the same lines, in one run."""
 
@@ -94,6 +117,9 @@ class Report:
     pipeline: SystemScores
     raw_outputs: tuple[str, ...]
     pipeline_outputs: tuple[str, ...]
+    quality: QualityScores | None = None
+    segments: tuple[SegmentResult | None, ...] = ()
+    """The pipeline's segment of each line (None for a blank line), with risk and findings."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -103,6 +129,7 @@ class Report:
             "lines": self.lines,
             "raw": self.raw.to_dict(),
             "pipeline": self.pipeline.to_dict(),
+            "quality": self.quality.to_dict() if self.quality else None,
         }
 
 
@@ -230,10 +257,83 @@ def bleu_chrf(outputs: Sequence[str], references: Sequence[str]) -> tuple[float,
     return bleu, chrf
 
 
+# --- the quality estimate and the checks against the reference ---------------------------------
+
+
+def _ranks(values: Sequence[float]) -> list[float]:
+    """Each value's rank (1 = smallest), ties sharing the mean of their ranks."""
+    order = sorted(range(len(values)), key=values.__getitem__)
+    ranks = [0.0] * len(values)
+    start = 0
+    while start < len(order):
+        end = start
+        while end + 1 < len(order) and values[order[end + 1]] == values[order[start]]:
+            end += 1
+        for k in range(start, end + 1):
+            ranks[order[k]] = (start + end) / 2 + 1
+        start = end + 1
+    return ranks
+
+
+def spearman(xs: Sequence[float], ys: Sequence[float]) -> float:
+    """Spearman's rank correlation of two aligned sequences (0.0 when either is constant)."""
+    _check_aligned(("x", xs), ("y", ys))
+    rx, ry = _ranks(xs), _ranks(ys)
+    mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
+    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
+    vx = sum((a - mx) ** 2 for a in rx)
+    vy = sum((b - my) ** 2 for b in ry)
+    return cov / math.sqrt(vx * vy) if vx and vy else 0.0
+
+
+def sentence_chrf(outputs: Sequence[str], references: Sequence[str]) -> list[float]:
+    """Each line's chrF against its reference (sacrebleu's defaults)."""
+    from sacrebleu.metrics.chrf import CHRF
+
+    _check_aligned(("output", outputs), ("reference", references))
+    metric = CHRF()
+    return [
+        float(metric.sentence_score(o, [r]).score) for o, r in zip(outputs, references, strict=True)
+    ]
+
+
+_MARKED_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def untranslated_detection(
+    marked: Sequence[Sequence[str]],
+    references: Sequence[str],
+    translations: Sequence[SegmentResult | None],
+) -> tuple[Score, Score]:
+    """How the ``untranslated`` check finds the words a reader sees left in the source language.
+
+    A line *keeps an untranslated word* when a word the raw engine marked unknown or
+    untranslated on it (``marked``) stands in the pipeline's output, the human reference does
+    not have it (in any case), and it is no word of a name the pipeline protected (those are
+    kept on purpose, and are no findings). Recall: of the lines that keep one, the share with
+    an ``untranslated`` finding naming one of them. Precision: of the lines with an
+    ``untranslated`` finding, the share that keep one."""
+    _check_aligned(("marked", marked), ("reference", references), ("output", translations))
+    keep = hits = flagged = right = 0
+    for words, reference, segment in zip(marked, references, translations, strict=True):
+        if segment is None:
+            continue
+        output = set(_MARKED_WORD.findall(inline.plain(segment.target)))
+        in_reference = {w.casefold() for w in _MARKED_WORD.findall(reference)}
+        names = {w for name in segment.names for w in _MARKED_WORD.findall(name)}
+        kept = {w for w in words if w in output and w.casefold() not in in_reference} - names
+        named = {f.evidence for f in segment.findings if f.check == "untranslated"}
+        keep += bool(kept)
+        hits += bool(kept & named)
+        flagged += bool(named)
+        right += bool(named and kept)
+    return Score.of(hits, keep), Score.of(right, flagged)
+
+
 # --- one run: raw engine and pipeline -------------------------------------------------------
 
 
-def _check_aligned(*named: tuple[str, Sequence[str]]) -> None:
+def _check_aligned(*named: tuple[str, Sequence[object]]) -> None:
     (first_name, first), *rest = named
     for name, lines in rest:
         if len(lines) != len(first):
@@ -245,12 +345,25 @@ def _check_aligned(*named: tuple[str, Sequence[str]]) -> None:
 
 def translate_raw(engine: Engine, lines: Sequence[str], pair: Pair) -> list[str]:
     """The engine alone: each line escaped, translated, tags removed; blank lines stay blank."""
+    return translate_raw_marked(engine, lines, pair)[0]
+
+
+def translate_raw_marked(
+    engine: Engine, lines: Sequence[str], pair: Pair
+) -> tuple[list[str], list[list[str]]]:
+    """``translate_raw``, and each line's words the engine marked unknown or untranslated."""
     todo = [i for i, line in enumerate(lines) if line.strip()]
-    outputs = engine.translate_batch([inline.escape_text(lines[i]) for i in todo], pair)
-    result = [""] * len(lines)
-    for i, out in zip(todo, outputs, strict=True):
-        result[i] = inline.plain(out)
-    return result
+    results = engine.direction(pair).translate([inline.escape_text(lines[i]) for i in todo])
+    outputs = [""] * len(lines)
+    marked: list[list[str]] = [[] for _ in lines]
+    for i, result in zip(todo, results, strict=True):
+        outputs[i] = inline.plain(result.text)
+        marked[i] = [
+            inline.plain(result.text[m.start : m.end])
+            for m in result.marks or ()
+            if m.kind in ("unknown", "untranslated")
+        ]
+    return outputs, marked
 
 
 def score(
@@ -280,9 +393,12 @@ def evaluate(
     *,
     source: str = "en",
     limit: int | None = None,
+    review_thresholds: Mapping[str, float] | None = None,
 ) -> Report:
     """Translate ``src_lines`` with the raw engine and with the full pipeline, and score both
-    against ``ref_lines``. ``limit`` keeps the first N lines of both."""
+    against ``ref_lines``; and how well the pipeline's risk and ``untranslated`` findings see
+    what the reference shows (:class:`QualityScores`). ``limit`` keeps the first N lines of
+    both."""
     _check_aligned(("source", src_lines), ("reference", ref_lines))
     if limit is not None:
         if limit < 1:
@@ -295,13 +411,24 @@ def evaluate(
     engine.translate_batch(["Warm-up."], pair)  # start the engine's processes outside the timing
 
     started = time.perf_counter()
-    raw = translate_raw(engine, src_lines, pair)
+    raw, marked = translate_raw_marked(engine, src_lines, pair)
     raw_seconds = time.perf_counter() - started
 
     started = time.perf_counter()
-    piped = Translator(engine).translate_lines(src_lines, target, source)
+    translator = Translator(engine, review_thresholds=review_thresholds)
+    translations = translator.translate_line_segments(src_lines, target, source)
     pipe_seconds = time.perf_counter() - started
+    piped = [inline.plain(t.article.headline) for t in translations]
+    segments = [t.segments[0] if t.segments else None for t in translations]
+    review = [t.status is Status.NEEDS_REVIEW for t in translations if t.segments]
 
+    scored = [i for i, s in enumerate(segments) if s is not None]
+    chrfs = sentence_chrf([piped[i] for i in scored], [ref_lines[i] for i in scored])
+    risks = [s.risk for s in segments if s is not None]
+    recall, precision = untranslated_detection(marked, ref_lines, segments)
+    quality = QualityScores(
+        spearman(risks, chrfs), recall, precision, Score.of(sum(review), len(review))
+    )
     return Report(
         source=source,
         target=target,
@@ -311,4 +438,6 @@ def evaluate(
         pipeline=score("pipeline", src_lines, ref_lines, piped, pair, pipe_seconds),
         raw_outputs=tuple(raw),
         pipeline_outputs=tuple(piped),
+        quality=quality,
+        segments=tuple(segments),
     )

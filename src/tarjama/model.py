@@ -289,8 +289,11 @@ class SegmentResult:
     target: str
     origin: SegmentOrigin
     risk: float = 0.0
+    """The chance that a reader finds the sentence badly translated (``tarjama.qa.estimate``)."""
     findings: tuple[Any, ...] = ()
     """``tarjama.qa.Finding`` values."""
+    names: tuple[str, ...] = ()
+    """The names kept as written (protected from the engine)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "field": str(self.field)}
@@ -306,6 +309,8 @@ class Translation:
     label: str = DEFAULT_LABEL
     status: Status = Status.TRANSLATED
     segments: tuple[SegmentResult, ...] = ()
+    risk: float = 0.0
+    """The article's risk: its segments' risks, weighted by their words."""
 
     @property
     def language(self) -> str:

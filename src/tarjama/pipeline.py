@@ -28,13 +28,14 @@ import logging
 import re
 import threading
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from tarjama import inline, qa
-from tarjama.engines.base import Engine, Lexicon
+from tarjama.engines.base import Direction, Engine, Lexicon, Readings, Result
 from tarjama.engines.call import Call
+from tarjama.errors import TarjamaError
 from tarjama.memory import Glossary, Origin, TranslationMemory
 from tarjama.model import (
     DEFAULT_LABEL,
@@ -79,6 +80,13 @@ class _Piece:
     """Where it is in the article, for QA findings: ``field#index``."""
     findings: list[qa.Finding] | None = None
     """QA findings on ``text``, once it is final."""
+    marks: tuple[tuple[str, str], ...] | None = None
+    """The words the engine said it did not translate (``qa.CheckContext.marks``)."""
+    headline: bool = False
+    context: qa.CheckContext | None = None
+    """What the checks saw, for the estimate."""
+    round_trip: float | None = None
+    """chrF (0-1) of the text translated back, against the source, when a round trip ran."""
 
 
 @dataclass
@@ -93,18 +101,70 @@ def _from_tm(stored: str, source: str) -> str:
     return inline.escape_text(stored) if "<" not in source else stored
 
 
-def _checks(piece: _Piece, source: str, target: str) -> list[qa.Finding]:
-    return qa.run_checks(
-        qa.CheckContext(
-            source=piece.core,
-            target=piece.text,
-            source_lang=source,
-            target_lang=target,
-            glossary=piece.terms,
-            names=piece.names,
-            segment=piece.segment,
-        )
+@dataclass(frozen=True)
+class _Dictionaries:
+    """What the checks may ask of one call's languages: the engine's own dictionaries."""
+
+    source: Readings | None = None
+    target: Readings | None = None
+
+    @classmethod
+    def of(cls, direction: Direction) -> _Dictionaries:
+        pair = direction.pair
+        return cls(_tolerant(direction, pair.source), _tolerant(direction, pair.target))
+
+    def prefetch(self, sources: list[str]) -> None:
+        """Ask the source's dictionary about every word of ``sources`` at once (the estimate
+        reads them all): one question for a chunk of articles, not one per sentence."""
+        if self.source is not None and sources:
+            self.source(list(dict.fromkeys(w for s in sources for w in qa.words_of(s))))
+
+
+def _tolerant(direction: Direction, language: str) -> Readings | None:
+    """A direction's dictionary of ``language`` whose failure costs the checks it serves, never
+    the translation: after one, it knows no word (the checks that ask it are silent)."""
+    try:
+        readings = direction.readings(language)
+    except TarjamaError as exc:
+        log.warning("no %s dictionary for the checks: %s", language, exc)
+        return None
+    if readings is None:
+        return None
+    failed: list[TarjamaError] = []
+
+    def ask(words: Sequence[str]) -> dict[str, frozenset[str]]:
+        if not failed:
+            try:
+                return readings(words)
+            except TarjamaError as exc:
+                log.warning("the %s dictionary failed; its checks are off: %s", language, exc)
+                failed.append(exc)
+        return {}
+
+    return ask
+
+
+def _checks(
+    piece: _Piece, source: str, target: str, dictionaries: _Dictionaries
+) -> list[qa.Finding]:
+    piece.context = ctx = qa.CheckContext(
+        source=piece.core,
+        target=piece.text,
+        source_lang=source,
+        target_lang=target,
+        glossary=piece.terms,
+        names=piece.names,
+        segment=piece.segment,
+        marks=piece.marks,
+        source_readings=dictionaries.source,
+        target_readings=dictionaries.target,
+        headline=piece.headline,
     )
+    return qa.run_checks(ctx)
+
+
+# Origins whose text a machine made, and whose risk is the estimate's.
+_MACHINE = frozenset({"engine", "memory:machine"})
 
 
 class Translator:
@@ -119,6 +179,12 @@ class Translator:
     ``flush()`` waits for them too, and ``close()`` finishes them before it returns. A write
     that fails is logged and lost: the memory is then missing a machine translation the engine
     can make again, nothing more.
+
+    A translation needs review when a finding is critical or its risk reaches the threshold
+    of its language in ``review_thresholds`` (language or "*" -> risk; default
+    ``qa.REVIEW_THRESHOLD``). With ``round_trip``, every machine-translated sentence is also
+    translated back through the reverse pair, where the engine has one, and the estimate
+    weighs how far that comes back from the source (about doubling the engine's work).
     """
 
     def __init__(
@@ -129,9 +195,13 @@ class Translator:
         memory: TranslationMemory | None = None,
         glossary: Glossary | None = None,
         write_behind: bool = False,
+        review_thresholds: Mapping[str, float] | None = None,
+        round_trip: bool = False,
     ) -> None:
         self.engine = engine
         self.label = label
+        self.review_thresholds = dict(review_thresholds or {})
+        self.round_trip = round_trip
         self.memory = memory
         self.glossary = glossary
         self._writer = (
@@ -162,17 +232,28 @@ class Translator:
     def translate_lines(self, lines: Sequence[str], target: str, source: str = "en") -> list[str]:
         """Translate plain-text lines one segment each (no article structure, no splitting),
         keeping line alignment, so outside tools can score the output against a reference."""
+        translations = self.translate_line_segments(lines, target, source)
+        return [inline.plain(t.article.headline) for t in translations]
+
+    def translate_line_segments(
+        self, lines: Sequence[str], target: str, source: str = "en"
+    ) -> list[Translation]:
+        """``translate_lines``, each line's translation whole: its one segment (none for a
+        blank line) with its risk and findings. A line is a sentence, not a headline."""
         articles = [Article(headline=inline.escape_text(line), body=(), source_language=source)
                     for line in lines]  # fmt: skip
-        return [inline.plain(t.article.headline) for t in self.translate_many(articles, target)]
+        return self.translate_many(articles, target, layout=False)
 
-    def translate_many(self, articles: Sequence[Article], target: str) -> list[Translation]:
+    def translate_many(
+        self, articles: Sequence[Article], target: str, *, layout: bool = True
+    ) -> list[Translation]:
         """Translate several articles into one language.
 
         Articles are prepared in chunks, and each chunk's sentences go to the engine (in a
         worker thread) while the next chunk is prepared, so the engine's processes never wait
         for Python. A sentence that occurs several times is translated once; one the memory
-        holds is not translated at all.
+        holds is not translated at all. Without ``layout``, a headline is checked as any
+        other sentence (lines of a test set).
         """
         if not articles:
             return []
@@ -180,13 +261,14 @@ class Translator:
         direction = self.engine.direction(pair)
         provenance = direction.provenance
         known = direction.lexicon()
+        dictionaries = _Dictionaries.of(direction)
         index: dict[str, tuple[Call, int]] = {}
         results: list[Translation] = []
         waiting: deque[tuple[Sequence[Article], list[dict[FieldRef, _Field]], Call]] = deque()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tarjama-engine") as pool:
             for start in range(0, len(articles), _CHUNK):
                 batch = articles[start : start + _CHUNK]
-                chunk = [self._split(a) for a in batch]
+                chunk = [self._split(a, layout) for a in batch]
                 pieces = [p for fields in chunk for f in fields.values() for p in f.pieces]
                 self._recall(pieces, pair, provenance)
                 call = Call(direction, pool)
@@ -198,9 +280,11 @@ class Translator:
                 waiting.append((batch, chunk, call))
                 # The chunk before this one is finished while the engine works on this one.
                 if len(waiting) > 1:
-                    results += self._finish(*waiting.popleft(), index, pair, provenance)
+                    results += self._finish(
+                        *waiting.popleft(), index, pair, provenance, dictionaries
+                    )
             while waiting:
-                results += self._finish(*waiting.popleft(), index, pair, provenance)
+                results += self._finish(*waiting.popleft(), index, pair, provenance, dictionaries)
         return results
 
     def _finish(
@@ -211,6 +295,7 @@ class Translator:
         index: dict[str, tuple[Call, int]],
         pair: Pair,
         provenance: Provenance,
+        dictionaries: _Dictionaries,
     ) -> list[Translation]:
         """Restore, check and remember one chunk of articles: each sentence as soon as the
         engine gives it back, the articles once all are back."""
@@ -228,14 +313,22 @@ class Translator:
                     mine.setdefault(i, []).append(piece)
                 else:
                     earlier.append(piece)
+        dictionaries.prefetch([p.core for ps in mine.values() for p in ps])
         for i, result in call.arrivals():
             for piece in mine.get(i, ()):
-                self._translated(piece, result.text, pair)
+                self._translated(piece, result, pair, dictionaries)
         call.results()  # the engine's error, if it failed
         for piece in earlier:
             assert piece.masked is not None
             by_call, i = index[piece.masked.text]
-            self._translated(piece, by_call.results()[i].text, pair)
+            self._translated(piece, by_call.results()[i], pair, dictionaries)
+
+        if self.round_trip:
+            self._round_trip(
+                [p for fields in prepared for f in fields.values() for p in f.pieces
+                 if p.origin == "engine" and p.text],
+                pair,
+            )  # fmt: skip
 
         fresh: dict[Provenance, dict[str, str]] = {}
         made_by: list[Provenance] = []
@@ -256,17 +349,37 @@ class Translator:
         for by, units in fresh.items():
             self._remember(units, pair, by)
         return [
-            self._result(a, fields, pair.target, by)
+            self._result(a, fields, pair.target, by, dictionaries)
             for a, fields, by in zip(articles, prepared, made_by, strict=True)
         ]
 
+    def _round_trip(self, pieces: list[_Piece], pair: Pair) -> None:
+        """Each piece's text translated back, and how close that comes to its source."""
+        try:
+            back = self.engine.direction(Pair(pair.target, pair.source))
+        except TarjamaError as exc:
+            log.debug("no round trip for %s: %s", pair, exc)
+            return
+        texts = list(dict.fromkeys(p.text for p in pieces))
+        try:
+            returned = dict(zip(texts, (r.text for r in back.translate(texts)), strict=True))
+        except TarjamaError as exc:
+            log.warning("round trip %s failed; the estimate goes without it: %s", pair, exc)
+            return
+        for piece in pieces:
+            piece.round_trip = qa.round_trip_chrf(returned[piece.text], piece.core)
+
     @staticmethod
-    def _translated(piece: _Piece, output: str, pair: Pair) -> None:
+    def _translated(piece: _Piece, result: Result, pair: Pair, dictionaries: _Dictionaries) -> None:
         """A sentence's engine output restored, tidied and checked."""
         assert piece.masked is not None
-        restored = restore(output, piece.masked, pair.target).text
+        restored = restore(result.text, piece.masked, pair.target).text
         piece.text = tidy(piece.core, restored, pair.target)
-        piece.findings = _checks(piece, pair.source, pair.target)
+        if result.marks is not None:
+            piece.marks = tuple(
+                (m.kind, inline.plain(result.text[m.start : m.end])) for m in result.marks
+            )
+        piece.findings = _checks(piece, pair.source, pair.target, dictionaries)
 
     # --- stages -------------------------------------------------------------------------------
 
@@ -275,7 +388,7 @@ class Translator:
         return self.engine.direction(pair).provenance
 
     @staticmethod
-    def _split(article: Article) -> dict[FieldRef, _Field]:
+    def _split(article: Article, layout: bool = True) -> dict[FieldRef, _Field]:
         """The article's fields cut into sentences, each waiting for the memory or the engine."""
         fields: dict[FieldRef, _Field] = {}
         for name, text in article.texts():
@@ -291,6 +404,7 @@ class Translator:
                 assert m is not None
                 lead, core, trail = m.groups()
                 piece = _Piece(lead, core, trail, None, segment=f"{name}#{i}")
+                piece.headline = layout and name.part is Part.HEADLINE
                 piece.origin = "pending" if core else "copy"
                 pieces.append(piece)
             fields[name] = _Field(pieces)
@@ -389,7 +503,12 @@ class Translator:
                           pair)  # fmt: skip
 
     def _result(
-        self, article: Article, fields: dict[FieldRef, _Field], target: str, provenance: Provenance
+        self,
+        article: Article,
+        fields: dict[FieldRef, _Field],
+        target: str,
+        provenance: Provenance,
+        dictionaries: _Dictionaries,
     ) -> Translation:
         segments = []
         for name, f in fields.items():
@@ -398,7 +517,11 @@ class Translator:
                     continue
                 findings = piece.findings
                 if findings is None:
-                    findings = _checks(piece, article.source_language, target)
+                    findings = _checks(piece, article.source_language, target, dictionaries)
+                if piece.origin in _MACHINE and piece.context is not None:
+                    risk = qa.segment_risk(piece.context, findings, piece.round_trip)
+                else:
+                    risk = qa.risk_score(findings)
                 segments.append(
                     SegmentResult(
                         field=name,
@@ -406,11 +529,15 @@ class Translator:
                         source=piece.core,
                         target=piece.text,
                         origin=SegmentOrigin(piece.origin),
-                        risk=qa.risk_score(findings),
+                        risk=risk,
                         findings=tuple(findings),
+                        names=piece.names,
                     )
                 )
-        review = any(qa.needs_review(s.findings) for s in segments)
+        risk = qa.text_risk((s.risk, s.source) for s in segments)
+        review = risk >= self.review_threshold(target) or any(
+            qa.needs_review(s.findings) for s in segments
+        )
         return Translation(
             article=self._rebuild(article, fields, target),
             source_version=article.version,
@@ -418,7 +545,13 @@ class Translator:
             label=self.label,
             status=Status.NEEDS_REVIEW if review else Status.TRANSLATED,
             segments=tuple(segments),
+            risk=risk,
         )
+
+    def review_threshold(self, language: str) -> float:
+        """The article risk from which a translation into ``language`` needs review."""
+        thresholds = self.review_thresholds
+        return thresholds.get(language, thresholds.get("*", qa.REVIEW_THRESHOLD))
 
     @staticmethod
     def _rebuild(article: Article, fields: dict[FieldRef, _Field], target: str) -> Article:

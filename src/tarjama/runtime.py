@@ -91,8 +91,9 @@ class Runtime:
         return self._engine
 
     def translator(self, *, write_behind: bool = False) -> Translator:
-        """A translator with the settings' label, and with the store: the glossary, and the
-        memory unless the settings turn it off. ``write_behind``: see :class:`Translator`."""
+        """A translator with the settings' label, review thresholds and round trip, and with the
+        store: the glossary, and the memory unless the settings turn it off. ``write_behind``:
+        see :class:`Translator`."""
         store = self._store
         memory = TranslationMemory(store) if store is not None and self.settings.memory else None
         translator = Translator(
@@ -101,6 +102,8 @@ class Runtime:
             memory=memory,
             glossary=Glossary(store) if store is not None else None,
             write_behind=write_behind,
+            review_thresholds=self.settings.review_threshold,
+            round_trip=self.settings.round_trip,
         )
         self._owned.callback(translator.close)  # its memory writes still under way finish
         return translator

@@ -174,6 +174,11 @@ class FindingOut(Out):
     severity: str
     message: str
     evidence: str = ""
+    span: tuple[int, int] | None = Field(
+        default=None,
+        description="Where the finding is in the segment's plain target: start and end "
+        "characters (null when it is about what the target lacks).",
+    )
 
 
 class SegmentOut(Out):

@@ -1,5 +1,6 @@
-"""Line-aligned text: ``tarjama translate --format lines``, and ``tarjama eval`` against a
-reference.
+"""Line-aligned text: ``tarjama translate --input-format lines`` (``--format lines``: one
+translated line per line; ``--format jsonl``: one JSON object per line with its risk and
+findings), and ``tarjama eval`` against a reference.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tarjama import formats
+from tarjama import formats, inline
 from tarjama.cli.base import (
     ENGINE_HELP,
     engine_only,
@@ -21,6 +22,9 @@ from tarjama.cli.base import (
 )
 from tarjama.cli.completion import complete_languages
 from tarjama.errors import InputError, LanguageError
+from tarjama.model import Translation
+
+LINE_FORMATS = ("lines", "jsonl")
 
 if TYPE_CHECKING:
     from tarjama.config import Settings
@@ -43,23 +47,59 @@ def translate_lines(
     source: str,
     settings: Settings,
     out_dir: Path | None,
+    out_format: str = "lines",
 ) -> None:
+    """Each line of ``data`` translated as one segment, the lines kept aligned."""
     lines = read_lines(data, "the input" if path == "-" else path)
     if len(targets) > 1 and out_dir is None:
-        raise LanguageError("--format lines translates into one language on stdout; give --out DIR")
+        raise LanguageError(
+            f"--format {out_format} translates into one language on stdout; give --out DIR"
+        )
     with engine_only(settings) as runtime:
         source, langs = in_languages(runtime.engine, source, targets)
         translator = runtime.translator()  # no memory: the engine's own lines, for scoring too
-        results = {lang: translator.translate_lines(lines, lang, source) for lang in langs}
+        results = {
+            lang: [_written(t, out_format)
+                   for t in translator.translate_line_segments(lines, lang, source)]
+            for lang in langs
+        }  # fmt: skip
     if out_dir is None:
         click.echo("".join(f"{line}\n" for line in results[langs[0]]), nl=False)
         return
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = "article" if path == "-" else Path(path).name.split(".")[0]
+    suffix = "txt" if out_format == "lines" else "jsonl"
     for lang, out in results.items():
-        target = out_dir / f"{stem}.{lang}.txt"
+        target = out_dir / f"{stem}.{lang}.{suffix}"
         target.write_text("".join(f"{line}\n" for line in out), encoding="utf-8")
         click.echo(str(target))
+
+
+def _written(t: Translation, out_format: str) -> str:
+    """One line's translation as a line of text, or as a JSON object: the line's target, its
+    risk and status, and its findings with their place in that target (``span``: start and end
+    characters, or null for a finding about something the target lacks)."""
+    target = inline.plain(t.article.headline)
+    if out_format == "lines":
+        return target
+    findings = []
+    if t.segments:
+        segment = t.segments[0]
+        # the segment is the line without its edge blanks: its spans move by those kept before
+        shift = max(target.find(inline.plain(segment.target)), 0)
+        findings = [
+            {
+                "code": f.check,
+                "severity": str(f.severity),
+                "message": f.message,
+                "evidence": f.evidence,
+                "span": [f.span[0] + shift, f.span[1] + shift] if f.span else None,
+            }
+            for f in segment.findings
+        ]
+    line = {"target": target, "risk": round(t.risk, 4), "status": str(t.status),
+            "findings": findings}  # fmt: skip
+    return json.dumps(line, ensure_ascii=False)
 
 
 @main.command("eval")
@@ -97,7 +137,8 @@ def eval_(
     limit: int | None,
     as_json: bool,
 ) -> None:
-    """Score the raw engine and the full pipeline against a reference: BLEU, chrF, fidelity."""
+    """Score the raw engine and the full pipeline against a reference: BLEU, chrF, fidelity;
+    and the pipeline's risk and untranslated findings against what the reference shows."""
     from tarjama.evaluate import evaluate
 
     src_lines = read_lines(src_path.read_bytes(), str(src_path))
@@ -107,9 +148,11 @@ def eval_(
             f"{src_path} has {len(src_lines)} lines but {ref_path} has {len(ref_lines)}; "
             "source and reference must be line-aligned"
         )
-    with engine_only(settings_of(ctx), engine_name) as runtime:
+    settings = settings_of(ctx)
+    with engine_only(settings, engine_name) as runtime:
         source, [target] = in_languages(runtime.engine, source, [target])
-        report = evaluate(src_lines, ref_lines, target, runtime.engine, source=source, limit=limit)
+        report = evaluate(src_lines, ref_lines, target, runtime.engine, source=source, limit=limit,
+                          review_thresholds=settings.review_threshold)  # fmt: skip
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
         return
@@ -127,3 +170,10 @@ def eval_(
     click.echo(f"{'':<18}{'raw engine':>12}{'pipeline':>12}")
     for name, a, b in rows:
         click.echo(f"{name:<18}{a:>12}{b:>12}")
+    quality = report.quality
+    if quality is not None:  # how well the pipeline's risk and checks see what the reference shows
+        click.echo(f"risk against sentence chrF (Spearman): {quality.risk_chrf:+.3f}")
+        for name, found in (("untranslated recall", quality.untranslated_recall),
+                            ("untranslated precision", quality.untranslated_precision),
+                            ("needs review", quality.needs_review)):  # fmt: skip
+            click.echo(f"{name}: {100 * found.ratio:.1f}% ({found.hits} of {found.total})")

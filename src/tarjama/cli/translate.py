@@ -21,7 +21,7 @@ from tarjama.cli.base import (
 )
 from tarjama.cli.completion import complete_languages
 from tarjama.cli.folder import output_path, translate_folder, write_whole
-from tarjama.cli.lines import translate_lines
+from tarjama.cli.lines import LINE_FORMATS, translate_lines
 from tarjama.errors import FormatError
 from tarjama.model import DEFAULT_LABEL
 
@@ -45,14 +45,15 @@ if TYPE_CHECKING:
     help="Source language (default: the document's, else en).",
 )
 @click.option(
-    "--format", "out_format", type=click.Choice((*formats.OUTPUT_FORMATS, "lines", "feed")),
+    "--format", "out_format", type=click.Choice((*formats.OUTPUT_FORMATS, *LINE_FORMATS, "feed")),
     help="Output format (default: the input's); lines: one translated line per input line; "
+    "jsonl: one JSON object per input line (target, risk, status, findings); "
     "feed: an RSS or Atom feed, translated item by item (only from a feed).",
 )  # fmt: skip
 @click.option(
     "--input-format",
-    type=click.Choice(formats.INPUT_FORMATS),
-    help="Input format (default: detected).",
+    type=click.Choice((*formats.INPUT_FORMATS, "lines")),
+    help="Input format (default: detected); lines: one segment per line, no article layout.",
 )
 @click.option("--engine", "engine_name", help=ENGINE_HELP)
 @click.option("--label", help=f"Disclosure label (default: {DEFAULT_LABEL!r}).")
@@ -87,14 +88,23 @@ def translate(
     if path != "-" and Path(path).is_dir():
         if out_dir is None:
             raise click.UsageError("a folder is translated into files: give --out DIR")
-        if out_format == "lines":
-            raise click.UsageError("--format lines translates one file")
+        if out_format in LINE_FORMATS or input_format == "lines":
+            raise click.UsageError("line by line (lines, jsonl) translates one file, not a folder")
         translate_folder(Path(path), targets(to), source, out_format, input_format, settings,
                          out_dir, force)  # fmt: skip
         return
     data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    if out_format == "lines":
-        translate_lines(data, path, targets(to), source or "en", settings, out_dir)
+    if input_format == "lines" or out_format in LINE_FORMATS:
+        if input_format not in (None, "lines") or out_format not in (None, *LINE_FORMATS):
+            raise FormatError(
+                f"--format {out_format} reads and writes line by line; "
+                f"--input-format {input_format} cannot go with it"
+                if out_format in LINE_FORMATS
+                else f"--input-format lines is written as lines or jsonl, not {out_format}"
+            )
+        translate_lines(
+            data, path, targets(to), source or "en", settings, out_dir, out_format or "lines"
+        )
         return
     text = formats.decode(data, name="the input" if path == "-" else path)
     input_format = input_format or formats.detect(text)

@@ -42,6 +42,18 @@ the engine knows only as an ordinary word: "IT", "CAT"), "unknown", and for phra
 "proper-inside" (a multiword proper noun inside a longer run: "West Ham United") or "phrase"."""
 
 
+Readings = Callable[[Sequence[str]], dict[str, frozenset[str]]]
+"""What a language's dictionary says of words, for quality checks and estimates: each word to
+the parts of speech it may be (``WORD_CLASSES``), the empty set when it does not know the word."""
+
+WORD_CLASSES = frozenset(
+    {"noun", "proper", "verb", "finite", "adjective", "adverb", "determiner", "preposition",
+     "pronoun", "conjunction", "numeral", "other"}
+)  # fmt: skip
+"""The parts of speech of :data:`Readings`; "finite" goes with "verb" for a form that can be a
+sentence's own verb ("ends", "ended"; not "ending" or "to end")."""
+
+
 @dataclass(frozen=True)
 class Health:
     """What ``tarjama engines`` and ``/ready`` show of an engine."""
@@ -56,11 +68,29 @@ def provenance(engine: str, version: str, model: str, pair: Pair) -> Provenance:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """A stretch of an output that the engine itself says is not a translation: ``text[start:
+    end]`` of its result. Kinds: "unknown" (a word the engine does not know, kept as written),
+    "untranslated" (a word it knows but has no translation for, kept in the source language),
+    "generation" (a translation it could not inflect, written as its dictionary form)."""
+
+    kind: str
+    start: int
+    end: int
+
+
+MARK_KINDS = ("unknown", "untranslated", "generation")
+
+
+@dataclass(frozen=True)
 class Result:
-    """One segment's output and the direction that made it."""
+    """One segment's output and the direction that made it; ``marks`` are what the engine
+    says it could not translate: None from an engine that cannot tell (remote APIs, neural
+    models), empty when it translated every word. The marks are never part of ``text``."""
 
     text: str
     provenance: Provenance
+    marks: tuple[Mark, ...] | None = None
 
 
 class Direction(ABC):
@@ -78,6 +108,11 @@ class Direction(ABC):
     def lexicon(self) -> Lexicon | None:
         """What the engine knows of source words (see :data:`Lexicon`); None when it cannot
         tell, and the name rules go by the article's own evidence."""
+        return None
+
+    def readings(self, language: str) -> Readings | None:
+        """What the engine's dictionaries say of words of ``language``, the pair's source or
+        target (see :data:`Readings`); None when it has no dictionary of that language."""
         return None
 
 

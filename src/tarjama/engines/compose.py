@@ -34,6 +34,7 @@ from tarjama.engines.base import (
     Engine,
     Health,
     Lexicon,
+    Readings,
     Result,
     arriving,
     provenance,
@@ -161,6 +162,18 @@ class _Chain(Direction):
                     )  # fmt: skip
         raise _all_failed(failures, self.pair) from failures[-1][1]
 
+    def readings(self, language: str) -> Readings | None:
+        """The dictionary of the first engine, in the order they would serve, that has one."""
+        for engine in sorted(self.engines, key=lambda e: not accepting(e)):
+            try:
+                found = self._direction(engine, self.pair).readings(language)
+            except (EngineError, LanguageError) as exc:
+                log.warning("engine %s gave no %s dictionary: %s", engine.name, language, exc)
+                continue
+            if found is not None:
+                return found
+        return None
+
     def lexicon(self) -> Lexicon | None:
         ordered = sorted(self.engines, key=lambda e: not accepting(e))
         chain = _ChainLexicon(ordered, lambda e: self._direction(e, self.pair))
@@ -285,7 +298,7 @@ class _Legs(Direction):
                         f"pivot {self.pair} through {self.first.pair.target}: the tags of "
                         f"{source!r} did not survive both legs: {two.text!r}"
                     )
-                yield Result(two.text, self._served(one.provenance, two.provenance))
+                yield Result(two.text, self._served(one.provenance, two.provenance), two.marks)
 
     def _served(self, one: Provenance, two: Provenance) -> Provenance:
         """Who served both legs (a fallback may have served either), made once."""
@@ -294,6 +307,16 @@ class _Legs(Direction):
         if made is None:
             made = self._made[key] = _both_legs(one, two)
         return made
+
+    def readings(self, language: str) -> Readings | None:
+        """The source's words as the first leg's engine knows them, the target's as the
+        second's."""
+        leg = self.first if language == self.pair.source else self.second
+        try:
+            return leg.readings(language)
+        except EngineError as exc:
+            log.warning("pivot %s: no %s dictionary: %s", self.pair, language, exc)
+            return None
 
     def lexicon(self) -> Lexicon | None:
         try:

@@ -16,7 +16,15 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Protocol
 
-from tarjama.engines.base import Direction, Engine, Health, Lexicon, Result, arriving
+from tarjama.engines.base import (
+    Direction,
+    Engine,
+    Health,
+    Lexicon,
+    Readings,
+    Result,
+    arriving,
+)
 from tarjama.errors import (
     CircuitOpenError,
     ConfigError,
@@ -100,6 +108,18 @@ class _Guarded(Direction):
         for batch in arriving(segments):
             with self.guard.call():
                 yield from self.inner.translate(batch)
+
+    def readings(self, language: str) -> Readings | None:
+        with self.guard.call(judge=False):
+            known = self.inner.readings(language)
+        if known is None:
+            return None
+
+        def guarded(words: Sequence[str]) -> dict[str, frozenset[str]]:
+            with self.guard.call(judge=False):
+                return known(words)
+
+        return guarded
 
     def lexicon(self) -> Lexicon | None:
         with self.guard.call(judge=False):

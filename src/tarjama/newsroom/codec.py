@@ -59,13 +59,19 @@ def translation_to_json(t: Translation, corrections: Sequence[Correction]) -> st
 
 def translation_from_json(text: str, original: str) -> tuple[Translation, tuple[Correction, ...]]:
     data = json.loads(text)
+    segments = tuple(_segment(s) for s in data["segments"])
+    # rows written before articles had a risk get their segments' (the same measure)
+    risk = data.get("risk")
+    if risk is None:
+        risk = qa.text_risk((s.risk, s.source) for s in segments)
     translation = Translation(
         article=article_from_dict(data["article"], original),
         source_version=data["source_version"],
         provenance=Provenance(**data["provenance"]),
         label=data["label"],
         status=Status(data["status"]),
-        segments=tuple(_segment(s) for s in data["segments"]),
+        segments=segments,
+        risk=float(risk),
     )
     corrections = tuple(
         Correction(**{**c, "field": FieldRef.parse(c["field"])})
@@ -81,6 +87,7 @@ def _segment(data: Mapping[str, Any]) -> SegmentResult:
             "field": FieldRef.parse(data["field"]),
             "origin": SegmentOrigin(data["origin"]),
             "findings": tuple(_finding(f) for f in data.get("findings", ())),
+            "names": tuple(data.get("names", ())),
         }
     )
 
@@ -92,4 +99,5 @@ def _finding(data: Mapping[str, Any]) -> qa.Finding:
         message=str(data["message"]),
         segment=data.get("segment"),
         evidence=str(data.get("evidence", "")),
+        span=(int(span[0]), int(span[1])) if (span := data.get("span")) else None,
     )

@@ -112,7 +112,8 @@ def carry(
         for s in translation.segments
     )
     status = Status.NEEDS_REVIEW if flags else translation.status
-    return replace(translation, segments=segments, status=status), tuple(kept)
+    risk = qa.text_risk((s.risk, s.source) for s in segments)
+    return replace(translation, segments=segments, status=status, risk=risk), tuple(kept)
 
 
 def _source_changed(c: Correction) -> qa.Finding:
@@ -129,5 +130,6 @@ def _source_changed(c: Correction) -> qa.Finding:
 
 
 def _flagged(s: SegmentResult, findings: Sequence[qa.Finding]) -> SegmentResult:
-    return replace(s, findings=(*s.findings, *findings),
-                   risk=qa.risk_score([*s.findings, *findings]))  # fmt: skip
+    # the new findings raise the risk the segment had (the estimate's, for a machine's)
+    risk = 1.0 - (1.0 - s.risk) * (1.0 - qa.risk_score(findings))
+    return replace(s, findings=(*s.findings, *findings), risk=risk)

@@ -78,6 +78,11 @@ class TranslationJobs:
             self.store, self.memory if self.settings.memory else None, before, corrections
         )
         translator = Translator(
-            self.engine, label=self.settings.label, memory=memory, glossary=self.glossary
+            self.engine,
+            label=self.settings.label,
+            memory=memory,
+            glossary=self.glossary,
+            review_thresholds=self.settings.review_threshold,
+            round_trip=self.settings.round_trip,
         )
         return carry(translator.translate(article, lang), corrections)

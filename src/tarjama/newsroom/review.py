@@ -75,6 +75,7 @@ def correct(
         segments=tuple(segments),
         status=Status.NEEDS_REVIEW,
         label=label,
+        risk=qa.text_risk((s.risk, s.source) for s in segments),
     )
     return Edit(updated, tuple(kept), new, old.source)
 

@@ -18,7 +18,8 @@ check goes in a new module, named in ``CHECK_MODULES`` below.
 
 The package: ``base`` (``CheckContext``, ``Finding``, the registry), ``text`` (reading tagged
 text leniently), ``score`` (``risk_score``, ``needs_review``, ``check_segments``: scoring apart
-from the checks), and one module per kind of check.
+from the checks), ``estimate`` (the calibrated quality estimate: a machine translation's risk
+from cheap signals and the findings), and one module per kind of check.
 """
 
 from __future__ import annotations
@@ -36,11 +37,21 @@ from tarjama.qa.base import (
     check,
     run_checks,
 )
-from tarjama.qa.score import RISK_WEIGHTS, SegmentReport, check_segments, needs_review, risk_score
+from tarjama.qa.estimate import article_risk, round_trip_chrf, segment_risk, signals, text_risk
+from tarjama.qa.score import (
+    REVIEW_THRESHOLD,
+    RISK_WEIGHTS,
+    SegmentReport,
+    check_segments,
+    needs_review,
+    risk_score,
+)
+from tarjama.qa.text import words_of
 
 __all__ = [
     "CHECKS",
     "CHECK_MODULES",
+    "REVIEW_THRESHOLD",
     "RISK_WEIGHTS",
     "Check",
     "CheckContext",
@@ -49,14 +60,23 @@ __all__ = [
     "Hit",
     "SegmentReport",
     "Severity",
+    "article_risk",
     "check",
     "check_segments",
     "needs_review",
     "risk_score",
+    "round_trip_chrf",
     "run_checks",
+    "segment_risk",
+    "signals",
+    "text_risk",
+    "words_of",
 ]
 
-CHECK_MODULES = ("numbers", "markup", "terms", "fluency", "punctuation", "scripts", "marks")
+CHECK_MODULES = (
+    "numbers", "markup", "terms", "fluency", "capitals", "headlines", "punctuation", "scripts",
+    "marks",
+)  # fmt: skip
 """The modules of checks, in the order their checks run and their findings are listed."""
 
 for _module in CHECK_MODULES:

@@ -1,5 +1,6 @@
 """What a check is: a function of one ``CheckContext``, registered with its name and severity,
-that yields ``(message, evidence)`` hits; ``run_checks`` turns them into ``Finding`` values."""
+that yields ``(message, evidence)`` or ``(message, evidence, span)`` hits; ``run_checks`` turns
+them into ``Finding`` values."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Generic, TypeVar, overload
 
-from tarjama.qa.text import Tags, plain, squash, tags
+from tarjama.engines.base import Readings
+from tarjama.qa.text import Tags, plain, squash, tags, word_list, words
 
 
 class Severity(StrEnum):
@@ -28,6 +30,9 @@ class Finding:
     """The segment's index or field ("body/3"), when known."""
     evidence: str = ""
     """The offending text (a number, a tag, a term), for highlighting in the editor."""
+    span: tuple[int, int] | None = None
+    """Where the finding is in the target's plain text (``start``, ``end``), when it is about
+    characters the target has."""
 
 
 T = TypeVar("T")
@@ -70,6 +75,18 @@ class CheckContext:
     engine_marks: bool = True
     """Whether to look for Apertium's unknown-word marks (``*word``, ``#word``, ``@word``)."""
     segment: int | str | None = None
+    marks: tuple[tuple[str, str], ...] | None = None
+    """The words the engine said it did not translate, in order, each with the kind of its
+    mark (``engines.base.Mark``): "unknown", "untranslated" or "generation"; None when the
+    engine cannot tell (or the target came from the memory). When it can, a word it did not
+    mark is its own translation."""
+    source_readings: Readings | None = None
+    target_readings: Readings | None = None
+    """What dictionaries of the source and target languages say of words (the engine's own,
+    ``Direction.readings``); None where there is none, and the checks that need one are
+    silent."""
+    headline: bool = False
+    """The segment is a headline (headline-specific checks run)."""
 
     @_lazy
     def source_plain(self) -> str:
@@ -89,13 +106,33 @@ class CheckContext:
         return squash(self.target_plain)
 
     @_lazy
+    def source_words(self) -> list[str]:
+        """The words of the source's plain text, in order."""
+        return word_list(self.source_plain)
+
+    @_lazy
+    def target_words(self) -> list[str]:
+        return word_list(self.target_plain)
+
+    @_lazy
+    def source_places(self) -> list[tuple[str, int]]:
+        """The source's words, each with where it starts in its plain text."""
+        return words(self.source_plain)
+
+    @_lazy
+    def target_places(self) -> list[tuple[str, int]]:
+        return words(self.target_plain)
+
+    @_lazy
     def tag_counts(self) -> tuple[Tags, Tags]:
         """The inline tags of the source and of the target."""
         return tags(self.source), tags(self.target)
 
 
-Hit = tuple[str, str]
-"""What a check yields: a one-line message and its evidence ("" when there is none)."""
+Hit = tuple[str, str] | tuple[str, str, tuple[int, int]]
+"""What a check yields: a one-line message, its evidence ("" when there is none) and, where the
+check knows it, the evidence's span in the target's plain text (else the span is the evidence's
+first occurrence in the target, if it occurs there)."""
 CheckFunction = Callable[[CheckContext], Iterable[Hit]]
 
 
@@ -125,8 +162,17 @@ def check(name: str, severity: Severity) -> Callable[[CheckFunction], CheckFunct
 def run_checks(ctx: CheckContext, only: Collection[str] | None = None) -> list[Finding]:
     """Run every registered check (or those named in ``only``) on one segment."""
     return [
-        Finding(registered.name, registered.severity, message, ctx.segment, evidence)
+        _finding(registered, ctx, hit)
         for registered in CHECKS.values()
         if only is None or registered.name in only
-        for message, evidence in registered.function(ctx)
+        for hit in registered.function(ctx)
     ]
+
+
+def _finding(registered: Check, ctx: CheckContext, hit: Hit) -> Finding:
+    message, evidence = hit[0], hit[1]
+    span = hit[2] if len(hit) == 3 else None
+    if span is None and evidence:
+        at = ctx.target_plain.find(evidence)
+        span = (at, at + len(evidence)) if at >= 0 else None
+    return Finding(registered.name, registered.severity, message, ctx.segment, evidence, span)

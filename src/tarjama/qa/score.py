@@ -17,6 +17,11 @@ RISK_WEIGHTS: Mapping[Severity, float] = {
 }
 
 
+REVIEW_THRESHOLD = 0.5
+"""The article risk from which a translation needs review, unless the settings say otherwise
+(``review_threshold``, per language)."""
+
+
 def risk_score(findings: Iterable[Finding]) -> float:
     """``1 - prod(1 - RISK_WEIGHTS[severity])``: the chance that at least one finding is real
     if each were an independent alarm of that reliability; 0 without findings, below 1 always."""

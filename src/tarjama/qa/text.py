@@ -10,6 +10,8 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from babel import Locale, UnknownLocaleError
+
 # Lenient on purpose (any attributes after the id): checks must judge broken output, not reject it.
 _TAG = re.compile(r'<x id="(\d+)"[^<>]*?/>|<g id="(\d+)"[^<>]*>|</g>')
 
@@ -20,6 +22,25 @@ def plain(tagged: str) -> str:
     return html.unescape(_TAG.sub("", tagged))
 
 
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def words(text: str) -> list[tuple[str, int]]:
+    """The words of ``text`` (letters, with inner apostrophes and hyphens), each with where it
+    starts."""
+    return [(m.group(), m.start()) for m in _WORD.finditer(text)]
+
+
+def word_list(text: str) -> list[str]:
+    """The words of ``text``, without their places (``words`` has them)."""
+    return _WORD.findall(text)
+
+
+def words_of(tagged: str) -> list[str]:
+    """The words of a segment's tagged text, as the checks read them."""
+    return word_list(plain(tagged))
+
+
 def squash(text: str) -> str:
     return " ".join(text.split())
 
@@ -28,6 +49,16 @@ def squash(text: str) -> str:
 def primary_subtag(code: str) -> str:
     """The primary language subtag of ``code``, lower case."""
     return code.replace("_", "-").split("-")[0].lower()
+
+
+@functools.lru_cache(maxsize=64)
+def language_name(code: str) -> str:
+    """The language's English name ("English", "Spanish"), or its code when Babel has none."""
+    try:
+        name = Locale.parse(primary_subtag(code)).get_display_name("en")
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code
+    return name or code
 
 
 def remove_names(text: str, names: Collection[str]) -> str:

@@ -84,6 +84,10 @@ class TranslationDoc(Out):
     status: str = Field(description="queued, translated, needs-review, reviewed or failed")
     label: str | None = of_translation("label", default=None)
     provenance: ProvenanceOut | None = of_translation("provenance", default=None)
+    risk: float | None = of_translation(
+        "risk", default=None,
+        description="The article's risk (0 to 1): its sentences' risks weighted by their words.",
+    )  # fmt: skip
     reviewed_by: str = ""
     error: str = ""
     updated_at: datetime

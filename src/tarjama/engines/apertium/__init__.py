@@ -43,7 +43,9 @@ How a request travels (measured on Debian's apertium 3.8.3, see the README's eng
   the generator parts them (``modes.SPACE_GLUED_WORDS``), and ``reorder.rejoin`` joins again
   what was one word of the source. ``DRIVER_REVISION`` names this too.
 - Unknown words come back marked (``*``, and ``#``/``@`` for generation and transfer gaps): the
-  marks are removed and the words kept exactly as written; no reader ever sees them.
+  marks are removed and the words kept exactly as written; no reader ever sees them. What they
+  said comes out beside the text, as the result's ``marks`` (``stream.marked_words``: the words
+  outside protected spans; ``engine._marks``: where each stands in the output), for the checks.
 """
 
 from tarjama.engines.apertium.engine import DRIVER_REVISION, ApertiumEngine

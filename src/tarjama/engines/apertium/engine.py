@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
+from tarjama import inline
 from tarjama.engines.apertium.lexicon import Analyser, classifier
 from tarjama.engines.apertium.modes import (
     DEFAULT_DATADIR,
@@ -21,11 +22,13 @@ from tarjama.engines.apertium.modes import (
 )
 from tarjama.engines.apertium.process import Pipeline
 from tarjama.engines.apertium.reorder import figures_after_noun, rejoin, unglue
-from tarjama.engines.apertium.stream import from_stream, to_stream, travelling
+from tarjama.engines.apertium.stream import from_stream, marked_words, to_stream, travelling
 from tarjama.engines.base import (
     Direction,
     Engine,
     Lexicon,
+    Mark,
+    Readings,
     Result,
     arriving,
     provenance,
@@ -37,7 +40,7 @@ from tarjama.errors import (
     LanguageError,
     StreamIntegrityError,
 )
-from tarjama.model import Pair
+from tarjama.model import Pair, Provenance
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +156,7 @@ class _Direction(Direction):
             done = 0
             try:
                 for raw in pipe.stream(pulled):
-                    yield Result(call.decode(done, raw), self.provenance)
+                    yield call.decode(done, raw, self.provenance)
                     done += 1
             except EngineError as exc:
                 if call.error:
@@ -161,7 +164,7 @@ class _Direction(Direction):
                 self._restart(pipe, exc)
                 for k, raw in enumerate(pipe.stream(itertools.chain([call.requests[:]], pulled))):
                     if k >= done:
-                        yield Result(call.decode(k, raw), self.provenance)
+                        yield call.decode(k, raw, self.provenance)
         if call.error:
             raise call.error[0]
 
@@ -173,6 +176,17 @@ class _Direction(Direction):
             log.warning("Apertium %s failed (%s); restarting and retrying once", self.pair, exc)
         EVENTS.add(self.engine.name, PROCESS_RESTART)
         pipe.restart()
+
+    def readings(self, language: str) -> Readings | None:
+        """The source's: this pair's analyser; the target's: the analyser of a pair that
+        translates from it (spa-eng's for Spanish), if one is installed."""
+        if language == self.pair.source:
+            return self.engine._analyser(self.pair).parts_of_speech
+        reverse = [p for p in self.engine.pairs() if p.source == language]
+        if language != self.pair.target or not reverse:
+            return None
+        back = Pair(language, self.pair.source)
+        return self.engine._analyser(back if back in reverse else reverse[0]).parts_of_speech
 
     def lexicon(self) -> Lexicon | None:
         own = self.engine._analyser(self.pair)
@@ -207,7 +221,25 @@ class _Call:
     def _rewrite(self, text: str) -> str:
         return figures_after_noun(text, lambda words: self.analyser(self.pair).analyse(words))
 
-    def decode(self, i: int, raw: bytes) -> str:
+    def decode(self, i: int, raw: bytes, made_by: Provenance) -> Result:
         text = self.texts[i]
-        tagged = from_stream(raw.decode("utf-8", "replace"), *travelling(text), self.target)
-        return unglue(rejoin(tagged, text), text)
+        stream = raw.decode("utf-8", "replace")
+        tagged = from_stream(stream, *travelling(text), self.target)
+        output = unglue(rejoin(tagged, text), text)
+        return Result(output, made_by, _marks(output, marked_words(stream)))
+
+
+def _marks(output: str, words: list[tuple[str, str]]) -> tuple[Mark, ...]:
+    """Where the marked words stand in the output, in order: each the first whole-word
+    occurrence after the previous one's (or, if the repairs moved it, anywhere); a word the
+    repairs parted or joined is not found, and has no mark."""
+    marks: list[Mark] = []
+    at = 0
+    for kind, word in words:
+        escaped = inline.escape_text(word)
+        found = inline.whole_word_at(output[at:], escaped)
+        start = at + found if found >= 0 else inline.whole_word_at(output, escaped)
+        if start >= 0:
+            marks.append(Mark(kind, start, start + len(escaped)))
+            at = start + len(escaped)
+    return tuple(marks)

@@ -13,6 +13,7 @@ import shlex
 import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from tarjama.engines.apertium.process import NulReader, kill, spawn, write_some
 from tarjama.engines.apertium.stream import escape_stream, frames
@@ -27,6 +28,8 @@ from tarjama.errors import (
 
 log = logging.getLogger(__name__)
 
+V = TypeVar("V")
+
 
 class Analyser:
     """The pair's morphological analyser, asked what it knows of single words (cached)."""
@@ -37,6 +40,7 @@ class Analyser:
         self.lock = threading.Lock()
         self.cache: dict[str, str] = {}
         self.readings: dict[str, str] = {}
+        self.classes: dict[str, frozenset[str]] = {}
         self._start()
 
     def _start(self) -> None:
@@ -54,13 +58,17 @@ class Analyser:
         """Each word's class, asking the analyser only for words not seen before, in one batch."""
         return self._known(self.cache, words, word_class)
 
+    def parts_of_speech(self, words: Sequence[str]) -> dict[str, frozenset[str]]:
+        """Each word's parts of speech (see ``engines.base.Readings``)."""
+        return self._known(self.classes, words, parts_of_speech)
+
     def analyse(self, words: Sequence[str]) -> dict[str, str]:
         """Each word's analysis as the analyser writes it (``^budget/budget<n><sg>/...$``)."""
         return self._known(self.readings, words, lambda answer: answer)
 
     def _known(
-        self, known: dict[str, str], words: Sequence[str], read: Callable[[str], str]
-    ) -> dict[str, str]:
+        self, known: dict[str, V], words: Sequence[str], read: Callable[[str], V]
+    ) -> dict[str, V]:
         with self.lock:
             new = [w for w in dict.fromkeys(words) if w not in known]
             for word, answer in zip(new, self._ask(new), strict=True):
@@ -176,3 +184,33 @@ def word_class(analysis: str) -> str:
 # A multiword proper noun other than a place ("West Ham"<np><al>): a place inside a longer run
 # ("New York University") is a name the engine translates well ("Universidad de Nueva York").
 _MULTIWORD_NP = re.compile(r"\^[^/$^]* [^/$^]*/[^$]*<np><(?:al|ant|cog|org)>")
+
+
+# The first tag of a reading -> its part of speech (``engines.base.WORD_CLASSES``), for the tags
+# of Apertium's English, Spanish, Catalan and Galician dictionaries.
+_PARTS = {
+    "n": "noun", "np": "proper", "adj": "adjective", "adv": "adverb", "preadv": "adverb",
+    "det": "determiner", "predet": "determiner", "pr": "preposition", "prn": "pronoun",
+    "rel": "pronoun", "cnjcoo": "conjunction", "cnjsub": "conjunction", "cnjadv": "conjunction",
+    "num": "numeral", "vblex": "verb", "vbser": "verb", "vbhaver": "verb", "vbmod": "verb",
+    "vaux": "verb", "vbdo": "verb",
+}  # fmt: skip
+# A verb's form that can be a sentence's own verb: English present and past, the Romance
+# tenses and moods (not the infinitive, gerund or participles).
+_FINITE = re.compile(r"<(?:pres|past|pri|pii|ifi|fti|cni|prs|pis|fts|imp)>")
+_FIRST_TAG = re.compile(r"[^<]*<(\w+)>")
+
+
+def parts_of_speech(analysis: str) -> frozenset[str]:
+    """The parts of speech of one word's analysis (``^ends/end<n><pl>/end<vblex><pres><p3>
+    <sg>$``); the empty set for a word the analyser does not know."""
+    if "/*" in analysis or analysis.count("^") != 1:
+        return frozenset()
+    found: set[str] = set()
+    for reading in analysis.rstrip("$").split("/")[1:]:
+        first = _FIRST_TAG.match(reading)  # of a joined reading ("del" = de<pr>+el<det>), the first
+        part = _PARTS.get(first.group(1), "other") if first else "other"
+        found.add(part)
+        if part == "verb" and _FINITE.search(reading.split("+")[0]):
+            found.add("finite")
+    return frozenset(found)

@@ -176,6 +176,32 @@ def from_stream(
     return _BLANKS.sub(" ", tagged).strip()
 
 
+# What follows a mark: the word the engine did not translate, as its tokeniser cut it.
+_MARKED_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+MARK_KINDS = {"*": "unknown", "@": "untranslated", "#": "generation"}
+"""Apertium's marks and what each says (``engines.base.Mark``): ``*`` a word the analyser does
+not know, ``@`` one the bilingual dictionary has no translation for, ``#`` a translation the
+generator could not inflect."""
+
+
+def marked_words(stream: str) -> list[tuple[str, str]]:
+    """The words of one output that the engine marked, in order, each with the kind of its
+    mark; not those in a placeholder's word-bound blank: a protected span comes back as it was
+    written, whatever the engine made of its words."""
+    if "*" not in stream and "#" not in stream and "@" not in stream:
+        return []  # most outputs: no mark
+    found: list[tuple[str, str]] = []
+    inside = False
+    for m in _OUT_TOKEN.finditer(stream):
+        if m.group("wb") is not None:
+            inside = m.group("wb") != "/" and _parse_wblank(m.group("wb"))[1] is not None
+        elif m.group("mark") is not None and not inside:
+            word = _MARKED_WORD.match(stream, m.end())
+            if word:
+                found.append((MARK_KINDS[m.group("mark")[-1]], word.group()))
+    return found
+
+
 def _pieces(stream: str) -> list[Piece]:
     """An output with word-bound blanks or markup as runs of text, each with the markup and
     the placeholder it belongs to."""

@@ -1,0 +1,282 @@
+"""A quality estimate: how likely a machine-translated sentence is to read badly, from cheap
+signals and the findings, calibrated against human translations.
+
+A segment's signals (:func:`signals`): how long the source is and how long its words are, how
+many of its words are names (capitalised inside the sentence), English "-ing" forms, the share
+of words the checks found left untranslated, how far the target's length strays from the
+pair's norm, and, where the engine has a dictionary of the source (``Direction.readings``), how
+many source words are ambiguous, may be verbs or may be nouns; optionally the chrF of a round
+trip through the reverse pair. A linear model of these (:data:`MODELS`, fitted by
+``bench/qa_calibrate.py`` on the FLORES-101 dev sets en->es, en->ca and en->gl with Apertium,
+against each sentence's chrF with its human reference) predicts the sentence's chrF; the
+estimate is the chance, given the model's error, that the chrF falls below
+:data:`LOW_CHRF`. The findings the signals do not already count raise it as before
+(``score.RISK_WEIGHTS``): a critical finding makes any sentence at least 0.9.
+
+The model was fitted for English sources and Apertium; for other engines the ranking it gives
+still follows the same signals, but its values are not calibrated.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tarjama.qa.base import CheckContext, Finding, Severity
+from tarjama.qa.fluency import length_norm
+from tarjama.qa.score import risk_score
+from tarjama.qa.text import plain, primary_subtag
+
+if TYPE_CHECKING:
+    from sacrebleu.metrics.chrf import CHRF
+
+MODELLED = frozenset({"untranslated", "length_ratio"})
+"""Checks whose findings are signals of the model, and so do not count twice; so are the minor
+findings of every other check (as one signal: on the calibration sets, each alone says little
+of a sentence's quality)."""
+
+LOW_CHRF = 40.0
+"""The sentence chrF the estimate gives the chance of falling below: about the lower quartile
+of Apertium's sentences on the calibration sets."""
+
+
+@dataclass(frozen=True)
+class Model:
+    """A linear model of sentence chrF: ``intercept + sum(weights[s] * signal s)``, and the
+    spread of its errors on the calibration sets."""
+
+    weights: Mapping[str, float]
+    intercept: float
+    spread: float
+
+
+# Fitted by bench/qa_calibrate.py (FLORES-101 dev, en->es, en->ca, en->gl, 2,991 sentences):
+# one model per set of signals available (with the source's dictionary or not, with a round
+# trip or not).
+MODELS: Mapping[tuple[bool, bool], Model] = {
+    (False, False): Model(
+        {
+            "length": 4.244,
+            "word_length": 4.904,
+            "target_word_length": -0.862,
+            "names": 5.208,
+            "figures": 17.536,
+            "quotes": -1.222,
+            "gerunds": -23.176,
+            "of_gap": -20.877,
+            "untranslated": -51.766,
+            "minor": -26.76,
+            "length_gap": -11.696,
+            "length_ratio": 12.852,
+        },
+        19.602,
+        10.262,
+    ),
+    (False, True): Model(
+        {
+            "length": 4.196,
+            "word_length": 4.83,
+            "target_word_length": -0.99,
+            "names": 3.601,
+            "figures": 18.029,
+            "quotes": -1.127,
+            "gerunds": -21.925,
+            "of_gap": -17.925,
+            "untranslated": -55.258,
+            "minor": -24.281,
+            "length_gap": -11.386,
+            "length_ratio": 13.921,
+            "round_trip": 6.939,
+        },
+        15.815,
+        10.239,
+    ),
+    (True, False): Model(
+        {
+            "length": 3.38,
+            "word_length": 4.548,
+            "target_word_length": -0.836,
+            "names": 0.441,
+            "figures": 14.176,
+            "quotes": -0.425,
+            "gerunds": -8.878,
+            "of_gap": -23.857,
+            "untranslated": -52.042,
+            "minor": -22.829,
+            "length_gap": -12.656,
+            "length_ratio": 14.947,
+            "ambiguous": 12.085,
+            "verbs": -30.887,
+            "finite": 9.08,
+            "nouns": -0.259,
+            "pronouns": -6.25,
+            "adverbs": -18.219,
+            "prepositions": -0.238,
+        },
+        29.883,
+        10.022,
+    ),
+    (True, True): Model(
+        {
+            "length": 3.359,
+            "word_length": 4.541,
+            "target_word_length": -0.937,
+            "names": -0.274,
+            "figures": 14.532,
+            "quotes": -0.397,
+            "gerunds": -9.249,
+            "of_gap": -22.128,
+            "untranslated": -54.141,
+            "minor": -21.477,
+            "length_gap": -12.478,
+            "length_ratio": 15.572,
+            "ambiguous": 11.882,
+            "verbs": -29.037,
+            "finite": 7.754,
+            "nouns": 0.093,
+            "pronouns": -5.157,
+            "adverbs": -17.922,
+            "prepositions": 0.104,
+            "round_trip": 4.219,
+        },
+        27.086,
+        10.013,
+    ),
+}
+
+
+# The target's words for English "of" (where a compound noun became "X de Y de Z": "Huelga de
+# fin de trabajadores"), per language; elided forms ("d'Obama") count too.
+_OF = {
+    "es": frozenset({"de", "del"}),
+    "ca": frozenset({"de", "del", "dels"}),
+    "gl": frozenset({"de", "do", "da", "dos", "das"}),
+    "pt": frozenset({"de", "do", "da", "dos", "das"}),
+    "fr": frozenset({"de", "du", "des"}),
+    "it": frozenset({"di", "del", "della", "dei", "degli", "delle"}),
+}
+_ELIDED_OF = ("d'", "d’")
+_QUOTES = frozenset('"“”«»')
+_FIGURE = re.compile(r"[^\s\d]*\d\S*")
+"""A token with a figure in it ("1,300", "G20")."""
+
+
+def signals(
+    ctx: CheckContext, findings: Sequence[Finding], round_trip: float | None = None
+) -> dict[str, float]:
+    """The cheap signals of one segment, named as the models' weights."""
+    source, target = ctx.source_words, ctx.target_words
+    n = max(len(source), 1)
+    english = primary_subtag(ctx.source_lang) == "en"
+    of = _OF.get(primary_subtag(ctx.target_lang), frozenset())
+    lowered = Counter(w.lower() for w in target) if of else Counter()
+    target_of = sum(k for w, k in lowered.items() if w in of or w.startswith(_ELIDED_OF))
+    checks = Counter(f.check for f in findings)
+    minor = sum(1 for f in findings if f.severity is Severity.MINOR and f.check not in MODELLED)
+    gap = _length_gap(ctx)
+    found: dict[str, float] = {
+        "length": math.log1p(len(source)),
+        "word_length": sum(map(len, source)) / n,
+        "target_word_length": sum(map(len, target)) / max(len(target), 1),
+        "names": sum(w[0].isupper() for w in source[1:]) / n,
+        "figures": len(_FIGURE.findall(ctx.source_plain)) / n,
+        "quotes": float(not _QUOTES.isdisjoint(ctx.source_plain)),
+        "gerunds": sum(w.endswith("ing") for w in source) / n if english else 0.0,
+        "of_gap": (target_of - sum(w == "of" or w == "Of" for w in source)) / n
+        if english and of
+        else 0.0,
+        "untranslated": checks["untranslated"] / n,
+        "minor": minor / n,
+        "length_gap": abs(gap),
+        "length_ratio": gap,
+    }
+    if ctx.source_readings is not None:
+        parts = ctx.source_readings(list(dict.fromkeys(source)))
+        known = [p for p in map(parts.get, source) if p]
+        m = max(len(known), 1)
+        counts: Counter[str] = Counter()
+        for p in known:
+            counts.update(p)
+        found["ambiguous"] = sum(len(p) - ("finite" in p) > 1 for p in known) / m
+        for name, part in _PARTS.items():
+            found[name] = counts[part] / m
+    if round_trip is not None:
+        found["round_trip"] = round_trip
+    return found
+
+
+_PARTS = {
+    "verbs": "verb",
+    "finite": "finite",
+    "nouns": "noun",
+    "pronouns": "pronoun",
+    "adverbs": "adverb",
+    "prepositions": "preposition",
+}
+
+
+def _length_gap(ctx: CheckContext) -> float:
+    """How far log(target length / source length) is from the pair's mean (signed)."""
+    source, target = len(ctx.source_squashed), len(ctx.target_squashed)
+    if not source or not target:
+        return 0.0
+    norm = length_norm(ctx.source_lang, ctx.target_lang)
+    return math.log(target / source) - (norm[0] if norm else 0.0)
+
+
+def round_trip_chrf(back: str, source: str) -> float:
+    """chrF (0-1) of a translation translated back (tagged text) against its source."""
+    from sacrebleu.metrics.chrf import CHRF  # only for round trips
+
+    return float(_chrf(CHRF).sentence_score(plain(back), [plain(source)]).score) / 100
+
+
+@functools.cache
+def _chrf(kind: type[CHRF]) -> CHRF:
+    return kind()
+
+
+def model_for(found: Mapping[str, float]) -> Model:
+    return MODELS["ambiguous" in found, "round_trip" in found]
+
+
+def predicted_chrf(found: Mapping[str, float]) -> float:
+    model = model_for(found)
+    return model.intercept + sum(w * found.get(k, 0.0) for k, w in model.weights.items())
+
+
+def estimate(found: Mapping[str, float]) -> float:
+    """The chance that the sentence's chrF against a human translation is below LOW_CHRF."""
+    model = model_for(found)
+    z = (LOW_CHRF - predicted_chrf(found)) / model.spread
+    return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
+
+
+def segment_risk(
+    ctx: CheckContext, findings: Sequence[Finding], round_trip: float | None = None
+) -> float:
+    """A machine translation's risk: the estimate, raised by the findings it does not count."""
+    others = risk_score(
+        f for f in findings if f.check not in MODELLED and f.severity is not Severity.MINOR
+    )
+    return 1.0 - (1.0 - estimate(signals(ctx, findings, round_trip))) * (1.0 - others)
+
+
+def text_risk(segments: Iterable[tuple[float, str]]) -> float:
+    """:func:`article_risk` of segments given as ``(risk, tagged source)``."""
+    return article_risk((risk, len(plain(source).split())) for risk, source in segments)
+
+
+def article_risk(segments: Iterable[tuple[float, int]]) -> float:
+    """An article's risk from its segments' ``(risk, words)``: the mean weighted by words, so
+    that a long paragraph counts for more than a one-word caption."""
+    total = weight = 0.0
+    for risk, words in segments:
+        total += risk * max(words, 1)
+        weight += max(words, 1)
+    return total / weight if weight else 0.0
