@@ -1,8 +1,17 @@
-"""Scoring translations against a human reference: BLEU, chrF, number and copy fidelity.
+"""Scoring translations against a human reference: BLEU, chrF, number and copy fidelity, and
+line by line against the raw engine.
 
 Everything works on line-aligned plain text (one segment per line), the form of WMT and FLORES
 test sets. ``evaluate`` translates a source file twice in one run, with the raw engine and with
-tarjama's full pipeline, so the two can be compared on the same machine and engine.
+tarjama's full pipeline, so the two can be compared on the same machine and engine (or against
+a file of the raw engine's output made elsewhere: ``baseline``).
+
+**Lines better and worse.** A corpus score can rise while many lines get worse. Each line the
+pipeline changes is scored alone (sentence chrF against its reference) with and without the
+change: better, worse, or neither. With ``per_step``, the pipeline runs again without each of
+tarjama's own steps (``tarjama.steps``), and each step is shown by the lines it changes: those it
+makes better and worse than the pipeline without it, and how the pipeline without it compares
+with the raw engine. A step that makes more lines worse than better shows at once.
 
 Two measures beyond BLEU and chrF say whether a translation keeps what a newsroom must not lose:
 
@@ -37,7 +46,7 @@ from typing import Any, NamedTuple
 from babel import Locale, UnknownLocaleError
 from babel.numbers import NumberFormatError, parse_decimal
 
-from tarjama import inline
+from tarjama import inline, steps
 from tarjama.engines.base import Engine, Pair
 from tarjama.errors import InputError, LanguageError
 from tarjama.pipeline import Translator
@@ -82,6 +91,36 @@ class SystemScores:
 
 
 @dataclass(frozen=True)
+class Lines:
+    """Of the lines one system's output changes from another's, those whose sentence chrF
+    against the reference rose (``better``) and fell (``worse``)."""
+
+    changed: int
+    better: int
+    worse: int
+
+
+@dataclass(frozen=True)
+class StepReport:
+    """One of tarjama's steps: what the pipeline does without it, and what it does."""
+
+    step: str
+    without: SystemScores
+    """The pipeline with every other step."""
+    without_vs_raw: Lines
+    """The pipeline without the step, line by line against the raw engine."""
+    own: Lines
+    """The lines the step changes: better and worse than the pipeline without it."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "without": self.without.to_dict(),
+            "without_vs_raw": asdict(self.without_vs_raw),
+            "own": asdict(self.own),
+        }
+
+
+@dataclass(frozen=True)
 class Report:
     """The raw engine and the full pipeline on the same lines, in one run."""
 
@@ -93,16 +132,28 @@ class Report:
     pipeline: SystemScores
     raw_outputs: tuple[str, ...]
     pipeline_outputs: tuple[str, ...]
+    vs_raw: Lines
+    """The pipeline against the raw engine, line by line."""
+    steps: tuple[StepReport, ...] = ()
+    """With ``per_step``: each step, in the pipeline's order."""
+    without: tuple[str, ...] = ()
+    """The steps the pipeline ran without."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "source": self.source,
             "target": self.target,
             "engine": self.engine,
             "lines": self.lines,
             "raw": self.raw.to_dict(),
             "pipeline": self.pipeline.to_dict(),
+            "vs_raw": asdict(self.vs_raw),
         }
+        if self.without:
+            data["without"] = list(self.without)
+        if self.steps:
+            data["steps"] = {s.step: s.to_dict() for s in self.steps}
+        return data
 
 
 # --- numbers --------------------------------------------------------------------------------
@@ -229,6 +280,28 @@ def bleu_chrf(outputs: Sequence[str], references: Sequence[str]) -> tuple[float,
     return bleu, chrf
 
 
+# --- line by line ---------------------------------------------------------------------------
+
+
+def compare_lines(base: Sequence[str], outputs: Sequence[str], references: Sequence[str]) -> Lines:
+    """The lines ``outputs`` changes from ``base``, and of those the ones whose sentence chrF
+    against the reference (sacrebleu's defaults) rose and fell."""
+    import sacrebleu
+
+    _check_aligned(("base", base), ("output", outputs), ("reference", references))
+    changed = better = worse = 0
+    for was, now, ref in zip(base, outputs, references, strict=True):
+        if was == now:
+            continue
+        changed += 1
+        delta = (
+            sacrebleu.sentence_chrf(now, [ref]).score - sacrebleu.sentence_chrf(was, [ref]).score
+        )
+        better += delta > 0
+        worse += delta < 0
+    return Lines(changed, better, worse)
+
+
 # --- one run: raw engine and pipeline -------------------------------------------------------
 
 
@@ -279,14 +352,25 @@ def evaluate(
     *,
     source: str = "en",
     limit: int | None = None,
+    without: Sequence[str] = (),
+    per_step: bool = False,
+    baseline: Sequence[str] | None = None,
 ) -> Report:
-    """Translate ``src_lines`` with the raw engine and with the full pipeline, and score both
-    against ``ref_lines``. ``limit`` keeps the first N lines of both."""
+    """Translate ``src_lines`` with the raw engine and with the pipeline, and score both
+    against ``ref_lines``. ``limit`` keeps the first N lines of each.
+
+    ``without`` names steps the pipeline skips (``tarjama.steps``); ``per_step`` runs it once
+    more without each of its other steps. ``baseline`` is the raw engine's output made elsewhere
+    (``apertium -u``, line-aligned): the pipeline is then compared with it, not with a raw run."""
     _check_aligned(("source", src_lines), ("reference", ref_lines))
+    if baseline is not None:
+        _check_aligned(("source", src_lines), ("baseline", baseline))
+    kept = steps.chosen(without)
     if limit is not None:
         if limit < 1:
             raise InputError(f"limit must be at least 1, not {limit}")
         src_lines, ref_lines = src_lines[:limit], ref_lines[:limit]
+        baseline = baseline[:limit] if baseline is not None else None
     if not any(line.strip() for line in src_lines):
         raise InputError("the source has no text to translate")
     pair = Pair(source, target)
@@ -294,20 +378,37 @@ def evaluate(
     engine.translate_batch(["Warm-up."], pair)  # start the engine's processes outside the timing
 
     started = time.perf_counter()
-    raw = translate_raw(engine, src_lines, pair)
-    raw_seconds = time.perf_counter() - started
+    raw = list(baseline) if baseline is not None else translate_raw(engine, src_lines, pair)
+    raw_seconds = time.perf_counter() - started if baseline is None else 0.0
 
-    started = time.perf_counter()
-    piped = Translator(engine).translate_lines(src_lines, target, source)
-    pipe_seconds = time.perf_counter() - started
+    def run(off: Sequence[str]) -> tuple[list[str], float]:
+        started = time.perf_counter()
+        out = Translator(engine, without=off).translate_lines(src_lines, target, source)
+        return out, time.perf_counter() - started
 
+    piped, pipe_seconds = run(sorted(steps.ALL - kept))
+    raw_name = "baseline" if baseline is not None else "raw"
+    reports = []
+    for step in (s for s in steps.STEPS if per_step and s in kept):
+        out, seconds = run(sorted(steps.ALL - kept | {step}))
+        reports.append(
+            StepReport(
+                step=step,
+                without=score(f"without {step}", src_lines, ref_lines, out, pair, seconds),
+                without_vs_raw=compare_lines(raw, out, ref_lines),
+                own=compare_lines(out, piped, ref_lines),
+            )
+        )
     return Report(
         source=source,
         target=target,
         engine=direction.provenance.engine,
         lines=len(src_lines),
-        raw=score("raw", src_lines, ref_lines, raw, pair, raw_seconds),
+        raw=score(raw_name, src_lines, ref_lines, raw, pair, raw_seconds),
         pipeline=score("pipeline", src_lines, ref_lines, piped, pair, pipe_seconds),
         raw_outputs=tuple(raw),
         pipeline_outputs=tuple(piped),
+        vs_raw=compare_lines(raw, piped, ref_lines),
+        steps=tuple(reports),
+        without=tuple(sorted(steps.ALL - kept)),
     )

@@ -28,11 +28,11 @@ import logging
 import re
 import threading
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
-from tarjama import inline, qa
+from tarjama import inline, qa, steps
 from tarjama.engines.base import Engine, Lexicon, Pair
 from tarjama.engines.call import Call
 from tarjama.memory import Glossary, Origin, TranslationMemory
@@ -57,6 +57,9 @@ _EDGE_SPACE = re.compile(r"^(\s*)(.*?)(\s*)$", re.DOTALL)
 # the per-call overhead does not show.
 _CHUNK = 8
 _LETTER = re.compile(r"[^\W\d_]")
+# The source format of the one-paragraph articles ``translate_lines`` makes: a line is one
+# segment, never cut into sentences.
+_LINES = "lines"
 
 
 @dataclass
@@ -131,11 +134,14 @@ class Translator:
         memory: TranslationMemory | None = None,
         glossary: Glossary | None = None,
         write_behind: bool = False,
+        without: Collection[str] = (),
     ) -> None:
         self.engine = engine
         self.label = label
         self.memory = memory
         self.glossary = glossary
+        self.steps = steps.chosen(without)
+        """tarjama's own steps this translator runs (``tarjama.steps``): all but ``without``."""
         self._writer = (
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="tarjama-memory")
             if write_behind and memory is not None
@@ -163,10 +169,15 @@ class Translator:
 
     def translate_lines(self, lines: Sequence[str], target: str, source: str = "en") -> list[str]:
         """Translate plain-text lines one segment each (no article structure, no splitting),
-        keeping line alignment, so outside tools can score the output against a reference."""
-        articles = [Article(headline=inline.escape_text(line), body=(), source_language=source)
-                    for line in lines]  # fmt: skip
-        return [inline.plain(t.article.headline) for t in self.translate_many(articles, target)]
+        keeping line alignment, so outside tools can score the output against a reference.
+        Each line is a paragraph of its own article, not a headline: only a line that shows it
+        is one (written in Title Case) is translated as a headline."""
+        articles = [
+            Article(headline="", body=(Block(BlockKind.PARAGRAPH, inline.escape_text(line)),),
+                    source_language=source, source_format=_LINES)
+            for line in lines
+        ]  # fmt: skip
+        return [inline.plain(t.article.body[0].text) for t in self.translate_many(articles, target)]
 
     def translate_many(self, articles: Sequence[Article], target: str) -> list[Translation]:
         """Translate several articles into one language.
@@ -262,12 +273,11 @@ class Translator:
             for a, fields, by in zip(articles, prepared, made_by, strict=True)
         ]
 
-    @staticmethod
-    def _translated(piece: _Piece, output: str, pair: Pair) -> None:
+    def _translated(self, piece: _Piece, output: str, pair: Pair) -> None:
         """A sentence's engine output restored, tidied and checked."""
         assert piece.masked is not None
         restored = restore(output, piece.masked, pair.target).text
-        piece.text = tidy(piece.core, restored, pair.target)
+        piece.text = tidy(piece.core, restored, pair.target) if "tidy" in self.steps else restored
         piece.findings = _checks(piece, pair.source, pair.target)
 
     # --- stages -------------------------------------------------------------------------------
@@ -282,9 +292,11 @@ class Translator:
         texts: dict[str, tuple[str, bool]] = {}  # field -> (tagged text, split into sentences?)
         texts["headline"] = (article.headline, False)
         texts["standfirst"] = (article.standfirst, True)
+        lines = article.source_format == _LINES
         for i, block in enumerate(article.body):
             if block.translatable:
-                texts[f"body/{i}"] = (block.text, block.kind != BlockKind.HEADING)
+                split = block.kind != BlockKind.HEADING and not lines
+                texts[f"body/{i}"] = (block.text, split)
             if block.alt:
                 texts[f"body/{i}/alt"] = (block.alt, False)
         fields: dict[str, _Field] = {}
@@ -329,7 +341,11 @@ class Translator:
             def oracle(word: str) -> str:
                 return classes.get(word) or known([word])[word]
 
-        names = detect_names(all_sentences, oracle, prefetch=prefetch)
+        names = (
+            detect_names(all_sentences, oracle, prefetch=prefetch)
+            if "names" in self.steps
+            else set()
+        )
         terms = (
             {
                 (t.source, t.rendering, t.case_sensitive)
@@ -342,7 +358,7 @@ class Translator:
         )
         for piece in pending:
             masked = mask(piece.core, source_lang=article.source_language, names=names,
-                          terms=terms)  # fmt: skip
+                          terms=terms, table="figures" in self.steps)  # fmt: skip
             piece.masked = masked
             piece.names = tuple(s.text for s in masked.spans if s.kind == "name")
             piece.terms = {s.text: s.replacement for s in masked.spans if s.kind == "term"}
