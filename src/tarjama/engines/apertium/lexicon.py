@@ -33,6 +33,10 @@ class Analyser:
 
     def __init__(self, front: str, timeout: float) -> None:
         self.argv = shlex.split(front.split(" | ")[0])  # lt-proc -z [-w] <pair>.automorf.bin
+        if "-w" not in self.argv:
+            # Lemmas in the dictionary's case ("Korean<n>" but "beauty<n>" for "Beauty"), which
+            # tell a people's word from any word written with a capital (``word_class``).
+            self.argv.insert(1, "-w")
         self.timeout = timeout
         self.lock = threading.Lock()
         self.cache: dict[str, str] = {}
@@ -134,14 +138,14 @@ def classifier(own: Analyser, others: Sequence[Callable[[], Analyser]]) -> Lexic
 
     def classify(words: Sequence[str]) -> dict[str, str]:
         found = own.classify(words)
-        common = [w for w in dict.fromkeys(words) if found[w] == "common"]
+        common = [w for w in dict.fromkeys(words) if found[w] in ("common", "demonym")]
         for other in others:
             if not common:
                 break
             for word, cls in other().classify(common).items():
                 if cls in _PERSON_CLASSES:
                     found[word] = "person-or-common"
-            common = [w for w in common if found[w] == "common"]
+            common = [w for w in common if found[w] in ("common", "demonym")]
         return found
 
     return classify
@@ -170,7 +174,14 @@ def word_class(analysis: str) -> str:
     if all("<np>" in r for r in readings):
         # "London" is also a first name in the dictionary; its place reading wins.
         return "proper-person" if len(person) == len(readings) else "proper-place"
-    return "person-or-common" if person else "common"
+    if person:
+        return "person-or-common"
+    # The dictionaries write a people's, a faith's or a language's noun with a capital lemma
+    # ("Korean<n>", "Arab<n>", "Christian<n>"), and no other common noun.
+    return "demonym" if any(_DEMONYM.match(r) for r in readings) else "common"
+
+
+_DEMONYM = re.compile(r"[A-Z][a-z][^<]*<(?:n|adj)>(?!<acr>)")
 
 
 # A multiword proper noun other than a place ("West Ham"<np><al>): a place inside a longer run
