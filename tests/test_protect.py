@@ -494,14 +494,37 @@ def _lexicon(words: dict[str, str]):  # type: ignore[no-untyped-def]
         # a title in front: the name only
         ("On Monday the Syrian President Bashar Al Assad met envoys in his palace.",
          {"Bashar Al Assad"}),
-        # opening the sentence, an ordinary word is capitalised for that alone: the engine's
-        ("Human Rights Watch said the report was accurate and should be published.", set()),
-        ("Sunday Times reporters said the report was accurate and should be read.", set()),
+        # opening the sentence, an ordinary word is capitalised for that alone: the engine's,
+        ("Reports said the report was accurate and should be published.", set()),
+        # unless ordinary words capitalised after it show that it opens a name
+        ("Human Rights Watch said the report was accurate and should be published.",
+         {"Human Rights Watch"}),
+        ("Sunday Times reporters said the report was accurate and should be read.",
+         {"Sunday Times"}),
+        # a name's last word alone names it too: "Woods" is Tiger Woods, not the trees
+        ("Tiger Woods won the title. Woods said he was happy with his game.",
+         {"Tiger Woods", "Woods"}),
+        # institutions, descriptions and peoples' words are the engine's to translate
+        ("The Canadian Cancer Society said it welcomed the new rules on smoking.", set()),
+        ("A spokesman for the Champions League said the final would go ahead.", set()),
+        ("The North Korean leader met the press in the capital on Tuesday.", set()),
+        ("He fought in the Second Battle of the river during the long war.", set()),
+        ("They grew up in Southern California before moving east for work.", set()),
+        ("It was founded by members of the French Resistance after the war.", set()),
+        # a name before an institution's word: the name is kept, the word translated
+        ("She studied psychology at the Jedlicka Institute in the capital.", {"Jedlicka"}),
+        # ... not when it is a person's ("Tom Church") or a news organisation's
+        ("The newspaper said Tom Church had resigned from his job on Monday.",
+         {"Tom Church", "Church"}),
+        ("He told Fox News Sunday that the talks would resume next month.",
+         {"Fox News Sunday"}),
     ],
 )  # fmt: skip
 def test_names_made_of_ordinary_words(sentence: str, expected: set[str]) -> None:
     lexicon = _lexicon({"United Nations": "proper-place", "Bashar": "proper-person",
-                        "Assad": "unknown"})  # fmt: skip
+                        "Assad": "unknown", "Korean": "demonym", "French": "demonym",
+                        "California": "proper-place", "Jedlicka": "unknown",
+                        "Tom": "proper-person", "Fox": "person-or-common"})  # fmt: skip
     assert detect_names([sentence], lexicon) == expected
 
 
