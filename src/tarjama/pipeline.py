@@ -9,6 +9,9 @@
                masked (``Direction.translate``), and for each output as it comes back:
             -> spans restored in the target's conventions, glossary terms in place, quotation
                marks and commas hugging their words as in the source (tidy.py)
+            -> no engine internals (leaks.py): a sentence whose output carries an analysis tag,
+               stream syntax or a placeholder is translated again, its names travelling as a
+               plain proper noun, then unmasked; what still leaks is taken out
             -> QA checks on every sentence (qa/); a critical finding: needs review
             -> machine translations stored in the memory under their provenance
             -> the same Article shape in the target language, with label and provenance.
@@ -32,7 +35,7 @@ from collections.abc import Collection, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
-from tarjama import inline, qa, steps
+from tarjama import inline, leaks, qa, steps
 from tarjama.engines.base import Engine, Lexicon, Pair
 from tarjama.engines.call import Call
 from tarjama.memory import Glossary, Origin, TranslationMemory
@@ -78,6 +81,8 @@ class _Piece:
     """Where it is in the article, for QA findings: ``field#index``."""
     findings: list[qa.Finding] | None = None
     """QA findings on ``text``, once it is final."""
+    leaked: bool = False
+    """``text`` carries engine internals: it is translated again (``Translator._mend``)."""
 
 
 @dataclass
@@ -96,6 +101,23 @@ def _tm_text(tagged: str) -> str:
 
 def _from_tm(stored: str, source: str) -> str:
     return inline.escape_text(stored) if "<" not in source else stored
+
+
+_NAME_EQUIV = re.compile(r'(<x id="\d+" ctype="name") equiv="[^"]*"')
+
+
+def _opaque_names(piece: _Piece) -> Masked | None:
+    """The piece's mask with its names travelling as a plain proper noun, not as their words;
+    None when it has no names."""
+    assert piece.masked is not None
+    if not piece.names:
+        return None
+    return Masked(_NAME_EQUIV.sub(r"\1", piece.masked.text), piece.masked.spans)
+
+
+def _unmasked(piece: _Piece) -> Masked:
+    """The piece as it is written, nothing masked."""
+    return Masked(piece.core, ())
 
 
 def _checks(piece: _Piece, source: str, target: str) -> list[qa.Finding]:
@@ -249,6 +271,10 @@ class Translator:
             assert piece.masked is not None
             by_call, i = index[piece.masked.text]
             self._translated(piece, by_call.results()[i].text, pair)
+        leaked = [p for f in (f for fields in prepared for f in fields.values()) for p in f.pieces
+                  if p.leaked]  # fmt: skip
+        if leaked:
+            self._mend(leaked, call, pair)
 
         fresh: dict[Provenance, dict[str, str]] = {}
         made_by: list[Provenance] = []
@@ -273,12 +299,42 @@ class Translator:
             for a, fields, by in zip(articles, prepared, made_by, strict=True)
         ]
 
-    def _translated(self, piece: _Piece, output: str, pair: Pair) -> None:
-        """A sentence's engine output restored, tidied and checked."""
-        assert piece.masked is not None
-        restored = restore(output, piece.masked, pair.target).text
+    def _translated(
+        self, piece: _Piece, output: str, pair: Pair, masked: Masked | None = None
+    ) -> None:
+        """A sentence's engine output (of ``masked``, by default its own mask) restored, tidied
+        and checked."""
+        masked = masked or piece.masked
+        assert masked is not None
+        restored = restore(output, masked, pair.target).text
         piece.text = tidy(piece.core, restored, pair.target) if "tidy" in self.steps else restored
+        piece.leaked = bool(leaks.find(inline.plain(piece.core), inline.plain(piece.text)))
+        if piece.leaked:
+            return
         piece.findings = _checks(piece, pair.source, pair.target)
+
+    def _mend(self, pieces: list[_Piece], call: Call, pair: Pair) -> None:
+        """Sentences whose output leaked engine internals, translated again without what may
+        have caused it: first with their names travelling as a plain proper noun (eng-cat reads
+        "May" in "Theresa May will" as the verb and writes "<inf>"), then unmasked; what
+        still leaks is taken out (``leaks.scrub``)."""
+        for attempt in (_opaque_names, _unmasked):
+            todo = [p for p in pieces if p.leaked]
+            masks = [attempt(p) for p in todo]
+            again = [(p, m) for p, m in zip(todo, masks, strict=True) if m is not None]
+            if not again:
+                continue
+            log.warning("%d sentences carried engine internals into %s: translated again (%s)",
+                        len(again), pair, attempt.__name__.strip("_"))  # fmt: skip
+            results = call.direction.translate([m.text for _, m in again])
+            for (piece, masked), result in zip(again, results, strict=True):
+                self._translated(piece, result.text, pair, masked)
+        for piece in pieces:
+            if piece.leaked:
+                log.error("engine internals taken out of a translation into %s: %r", pair,
+                          piece.text)  # fmt: skip
+                piece.text = leaks.scrub_tagged(inline.plain(piece.core), piece.text)
+                piece.leaked = False
 
     # --- stages -------------------------------------------------------------------------------
 
