@@ -14,9 +14,9 @@ import pytest
 
 from tarjama import formats, inline
 from tarjama.engines.apertium import ApertiumEngine, discover_modes
-from tarjama.engines.base import Direction, Engine, Pair, Result, provenance
+from tarjama.engines.base import Direction, Engine, Result, provenance
 from tarjama.leaks import find, scrub, scrub_tagged
-from tarjama.model import Article, Block, BlockKind
+from tarjama.model import Article, Block, BlockKind, Pair
 from tarjama.pipeline import Translator
 
 from .conftest import SAMPLES, SHARED, needs_apertium

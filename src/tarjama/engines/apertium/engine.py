@@ -31,7 +31,6 @@ from tarjama.engines.base import (
     Direction,
     Engine,
     Lexicon,
-    Pair,
     Result,
     arriving,
     provenance,
@@ -43,6 +42,7 @@ from tarjama.errors import (
     LanguageError,
     StreamIntegrityError,
 )
+from tarjama.model import Pair
 
 log = logging.getLogger(__name__)
 
