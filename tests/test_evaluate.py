@@ -215,6 +215,32 @@ def test_eval_pseudo_json(pair: tuple[Path, Path]) -> None:
     assert data["pipeline"]["number_fidelity"] == {"hits": 2, "total": 2, "ratio": 1.0}
 
 
+def test_eval_steps_and_baseline(pair: tuple[Path, Path], tmp_path: Path) -> None:
+    src, ref = pair
+    base = tmp_path / "test.base"
+    base.write_text("El gato duerme.\nZzz\nZzz\n", "utf-8")
+    result = run("eval", "--src", str(src), "--ref", str(ref), "--to", "es", "--engine", "pseudo",
+                 "--per-step", "--without", "tidy", "--baseline", str(base), "--json")  # fmt: skip
+    assert result.returncode == 0, result.stderr.decode()
+    data = json.loads(result.stdout)
+    assert data["without"] == ["tidy"] and data["raw"]["name"] == "baseline"
+    assert sorted(data["steps"]) == sorted(set(STEPS) - {"tidy"})
+    assert set(data["vs_raw"]) == {"changed", "better", "worse"}
+    table = run("eval", "--src", str(src), "--ref", str(ref), "--to", "es", "--engine", "pseudo",
+                "--per-step")  # fmt: skip
+    out = table.stdout.decode()
+    assert "\nlines against the raw engine: " in out
+    assert all(f"\n  step {step} " in out for step in STEPS), out
+
+
+def test_eval_unknown_step(pair: tuple[Path, Path]) -> None:
+    src, ref = pair
+    result = run("eval", "--src", str(src), "--ref", str(ref), "--to", "es", "--engine", "pseudo",
+                 "--without", "spelling")  # fmt: skip
+    assert result.returncode == 65 and result.stdout == b""
+    assert result.stderr.decode().startswith("tarjama: unknown step 'spelling': the steps are ")
+
+
 @needs_apertium
 @pytest.mark.apertium
 def test_eval_apertium(pair: tuple[Path, Path]) -> None:
