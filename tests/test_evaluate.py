@@ -163,7 +163,7 @@ def test_evaluate_per_step_and_without() -> None:
     without = evaluate(src, ref, "es", PseudoEngine(), without=["figures"])
     assert without.without == ("figures",)
     assert without.pipeline.number_fidelity == Score(1, 2, 0.5)
-    with pytest.raises(InputError, match="unknown step 'colour': the steps are names, "):
+    with pytest.raises(InputError, match="unknown step 'colour': the steps are headlines, names, "):
         evaluate(src, ref, "es", PseudoEngine(), without=["colour"])
 
 

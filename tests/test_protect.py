@@ -528,6 +528,16 @@ def test_names_made_of_ordinary_words(sentence: str, expected: set[str]) -> None
     assert detect_names([sentence], lexicon) == expected
 
 
+def test_a_surname_another_dictionary_knows_still_follows_its_first_name() -> None:
+    # eng-spa knows "Woods" as a word, and another pair's dictionary as a surname: the run that
+    # opens the sentence is still a name, and "Woods" alone names him after it
+    lexicon = _lexicon({"Woods": "person-or-common"})
+    assert detect_names(["Tiger Woods won. Woods said he was happy."], lexicon) == {
+        "Tiger Woods",
+        "Woods",
+    }
+
+
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [

@@ -35,8 +35,8 @@ from collections.abc import Collection, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
-from tarjama import inline, leaks, qa, steps
-from tarjama.engines.base import Engine, Lexicon
+from tarjama import headlines, inline, leaks, qa, steps
+from tarjama.engines.base import TAGS, Engine, Lexicon
 from tarjama.engines.call import Call
 from tarjama.memory import Glossary, Origin, TranslationMemory
 from tarjama.model import (
@@ -55,6 +55,8 @@ from tarjama.model import (
     memory_text,
 )
 from tarjama.protect import Masked, detect_names, mask, restore
+from tarjama.protect.acronyms import acronym_terms
+from tarjama.protect.names import capitalised_mid_sentence
 from tarjama.segment import split_sentences
 from tarjama.tidy import tidy
 
@@ -86,8 +88,17 @@ class _Piece:
     """Where it is in the article, for QA findings: ``field#index``."""
     findings: list[qa.Finding] | None = None
     """QA findings on ``text``, once it is final."""
+    read_as: str | None = None
+    """A headline's text as the engine is given it (``tarjama.headlines``), when not ``core``."""
+    headline: bool = False
+    """Written back in the target's headline style."""
     leaked: bool = False
     """``text`` carries engine internals: it is translated again (``Translator._mend``)."""
+
+    @property
+    def source(self) -> str:
+        """What the engine reads of the sentence: ``core``, or a headline as it is read."""
+        return self.read_as if self.read_as is not None else self.core
 
 
 @dataclass
@@ -115,8 +126,8 @@ def _opaque_names(piece: _Piece) -> Masked | None:
 
 
 def _unmasked(piece: _Piece) -> Masked:
-    """The piece as it is written, nothing masked."""
-    return Masked(piece.core, ())
+    """The piece as it is written (or read, for a headline), nothing masked."""
+    return Masked(piece.source, ())
 
 
 def _checks(piece: _Piece, source: str, target: str) -> list[qa.Finding]:
@@ -306,7 +317,8 @@ class Translator:
         masked = masked or piece.masked
         assert masked is not None
         restored = restore(output, masked, pair.target).text
-        piece.text = tidy(piece.core, restored, pair.target) if "tidy" in self.steps else restored
+        text = tidy(piece.source, restored, pair.target) if "tidy" in self.steps else restored
+        piece.text = headlines.finish(text) if piece.headline else text
         piece.leaked = bool(leaks.find(inline.plain(piece.core), inline.plain(piece.text)))
         if piece.leaked:
             return
@@ -379,7 +391,9 @@ class Translator:
         pending = [p for f in fields.values() for p in f.pieces if p.origin == "pending"]
         if not pending:
             return  # all from the memory: no names, no masks, no engine
-        all_sentences = [p.core for f in fields.values() for p in f.pieces if p.core]
+        if "headlines" in self.steps:
+            self._read_headlines(article, fields, known)
+        all_sentences = [p.source for f in fields.values() for p in f.pieces if p.core]
         oracle = prefetch = None
         if known is not None:
             classes: dict[str, str] = {}
@@ -406,8 +420,11 @@ class Translator:
             if self.glossary is not None
             else set()
         )
+        if "figures" in self.steps:
+            text = inline.plain(" ".join(all_sentences))
+            terms |= acronym_terms(text, pair.source, pair.target, {t[0] for t in terms})
         for piece in pending:
-            masked = mask(piece.core, source_lang=article.source_language, names=names,
+            masked = mask(piece.source, source_lang=article.source_language, names=names,
                           terms=terms, table="figures" in self.steps)  # fmt: skip
             piece.masked = masked
             piece.names = tuple(s.text for s in masked.spans if s.kind == "name")
@@ -416,6 +433,52 @@ class Translator:
             piece.origin = "engine" if _LETTER.search(inline.plain(masked.text)) else "copy"
             if piece.origin == "engine" and masked.text not in index:
                 index[masked.text] = (call, call.add(masked.text))
+
+    @staticmethod
+    def _read_headlines(
+        article: Article, fields: dict[FieldRef, _Field], known: Lexicon | None
+    ) -> None:
+        """Headlines as the engine is to read them (``tarjama.headlines``): the headline and
+        subheads, and any line written in Title Case (a kicker, a caption, a line of
+        ``translate_lines``)."""
+        heads: list[tuple[_Piece, bool]] = []  # (piece, in Title Case)
+        for ref, f in fields.items():
+            in_headline = ref.part is Part.HEADLINE or (
+                ref.part is Part.TEXT and article.body[ref.block].kind == BlockKind.HEADING
+            )
+            for piece in f.pieces:
+                if piece.origin != "pending" or not piece.core:
+                    continue
+                titled = headlines.title_case(piece.core)
+                # A sentence full of names ("The South Pole Traverse ... from McMurdo Station
+                # on the Ross Sea") reads as Title Case too; headlines end without a full stop.
+                if in_headline or (titled and not inline.plain(piece.core).endswith(".")):
+                    heads.append((piece, titled))
+        if not heads:
+            return
+        answers: dict[str, str] = {}
+        if known is not None:
+            titled_words = (w for p, titled in heads if titled for w in headlines.questions(p.core))
+            answers = known(list(dict.fromkeys(titled_words)))
+        names = capitalised_mid_sentence(
+            [p.core for f in fields.values() for p in f.pieces if p.core]
+        )
+        read = [
+            headlines.case_down(p.core, names, answers.get) if titled else p.core
+            for p, titled in heads
+        ]
+        if known is not None:
+            words = dict.fromkeys(w for text in read for w in headlines.words(text))
+            answers.update(known([TAGS + w for w in words]))
+
+        def tags(word: str) -> frozenset[str]:  # none without a lexicon: nothing expanded
+            return frozenset(answers.get(TAGS + word, "").split(",")) & headlines.PARTS
+
+        for (piece, _), text in zip(heads, read, strict=True):
+            plain = inline.plain(text)
+            expanded = headlines.expand(plain, tags) if inline.escape_text(plain) == text else None
+            piece.read_as = inline.escape_text(expanded) if expanded is not None else text
+            piece.headline = True
 
     def _recall(self, pieces: list[_Piece], pair: Pair, provenance: Provenance) -> None:
         """Reuse exact memory matches: human work first, then this engine's own."""

@@ -13,9 +13,11 @@ from collections.abc import Iterable
 from tarjama.errors import InputError
 
 STEPS: dict[str, str] = {
+    "headlines": "headlines in Title Case cased down, headlinese written out as a sentence, "
+    "and the output in the target's headline style (headlines.py)",
     "names": "names decided over the article are kept as written (protect/names.py)",
-    "figures": "figures, dates, codes, addresses and credit lines are masked and written in "
-    "the target's conventions (protect/)",
+    "figures": "figures, dates, codes, addresses, credit lines and dotted acronyms are masked "
+    "and written in the target's conventions (protect/)",
     "tidy": "quotation marks, blanks and capitals the engine gets wrong (tidy.py)",
 }
 """Step name -> what it does, in the order the pipeline runs them."""

@@ -40,7 +40,14 @@ noun: places, organisations, or a multiword the engine knows whole, such as "New
 "person-or-common" ("Grace", "Young"), "common", "demonym" (a common word for a people, a faith
 or a language: "Korean", "Arabs", "Christian"), "caps-common" (a word written in capitals that
 the engine knows only as an ordinary word: "IT", "CAT"), "unknown", and for phrases
-"proper-inside" (a multiword proper noun inside a longer run: "West Ham United") or "phrase"."""
+"proper-inside" (a multiword proper noun inside a longer run: "West Ham United") or "phrase".
+
+A question ``TAGS + word`` ("tags:strike") asks for the word's parts of speech instead, for
+reading headlines (``tarjama.headlines``): its readings' coarse tags, comma-separated ("noun,verb";
+see ``tarjama.headlines.TAG_NAMES``), or another answer (a lexicon that does not know the form
+answers as it would for any word) when the engine cannot tell."""
+
+TAGS = "tags:"
 
 
 @dataclass(frozen=True)

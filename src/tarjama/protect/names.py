@@ -98,6 +98,12 @@ class _Evidence:
     name's last word found so is the surname it goes by ("Tiger Woods ... Woods said")."""
 
 
+def capitalised_mid_sentence(sentences: Sequence[str]) -> frozenset[str]:
+    """The words ``sentences`` (tagged text) capitalise mid-sentence, outside Title Case lines:
+    what an article shows to be names."""
+    return _capitalised_mid_sentence([read_sentence(s) for s in sentences])
+
+
 def _capitalised_mid_sentence(read: Sequence[Sentence]) -> frozenset[str]:
     """The evidence that a word is a name: it is capitalised mid-sentence somewhere, outside
     Title Case lines (headlines written "Dockers Walk Out Over Automation" would make every
@@ -284,13 +290,17 @@ def _ordinary_names_after(run: Run, classify: _Classifier) -> bool:
     """Are the words after the first of ``run`` ordinary words capitalised as a name's are
     ("Tiger Woods", "Human Rights Watch"), none of them a title, a calendar word, a
     nationality or an institution?"""
-    return len(run) > 1 and all(
-        w.capitalised
-        and w.text not in STOPLIST
-        and w.text not in TITLES
-        and classify(w.text) == "common"
-        and not classify.demonym(w.text)
-        for w in run[1:]
+    return (
+        len(run) > 1
+        and all(
+            w.capitalised
+            and w.text not in STOPLIST
+            and w.text not in TITLES
+            # "Woods" is a surname to another pair's dictionary: still an ordinary word here
+            and classify(w.text) in ("common", "person-or-common")
+            and not classify.demonym(w.text)
+            for w in run[1:]
+        )
     )
 
 

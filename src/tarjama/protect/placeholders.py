@@ -140,6 +140,9 @@ def _equiv(span: Protected, rule: Rule) -> str:
     equiv = unescape(span.text) if rule.ctype in _EQUIV_KINDS else ""
     if equiv and rule.travel is not None:
         equiv = rule.travel(equiv)
+    if rule.name == "term" and "." in equiv:
+        # "A.I." read by the engine would end its sentence after "A.I": "IA Financiando"
+        equiv = equiv.replace(".", "")
     return equiv
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 from tarjama.engines.apertium.process import NulReader, kill, spawn, write_some
 from tarjama.engines.apertium.stream import escape_stream, frames
-from tarjama.engines.base import Lexicon
+from tarjama.engines.base import TAGS, Lexicon
 from tarjama.engines.events import EVENTS, PROCESS_RESTART, STREAM_OUT_OF_STEP
 from tarjama.errors import (
     EngineError,
@@ -55,8 +55,15 @@ class Analyser:
         self.serial = 0
 
     def classify(self, words: Sequence[str]) -> dict[str, str]:
-        """Each word's class, asking the analyser only for words not seen before, in one batch."""
-        return self._known(self.cache, words, word_class)
+        """Each word's class, asking the analyser only for words not seen before, in one batch;
+        a ``TAGS`` question, the word's parts of speech (``parts_of_speech``)."""
+        asked = [w for w in words if w.startswith(TAGS)]
+        if not asked:
+            return self._known(self.cache, words, word_class)
+        found = self._known(self.cache, [w for w in words if not w.startswith(TAGS)], word_class)
+        readings = self.analyse([w[len(TAGS) :] for w in asked])
+        found.update((w, parts_of_speech(readings[w[len(TAGS) :]])) for w in asked)
+        return {w: found[w] for w in words}
 
     def analyse(self, words: Sequence[str]) -> dict[str, str]:
         """Each word's analysis as the analyser writes it (``^budget/budget<n><sg>/...$``)."""
@@ -138,7 +145,8 @@ def classifier(own: Analyser, others: Sequence[Callable[[], Analyser]]) -> Lexic
 
     def classify(words: Sequence[str]) -> dict[str, str]:
         found = own.classify(words)
-        common = [w for w in dict.fromkeys(words) if found[w] in ("common", "demonym")]
+        common = [w for w in dict.fromkeys(words) if found[w] in ("common", "demonym")
+                  and not w.startswith(TAGS)]  # fmt: skip
         for other in others:
             if not common:
                 break
@@ -187,3 +195,41 @@ _DEMONYM = re.compile(r"[A-Z][a-z][^<]*<(?:n|adj)>(?!<acr>)")
 # A multiword proper noun other than a place ("West Ham"<np><al>): a place inside a longer run
 # ("New York University") is a name the engine translates well ("Universidad de Nueva York").
 _MULTIWORD_NP = re.compile(r"\^[^/$^]* [^/$^]*/[^$]*<np><(?:al|ant|cog|org)>")
+
+
+# Apertium's tags -> the coarse parts of speech headlines are read by (tarjama.headlines), in the
+# order they are tried: a verb's form decides which of its tags it gets.
+_PARTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), name)
+    for pattern, name in (
+        (r"<np>", "name"),
+        (r"<n>.*<pl>", "noun-pl"),
+        (r"<n>", "noun"),
+        (r"<(?:vbser|vbhaver|vbmod|vaux|vbdo)>", "aux"),
+        (r"<vblex>.*<pri><p3><sg>", "verb-s"),
+        (r"<vblex>.*<past>", "verb-past"),
+        (r"<vblex>.*<pp>", "verb-pp"),
+        (r"<vblex>.*<(?:ger|pprs|subs)>", "verb-ing"),
+        (r"<vblex>", "verb"),
+        (r"<adj>", "adj"),
+        (r"<det>", "det"),
+        (r"<pr>", "prep"),
+        (r"<prn>", "pron"),
+        (r"<num>", "num"),
+        (r"<(?:adv|preadv)>", "adv"),
+        (r"<cnj", "conj"),
+    )
+)
+
+
+def parts_of_speech(analysis: str) -> str:
+    """A word's readings as coarse parts of speech, comma-separated and sorted ("noun,verb");
+    "unknown" for a word the analyser does not know."""
+    if "/*" in analysis:
+        return "unknown"
+    found = set()
+    for reading in analysis.strip("^$").split("/")[1:]:
+        name = next((n for pattern, n in _PARTS if pattern.search(reading)), None)
+        if name is not None:
+            found.add(name)
+    return ",".join(sorted(found))
