@@ -34,6 +34,9 @@ MASKED = [
     ("Four kilometres away, an F-16 crashed on its 24th flight.", [("code", "F-16")]),
     ("COVID-19 cases fell at the A320 plant.", [("code", "COVID-19"), ("code", "A320")]),
     ("He won by 2.5 percentage points.", [("number", "2.5")]),
+    # file names and extensions, match-play scores: as written
+    ("Download report.zip or the .pdf file.", [("code", "report.zip"), ("code", ".pdf")]),
+    ("Woods won 2&amp;1 in the final.", [("code", "2&amp;1")]),
     # dates
     ("Talks opened on December 24, 2019.", [("date", "December 24, 2019")]),
     ("Talks opened on 24 December 2019.", [("date", "24 December 2019")]),

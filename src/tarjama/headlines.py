@@ -99,6 +99,8 @@ def case_down(
             or word in CALENDAR
             or not word[1:].islower()
             or cls in _NAME_CLASSES
+            # "Jane Smith": a surname that is also a word, after a first name
+            or (i > 1 and classes[i - 1] == "proper-person" and plain_words[i - 1][:1].isupper())
             # "Christion Abercrombie": a first name that is also a word, before a name
             or (
                 cls == "person-or-common"

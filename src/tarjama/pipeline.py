@@ -35,7 +35,7 @@ from collections.abc import Collection, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
-from tarjama import headlines, inline, leaks, qa, steps
+from tarjama import credits, headlines, inline, leaks, qa, quotes, steps
 from tarjama.engines.base import TAGS, Engine, Lexicon
 from tarjama.engines.call import Call
 from tarjama.memory import Glossary, Origin, TranslationMemory
@@ -67,6 +67,7 @@ _EDGE_SPACE = re.compile(r"^(\s*)(.*?)(\s*)$", re.DOTALL)
 # the per-call overhead does not show.
 _CHUNK = 8
 _LETTER = re.compile(r"[^\W\d_]")
+_CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*")
 # The source format of the one-paragraph articles ``translate_lines`` makes: a line is one
 # segment, never cut into sentences.
 _LINES = "lines"
@@ -92,6 +93,8 @@ class _Piece:
     """A headline's text as the engine is given it (``tarjama.headlines``), when not ``core``."""
     headline: bool = False
     """Written back in the target's headline style."""
+    curled: bool = False
+    """Its straight single quotation marks went to the engine curly (``tarjama.quotes``)."""
     leaked: bool = False
     """``text`` carries engine internals: it is translated again (``Translator._mend``)."""
 
@@ -318,6 +321,10 @@ class Translator:
         assert masked is not None
         restored = restore(output, masked, pair.target).text
         text = tidy(piece.source, restored, pair.target) if "tidy" in self.steps else restored
+        if piece.curled:
+            text = quotes.straighten(text)
+        if "quotes" in self.steps:
+            text = quotes.open_marks(text, pair.target)
         piece.text = headlines.finish(text) if piece.headline else text
         piece.leaked = bool(leaks.find(inline.plain(piece.core), inline.plain(piece.text)))
         if piece.leaked:
@@ -393,6 +400,13 @@ class Translator:
             return  # all from the memory: no names, no masks, no engine
         if "headlines" in self.steps:
             self._read_headlines(article, fields, known)
+        if "quotes" in self.steps:
+            for piece in pending:
+                curled = (
+                    None if "‘" in piece.core or "’" in piece.core else quotes.curl(piece.source)
+                )
+                if curled is not None:
+                    piece.read_as, piece.curled = curled, True
         all_sentences = [p.source for f in fields.values() for p in f.pieces if p.core]
         oracle = prefetch = None
         if known is not None:
@@ -423,9 +437,15 @@ class Translator:
         if "figures" in self.steps:
             text = inline.plain(" ".join(all_sentences))
             terms |= acronym_terms(text, pair.source, pair.target, {t[0] for t in terms})
+        by = credits.BY.get(pair.target.split("-")[0]) if "figures" in self.steps else None
         for piece in pending:
-            masked = mask(piece.source, source_lang=article.source_language, names=names,
-                          terms=terms, table="figures" in self.steps)  # fmt: skip
+            own, named = terms, names
+            if by is not None and credits.BYLINE.fullmatch(inline.plain(piece.core)):
+                # a byline: "Por Jane Smith"; every capitalised run in it names someone
+                own = terms | {("By", by, True)}
+                named = names | set(_CAPITALISED.findall(inline.plain(piece.core)[3:]))
+            masked = mask(piece.source, source_lang=article.source_language, names=named,
+                          terms=own, table="figures" in self.steps)  # fmt: skip
             piece.masked = masked
             piece.names = tuple(s.text for s in masked.spans if s.kind == "name")
             piece.terms = {s.text: s.replacement for s in masked.spans if s.kind == "term"}
@@ -452,7 +472,10 @@ class Translator:
                 titled = headlines.title_case(piece.core)
                 # A sentence full of names ("The South Pole Traverse ... from McMurdo Station
                 # on the Ross Sea") reads as Title Case too; headlines end without a full stop.
-                if in_headline or (titled and not inline.plain(piece.core).endswith(".")):
+                plain = inline.plain(piece.core)
+                if credits.BYLINE.fullmatch(plain):
+                    continue  # names, not a headline
+                if in_headline or (titled and not plain.endswith(".")):
                     heads.append((piece, titled))
         if not heads:
             return

@@ -16,8 +16,10 @@ STEPS: dict[str, str] = {
     "headlines": "headlines in Title Case cased down, headlinese written out as a sentence, "
     "and the output in the target's headline style (headlines.py)",
     "names": "names decided over the article are kept as written (protect/names.py)",
-    "figures": "figures, dates, codes, addresses, credit lines and dotted acronyms are masked "
-    "and written in the target's conventions (protect/)",
+    "figures": "figures, dates, codes, file names, scores, addresses, credit lines, bylines and "
+    "dotted acronyms are masked and written in the target's conventions (protect/)",
+    "quotes": "straight single quotation marks sent curly, so the engine does not read them "
+    "as contractions; an opening ¿ and ¡ where the target writes them (quotes.py)",
     "tidy": "quotation marks, blanks and capitals the engine gets wrong (tidy.py)",
 }
 """Step name -> what it does, in the order the pipeline runs them."""
