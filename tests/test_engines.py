@@ -14,7 +14,7 @@ import pytest
 
 from tarjama import inline
 from tarjama.engines.apertium import ApertiumEngine
-from tarjama.engines.apertium.reorder import figures_after_noun
+from tarjama.engines.apertium.reorder import elide_before_unknown, figures_after_noun
 from tarjama.engines.apertium.stream import from_stream, marked_words, to_stream
 from tarjama.engines.base import Engine
 from tarjama.engines.pseudo import PseudoEngine
@@ -417,6 +417,14 @@ class TestApertium(EngineContract):
             "AIDS": "common",  # also the acronym
             "CEO": "unknown",
         }
+        # a people's, a faith's or a language's word, whatever the sentence's capitals
+        assert known(["Korean", "Arabs", "Christians", "Beauty", "Rock"]) == {
+            "Korean": "demonym",
+            "Arabs": "demonym",
+            "Christians": "demonym",
+            "Beauty": "common",
+            "Rock": "common",
+        }
 
     def test_a_persons_name_any_english_dictionary_knows_is_one_for_every_pair(
         self, apertium: ApertiumEngine
@@ -503,6 +511,9 @@ def test_from_stream(stream: str, tagged: str) -> None:
         ("[[x:1]]El Nou York[[/]] guanya.", "York", '<x id="1"/> guanya.'),
         # the placeholder's words not found (translated): the whole blank is the placeholder
         ("Va ser [[x:1]]el dilluns[[/]].", "Monday", 'Va ser <x id="1"/>.'),
+        # an article opening the sentence is pulled in with its capital: it stays
+        ("[[x:1]]El *overscan[[/]] va ser posat.", "overscan", 'El <x id="1"/> va ser posat.'),
+        ("[[x:1]]L'*overscan[[/]] va ser posat.", "overscan", 'L\'<x id="1"/> va ser posat.'),
     ],
 )
 def test_from_stream_keeps_words_pulled_into_a_placeholder(
@@ -560,7 +571,8 @@ def test_from_stream_puts_a_noun_between_a_names_words_before_it(
     [
         # eng-cat glues a name and the preposition its rule pulled into the figure's blank
         # ("the 28-year-old Vidal"; Apertium alone writes "El Vidalde 28 anys")
-        ("[[x:2]]El Vidal[[/]][[x:1]]de28[[/]]anys.", '<x id="2"/> de <x id="1"/> anys.'),
+        # (the article that opens the sentence stays with it: "The 28-year-old Vidal")
+        ("[[x:2]]El Vidal[[/]][[x:1]]de28[[/]]anys.", 'El <x id="2"/> de <x id="1"/> anys.'),
         ("[[x:1]]28de[[/]][[x:2]]Vidal[[/]] va.", '<x id="1"/> de <x id="2"/> va.'),
         # words of the sentence before or after are apart already
         ("Va [[x:1]]a 5[[/]] km.", 'Va a <x id="1"/> km.'),
@@ -630,6 +642,33 @@ def test_readings_come_from_the_engines_own_dictionaries(apertium: ApertiumEngin
         "recount": frozenset(),
     }
     assert direction.readings("ar") is None
+
+
+@pytest.mark.parametrize(
+    ("stream", "elided"),
+    [
+        ("Va veure el *Hekla volcà.", "Va veure l'*Hekla volcà."),
+        ("[[x:1]]El *overscan[[/]] va.", "[[x:1]]L'*overscan[[/]] va."),
+        ("És part del *OHA pla.", "És part de l'*OHA pla."),
+        (
+            "Va anar al [[x:1]]*Ebre[[/]] i pel *Ebre.",
+            "Va anar a l'[[x:1]]*Ebre[[/]] i per l'*Ebre.",
+        ),
+        ("La *AfCFTA i la *Unasur.", "L'*AfCFTA i la *Unasur."),  # "la" + unstressed u
+        ("De *Hekla, de *hiena, de *Fujian.", "D'*Hekla, de *hiena, de *Fujian."),
+        ("el Hekla, de ull", "el Hekla, de ull"),  # known words: the post-generator's
+    ],
+)
+def test_catalan_elides_before_an_unknown_word(stream: str, elided: str) -> None:
+    assert elide_before_unknown(stream) == elided
+
+
+@needs_apertium
+def test_catalan_elision_before_unknown_words_and_names(apertium: ApertiumEngine) -> None:
+    masked = ['The <x id="1" ctype="name" equiv="overscan"/> was set.', "He saw the Hekla volcano."]
+    out = apertium.translate_batch(masked, Pair("en", "ca"))
+    assert out[0].startswith('L\'<x id="1"/> va'), out
+    assert "l'Hekla" in out[1], out
 
 
 @needs_apertium

@@ -14,8 +14,10 @@ import pytest
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.errors import InputError
 from tarjama.evaluate import (
+    Lines,
     Score,
     bleu_chrf,
+    compare_lines,
     copy_fidelity,
     evaluate,
     number_fidelity,
@@ -24,6 +26,7 @@ from tarjama.evaluate import (
 )
 from tarjama.model import SegmentResult
 from tarjama.qa import Finding, Severity
+from tarjama.steps import STEPS
 
 from .conftest import needs_apertium
 
@@ -130,7 +133,7 @@ def test_evaluate_scores_raw_engine_and_pipeline() -> None:
     assert report.raw.number_fidelity == Score(1, 2, 0.5)
     assert report.pipeline.number_fidelity == Score(2, 2, 1.0)
     assert set(report.to_dict()) == {
-        "source", "target", "engine", "lines", "raw", "pipeline", "quality"
+        "source", "target", "engine", "lines", "raw", "pipeline", "quality", "vs_raw"
     }  # fmt: skip
     assert evaluate(src, ref, "es", PseudoEngine(), limit=1).lines == 1
     # the pseudo-engine marks nothing and leaves no word untranslated: nothing to find
@@ -138,6 +141,52 @@ def test_evaluate_scores_raw_engine_and_pipeline() -> None:
     assert report.quality.untranslated_recall == Score(0, 0, 1.0)
     assert report.quality.untranslated_precision == Score(0, 0, 1.0)
     assert [s is None for s in report.segments] == [False, True, False]
+
+
+@pytest.mark.parametrize(
+    ("base", "outputs", "expected"),
+    [
+        (["El gato duerme."], ["El gato duerme."], Lines(0, 0, 0)),  # unchanged: not counted
+        (["El perro duerme."], ["El gato duerme."], Lines(1, 1, 0)),
+        (["El gato duerme."], ["El perro duerme."], Lines(1, 0, 1)),
+        # changed, but no closer to the reference nor further from it
+        (["El gato duerme."], ["El gato duerme. "], Lines(1, 0, 0)),
+    ],
+)
+def test_compare_lines_by_sentence_chrf(
+    base: list[str], outputs: list[str], expected: Lines
+) -> None:
+    assert compare_lines(base, outputs, ["El gato duerme."]) == expected
+
+
+def test_evaluate_per_step_and_without() -> None:
+    src = ["It cost 1,300 euros.", "Obama spoke in 2019."]
+    ref = ["Costó 1.300 euros.", "Obama habló en 2019."]
+    report = evaluate(src, ref, "es", PseudoEngine(), per_step=True)
+    assert [s.step for s in report.steps] == list(STEPS)
+    figures = next(s for s in report.steps if s.step == "figures")
+    # the pseudo engine keeps "1,300", which a Spanish reader takes for 1.3: the figures step
+    # is what writes 1300, and the pipeline without it scores as the raw engine does
+    assert figures.without.number_fidelity == Score(1, 2, 0.5)
+    assert figures.own.changed >= 1
+    assert set(report.to_dict()["steps"]) == set(STEPS)
+    without = evaluate(src, ref, "es", PseudoEngine(), without=["figures"])
+    assert without.without == ("figures",)
+    assert without.pipeline.number_fidelity == Score(1, 2, 0.5)
+    with pytest.raises(InputError, match="unknown step 'colour': the steps are headlines, names, "):
+        evaluate(src, ref, "es", PseudoEngine(), without=["colour"])
+
+
+def test_evaluate_against_a_baseline() -> None:
+    src = ["The cat sleeps.", "The dog sleeps."]
+    ref = ["El gato duerme.", "El perro duerme."]
+    baseline = ["El gato duerme.", "Zzz"]
+    report = evaluate(src, ref, "es", PseudoEngine(), baseline=baseline)
+    assert report.raw_outputs == tuple(baseline) and report.raw.name == "baseline"
+    # the baseline's first line is the reference; its second has nothing of it
+    assert report.vs_raw == Lines(changed=2, better=1, worse=1)
+    with pytest.raises(InputError, match="source has 2 lines but baseline has 1"):
+        evaluate(src, ref, "es", PseudoEngine(), baseline=baseline[:1])
 
 
 # --- the command line ---------------------------------------------------------------------------
@@ -178,6 +227,32 @@ def test_eval_pseudo_json(pair: tuple[Path, Path]) -> None:
         "name", "bleu", "chrf", "number_fidelity", "copy_fidelity", "seconds"
     }  # fmt: skip
     assert data["pipeline"]["number_fidelity"] == {"hits": 2, "total": 2, "ratio": 1.0}
+
+
+def test_eval_steps_and_baseline(pair: tuple[Path, Path], tmp_path: Path) -> None:
+    src, ref = pair
+    base = tmp_path / "test.base"
+    base.write_text("El gato duerme.\nZzz\nZzz\n", "utf-8")
+    result = run("eval", "--src", str(src), "--ref", str(ref), "--to", "es", "--engine", "pseudo",
+                 "--per-step", "--without", "tidy", "--baseline", str(base), "--json")  # fmt: skip
+    assert result.returncode == 0, result.stderr.decode()
+    data = json.loads(result.stdout)
+    assert data["without"] == ["tidy"] and data["raw"]["name"] == "baseline"
+    assert sorted(data["steps"]) == sorted(set(STEPS) - {"tidy"})
+    assert set(data["vs_raw"]) == {"changed", "better", "worse"}
+    table = run("eval", "--src", str(src), "--ref", str(ref), "--to", "es", "--engine", "pseudo",
+                "--per-step")  # fmt: skip
+    out = table.stdout.decode()
+    assert "\nlines against the raw engine: " in out
+    assert all(f"\n  step {step} " in out for step in STEPS), out
+
+
+def test_eval_unknown_step(pair: tuple[Path, Path]) -> None:
+    src, ref = pair
+    result = run("eval", "--src", str(src), "--ref", str(ref), "--to", "es", "--engine", "pseudo",
+                 "--without", "spelling")  # fmt: skip
+    assert result.returncode == 65 and result.stdout == b""
+    assert result.stderr.decode().startswith("tarjama: unknown step 'spelling': the steps are ")
 
 
 @needs_apertium

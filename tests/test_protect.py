@@ -34,6 +34,9 @@ MASKED = [
     ("Four kilometres away, an F-16 crashed on its 24th flight.", [("code", "F-16")]),
     ("COVID-19 cases fell at the A320 plant.", [("code", "COVID-19"), ("code", "A320")]),
     ("He won by 2.5 percentage points.", [("number", "2.5")]),
+    # file names and extensions, match-play scores: as written
+    ("Download report.zip or the .pdf file.", [("code", "report.zip"), ("code", ".pdf")]),
+    ("Woods won 2&amp;1 in the final.", [("code", "2&amp;1")]),
     # dates
     ("Talks opened on December 24, 2019.", [("date", "December 24, 2019")]),
     ("Talks opened on 24 December 2019.", [("date", "24 December 2019")]),
@@ -494,15 +497,48 @@ def _lexicon(words: dict[str, str]):  # type: ignore[no-untyped-def]
         # a title in front: the name only
         ("On Monday the Syrian President Bashar Al Assad met envoys in his palace.",
          {"Bashar Al Assad"}),
-        # opening the sentence, an ordinary word is capitalised for that alone: the engine's
-        ("Human Rights Watch said the report was accurate and should be published.", set()),
-        ("Sunday Times reporters said the report was accurate and should be read.", set()),
+        # opening the sentence, an ordinary word is capitalised for that alone: the engine's,
+        ("Reports said the report was accurate and should be published.", set()),
+        # unless ordinary words capitalised after it show that it opens a name
+        ("Human Rights Watch said the report was accurate and should be published.",
+         {"Human Rights Watch"}),
+        ("Sunday Times reporters said the report was accurate and should be read.",
+         {"Sunday Times"}),
+        # a name's last word alone names it too: "Woods" is Tiger Woods, not the trees
+        ("Tiger Woods won the title. Woods said he was happy with his game.",
+         {"Tiger Woods", "Woods"}),
+        # institutions, descriptions and peoples' words are the engine's to translate
+        ("The Canadian Cancer Society said it welcomed the new rules on smoking.", set()),
+        ("A spokesman for the Champions League said the final would go ahead.", set()),
+        ("The North Korean leader met the press in the capital on Tuesday.", set()),
+        ("He fought in the Second Battle of the river during the long war.", set()),
+        ("They grew up in Southern California before moving east for work.", set()),
+        ("It was founded by members of the French Resistance after the war.", set()),
+        # a name before an institution's word: the name is kept, the word translated
+        ("She studied psychology at the Jedlicka Institute in the capital.", {"Jedlicka"}),
+        # ... not when it is a person's ("Tom Church") or a news organisation's
+        ("The newspaper said Tom Church had resigned from his job on Monday.",
+         {"Tom Church", "Church"}),
+        ("He told Fox News Sunday that the talks would resume next month.",
+         {"Fox News Sunday"}),
     ],
 )  # fmt: skip
 def test_names_made_of_ordinary_words(sentence: str, expected: set[str]) -> None:
     lexicon = _lexicon({"United Nations": "proper-place", "Bashar": "proper-person",
-                        "Assad": "unknown"})  # fmt: skip
+                        "Assad": "unknown", "Korean": "demonym", "French": "demonym",
+                        "California": "proper-place", "Jedlicka": "unknown",
+                        "Tom": "proper-person", "Fox": "person-or-common"})  # fmt: skip
     assert detect_names([sentence], lexicon) == expected
+
+
+def test_a_surname_another_dictionary_knows_still_follows_its_first_name() -> None:
+    # eng-spa knows "Woods" as a word, and another pair's dictionary as a surname: the run that
+    # opens the sentence is still a name, and "Woods" alone names him after it
+    lexicon = _lexicon({"Woods": "person-or-common"})
+    assert detect_names(["Tiger Woods won. Woods said he was happy."], lexicon) == {
+        "Tiger Woods",
+        "Woods",
+    }
 
 
 @pytest.mark.parametrize(

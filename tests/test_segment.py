@@ -71,6 +71,16 @@ CASES = [
      ["Rain fell. ", '<x id="2" ctype="name"/> said so.']),
     ("AT&amp;T fell. Shares &lt;dipped&gt;. Bonds rose.",
      ["AT&amp;T fell. ", "Shares &lt;dipped&gt;. ", "Bonds rose."]),
+    # a dateline: its place (and date), then its agency and dash, apart from the sentence
+    ("LOS ANGELES (Reuters) - The council voted. It rained.",
+     ["LOS ANGELES", " (Reuters) - ", "The council voted. ", "It rained."]),
+    ("GROSSETO, Italy (AP) -- A ship ran aground.",
+     ["GROSSETO, Italy", " (AP) -- ", "A ship ran aground."]),
+    ("LONDON, March 3 - Prices rose.", ["LONDON, March 3", " - ", "Prices rose."]),
+    ("WASHINGTON — The president spoke.", ["WASHINGTON", " — ", "The president spoke."]),
+    # not a dateline: no sentence after the dash, or none in capitals before it
+    ("NATO - the alliance - met.", ["NATO - the alliance - met."]),
+    ("The UK - and France - agreed.", ["The UK - and France - agreed."]),
     ("", []),
     ("   ", ["   "]),
 ]  # fmt: skip

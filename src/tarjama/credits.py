@@ -1,7 +1,9 @@
-"""Agency credit lines on picture captions: "... / AFP / Omar HAJ KADOUR", "(Reuters)".
+"""Agency credit lines on picture captions: "... / AFP / Omar HAJ KADOUR", "(Reuters)"; and
+bylines ("By Jane Smith").
 
 Credits are never translated. The agencies are data: add one here and every reader and the
-protection rules know it.
+protection rules know it. A byline's "By" is written as the target writes it (``BY``): eng-cat
+dropped it ("By Jane Smith" -> "Jane Smith").
 """
 
 from __future__ import annotations
@@ -35,3 +37,10 @@ def split_credit(caption: str) -> tuple[str, str]:
     if not m:
         return caption, ""
     return caption[: m.start()].rstrip(), m.group("credit").strip()
+
+
+BY: dict[str, str] = {"es": "Por", "ca": "Per", "gl": "Por", "fr": "Par", "pt": "Por", "it": "Di"}
+"""A byline's "By" in each target language."""
+
+# A line that is a byline: "By" and names, no sentence ("By Monday, prices rose." is not one).
+BYLINE = re.compile(r"By (?=[A-Z])[^.!?:;]{1,80}")

@@ -1,8 +1,17 @@
-"""Scoring translations against a human reference: BLEU, chrF, number and copy fidelity.
+"""Scoring translations against a human reference: BLEU, chrF, number and copy fidelity, and
+line by line against the raw engine.
 
 Everything works on line-aligned plain text (one segment per line), the form of WMT and FLORES
 test sets. ``evaluate`` translates a source file twice in one run, with the raw engine and with
-tarjama's full pipeline, so the two can be compared on the same machine and engine.
+tarjama's full pipeline, so the two can be compared on the same machine and engine (or against
+a file of the raw engine's output made elsewhere: ``baseline``).
+
+**Lines better and worse.** A corpus score can rise while many lines get worse. Each line the
+pipeline changes is scored alone (sentence chrF against its reference) with and without the
+change: better, worse, or neither. With ``per_step``, the pipeline runs again without each of
+tarjama's own steps (``tarjama.steps``), and each step is shown by the lines it changes: those it
+makes better and worse than the pipeline without it, and how the pipeline without it compares
+with the raw engine. A step that makes more lines worse than better shows at once.
 
 Two measures beyond BLEU and chrF say whether a translation keeps what a newsroom must not lose:
 
@@ -38,11 +47,11 @@ from typing import Any, NamedTuple
 from babel import Locale, UnknownLocaleError
 from babel.numbers import NumberFormatError, parse_decimal
 
-from tarjama import inline
+from tarjama import inline, steps
 from tarjama.engines.base import Engine
 from tarjama.errors import InputError, LanguageError
-from tarjama.model import Pair, SegmentResult, Status
-from tarjama.pipeline import Translator
+from tarjama.model import Pair, SegmentResult, Status, Translation
+from tarjama.pipeline import Translator, line_text
 
 # A number written in digits, with the group and decimal separators of any of our locales; not
 # when it is glued to a preceding letter ("G20", "MP3", "v1.2": those are words).
@@ -106,6 +115,36 @@ class QualityScores:
 
 
 @dataclass(frozen=True)
+class Lines:
+    """Of the lines one system's output changes from another's, those whose sentence chrF
+    against the reference rose (``better``) and fell (``worse``)."""
+
+    changed: int
+    better: int
+    worse: int
+
+
+@dataclass(frozen=True)
+class StepReport:
+    """One of tarjama's steps: what the pipeline does without it, and what it does."""
+
+    step: str
+    without: SystemScores
+    """The pipeline with every other step."""
+    without_vs_raw: Lines
+    """The pipeline without the step, line by line against the raw engine."""
+    own: Lines
+    """The lines the step changes: better and worse than the pipeline without it."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "without": self.without.to_dict(),
+            "without_vs_raw": asdict(self.without_vs_raw),
+            "own": asdict(self.own),
+        }
+
+
+@dataclass(frozen=True)
 class Report:
     """The raw engine and the full pipeline on the same lines, in one run."""
 
@@ -117,12 +156,18 @@ class Report:
     pipeline: SystemScores
     raw_outputs: tuple[str, ...]
     pipeline_outputs: tuple[str, ...]
+    vs_raw: Lines
+    """The pipeline against the raw engine (or the baseline), line by line."""
     quality: QualityScores | None = None
     segments: tuple[SegmentResult | None, ...] = ()
     """The pipeline's segment of each line (None for a blank line), with risk and findings."""
+    steps: tuple[StepReport, ...] = ()
+    """With ``per_step``: each step, in the pipeline's order."""
+    without: tuple[str, ...] = ()
+    """The steps the pipeline ran without."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "source": self.source,
             "target": self.target,
             "engine": self.engine,
@@ -130,7 +175,13 @@ class Report:
             "raw": self.raw.to_dict(),
             "pipeline": self.pipeline.to_dict(),
             "quality": self.quality.to_dict() if self.quality else None,
+            "vs_raw": asdict(self.vs_raw),
         }
+        if self.without:
+            data["without"] = list(self.without)
+        if self.steps:
+            data["steps"] = {s.step: s.to_dict() for s in self.steps}
+        return data
 
 
 # --- numbers --------------------------------------------------------------------------------
@@ -330,6 +381,28 @@ def untranslated_detection(
     return Score.of(hits, keep), Score.of(right, flagged)
 
 
+# --- line by line ---------------------------------------------------------------------------
+
+
+def compare_lines(base: Sequence[str], outputs: Sequence[str], references: Sequence[str]) -> Lines:
+    """The lines ``outputs`` changes from ``base``, and of those the ones whose sentence chrF
+    against the reference (sacrebleu's defaults) rose and fell."""
+    import sacrebleu
+
+    _check_aligned(("base", base), ("output", outputs), ("reference", references))
+    changed = better = worse = 0
+    for was, now, ref in zip(base, outputs, references, strict=True):
+        if was == now:
+            continue
+        changed += 1
+        delta = (
+            sacrebleu.sentence_chrf(now, [ref]).score - sacrebleu.sentence_chrf(was, [ref]).score
+        )
+        better += delta > 0
+        worse += delta < 0
+    return Lines(changed, better, worse)
+
+
 # --- one run: raw engine and pipeline -------------------------------------------------------
 
 
@@ -394,16 +467,28 @@ def evaluate(
     source: str = "en",
     limit: int | None = None,
     review_thresholds: Mapping[str, float] | None = None,
+    without: Sequence[str] = (),
+    per_step: bool = False,
+    baseline: Sequence[str] | None = None,
 ) -> Report:
     """Translate ``src_lines`` with the raw engine and with the full pipeline, and score both
     against ``ref_lines``; and how well the pipeline's risk and ``untranslated`` findings see
     what the reference shows (:class:`QualityScores`). ``limit`` keeps the first N lines of
-    both."""
+    each.
+
+    ``without`` names steps the pipeline skips (``tarjama.steps``); ``per_step`` runs it once
+    more without each of its other steps. ``baseline`` is the raw engine's output made elsewhere
+    (``apertium -u``, line-aligned): the pipeline is then compared with it, not with a raw run
+    (the raw engine still runs, for the words it marks)."""
     _check_aligned(("source", src_lines), ("reference", ref_lines))
+    if baseline is not None:
+        _check_aligned(("source", src_lines), ("baseline", baseline))
+    kept = steps.chosen(without)
     if limit is not None:
         if limit < 1:
             raise InputError(f"limit must be at least 1, not {limit}")
         src_lines, ref_lines = src_lines[:limit], ref_lines[:limit]
+        baseline = baseline[:limit] if baseline is not None else None
     if not any(line.strip() for line in src_lines):
         raise InputError("the source has no text to translate")
     pair = Pair(source, target)
@@ -413,12 +498,17 @@ def evaluate(
     started = time.perf_counter()
     raw, marked = translate_raw_marked(engine, src_lines, pair)
     raw_seconds = time.perf_counter() - started
+    if baseline is not None:
+        raw, raw_seconds = list(baseline), 0.0
 
-    started = time.perf_counter()
-    translator = Translator(engine, review_thresholds=review_thresholds)
-    translations = translator.translate_line_segments(src_lines, target, source)
-    pipe_seconds = time.perf_counter() - started
-    piped = [inline.plain(t.article.headline) for t in translations]
+    def run(off: Sequence[str]) -> tuple[list[Translation], float]:
+        started = time.perf_counter()
+        translator = Translator(engine, review_thresholds=review_thresholds, without=off)
+        out = translator.translate_line_segments(src_lines, target, source)
+        return out, time.perf_counter() - started
+
+    translations, pipe_seconds = run(sorted(steps.ALL - kept))
+    piped = [line_text(t) for t in translations]
     segments = [t.segments[0] if t.segments else None for t in translations]
     review = [t.status is Status.NEEDS_REVIEW for t in translations if t.segments]
 
@@ -429,15 +519,31 @@ def evaluate(
     quality = QualityScores(
         spearman(risks, chrfs), recall, precision, Score.of(sum(review), len(review))
     )
+    raw_name = "baseline" if baseline is not None else "raw"
+    reports = []
+    for step in (s for s in steps.STEPS if per_step and s in kept):
+        out_translations, seconds = run(sorted(steps.ALL - kept | {step}))
+        out = [line_text(t) for t in out_translations]
+        reports.append(
+            StepReport(
+                step=step,
+                without=score(f"without {step}", src_lines, ref_lines, out, pair, seconds),
+                without_vs_raw=compare_lines(raw, out, ref_lines),
+                own=compare_lines(out, piped, ref_lines),
+            )
+        )
     return Report(
         source=source,
         target=target,
         engine=direction.provenance.engine,
         lines=len(src_lines),
-        raw=score("raw", src_lines, ref_lines, raw, pair, raw_seconds),
+        raw=score(raw_name, src_lines, ref_lines, raw, pair, raw_seconds),
         pipeline=score("pipeline", src_lines, ref_lines, piped, pair, pipe_seconds),
         raw_outputs=tuple(raw),
         pipeline_outputs=tuple(piped),
         quality=quality,
         segments=tuple(segments),
+        vs_raw=compare_lines(raw, piped, ref_lines),
+        steps=tuple(reports),
+        without=tuple(sorted(steps.ALL - kept)),
     )

@@ -9,6 +9,9 @@
                masked (``Direction.translate``), and for each output as it comes back:
             -> spans restored in the target's conventions, glossary terms in place, quotation
                marks and commas hugging their words as in the source (tidy.py)
+            -> no engine internals (leaks.py): a sentence whose output carries an analysis tag,
+               stream syntax or a placeholder is translated again, its names travelling as a
+               plain proper noun, then unmasked; what still leaks is taken out
             -> QA checks on every sentence (qa/); a critical finding: needs review
             -> machine translations stored in the memory under their provenance
             -> the same Article shape in the target language, with label and provenance.
@@ -28,18 +31,19 @@ import logging
 import re
 import threading
 from collections import Counter, deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
-from tarjama import inline, qa
-from tarjama.engines.base import Direction, Engine, Lexicon, Readings, Result
+from tarjama import credits, headlines, inline, leaks, qa, quotes, steps
+from tarjama.engines.base import TAGS, Direction, Engine, Lexicon, Readings, Result
 from tarjama.engines.call import Call
 from tarjama.errors import TarjamaError
 from tarjama.memory import Glossary, Origin, TranslationMemory
 from tarjama.model import (
     DEFAULT_LABEL,
     Article,
+    Block,
     BlockKind,
     FieldRef,
     Pair,
@@ -52,6 +56,8 @@ from tarjama.model import (
     memory_text,
 )
 from tarjama.protect import Masked, detect_names, mask, restore
+from tarjama.protect.acronyms import acronym_terms
+from tarjama.protect.names import capitalised_mid_sentence
 from tarjama.segment import split_sentences
 from tarjama.tidy import tidy
 
@@ -62,6 +68,10 @@ _EDGE_SPACE = re.compile(r"^(\s*)(.*?)(\s*)$", re.DOTALL)
 # the per-call overhead does not show.
 _CHUNK = 8
 _LETTER = re.compile(r"[^\W\d_]")
+_CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*")
+# The source format of the one-paragraph articles ``translate_lines`` makes: a line is one
+# segment, never cut into sentences.
+_LINES = "lines"
 
 
 @dataclass
@@ -82,11 +92,25 @@ class _Piece:
     """QA findings on ``text``, once it is final."""
     marks: tuple[tuple[str, str], ...] | None = None
     """The words the engine said it did not translate (``qa.CheckContext.marks``)."""
-    headline: bool = False
+    in_headline: bool = False
+    """In the article's headline: the checks read it as one."""
     context: qa.CheckContext | None = None
     """What the checks saw, for the estimate."""
     round_trip: float | None = None
     """chrF (0-1) of the text translated back, against the source, when a round trip ran."""
+    read_as: str | None = None
+    """A headline's text as the engine is given it (``tarjama.headlines``), when not ``core``."""
+    headline: bool = False
+    """Written back in the target's headline style."""
+    curled: bool = False
+    """Its straight single quotation marks went to the engine curly (``tarjama.quotes``)."""
+    leaked: bool = False
+    """``text`` carries engine internals: it is translated again (``Translator._mend``)."""
+
+    @property
+    def source(self) -> str:
+        """What the engine reads of the sentence: ``core``, or a headline as it is read."""
+        return self.read_as if self.read_as is not None else self.core
 
 
 @dataclass
@@ -99,6 +123,28 @@ class _Field:
 
 def _from_tm(stored: str, source: str) -> str:
     return inline.escape_text(stored) if "<" not in source else stored
+
+
+_NAME_EQUIV = re.compile(r'(<x id="\d+" ctype="name") equiv="[^"]*"')
+
+
+def _opaque_names(piece: _Piece) -> Masked | None:
+    """The piece's mask with its names travelling as a plain proper noun, not as their words;
+    None when it has no names."""
+    assert piece.masked is not None
+    if not piece.names:
+        return None
+    return Masked(_NAME_EQUIV.sub(r"\1", piece.masked.text), piece.masked.spans)
+
+
+def _unmasked(piece: _Piece) -> Masked:
+    """The piece as it is written (or read, for a headline), nothing masked."""
+    return Masked(piece.source, ())
+
+
+def line_text(translation: Translation) -> str:
+    """The plain text of one line's translation (``Translator.translate_line_segments``)."""
+    return inline.plain(translation.article.body[0].text)
 
 
 @dataclass(frozen=True)
@@ -148,7 +194,7 @@ def _checks(
     piece: _Piece, source: str, target: str, dictionaries: _Dictionaries
 ) -> list[qa.Finding]:
     piece.context = ctx = qa.CheckContext(
-        source=piece.core,
+        source=piece.source,  # a headline as the engine read it (its headlinese written out)
         target=piece.text,
         source_lang=source,
         target_lang=target,
@@ -158,7 +204,7 @@ def _checks(
         marks=piece.marks,
         source_readings=dictionaries.source,
         target_readings=dictionaries.target,
-        headline=piece.headline,
+        headline=piece.in_headline,
     )
     return qa.run_checks(ctx)
 
@@ -197,6 +243,7 @@ class Translator:
         write_behind: bool = False,
         review_thresholds: Mapping[str, float] | None = None,
         round_trip: bool = False,
+        without: Collection[str] = (),
     ) -> None:
         self.engine = engine
         self.label = label
@@ -204,6 +251,8 @@ class Translator:
         self.round_trip = round_trip
         self.memory = memory
         self.glossary = glossary
+        self.steps = steps.chosen(without)
+        """tarjama's own steps this translator runs (``tarjama.steps``): all but ``without``."""
         self._writer = (
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="tarjama-memory")
             if write_behind and memory is not None
@@ -231,29 +280,30 @@ class Translator:
 
     def translate_lines(self, lines: Sequence[str], target: str, source: str = "en") -> list[str]:
         """Translate plain-text lines one segment each (no article structure, no splitting),
-        keeping line alignment, so outside tools can score the output against a reference."""
-        translations = self.translate_line_segments(lines, target, source)
-        return [inline.plain(t.article.headline) for t in translations]
+        keeping line alignment, so outside tools can score the output against a reference.
+        Each line is a paragraph of its own article, not a headline: only a line that shows it
+        is one (written in Title Case) is translated as a headline."""
+        return [line_text(t) for t in self.translate_line_segments(lines, target, source)]
 
     def translate_line_segments(
         self, lines: Sequence[str], target: str, source: str = "en"
     ) -> list[Translation]:
         """``translate_lines``, each line's translation whole: its one segment (none for a
-        blank line) with its risk and findings. A line is a sentence, not a headline."""
-        articles = [Article(headline=inline.escape_text(line), body=(), source_language=source)
-                    for line in lines]  # fmt: skip
-        return self.translate_many(articles, target, layout=False)
+        blank line) with its risk and findings (``line_text`` reads its text)."""
+        articles = [
+            Article(headline="", body=(Block(BlockKind.PARAGRAPH, inline.escape_text(line)),),
+                    source_language=source, source_format=_LINES)
+            for line in lines
+        ]  # fmt: skip
+        return self.translate_many(articles, target)
 
-    def translate_many(
-        self, articles: Sequence[Article], target: str, *, layout: bool = True
-    ) -> list[Translation]:
+    def translate_many(self, articles: Sequence[Article], target: str) -> list[Translation]:
         """Translate several articles into one language.
 
         Articles are prepared in chunks, and each chunk's sentences go to the engine (in a
         worker thread) while the next chunk is prepared, so the engine's processes never wait
         for Python. A sentence that occurs several times is translated once; one the memory
-        holds is not translated at all. Without ``layout``, a headline is checked as any
-        other sentence (lines of a test set).
+        holds is not translated at all.
         """
         if not articles:
             return []
@@ -268,7 +318,7 @@ class Translator:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tarjama-engine") as pool:
             for start in range(0, len(articles), _CHUNK):
                 batch = articles[start : start + _CHUNK]
-                chunk = [self._split(a, layout) for a in batch]
+                chunk = [self._split(a) for a in batch]
                 pieces = [p for fields in chunk for f in fields.values() for p in f.pieces]
                 self._recall(pieces, pair, provenance)
                 call = Call(direction, pool)
@@ -322,7 +372,10 @@ class Translator:
             assert piece.masked is not None
             by_call, i = index[piece.masked.text]
             self._translated(piece, by_call.results()[i], pair, dictionaries)
-
+        leaked = [p for f in (f for fields in prepared for f in fields.values()) for p in f.pieces
+                  if p.leaked]  # fmt: skip
+        if leaked:
+            self._mend(leaked, call, pair, dictionaries)
         if self.round_trip:
             self._round_trip(
                 [p for fields in prepared for f in fields.values() for p in f.pieces
@@ -369,17 +422,58 @@ class Translator:
         for piece in pieces:
             piece.round_trip = qa.round_trip_chrf(returned[piece.text], piece.core)
 
-    @staticmethod
-    def _translated(piece: _Piece, result: Result, pair: Pair, dictionaries: _Dictionaries) -> None:
-        """A sentence's engine output restored, tidied and checked."""
-        assert piece.masked is not None
-        restored = restore(result.text, piece.masked, pair.target).text
-        piece.text = tidy(piece.core, restored, pair.target)
+    def _translated(
+        self,
+        piece: _Piece,
+        result: Result,
+        pair: Pair,
+        dictionaries: _Dictionaries,
+        masked: Masked | None = None,
+    ) -> None:
+        """A sentence's engine output (of ``masked``, by default its own mask) restored, tidied
+        and checked."""
+        masked = masked or piece.masked
+        assert masked is not None
+        restored = restore(result.text, masked, pair.target).text
+        text = tidy(piece.source, restored, pair.target) if "tidy" in self.steps else restored
+        if piece.curled:
+            text = quotes.straighten(text)
+        if "quotes" in self.steps:
+            text = quotes.open_marks(text, pair.target)
+        piece.text = headlines.finish(text) if piece.headline else text
         if result.marks is not None:
             piece.marks = tuple(
                 (m.kind, inline.plain(result.text[m.start : m.end])) for m in result.marks
             )
+        piece.leaked = bool(leaks.find(inline.plain(piece.core), inline.plain(piece.text)))
+        if piece.leaked:
+            return
         piece.findings = _checks(piece, pair.source, pair.target, dictionaries)
+
+    def _mend(
+        self, pieces: list[_Piece], call: Call, pair: Pair, dictionaries: _Dictionaries
+    ) -> None:
+        """Sentences whose output leaked engine internals, translated again without what may
+        have caused it: first with their names travelling as a plain proper noun (eng-cat reads
+        "May" in "Theresa May will" as the verb and writes "<inf>"), then unmasked; what
+        still leaks is taken out (``leaks.scrub``)."""
+        for attempt in (_opaque_names, _unmasked):
+            todo = [p for p in pieces if p.leaked]
+            masks = [attempt(p) for p in todo]
+            again = [(p, m) for p, m in zip(todo, masks, strict=True) if m is not None]
+            if not again:
+                continue
+            log.warning("%d sentences carried engine internals into %s: translated again (%s)",
+                        len(again), pair, attempt.__name__.strip("_"))  # fmt: skip
+            results = call.direction.translate([m.text for _, m in again])
+            for (piece, masked), result in zip(again, results, strict=True):
+                self._translated(piece, result, pair, dictionaries, masked)
+        for piece in pieces:
+            if piece.leaked:
+                log.error("engine internals taken out of a translation into %s: %r", pair,
+                          piece.text)  # fmt: skip
+                piece.text = leaks.scrub_tagged(inline.plain(piece.core), piece.text)
+                piece.leaked = False
 
     # --- stages -------------------------------------------------------------------------------
 
@@ -388,14 +482,16 @@ class Translator:
         return self.engine.direction(pair).provenance
 
     @staticmethod
-    def _split(article: Article, layout: bool = True) -> dict[FieldRef, _Field]:
+    def _split(article: Article) -> dict[FieldRef, _Field]:
         """The article's fields cut into sentences, each waiting for the memory or the engine."""
         fields: dict[FieldRef, _Field] = {}
+        lines = article.source_format == _LINES  # a line of translate_lines is one segment
         for name, text in article.texts():
             if not text.strip():
                 continue
-            split = name.part is Part.STANDFIRST or (  # prose is cut into sentences
-                name.part is Part.TEXT and article.body[name.block].kind != BlockKind.HEADING
+            split = not lines and (  # prose is cut into sentences
+                name.part is Part.STANDFIRST
+                or (name.part is Part.TEXT and article.body[name.block].kind != BlockKind.HEADING)
             )
             pieces = []
             sentences = split_sentences(text, article.source_language) if split else [text]
@@ -404,7 +500,7 @@ class Translator:
                 assert m is not None
                 lead, core, trail = m.groups()
                 piece = _Piece(lead, core, trail, None, segment=f"{name}#{i}")
-                piece.headline = layout and name.part is Part.HEADLINE
+                piece.in_headline = name.part is Part.HEADLINE
                 piece.origin = "pending" if core else "copy"
                 pieces.append(piece)
             fields[name] = _Field(pieces)
@@ -424,7 +520,16 @@ class Translator:
         pending = [p for f in fields.values() for p in f.pieces if p.origin == "pending"]
         if not pending:
             return  # all from the memory: no names, no masks, no engine
-        all_sentences = [p.core for f in fields.values() for p in f.pieces if p.core]
+        if "headlines" in self.steps:
+            self._read_headlines(article, fields, known)
+        if "quotes" in self.steps:
+            for piece in pending:
+                curled = (
+                    None if "‘" in piece.core or "’" in piece.core else quotes.curl(piece.source)
+                )
+                if curled is not None:
+                    piece.read_as, piece.curled = curled, True
+        all_sentences = [p.source for f in fields.values() for p in f.pieces if p.core]
         oracle = prefetch = None
         if known is not None:
             classes: dict[str, str] = {}
@@ -436,7 +541,11 @@ class Translator:
             def oracle(word: str) -> str:
                 return classes.get(word) or known([word])[word]
 
-        names = detect_names(all_sentences, oracle, prefetch=prefetch)
+        names = (
+            detect_names(all_sentences, oracle, prefetch=prefetch)
+            if "names" in self.steps
+            else set()
+        )
         terms = (
             {
                 (t.source, t.rendering, t.case_sensitive)
@@ -447,9 +556,18 @@ class Translator:
             if self.glossary is not None
             else set()
         )
+        if "figures" in self.steps:
+            text = inline.plain(" ".join(all_sentences))
+            terms |= acronym_terms(text, pair.source, pair.target, {t[0] for t in terms})
+        by = credits.BY.get(pair.target.split("-")[0]) if "figures" in self.steps else None
         for piece in pending:
-            masked = mask(piece.core, source_lang=article.source_language, names=names,
-                          terms=terms)  # fmt: skip
+            own, named = terms, names
+            if by is not None and credits.BYLINE.fullmatch(inline.plain(piece.core)):
+                # a byline: "Por Jane Smith"; every capitalised run in it names someone
+                own = terms | {("By", by, True)}
+                named = names | set(_CAPITALISED.findall(inline.plain(piece.core)[3:]))
+            masked = mask(piece.source, source_lang=article.source_language, names=named,
+                          terms=own, table="figures" in self.steps)  # fmt: skip
             piece.masked = masked
             piece.names = tuple(s.text for s in masked.spans if s.kind == "name")
             piece.terms = {s.text: s.replacement for s in masked.spans if s.kind == "term"}
@@ -457,6 +575,55 @@ class Translator:
             piece.origin = "engine" if _LETTER.search(inline.plain(masked.text)) else "copy"
             if piece.origin == "engine" and masked.text not in index:
                 index[masked.text] = (call, call.add(masked.text))
+
+    @staticmethod
+    def _read_headlines(
+        article: Article, fields: dict[FieldRef, _Field], known: Lexicon | None
+    ) -> None:
+        """Headlines as the engine is to read them (``tarjama.headlines``): the headline and
+        subheads, and any line written in Title Case (a kicker, a caption, a line of
+        ``translate_lines``)."""
+        heads: list[tuple[_Piece, bool]] = []  # (piece, in Title Case)
+        for ref, f in fields.items():
+            in_headline = ref.part is Part.HEADLINE or (
+                ref.part is Part.TEXT and article.body[ref.block].kind == BlockKind.HEADING
+            )
+            for piece in f.pieces:
+                if piece.origin != "pending" or not piece.core:
+                    continue
+                titled = headlines.title_case(piece.core)
+                # A sentence full of names ("The South Pole Traverse ... from McMurdo Station
+                # on the Ross Sea") reads as Title Case too; headlines end without a full stop.
+                plain = inline.plain(piece.core)
+                if credits.BYLINE.fullmatch(plain):
+                    continue  # names, not a headline
+                if in_headline or (titled and not plain.endswith(".")):
+                    heads.append((piece, titled))
+        if not heads:
+            return
+        answers: dict[str, str] = {}
+        if known is not None:
+            titled_words = (w for p, titled in heads if titled for w in headlines.questions(p.core))
+            answers = known(list(dict.fromkeys(titled_words)))
+        names = capitalised_mid_sentence(
+            [p.core for f in fields.values() for p in f.pieces if p.core]
+        )
+        read = [
+            headlines.case_down(p.core, names, answers.get) if titled else p.core
+            for p, titled in heads
+        ]
+        if known is not None:
+            words = dict.fromkeys(w for text in read for w in headlines.words(text))
+            answers.update(known([TAGS + w for w in words]))
+
+        def tags(word: str) -> frozenset[str]:  # none without a lexicon: nothing expanded
+            return frozenset(answers.get(TAGS + word, "").split(",")) & headlines.PARTS
+
+        for (piece, _), text in zip(heads, read, strict=True):
+            plain = inline.plain(text)
+            expanded = headlines.expand(plain, tags) if inline.escape_text(plain) == text else None
+            piece.read_as = inline.escape_text(expanded) if expanded is not None else text
+            piece.headline = True
 
     def _recall(self, pieces: list[_Piece], pair: Pair, provenance: Provenance) -> None:
         """Reuse exact memory matches: human work first, then this engine's own."""

@@ -12,7 +12,11 @@ news rules below before it becomes a cut in the tagged text:
   an unclosed quote runs to the end of the paragraph);
 - titles (Mr., Gen., Sen., St.), month abbreviations before a day, "U.S. President...", initials
   ("George W. Bush", "J. K. Rowling") and a next sentence that starts in lower case do not end a
-  sentence; "?” Erdogan asked." is one sentence too.
+  sentence; "?” Erdogan asked." is one sentence too;
+- a dateline that opens a paragraph ("LOS ANGELES (Reuters) -", "GROSSETO, Italy (AP) --",
+  "LONDON, March 3 -") is two segments of its own, the place (and date) and the agency and
+  dash: in the sentence the engine moved it ("(Reuters) de LOS ÁNGELES -"); so it keeps its
+  order, and its place and date are translated ("LONDRES, 3 de marzo -").
 """
 
 from __future__ import annotations
@@ -278,6 +282,11 @@ def split_sentences(tagged: str, lang: str = "en") -> list[str]:
     rejoin to exactly ``tagged``; each segment is balanced tagged text. Raises ``EngineError``
     (from ``tarjama.inline.parse``) if the tags in ``tagged`` are unbalanced.
     """
+    dateline = _DATELINE.match(tagged)
+    if dateline is not None and dateline.end() < len(tagged):
+        place = dateline.group("place")
+        return [place, tagged[len(place) : dateline.end()],
+                *split_sentences(tagged[dateline.end() :], lang)]  # fmt: skip
     if not _CANDIDATE_END.search(inline.plain(tagged)):  # also checks that tags balance
         return [tagged] if tagged else []
     view = _view(tagged)
@@ -305,6 +314,17 @@ def split_sentences(tagged: str, lang: str = "en") -> list[str]:
             cuts.append(cut)
     bounds = [0, *cuts, len(tagged)]
     return [tagged[a:b] for a, b in pairwise(bounds) if b > a]
+
+
+# A place in capitals, maybe a region or country and a date after commas, maybe an agency in
+# brackets, then a dash: "NEW YORK, March 3 (Reuters) - ", "GROSSETO, Italy (AP) -- ".
+_DATELINE = re.compile(
+    r"(?P<place>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+)*"
+    r"(?:, [A-Z][a-zA-Z.'’-]+(?: [A-Z][a-zA-Z.'’-]+)*)*"
+    r"(?:,? (?:Jan|Feb|March|April|May|June|July|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.? \d{1,2})?)"
+    r"(?: \([A-Za-z][\w .&/-]{0,30}\))?"
+    r" ?(?:--|-|—|–) +(?=[A-Z0-9\"“‘'(<&])"  # then a sentence starts
+)
 
 
 def split_paragraphs(text: str) -> list[str]:

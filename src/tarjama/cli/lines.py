@@ -23,6 +23,7 @@ from tarjama.cli.base import (
 from tarjama.cli.completion import complete_languages
 from tarjama.errors import InputError, LanguageError
 from tarjama.model import Translation
+from tarjama.steps import STEPS
 
 LINE_FORMATS = ("lines", "jsonl")
 
@@ -79,7 +80,9 @@ def _written(t: Translation, out_format: str) -> str:
     """One line's translation as a line of text, or as a JSON object: the line's target, its
     risk and status, and its findings with their place in that target (``span``: start and end
     characters, or null for a finding about something the target lacks)."""
-    target = inline.plain(t.article.headline)
+    from tarjama.pipeline import line_text
+
+    target = line_text(t)
     if out_format == "lines":
         return target
     findings = []
@@ -124,6 +127,14 @@ def _written(t: Translation, out_format: str) -> str:
 )
 @click.option("--engine", "engine_name", help=ENGINE_HELP)
 @click.option("--limit", type=click.IntRange(min=1), help="Score the first N lines only.")
+@click.option("--without", "without", multiple=True, metavar="STEP",
+              help=f"Run the pipeline without one of tarjama's steps ({', '.join(STEPS)}); "
+              "repeatable.")  # fmt: skip
+@click.option("--per-step", is_flag=True,
+              help="Also run without each step: the lines each makes better, worse.")  # fmt: skip
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The raw engine's output made elsewhere (apertium -u), line-aligned with "
+              "--src: compare with it instead of a raw run.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.pass_context
 @reports_errors
@@ -135,6 +146,9 @@ def eval_(
     source: str,
     engine_name: str | None,
     limit: int | None,
+    without: tuple[str, ...],
+    per_step: bool,
+    baseline_path: Path | None,
     as_json: bool,
 ) -> None:
     """Score the raw engine and the full pipeline against a reference: BLEU, chrF, fidelity;
@@ -148,11 +162,17 @@ def eval_(
             f"{src_path} has {len(src_lines)} lines but {ref_path} has {len(ref_lines)}; "
             "source and reference must be line-aligned"
         )
+    baseline = (
+        read_lines(baseline_path.read_bytes(), str(baseline_path), reference=True)
+        if baseline_path is not None
+        else None
+    )
     settings = settings_of(ctx)
     with engine_only(settings, engine_name) as runtime:
         source, [target] = in_languages(runtime.engine, source, [target])
-        report = evaluate(src_lines, ref_lines, target, runtime.engine, source=source, limit=limit,
-                          review_thresholds=settings.review_threshold)  # fmt: skip
+        report = evaluate(src_lines, ref_lines, target, runtime.engine, source=source,
+                          limit=limit, review_thresholds=settings.review_threshold,
+                          without=without, per_step=per_step, baseline=baseline)  # fmt: skip
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
         return
@@ -166,10 +186,20 @@ def eval_(
          f"{100 * pipe.copy_fidelity.ratio:.1f}"),
         ("time s", f"{raw.seconds:.2f}", f"{pipe.seconds:.2f}"),
     ]  # fmt: skip
-    click.echo(f"{report.source}-{report.target}, {report.lines} lines, engine {report.engine}")
+    skipped = f", without {', '.join(report.without)}" if report.without else ""
+    click.echo(f"{report.source}-{report.target}, {report.lines} lines, engine {report.engine}"
+               f"{skipped}")  # fmt: skip
     click.echo(f"{'':<18}{'raw engine':>12}{'pipeline':>12}")
     for name, a, b in rows:
         click.echo(f"{name:<18}{a:>12}{b:>12}")
+    vs = report.vs_raw
+    click.echo(f"lines against the raw engine: {vs.changed} changed, {vs.better} better, "
+               f"{vs.worse} worse (sentence chrF)")  # fmt: skip
+    for step in report.steps:
+        own, off = step.own, step.without_vs_raw
+        click.echo(f"  step {step.step:<10} changes {own.changed}: {own.better} better, "
+                   f"{own.worse} worse; without it: {off.better} better, {off.worse} worse "
+                   f"than raw, chrF {step.without.chrf:.2f}")  # fmt: skip
     quality = report.quality
     if quality is not None:  # how well the pipeline's risk and checks see what the reference shows
         click.echo(f"risk against sentence chrF (Spearman): {quality.risk_chrf:+.3f}")

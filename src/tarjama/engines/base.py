@@ -37,9 +37,17 @@ Lexicon = Callable[[Sequence[str]], dict[str, str]]
 """What an engine knows of source words, for deciding which names to protect: each word (or
 phrase) to one of "proper-person" (only a person's name), "proper-place" (only another proper
 noun: places, organisations, or a multiword the engine knows whole, such as "New York"),
-"person-or-common" ("Grace", "Young"), "common", "caps-common" (a word written in capitals that
+"person-or-common" ("Grace", "Young"), "common", "demonym" (a common word for a people, a faith
+or a language: "Korean", "Arabs", "Christian"), "caps-common" (a word written in capitals that
 the engine knows only as an ordinary word: "IT", "CAT"), "unknown", and for phrases
-"proper-inside" (a multiword proper noun inside a longer run: "West Ham United") or "phrase"."""
+"proper-inside" (a multiword proper noun inside a longer run: "West Ham United") or "phrase".
+
+A question ``TAGS + word`` ("tags:strike") asks for the word's parts of speech instead, for
+reading headlines (``tarjama.headlines``): its readings' coarse tags, comma-separated ("noun,verb";
+see ``tarjama.headlines.TAG_NAMES``), or another answer (a lexicon that does not know the form
+answers as it would for any word) when the engine cannot tell."""
+
+TAGS = "tags:"
 
 
 Readings = Callable[[Sequence[str]], dict[str, frozenset[str]]]

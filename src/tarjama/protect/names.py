@@ -10,12 +10,18 @@ The caller masks the names it accepts (``mask(names=...)``).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from tarjama.protect.sentences import Run, Sentence, hyphen_parts, read_sentence
 from tarjama.protect.wordlists import (
+    CALENDAR,
+    COMPANY,
+    COMPASS,
+    HEADS,
     KEPT_TITLES,
+    MEDIA,
+    NUMBER_WORDS,
     OFFICE_TITLES,
     OPENERS,
     PARTICLES,
@@ -25,6 +31,7 @@ from tarjama.protect.wordlists import (
 )
 
 _PROTECTING = frozenset({"unknown", "proper-person"})
+_PERSON = frozenset({"proper-person", "person-or-common"})
 
 
 def detect_names(
@@ -61,7 +68,10 @@ def detect_names(
     word and phrase ``known`` may be asked about, so that a lexicon can answer them in one batch.
     """
     read = [read_sentence(s) for s in sentences]
-    mid_caps = _capitalised_mid_sentence(read)
+    evidence = _Evidence(
+        mid_caps=_capitalised_mid_sentence(read),
+        alone=frozenset(run[0].text for s in read for run in s.runs if len(run) == 1),
+    )
     if prefetch is not None and known is not None:
         prefetch(_questions(read))
     names: set[str] = set()
@@ -69,7 +79,7 @@ def detect_names(
     for sentence in read:
         classify = _Classifier(known, sentence.shouting)
         for run in sentence.runs:
-            found = _name_in(sentence, run, classify, mid_caps)
+            found = _name_in(sentence, run, classify, evidence)
             if found is not None:
                 names.add(found.name)
                 if found.surname:
@@ -77,17 +87,34 @@ def detect_names(
     return names | surnames
 
 
-def _capitalised_mid_sentence(read: Sequence[Sentence]) -> set[str]:
+@dataclass(frozen=True)
+class _Evidence:
+    """What the whole article shows of its capitalised words."""
+
+    mid_caps: frozenset[str]
+    """Words capitalised mid-sentence somewhere (see ``_capitalised_mid_sentence``)."""
+    alone: frozenset[str]
+    """Capitalised words that stand alone somewhere, with no capitalised word beside them: a
+    name's last word found so is the surname it goes by ("Tiger Woods ... Woods said")."""
+
+
+def capitalised_mid_sentence(sentences: Sequence[str]) -> frozenset[str]:
+    """The words ``sentences`` (tagged text) capitalise mid-sentence, outside Title Case lines:
+    what an article shows to be names."""
+    return _capitalised_mid_sentence([read_sentence(s) for s in sentences])
+
+
+def _capitalised_mid_sentence(read: Sequence[Sentence]) -> frozenset[str]:
     """The evidence that a word is a name: it is capitalised mid-sentence somewhere, outside
     Title Case lines (headlines written "Dockers Walk Out Over Automation" would make every
     word a name)."""
-    return {
+    return frozenset(
         word.text
         for sentence in read
         if not sentence.title_case
         for word in sentence.words
         if word.capitalised and not sentence.opens(word)
-    }
+    )
 
 
 def _questions(read: Sequence[Sentence]) -> list[str]:
@@ -125,7 +152,7 @@ class _Classifier:
                 # "IT", "CAT" the engine would read as "it", "cat": kept, unless the sentence
                 # is written in capitals ("FLOODS HIT CITY"), which the engine is to translate
                 return "common" if self.shouting else "unknown"
-            return found
+            return "common" if found == "demonym" else found
         whole = self.known(word)
         parts = hyphen_parts(word)
         if not parts or whole == "proper-place":
@@ -134,6 +161,10 @@ class _Classifier:
         # for its second, "Franco-German" an adjective for both.
         protecting = any(p not in STOPLIST and self.known(p) in _PROTECTING for p in parts)
         return "unknown" if protecting else "common"
+
+    def demonym(self, word: str) -> bool:
+        """Is ``word`` a people's, a faith's or a language's word ("Korean", "Arabs")?"""
+        return self.known is not None and "-" not in word and self.known(word) == "demonym"
 
 
 @dataclass(frozen=True)
@@ -144,7 +175,7 @@ class _Found:
 
 
 def _name_in(
-    sentence: Sentence, run: Run, classify: _Classifier, mid_caps: Collection[str]
+    sentence: Sentence, run: Run, classify: _Classifier, evidence: _Evidence
 ) -> _Found | None:
     """The name ``run`` holds, if any."""
     if (
@@ -159,9 +190,26 @@ def _name_in(
         text = sentence.text(run)
         if not classify.has_lexicon or classify(text) != "proper-place":
             return _Found(text)
+    if _media(run) and not sentence.title_case:
+        # A news organisation or programme is kept whole ("Fox News Sunday", "Sunday Times"),
+        # less an article or a title in front of it.
+        while run[0].text in OPENERS or run[0].text in TITLES:
+            run = run[1:]
+        if _media(run):
+            return _Found(sentence.text(run))
     if classify.has_lexicon and _ends_in_known_place(sentence, run, classify):
         return None  # "New Zealand", "North Carolina" are not "New"/"North" and a name
-    return _decide(sentence, run, _strip_heads(sentence, run, classify, mid_caps), classify)
+    stripped = _strip_tails(_strip_heads(sentence, run, classify, evidence.mid_caps), classify)
+    found = _decide(sentence, run, stripped, classify)
+    if (
+        found is not None
+        and not found.surname
+        and stripped.whole_opener
+        and len(stripped.run) == 2
+        and stripped.run[-1].text in evidence.alone
+    ):
+        return _Found(found.name, stripped.run[-1].text)  # "Tiger Woods won. Woods said"
+    return found
 
 
 @dataclass(frozen=True)
@@ -175,6 +223,12 @@ class _Stripped:
     """The first word left opens the sentence."""
     ordinary_opener: bool
     """An ordinary word capitalised because it opens the sentence came off."""
+    whole_opener: bool = False
+    """The ordinary word that opens the sentence stayed: ordinary words capitalised after it
+    show that it opens a name ("Tiger Woods won", "Human Rights Watch said")."""
+    headed: bool = False
+    """Institution words came off its end ("Jedlicka Institute"): what is left is a name only
+    if a word of it is one."""
 
 
 def _strip_heads(
@@ -196,12 +250,24 @@ def _strip_heads(
             signalled = kept_head = True
             break
         if head in TITLES or head in STOPLIST:
+            if (
+                opens
+                and head not in OPENERS
+                and head not in CALENDAR
+                and head not in TITLES
+                and not sentence.title_case
+                and _ordinary_names_after(run, classify)
+            ):
+                # "Northern Rock had ...", "Turkish Airlines flies": as mid-sentence
+                return _Stripped(run, signalled, opens, ordinary_opener, whole_opener=True)
             signalled = signalled or head in PERSON_TITLES
         elif (
             opens
             and head not in mid_caps
             and (len(run) == 1 or head in STOPLIST or classify(head) == "common")
         ):
+            if not sentence.title_case and _ordinary_names_after(run, classify):
+                return _Stripped(run, signalled, opens, ordinary_opener, whole_opener=True)
             ordinary_opener = True  # an ordinary word capitalised because it opens the sentence
         else:
             break
@@ -220,6 +286,44 @@ def _strip_heads(
     return _Stripped(run, signalled, opens, ordinary_opener)
 
 
+def _ordinary_names_after(run: Run, classify: _Classifier) -> bool:
+    """Are the words after the first of ``run`` ordinary words capitalised as a name's are
+    ("Tiger Woods", "Human Rights Watch"), none of them a title, a calendar word, a
+    nationality or an institution?"""
+    return (
+        len(run) > 1
+        and all(
+            w.capitalised
+            and w.text not in STOPLIST
+            and w.text not in TITLES
+            # "Woods" is a surname to another pair's dictionary: still an ordinary word here
+            and classify(w.text) in ("common", "person-or-common")
+            and not classify.demonym(w.text)
+            for w in run[1:]
+        )
+    )
+
+
+def _strip_tails(stripped: _Stripped, classify: _Classifier) -> _Stripped:
+    """Institution words come off the end of a run ("Jedlicka Institute", "Canadian Cancer
+    Society"): the engine translates them, and the name before them is kept only if a word
+    of it is one. Not when a person is named ("Max Planck Institute", "Tom Church") nor from
+    a news organisation's name."""
+    run = stripped.run
+    if len(run) < 2 or run[-1].text not in HEADS or _media(run) or stripped.signalled:
+        return stripped
+    if any(classify(w.text) in _PERSON for w in run[:-1]):
+        return stripped
+    while len(run) > 1 and (run[-1].text in HEADS or run[-1].text in PARTICLES):
+        run = run[:-1]
+    return replace(stripped, run=run, headed=True)
+
+
+def _media(run: Run) -> bool:
+    """Does ``run`` name a news organisation or programme ("Fox News Sunday", "Sky News")?"""
+    return len(run) > 1 and any(w.text in MEDIA for w in run[1:])
+
+
 def _decide(
     sentence: Sentence, unstripped: Run, stripped: _Stripped, classify: _Classifier
 ) -> _Found | None:
@@ -234,7 +338,10 @@ def _decide(
         return None  # a multiword the engine knows whole: "New York", "United Nations"
     longer = (
         _with_ordinary_heads(sentence, unstripped, len(run), classify)
-        if classify.has_lexicon and not sentence.title_case and not sentence.opens(unstripped[0])
+        if classify.has_lexicon
+        and not sentence.title_case
+        and not sentence.opens(unstripped[0])
+        and not stripped.headed
         else None
     )
     if (
@@ -253,8 +360,12 @@ def _decide(
     if longer or (
         classify.has_lexicon
         and not sentence.title_case
+        and not stripped.headed
+        and not _describes(run, classify)
         and _ordinary_words_name(
-            [w.text for w in run], stripped.opens or stripped.ordinary_opener, whole
+            [w.text for w in run],
+            (stripped.opens and not stripped.whole_opener) or stripped.ordinary_opener,
+            whole,
         )
     ):
         return _Found(longer or text)
@@ -279,7 +390,23 @@ def _ordinary_words_name(words: list[str], opens: bool, whole: str) -> bool:
         and len(names) > 1
         and names[-1] not in STOPLIST
         and names[-1] not in TITLES
+        and names[-1] not in HEADS
     )
+
+
+def _describes(run: Run, classify: _Classifier) -> bool:
+    """Does a run of ordinary words describe something, which the press translates, rather than
+    name it? Yes when it opens on a number ("Second Battle", "Thirty Years"), when it is a
+    point of the compass and a place ("Southern California"), or when a people's word is in
+    it ("French Resistance", "Polish Press", "the North Korean leader") and it does not end in
+    a company's word ("British American Tobacco"). The references of newstest2013 and FLORES
+    dev translate such runs, and keep brands, companies and titles ("Human Rights Watch")."""
+    words = [w.text for w in run if w.text not in PARTICLES]
+    if words[0] in NUMBER_WORDS:
+        return True
+    if words[0] in COMPASS and all(classify(w) == "proper-place" for w in words[1:]):
+        return True
+    return words[-1] not in COMPANY and any(classify.demonym(w) for w in words)
 
 
 def _with_ordinary_heads(
@@ -290,8 +417,10 @@ def _with_ordinary_heads(
     Tobacco", "Southern African Large Telescope", "Large Binocular Telescope". Not when the run
     holds a title or a sentence opener ("Syrian President Bashar Al Assad" names "Bashar Al
     Assad"), ends in an institution the engine translates, or is a phrase the engine knows."""
-    if len(run) <= max(kept, 1) or run[-1].text in STOPLIST:
+    if len(run) <= max(kept, 1) or run[-1].text in STOPLIST or run[-1].text in HEADS:
         return None
+    if _describes(run, classify):
+        return None  # "the North Korean leader", "the Second Battle"
     if any(w.text in TITLES or w.text in OPENERS for w in run):
         return None
     text = sentence.text(run)

@@ -37,6 +37,7 @@ def mask(
     names: Iterable[str] = (),
     terms: Iterable[tuple[str, str, bool]] = (),
     first_id: int | None = None,
+    table: bool = True,
 ) -> Masked:
     """Replace every protected span of ``tagged`` by a placeholder.
 
@@ -45,10 +46,12 @@ def mask(
     ``source_lang`` is English; the others (credits, URLs, names...) apply to any language.
     ``terms`` are glossary entries (source, target, case-sensitive): each occurrence of a source
     term is masked and comes back as its target term, so the term is enforced, in place.
+    ``table=False`` masks only ``names`` and ``terms``, none of the table's own spans (figures,
+    dates, codes, addresses, credit lines): the engine gets those as written.
     """
     inline.parse(tagged)  # raises EngineError on unbalanced tags, before anything is masked
     term_list = frozenset(terms)
-    found = _found(tagged, _rules(source_lang, names, term_list))
+    found = _found(tagged, _rules(source_lang, names, term_list, table))
     targets = {(src if case else src.lower()): tgt for src, tgt, case in term_list}
     spans: list[Protected] = []
     out: list[str] = []
@@ -67,17 +70,21 @@ def mask(
 
 
 def _rules(
-    source_lang: str, names: Iterable[str], terms: frozenset[tuple[str, str, bool]]
+    source_lang: str,
+    names: Iterable[str],
+    terms: frozenset[tuple[str, str, bool]],
+    table: bool = True,
 ) -> list[Rule]:
     """The table for one call: English-only rules for English, the caller's names and terms."""
     english = source_lang.split("-")[0].lower() == "en"
-    rules = [r for r in RULES if english or not r.english_only]
+    rules = [r for r in RULES if english or not r.english_only] if table else []
+    at = NAME_RULE_AT if table else 0
     names_found = name_rule(names)
     if names_found is not None:
-        rules.insert(NAME_RULE_AT, names_found)
+        rules.insert(at, names_found)
     terms_found = term_rule(terms)
     if terms_found is not None:
-        rules.insert(NAME_RULE_AT, terms_found)  # a glossary entry beats a name guess
+        rules.insert(at, terms_found)  # a glossary entry beats a name guess
     return rules
 
 
@@ -133,6 +140,9 @@ def _equiv(span: Protected, rule: Rule) -> str:
     equiv = unescape(span.text) if rule.ctype in _EQUIV_KINDS else ""
     if equiv and rule.travel is not None:
         equiv = rule.travel(equiv)
+    if rule.name == "term" and "." in equiv:
+        # "A.I." read by the engine would end its sentence after "A.I": "IA Financiando"
+        equiv = equiv.replace(".", "")
     return equiv
 
 

@@ -72,6 +72,16 @@ _CODE = re.compile(
     r"|(?<![\w/-])[A-Z]+\d+[A-Z\d]*(?![\w/-])"
 )
 
+_EXTENSIONS = (
+    "zip|rar|gz|tar|7z|pdf|docx?|xlsx?|pptx?|odt|ods|csv|txt|rtf|jpe?g|png|gif|svg|webp|tiff?|"
+    "mp3|mp4|wav|mov|avi|mkv|exe|msi|apk|dmg|iso|json|xml|html?|js|py|sql|bin|dll"
+)
+_FILE = re.compile(
+    rf"(?<![\w@/.-])[\w-]+(?:\.[\w-]+)*\.(?:{_EXTENSIONS})(?![\w-])"  # report.zip
+    rf"|(?<![\w.])\.(?:{_EXTENSIONS})(?![\w-])",  # .zip files
+    re.IGNORECASE,
+)
+
 RULES: tuple[Rule, ...] = (
     # Credit lines first: they contain names, slashes and capitals that later rules would split.
     Rule("credit", "credit", _credit_pattern(AGENCIES), trigger=re.compile(r"[/(]|Photo|Getty")),
@@ -94,6 +104,11 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("handle", "handle", re.compile(r"(?<![\w@.])@\w{1,30}\b"), trigger=re.compile("@")),
     Rule("hashtag", "hashtag", re.compile(r"(?<![\w#&])#[^\W\d_]\w*"), trigger=re.compile("#")),
+    # File names and extensions are never translated: ".zip" was ".Cremallera", "report.zip"
+    # "informe.Lima de cremallera".
+    Rule("file", "code", _FILE, trigger=re.compile(r"\.[A-Za-z]")),
+    # Match-play scores ("won 2&1"): eng-cat wrote "2 i 1".
+    Rule("score", "code", re.compile(r"(?<![\w&])\d{1,2}&\d{1,2}(?![\w&])"), trigger=_DIGIT),
     # Codes that mix letters and figures are names of things: "Meteor-1A", "I/43", "F-16",
     # "COVID-19", "A320". They stay as written (the engine would translate their words).
     Rule("code", "code", _CODE, trigger=_DIGIT),
@@ -131,7 +146,7 @@ RULES: tuple[Rule, ...] = (
         trigger=_DIGIT,
     ),
 )
-NAME_RULE_AT = 5
+NAME_RULE_AT = 7
 
 
 def name_rule(names: Iterable[str]) -> Rule | None:

@@ -24,7 +24,7 @@ OFFICE_TITLES = _words_of(
     "Senator Rep Representative Gov Governor Mayor Judge Justice King Queen Prince Princess Emir "
     "Sultan Pope Chancellor Chairman Chairwoman Chief Deputy Foreign Defence Defense Interior "
     "Finance Spokesman Spokeswoman Ambassador Commander Director Colonel Lieutenant Major Captain "
-    "Sergeant Officer Premier Crown Speaker Leader Presidential"
+    "Sergeant Officer Premier Crown Speaker Leader Presidential Professor"
 )
 # Name particles: inside a run only ("Mohammed bin Salman", "Charles de Gaulle").
 PARTICLES = _words_of("al el bin ibn bint de da di del della van von der den du la le ben")
@@ -40,7 +40,8 @@ OPENERS = _words_of(
 )
 CALENDAR = _words_of(
     """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
-    June July August September October November December"""
+    June July August September October November December
+    Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec"""
 )
 STOPLIST = (
     OPENERS
@@ -70,4 +71,57 @@ TITLE_CASE_SMALL = _words_of(
     "with from into onto over than upon about after before under until near amid among across "
     "against along around behind below beside between beyond during inside outside through "
     "toward towards within without"
+)
+
+# Nouns that head the name of an institution, a body, an event, a law or a place, which the
+# press of Spanish, Catalan and Galician translates ("Canadian Cancer Society": "Sociedad
+# Canadiense contra el Cáncer"; "Champions League": "Liga de Campeones"; "Weld County": "condado
+# de Weld"). A run of ordinary words that ends in one is the engine's, and so is the head after
+# a name ("the Jedlicka Institute": "Jedlicka" is kept, "Institute" translated). General English
+# vocabulary, not a list of names.
+HEADS = _words_of(
+    """Society Association Institute Institution Foundation Service Services Committee Commission
+    Council Agency Authority Administration Department Ministry Office Bureau Directorate
+    Division Unit Centre Center University College School Academy Museum Library Gallery Garden
+    Gardens Park Zoo Hospital Clinic Court Tribunal Party Union League Federation Confederation
+    Organisation Organization Brotherhood Movement Front Army Navy Force Forces Guard Police
+    Church Cathedral Monastery Temple Mosque Fortress Palace Castle Square Street Avenue Road
+    Bridge Tower Wall Gate Town City County State Province Region District Republic Kingdom
+    Empire Ocean Sea River Lake Mountain Mountains Valley Desert Forest Island Islands Bay Coast
+    Peninsula Nebula Galaxy Championship Championships Cup Games Olympics Summit Conference
+    Congress Assembly Parliament Senate Chamber Declaration Treaty Agreement Pact Accord
+    Convention Law Laws Act Code Constitution Plan Programme Program Fund Bank Prize Award Day
+    War Revolution Order Team Scale System Company Corporation Market Exchange Network
+    Airport Station Port Stadium Community Embassy Consulate Laboratory Laboratories Lab Labs
+    Observatory Dictionary Model Reserve Board Circuit Policy Prevention Research Studies
+    History Science Sciences Psychology Medicine Language Literature Hall Orchestra Choir
+    Subcommittee Forum Site Fleet Squadron Regiment Brigade Battalion Corps Age Era Period
+    Dynasty Disorder Syndrome Disease Battle Campaign Crisis Race Final Finals Tournament
+    Festival Exhibition Exposition Fair Survey Heritage Hills Plain Plains Canyon Falls
+    Hemisphere"""
+)
+# Words that open a description, not a name, when a run of ordinary words starts with them:
+# numbers ("Second Battle", "Seventh Fleet", "Thirty Years") and the points of the compass
+# before a place ("Southern California", "Greater Montreal").
+NUMBER_WORDS = _words_of(
+    """First Second Third Fourth Fifth Sixth Seventh Eighth Ninth Tenth Eleventh Twelfth
+    Twentieth Hundredth One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Twenty
+    Thirty Forty Fifty Hundred Thousand"""
+)
+COMPASS = _words_of(
+    "North South East West Northern Southern Eastern Western Central Greater Upper Lower Inner "
+    "Outer Mid"
+)
+# The last word of a company's or a product's name, which a people's word before it does not
+# make a description ("British American Tobacco", "Turkish Airlines").
+COMPANY = _words_of(
+    """Tobacco Airlines Airways Air Motors Foods Oil Petroleum Holdings Industries Technologies
+    Telecom Communications Electronics Entertainment Records Pictures Studios Software
+    Pharmaceuticals Brewery Tours Telescope Probe Group"""
+)
+# Words of a news organisation's or programme's name ("Fox News Sunday", "the Evening
+# Standard"): a run of capitalised words with one after its first word is kept whole.
+MEDIA = _words_of(
+    "News Times Post Journal Herald Tribune Gazette Telegraph Guardian Observer Standard Mirror "
+    "Chronicle Mail Independent Economist"
 )

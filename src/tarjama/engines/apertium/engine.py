@@ -21,7 +21,12 @@ from tarjama.engines.apertium.modes import (
     split_mode,
 )
 from tarjama.engines.apertium.process import Pipeline
-from tarjama.engines.apertium.reorder import figures_after_noun, rejoin, unglue
+from tarjama.engines.apertium.reorder import (
+    elide_before_unknown,
+    figures_after_noun,
+    rejoin,
+    unglue,
+)
 from tarjama.engines.apertium.stream import from_stream, marked_words, to_stream, travelling
 from tarjama.engines.base import (
     Direction,
@@ -46,7 +51,7 @@ log = logging.getLogger(__name__)
 
 P = TypeVar("P")
 
-DRIVER_REVISION = 11
+DRIVER_REVISION = 12
 
 
 class ApertiumEngine(Engine):
@@ -76,7 +81,9 @@ class ApertiumEngine(Engine):
             # the short words a rule puts between the words of a placeholder go with it; 7: an
             # attributive sum, share or year goes after its noun, "a budget of $2 billion"; 8:
             # a noun a compound rule put between a name's words comes before it, "el hotel de";
-            # 11: controls and "^" travel by code point, and every request is framed).
+            # 11: controls and "^" travel by code point, and every request is framed; 12:
+            # Catalan "el", "la", "de" elided before an unknown word, "l'Hekla", and an article
+            # opening the sentence in a placeholder's blank kept, "L'overscan").
             self._version = f"{apertium_version()} tarjama.{DRIVER_REVISION}"
         return self._version
 
@@ -224,6 +231,8 @@ class _Call:
     def decode(self, i: int, raw: bytes, made_by: Provenance) -> Result:
         text = self.texts[i]
         stream = raw.decode("utf-8", "replace")
+        if self.target == "ca":
+            stream = elide_before_unknown(stream)
         tagged = from_stream(stream, *travelling(text), self.target)
         output = unglue(rejoin(tagged, text), text)
         return Result(output, made_by, _marks(output, marked_words(stream)))

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from tarjama.engines.apertium.process import NulReader, kill, spawn, write_some
 from tarjama.engines.apertium.stream import escape_stream, frames
-from tarjama.engines.base import Lexicon
+from tarjama.engines.base import TAGS, Lexicon
 from tarjama.engines.events import EVENTS, PROCESS_RESTART, STREAM_OUT_OF_STEP
 from tarjama.errors import (
     EngineError,
@@ -36,6 +36,10 @@ class Analyser:
 
     def __init__(self, front: str, timeout: float) -> None:
         self.argv = shlex.split(front.split(" | ")[0])  # lt-proc -z [-w] <pair>.automorf.bin
+        if "-w" not in self.argv:
+            # Lemmas in the dictionary's case ("Korean<n>" but "beauty<n>" for "Beauty"), which
+            # tell a people's word from any word written with a capital (``word_class``).
+            self.argv.insert(1, "-w")
         self.timeout = timeout
         self.lock = threading.Lock()
         self.cache: dict[str, str] = {}
@@ -55,8 +59,15 @@ class Analyser:
         self.serial = 0
 
     def classify(self, words: Sequence[str]) -> dict[str, str]:
-        """Each word's class, asking the analyser only for words not seen before, in one batch."""
-        return self._known(self.cache, words, word_class)
+        """Each word's class, asking the analyser only for words not seen before, in one batch;
+        a ``TAGS`` question, the word's coarse parts of speech (``coarse_parts``)."""
+        asked = [w for w in words if w.startswith(TAGS)]
+        if not asked:
+            return self._known(self.cache, words, word_class)
+        found = self._known(self.cache, [w for w in words if not w.startswith(TAGS)], word_class)
+        readings = self.analyse([w[len(TAGS) :] for w in asked])
+        found.update((w, coarse_parts(readings[w[len(TAGS) :]])) for w in asked)
+        return {w: found[w] for w in words}
 
     def parts_of_speech(self, words: Sequence[str]) -> dict[str, frozenset[str]]:
         """Each word's parts of speech (see ``engines.base.Readings``)."""
@@ -142,14 +153,15 @@ def classifier(own: Analyser, others: Sequence[Callable[[], Analyser]]) -> Lexic
 
     def classify(words: Sequence[str]) -> dict[str, str]:
         found = own.classify(words)
-        common = [w for w in dict.fromkeys(words) if found[w] == "common"]
+        common = [w for w in dict.fromkeys(words) if found[w] in ("common", "demonym")
+                  and not w.startswith(TAGS)]  # fmt: skip
         for other in others:
             if not common:
                 break
             for word, cls in other().classify(common).items():
                 if cls in _PERSON_CLASSES:
                     found[word] = "person-or-common"
-            common = [w for w in common if found[w] == "common"]
+            common = [w for w in common if found[w] in ("common", "demonym")]
         return found
 
     return classify
@@ -178,7 +190,14 @@ def word_class(analysis: str) -> str:
     if all("<np>" in r for r in readings):
         # "London" is also a first name in the dictionary; its place reading wins.
         return "proper-person" if len(person) == len(readings) else "proper-place"
-    return "person-or-common" if person else "common"
+    if person:
+        return "person-or-common"
+    # The dictionaries write a people's, a faith's or a language's noun with a capital lemma
+    # ("Korean<n>", "Arab<n>", "Christian<n>"), and no other common noun.
+    return "demonym" if any(_DEMONYM.match(r) for r in readings) else "common"
+
+
+_DEMONYM = re.compile(r"[A-Z][a-z][^<]*<(?:n|adj)>(?!<acr>)")
 
 
 # A multiword proper noun other than a place ("West Ham"<np><al>): a place inside a longer run
@@ -214,3 +233,41 @@ def parts_of_speech(analysis: str) -> frozenset[str]:
         if part == "verb" and _FINITE.search(reading.split("+")[0]):
             found.add("finite")
     return frozenset(found)
+
+
+# Apertium's tags -> the coarse parts of speech headlines are read by (tarjama.headlines), in the
+# order they are tried: a verb's form decides which of its tags it gets.
+_COARSE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), name)
+    for pattern, name in (
+        (r"<np>", "name"),
+        (r"<n>.*<pl>", "noun-pl"),
+        (r"<n>", "noun"),
+        (r"<(?:vbser|vbhaver|vbmod|vaux|vbdo)>", "aux"),
+        (r"<vblex>.*<pri><p3><sg>", "verb-s"),
+        (r"<vblex>.*<past>", "verb-past"),
+        (r"<vblex>.*<pp>", "verb-pp"),
+        (r"<vblex>.*<(?:ger|pprs|subs)>", "verb-ing"),
+        (r"<vblex>", "verb"),
+        (r"<adj>", "adj"),
+        (r"<det>", "det"),
+        (r"<pr>", "prep"),
+        (r"<prn>", "pron"),
+        (r"<num>", "num"),
+        (r"<(?:adv|preadv)>", "adv"),
+        (r"<cnj", "conj"),
+    )
+)
+
+
+def coarse_parts(analysis: str) -> str:
+    """A word's readings as the coarse parts of speech headlines are read by, comma-separated
+    and sorted ("noun,verb"); "unknown" for a word the analyser does not know."""
+    if "/*" in analysis:
+        return "unknown"
+    found = set()
+    for reading in analysis.strip("^$").split("/")[1:]:
+        name = next((n for pattern, n in _COARSE if pattern.search(reading)), None)
+        if name is not None:
+            found.add(name)
+    return ",".join(sorted(found))

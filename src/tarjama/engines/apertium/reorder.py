@@ -32,8 +32,12 @@ class Piece:
 
 
 # Words a transfer rule may pull into a placeholder's word-bound blank ahead of its words:
-# lower-case words and elisions ("de", "del", "a", "d'"), a few at most.
-_LEADING_WORDS = re.compile(r"(?:[^\W\d_A-Z]+(?:['’]|\s+)){1,3}")
+# lower-case words and elisions ("de", "del", "a", "d'"), a few at most; the first may be an
+# article or a preposition opening the sentence ("[[x:1]]El overscan[[/]]", "L'Hekla").
+_LEADING_WORDS = re.compile(
+    r"(?:(?:El|La|Els|Les|Lo|Los|Las|Un|Una|Del|Dels|Al|Als|De|Do|Da|O|A|Os|As)\s+|[LD]['’])?"
+    r"(?:[^\W\d_A-Z]+(?:['’]|\s+)){0,3}"
+)
 
 
 # Prepositions, articles, pronouns and conjunctions of es, ca and gl: what a rule's own
@@ -180,7 +184,7 @@ def _placeholder(
         # "of Fujian" -> "[[x:1]]de Fujian[[/]]"): what comes before the placeholder's
         # own first word stays, when it is such words.
         at = inline.whole_word_at(p.text, anchor)
-        if at >= 0 and _LEADING_WORDS.fullmatch(p.text[:at]):
+        if at > 0 and _LEADING_WORDS.fullmatch(p.text[:at]):
             head = p.text[:at]
     before = (head or (merged[k - 1].text if k and merged[k - 1].x is None else ""))[-1:]
     after = (
@@ -311,3 +315,31 @@ def unglue(output: str, source: str) -> str:
         return word if word in source else _LETTER_DIGIT.sub(" ", word)
 
     return _GLUED.sub(split, output) if _DIGIT.search(output) else output
+
+
+# An article or a preposition before a word the generator marks as unknown ("el *Hekla"): the
+# post-generator, which elides Catalan's "el", "la" and "de" before a vowel, does not see
+# through the mark, as ``apertium -u``'s unmarked output lets it ("l'Hekla").
+_BEFORE_UNKNOWN = re.compile(
+    r"(?<![\w'’])(?:(?P<word>[Ee]l|[Dd]e|[Dd]el|[Aa]l|[Pp]el) (?P<wb>(?:\[\[[^\]]*\]\])?)"
+    rf"(?=\*(?i:{CATALAN_ELIDING}))"
+    # "la" keeps its vowel before an unstressed i or u: "la universitat", "la història"
+    r"|(?P<la>[Ll]a) (?P<la_wb>(?:\[\[[^\]]*\]\])?)(?=\*(?i:h?[aeoàèéòóíú])))"
+)
+_ELIDED = {"el": "l'", "la": "l'", "de": "d'", "del": "de l'", "al": "a l'", "pel": "per l'"}
+
+
+def elide_before_unknown(stream: str) -> str:
+    """A Catalan output (in the stream format, marks still in) with "el", "la", "de", "del",
+    "al" and "pel" elided before an unknown word that opens on a vowel, as the post-generator
+    elides them before a known one."""
+    if "*" not in stream:
+        return stream
+
+    def elide(m: re.Match[str]) -> str:
+        word = m["word"] or m["la"]
+        elided = _ELIDED[word.lower()]
+        blank = m["wb"] if m["word"] else m["la_wb"]
+        return (elided.capitalize() if word[0].isupper() else elided) + blank
+
+    return _BEFORE_UNKNOWN.sub(elide, stream)
