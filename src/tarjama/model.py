@@ -35,6 +35,10 @@ class BlockKind(StrEnum):
     BLOCKQUOTE = "blockquote"
     LIST_ITEM = "list_item"
     PICTURE = "picture"
+    META = "meta"
+    """Text of a page that is no part of its prose, translated in place: an attribute (``alt``,
+    ``title``, ``aria-label``...), a meta description, a JSON-LD headline. The other formats
+    leave it out."""
 
 
 @dataclass(frozen=True)

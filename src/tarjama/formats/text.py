@@ -106,6 +106,8 @@ def write_text(t: Translation) -> str:
     if a.byline:
         out.append(inline.plain(a.byline))
     for block in a.body:
+        if block.kind is BlockKind.META:
+            continue  # a page's attributes and metadata: no part of the text
         text = inline.plain(block.text)
         out.append(f"{text}  / {block.credit}" if block.credit else text)
     out.append(provenance_line(t))

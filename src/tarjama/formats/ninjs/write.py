@@ -36,7 +36,7 @@ def _plain(tagged: str) -> str:
 def _write_bodies(layout: Layout, blocks: tuple[Block, ...]) -> None:
     primary = layout.primary_body
     source = primary.value if primary is not None and primary.html else None
-    text_blocks = [b for b in blocks if b.kind is not BlockKind.PICTURE]
+    text_blocks = [b for b in blocks if b.kind not in (BlockKind.PICTURE, BlockKind.META)]
     for slot in layout.bodies:
         if not slot.html:
             slot.obj[slot.key] = "\n\n".join(_plain(b.text) for b in text_blocks)
