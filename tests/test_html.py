@@ -93,13 +93,13 @@ def count(html: str, tag: str) -> int:
 def test_page_fields() -> None:
     a = read_html(PAGE, publisher_id="bay")
     assert a.headline == "Ferry service resumes on the north route"
-    assert (a.standfirst, a.byline) == ("", "")  # on a whole page they are blocks in place
+    assert a.standfirst == "Crossings restart on Thursday after the storm."
+    assert a.byline == "By Mira Holt"
     assert (a.source_format, a.original, a.publisher_id) == ("html", PAGE, "bay")
     assert [(b.kind, inline.plain(b.text)[:20]) for b in a.body] == [
         (BlockKind.PARAGRAPH, "Front page Local"),  # the menu: a whole page is translated whole
         (BlockKind.HEADING, "Ferry service resume"),
         (BlockKind.PARAGRAPH, "Crossings restart on"),
-        (BlockKind.PARAGRAPH, "By Mira Holt"),
         (BlockKind.PARAGRAPH, "The north ferry was "),
         (BlockKind.META, "Timetable"),  # the title of the link in it
         (BlockKind.PARAGRAPH, "Boats use the  engin"),
@@ -112,7 +112,7 @@ def test_page_fields() -> None:
         (BlockKind.BLOCKQUOTE, "We missed the sea."),
         (BlockKind.BLOCKQUOTE, "Everyone did."),
     ]
-    lead = a.body[4]
+    lead = a.body[3]
     assert lead.text == (
         'The <g id="1">north ferry</g> was idle for <g id="2">nine days</g> while crews fixed '
         'the pier.<x id="3"/>Tickets stay valid.'
@@ -122,10 +122,10 @@ def test_page_fields() -> None:
         ("2", "<strong>"),
         ("3", "<br>"),
     )
-    picture = a.body[9]
+    picture = a.body[8]
     assert (picture.text, picture.credit) == ("The first ferry leaves at dawn.", "AFP / Tom BERG")
     assert picture.src == "/media/ferry.jpg"
-    assert a.body[10].level == 2
+    assert a.body[9].level == 2
 
 
 @pytest.mark.parametrize(
@@ -441,7 +441,8 @@ def test_write_keeps_links_and_emphasis(page_out: str) -> None:
     assert [e.text_content() for e in doc.iter("em")] == ["THURSDAY", "NEW"]
     assert [e.text_content() for e in doc.iter("strong")] == ["NINE DAYS"]
     assert doc.xpath("//a[@title='TIMETABLE']")[0].text_content() == "NORTH FERRY"
-    assert doc.xpath("//a[@href='/staff/mira-holt']")[0].text_content() == "MIRA HOLT"
+    # a byline is never sent to the engine (names in it come out mangled): kept as written
+    assert doc.xpath("//a[@href='/staff/mira-holt']")[0].text_content() == "Mira Holt"
 
 
 def test_write_leaves_untranslatable_content_alone(page_out: str) -> None:

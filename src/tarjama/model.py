@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from html import unescape
 from typing import Any
 
 DEFAULT_LABEL = "Beta V.1.0 - Powered by automated translation"
@@ -96,12 +98,30 @@ class Article:
         )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
+    def prose(self) -> tuple[Block, ...]:
+        """The body as a format that writes the article anew shows it (plain text, a new ninjs
+        document or page, a feed of translations): without a page's metadata (``META``
+        blocks), and without the blocks that repeat its headline or standfirst, which those
+        formats write apart (on a whole page they are blocks in place like the rest)."""
+        repeated = {_words(self.headline), _words(self.standfirst)} - {""}
+        return tuple(
+            b for b in self.body if b.kind is not BlockKind.META and _words(b.text) not in repeated
+        )
+
     def words(self) -> int:
         texts = [self.headline, self.standfirst, *(b.text for b in self.body)]
         return sum(len(t.split()) for t in texts)
 
     def with_changes(self, **changes: Any) -> Article:
         return replace(self, **changes)
+
+
+_TAGS = re.compile(r"</?[gx]\b[^>]*>")
+
+
+def _words(tagged: str) -> str:
+    """Tagged text as plain words, tolerant of broken tags (an engine's output)."""
+    return " ".join(unescape(_TAGS.sub("", tagged)).split())
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 
 from tarjama import intake
-from tarjama.errors import EmptyInputError, EncodingError, FormatError, InputTooLargeError
+from tarjama.errors import EmptyInputError, FormatError, InputTooLargeError
 from tarjama.model import Article, Translation
 
 INPUT_FORMATS = ("text", "html", "ninjs", "feed")
@@ -23,30 +23,33 @@ MAX_INPUT_BYTES = 5 * 1024 * 1024
 
 
 def decode(
-    data: bytes, *, limit: int = MAX_INPUT_BYTES, name: str = "the input", text_rule: bool = True
+    data: bytes,
+    *,
+    limit: int = MAX_INPUT_BYTES,
+    name: str = "the input",
+    text_rule: bool | None = None,
 ) -> str:
-    """UTF-8 text from raw input under the text rule (``tarjama.intake``: NFC, LF line ends),
-    or an error that says what is wrong with it and where.
+    """Text from raw input in whatever encoding it is in (``encoding.to_text``: a byte-order
+    mark, the document's declaration, UTF-8, then detection), under the text rule
+    (``tarjama.intake``: NFC, LF line ends), or an error that says what is wrong and where.
 
-    ``text_rule=False`` only for a file tarjama neither translates nor stores: a reference
-    translation to score against stays as published (FLORES's Catalan holds a U+0093 where a
-    quotation mark was meant), so scores stay comparable.
+    By default the rule applies to the whole text unless it is HTML, whose reader applies it
+    to the page's text alone (a control character in a script or an SVG ``id`` is markup,
+    carried as it came). ``text_rule=False`` only for a file tarjama neither translates nor
+    stores: a reference translation to score against stays as published (FLORES's Catalan
+    holds a U+0093 where a quotation mark was meant), so scores stay comparable.
     """
     if len(data) > limit:
         raise InputTooLargeError(f"{name} is {len(data):,} bytes; the limit is {limit:,}")
+    from tarjama.formats.encoding import to_text
+
     nul = data.find(b"\0")
-    if nul >= 0:  # before decoding: UTF-16 and binary files say so here, not as bad UTF-8
+    if nul >= 0 and not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\0\0\xfe\xff")):
+        # before decoding: binary files say so here, not as bad text
         before = data[:nul].decode("utf-8", errors="replace")
         raise intake.refusal(before + "\0", len(before), name, lines=True)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise EncodingError(
-            f"{name} is not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} "
-            f"(line {line})"
-        ) from None
-    if text_rule:
+    text, _ = to_text(data, name)
+    if text_rule or (text_rule is None and detect(text) != "html"):
         text = intake.accept(text, name, lines=True)
     if not text.strip():
         raise EmptyInputError(f"{name} is empty: nothing to translate")

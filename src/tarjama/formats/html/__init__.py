@@ -42,8 +42,9 @@ from tarjama.formats.html.markup import (
     parse_fragment,
     visible_text,
 )
+from tarjama.formats.html.parts import LABEL_CLASS
 from tarjama.formats.html.read import body_blocks, is_page, read_html
-from tarjama.formats.html.units import LABEL_CLASS, OPAQUE_TAGS, PAIRED_TAGS
+from tarjama.formats.html.units import OPAQUE_TAGS, PAIRED_TAGS
 from tarjama.formats.html.write import (
     blocks_to_html,
     provenance_text,

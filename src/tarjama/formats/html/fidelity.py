@@ -19,10 +19,10 @@ from typing import Any
 
 import lxml.html
 
+from tarjama.formats.html.parts import OWN_CLASS_PREFIX
 from tarjama.formats.html.units import (
     META_NAMES,
     OPAQUE_TAGS,
-    OWN_CLASS_PREFIX,
     PAIRED_TAGS,
     TEXT_ATTRIBUTES,
 )

@@ -8,8 +8,8 @@ from html import escape
 
 from babel import Locale, UnknownLocaleError
 
+from tarjama.formats.html.parts import LABEL_CLASS
 from tarjama.formats.html.source import Document, Edits
-from tarjama.formats.html.units import LABEL_CLASS
 
 RTL_LANGUAGES = frozenset({"ar", "he", "iw", "fa", "ur", "yi", "ps", "ckb", "dv", "sd", "ug"})
 _RTL_SCRIPTS = frozenset({"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg"})

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from tarjama import inline, intake
 from tarjama.errors import EmptyInputError, FormatError
+from tarjama.formats.html.blocks import block
 from tarjama.formats.html.source import RAW_TEXT, RCDATA, Document, Element, Text
 from tarjama.formats.html.units import (
     SPACES,
@@ -14,7 +15,6 @@ from tarjama.formats.html.units import (
     JsonString,
     Page,
     Unit,
-    block,
     find_units,
     visible_text,
 )
@@ -91,10 +91,12 @@ def reference_char(ref: re.Match[str]) -> str:
     return chr(code)
 
 
-def body_blocks(fragment: str) -> tuple[Block, ...]:
-    """The blocks of an HTML body fragment (a ninjs body, a feed item's content)."""
+def body_blocks(fragment: str, where: str = "the HTML body") -> tuple[Block, ...]:
+    """The blocks of an HTML body fragment (a ninjs body, a feed item's content), under the
+    text rule as a page's (``accept_text``)."""
     doc = Document(fragment)
     found = find_units(doc, page=False)
+    accept_text(doc, found.units, where)
     return tuple(block(doc, unit) for unit in found.units)
 
 
@@ -106,22 +108,30 @@ def read_html(data: str, *, language: str = "en", publisher_id: str = "") -> Art
     accept_text(doc, found.units, "the HTML")
     body = tuple(block(doc, unit) for unit in found.units)
     headline = ""
-    if found.headline is not None:
-        headline = visible_text(doc, found.headline).strip()
+    if found.parts.headline is not None:
+        headline = visible_text(doc, found.parts.headline).strip()
     headline = headline or _meta(doc, "og:title")
-    if not headline and found.title is not None:
-        headline = SPACES.sub(" ", doc.text_of(found.title)).strip()
+    if not headline and found.parts.title is not None:
+        headline = SPACES.sub(" ", doc.text_of(found.parts.title)).strip()
     if not headline and not body:
         raise FormatError(
             "HTML input has no text to translate (no headline, paragraphs, headings, list items "
             "or captions found)"
         )
-    label = visible_text(doc, found.labels[0]).strip() if found.labels else ""
+    parts = found.parts
+
+    def text(el: Element | None) -> str:
+        return visible_text(doc, el).strip() if el is not None else ""
+
+    label = text(parts.labels[0]) if parts.labels else ""
     canonical = next(
         (e.get("href") for e in doc.elements() if e.tag == "link" and _rel(e, "canonical")), ""
     )
     return Article(
         headline=inline.escape_text(intake.accept(headline, "the HTML, headline")),
+        standfirst=inline.escape_text(text(parts.standfirst)),
+        byline=inline.escape_text(text(parts.byline)),
+        dateline=inline.escape_text(text(parts.dateline)),
         body=body,
         source_language=language,
         publisher_id=publisher_id,

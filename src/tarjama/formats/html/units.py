@@ -34,12 +34,16 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import unescape
 
-from tarjama import inline
+from tarjama.formats.html.parts import (
+    Parts,
+    find_parts,
+    no_translate,
+    own,
+)
 from tarjama.formats.html.source import (
     RAW_TEXT,
     AttributeSpan,
@@ -51,7 +55,7 @@ from tarjama.formats.html.source import (
     attribute_spans,
     words,
 )
-from tarjama.model import Block, BlockKind
+from tarjama.model import BlockKind
 
 PAIRED_TAGS = words(
     "a abbr acronym b bdi bdo big cite del dfn em font i ins label mark nobr q s small span "
@@ -71,8 +75,6 @@ _ENTERED_OPAQUE = words("button")
 _SKIPPED = (OPAQUE_TAGS - _ENTERED_OPAQUE) | words("pre xmp listing plaintext head") | set(RAW_TEXT)
 
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
-LABEL_CLASS = "tarjama-label"
-OWN_CLASS_PREFIX = "tarjama-"
 
 TEXT_ATTRIBUTES = ("alt", "title", "aria-label", "aria-description", "placeholder")
 META_NAMES = frozenset(
@@ -93,23 +95,6 @@ SPACES = re.compile(r"[ \t\n\r\f]+")  # not \s: a no-break space is meant to sta
 _EDGE = " \t\n\r\f"
 _WORD = re.compile(r"[^\W_]")
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-# An agency credit at the end of a caption: " / AFP / Omar HAJ KADOUR", "(AP Photo/Evan Vucci)",
-# "Photo: Jane Doe". The slash form wants capitalised words right after the slash so that
-# "prices / wages" in a sentence is not mistaken for a credit.
-CREDIT_SUFFIX = re.compile(
-    r"\s+/\s*(?P<slash>[A-Z][\w&;'.-]*(?: [A-Z][\w&;'.-]*)*(?:\s*/\s*[^<>/]+)*)$"
-    r"|\s*(?P<paren>\([^()<>]*\b(?:Photo|Photograph|Picture|Image|Credit)s?\b[^()<>]*\))$"
-    r"|\s+(?P<label>(?:Photo|Photograph|Picture|Image|Credit)s?:\s*[^<>]+)$"
-)
-
-
-def no_translate(el: Element) -> bool:
-    return el.get("translate").lower() == "no" or "notranslate" in el.classes()
-
-
-def own(el: Element) -> bool:
-    """One of tarjama's own elements (the label, the language switcher)."""
-    return any(c.startswith(OWN_CLASS_PREFIX) for c in el.classes())
 
 
 # --- the units ------------------------------------------------------------------------------
@@ -160,36 +145,16 @@ Unit = Run | Attribute | JsonString | Title
 
 @dataclass
 class Page:
-    """The units of a document and what the writer needs besides."""
+    """The units of a document, and where its article is (``parts.Parts``)."""
 
     doc: Document
+    parts: Parts
     units: list[Unit] = field(default_factory=list)
-    container: Element | None = None
-    headline: Element | None = None
-    title: Element | None = None
-    labels: list[Element] = field(default_factory=list)
 
 
 def find_units(doc: Document, *, page: bool) -> Page:
-    """Every unit of ``doc`` in document order, and where the article is (``container``,
-    ``headline``) for the label and the metadata."""
-    found = Page(doc)
-    body = next((e for e in doc.elements() if e.tag == "body"), None)
-    elements = list(doc.elements())
-    articles = [e for e in elements if e.tag == "article"]
-    container = next((a for a in articles if any(e.tag == "h1" for e in a.iter())), None)
-    if container is None and articles:
-        container = articles[0]
-    if container is None:
-        container = next((e for e in elements if e.tag == "main"), body)
-    found.container = container
-    scope = container if container is not None else doc.root
-    found.headline = next((e for e in scope.iter() if e.tag == "h1"), None) or next(
-        (e for e in elements if e.tag == "h1"), None
-    )
-    found.labels = [e for e in elements if LABEL_CLASS in e.classes()]
-    if page:
-        found.title = next((e for e in elements if e.tag == "title"), None)
+    """Every unit of ``doc`` in document order, with the parts of the article."""
+    found = Page(doc, find_parts(doc, page=page))
     _Walker(doc, found).walk(doc.root)
     return found
 
@@ -198,9 +163,16 @@ class _Walker:
     def __init__(self, doc: Document, found: Page) -> None:
         self.doc = doc
         self.found = found
+        parts = found.parts
         self.headline = (
-            visible_text(doc, found.headline) if found.headline is not None else ""
+            visible_text(doc, parts.headline) if parts.headline is not None else ""
         ).strip()
+        # never sent to the engine: names in them come out mangled (tarjama.pipeline)
+        self.kept = {id(e) for e in (parts.byline, parts.dateline) if e is not None}
+
+    def _left(self, el: Element) -> bool:
+        """Left as it is, with all it holds."""
+        return own(el) or no_translate(el) or id(el) in self.kept
 
     def add(self, unit: Unit) -> None:
         self.found.units.append(unit)
@@ -221,7 +193,7 @@ class _Walker:
 
     def _element(self, el: Element) -> None:
         """A child that is not inline: what it carries, then what it holds."""
-        if own(el) or no_translate(el):
+        if self._left(el):
             return
         if el.tag == "head":
             for inner in el.iter():
@@ -254,7 +226,7 @@ class _Walker:
             return False
         if node.tag in OPAQUE_TAGS and node.tag not in _ENTERED_OPAQUE:
             return True
-        if no_translate(node) or self._credit(node):
+        if no_translate(node) or self._credit(node) or id(node) in self.kept:
             return True
         return node.tag in PAIRED_TAGS and all(
             d.whole and (d.tag in PAIRED_TAGS or d.tag in OPAQUE_TAGS) for d in _descendants(node)
@@ -293,7 +265,12 @@ class _Walker:
     def _inner_units(self, node: Node) -> None:
         """What the elements inside an item of a run carry (the ``title`` of a link, the
         ``alt`` of an image), after the run itself."""
-        if not isinstance(node, Element) or no_translate(node) or own(node):
+        if (
+            not isinstance(node, Element)
+            or no_translate(node)
+            or own(node)
+            or id(node) in self.kept
+        ):
             return
         self._carried(node)
         if node.tag not in ("svg", "math", "template", "noscript"):
@@ -303,7 +280,7 @@ class _Walker:
     def _has_words(self, node: Node) -> bool:
         if isinstance(node, Text):
             return bool(_WORD.search(self.doc.data(node)))
-        if isinstance(node, Element) and node.tag in PAIRED_TAGS:
+        if isinstance(node, Element) and node.tag in PAIRED_TAGS and id(node) not in self.kept:
             return not no_translate(node) and not self._credit(node) and has_words(self.doc, node)
         return False
 
@@ -340,7 +317,7 @@ class _Walker:
                 self.add(Attribute(el, span, el.get("content")))
 
     def _title(self, el: Element) -> None:
-        if el is not self.found.title:
+        if el is not self.found.parts.title:
             return
         value = self.doc.text_of(el)
         if self.headline and self.headline in value:
@@ -409,108 +386,3 @@ def _texts(el: Element) -> Iterator[Text]:
             isinstance(child, Element) and child.tag not in OPAQUE_TAGS and not no_translate(child)
         ):
             yield from _texts(child)
-
-
-# --- units as blocks ------------------------------------------------------------------------
-
-
-@dataclass
-class Tagged:
-    """A run in tarjama's inline-tag form: its text, each tag id's element or node, and for a
-    caption, the credit at its end (kept as written)."""
-
-    text: str
-    nodes: dict[int, Node]
-    paired: set[int] = field(default_factory=set)
-    credit_suffix: str = ""
-    credit: str = ""
-
-    def markup(self, doc: Document, number: int) -> str:
-        """What a tag id stands for: a paired element's start tag, or the whole of anything
-        else (as written)."""
-        node = self.nodes[number]
-        if number in self.paired:
-            assert isinstance(node, Element)
-            return doc.text[node.start : node.open_end]
-        return doc.raw(node)
-
-
-def tagged(doc: Document, run: Run) -> Tagged:
-    """The run as tagged text (``tarjama.inline``), blanks collapsed to one space."""
-    nodes: dict[int, Node] = {}
-    paired: set[int] = set()
-    out: list[str] = []
-
-    def text(node: Text) -> None:
-        start, end = max(node.start, run.start), min(node.end, run.end)
-        out.append(inline.escape_text(SPACES.sub(" ", nfc(unescape(doc.text[start:end])))))
-
-    def item(node: Node) -> None:
-        if isinstance(node, Text):
-            text(node)
-            return
-        nodes[len(nodes) + 1] = node
-        number = len(nodes)
-        if not isinstance(node, Element) or not _paired(doc, node, run):
-            out.append(inline.placeholder(number))
-            return
-        paired.add(number)
-        out.append(f'<g id="{number}">')
-        for child in node.children:
-            item(child)
-        out.append("</g>")
-
-    for node in run.items:
-        item(node)
-    result = Tagged("".join(out), nodes, paired)
-    if run.kind is BlockKind.PICTURE:
-        caption = next(a for a in (run.container, *run.container.ancestors())
-                       if a.tag == "figcaption")  # fmt: skip
-        credits = [e for e in caption.iter() if e is not caption and _is_credit(e)]
-        result.credit = " / ".join(visible_text(doc, c).strip() for c in credits)
-        m = CREDIT_SUFFIX.search(result.text)
-        if m is not None and not result.credit:
-            result.credit_suffix = result.text[m.start() :]
-            result.text = result.text[: m.start()]
-            result.credit = m.group("slash") or m.group("paren") or m.group("label")
-    return result
-
-
-def _is_credit(el: Element) -> bool:
-    return any("credit" in c for c in el.classes())
-
-
-def _paired(doc: Document, el: Element, run: Run) -> bool:
-    return (
-        el.tag in PAIRED_TAGS
-        and not no_translate(el)
-        and not (_is_credit(el) and run.kind is BlockKind.PICTURE)
-        and has_words(doc, el)
-    )
-
-
-def block(doc: Document, unit: Unit) -> Block:
-    """The unit as a block of an Article: a run as a paragraph, heading, list item, quote or
-    caption (with its markup in ``inline``); any other unit as metadata."""
-    if not isinstance(unit, Run):
-        value = SPACES.sub(" ", nfc(unit.value)).strip()
-        return Block(BlockKind.META, inline.escape_text(value))
-    t = tagged(doc, unit)
-    markup = tuple((str(i), t.markup(doc, i)) for i in t.nodes)
-    if unit.kind is not BlockKind.PICTURE:
-        return Block(unit.kind, t.text, level=unit.level, inline=markup)
-    img = None
-    if unit.figure is not None:
-        img = next((e for e in unit.figure.iter() if e.tag == "img"), None)
-    return Block(
-        BlockKind.PICTURE,
-        t.text,
-        credit=inline.escape_text(t.credit),
-        src=img.get("src") if img is not None else "",
-        inline=markup,
-    )
-
-
-def nfc(text: str) -> str:
-    """The text rule's normalisation (``tarjama.intake``), for a piece of translated text."""
-    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)

@@ -23,20 +23,20 @@ import lxml.html.builder
 
 from tarjama import inline
 from tarjama.errors import FormatError
+from tarjama.formats.html.blocks import tagged
 from tarjama.formats.html.conform import Item, conform
 from tarjama.formats.html.languages import text_direction
 from tarjama.formats.html.markup import page_html, render, serialise, set_content
+from tarjama.formats.html.parts import LABEL_CLASS
 from tarjama.formats.html.read import is_page, parse
 from tarjama.formats.html.source import RAW_TEXT, Document, Edits, Element, attribute_spans
 from tarjama.formats.html.units import (
-    LABEL_CLASS,
     Attribute,
     JsonString,
     Page,
     Run,
     Title,
     find_units,
-    tagged,
     visible_text,
 )
 from tarjama.model import Block, BlockKind, Provenance, Translation
@@ -156,7 +156,7 @@ def write_html(t: Translation) -> str:
     edits = Edits(doc.text)
     write_units(doc, found, a.body, edits)
     xhtml = _xhtml(doc)
-    for old in found.labels:
+    for old in found.parts.labels:
         edits.outer.append((old.start, old.end, ""))
     if not page:
         # A raw-text element left open at the end (a script) would take the wrapper's end tag
@@ -182,15 +182,17 @@ def _xhtml(doc: Document) -> bool:
 def _title(doc: Document, found: Page, headline: str, edits: Edits) -> None:
     """The page title with the headline's translation where the headline was in it."""
     if (
-        found.title is None
-        or found.headline is None
+        found.parts.title is None
+        or found.parts.headline is None
         or any(isinstance(u, Title) for u in found.units)
     ):
         return
-    before = visible_text(doc, found.headline).strip()
-    title = doc.text_of(found.title)
+    before = visible_text(doc, found.parts.headline).strip()
+    title = doc.text_of(found.parts.title)
     if before and before in title:
-        edits.outer.append(_inner_text(found.title, title.replace(before, unescape(headline), 1)))
+        edits.outer.append(
+            _inner_text(found.parts.title, title.replace(before, unescape(headline), 1))
+        )
 
 
 def _language(doc: Document, t: Translation, edits: Edits) -> None:
@@ -269,8 +271,8 @@ def _provenance(doc: Document, t: Translation, edits: Edits, *, xhtml: bool) -> 
 
 def _label_at(doc: Document, found: Page) -> int:
     """Where the label goes: at the start of the article (or of the body)."""
-    if found.container is not None:
-        return found.container.open_end
+    if found.parts.container is not None:
+        return found.parts.container.open_end
     head = next((e for e in doc.elements() if e.tag == "head"), None)
     return head.end if head is not None else 0
 
@@ -341,7 +343,7 @@ def _new_page(t: Translation) -> str:
     for text, cls in ((a.standfirst, "standfirst"), (a.byline, "byline"), (a.dateline, "dateline")):
         if text:
             article.append(E.P(unescape(text), {"class": cls}))
-    article.extend(render_blocks(a.body))
+    article.extend(render_blocks(a.prose()))
     head = E.HEAD(E.META(charset="utf-8"), E.TITLE(unescape(a.headline)))
     head.append(E.META(name=PROVENANCE_META, content=provenance_text(t.provenance)))
     page = E.HTML(head, E.BODY(article), lang=t.language, dir=text_direction(t.language))

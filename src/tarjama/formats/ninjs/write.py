@@ -134,7 +134,7 @@ def _new_document(t: Translation) -> dict[str, Any]:
     def text(role: str, escaped: str) -> dict[str, str]:
         return {"role": role, "contentType": "text/plain", "value": _plain(escaped)}
 
-    body = [b for b in a.body if b.kind is not BlockKind.PICTURE]
+    body = [b for b in a.prose() if b.kind is not BlockKind.PICTURE]
     doc: dict[str, Any] = {
         "uri": f"urn:tarjama:{t.source_version}:{t.language}",
         "type": "text",
@@ -158,7 +158,7 @@ def _new_document(t: Translation) -> dict[str, Any]:
         },
     ]
     associations = []
-    for n, block in enumerate((b for b in a.body if b.kind is BlockKind.PICTURE), start=1):
+    for n, block in enumerate((b for b in a.prose() if b.kind is BlockKind.PICTURE), start=1):
         item: dict[str, Any] = {
             "name": f"picture{n}",
             "uri": block.src or f"urn:tarjama:{t.source_version}:picture{n}",
