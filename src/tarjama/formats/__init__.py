@@ -12,10 +12,11 @@ A format is a package (or a module) with a reader (text -> ``Article``) and a wr
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from tarjama import intake
-from tarjama.errors import EmptyInputError, FormatError, InputTooLargeError
-from tarjama.model import Article, Translation
+from tarjama.errors import EmptyInputError, FormatError, InputTooLargeError, MarkupError
+from tarjama.model import Article, SegmentResult, Status, Translation
 
 INPUT_FORMATS = ("text", "html", "ninjs", "feed")
 OUTPUT_FORMATS = ("text", "html", "ninjs", "json")
@@ -90,6 +91,41 @@ def parse(text: str, fmt: str | None = None, *, language: str | None = None) -> 
     if fmt == "feed":
         raise FormatError("a feed holds many articles: read it with formats.feed.read_feed")
     raise FormatError(f"unknown input format {fmt!r}; use one of {', '.join(INPUT_FORMATS)}")
+
+
+def write_checked(
+    t: Translation, fmt: str, *, sanitise: bool = False, strict: bool = False
+) -> tuple[str, Translation]:
+    """``write``, and for a page translated in place, the check that its markup came through
+    whole (``html.fidelity``): the translation comes back with a critical ``markup`` finding
+    (needs review) when it did not, or with ``strict``, MarkupError instead of any output."""
+    a = t.article
+    if fmt != "html" or a.source_format != "html" or not a.original:
+        return write(t, fmt, sanitise=sanitise), t
+    from tarjama.formats.html import is_page, write_html
+    from tarjama.formats.html.fidelity import differences
+
+    written = write_html(t)
+    found = differences(a.original, written, page=is_page(a.original))
+    if found and strict:
+        raise MarkupError(f"the translation ({t.language}) would change the page's markup: "
+                          + "; ".join(found[:4]))  # fmt: skip
+    if found:
+        t = with_markup_finding(t, found)
+    if sanitise:
+        from tarjama.formats.sanitise import sanitise_html
+
+        written = sanitise_html(written)
+    return written, t
+
+
+def with_markup_finding(t: Translation, differences: list[str]) -> Translation:
+    from tarjama.qa.markup import MARKUP, markup_finding
+    from tarjama.qa.score import risk_score
+
+    finding = markup_finding(differences)
+    segment = SegmentResult(MARKUP, 0, "", "", "copy", risk_score([finding]), (finding,))
+    return replace(t, status=Status.NEEDS_REVIEW, segments=(*t.segments, segment))
 
 
 def write(t: Translation, fmt: str, *, sanitise: bool = False) -> str:

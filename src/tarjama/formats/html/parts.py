@@ -85,10 +85,10 @@ def _first(scopes: list[Element], match: Callable[[Element], bool]) -> Element |
         for el in scope.iter():
             if (
                 el.tag not in ("html", "body", "article", "main", "head", "#document")
-                and not any(a.tag == "head" for a in el.ancestors())
                 and match(el)
-                and not _in_block(el)
                 and not own(el)
+                and not _in_block(el)
+                and not any(a.tag == "head" for a in el.ancestors())
             ):
                 if el.tag not in _PARA_TAGS:
                     first = next((p for p in el.iter() if p.tag == "p"), None)

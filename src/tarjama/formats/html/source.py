@@ -92,6 +92,13 @@ class Element(Node):
     """The end tag is left out (and the element is not void): its end is where the parser
     decided it was."""
     children: list[Node] = field(default_factory=list, repr=False)
+    flat: list[Element] = field(default_factory=list, repr=False)
+    """Every element of the document in document order (one list, shared)."""
+    index: int = 0
+    """Where this element is in ``flat``; its descendants follow it, up to ``stop``."""
+    stop: int = 0
+    foreign: bool = False
+    """In SVG or MathML (or one of them)."""
 
     def get(self, name: str, default: str = "") -> str:
         return self.attrs.get(name, default)
@@ -99,12 +106,9 @@ class Element(Node):
     def classes(self) -> list[str]:
         return self.get("class").lower().split()
 
-    def iter(self) -> Iterator[Element]:
+    def iter(self) -> list[Element]:
         """This element and every element inside it, in document order."""
-        yield self
-        for child in self.children:
-            if isinstance(child, Element):
-                yield from child.iter()
+        return self.flat[self.index : self.stop]
 
     def ancestors(self) -> Iterator[Element]:
         node = self.parent
@@ -178,6 +182,7 @@ class Document:
     def __init__(self, text: str) -> None:
         self.text = text
         self.root = Element(0, len(text), tag="#document", open_end=0, close_start=len(text))
+        self.root.flat.append(self.root)
         self._build()
 
     def raw(self, node: Node) -> str:
@@ -200,10 +205,9 @@ class Document:
         """The characters of the text directly inside ``el`` (a title, a textarea)."""
         return "".join(self.data(c) for c in el.children if isinstance(c, Text))
 
-    def elements(self) -> Iterator[Element]:
-        for child in self.root.children:
-            if isinstance(child, Element):
-                yield from child.iter()
+    def elements(self) -> list[Element]:
+        """Every element, in document order."""
+        return self.root.flat[1:]
 
     # --- building the tree ----------------------------------------------------------------
 
@@ -230,6 +234,11 @@ class Document:
                 stack[-1].children.append(Other(event.start, stop, stack[-1], kind=event.kind))
         for el in reversed(stack[1:]):
             _close(el, len(self.text), implied=True)
+        flat = self.root.flat
+        for el in reversed(flat):  # where each element's descendants end in the flat list
+            el.stop = max(el.stop, el.index + 1)
+            if el.parent is not None:
+                el.parent.stop = max(el.parent.stop, el.stop)
 
     def _start(self, stack: list[Element], event: _Event) -> None:
         tag = event.tag
@@ -238,11 +247,13 @@ class Document:
         values: dict[str, str] = {}
         for name, value in event.attrs:
             values.setdefault(name, value or "")
+        flat = self.root.flat
         el = Element(event.start, event.open_end, parent, tag=tag, attrs=values,
-                     open_end=event.open_end)  # fmt: skip
+                     open_end=event.open_end, flat=flat, index=len(flat),
+                     foreign=tag in _FOREIGN or parent.foreign)  # fmt: skip
+        flat.append(el)
         parent.children.append(el)
-        foreign = tag in _FOREIGN or any(a.tag in _FOREIGN for a in stack)
-        if tag in VOID or (event.closing and foreign):
+        if tag in VOID or (event.closing and el.foreign):
             return
         stack.append(el)
 
@@ -293,7 +304,7 @@ _CLOSES_CURRENT: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
 
 def _close_implied(stack: list[Element], tag: str, at: int) -> None:
     """Close what the start of ``tag`` closes when its end tag was left out."""
-    if any(el.tag in _FOREIGN for el in stack):
+    if stack[-1].foreign:
         return
     for starts, closed, limit in _CLOSED_BY:
         if tag not in starts:

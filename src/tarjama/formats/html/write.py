@@ -345,6 +345,16 @@ def _new_page(t: Translation) -> str:
             article.append(E.P(unescape(text), {"class": cls}))
     article.extend(render_blocks(a.prose()))
     head = E.HEAD(E.META(charset="utf-8"), E.TITLE(unescape(a.headline)))
+    if a.canonical_url:
+        head.append(E.LINK(rel="canonical", href=a.canonical_url))
+    for prop, value in (
+        ("og:site_name", a.site),
+        ("og:image", a.image),
+        ("article:published_time", a.published),
+        ("article:modified_time", a.updated),
+    ):
+        if value:
+            head.append(E.META({"property": prop, "content": value}))
     head.append(E.META(name=PROVENANCE_META, content=provenance_text(t.provenance)))
     page = E.HTML(head, E.BODY(article), lang=t.language, dir=text_direction(t.language))
     return page_html(page)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from datetime import datetime
 from html import unescape
 from typing import Any
 
@@ -128,6 +129,15 @@ def write_ninjs(t: Translation, *, sanitise: bool = False) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
+def _is_datetime(value: str) -> bool:
+    """An ISO 8601 date and time, as ninjs's ``date-time`` wants it (a page may say "May 3")."""
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return "T" in value
+
+
 def _new_document(t: Translation) -> dict[str, Any]:
     a = t.article
 
@@ -149,6 +159,10 @@ def _new_document(t: Translation) -> dict[str, Any]:
         doc["by"] = unescape(a.byline)
     if a.dateline:
         doc["located"] = unescape(a.dateline)
+    if _is_datetime(a.published):
+        doc["firstCreated"] = a.published
+    if a.site:
+        doc["infoSources"] = [{"name": a.site, "role": "publisher"}]
     doc["bodies"] = [
         {"role": "main", "contentType": "text/html", "value": html.blocks_to_html(body)},
         {
