@@ -27,8 +27,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tarjama.api.errors import ApiError
-from tarjama.api.security import ApiKeys, hash_kind, scrypt_hash
+from tarjama.api.keys import ApiKeys, hash_kind, scrypt_hash
+from tarjama.errors import UnauthenticatedError
 from tarjama.store import Store
 from tarjama.store.keys import ApiKey
 
@@ -47,7 +47,7 @@ def refused(keys: ApiKeys, key: str) -> Callable[[], None]:
     def check() -> None:
         try:
             keys.verify(key)
-        except ApiError:
+        except UnauthenticatedError:
             return
         raise AssertionError("a fake key passed")
 

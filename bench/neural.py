@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.tin
 
 from tests.tiny_models import build_marian, convert, corpus
 
-from tarjama.engines.base import Pair
 from tarjama.engines.ctranslate2 import CTranslate2Engine
+from tarjama.model import Pair
 
 BATCH_SIZES = (1, 8, 32)
 

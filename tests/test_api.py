@@ -23,36 +23,42 @@ from fastapi.testclient import TestClient
 from sqlalchemy import inspect, select, update
 from starlette.types import Message, Receive, Scope, Send
 
+from tarjama import errors
 from tarjama.api import ApiKeys, ServiceOptions, create_app, create_key, revoke_key
-from tarjama.api.errors import ERROR_TABLE, ApiError, status_for
+from tarjama.api.errors import ERROR_TABLE, headers_for, status_for
+from tarjama.api.keys import KEY_CACHE_SECONDS, Principal, Role, hash_kind, scrypt_hash
 from tarjama.api.limits import BodyLimit, RateLimiter
 from tarjama.api.logs import JSONFormatter
-from tarjama.api.security import (
-    KEY_CACHE_SECONDS,
-    Admin,
-    Editor,
-    Principal,
-    Role,
-    hash_kind,
-    scrypt_hash,
-)
+from tarjama.api.security import Admin, Editor
 from tarjama.config import Settings
 from tarjama.engines.apertium import ApertiumEngine
-from tarjama.engines.base import Engine, Pair
+from tarjama.engines.base import Engine
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.errors import (
+    BusyError,
     CharacterError,
     ConfigError,
+    ConflictError,
     EmptyInputError,
     EncodingError,
+    EngineRateLimitError,
     EngineTimeoutError,
     EngineUnavailableError,
+    ForbiddenError,
     FormatError,
     InputTooLargeError,
+    InvalidKeyError,
+    KeyRequiredError,
     LanguageError,
+    NotFoundError,
+    RateLimitedError,
+    RevokedKeyError,
+    TarjamaError,
+    TooManyFailuresError,
 )
 from tarjama.formats.sanitise import LINK_REL as REL
 from tarjama.formats.sanitise import safe_url, sanitise_html
+from tarjama.model import Pair
 from tarjama.store import Store
 from tarjama.store.keys import ApiKey
 from tests.conftest import needs_apertium
@@ -130,6 +136,38 @@ def test_error_table(exc: Exception, status: int, code: str) -> None:
 
 def test_every_tarjama_error_has_a_status() -> None:
     assert all(100 <= status < 600 and code for _, status, code in ERROR_TABLE)
+    kinds = [
+        k for k in vars(errors).values() if isinstance(k, type) and issubclass(k, TarjamaError)
+    ]
+    assert len(kinds) > 30 and all(issubclass(k, TarjamaError) for k in kinds)
+    # every kind of the tree has a row of its own or an ancestor's below the catch-all
+    unmapped = [k.__name__ for k in kinds if k is not TarjamaError and _row(k) is TarjamaError]
+    assert unmapped == []
+
+
+def _row(kind: type[BaseException]) -> type[BaseException]:
+    return next(k for k, _, _ in ERROR_TABLE if issubclass(kind, k))
+
+
+@pytest.mark.parametrize(
+    ("exc", "status", "code", "headers"),
+    [
+        (KeyRequiredError("x"), 401, "unauthorized", {"WWW-Authenticate": "Bearer"}),
+        (RevokedKeyError("x"), 401, "api_key_revoked", {"WWW-Authenticate": "Bearer"}),
+        (ForbiddenError("x"), 403, "forbidden", {}),
+        (TooManyFailuresError("x", 7), 429, "too_many_failures", {"Retry-After": "7"}),
+        (RateLimitedError("x", 2), 429, "rate_limited", {"Retry-After": "2"}),
+        (BusyError("x"), 503, "busy", {}),
+        (BusyError("x", 1), 503, "busy", {"Retry-After": "1"}),
+        (NotFoundError("job_not_found", "x"), 404, "job_not_found", {}),
+        (ConflictError("translation_not_ready", "x"), 409, "translation_not_ready", {}),
+        (EngineRateLimitError("x", retry_after=3), 502, "engine_error", {}),  # the provider's
+    ],
+)
+def test_the_service_errors_answer(
+    exc: TarjamaError, status: int, code: str, headers: dict[str, str]
+) -> None:
+    assert (status_for(exc), headers_for(exc)) == ((status, code), headers)
 
 
 # --- every error shape over HTTP -------------------------------------------------------------
@@ -432,15 +470,15 @@ def test_a_key_stored_with_scrypt_still_works_and_is_rehashed(tmp_path: Path) ->
         key = old_key(store)
         keys = ApiKeys(store)
         wrong = key[:-4] + ("AAAA" if not key.endswith("AAAA") else "BBBB")
-        with pytest.raises(ApiError) as refused:
+        with pytest.raises(InvalidKeyError) as refused:
             keys.verify(wrong)
-        assert (refused.value.status, refused.value.code) == (401, "invalid_api_key")
+        assert status_for(refused.value) == (401, "invalid_api_key")
         assert hash_kind(stored_hash(store, key)) == "scrypt"  # a wrong secret changes nothing
         principal = keys.verify(key)
         assert principal.role is Role.EDITOR and principal.name == "old CMS"
         assert hash_kind(stored_hash(store, key)) == "hmac-sha256"  # on its first good use
         assert ApiKeys(store).verify(key) == principal  # from the new hash, by a fresh checker
-        with pytest.raises(ApiError):
+        with pytest.raises(InvalidKeyError):
             ApiKeys(store).verify(wrong)
 
 
@@ -461,9 +499,9 @@ def test_a_good_key_is_remembered_for_a_while(tmp_path: Path) -> None:
         assert keys.cached(key) == principal
         now[0] = KEY_CACHE_SECONDS
         assert keys.cached(key) is None
-        with pytest.raises(ApiError) as refused:
+        with pytest.raises(RevokedKeyError) as refused:
             keys.verify(key)
-        assert (refused.value.status, refused.value.code) == (401, "api_key_revoked")
+        assert status_for(refused.value) == (401, "api_key_revoked")
 
 
 def test_remembered_keys_are_bounded(tmp_path: Path) -> None:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +26,13 @@ from tarjama import formats
 from tarjama.api import ApiKeys, create_app, create_key
 from tarjama.config import Settings
 from tarjama.engines.apertium import ApertiumEngine
-from tarjama.engines.base import Engine, Pair
+from tarjama.engines.base import Engine
 from tarjama.engines.pseudo import PseudoEngine
+from tarjama.errors import ConflictError, InputError, NotFoundError
 from tarjama.formats.feed import CONTENT
 from tarjama.jobs import Worker
-from tarjama.newsroom import SOURCE_CHANGED, Newsroom, NotFoundError, characters
+from tarjama.model import Article, Block, BlockKind, FieldRef, Pair, Part
+from tarjama.newsroom import SOURCE_CHANGED, Newsroom, characters
 from tarjama.store import ArticleVersion, Base, Job, Store, StoredArticle, StoredTranslation
 from tests.test_pipeline import Counting
 
@@ -103,12 +104,53 @@ def test_one_active_job_per_version_and_language(newsroom: Newsroom, store: Stor
     newsroom.submit(ARTICLE.encode(), None, "a1")
     with store.session() as session:
         version_id = session.execute(select(ArticleVersion.id)).scalar_one()
-    with pytest.raises(IntegrityError), store.begin() as session:
+    with pytest.raises(ConflictError) as refused, store.begin() as session:
         session.add(Job(kind="translate", article_version_id=version_id, language="es"))
+    assert isinstance(refused.value.__cause__, IntegrityError)  # the database's unique index
     with store.begin() as session:  # a finished job does not hold the place
         session.add(
             Job(kind="translate", article_version_id=version_id, language="es", state="done")
         )
+
+
+# --- field addresses ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "ref"),
+    [
+        ("headline", FieldRef(Part.HEADLINE)),
+        ("standfirst", FieldRef(Part.STANDFIRST)),
+        ("body/0", FieldRef(Part.TEXT, 0)),
+        ("body/12/alt", FieldRef(Part.ALT, 12)),
+    ],
+)
+def test_a_field_address_reads_and_writes_as_it_is_stored(text: str, ref: FieldRef) -> None:
+    assert FieldRef.parse(text) == ref and str(ref) == text
+
+
+@pytest.mark.parametrize(
+    "text", ["", "body", "body/", "body/-1", "body/01", "body/1/", "body/1/text", "Headline", "x"]
+)
+def test_what_is_no_field_address_is_refused(text: str) -> None:
+    assert FieldRef.find(text) is None
+    with pytest.raises(InputError, match="not a field of an article"):
+        FieldRef.parse(text)
+
+
+def test_an_article_is_read_and_rebuilt_by_its_fields() -> None:
+    picture = Block(BlockKind.PICTURE, "A caption.", credit="AFP", alt="A ferry.")
+    article = Article("Head", (Block(BlockKind.PARAGRAPH, "One."), picture), standfirst="So.")
+    texts = dict(article.texts())
+    assert [str(ref) for ref in texts] == [
+        "headline", "standfirst", "body/0", "body/1", "body/1/alt"
+    ]  # fmt: skip
+    assert all(ref.read(article) == text for ref, text in texts.items())
+    rebuilt = article.with_texts({ref: text.upper() for ref, text in texts.items()})
+    assert (rebuilt.headline, rebuilt.standfirst) == ("HEAD", "SO.")
+    assert [(b.text, b.alt, b.credit) for b in rebuilt.body] == [
+        ("ONE.", "", ""), ("A CAPTION.", "A FERRY.", "AFP")
+    ]  # fmt: skip
 
 
 # --- submitting and versions --------------------------------------------------------------------
@@ -278,9 +320,11 @@ def test_correction_is_kept_and_a_changed_source_is_flagged(
     worker = worker_for(newsroom)
     newsroom.submit(ARTICLE.encode(), None, "a1")
     worker.run_pending()
-    corrected = newsroom.correct("a1", "es", "body/1", 1, "Los funcionarios aprobaron.", "ana")
+    corrected = newsroom.correct(
+        "a1", "es", FieldRef.parse("body/1"), 1, "Los funcionarios aprobaron.", "ana"
+    )
     assert corrected.origin == "human" and corrected.target == "Los funcionarios aprobaron."
-    newsroom.correct("a1", "es", "body/0", 0, "El pleno se reunió el lunes.", "ana")
+    newsroom.correct("a1", "es", FieldRef.parse("body/0"), 0, "El pleno se reunió el lunes.", "ana")
     stored = newsroom.translation("a1", "es")
     assert stored.status == "needs-review"
     assert stored.translation is not None
@@ -296,7 +340,7 @@ def test_correction_is_kept_and_a_changed_source_is_flagged(
     result = newsroom.translation("a1", "es")
     assert result.number == 2 and result.status == "needs-review"
     assert result.translation is not None
-    by_place = {(s.field, s.index): s for s in result.translation.segments}
+    by_place = {(str(s.field), s.index): s for s in result.translation.segments}
     kept = by_place[("body/1", 1)]
     assert kept.target == "Los funcionarios aprobaron." and kept.origin == "memory:human"
     changed = by_place[("body/0", 0)]
@@ -343,7 +387,7 @@ def test_a_started_worker_recovers_and_runs_jobs(newsroom: Newsroom, store: Stor
     worker = Worker(store, newsroom.run_job, threads=2, poll=0.05)
     worker.start()
     try:
-        wait_for(lambda: newsroom.job(job_id).state == "done")
+        assert worker.wait(lambda: newsroom.job(job_id).state == "done", timeout=20)
     finally:
         worker.stop()
     assert not worker.running
@@ -363,13 +407,6 @@ def test_a_job_is_claimed_once(newsroom: Newsroom) -> None:
     first, second = worker_for(newsroom), worker_for(newsroom)
     assert first.claim() is not None
     assert second.claim() is None
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
 
 
 # --- the HTTP API -------------------------------------------------------------------------------
@@ -510,7 +547,8 @@ def test_api_post_takes_the_id_from_the_document(client: TestClient) -> None:
 def test_api_background_worker(tmp_path: Path, store_url: str) -> None:
     with client_for(tmp_path, store_url, job_threads=1, role="editor") as client:
         [job, *_] = client.put("/v1/articles/a1", content=ARTICLE, headers=TEXT).json()["jobs"]
-        wait_for(lambda: client.get(f"/v1/jobs/{job}").json()["state"] == "done")
+        worker: Worker = client.app.state.worker
+        assert worker.wait(lambda: client.get(f"/v1/jobs/{job}").json()["state"] == "done", 20)
         status = client.get("/v1/articles/a1/translations/es").json()["status"]
         assert status == "translated"
 

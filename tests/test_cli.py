@@ -7,7 +7,7 @@ import re
 import socket
 import subprocess
 import sys
-import time
+import threading
 import urllib.request
 from pathlib import Path
 
@@ -297,9 +297,9 @@ def test_demo_translates_the_samples_and_the_feed_and_serves_them(tmp_path: Path
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
     try:
-        page = _get_when_up(f"http://127.0.0.1:{port}/port-strike.es.html", server)
-        assert LABEL in page
-        assert "bay-courier.es.xml" in _get_when_up(f"http://127.0.0.1:{port}/", server)
+        assert _said(server, b"serving on ").startswith(f"serving on http://127.0.0.1:{port}/")
+        assert LABEL in _get(f"http://127.0.0.1:{port}/port-strike.es.html")
+        assert "bay-courier.es.xml" in _get(f"http://127.0.0.1:{port}/")
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -312,14 +312,46 @@ def _free_port() -> int:
         return port
 
 
-def _get_when_up(url: str, server: subprocess.Popen[bytes], timeout: float = 60) -> str:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as answer:
-                body: bytes = answer.read()
-                return body.decode("utf-8")
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+def _said(process: subprocess.Popen[bytes], prefix: bytes, timeout: float = 60) -> str:
+    """The first line of ``process``'s output that starts with ``prefix``, once it is written
+    (the demo says it serves once its socket is bound)."""
+    found: list[bytes] = []
+    done = threading.Event()
+
+    def first() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith(prefix):
+                found.append(line)
+                break
+        done.set()
+
+    threading.Thread(target=first, daemon=True).start()
+    assert done.wait(timeout) and found, f"no line starting {prefix!r}"
+    return found[0].decode()
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        body: bytes = answer.read()
+        return body.decode("utf-8")
+
+
+@pytest.mark.parametrize("module", ["tarjama", "tarjama.cli"])
+def test_python_m_is_the_command_line(module: str, tmp_path: Path) -> None:
+    def both(*args: str) -> list[tuple[int, bytes, bytes]]:
+        as_module = subprocess.run([sys.executable, "-m", module, *args], input=b"Hello world.\n",
+                                   capture_output=True, timeout=120, check=False)  # fmt: skip
+        as_script = run(*args, stdin=b"Hello world.\n")
+        # the same, but for the moment of translation in the provenance line
+        moment = re.compile(rb"\d{4}-\d\d-\d\dT[\d:+]+")
+        return [
+            (p.returncode, moment.sub(b"T", p.stdout), p.stderr) for p in (as_module, as_script)
+        ]
+
+    made, again = both("translate", "-", "--to", "es", "--engine", "pseudo", "--no-memory")
+    assert made == again and made[0] == 0 and "Héļļø" in made[1].decode()
+    missing, again = both("translate", str(tmp_path / "none.txt"), "--to", "es")
+    assert missing == again and missing[0] == 74 and b"none.txt" in missing[2]  # EX_IOERR
+    unknown, again = both("translate", "-", "--to", "es", "--engine", "nosuch")
+    assert unknown == again and unknown[0] == 78 and b"unknown engine" in unknown[2]

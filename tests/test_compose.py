@@ -15,7 +15,7 @@ import pytest
 from tarjama import formats
 from tarjama.config import Settings
 from tarjama.engines.apertium import ApertiumEngine
-from tarjama.engines.base import BatchEngine, Direction, Engine, Lexicon, Pair, Result
+from tarjama.engines.base import BatchEngine, Direction, Engine, Lexicon, Result
 from tarjama.engines.compose import (
     CircuitBreaker,
     ConcurrencyLimit,
@@ -38,7 +38,7 @@ from tarjama.errors import (
     PlaceholderError,
 )
 from tarjama.memory import TranslationMemory
-from tarjama.model import Provenance
+from tarjama.model import Pair, Provenance
 from tarjama.pipeline import _CHUNK, Translator
 from tarjama.store import Store
 

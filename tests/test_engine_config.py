@@ -16,13 +16,13 @@ from tarjama import formats
 from tarjama.api import create_app
 from tarjama.config import EngineSpec, Settings
 from tarjama.engines.apertium import ApertiumEngine
-from tarjama.engines.base import Pair
 from tarjama.engines.compose import Fallback, Router
 from tarjama.engines.guards import CircuitBreaker, ConcurrencyLimit, Wrapper
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.engines.remote.libretranslate import LibreTranslateEngine
 from tarjama.engines.setup import build_engine
 from tarjama.errors import ConfigError
+from tarjama.model import Pair
 from tarjama.pipeline import Translator
 
 from .conftest import SAMPLES

@@ -16,9 +16,10 @@ from tarjama import inline
 from tarjama.engines.apertium import ApertiumEngine
 from tarjama.engines.apertium.reorder import figures_after_noun
 from tarjama.engines.apertium.stream import from_stream, to_stream
-from tarjama.engines.base import Engine, Pair
+from tarjama.engines.base import Engine
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.errors import EngineTimeoutError, EngineUnavailableError, LanguageError
+from tarjama.model import Pair
 from tarjama.pipeline import Translator
 
 from .conftest import needs_apertium, shared_path

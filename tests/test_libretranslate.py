@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 import urllib.error
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -339,20 +338,37 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, saying when it has started listening, or given up."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.settled = threading.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            await super().startup(sockets)
+        finally:
+            self.settled.set()
+
+    def serve_until_done(self) -> None:
+        try:
+            self.run()
+        finally:
+            self.settled.set()
+
+
 @contextmanager
 def running_server(tmp_path: Path, engine: Engine, **fields: Any) -> Iterator[str]:
     port = _free_port()
     app = create_app(settings_for(tmp_path, **fields), engine=engine)
-    server = uvicorn.Server(
+    server = _Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     )
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.serve_until_done, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the server did not start")
-        time.sleep(0.05)
+    if not server.settled.wait(30) or not server.started:
+        raise RuntimeError("the server did not start")
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:

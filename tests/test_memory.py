@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from tarjama.engines.base import Pair
 from tarjama.errors import EmptyInputError, FormatError, InputError
 from tarjama.memory import (
     CSVError,
@@ -26,7 +25,7 @@ from tarjama.memory import (
     TMXError,
     TranslationMemory,
 )
-from tarjama.model import Provenance
+from tarjama.model import Pair, Provenance
 from tarjama.store import Store
 
 APERTIUM_38 = Provenance("apertium", "3.8.3", "eng-spa", "en", "es")

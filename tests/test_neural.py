@@ -18,7 +18,7 @@ import pytest
 
 from tarjama import inline
 from tarjama.engines import neural
-from tarjama.engines.base import Engine, Pair
+from tarjama.engines.base import Engine
 from tarjama.engines.registry import create
 from tarjama.errors import (
     ConfigError,
@@ -26,6 +26,7 @@ from tarjama.errors import (
     LanguageError,
     PlaceholderError,
 )
+from tarjama.model import Pair
 
 from .test_engines import SENTENCES, EngineContract
 

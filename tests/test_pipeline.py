@@ -11,12 +11,12 @@ from sqlalchemy import event, text
 
 from tarjama import formats, inline
 from tarjama.engines.apertium import ApertiumEngine
-from tarjama.engines.base import Direction, Engine, Lexicon, Pair, Result
+from tarjama.engines.base import Direction, Engine, Lexicon, Result
 from tarjama.engines.guards import Wrapper
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.errors import EngineUnavailableError
 from tarjama.memory import Glossary, TranslationMemory
-from tarjama.model import Status
+from tarjama.model import Pair, Status
 from tarjama.pipeline import Translator
 from tarjama.store import Store
 
@@ -154,7 +154,7 @@ def test_memory_reuses_human_work_and_machine_output(
     assert "Las conversaciones llegan tras semanas de tensión comercial" in formats.write(
         first, "text"
     )
-    standfirst = next(s for s in first.segments if s.field == "standfirst")
+    standfirst = next(s for s in first.segments if str(s.field) == "standfirst")
     assert standfirst.origin == "memory:human"
     sent_first = engine.sent
     assert sent_first > 0

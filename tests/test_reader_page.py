@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from .test_cli import TARJAMA, _free_port, _get_when_up
+from .test_cli import TARJAMA, _free_port, _get, _said
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
@@ -69,7 +69,8 @@ def test_arabic_reads_right_to_left_and_spanish_left_to_right(tmp_path: Path) ->
     )  # fmt: skip
     try:
         base = f"http://127.0.0.1:{port}"
-        _get_when_up(f"{base}/port-strike.ar.html", server)
+        _said(server, b"serving on ")  # its socket is bound
+        assert "tarjama-label" in _get(f"{base}/port-strike.ar.html")
         ar = _layout(f"{base}/probe.html?page=port-strike.ar.html")
         es = _layout(f"{base}/probe.html?page=port-strike.es.html")
     finally:

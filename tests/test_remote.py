@@ -19,7 +19,7 @@ import pytest
 
 from tarjama import inline
 from tarjama.engines import registry
-from tarjama.engines.base import Engine, Pair
+from tarjama.engines.base import Engine
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.engines.remote import tags
 from tarjama.engines.remote.azure import AzureEngine
@@ -39,6 +39,7 @@ from tarjama.errors import (
     EngineUnavailableError,
     PlaceholderError,
 )
+from tarjama.model import Pair
 
 from .providers import (
     AzureServer,

@@ -9,10 +9,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tarjama.api.cache import ResultCache
-from tarjama.engines.base import Pair
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.memory import Glossary, TranslationMemory
-from tarjama.model import Article, Provenance, SegmentResult, Translation
+from tarjama.model import Article, Pair, Provenance, SegmentResult, Translation
 from tarjama.store import Store
 from tests.test_api import _on_both_databases, client_for, settings_for  # noqa: F401 (autouse)
 

@@ -16,10 +16,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
 import pytest
@@ -65,11 +66,67 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
+class Output:
+    """A server's output (JSON log lines), copied into ``path`` as it comes, so that a test
+    waits for the line that says what it waits for rather than asking again and again."""
+
+    def __init__(self, stream: IO[bytes], path: Path) -> None:
+        self.path = path
+        self.messages: list[str] = []
+        self._new = threading.Condition()
+        self._ended = False
+        self._reader = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._reader.start()
+
+    def _read(self, stream: IO[bytes]) -> None:
+        with self.path.open("ab") as out:
+            for raw in stream:
+                out.write(raw)
+                out.flush()
+                try:
+                    message = str(json.loads(raw).get("message", ""))
+                except ValueError:
+                    message = raw.decode("utf-8", "replace")
+                with self._new:
+                    self.messages.append(message)
+                    self._new.notify_all()
+        with self._new:
+            self._ended = True
+            self._new.notify_all()
+
+    def wait_for(self, said: Callable[[str], bool], what: str, timeout: float = 60.0) -> str:
+        """The first message for which ``said`` holds, once the server has written it."""
+        deadline = time.monotonic() + timeout
+        with self._new:
+            while True:
+                found = next((m for m in self.messages if said(m)), None)
+                if found is not None:
+                    return found
+                left = deadline - time.monotonic()
+                assert not self._ended, f"the server ended before {what}: {self.path.read_text()}"
+                assert left > 0, f"timed out waiting for {what}: {self.path.read_text()}"
+                self._new.wait(left)
+
+    def join(self) -> None:
+        """Once the server has ended: every line is in the file."""
+        self._reader.join(timeout=10)
+
+
+def start_server(
+    env: dict[str, str], port: int, log: Path
+) -> tuple[subprocess.Popen[bytes], Output]:
+    """``tarjama serve`` on ``port``, listening (it says so once its socket is bound)."""
+    proc = subprocess.Popen(
+        [TARJAMA, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    assert proc.stdout is not None
+    output = Output(proc.stdout, log)
+    output.wait_for(lambda m: m.startswith("Uvicorn running on"), "the server to listen")
+    return proc, output
 
 
 class Server:
@@ -78,22 +135,9 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
-        with log.open("ab") as out:
-            self.proc = subprocess.Popen(
-                [TARJAMA, "serve", "--port", str(self.port)],
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        wait_for(self._ready, "the server to be ready")
-
-    def _ready(self) -> bool:
-        assert self.proc.poll() is None, self.log.read_text()
-        try:
-            return httpx.get(f"{self.url}/ready", timeout=2).status_code == 200
-        except httpx.TransportError:
-            return False
+        self.proc, self.output = start_server(env, self.port, log)
+        ready = httpx.get(f"{self.url}/ready", timeout=30)
+        assert ready.status_code == 200, ready.text
 
     def get(self, path: str) -> Any:
         response = httpx.get(f"{self.url}{path}", headers=self.headers, timeout=10)
@@ -103,6 +147,7 @@ class Server:
     def kill(self) -> None:
         os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait(timeout=10)
+        self.output.join()
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -111,6 +156,7 @@ class Server:
                 self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
+        self.output.join()
 
 
 @pytest.fixture
@@ -163,7 +209,8 @@ def test_a_killed_server_loses_nothing_and_finishes_the_job(
     )
     assert put.status_code == 201, put.text
     [job] = put.json()["jobs"]
-    wait_for(lambda: first.get(f"/v1/jobs/{job}")["state"] == "running", "the job to start")
+    first.output.wait_for(lambda m: m == f"job {job} running", "the job to start")
+    assert first.get(f"/v1/jobs/{job}")["state"] == "running"
     left = descendants(first.proc.pid)
     first.kill()
     # Apertium's stages run in sessions of their own: a killed server's stages see their input
@@ -174,7 +221,7 @@ def test_a_killed_server_loses_nothing_and_finishes_the_job(
 
     second = Server(env, tmp_path / "second.log", key)
     servers.append(second)
-    wait_for(lambda: second.get(f"/v1/jobs/{job}")["state"] == "done", "the job to finish")
+    second.output.wait_for(lambda m: m == f"job {job} done", "the job to finish")
     assert second.get(f"/v1/jobs/{job}")["attempts"] == 2
     article = second.get("/v1/articles/harbour-1")
     assert article["current"]["number"] == 1

@@ -24,11 +24,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tarjama.api.security import scrypt_hash
+from tarjama.api.keys import scrypt_hash
 from tarjama.store import Store
 from tarjama.store.keys import ApiKey
 
-from .test_serve_restart import TARJAMA, free_port, wait_for
+from .test_serve_restart import free_port, start_server
 
 TRANSLATE = {"text": "The harbour reopened.", "target": "es"}
 
@@ -50,22 +50,9 @@ class Served:
             "TARJAMA_TARGETS": "es",
             **{f"TARJAMA_{k.upper()}": v for k, v in settings.items()},
         }
-        with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(
-                [TARJAMA, "serve", "--port", str(self.port)],
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        wait_for(self._ready, "the server to be ready")
-
-    def _ready(self) -> bool:
-        assert self.proc.poll() is None, self.log.read_text()
-        try:
-            return httpx.get(f"{self.url}/ready", timeout=2).status_code == 200
-        except httpx.TransportError:
-            return False
+        self.proc, self.output = start_server(env, self.port, self.log)
+        ready = httpx.get(f"{self.url}/ready", timeout=30)
+        assert ready.status_code == 200, ready.text
 
     def rss_kib(self) -> int:
         """The server's resident memory, from /proc."""
@@ -86,6 +73,7 @@ class Served:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(timeout=10)
+        self.output.join()
 
 
 @pytest.fixture
@@ -232,7 +220,7 @@ def test_partial_headers_are_cut_off(impatient: Served) -> None:
         sock.send(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
         took, received = until_closed(sock, trickle=b"a")
     assert received == b"" and 0.9 <= took < 3.0, took
-    assert "no complete headers in 1 s" in impatient.log.read_text()
+    impatient.output.wait_for(lambda m: "no complete headers in 1 s" in m, "the log line")
 
 
 def test_a_connection_that_sends_nothing_is_cut_off(impatient: Served) -> None:

@@ -16,10 +16,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from tarjama.errors import ConfigError
+from tarjama.api.errors import status_for
+from tarjama.cli import EXIT_CODES
+from tarjama.errors import ConfigError, ConflictError, StoreConfigError, StoreError
 from tarjama.memory import Glossary, Origin, TranslationMemory
-from tarjama.store import Base, GlossaryTerm, Store, StoreConfigError, TMUnit, generations, upsert
+from tarjama.store import Base, GlossaryTerm, Store, TMUnit, generations, upsert
 
 TABLES = {"tm_units", "glossary_terms", "api_keys", "generations"}
 
@@ -63,6 +66,25 @@ class StoreContract:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             differences = compare_metadata(context, Base.metadata)
         assert differences == []
+
+    def test_what_the_database_refuses_is_a_tarjama_error(self, store: Store) -> None:
+        store.migrate()
+        term = {"source_lang": "en", "target_lang": "es", "source_term": "AFP",
+                "target_term": "AFP"}  # fmt: skip
+        with store.begin() as session:
+            session.add(GlossaryTerm(**term))
+        with pytest.raises(ConflictError) as collided, store.begin() as session:
+            session.add(GlossaryTerm(**term))  # the same source term of the same pair
+        assert collided.value.code == "conflict" and "collides" in str(collided.value)
+        assert isinstance(collided.value.__cause__, IntegrityError)
+        # a database out of reach: PostgreSQL has none of that name, SQLite no such folder
+        missing = "no_such_database" if store.dialect == "postgresql" else "/no/such/folder/x.db"
+        gone = store.url.set(database=missing)
+        unreachable = Store(gone.render_as_string(hide_password=False))
+        with pytest.raises(StoreError) as failed, unreachable.session() as session:
+            session.execute(text("SELECT 1"))
+        unreachable.close()
+        assert isinstance(failed.value.__cause__, OperationalError)
 
     def test_unique_provenance_key(self, store: Store) -> None:
         store.migrate()
@@ -184,10 +206,16 @@ class TestPostgreSQLStore(StoreContract):
 
 
 @pytest.mark.parametrize(
-    "url",
-    ["not a url", "nosuchdatabase://host/db"],
+    ("url", "says"),
+    [
+        ("not a url", "not a database URL: 'not a url'"),
+        ("nosuchdatabase://host/db", "no driver for 'nosuchdatabase'"),
+    ],
 )
-def test_unusable_urls_are_config_errors(url: str) -> None:
-    with pytest.raises(StoreConfigError) as caught:
+def test_unusable_urls_are_config_errors(url: str, says: str) -> None:
+    with pytest.raises(ConfigError) as caught:
         Store(url)
-    assert isinstance(caught.value, ConfigError)
+    assert type(caught.value) is StoreConfigError and says in str(caught.value)
+    # a configuration error at both edges: exit 78 (EX_CONFIG), HTTP 500 configuration_error
+    assert next(code for kind, code in EXIT_CODES if isinstance(caught.value, kind)) == 78
+    assert status_for(caught.value) == (500, "configuration_error")

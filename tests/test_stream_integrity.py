@@ -22,9 +22,9 @@ from tarjama.config import Settings
 from tarjama.engines.apertium import ApertiumEngine
 from tarjama.engines.apertium.process import Pipeline
 from tarjama.engines.apertium.stream import to_stream
-from tarjama.engines.base import Pair
 from tarjama.engines.events import EVENTS, PROCESS_RESTART, STREAM_OUT_OF_STEP
 from tarjama.errors import StreamIntegrityError
+from tarjama.model import Pair
 from tests.conftest import needs_apertium
 
 pytestmark = needs_apertium

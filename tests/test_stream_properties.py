@@ -26,7 +26,7 @@ from tarjama.api import create_key
 from tarjama.config import Settings
 from tests.conftest import needs_apertium
 
-from .test_serve_restart import TARJAMA, free_port, wait_for
+from .test_serve_restart import TARJAMA, free_port, start_server
 
 pytestmark = needs_apertium
 
@@ -62,24 +62,11 @@ class Server:
         env = {k: v for k, v in os.environ.items() if not k.startswith("TARJAMA_")}
         env.update(TARJAMA_DATA_DIR=str(data), TARJAMA_MEMORY="false", TARJAMA_TARGETS="es")
         self.key = create_key(Settings(data_dir=data), "cms", "editor")
-        with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(
-                [TARJAMA, "serve", "--port", str(self.port)],
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        self.proc, self.output = start_server(env, self.port, self.log)
         self.hostile = httpx.Client(base_url=self.url, timeout=60)
         self.canary = httpx.Client(base_url=self.url, timeout=60)
-        wait_for(self._ready, "the server to be ready")
-
-    def _ready(self) -> bool:
-        assert self.proc.poll() is None, self.log.read_text()
-        try:
-            return self.hostile.get("/ready").status_code == 200
-        except httpx.TransportError:
-            return False
+        ready = self.hostile.get("/ready")
+        assert ready.status_code == 200, ready.text
 
     def lt(self, client: httpx.Client, q: str) -> httpx.Response:
         return client.post("/translate", json={"q": q, "source": "en", "target": "es"})
@@ -89,6 +76,7 @@ class Server:
         self.canary.close()
         self.proc.terminate()
         self.proc.wait(timeout=30)
+        self.output.join()
 
 
 @pytest.fixture(scope="module")

@@ -35,9 +35,8 @@ from typing import Any
 
 from tarjama import intake
 from tarjama.engines import registry
-from tarjama.engines.base import Pair
 from tarjama.errors import CharacterError, ConfigError
-from tarjama.model import DEFAULT_LABEL
+from tarjama.model import DEFAULT_LABEL, Pair
 
 # Keys of an engine table that the composition layer applies (engines/compose.py), not the
 # engine, with their types; every value must be above 0.

@@ -38,8 +38,9 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import NumberFormatError, parse_decimal
 
 from tarjama import inline
-from tarjama.engines.base import Engine, Pair
+from tarjama.engines.base import Engine
 from tarjama.errors import InputError, LanguageError
+from tarjama.model import Pair
 from tarjama.pipeline import Translator
 
 # A number written in digits, with the group and decimal separators of any of our locales; not

@@ -33,18 +33,22 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from tarjama import inline, qa
-from tarjama.engines.base import Engine, Lexicon, Pair
+from tarjama.engines.base import Engine, Lexicon
 from tarjama.engines.call import Call
 from tarjama.memory import Glossary, Origin, TranslationMemory
 from tarjama.model import (
     DEFAULT_LABEL,
     Article,
-    Block,
     BlockKind,
+    FieldRef,
+    Pair,
+    Part,
     Provenance,
+    SegmentOrigin,
     SegmentResult,
     Status,
     Translation,
+    memory_text,
 )
 from tarjama.protect import Masked, detect_names, mask, restore
 from tarjama.segment import split_sentences
@@ -83,12 +87,6 @@ class _Field:
 
     def joined(self) -> str:
         return "".join(p.lead + p.text + p.trail for p in self.pieces)
-
-
-def _tm_text(tagged: str) -> str:
-    """The memory holds plain text, as TMX does, for sentences without markup; a sentence
-    with inline tags is kept in tarjama's tagged form so the markup survives reuse."""
-    return inline.plain(tagged) if "<" not in tagged else tagged
 
 
 def _from_tm(stored: str, source: str) -> str:
@@ -184,7 +182,7 @@ class Translator:
         known = direction.lexicon()
         index: dict[str, tuple[Call, int]] = {}
         results: list[Translation] = []
-        waiting: deque[tuple[Sequence[Article], list[dict[str, _Field]], Call]] = deque()
+        waiting: deque[tuple[Sequence[Article], list[dict[FieldRef, _Field]], Call]] = deque()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tarjama-engine") as pool:
             for start in range(0, len(articles), _CHUNK):
                 batch = articles[start : start + _CHUNK]
@@ -208,7 +206,7 @@ class Translator:
     def _finish(
         self,
         articles: Sequence[Article],
-        prepared: list[dict[str, _Field]],
+        prepared: list[dict[FieldRef, _Field]],
         call: Call,
         index: dict[str, tuple[Call, int]],
         pair: Pair,
@@ -252,7 +250,7 @@ class Translator:
                     by = provenance
                 served_by[by] += 1
                 if self.memory is not None:
-                    fresh.setdefault(by, {})[_tm_text(piece.core)] = _tm_text(piece.text)
+                    fresh.setdefault(by, {})[memory_text(piece.core)] = memory_text(piece.text)
             served_by.pop(provenance, None)
             made_by.append(served_by.most_common(1)[0][0] if served_by else provenance)
         for by, units in fresh.items():
@@ -277,20 +275,15 @@ class Translator:
         return self.engine.direction(pair).provenance
 
     @staticmethod
-    def _split(article: Article) -> dict[str, _Field]:
+    def _split(article: Article) -> dict[FieldRef, _Field]:
         """The article's fields cut into sentences, each waiting for the memory or the engine."""
-        texts: dict[str, tuple[str, bool]] = {}  # field -> (tagged text, split into sentences?)
-        texts["headline"] = (article.headline, False)
-        texts["standfirst"] = (article.standfirst, True)
-        for i, block in enumerate(article.body):
-            if block.translatable:
-                texts[f"body/{i}"] = (block.text, block.kind != BlockKind.HEADING)
-            if block.alt:
-                texts[f"body/{i}/alt"] = (block.alt, False)
-        fields: dict[str, _Field] = {}
-        for name, (text, split) in texts.items():
+        fields: dict[FieldRef, _Field] = {}
+        for name, text in article.texts():
             if not text.strip():
                 continue
+            split = name.part is Part.STANDFIRST or (  # prose is cut into sentences
+                name.part is Part.TEXT and article.body[name.block].kind != BlockKind.HEADING
+            )
             pieces = []
             sentences = split_sentences(text, article.source_language) if split else [text]
             for i, sentence in enumerate(sentences):
@@ -306,7 +299,7 @@ class Translator:
     def _mask(
         self,
         article: Article,
-        fields: dict[str, _Field],
+        fields: dict[FieldRef, _Field],
         pair: Pair,
         known: Lexicon | None,
         call: Call,
@@ -356,12 +349,12 @@ class Translator:
         if self.memory is None:
             return
         self.flush()  # what this translator has just translated is in the memory
-        wanted = list(dict.fromkeys(_tm_text(p.core) for p in pieces if p.origin == "pending"))
+        wanted = list(dict.fromkeys(memory_text(p.core) for p in pieces if p.origin == "pending"))
         matches = self.memory.lookup_many(
             wanted, pair.source, pair.target, signature=provenance.signature()
         )
         for piece in pieces:
-            match = matches.get(_tm_text(piece.core))
+            match = matches.get(memory_text(piece.core))
             if piece.origin == "pending" and match is not None:
                 piece.text = _from_tm(match.target, piece.core)
                 piece.origin = f"memory:{match.origin}"
@@ -396,7 +389,7 @@ class Translator:
                           pair)  # fmt: skip
 
     def _result(
-        self, article: Article, fields: dict[str, _Field], target: str, provenance: Provenance
+        self, article: Article, fields: dict[FieldRef, _Field], target: str, provenance: Provenance
     ) -> Translation:
         segments = []
         for name, f in fields.items():
@@ -412,7 +405,7 @@ class Translator:
                         index=i,
                         source=piece.core,
                         target=piece.text,
-                        origin=piece.origin,
+                        origin=SegmentOrigin(piece.origin),
                         risk=qa.risk_score(findings),
                         findings=tuple(findings),
                     )
@@ -428,25 +421,6 @@ class Translator:
         )
 
     @staticmethod
-    def _rebuild(article: Article, fields: dict[str, _Field], target: str) -> Article:
-        def get(name: str, default: str) -> str:
-            f = fields.get(name)
-            return f.joined() if f else default
-
-        body: list[Block] = []
-        for i, block in enumerate(article.body):
-            body.append(
-                replace(
-                    block,
-                    text=get(f"body/{i}", block.text),
-                    alt=get(f"body/{i}/alt", block.alt),
-                )
-            )
-        return replace(
-            article,
-            headline=get("headline", article.headline),
-            standfirst=get("standfirst", article.standfirst),
-            body=tuple(body),
-            source_language=target,
-            label="",
-        )
+    def _rebuild(article: Article, fields: dict[FieldRef, _Field], target: str) -> Article:
+        texts = {name: f.joined() for name, f in fields.items()}
+        return replace(article.with_texts(texts), source_language=target, label="")

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 import lxml.html
 
-from tarjama import inline
-from tarjama.errors import EmptyInputError, FormatError, InputTooLargeError
+from tarjama import inline, intake
+from tarjama.errors import CharacterError, EmptyInputError, FormatError, InputTooLargeError
 from tarjama.formats.html import LABEL_CLASS, inner_html, read_html, write_html
 from tarjama.formats.sanitise import sanitise_fragment, sanitise_html
 from tarjama.model import Article, Block, BlockKind, Translation
@@ -83,8 +83,14 @@ def translate_html(
     if label:
         translation = translator.translate(read_html(html, language=source), target)
         return sanitise_html(write_html(translation)), translation
-    source_html = html if page else f"<div>{html}</div>"
-    translation = translator.translate(read_html(source_html, language=source), target)
+    try:
+        article = read_html(html if page else f"<div>{html}</div>", language=source)
+    except CharacterError as e:
+        if page:
+            raise
+        at = e.offset - len("<div>")  # where the caller wrote it, not in the wrapper
+        raise intake.refusal(html[:at] + e.character, at, "the HTML", lines=True) from None
+    translation = translator.translate(article, target)
     written = write_html(translation)
     if page:
         root = lxml.html.document_fromstring(written)

@@ -3,8 +3,9 @@
     app = create_app(Settings.load())          # engine and store from the settings
     serve(Settings.load(), "127.0.0.1", 8000)  # the same, on uvicorn
 
-The lifespan opens the store and migrates it (Alembic, to head), creates the engine, and on
-shutdown closes what it created itself (an engine or store passed in belongs to the caller).
+The lifespan opens the runtime (``tarjama.runtime``: the store migrated with Alembic to head,
+the engine, the translator, the newsroom and its job worker), and on shutdown closes what it
+created itself (an engine or store passed in belongs to the caller).
 uvicorn turns SIGTERM into a graceful shutdown: it stops accepting, lets running requests finish,
 then runs the lifespan's exit.
 """
@@ -12,11 +13,10 @@ then runs the lifespan's exit.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
-from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
@@ -26,18 +26,14 @@ from tarjama.api import articles, errors, libretranslate, logs, memory, ops, tra
 from tarjama.api.cache import ResultCache
 from tarjama.api.deadline import with_header_deadline
 from tarjama.api.headers import CrossOrigin, SecurityHeaders
+from tarjama.api.keys import ApiKeys
 from tarjama.api.limits import BodyLimit, RateLimiter
 from tarjama.api.metrics import Metrics
 from tarjama.api.options import ServiceOptions
-from tarjama.api.security import ApiKeys
 from tarjama.api.services import Services
 from tarjama.config import Settings
 from tarjama.engines.base import Engine
-from tarjama.engines.setup import build_engine
-from tarjama.jobs import Worker
-from tarjama.memory import Glossary, TranslationMemory
-from tarjama.newsroom import Newsroom
-from tarjama.pipeline import Translator
+from tarjama.runtime import Runtime
 from tarjama.store import Store
 
 log = logging.getLogger(__name__)
@@ -51,7 +47,13 @@ routes answer `{"error": "..."}` as LibreTranslate does. API keys go in
 """
 
 
-ROUTERS = (translate.router, articles.router, memory.router, libretranslate.router, ops.router)
+ROUTERS = (
+    translate.router,
+    *articles.ROUTERS,
+    *memory.ROUTERS,
+    libretranslate.router,
+    ops.router,
+)
 
 
 def _version() -> str:
@@ -59,12 +61,6 @@ def _version() -> str:
         return package_version("tarjama")
     except PackageNotFoundError:
         return "0+unknown"
-
-
-def _open_store(settings: Settings) -> Store:
-    if not settings.store:
-        Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-    return Store(settings.store_url)
 
 
 def create_app(
@@ -81,65 +77,76 @@ def create_app(
     """
     options = ServiceOptions.from_settings(settings)
     metrics = Metrics()
+    app = FastAPI(
+        title="tarjama",
+        version=_version(),
+        description=DESCRIPTION,
+        lifespan=_lifespan(settings, options, metrics, store, engine, job_threads),
+    )
+    errors.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    _add_middleware(app, options, metrics)
+    return app
+
+
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def _lifespan(
+    settings: Settings,
+    options: ServiceOptions,
+    metrics: Metrics,
+    store: Store | None,
+    engine: Engine | None,
+    job_threads: int,
+) -> Lifespan:
+    """The app's lifespan: the runtime opened (store migrated, engine built, unless given),
+    the services on ``app.state``, the job worker started; all closed again on shutdown. The
+    rate limits outlive a lifespan: they belong to the app."""
     limiter = RateLimiter(options.rate_limit, options.rate_burst)
     auth_failures = RateLimiter(options.auth_failures / 60, max(options.auth_failures, 1))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        the_store = store or _open_store(settings)
-        the_engine: Engine | None = engine
-        worker: Worker | None = None
+        runtime: Runtime | None = None
         try:
-            await run_in_threadpool(the_store.migrate)
-            the_engine = engine or build_engine(settings)
-            translator = Translator(
-                the_engine,
-                label=settings.label,
-                memory=TranslationMemory(the_store) if settings.memory else None,
-                glossary=Glossary(the_store),
-                # The caller of a synchronous translation does not wait for the store.
-                write_behind=True,
+            runtime = await run_in_threadpool(
+                lambda: Runtime.open(
+                    settings,
+                    store=True if store is None else store,
+                    engine=True if engine is None else engine,
+                )
             )
+            # The caller of a synchronous translation does not wait for the store.
+            translator = runtime.translator(write_behind=True)
             app.state.services = Services(
                 settings=settings,
                 options=options,
-                engine=the_engine,
-                store=the_store,
+                engine=runtime.engine,
+                store=runtime.store,
                 translator=translator,
-                keys=ApiKeys(the_store),
+                keys=ApiKeys(runtime.store),
                 limiter=limiter,
                 auth_failures=auth_failures,
                 metrics=metrics,
-                cache=ResultCache(the_store, options.result_cache, settle=translator.flush),
+                cache=ResultCache(runtime.store, options.result_cache, settle=translator.flush),
             )
-            app.state.newsroom = Newsroom(the_store, the_engine, settings)
-            worker = Worker(the_store, app.state.newsroom.run_job, threads=max(job_threads, 1))
-            app.state.worker = worker
+            app.state.newsroom = runtime.newsroom()
+            app.state.worker = runtime.worker(threads=max(job_threads, 1))
             if job_threads > 0:
-                worker.start()
-            log.info("tarjama service ready: engine %s, store %s", settings.engine, the_store)
+                app.state.worker.start()
+            log.info("tarjama service ready: engine %s, store %s", settings.engine, runtime.store)
             yield
         finally:
             log.info("tarjama service stopping")
-            if worker is not None:
-                worker.stop()
-            services = getattr(app.state, "services", None)
-            if services is not None:
-                services.translator.close()  # its memory writes still under way are finished
-            if engine is None and the_engine is not None:
-                the_engine.close()
-            if store is None:
-                the_store.close()
+            if runtime is not None:
+                runtime.close()
 
-    app = FastAPI(
-        title="tarjama",
-        version=_version(),
-        description=DESCRIPTION,
-        lifespan=lifespan,
-    )
-    errors.install(app)
-    for router in ROUTERS:
-        app.include_router(router)
+    return lifespan
+
+
+def _add_middleware(app: FastAPI, options: ServiceOptions, metrics: Metrics) -> None:
     app.add_middleware(BodyLimit, max_bytes=options.max_request_bytes, timeout=options.timeout_body)
     docs = (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
     app.add_middleware(SecurityHeaders, docs_paths=[path for path in docs if path])
@@ -156,7 +163,6 @@ def create_app(
     if options.trusted_proxies:
         # Outermost: the log line and the rate limits see the address the proxy forwarded.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(options.trusted_proxies))
-    return app
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:

@@ -1,5 +1,10 @@
 """Errors as HTTP responses: one table from tarjama's exceptions to a status and an error code.
 
+Routes and the security checks raise tarjama's own errors (``tarjama.errors``); only this
+module knows their statuses. An error with a code of its own (``NotFoundError("job_not_found",
+...)``) shows that code with its kind's status. A caller refused for want of a good key gets
+``WWW-Authenticate: Bearer``; a limit or a busy service says when to retry (``Retry-After``).
+
 Every error the service answers has the same body, ``{"error": {"code": ..., "message": ...}}``,
 FastAPI's and Starlette's own (404, 405, request validation) included. The LibreTranslate
 routes (``/translate``, ``/languages``, ``/detect``) answer ``{"error": "..."}`` instead, as
@@ -21,20 +26,35 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Match, Route
 
 from tarjama.errors import (
+    AccessError,
+    BusyError,
     CharacterError,
     ConfigError,
+    ConflictError,
     EmptyInputError,
     EncodingError,
     EngineError,
     EngineTimeoutError,
     EngineUnavailableError,
+    ForbiddenError,
     FormatError,
     InputError,
     InputTooLargeError,
+    InvalidKeyError,
+    KeyRequiredError,
     LanguageError,
+    NotFoundError,
+    NotReadyError,
+    RateLimitedError,
+    RevokedKeyError,
+    StoreError,
     TarjamaError,
+    TooManyFailuresError,
+    TranslationFailedError,
+    UnauthenticatedError,
+    UnavailableError,
 )
-from tarjama.store import StoreError
+from tarjama.memory import TermNotFoundError
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +62,7 @@ LIBRETRANSLATE_PATHS = frozenset({"/translate", "/languages", "/detect"})
 
 # Exception kind -> (status, code); the first match wins, so subclasses come first.
 ERROR_TABLE: tuple[tuple[type[BaseException], int, str], ...] = (
+    (TermNotFoundError, 404, "term_not_found"),
     (EmptyInputError, 400, "empty_input"),
     (EncodingError, 400, "invalid_encoding"),
     (CharacterError, 400, "invalid_character"),
@@ -49,7 +70,21 @@ ERROR_TABLE: tuple[tuple[type[BaseException], int, str], ...] = (
     (InputTooLargeError, 413, "input_too_large"),
     (InputError, 400, "invalid_input"),
     (LanguageError, 400, "unsupported_language"),
+    (KeyRequiredError, 401, "unauthorized"),
+    (InvalidKeyError, 401, "invalid_api_key"),
+    (RevokedKeyError, 401, "api_key_revoked"),
+    (UnauthenticatedError, 401, "unauthorized"),
+    (ForbiddenError, 403, "forbidden"),
+    (TooManyFailuresError, 429, "too_many_failures"),
+    (RateLimitedError, 429, "rate_limited"),
+    (AccessError, 403, "forbidden"),
+    (NotFoundError, 404, "not_found"),
+    (ConflictError, 409, "conflict"),
+    (NotReadyError, 503, "not_ready"),
+    (BusyError, 503, "busy"),
+    (UnavailableError, 503, "unavailable"),
     (StoreError, 503, "store_unavailable"),
+    (TranslationFailedError, 500, "translation_failed"),
     (ConfigError, 500, "configuration_error"),
     (EngineTimeoutError, 504, "engine_timeout"),
     (EngineUnavailableError, 503, "engine_unavailable"),
@@ -71,23 +106,6 @@ HTTP_CODES = {
 }
 
 
-class ApiError(Exception):
-    """An error the API answers as it is: a status, a code, a message, maybe headers."""
-
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        message: str,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.headers = dict(headers or {})
-
-
 class ErrorDetail(BaseModel):
     code: str
     message: str
@@ -107,10 +125,22 @@ class LibreTranslateError(BaseModel):
 
 def status_for(exc: BaseException) -> tuple[int, str]:
     """The HTTP status and error code for one of tarjama's exceptions."""
+    own = exc.code if isinstance(exc, TarjamaError) else ""
     for kind, status, code in ERROR_TABLE:
         if isinstance(exc, kind):
-            return status, code
+            return status, own or code
     return 500, "internal_error"
+
+
+def headers_for(exc: BaseException) -> dict[str, str]:
+    """What the answer to ``exc`` says beside its body: how to authenticate, when to retry."""
+    headers = {}
+    if isinstance(exc, UnauthenticatedError):
+        headers["WWW-Authenticate"] = "Bearer"
+    retry_after = getattr(exc, "retry_after", None)
+    if isinstance(exc, RateLimitedError | UnavailableError) and retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    return headers
 
 
 def error_response(
@@ -119,12 +149,13 @@ def error_response(
     code: str,
     message: str,
     headers: Mapping[str, str] | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> Response:
-    """The error as this path's clients expect it."""
+    """The error as this path's clients expect it; ``extra`` goes beside the envelope."""
     if path in LIBRETRANSLATE_PATHS:
         body: dict[str, Any] = {"error": message}
     else:
-        body = {"error": {"code": code, "message": message}}
+        body = {"error": {"code": code, "message": message}, **(extra or {})}
     return JSONResponse(body, status_code=status, headers=dict(headers or {}))
 
 
@@ -146,16 +177,12 @@ def _validation_message(errors: Sequence[Any]) -> str:
     return "; ".join(parts) + more
 
 
-async def _api_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, ApiError)
-    return error_response(request.url.path, exc.status, exc.code, exc.message, exc.headers)
-
-
 async def _tarjama_error(request: Request, exc: Exception) -> Response:
     status, code = status_for(exc)
-    if status >= 500:
+    if status >= 500 and not isinstance(exc, UnavailableError):  # those answer for themselves
         log.error("%s: %s", code, exc, exc_info=exc if status == 500 else None)
-    return error_response(request.url.path, status, code, str(exc))
+    extra = {"checks": exc.checks} if isinstance(exc, NotReadyError) else None
+    return error_response(request.url.path, status, code, str(exc), headers_for(exc), extra)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -201,7 +228,6 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 def install(app: FastAPI) -> None:
     """Register the handlers that give every error the envelope."""
-    app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(TarjamaError, _tarjama_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -30,13 +30,22 @@ from starlette.responses import JSONResponse
 from tarjama import intake
 from tarjama.api import adhoc
 from tarjama.api.detect import detect
-from tarjama.api.errors import ApiError, lt_responses, status_for
+from tarjama.api.errors import lt_responses, status_for
+from tarjama.api.keys import Principal
 from tarjama.api.schemas import LINE_BREAKS_FORM, LINE_BREAKS_JSON, Text, translatable
-from tarjama.api.security import Access, Principal, admit, authenticate, presented_key
+from tarjama.api.security import Access, admit, authenticate, presented_key
 from tarjama.api.services import Services, ServicesDep
-from tarjama.engines.base import Pair
-from tarjama.errors import TarjamaError
-from tarjama.model import Translation
+from tarjama.errors import (
+    AccessError,
+    ForbiddenError,
+    FormatError,
+    InputError,
+    LanguageError,
+    RateLimitedError,
+    TarjamaError,
+    TranslationFailedError,
+)
+from tarjama.model import Pair, Translation
 
 router = APIRouter(tags=["LibreTranslate"])
 
@@ -108,10 +117,6 @@ def _body(model: type[BaseModel], form_q: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def bad(message: str, status: int = 400, code: str = "bad_request") -> ApiError:
-    return ApiError(status, code, message)
-
-
 # --- reading requests ---------------------------------------------------------------------------
 
 
@@ -123,11 +128,11 @@ async def read_params(request: Request) -> dict[str, Any]:
         try:
             data = json.loads(body)
         except ValueError:
-            raise bad("Invalid JSON format") from None
+            raise FormatError("Invalid JSON format") from None
         if not isinstance(data, dict):
-            raise bad("Invalid JSON format")
+            raise FormatError("Invalid JSON format")
         if not isinstance(data.get("api_key", ""), str | None):
-            raise bad("Invalid request: api_key must be a string")
+            raise InputError("Invalid request: api_key must be a string")
         return data
     params: dict[str, Any] = {k: v for k, v in request.query_params.items()}
     if content_type.startswith("multipart/form-data"):
@@ -137,7 +142,7 @@ async def read_params(request: Request) -> dict[str, Any]:
             form = urllib.parse.parse_qs(body.decode("utf-8"), keep_blank_values=True,
                                          errors="strict")  # fmt: skip
         except (UnicodeDecodeError, ValueError):
-            raise bad("Invalid request: the form is not valid UTF-8") from None
+            raise InputError("Invalid request: the form is not valid UTF-8") from None
         params.update({k: v[0] for k, v in form.items()})
     return params
 
@@ -154,29 +159,26 @@ def _multipart(body: bytes, content_type: str) -> dict[str, str]:
                 try:
                     fields.setdefault(name, payload.decode("utf-8"))
                 except UnicodeDecodeError:
-                    raise bad(f"Invalid request: {name} is not valid UTF-8") from None
+                    raise InputError(f"Invalid request: {name} is not valid UTF-8") from None
     return fields
 
 
 async def caller(request: Request, params: dict[str, Any], services: Services) -> Principal:
     """LibreTranslate's access check, in tarjama's order (``api/security.py``): the address's
-    rate limit, then the key (invalid 403, a missing required one 400), then the key's rate
-    limit; 429 for either limit and for an address that failed too often."""
+    rate limit, then the key, then the key's rate limit. In LibreTranslate's words: a key
+    refused is forbidden ("Invalid API key", 403), a missing required one a bad request (400),
+    a limit "Slowdown" (429, for an address that failed too often as well)."""
     key = params.get("api_key") or None
     try:
         key = key if isinstance(key, str) else presented_key(request)
         principal = await run_in_threadpool(authenticate, services, request, key)
         if principal.anonymous and not services.options.anonymous_translate:
-            raise bad(
-                "Please contact the server operator to get an API key", 400, "api_key_required"
-            )
+            raise InputError("Please contact the server operator to get an API key")
         admit(services, principal, Access.TRANSLATE)
-    except ApiError as exc:
-        if exc.status == 429:
-            raise ApiError(429, exc.code, f"Slowdown: {exc.message}", exc.headers) from None
-        if exc.status in (401, 403):
-            raise bad("Invalid API key", 403, "invalid_api_key") from None
-        raise
+    except RateLimitedError as exc:
+        raise type(exc)(f"Slowdown: {exc}", exc.retry_after) from None
+    except AccessError:
+        raise ForbiddenError("Invalid API key") from None
     return principal
 
 
@@ -209,14 +211,13 @@ def languages_of(pairs: list[Pair]) -> list[LTLanguage]:
 def _check_pair(pairs: list[Pair], source: str, target: str) -> None:
     codes = {p.source for p in pairs} | {p.target for p in pairs}
     if source not in codes:
-        raise bad(f"{source} is not supported", code="unsupported_language")
+        raise LanguageError(f"{source} is not supported")
     if target not in codes:
-        raise bad(f"{target} is not supported", code="unsupported_language")
+        raise LanguageError(f"{target} is not supported")
     if Pair(source, target) not in pairs:
-        raise bad(
+        raise LanguageError(
             f"{language_name(target)} ({target}) is not available as a target language from "
-            f"{language_name(source)} ({source})",
-            code="unsupported_language",
+            f"{language_name(source)} ({source})"
         )
 
 
@@ -228,20 +229,20 @@ def _texts(params: dict[str, Any]) -> tuple[list[str], bool]:
     ends become LF there), and whether it was a list."""
     q = params.get("q")
     if not q:
-        raise bad("Invalid request: missing q parameter")
+        raise InputError("Invalid request: missing q parameter")
     if isinstance(q, str):
         return [intake.accept(q, "q")], False
     if isinstance(q, list) and all(isinstance(t, str) for t in q):
         return [intake.accept(t, f"q[{i}]") for i, t in enumerate(q)], True
-    raise bad("Invalid request: q must be a string or a list of strings")
+    raise InputError("Invalid request: q must be a string or a list of strings")
 
 
 def _string(params: dict[str, Any], name: str) -> str:
     value = params.get(name)
     if not value:
-        raise bad(f"Invalid request: missing {name} parameter")
+        raise InputError(f"Invalid request: missing {name} parameter")
     if not isinstance(value, str):
-        raise bad(f"Invalid request: {name} must be a string")
+        raise InputError(f"Invalid request: {name} must be a string")
     return value
 
 
@@ -264,12 +265,11 @@ def _sources(
         if best["confidence"] < threshold:
             best = overall
         if best["confidence"] < threshold:
-            raise bad(
+            raise LanguageError(
                 "Cannot tell the language of the text: the best guess, "
                 f"{language_name(best['language'])} ({best['language']}), has "
                 f"{best['confidence']:g}% confidence, below {threshold:g}%; "
-                "give the source language as source",
-                code="language_not_detected",
+                "give the source language as source"
             )
         found.append(best)
     return found
@@ -334,14 +334,11 @@ async def translate(request: Request, services: ServicesDep) -> JSONResponse:
     source, target = _string(params, "source"), _string(params, "target")
     fmt = params.get("format")
     if fmt is not None and not isinstance(fmt, str):
-        raise bad("Invalid request: format must be a string")
+        raise InputError("Invalid request: format must be a string")
     fmt = fmt or "text"
-    try:
-        adhoc.check_characters(texts, services.options.max_characters)
-    except TarjamaError as exc:
-        raise bad(str(exc), 413, "input_too_large") from None
+    adhoc.check_characters(texts, services.options.max_characters)
     if fmt not in ("text", "html"):
-        raise bad(f"{fmt} format is not supported")
+        raise InputError(f"{fmt} format is not supported")
     pairs = services.pairs()
     detected = _sources(texts, source, pairs, fmt, services.settings.detect_threshold)
     for d in detected:
@@ -352,10 +349,9 @@ async def translate(request: Request, services: ServicesDep) -> JSONResponse:
             lambda: _translate(services, texts, sources, target, fmt), lambda r: r[1]
         )
     except TarjamaError as exc:
-        status, code = status_for(exc)
-        if status >= 500:
-            raise bad(f"Cannot translate text: {exc}", 500, code) from None
-        raise bad(str(exc), status, code) from None
+        if status_for(exc)[0] < 500:
+            raise
+        raise TranslationFailedError(f"Cannot translate text: {exc}") from exc
     body: dict[str, Any] = {"translatedText": translated if batch else translated[0]}
     if source == "auto":
         body["detectedLanguage"] = detected if batch else detected[0]

@@ -24,7 +24,7 @@ from tarjama.api.schemas import Health, Readiness
 from tarjama.api.services import ServicesDep
 from tarjama.engines.base import Engine
 from tarjama.engines.compose import probe_pairs
-from tarjama.errors import EngineUnavailableError, TarjamaError
+from tarjama.errors import EngineUnavailableError, NotReadyError, TarjamaError
 from tarjama.store import Store
 
 router = APIRouter(tags=["operations"])
@@ -100,9 +100,7 @@ async def ready(services: ServicesDep) -> Response:
     if all(ok for ok, _ in results.values()):
         return JSONResponse({"status": "ready", "checks": checks})
     reasons = "; ".join(f"{k}: {text}" for k, (ok, text) in results.items() if not ok)
-    return JSONResponse(
-        {"error": {"code": "not_ready", "message": reasons}, "checks": checks}, status_code=503
-    )
+    raise NotReadyError(reasons, checks)
 
 
 @router.get(

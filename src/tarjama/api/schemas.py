@@ -1,14 +1,21 @@
 """Request and response bodies of the tarjama API (``/v1``), as pydantic models.
 
-Strict: unknown fields and wrong types are refused (422), never coerced.
+Requests are strict: unknown fields and wrong types are refused (422), never coerced. Responses
+(:class:`Out`) are built from the attributes of tarjama's own values, the dataclasses of the
+model, the newsroom and the memory: a route returns the value and FastAPI validates it into
+the route's response model. Where an answer shows a value otherwise than it is held (a tagged
+sentence as plain text, a field address as its string), the field's type says how.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import dataclasses
+from typing import Annotated, Any, Literal, get_type_hints
 
 from pydantic import (
+    AfterValidator,
     AliasChoices,
+    AliasPath,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -16,11 +23,12 @@ from pydantic import (
     StrictStr,
     StringConstraints,
     ValidationInfo,
+    create_model,
     model_validator,
 )
 
-from tarjama import intake
-from tarjama.memory.tm import Match
+from tarjama import inline, intake
+from tarjama.model import FieldRef
 
 LANGUAGE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 
@@ -121,41 +129,84 @@ class TranslateRequest(BaseModel):
         return "html" if self.html is not None or self.format == "html" else "text"
 
 
-class FindingOut(BaseModel):
+# --- responses ----------------------------------------------------------------------------------
+
+
+class Out(BaseModel):
+    """A response body, built from a value's attributes."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+def _called(value: object) -> object:
+    return value() if callable(value) else value
+
+
+def _address(value: object) -> object:
+    return str(value) if isinstance(value, FieldRef) else value
+
+
+Computed = BeforeValidator(_called)
+"""A method's value, for a field named after a method (``Provenance.signature()``)."""
+Address = Annotated[str, BeforeValidator(_address)]
+"""A :class:`~tarjama.model.FieldRef` as it is written: ``body/3``."""
+PlainText = Annotated[str, AfterValidator(inline.plain)]
+"""A sentence in tarjama's tagged form, shown as plain text."""
+
+
+def mirror(kind: type[Any], name: str, **described: Any) -> type[Out]:
+    """A response model with the fields of the dataclass ``kind`` as they are (names, types,
+    order), for a value the API shows whole; ``described`` gives some a ``Field`` of its own."""
+    hints = get_type_hints(kind)
+    fields: dict[str, Any] = {
+        f.name: (hints[f.name], described.get(f.name, ...)) for f in dataclasses.fields(kind)
+    }
+    return create_model(name, __base__=Out, **fields)
+
+
+def of_translation(name: str, **field: Any) -> Any:
+    """A field read from the value's ``translation``: absent (the default) when there is none."""
+    return Field(validation_alias=AliasPath("translation", name), **field)
+
+
+class FindingOut(Out):
     check: str
     severity: str
     message: str
     evidence: str = ""
 
 
-class SegmentOut(BaseModel):
-    field: str = Field(description='Where the sentence lives: "body/3", "headline"...')
+class SegmentOut(Out):
+    field: Address = Field(description='Where the sentence lives: "body/3", "headline"...')
     index: int
-    source: str
-    target: str
+    source: PlainText
+    target: PlainText
     origin: str = Field(description="engine, memory:human, memory:machine or copy")
     risk: float
     findings: list[FindingOut]
 
 
-class ProvenanceOut(BaseModel):
+class ProvenanceOut(Out):
     engine: str
     engine_version: str
     model: str
     source_language: str
     target_language: str
     created: str
-    signature: str
+    signature: Annotated[str, Computed]
 
 
-class TranslationOut(BaseModel):
-    language: str
+class TranslationOut(Out):
+    # Built from an answer holding the ``content``, its ``format`` and the ``translation``.
+    language: str = of_translation("language")
     format: Literal["text", "html"]
     content: str = Field(description="The translation: text, or sanitised HTML with its label.")
-    label: str = Field(description="The disclosure label readers must see.")
-    status: str = Field(description="translated, or needs-review when a QA check is critical")
-    provenance: ProvenanceOut
-    segments: list[SegmentOut]
+    label: str = of_translation("label", description="The disclosure label readers must see.")
+    status: str = of_translation(
+        "status", description="translated, or needs-review when a QA check is critical"
+    )
+    provenance: ProvenanceOut = of_translation("provenance")
+    segments: list[SegmentOut] = of_translation("segments")
 
 
 class TranslateResponse(BaseModel):
@@ -172,7 +223,8 @@ class Readiness(BaseModel):
     checks: dict[str, str]
 
 
-class MatchOut(BaseModel):
+class MatchOut(Out):
+    # A memory match as the API gives it: a lookup's, or a review suggestion.
     unit_id: int
     source: str = Field(description="The stored source: the query itself, or near it.")
     target: str
@@ -181,17 +233,3 @@ class MatchOut(BaseModel):
     approved: bool
     note: str
     signature: str | None = Field(description="The engine of a machine unit; null for humans.")
-
-
-def match_out(m: Match) -> MatchOut:
-    """A memory match as the API gives it (a lookup's, or a review suggestion)."""
-    return MatchOut(
-        unit_id=m.unit_id,
-        source=m.source,
-        target=m.target,
-        origin=m.origin.value,
-        score=m.score,
-        approved=m.approved,
-        note=m.note,
-        signature=m.signature,
-    )

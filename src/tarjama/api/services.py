@@ -15,14 +15,14 @@ from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from tarjama.api.cache import ResultCache
+from tarjama.api.keys import ApiKeys
 from tarjama.api.limits import RateLimiter
 from tarjama.api.metrics import Metrics
 from tarjama.api.options import ServiceOptions
-from tarjama.api.security import ApiKeys
 from tarjama.config import Settings
-from tarjama.engines.base import Engine, Pair
+from tarjama.engines.base import Engine
 from tarjama.errors import EngineError
-from tarjama.model import Translation
+from tarjama.model import Pair, Translation
 from tarjama.pipeline import Translator
 from tarjama.store import Store
 

@@ -9,19 +9,16 @@ per language, the translation, its label, its QA status and the provenance of ev
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from tarjama import inline
 from tarjama.api import adhoc
 from tarjama.api.errors import responses
 from tarjama.api.schemas import (
     LANGUAGE,
-    FindingOut,
-    ProvenanceOut,
-    SegmentOut,
     TranslateRequest,
     TranslateResponse,
     TranslationOut,
@@ -36,44 +33,13 @@ from tarjama.model import Translation
 router = APIRouter(prefix="/v1", tags=["translate"])
 
 
-def _out(content: str, t: Translation, fmt: Literal["text", "html"]) -> TranslationOut:
-    p = t.provenance
-    return TranslationOut(
-        language=t.language,
-        format=fmt,
-        content=content,
-        label=t.label,
-        status=str(t.status),
-        provenance=ProvenanceOut(
-            engine=p.engine,
-            engine_version=p.engine_version,
-            model=p.model,
-            source_language=p.source_language,
-            target_language=p.target_language,
-            created=p.created,
-            signature=p.signature(),
-        ),
-        segments=[
-            SegmentOut(
-                field=s.field,
-                index=s.index,
-                source=inline.plain(s.source),
-                target=inline.plain(s.target),
-                origin=s.origin,
-                risk=s.risk,
-                findings=[
-                    FindingOut(
-                        check=f.check,
-                        severity=str(f.severity),
-                        message=f.message,
-                        evidence=f.evidence,
-                    )
-                    for f in s.findings
-                ],
-            )
-            for s in t.segments
-        ],
-    )
+@dataclass(frozen=True)
+class Answer:
+    """One language's answer: the translation, and its content in the request's format."""
+
+    content: str
+    format: Literal["text", "html"]
+    translation: Translation
 
 
 def _one(services: Services, body: TranslateRequest, target: str) -> tuple[str, Translation]:
@@ -123,7 +89,10 @@ async def translate(
     )
     return TranslateResponse(
         source=body.source,
-        translations=[_out(content, t, body.input_format) for content, t in done],
+        translations=[
+            TranslationOut.model_validate(Answer(content, body.input_format, t))
+            for content, t in done
+        ],
     )
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TypeVar, cast
 
 from tarjama.errors import LanguageError, TarjamaError
-from tarjama.model import Provenance
+from tarjama.model import Pair, Provenance
 
 T = TypeVar("T")
 
@@ -40,22 +40,6 @@ noun: places, organisations, or a multiword the engine knows whole, such as "New
 "person-or-common" ("Grace", "Young"), "common", "caps-common" (a word written in capitals that
 the engine knows only as an ordinary word: "IT", "CAT"), "unknown", and for phrases
 "proper-inside" (a multiword proper noun inside a longer run: "West Ham United") or "phrase"."""
-
-
-@dataclass(frozen=True)
-class Pair:
-    source: str
-    target: str
-
-    @classmethod
-    def parse(cls, text: str) -> Pair:
-        src, sep, tgt = text.partition("-")
-        if not sep or not src or not tgt:
-            raise LanguageError(f"not a language pair: {text!r} (expected e.g. en-es)")
-        return cls(src, tgt)
-
-    def __str__(self) -> str:
-        return f"{self.source}-{self.target}"
 
 
 @dataclass(frozen=True)

@@ -34,14 +34,13 @@ from tarjama.engines.base import (
     Engine,
     Health,
     Lexicon,
-    Pair,
     Result,
     arriving,
     provenance,
 )
 from tarjama.engines.guards import CircuitBreaker, ConcurrencyLimit, Wrapper, accepting
 from tarjama.errors import ConfigError, EngineError, LanguageError, PlaceholderError
-from tarjama.model import Provenance
+from tarjama.model import Pair, Provenance
 
 __all__ = ["CircuitBreaker", "ConcurrencyLimit", "Fallback", "Pivot", "Router", "Wrapper"]
 

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Protocol
 
-from tarjama.engines.base import Direction, Engine, Health, Lexicon, Pair, Result, arriving
+from tarjama.engines.base import Direction, Engine, Health, Lexicon, Result, arriving
 from tarjama.errors import (
     CircuitOpenError,
     ConfigError,
@@ -25,6 +25,7 @@ from tarjama.errors import (
     EngineUnavailableError,
     PlaceholderError,
 )
+from tarjama.model import Pair
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from tarjama import inline
-from tarjama.engines.base import BatchEngine, Pair
+from tarjama.engines.base import BatchEngine
+from tarjama.model import Pair
 
 _ACCENTS = str.maketrans(
     "aceinorsuyACEINORSUYdDgGlLtTzZ",

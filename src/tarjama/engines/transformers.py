@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tarjama.engines.base import Pair
 from tarjama.engines.neural import Languages, NeuralEngine, cached, fingerprint
 from tarjama.engines.neural.engine import expect_file, needs
 from tarjama.errors import ConfigError, EngineError, EngineUnavailableError
+from tarjama.model import Pair
 
 log = logging.getLogger(__name__)
 

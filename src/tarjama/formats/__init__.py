@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from tarjama import intake
 from tarjama.errors import EmptyInputError, FormatError, InputTooLargeError, MarkupError
-from tarjama.model import Article, SegmentResult, Status, Translation
+from tarjama.model import Article, SegmentOrigin, SegmentResult, Status, Translation
 
 INPUT_FORMATS = ("text", "html", "ninjs", "feed")
 OUTPUT_FORMATS = ("text", "html", "ninjs", "json")
@@ -124,7 +124,9 @@ def with_markup_finding(t: Translation, differences: list[str]) -> Translation:
     from tarjama.qa.score import risk_score
 
     finding = markup_finding(differences)
-    segment = SegmentResult(MARKUP, 0, "", "", "copy", risk_score([finding]), (finding,))
+    segment = SegmentResult(
+        MARKUP, 0, "", "", SegmentOrigin.COPY, risk_score([finding]), (finding,)
+    )
     return replace(t, status=Status.NEEDS_REVIEW, segments=(*t.segments, segment))
 
 

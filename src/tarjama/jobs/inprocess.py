@@ -3,18 +3,21 @@
     worker = Worker(store, newsroom.run_job, threads=1)
     worker.start()        # running jobs of a killed server are queued again first
     worker.wake()         # a job was queued: look now rather than at the next poll
+    worker.wait(lambda: newsroom.job(n).state == "done", timeout=30)  # checked as jobs end
     worker.stop()         # the running job finishes; queued ones stay queued
 
 A job is claimed with ``UPDATE jobs SET state='running' WHERE id=? AND state='queued'``: only the
 worker whose update changed a row runs it, whatever the number of workers or processes. It ends
-``done``, or ``failed`` with its error. Tests drive the queue synchronously with
-:meth:`Worker.run_once` and :meth:`Worker.run_pending`.
+``done``, or ``failed`` with its error; each step is a log line (``job 7 running``, ``job 7
+done``). Tests drive the queue synchronously with :meth:`Worker.run_once` and
+:meth:`Worker.run_pending`, or wait for the threads with :meth:`Worker.wait`.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from sqlalchemy import select, update
@@ -42,6 +45,8 @@ class Worker:
         self.poll = poll
         self._stopping = threading.Event()
         self._wake = threading.Event()
+        self._ended = threading.Condition()
+        """Notified whenever a job of this worker ends."""
         self._threads: list[threading.Thread] = []
 
     # -- the queue -------------------------------------------------------------------------------
@@ -73,6 +78,7 @@ class Worker:
                     .values(state="running", attempts=Job.attempts + 1, updated_at=utcnow_precise())
                 )
             if getattr(result, "rowcount", 0) == 1:
+                log.info("job %d running", job_id)
                 return int(job_id)
         return None
 
@@ -104,6 +110,21 @@ class Worker:
                 .where(Job.id == job_id)
                 .values(state=state, error=error, updated_at=utcnow_precise())
             )
+        log.info("job %d %s", job_id, state)
+        with self._ended:
+            self._ended.notify_all()
+
+    def wait(self, condition: Callable[[], bool], timeout: float) -> bool:
+        """Wait until ``condition()`` holds, checking it now and whenever a job of this worker
+        ends; False if it still does not after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        with self._ended:
+            while not condition():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._ended.wait(left)
+        return True
 
     # -- the threads ---------------------------------------------------------------------------
 

@@ -30,7 +30,6 @@ from sqlalchemy import ColumnElement, Table, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from tarjama import intake
-from tarjama.engines.base import Pair
 from tarjama.errors import InputError, LanguageError
 from tarjama.memory.fuzzy import FuzzyIndex, best_rows
 from tarjama.memory.normalise import fuzzy_key, normalise, primary_language, source_hash
@@ -53,7 +52,7 @@ from tarjama.memory.units import (
     unit_row,
 )
 from tarjama.memory.xmlio import Destination, ImportReport, Source
-from tarjama.model import Provenance
+from tarjama.model import Pair, Provenance
 from tarjama.store import Store, TMUnit, generations, upsert
 
 __all__ = ["Match", "MemoryUnit", "Origin", "TranslationMemory", "parse_signature"]

@@ -9,11 +9,10 @@ from enum import StrEnum
 from typing import Any
 
 from tarjama import intake
-from tarjama.engines.base import Pair
 from tarjama.errors import EmptyInputError, InputError, LanguageError
 from tarjama.memory.normalise import fuzzy_key, normalise, primary_language, source_hash
 from tarjama.memory.tmx import TMXUnit
-from tarjama.model import Provenance
+from tarjama.model import Pair, Provenance
 from tarjama.store import utcnow
 from tarjama.store.models import LOCALE
 

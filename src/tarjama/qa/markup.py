@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from tarjama.model import FieldRef, Part
 from tarjama.qa.base import CheckContext, Finding, Hit, Severity, check
 
 
@@ -35,7 +36,7 @@ def tag_extra(ctx: CheckContext) -> Iterator[Hit]:
         yield f'markup <g id="{id_}"> not in the source', f'<g id="{id_}">'
 
 
-MARKUP = "markup"
+MARKUP = FieldRef(Part.MARKUP)
 """The document's own check: after the translation is put back into its page, the output's
 element tree against the input's (``formats.html.fidelity``). Not a check of one segment: its
 finding stands on a segment of its own, field ``markup``."""
@@ -45,4 +46,6 @@ def markup_finding(differences: Sequence[str]) -> Finding:
     """The finding for a page whose markup the translation changed: critical, so the
     translation needs review and is never published as if nothing happened."""
     shown = "; ".join(differences[:4]) + ("; ..." if len(differences) > 4 else "")
-    return Finding(MARKUP, Severity.CRITICAL, f"the page's markup changed: {shown}", MARKUP, shown)
+    return Finding(
+        "markup", Severity.CRITICAL, f"the page's markup changed: {shown}", str(MARKUP), shown
+    )

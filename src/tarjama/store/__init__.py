@@ -6,7 +6,7 @@ dialect-neutral, with :func:`upsert` as the one dialect-aware helper.
 """
 
 from tarjama.store.articles import ArticleVersion, Job, StoredArticle, StoredTranslation
-from tarjama.store.database import Store, StoreConfigError, StoreError
+from tarjama.store.database import Store
 from tarjama.store.generations import Generation
 from tarjama.store.keys import ApiKey
 from tarjama.store.models import Base, GlossaryTerm, TMUnit, utcnow
@@ -20,8 +20,6 @@ __all__ = [
     "GlossaryTerm",
     "Job",
     "Store",
-    "StoreConfigError",
-    "StoreError",
     "StoredArticle",
     "StoredTranslation",
     "TMUnit",

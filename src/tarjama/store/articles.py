@@ -13,8 +13,6 @@ same version and language never has two jobs waiting or running at once. Created
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
@@ -27,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tarjama.store.models import LANG, Base, UTCDateTime, utcnow_precise
+from tarjama.store.models import LANG, Base, Created, Updated
 
 TRANSLATION_STATES = ("queued", "translated", "needs-review", "reviewed", "failed")
 JOB_STATES = ("queued", "running", "done", "failed")
@@ -52,10 +50,8 @@ class StoredArticle(Base):
     targets: Mapped[str] = mapped_column(String(400))
     """Target languages of the latest submission, comma-separated."""
     current_version_id: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow_precise)
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, default=utcnow_precise, onupdate=utcnow_precise
-    )
+    created_at: Mapped[Created]
+    updated_at: Mapped[Updated]
 
 
 class ArticleVersion(Base):
@@ -76,7 +72,7 @@ class ArticleVersion(Base):
     original: Mapped[str] = mapped_column(Text)
     article: Mapped[str] = mapped_column(Text)
     """The parsed Article as JSON (without ``original``, which has its own column)."""
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow_precise)
+    created_at: Mapped[Created]
 
 
 class StoredTranslation(Base):
@@ -100,10 +96,8 @@ class StoredTranslation(Base):
     engine_signature: Mapped[str] = mapped_column(String(500), default="")
     reviewed_by: Mapped[str] = mapped_column(String(200), default="")
     error: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow_precise)
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, default=utcnow_precise, onupdate=utcnow_precise
-    )
+    created_at: Mapped[Created]
+    updated_at: Mapped[Updated]
 
 
 class Job(Base):
@@ -132,7 +126,5 @@ class Job(Base):
     state: Mapped[str] = mapped_column(String(16), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow_precise)
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, default=utcnow_precise, onupdate=utcnow_precise
-    )
+    created_at: Mapped[Created]
+    updated_at: Mapped[Updated]

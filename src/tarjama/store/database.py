@@ -16,7 +16,6 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from alembic import command
@@ -24,22 +23,45 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
-from tarjama.errors import ConfigError, TarjamaError
+from tarjama.errors import ConflictError, InputError, StoreConfigError, StoreError
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-class StoreError(TarjamaError):
-    """The database refused or failed an operation (after the driver's own retries)."""
+@contextmanager
+def _mapped() -> Iterator[None]:
+    """The database's errors as tarjama's, for every caller alike: a row colliding with a
+    unique constraint is a :class:`ConflictError` (``conflict``), a value the database cannot
+    hold (a term over its column's length in PostgreSQL) an :class:`InputError`, a database
+    that fails (locked, gone, out of step) a :class:`StoreError`."""
+    try:
+        yield
+    except IntegrityError as exc:
+        message = f"the change collides with a stored entry: {_reason(exc)}"
+        raise ConflictError("conflict", message) from exc
+    except DataError as exc:
+        raise InputError(f"the store refused a value: {_reason(exc)}") from exc
+    except OperationalError as exc:
+        raise StoreError(f"the database failed: {_reason(exc)}") from exc
 
 
-class StoreConfigError(ConfigError):
-    """The store URL is unusable: unparseable, or names a driver that is not installed."""
+def _reason(exc: DBAPIError) -> str:
+    """The driver's own words, first line (PostgreSQL adds a DETAIL line with the values)."""
+    lines = str(exc.orig).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
@@ -80,14 +102,17 @@ class Store:
         """The database kind: ``"sqlite"`` or ``"postgresql"``."""
         return self.engine.dialect.name
 
-    def session(self) -> Session:
-        """A new ORM session; use it as a context manager (``with store.session() as s:``)."""
-        return self._sessions()
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session without a transaction of its own, for reads (``with store.session() as
+        s:``); the database's errors mapped as :meth:`begin` maps them."""
+        with _mapped(), self._sessions() as session:
+            yield session
 
     @contextmanager
     def begin(self) -> Iterator[Session]:
         """A session inside one transaction: committed on success, rolled back on an error."""
-        with self._sessions.begin() as session:
+        with _mapped(), self._sessions.begin() as session:
             yield session
 
     def alembic_config(self) -> Config:
@@ -129,12 +154,7 @@ class Store:
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def __repr__(self) -> str:

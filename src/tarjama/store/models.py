@@ -9,7 +9,7 @@ back aware datetimes on every dialect.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from sqlalchemy import (
     Boolean,
@@ -70,6 +70,14 @@ class UTCDateTime(TypeDecorator[datetime]):
         if moment.tzinfo is None:
             return moment.replace(tzinfo=UTC)
         return moment.astimezone(UTC)
+
+
+Created = Annotated[datetime, mapped_column(UTCDateTime, default=utcnow_precise)]
+"""A column: when the row was made, to the microsecond."""
+Updated = Annotated[
+    datetime, mapped_column(UTCDateTime, default=utcnow_precise, onupdate=utcnow_precise)
+]
+"""A column: when the row last changed (each update sets it), to the microsecond."""
 
 
 class Base(DeclarativeBase):
@@ -144,7 +152,5 @@ class GlossaryTerm(Base):
     case_sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
     do_not_translate: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow_precise)
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, default=utcnow_precise, onupdate=utcnow_precise
-    )
+    created_at: Mapped[Created]
+    updated_at: Mapped[Updated]

@@ -26,7 +26,6 @@ from tarjama.engines.base import (
     Direction,
     Engine,
     Lexicon,
-    Pair,
     Result,
     arriving,
     provenance,
@@ -38,6 +37,7 @@ from tarjama.errors import (
     LanguageError,
     StreamIntegrityError,
 )
+from tarjama.model import Pair
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from tarjama.engines.base import Pair
 from tarjama.errors import EngineUnavailableError
+from tarjama.model import Pair
 
 DEFAULT_DATADIR = Path("/usr/share/apertium")
 

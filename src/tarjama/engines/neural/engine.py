@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from tarjama import inline
-from tarjama.engines.base import BatchEngine, Health, Pair
+from tarjama.engines.base import BatchEngine, Health
 from tarjama.engines.neural import codec
 from tarjama.engines.neural.codec import ON_PLACEHOLDER_LOSS, Masked
 from tarjama.engines.neural.languages import Languages
@@ -26,6 +26,7 @@ from tarjama.errors import (
     PlaceholderError,
     TarjamaError,
 )
+from tarjama.model import Pair
 
 _WORDS = re.compile(r"\w")
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tarjama.engines.base import Pair
 from tarjama.engines.remote import tags
 from tarjama.engines.remote.base import RemoteEngine, configured, malformed
 from tarjama.errors import EngineError, EngineQuotaError
+from tarjama.model import Pair
 
 API_VERSION = "3.0"
 

@@ -13,7 +13,7 @@ from abc import abstractmethod
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from tarjama.engines.base import BatchEngine, Health, Pair
+from tarjama.engines.base import BatchEngine, Health
 from tarjama.engines.remote.http import HttpClient, RetryPolicy
 from tarjama.engines.remote.tags import TagForm
 from tarjama.errors import (
@@ -23,6 +23,7 @@ from tarjama.errors import (
     LanguageError,
     TarjamaError,
 )
+from tarjama.model import Pair
 
 
 def configured(value: str | None, env: str | None) -> str | None:

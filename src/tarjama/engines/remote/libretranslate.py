@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tarjama.engines.base import Pair
 from tarjama.engines.remote import tags
 from tarjama.engines.remote.base import RemoteEngine, malformed
+from tarjama.model import Pair
 
 
 class LibreTranslateEngine(RemoteEngine):

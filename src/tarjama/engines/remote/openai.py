@@ -21,10 +21,11 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
-from tarjama.engines.base import Health, Pair
+from tarjama.engines.base import Health
 from tarjama.engines.remote import tags
 from tarjama.engines.remote.base import RemoteEngine, malformed
 from tarjama.errors import ConfigError, EngineRequestError, PlaceholderError, TarjamaError
+from tarjama.model import Pair
 
 PROMPT_VERSION = "1"
 """Part of every translation's provenance: raise it whenever the prompt changes."""

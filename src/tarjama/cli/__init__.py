@@ -1,0 +1,17 @@
+"""The command line: argv -> settings -> runtime (``tarjama.runtime``) -> output and an exit code.
+
+    cli/base.py       the ``tarjama`` group, the settings, errors -> exit codes (one table)
+    cli/translate.py  translate (articles and feeds)
+    cli/lines.py      translate --format lines, eval
+    cli/engines.py    languages, engines
+    cli/demo.py       demo
+    cli/service.py    serve, keys
+    cli/memory.py     tm, glossary
+
+The console script ``tarjama`` is :func:`main`; ``python -m tarjama`` runs it too.
+"""
+
+from tarjama.cli import demo, engines, lines, memory, service, translate  # their commands
+from tarjama.cli.base import EXIT_CODES, main
+
+__all__ = ["EXIT_CODES", "demo", "engines", "lines", "main", "memory", "service", "translate"]

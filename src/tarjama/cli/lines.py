@@ -1,0 +1,103 @@
+"""Line-aligned text: ``tarjama translate --format lines``, and ``tarjama eval`` against a
+reference.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from tarjama import formats
+from tarjama.cli.base import ENGINE_HELP, engine_only, main, reports_errors, settings_of
+from tarjama.config import Settings
+from tarjama.errors import InputError, LanguageError
+
+_MAX_LINES_BYTES = 256 * 1024 * 1024  # test sets, not articles: above formats' limit
+
+
+def read_lines(data: bytes, name: str, *, reference: bool = False) -> list[str]:
+    """The lines of UTF-8 input, exactly as many as it has (a final newline ends the last); a
+    reference to score against is read as it is, without the text rule."""
+    text = formats.decode(data, limit=_MAX_LINES_BYTES, name=name, text_rule=not reference)
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    return lines[:-1] if text.endswith("\n") else lines
+
+
+def translate_lines(
+    data: bytes,
+    path: str,
+    targets: list[str],
+    source: str,
+    settings: Settings,
+    out_dir: Path | None,
+) -> None:
+    lines = read_lines(data, "the input" if path == "-" else path)
+    if len(targets) > 1 and out_dir is None:
+        raise LanguageError("--format lines translates into one language on stdout; give --out DIR")
+    with engine_only(settings) as runtime:
+        translator = runtime.translator()  # no memory: the engine's own lines, for scoring too
+        results = {lang: translator.translate_lines(lines, lang, source) for lang in targets}
+    if out_dir is None:
+        click.echo("".join(f"{line}\n" for line in results[targets[0]]), nl=False)
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = "article" if path == "-" else Path(path).name.split(".")[0]
+    for lang, out in results.items():
+        target = out_dir / f"{stem}.{lang}.txt"
+        target.write_text("".join(f"{line}\n" for line in out), encoding="utf-8")
+        click.echo(str(target))
+
+
+@main.command("eval")
+@click.option("--src", "src_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Source text, one segment per line.")  # fmt: skip
+@click.option("--ref", "ref_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Human reference translation, line-aligned with --src.")  # fmt: skip
+@click.option("--to", "target", required=True, help="Target language of the reference.")
+@click.option("--from", "source", default="en", show_default=True, help="Source language.")
+@click.option("--engine", "engine_name", help=ENGINE_HELP)
+@click.option("--limit", type=click.IntRange(min=1), help="Score the first N lines only.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.pass_context
+@reports_errors
+def eval_(
+    ctx: click.Context,
+    src_path: Path,
+    ref_path: Path,
+    target: str,
+    source: str,
+    engine_name: str | None,
+    limit: int | None,
+    as_json: bool,
+) -> None:
+    """Score the raw engine and the full pipeline against a reference: BLEU, chrF, fidelity."""
+    from tarjama.evaluate import evaluate
+
+    src_lines = read_lines(src_path.read_bytes(), str(src_path))
+    ref_lines = read_lines(ref_path.read_bytes(), str(ref_path), reference=True)
+    if len(src_lines) != len(ref_lines):
+        raise InputError(
+            f"{src_path} has {len(src_lines)} lines but {ref_path} has {len(ref_lines)}; "
+            "source and reference must be line-aligned"
+        )
+    with engine_only(settings_of(ctx), engine_name) as runtime:
+        report = evaluate(src_lines, ref_lines, target, runtime.engine, source=source, limit=limit)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+        return
+    raw, pipe = report.raw, report.pipeline
+    rows = [
+        ("BLEU", f"{raw.bleu:.2f}", f"{pipe.bleu:.2f}"),
+        ("chrF", f"{raw.chrf:.2f}", f"{pipe.chrf:.2f}"),
+        ("number fidelity %", f"{100 * raw.number_fidelity.ratio:.1f}",
+         f"{100 * pipe.number_fidelity.ratio:.1f}"),
+        ("copy fidelity %", f"{100 * raw.copy_fidelity.ratio:.1f}",
+         f"{100 * pipe.copy_fidelity.ratio:.1f}"),
+        ("time s", f"{raw.seconds:.2f}", f"{pipe.seconds:.2f}"),
+    ]  # fmt: skip
+    click.echo(f"{report.source}-{report.target}, {report.lines} lines, engine {report.engine}")
+    click.echo(f"{'':<18}{'raw engine':>12}{'pipeline':>12}")
+    for name, a, b in rows:
+        click.echo(f"{name:<18}{a:>12}{b:>12}")

@@ -1,0 +1,95 @@
+"""What the newsroom answers: plain values, read from the store and handed to the edges."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from tarjama.model import FieldRef, Translation
+
+SOURCE_CHANGED = "source_changed"
+"""The check name of the finding on a corrected segment whose source has since changed."""
+FAILED = "failed"
+"""The status of a translation whose job failed."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What a submission did: created the article, made a new version, or nothing."""
+
+    publisher_id: str
+    number: int
+    version: str
+    created: bool
+    changed: bool
+    jobs: tuple[int, ...]
+    targets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    number: int
+    version: str
+    source_format: str
+    created_at: datetime
+    current: bool
+    statuses: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    publisher_id: str
+    source_uri: str
+    source_language: str
+    targets: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+    current: VersionInfo
+    versions: int
+
+
+@dataclass(frozen=True)
+class Correction:
+    """An editor's target for one segment, carried to later versions while its source stays."""
+
+    field: FieldRef
+    index: int
+    source: str
+    target: str
+    editor: str
+    at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "field": str(self.field)}
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    """A stored translation: its status and, once translated, the Translation itself."""
+
+    publisher_id: str
+    language: str
+    number: int
+    version: str
+    status: str
+    translation: Translation | None
+    corrections: tuple[Correction, ...]
+    reviewed_by: str
+    error: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class JobInfo:
+    id: int
+    kind: str
+    state: str
+    attempts: int
+    error: str
+    publisher_id: str
+    number: int
+    language: str
+    created_at: datetime
+    updated_at: datetime

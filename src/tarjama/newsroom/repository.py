@@ -1,0 +1,280 @@
+"""The newsroom's SQL: every statement on the articles, versions, translations and jobs tables.
+
+Functions over a session the caller opened (``store.session()`` to read, ``store.begin()`` to
+write), so that one submission or one correction is one transaction whatever it reads and
+writes. Rows that must not change under a writer are read ``FOR UPDATE`` (PostgreSQL; SQLite
+has one writer at a time). What is missing is a :class:`~tarjama.errors.NotFoundError` naming
+it; the rows come back as the ORM's, the newsroom's answers as :mod:`records`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, delete, select, update
+from sqlalchemy.orm import Session
+
+from tarjama.errors import NotFoundError
+from tarjama.model import Article
+from tarjama.newsroom.codec import article_to_json, translation_from_json
+from tarjama.newsroom.records import JobInfo, StoredResult, VersionInfo
+from tarjama.store import ArticleVersion, Job, StoredArticle, StoredTranslation, upsert
+
+# --- articles and versions ----------------------------------------------------------------------
+
+
+def claim_article(
+    session: Session,
+    publisher_id: str,
+    uri: str,
+    language: str,
+    targets: Sequence[str],
+    now: datetime,
+) -> StoredArticle:
+    """The article's row, inserted if new, locked for the rest of the transaction.
+
+    A write first: on SQLite it takes the database's write lock before anything is read, so
+    submissions of one article run one after the other."""
+    upsert(
+        session,
+        cast(Table, StoredArticle.__table__),
+        [
+            {
+                "publisher_id": publisher_id,
+                "source_uri": uri,
+                "source_language": language,
+                "targets": ",".join(targets),
+                "current_version_id": None,
+                "created_at": now,
+                "updated_at": now,
+            }
+        ],
+        key=("publisher_id",),
+    )
+    return session.execute(
+        select(StoredArticle).where(StoredArticle.publisher_id == publisher_id).with_for_update()
+    ).scalar_one()
+
+
+def article(session: Session, publisher_id: str, *, lock: bool = False) -> StoredArticle:
+    """An article that has a version; NotFoundError ``article_not_found`` otherwise."""
+    query = select(StoredArticle).where(StoredArticle.publisher_id == publisher_id)
+    row = session.execute(query.with_for_update() if lock else query).scalar_one_or_none()
+    if row is None or row.current_version_id is None:
+        raise NotFoundError("article_not_found", f"no article {publisher_id!r}")
+    return row
+
+
+def version(session: Session, row: StoredArticle, number: int | None = None) -> ArticleVersion:
+    """The article's version ``number``, the current one by default."""
+    if number is None:
+        found = session.get(ArticleVersion, row.current_version_id)
+    else:
+        found = session.execute(
+            select(ArticleVersion).where(
+                ArticleVersion.article_id == row.id, ArticleVersion.number == number
+            )
+        ).scalar_one_or_none()
+    if found is None:
+        raise NotFoundError(
+            "version_not_found", f"article {row.publisher_id!r} has no version {number}"
+        )
+    return found
+
+
+def current_version(session: Session, row: StoredArticle) -> ArticleVersion | None:
+    if row.current_version_id is None:
+        return None
+    return session.get(ArticleVersion, row.current_version_id)
+
+
+def version_of_content(session: Session, row: StoredArticle, content: str) -> ArticleVersion | None:
+    """The article's version with this content hash (``Article.version``), if it had one."""
+    return session.execute(
+        select(ArticleVersion).where(
+            ArticleVersion.article_id == row.id, ArticleVersion.version == content
+        )
+    ).scalar_one_or_none()
+
+
+def add_version(
+    session: Session, row: StoredArticle, article: Article, now: datetime
+) -> ArticleVersion:
+    """The article's next version (number n+1), stored; not yet current."""
+    last = session.execute(
+        select(ArticleVersion.number)
+        .where(ArticleVersion.article_id == row.id)
+        .order_by(ArticleVersion.number.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    added = ArticleVersion(
+        article_id=row.id,
+        version=article.version,
+        number=(last or 0) + 1,
+        source_format=article.source_format,
+        original=article.original,
+        article=article_to_json(article),
+        created_at=now,
+    )
+    session.add(added)
+    session.flush()
+    return added
+
+
+def version_count(session: Session, row: StoredArticle) -> int:
+    return len(
+        session.execute(select(ArticleVersion.id).where(ArticleVersion.article_id == row.id)).all()
+    )
+
+
+def versions(session: Session, row: StoredArticle) -> list[VersionInfo]:
+    found = session.scalars(
+        select(ArticleVersion)
+        .where(ArticleVersion.article_id == row.id)
+        .order_by(ArticleVersion.number)
+    ).all()
+    return [version_info(session, v, v.id == row.current_version_id) for v in found]
+
+
+def version_info(session: Session, v: ArticleVersion, current: bool) -> VersionInfo:
+    return VersionInfo(v.number, v.version, v.source_format, v.created_at, current,
+                       statuses(session, v.id))  # fmt: skip
+
+
+def statuses(session: Session, version_id: int) -> dict[str, str]:
+    """Language -> status of every translation of a version."""
+    rows = session.execute(
+        select(StoredTranslation.language, StoredTranslation.status).where(
+            StoredTranslation.article_version_id == version_id
+        )
+    ).all()
+    return {lang: status for lang, status in rows}
+
+
+def delete_article(session: Session, publisher_id: str) -> None:
+    """The article with every version, translation and job of it."""
+    row = session.execute(
+        select(StoredArticle).where(StoredArticle.publisher_id == publisher_id).with_for_update()
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFoundError("article_not_found", f"no article {publisher_id!r}")
+    ids = select(ArticleVersion.id).where(ArticleVersion.article_id == row.id)
+    session.execute(delete(Job).where(Job.article_version_id.in_(ids)))
+    session.execute(delete(StoredTranslation).where(StoredTranslation.article_version_id.in_(ids)))
+    session.execute(delete(ArticleVersion).where(ArticleVersion.article_id == row.id))
+    session.execute(delete(StoredArticle).where(StoredArticle.id == row.id))
+
+
+# --- translations -------------------------------------------------------------------------------
+
+
+def translation(
+    session: Session, v: ArticleVersion, lang: str, publisher_id: str, *, lock: bool = False
+) -> StoredTranslation:
+    """The version's translation into ``lang``; NotFoundError ``translation_not_found``."""
+    query = select(StoredTranslation).where(
+        StoredTranslation.article_version_id == v.id, StoredTranslation.language == lang
+    )
+    found = session.execute(query.with_for_update() if lock else query).scalar_one_or_none()
+    if found is None:
+        raise NotFoundError(
+            "translation_not_found",
+            f"article {publisher_id!r} version {v.number} has no translation into {lang!r}",
+        )
+    return found
+
+
+def stored_result(article: StoredArticle, v: ArticleVersion, t: StoredTranslation) -> StoredResult:
+    translation, corrections = (
+        translation_from_json(t.data, v.original) if t.data is not None else (None, ())
+    )
+    return StoredResult(
+        article.publisher_id, t.language, v.number, v.version, t.status, translation,
+        corrections, t.reviewed_by, t.error, t.updated_at,
+    )  # fmt: skip
+
+
+def latest(session: Session, lang: str, limit: int) -> list[StoredResult]:
+    """The newest done translations into ``lang`` of the articles' current versions."""
+    rows = session.execute(
+        select(StoredArticle, ArticleVersion, StoredTranslation)
+        .join(ArticleVersion, ArticleVersion.id == StoredArticle.current_version_id)
+        .join(StoredTranslation, StoredTranslation.article_version_id == ArticleVersion.id)
+        .where(StoredTranslation.language == lang, StoredTranslation.data.is_not(None))
+        .order_by(StoredTranslation.updated_at.desc(), StoredTranslation.id.desc())
+        .limit(limit)
+    ).all()
+    return [stored_result(article, v, t) for article, v, t in rows]
+
+
+def previous_translation(session: Session, v: ArticleVersion, lang: str) -> tuple[str, str] | None:
+    """The stored JSON and the document of the latest earlier version's translation into
+    ``lang``, if one was made."""
+    row = session.execute(
+        select(StoredTranslation.data, ArticleVersion.original)
+        .join(ArticleVersion, StoredTranslation.article_version_id == ArticleVersion.id)
+        .where(
+            ArticleVersion.article_id == v.article_id,
+            ArticleVersion.number < v.number,
+            StoredTranslation.language == lang,
+            StoredTranslation.data.is_not(None),
+        )
+        .order_by(ArticleVersion.number.desc())
+        .limit(1)
+    ).first()
+    if row is None or row[0] is None:
+        return None
+    return row[0], row[1]
+
+
+def set_translation(
+    session: Session, version_id: int, lang: str, values: Mapping[str, Any]
+) -> None:
+    """Write ``values`` into the version's translation into ``lang``."""
+    session.execute(
+        update(StoredTranslation)
+        .where(
+            StoredTranslation.article_version_id == version_id,
+            StoredTranslation.language == lang,
+        )
+        .values(**values)
+    )
+
+
+# --- jobs ---------------------------------------------------------------------------------------
+
+
+def enqueue(session: Session, version_id: int, languages: Sequence[str]) -> tuple[int, ...]:
+    """A queued translation and a translation job per language; the jobs' ids."""
+    jobs = []
+    for lang in languages:
+        session.add(StoredTranslation(article_version_id=version_id, language=lang))
+        job = Job(kind="translate", article_version_id=version_id, language=lang)
+        session.add(job)
+        jobs.append(job)
+    session.flush()
+    return tuple(j.id for j in jobs)
+
+
+def job_version(session: Session, job_id: int) -> tuple[Job, ArticleVersion]:
+    """A job and the version it translates."""
+    job = session.get(Job, job_id)
+    if job is None:
+        raise NotFoundError("job_not_found", f"no job {job_id}")
+    return job, session.get_one(ArticleVersion, job.article_version_id)
+
+
+def job(session: Session, job_id: int) -> JobInfo:
+    found = session.execute(
+        select(Job, ArticleVersion.number, StoredArticle.publisher_id)
+        .join(ArticleVersion, Job.article_version_id == ArticleVersion.id)
+        .join(StoredArticle, ArticleVersion.article_id == StoredArticle.id)
+        .where(Job.id == job_id)
+    ).first()
+    if found is None:
+        raise NotFoundError("job_not_found", f"no job {job_id}")
+    j, number, publisher_id = found
+    return JobInfo(j.id, j.kind, j.state, j.attempts, j.error, publisher_id, number, j.language,
+                   j.created_at, j.updated_at)  # fmt: skip

@@ -1,0 +1,129 @@
+"""The composition root: what a tarjama process runs on, built from the settings in one place.
+
+    with Runtime.open(settings) as runtime:      # the store (migrated) and the engine
+        runtime.translator()                      # with the settings' memory, glossary, label
+        runtime.newsroom()                        # articles, versions, jobs, review
+        runtime.worker(threads=2)                 # runs the newsroom's jobs from the store
+
+The command line, the HTTP service's lifespan, ``tarjama demo`` and queue workers all start
+here, so each builds the same store, engine and translator from the same settings. What a
+runtime builds it closes; a store or an engine handed to :meth:`Runtime.open` belongs to the
+caller (tests share one Apertium engine that way).
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from tarjama.config import Settings
+from tarjama.engines.base import Engine
+from tarjama.engines.setup import build_engine
+from tarjama.errors import ConfigError
+from tarjama.jobs import Worker
+from tarjama.memory import Glossary, TranslationMemory
+from tarjama.newsroom import Newsroom
+from tarjama.pipeline import Translator
+from tarjama.store import Store
+
+
+def open_store(settings: Settings, *, migrate: bool = True) -> Store:
+    """The settings' store, migrated to the newest schema; the default SQLite file's folder is
+    made first."""
+    if not settings.store:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(settings.store_url)
+    try:
+        if migrate:
+            store.migrate()
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+class Runtime:
+    """A store and an engine from the settings, and what is built on them."""
+
+    def __init__(self, settings: Settings, store: Store | None, engine: Engine | None) -> None:
+        self.settings = settings
+        self._store = store
+        self._engine = engine
+        self._owned = contextlib.ExitStack()
+        self._newsroom: Newsroom | None = None
+
+    @classmethod
+    def open(
+        cls,
+        settings: Settings,
+        *,
+        store: Store | bool = True,
+        engine: Engine | bool = True,
+        engine_name: str | None = None,
+    ) -> Runtime:
+        """The runtime of ``settings``. ``store`` and ``engine``: True to build them from the
+        settings (the runtime closes them), False for none, or one to use as it is (its caller
+        closes it). ``engine_name`` replaces the default route (the CLI's ``--engine``)."""
+        runtime = cls(settings, None, None)
+        with contextlib.ExitStack() as undo:
+            undo.callback(runtime.close)
+            if isinstance(store, Store):
+                runtime._store = store
+            elif store:
+                runtime._store = runtime._owned.enter_context(open_store(settings))
+            if isinstance(engine, Engine):
+                runtime._engine = engine
+            elif engine:
+                built = build_engine(settings, default=engine_name)
+                runtime._engine = runtime._owned.enter_context(built)
+            undo.pop_all()
+        return runtime
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            raise ConfigError("this runtime was opened without a store")
+        return self._store
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise ConfigError("this runtime was opened without an engine")
+        return self._engine
+
+    def translator(self, *, write_behind: bool = False) -> Translator:
+        """A translator with the settings' label, and with the store: the glossary, and the
+        memory unless the settings turn it off. ``write_behind``: see :class:`Translator`."""
+        store = self._store
+        memory = TranslationMemory(store) if store is not None and self.settings.memory else None
+        translator = Translator(
+            self.engine,
+            label=self.settings.label,
+            memory=memory,
+            glossary=Glossary(store) if store is not None else None,
+            write_behind=write_behind,
+        )
+        self._owned.callback(translator.close)  # its memory writes still under way finish
+        return translator
+
+    def newsroom(self) -> Newsroom:
+        """The runtime's newsroom (one per runtime)."""
+        if self._newsroom is None:
+            self._newsroom = Newsroom(self.store, self.engine, self.settings)
+        return self._newsroom
+
+    def worker(self, threads: int = 1) -> Worker:
+        """A worker running the newsroom's jobs from the store, not started; stopped (the
+        running job finishing) when the runtime closes."""
+        worker = Worker(self.store, self.newsroom().run_job, threads=threads)
+        self._owned.callback(worker.stop)
+        return worker
+
+    def close(self) -> None:
+        """Stop what was started and close what was built, the last first."""
+        self._owned.close()
+
+    def __enter__(self) -> Runtime:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
