@@ -48,6 +48,8 @@ MASKED = [
     ("See www.example.com, or bbc.co.uk for more.",
      [("url", "www.example.com"), ("url", "bbc.co.uk")]),
     ("Write to desk@example.org today.", [("email", "desk@example.org")]),
+    ("Read report.pdf and Budget_2024.XLSX, not the report.",
+     [("file", "report.pdf"), ("file", "Budget_2024.XLSX")]),
     ("Follow @AFPnews and #Idlib for updates.", [("handle", "@AFPnews"), ("hashtag", "#Idlib")]),
     # agency credits
     ("Civilians flee Idlib on Tuesday. / AFP / Omar HAJ KADOUR",

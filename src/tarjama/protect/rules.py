@@ -72,6 +72,12 @@ _CODE = re.compile(
     r"|(?<![\w/-])[A-Z]+\d+[A-Z\d]*(?![\w/-])"
 )
 
+_FILE = re.compile(
+    r"(?<![\w@./-])[\w-]+(?:\.[\w-]+)*\.(?i:pdf|docx?|xlsx?|pptx?|odt|ods|rtf|txt|csv|json|xml"
+    r"|zip|gz|tar|7z|rar|jpe?g|png|gif|webp|svg|tiff?|mp3|mp4|m4a|mov|avi|wav|exe|dmg|apk|iso)"
+    r"(?![\w.-]|\.\w)"
+)
+
 RULES: tuple[Rule, ...] = (
     # Credit lines first: they contain names, slashes and capitals that later rules would split.
     Rule("credit", "credit", _credit_pattern(AGENCIES), trigger=re.compile(r"[/(]|Photo|Getty")),
@@ -92,6 +98,9 @@ RULES: tuple[Rule, ...] = (
         ),
         trigger=re.compile(r"\.\w"),
     ),
+    # A file's name by its extension: "report.pdf", "budget_2024.xlsx" (an engine reads the
+    # dot as a sentence's end: "informe leído.Pdf").
+    Rule("file", "file", _FILE, trigger=re.compile(r"\.\w")),
     Rule("handle", "handle", re.compile(r"(?<![\w@.])@\w{1,30}\b"), trigger=re.compile("@")),
     Rule("hashtag", "hashtag", re.compile(r"(?<![\w#&])#[^\W\d_]\w*"), trigger=re.compile("#")),
     # Codes that mix letters and figures are names of things: "Meteor-1A", "I/43", "F-16",
