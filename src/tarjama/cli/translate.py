@@ -14,7 +14,7 @@ from tarjama.cli.lines import translate_lines
 from tarjama.config import Settings
 from tarjama.errors import FormatError
 from tarjama.formats import feed as feeds
-from tarjama.model import DEFAULT_LABEL
+from tarjama.model import DEFAULT_LABEL, Translation
 from tarjama.runtime import Runtime
 
 EXTENSIONS = {"text": "txt", "html": "html", "ninjs": "ninjs.json", "json": "json", "feed": "xml"}
@@ -43,6 +43,15 @@ EXTENSIONS = {"text": "txt", "html": "html", "ninjs": "ninjs.json", "json": "jso
     default=None,
     help="Reuse and fill the translation memory, apply the glossary (default: on).",
 )
+@click.option(
+    "--extract", "extract_article", is_flag=True,
+    help="From a whole web page, its article alone (found by readability-lxml) with its "
+    "metadata, written in tarjama's layout. Without it a page is translated in place, whole.",
+)  # fmt: skip
+@click.option(
+    "--strict", is_flag=True,
+    help="Fail (exit 65) rather than write a page whose markup the translation would change.",
+)  # fmt: skip
 @click.pass_context
 @reports_errors
 def translate(
@@ -56,8 +65,15 @@ def translate(
     label: str | None,
     out_dir: Path | None,
     memory: bool | None,
+    extract_article: bool,
+    strict: bool,
 ) -> None:
-    """Translate the article (or the RSS/Atom feed) in PATH (or - for stdin)."""
+    """Translate the article (or the RSS/Atom feed) in PATH (or - for stdin).
+
+    A web page is translated in place: every element and attribute comes through, only its
+    text and the attributes people read change. When the markup would not come through whole,
+    the page is written all the same with a warning on stderr (the translation needs review);
+    with --strict, nothing is written and the exit code is 65."""
     settings = settings_of(ctx).merge(
         {k: v for k, v in {"engine": engine_name, "label": label, "memory": memory}.items()
          if v is not None}, "flags")  # fmt: skip
@@ -67,12 +83,19 @@ def translate(
         return
     text = formats.decode(data, name="the input" if path == "-" else path)
     input_format = input_format or formats.detect(text)
+    if extract_article and input_format != "html":
+        raise FormatError(f"--extract finds the article in a web page; the input is {input_format}")
     if input_format == "feed":
         _translate_feed(text, path, targets(to), source, out_format, settings, out_dir)
         return
     if out_format == "feed":
         raise FormatError("--format feed writes a feed, and the input is not one (RSS or Atom)")
-    article = formats.parse(text, input_format, language=source)
+    if extract_article:
+        from tarjama.formats.extract import extract
+
+        article = extract(text, language=source)
+    else:
+        article = formats.parse(text, input_format, language=source)
     fmt = out_format or article.source_format
     with Runtime.open(settings, store=settings.memory) as runtime:
         translator = runtime.translator()  # the glossary and the memory go together here
@@ -82,14 +105,25 @@ def translate(
         stem = "article" if path == "-" else Path(path).name.split(".")[0]
         for t in results:
             target = out_dir / f"{stem}.{t.language}.{EXTENSIONS[fmt]}"
-            target.write_text(formats.write(t, fmt), encoding="utf-8")
+            target.write_text(_written(t, fmt, strict), encoding="utf-8")
             click.echo(str(target))
         return
     if len(results) > 1 and fmt in ("json", "ninjs"):
         docs = {t.language: json.loads(formats.write(t, fmt)) for t in results}
         click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
         return
-    click.echo("\n".join(formats.write(t, fmt) for t in results), nl=False)
+    click.echo("\n".join(_written(t, fmt, strict) for t in results), nl=False)
+
+
+def _written(t: Translation, fmt: str, strict: bool) -> str:
+    """The translation in ``fmt``; a page whose markup changed said so on stderr."""
+    written, checked = formats.write_checked(t, fmt, strict=strict)
+    for segment in checked.segments[len(t.segments) :]:
+        for finding in segment.findings:
+            click.echo(
+                f"tarjama: warning ({t.language}): {finding.message}; needs review", err=True
+            )
+    return written
 
 
 def _translate_feed(
