@@ -1,6 +1,8 @@
-"""``tarjama translate`` on web pages, as a user runs it: a page translated in place whole, its
-article alone with ``--extract``, and a page whose markup would change never written silently
-(a warning and a needs-review translation, or with ``--strict`` exit 65 and nothing written)."""
+"""Web pages as a user sends them, to ``tarjama translate`` and to ``POST /v1/translate``: a page
+translated in place whole, its article alone with ``--extract`` (``extract=true``), and a page
+whose markup would change never handed out silently (a warning on stderr, a critical ``markup``
+finding and status needs-review; with ``--strict`` exit 65, ``strict=true`` 400
+``markup_changed``, and nothing written)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import lxml.html
 import pytest
 
 from .conftest import needs_apertium
+from .test_api import client_for
 from .test_cli import run
 from .test_extract import PAGE, PARAGRAPHS
 
@@ -86,3 +89,36 @@ def test_a_page_whose_markup_changed_is_never_written_silently(tmp_path: Path) -
         "tarjama: the translation (es) would change the page's markup: <div> 0 -> 1; "
         "at /: <p> became <div>\n"
     )
+
+
+def test_the_api_extracts_the_article_and_says_when_markup_changed(tmp_path: Path) -> None:
+    with client_for(tmp_path) as client:
+        extracted = client.post(
+            "/v1/translate", json={"html": PAGE, "target": "es", "extract": True}
+        )
+        assert extracted.status_code == 200, extracted.text
+        [answer] = extracted.json()["translations"]
+        root = lxml.html.document_fromstring(answer["content"])
+        assert "Accept" not in root.text_content() and "Mira Holt" in root.text_content()
+        assert len(root.xpath("//article//p[not(@class)]")) >= len(PARAGRAPHS)
+
+        changed = client.post("/v1/translate", json={"html": STRAY_END, "target": "es"})
+        assert changed.status_code == 200, changed.text
+        [answer] = changed.json()["translations"]
+        assert answer["status"] == "needs-review"
+        [finding] = [f for s in answer["segments"] if s["field"] == "markup" for f in s["findings"]]
+        assert (finding["check"], finding["severity"]) == ("markup", "critical")
+
+        strict = client.post(
+            "/v1/translate", json={"html": STRAY_END, "target": "es", "strict": True}
+        )
+        assert strict.status_code == 400
+        assert strict.json()["error"]["code"] == "markup_changed"
+
+        text = client.post("/v1/translate", json={"text": "Hi.", "target": "es", "extract": True})
+        assert text.status_code == 422
+        assert text.json()["error"] == {
+            "code": "validation_error",
+            "message": "body: Value error, extract finds the article in a web page: "
+            "give it as html",
+        }
