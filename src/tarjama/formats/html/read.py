@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -30,7 +31,14 @@ def is_page(text: str) -> bool:
 
 
 def parse(data: str, *, page: bool | None = None) -> tuple[Document, Page]:
-    """The document and its units; raises for input that is not HTML."""
+    """The document and its units; raises for input that is not HTML. Neither is changed
+    once made (writing collects its edits apart), so the page read is the page written: the
+    last two are kept, and a page is parsed once for both."""
+    return _parse(data, is_page(data) if page is None else page)
+
+
+@functools.lru_cache(maxsize=2)
+def _parse(data: str, page: bool) -> tuple[Document, Page]:
     if not data.strip():
         raise EmptyInputError("empty HTML input")
     text = data.lstrip("\ufeff \t\r\n")
@@ -39,7 +47,7 @@ def parse(data: str, *, page: bool | None = None) -> tuple[Document, Page]:
     doc = Document(data)
     if not any(e.tag not in ("html", "head", "body") for e in doc.elements()):
         raise FormatError(f"HTML input contains no HTML elements: {text[:30]!r}")
-    return doc, find_units(doc, page=is_page(data) if page is None else page)
+    return doc, find_units(doc, page=page)
 
 
 def accept_text(doc: Document, units: list[Unit], where: str) -> None:
