@@ -36,10 +36,12 @@ STRUCTURE = [
     "header", "footer", "aside", "picture", "source", "iframe", "form", "button",
 ]  # fmt: skip
 # Extraction, over all pages: share of the expected article's words found, and of the output's
-# words not in it. Floors that only move up (measured: 96.1% and 0.4%).
-COVERAGE, OUTSIDE = 0.95, 0.01
-# Each page: the worst now is 73% (herald-sun-1: Readability's port skips its first half).
-PAGE_COVERAGE, PAGE_OUTSIDE = 0.70, 0.06
+# words not in it. Floors that only move up (measured: 96.9% and 0.4%).
+COVERAGE, OUTSIDE = 0.96, 0.01
+# Each page: 28 of 31 cover 90% or more and 30 of 31 have at most 5% from outside; the worst
+# now are 78% (herald-sun-1: Readability's port skips the paragraphs of its first container),
+# 83% (nytimes-3: its captions) and 5.1% (webmd-1: the headline and byline again).
+PAGE_COVERAGE, PAGE_OUTSIDE = 0.75, 0.06
 
 
 @pytest.fixture(scope="module")
@@ -103,20 +105,28 @@ def _expected(name: str) -> Counter[str]:
 
 
 @cache
-def _extracted(name: str) -> Counter[str]:
+def _extracted(name: str) -> tuple[Counter[str], Counter[str]]:
+    """The words of the extracted article's standfirst, and of its body."""
     article = extract(formats.decode((PAGES / name / "source.html").read_bytes()))
-    text = " ".join(inline.plain(b.text) for b in article.prose())
+    body = " ".join(inline.plain(b.text) for b in article.prose())
+    return _count(inline.plain(article.standfirst)), _count(body)
+
+
+def _count(text: str) -> Counter[str]:
     return Counter(re.findall(r"\w+", text.lower()))
 
 
 def _overlap(name: str) -> tuple[int, int, int, int]:
-    """Expected words found, expected words, output words outside, output words."""
-    expected, got = _expected(name), _extracted(name)
+    """Expected words found, expected words, body words outside, body words. The standfirst
+    (the page's description: metadata, written under the headline) counts where Readability
+    has it as the article's first paragraph, and is not counted against the extraction where
+    it is a summary of its own."""
+    expected, (standfirst, body) = _expected(name), _extracted(name)
     return (
-        sum((expected & got).values()),
+        sum((expected & (standfirst + body)).values()),
         sum(expected.values()),
-        sum((got - expected).values()),
-        sum(got.values()),
+        sum((body - expected).values()),
+        sum(body.values()),
     )
 
 
