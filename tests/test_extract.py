@@ -110,3 +110,25 @@ def test_written_as_a_clean_article(fmt: str) -> None:
 def test_a_page_without_an_article_is_refused(page: str) -> None:
     with pytest.raises(FormatError, match="no article could be found"):
         extract(page)
+
+
+@pytest.mark.parametrize(
+    ("title", "byline", "headline", "names"),
+    [
+        ("Harbour reopens - Bay Courier", "By Mira Holt March 25, 2015", "Harbour reopens",
+         "Mira Holt"),
+        ("Harbour reopens | Bay Courier", "Mira Holt22 Dec 2016651", "Harbour reopens",
+         "Mira Holt"),
+        ("Harbour reopens", "By MIRA HOLT | Updated 3 May", "Harbour reopens", "MIRA HOLT"),
+        ("Bay Courier", "Mira Holt, Tom Berg", "Bay Courier", "Mira Holt, Tom Berg"),
+    ],
+)  # fmt: skip
+def test_the_headline_without_the_site_and_the_byline_without_by_or_date(
+    title: str, byline: str, headline: str, names: str
+) -> None:
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    page = f"""<html><head><meta property="og:title" content="{title}">
+<meta property="og:site_name" content="Bay Courier"></head>
+<body><article><h1>Harbour</h1><p class="byline">{byline}</p>{body}</article></body></html>"""
+    a = extract(page)
+    assert (a.headline, a.byline) == (headline, names)

@@ -9,9 +9,11 @@ its site's name, lead image, canonical address, publication and update times and
 headline and standfirst are translated with the body; names (author, site) are not.
 
 Where a value is taken from, first found first: the headline from ``og:title``, JSON-LD
-``headline``, the first ``<h1>``, Readability's title; the standfirst from the meta
-description, ``og:description``, JSON-LD ``description``; the byline from JSON-LD ``author``,
-``<meta name="author">``, an element of class byline, ``rel="author"``; times from
+``headline``, the first ``<h1>``, Readability's title (without the site's name appended,
+"... - BBC News"); the standfirst from the meta description, ``og:description``, JSON-LD
+``description``; the byline from JSON-LD ``author``, ``<meta name="author">``, ``byl``,
+``parsely-author``, ``dc.creator``, an element of class byline, ``rel="author"`` (the names
+alone: no "By", no date after them); times from
 ``article:published_time`` / ``article:modified_time``, JSON-LD ``datePublished`` /
 ``dateModified``, the first ``<time datetime>``; the site from ``og:site_name``, JSON-LD
 ``publisher``; the lead image from ``og:image``, ``twitter:image``, JSON-LD ``image``; the
@@ -78,6 +80,8 @@ def extract(text: str, *, language: str | None = None, publisher_id: str = "") -
         visible_text(doc, h1) if h1 is not None else "",
         readable.short_title(),
     )
+    site = _plain(meta.first(meta.meta("og:site_name"), meta.ld_name("publisher")))
+    headline = _without_site(headline, site)
     article = Article(
         headline=_text(headline),
         body=tuple(body),
@@ -88,13 +92,13 @@ def extract(text: str, *, language: str | None = None, publisher_id: str = "") -
                 meta.meta("description"), meta.meta("og:description"), meta.ld("description")
             )
         ),
-        byline=_text(meta.author()),
+        byline=_text(_byline(meta.author())),
         canonical_url=meta.first(meta.link("canonical"), meta.meta("og:url")),
         published=meta.first(
             meta.meta("article:published_time"), meta.ld("datePublished"), meta.time()
         ),
         updated=meta.first(meta.meta("article:modified_time"), meta.ld("dateModified")),
-        site=_plain(meta.first(meta.meta("og:site_name"), meta.ld_name("publisher"))),
+        site=site,
         image=image,
         source_format="html",
     )
@@ -109,6 +113,32 @@ def _without_related(body: list[Block]) -> list[Block]:
         if b.kind is BlockKind.HEADING and _RELATED.fullmatch(inline.plain(b.text).strip()):
             return body[:at]
     return body
+
+
+def _without_site(headline: str, site: str) -> str:
+    """A title without the site's name that pages append to it ("... - BBC News")."""
+    if site:
+        for sep in (" - ", " | ", " – ", " — ", " :: "):
+            if headline.endswith(sep + site) and len(headline) > len(sep + site):
+                return headline[: -len(sep + site)].rstrip()
+    return headline
+
+
+_BY = re.compile(r"^\s*by\s+", re.IGNORECASE)
+_BYLINE_TAIL = re.compile(
+    r"\s*(?:[|,–—-]\s*)?(?:\b(?:updated|published|posted)\b|\bon\s+(?=\w+\.? \d)"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b"
+    r"|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{4}"
+    r"|\b\d{1,2}(?:/|\.)\d{1,2}(?:/|\.)\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b).*$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _byline(value: str) -> str:
+    """The names of a byline: without the "By" before them (English, and no name) and the
+    date a page's byline element often ends with ("By Ann Lee March 25, 2015")."""
+    names = _BYLINE_TAIL.sub("", " ".join(value.split()))
+    return _BY.sub("", names).strip(" ,|-–—")
 
 
 def _plain(value: str) -> str:
@@ -170,6 +200,9 @@ class _Metadata:
         return self.first(
             self.ld_name("author"),
             self.meta("author"),
+            self.meta("byl"),  # The New York Times
+            self.meta("parsely-author"),
+            self.meta("dc.creator"),
             self.meta("article:author") if not self.meta("article:author").startswith("http")
             else "",
             visible_text(self.doc, byline) if byline is not None else "",
