@@ -174,7 +174,7 @@ def test_languages_lists_installed_pairs() -> None:
         (b"", (), "empty"),
         (b"   \n\n  ", (), "empty"),
         (b"\x7fELF\x02\x01\x01\x00\x00\x00binary", (), "binary"),
-        (b"Caf\xe9 con leche\n\nLa ciudad.", (), "not valid UTF-8"),
+        (b"\xef\xbb\xbfCaf\xe9 con leche", (), "not valid UTF-8"),  # a BOM says UTF-8
         (b'{"uri": "x", "headlines": [', ("--input-format", "ninjs"), "line 1"),
         (b"[1, 2, 3]", (), "ninjs"),
         (b"<html><body><p></p></body></html>", (), "html"),

@@ -195,11 +195,12 @@ def test_a_folder_is_translated_once(tmp_path: Path) -> None:
 
 def test_a_bad_file_in_a_folder_stops_only_itself(tmp_path: Path) -> None:
     folder, out = folder_of_articles(tmp_path), tmp_path / "out"
-    (folder / "broken.txt").write_bytes(b"Caf\xe9 con leche\n\nLa ciudad.")
+    (folder / "broken.txt").write_bytes(b"Caf\x00 con leche\n\nLa ciudad.")  # not text
     result = run("translate", str(folder), "--to", "es", "--out", str(out), "--engine", "pseudo")
     assert result.returncode == 65
     assert result.stderr.decode().splitlines() == [
-        f"tarjama: {folder / 'broken.txt'} is not valid UTF-8: byte 0xe9 at offset 3 (line 1)",
+        f"tarjama: {folder / 'broken.txt'}: NUL (U+0000) at offset 3 (line 1, column 4): "
+        "not text (binary data, or UTF-16?)",
         "tarjama: 1 of 6 files could not be translated (see above)",
     ]
     assert len(list(out.iterdir())) == 5

@@ -272,7 +272,7 @@ def test_eval_apertium(pair: tuple[Path, Path]) -> None:
     ("src_text", "ref_text", "code", "message"),
     [
         ("a\nb\nc\n", "a\nb\n", 65, "has 3 lines but"),
-        ("a\n", "\xff", 65, "not valid UTF-8"),
+        ("a\n", "\xef\xbb\xbf\xff", 65, "not valid UTF-8"),  # a BOM says UTF-8
     ],
 )
 def test_eval_bad_input(

@@ -141,7 +141,7 @@ def test_malformed_feeds_say_what_is_wrong(text: str, error: type[Exception], me
         read_feed(text)
 
 
-def test_entities_are_not_expanded(tmp_path: Path) -> None:
+def test_external_entities_are_never_read(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("do not leak this")
     text = (
@@ -149,7 +149,53 @@ def test_entities_are_not_expanded(tmp_path: Path) -> None:
         '<rss version="2.0"><channel><item><title>Storm &leak; ends</title>'
         "<description>The storm ended.</description></item></channel></rss>"
     )
-    assert "do not leak" not in pseudo(text)
+    with pytest.raises(FormatError, match="&leak; is an external entity") as refused:
+        read_feed(text)
+    assert "do not leak" not in str(refused.value)
+
+
+def test_entities_of_the_feed_and_of_html_stand_for_their_text() -> None:
+    text = (
+        '<?xml version="1.0"?>\n<!DOCTYPE rss [\n  <!ENTITY pub "Bay &amp; Harbour Courier">\n]>\n'
+        '<rss version="2.0"><channel><title>&pub;</title><item><title>Caf&eacute;&nbsp;reopens'
+        "</title><description>The &pub; says so. <![CDATA[&nbsp; stays]]></description>"
+        "</item></channel></rss>"
+    )
+    assert formats.detect(text) == "feed"
+    [item] = read_feed(text).articles
+    assert item.headline == "Café\u00a0reopens"
+    # an RSS description is HTML: the &nbsp; in its CDATA is one too
+    assert item.body[0].text == "The Bay &amp; Harbour Courier says so. \u00a0 stays"
+
+
+def test_an_entity_bomb_is_refused() -> None:
+    lol = '<!ENTITY lol0 "lol">' + "".join(
+        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)
+    )
+    text = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [{lol}]><rss version="2.0"><channel><item>'
+        "<title>&lol9;</title></item></channel></rss>"
+    )
+    with pytest.raises(FormatError, match="entity bomb"):
+        read_feed(text)
+
+
+def test_plain_text_keeps_its_line_breaks() -> None:
+    text = (
+        '<rss version="2.0"><channel><item><title>Floods</title><description>Roads were closed.'
+        "\nOfficials said the river rose.\n\nSchools stay shut.</description></item>"
+        "</channel></rss>"
+    )
+    [item] = read_feed(text).articles
+    assert [b.text for b in item.body] == [
+        "Roads were closed.\nOfficials said the river rose.",
+        "Schools stay shut.",
+    ]
+    description = etree.fromstring(pseudo(text).split("\n", 2)[2].encode()).findtext(
+        "channel/item/description"
+    )
+    assert description is not None
+    assert [len(p.split("\n")) for p in description.split("\n\n")] == [1, 2, 1]  # label first
 
 
 def test_feeds_are_detected() -> None:

@@ -34,7 +34,7 @@ def test_service_translates_a_feed(tmp_path: Path) -> None:
     ("body", "query", "status", "code", "message"),
     [
         (b"<rss><channel><item><title>A", "target=es", 400, "malformed_input", "line 1"),
-        (b"\xff\xfe", "target=es", 400, None, "not valid UTF-8"),
+        (b"\xef\xbb\xbf\xff\xfe", "target=es", 400, None, "not valid UTF-8"),
         (RSS.encode(), "target=xx", 400, "unsupported_language", "en-xx"),
     ],
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 
@@ -16,9 +17,9 @@ from tarjama.formats.html import (
     language_name,
     read_html,
     text_direction,
-    to_inline,
     write_html,
 )
+from tarjama.formats.html.fidelity import differences
 from tarjama.model import Article, BlockKind, Provenance, Translation
 
 PROVENANCE = Provenance(
@@ -95,18 +96,23 @@ def test_page_fields() -> None:
     assert a.standfirst == "Crossings restart on Thursday after the storm."
     assert a.byline == "By Mira Holt"
     assert (a.source_format, a.original, a.publisher_id) == ("html", PAGE, "bay")
-    assert [b.kind for b in a.body] == [
-        BlockKind.PARAGRAPH,
-        BlockKind.PARAGRAPH,
-        BlockKind.PARAGRAPH,
-        BlockKind.PICTURE,
-        BlockKind.HEADING,
-        BlockKind.LIST_ITEM,
-        BlockKind.LIST_ITEM,
-        BlockKind.BLOCKQUOTE,
-        BlockKind.BLOCKQUOTE,
+    assert [(b.kind, inline.plain(b.text)[:20]) for b in a.body] == [
+        (BlockKind.PARAGRAPH, "Front page Local"),  # the menu: a whole page is translated whole
+        (BlockKind.HEADING, "Ferry service resume"),
+        (BlockKind.PARAGRAPH, "Crossings restart on"),
+        (BlockKind.PARAGRAPH, "The north ferry was "),
+        (BlockKind.META, "Timetable"),  # the title of the link in it
+        (BlockKind.PARAGRAPH, "Boats use the  engin"),
+        (BlockKind.PARAGRAPH, "Captain Ruiz said th"),
+        (BlockKind.META, "A ferry leaves the h"),
+        (BlockKind.PICTURE, "The first ferry leav"),
+        (BlockKind.HEADING, "Timetable changes"),
+        (BlockKind.LIST_ITEM, "Extra sailings on Fr"),
+        (BlockKind.LIST_ITEM, "Night boats from May"),
+        (BlockKind.BLOCKQUOTE, "We missed the sea."),
+        (BlockKind.BLOCKQUOTE, "Everyone did."),
     ]
-    lead = a.body[0]
+    lead = a.body[3]
     assert lead.text == (
         'The <g id="1">north ferry</g> was idle for <g id="2">nine days</g> while crews fixed '
         'the pier.<x id="3"/>Tickets stay valid.'
@@ -116,78 +122,79 @@ def test_page_fields() -> None:
         ("2", "<strong>"),
         ("3", "<br>"),
     )
-    picture = a.body[3]
+    picture = a.body[8]
     assert (picture.text, picture.credit) == ("The first ferry leaves at dawn.", "AFP / Tom BERG")
-    assert (picture.src, picture.alt) == ("/media/ferry.jpg", "A ferry leaves the harbour")
-    assert a.body[4].level == 2
+    assert picture.src == "/media/ferry.jpg"
+    assert a.body[9].level == 2
 
 
 @pytest.mark.parametrize(
-    ("fragment", "kind", "text", "markup"),
+    ("fragment", "blocks"),
     [
-        (
-            "<p>Tea &amp; <em>cake</em></p>",
-            BlockKind.PARAGRAPH,
-            'Tea &amp; <g id="1">cake</g>',
-            ["<em>"],
-        ),
-        ("<h3>Results</h3>", BlockKind.HEADING, "Results", []),
-        (
-            "<ol><li>First <b>step</b></li></ol>",
-            BlockKind.LIST_ITEM,
-            'First <g id="1">step</g>',
-            ["<b>"],
-        ),
-        ("<blockquote>Short quote.</blockquote>", BlockKind.BLOCKQUOTE, "Short quote.", []),
+        ("<p>Tea &amp; <em>cake</em></p>", [("paragraph", 'Tea &amp; <g id="1">cake</g>')]),
+        ("<h3>Results</h3>", [("heading", "Results")]),
+        ("<ol><li>First <b>step</b></li></ol>", [("list_item", 'First <g id="1">step</g>')]),
+        ("<blockquote>Short quote.</blockquote>", [("blockquote", "Short quote.")]),
         (
             '<div>Loose <span class="x">text</span></div>',
-            BlockKind.PARAGRAPH,
-            'Loose <g id="1">text</g>',
-            ['<span class="x">'],
+            [("paragraph", 'Loose <g id="1">text</g>')],
         ),
-        (
-            "<p>Keep <code>rm -rf</code> as is</p>",
-            BlockKind.PARAGRAPH,
-            'Keep <x id="1"/> as is',
-            ["<code>rm -rf</code>"],
+        ("<p>Keep <code>rm -rf</code> as is</p>", [("paragraph", 'Keep <x id="1"/> as is')]),
+        (  # a time, its "am" included, is carried as it is written
+            '<p>At <time datetime="09:00">9 am</time> today</p>',
+            [("paragraph", 'At <x id="1"/> today')],
         ),
         (
             '<p>Call <abbr title="World Health Organization">WHO</abbr></p>',
-            BlockKind.PARAGRAPH,
-            'Call <g id="1">WHO</g>',
-            ['<abbr title="World Health Organization">'],
+            [("paragraph", 'Call <g id="1">WHO</g>'), ("meta", "World Health Organization")],
         ),
-        ("<p>a\u00a0b   c\n d</p>", BlockKind.PARAGRAPH, "a\u00a0b c d", []),
+        ("<p>a\u00a0b   c\n d</p>", [("paragraph", "a\u00a0b c d")]),
         (
             '<p>See <a href="/x"><em>this</em> page</a></p>',
-            BlockKind.PARAGRAPH,
-            'See <g id="1"><g id="2">this</g> page</g>',
-            ['<a href="/x">', "<em>"],
+            [("paragraph", 'See <g id="1"><g id="2">this</g> page</g>')],
+        ),
+        (  # an element without words is carried whole, and where it is at an end, left there
+            '<p><a href="/share"><img src="fb.png"></a> Share <a href="/x"><img src="x.png"></a>'
+            " this</p>",
+            [("paragraph", 'Share <x id="1"/> this')],
+        ),
+        (  # a block inside inline markup: the text around it and in it are blocks of their own
+            '<p><a href="/x">Read <span>this</span><div>A box</div> and more</a></p>',
+            [
+                ("paragraph", 'Read <g id="1">this</g>'),
+                ("paragraph", "A box"),
+                ("paragraph", "and more"),
+            ],
+        ),
+        (
+            "<ul><li>Fruit<ul><li>Apples</li><li>Pears</li></ul> and more</li></ul>",
+            [
+                ("list_item", "Fruit"),
+                ("list_item", "Apples"),
+                ("list_item", "Pears"),
+                ("list_item", "and more"),
+            ],
         ),
         (
             FIG.format(alt="A dog", caption='A dog runs. <span class="credit">Reuters</span>'),
-            BlockKind.PICTURE,
-            "A dog runs.",
-            [],
+            [("meta", "A dog"), ("picture", "A dog runs.")],
         ),
         (
             FIG.format(alt="", caption="Flood waters rise (AP Photo/Sam Lee)"),
-            BlockKind.PICTURE,
-            "Flood waters rise",
-            [],
+            [("picture", "Flood waters rise")],
         ),
         (
             '<section><img src="map.png" alt="Map of the route"></section>',
-            BlockKind.PICTURE,
-            "",
-            [],
+            [("meta", "Map of the route")],
+        ),
+        (
+            '<form><input placeholder="Search the site"><button>Go now</button></form>',
+            [("meta", "Search the site"), ("paragraph", "Go now")],
         ),
     ],
 )
-def test_block_table(fragment: str, kind: BlockKind, text: str, markup: list[str]) -> None:
-    (block,) = read_html(fragment).body
-    assert (block.kind, block.text) == (kind, text)
-    assert [m for _, m in block.inline] == markup
+def test_block_table(fragment: str, blocks: list[tuple[str, str]]) -> None:
+    assert [(str(b.kind), b.text) for b in read_html(fragment).body] == blocks
 
 
 @pytest.mark.parametrize(
@@ -209,7 +216,8 @@ def test_block_table(fragment: str, kind: BlockKind, text: str, markup: list[str
     ],
 )
 def test_picture_credit(fragment: str, credit: str) -> None:
-    assert read_html(fragment).body[0].credit == credit
+    [picture] = [b for b in read_html(fragment).body if b.kind is BlockKind.PICTURE]
+    assert picture.credit == credit
 
 
 @pytest.mark.parametrize(
@@ -222,6 +230,8 @@ def test_picture_credit(fragment: str, credit: str) -> None:
         '<p class="notranslate">Not me.</p><p>Only this.</p>',
         "<p> </p><p><img src=x.gif></p><p>Only this.</p>",
         "<pre>code\n  block</pre><p>Only this.</p>",
+        "<template><p>Not me.</p></template><noscript><p>Nor me.</p></noscript><p>Only this.</p>",
+        '<svg viewBox="0 0 1 1"><text>Not me.</text></svg><p>Only this.</p>',
     ],
 )
 def test_untouched_elements_are_not_blocks(fragment: str) -> None:
@@ -233,15 +243,45 @@ def test_headline_falls_back_to_title() -> None:
     assert a.headline == "Budget passes"
 
 
+def test_page_metadata_is_translated() -> None:
+    page = """<!DOCTYPE html><html lang="en"><head><title>Site news | Bay Courier</title>
+<meta name="description" content="The port reopens.">
+<meta property="og:title" content="Port reopens">
+<meta property="og:site_name" content="Bay Courier">
+<meta name="twitter:description" content="Boats are back.">
+<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Port reopens",
+ "author": {"name": "Ana Ruiz"}, "articleBody": "Boats are back &amp; busy.",
+ "url": "https://x.example/a"}</script>
+</head><body><h1>Port reopens</h1><p>Boats are back.</p></body></html>"""
+    a = read_html(page)
+    meta = [b.text for b in a.body if b.kind is BlockKind.META]
+    assert meta == [
+        "Site news | Bay Courier",  # the headline is not in it: translated whole
+        "The port reopens.",
+        "Port reopens",
+        "Boats are back.",
+        "Port reopens",
+        "Boats are back &amp; busy.",
+    ]
+    out = write_html(translated(a))
+    root = lxml.html.document_fromstring(out)
+    assert root.findtext(".//title") == "SITE NEWS | BAY COURIER"
+    assert root.xpath("//meta[@property='og:site_name']/@content") == ["Bay Courier"]
+    assert root.xpath("//meta[@name='twitter:description']/@content") == ["BOATS ARE BACK."]
+    ld = json.loads(root.xpath("//script[@type='application/ld+json']")[0].text)
+    assert (ld["headline"], ld["articleBody"]) == ("PORT REOPENS", "BOATS ARE BACK & BUSY.")
+    assert (ld["author"], ld["url"]) == ({"name": "Ana Ruiz"}, "https://x.example/a")
+
+
 @pytest.mark.parametrize(
     ("data", "error", "message"),
     [
         ("", EmptyInputError, "empty HTML input"),
         (" \n\t ", EmptyInputError, "empty HTML input"),
         ("Just a sentence.", FormatError, "must start with markup"),
-        ("<p>bad \x00 byte</p>", CharacterError, "NUL (U+0000) at offset 7 (line 1, column 8)"),
         ("<p>ok</p>\n<p>\x07</p>", CharacterError, "U+0007 at offset 13 (line 2, column 4)"),
-        ("<p>a &#x11; b</p>", CharacterError, "body block 1: control character U+0011 at offset 2"),
+        ("<p>a &#x11; b</p>", CharacterError, "U+0011 at offset 5 (line 1, column 6)"),
+        ('<p title="a\x85b">ok</p>', CharacterError, "U+0085 at offset 11 (line 1, column 12)"),
         ("<div></div><br>", FormatError, "no text to translate"),
         ("<script>alert(1)</script>", FormatError, "no text to translate"),
         ("<<<>>>", FormatError, "contains no HTML elements"),
@@ -253,23 +293,117 @@ def test_malformed_input(data: str, error: type[Exception], message: str) -> Non
         read_html(data)
 
 
-# --- inline helpers -----------------------------------------------------------------------------
+def test_the_text_rule_applies_to_what_is_translated_only() -> None:
+    # a C1 control in an SVG id (a real page's) or in a script is carried as it came
+    page = (
+        '<html><body><svg><g id="a\x81b"></g></svg><script>var s = "\x92";</script>'
+        "<p>Words.</p></body></html>"
+    )
+    out = write_html(translated(read_html(page)))
+    assert 'id="a\x81b"' in out and 'var s = "\x92";' in out and "WORDS." in out
+
+
+# --- markup as an invariant ---------------------------------------------------------------------
+
+TRICKY = [
+    '<p>The <a href="https://ex.example/caf\u00e9?q=\u00fcber&amp;x=1">caf\u00e9</a> opens.</p>',
+    '<p><svg viewBox="0 0 10 10" preserveAspectRatio="none"><path d="M0 0"/></svg> Share</p>',
+    "<p>Tea&nbsp;and &eacute;clairs &#8212; &#x2014; &copy; 2024</p>",
+    "<!--[if IE]><p>Old browser</p><![endif]--><p>New browser</p>",
+    "<p>Before <![CDATA[ raw ]]> after</p>",
+    "<template><p>Later</p></template><noscript><img src=x.gif alt=Tracker></noscript><p>Now</p>",
+    "<ul><li>Fruit<ul><li>Apples</li></ul> and <b>more</b></li><li>Nuts</li></ul>",
+    '<p><a href="/x"><div>Block in a link</div></a> and text</p>',
+    '<div><span class="icon"></span><a href="/a"><img src="a.png"></a>Menu <i>item</i></div>',
+    "<p>Unclosed <b>bold</p><p>Next</p>",
+    "<table><tr><td>One<td>Two<tr><td>Three</table>",
+    '<p>Reach <a href="mailto:desk@bay.example">desk@bay.example</a> or #BayNews @baycourier</p>',
+    '<p>Time <time datetime="2024-01-01">Jan 1, 9 am</time>, code <code>x = 1</code>.</p>',
+    '<math><mi mathvariant="bold">x</mi></math><p>Formula text</p>',
+]
+
+
+@pytest.mark.parametrize("fragment", TRICKY)
+def test_markup_comes_through_whole(fragment: str) -> None:
+    page = f"<!DOCTYPE html><html><head><title>T</title></head><body>{fragment}</body></html>"
+    out = write_html(translated(read_html(page)))
+    assert differences(page, out) == []
+    body = out[out.index("</p>", out.index("tarjama-label")) + 4 : out.index("</body>")]
+    # everything but the text comes through byte for byte
+    assert _markup_only(body) == _markup_only(fragment)
+
+
+def _markup_only(html: str) -> list[str]:
+    """The tags, comments and declarations of an HTML text, in order, words left out."""
+    return [m.group() for m in re.finditer(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[^>]*>", html, re.S)]
+
+
+@pytest.mark.parametrize("fragment", TRICKY)
+def test_identity_translation_gives_the_fragment_back(fragment: str) -> None:
+    out = write_html(Translation(read_html(fragment), "v", PROVENANCE))
+    inner = out[out.index("</p>") + 4 : -len("</div>")]
+    assert _markup_only(inner) == _markup_only(fragment)
+    assert differences(fragment, out, page=False) == []
 
 
 @pytest.mark.parametrize(
-    "inner",
+    ("engine_output", "written"),
     [
-        "plain words",
-        'a <a href="https://e.example/?q=1&amp;r=2" class="ext">link</a> here',
-        "nested <strong>bold <em>and italic</em></strong> text",
-        'stop<br>line <img src="i.png" alt="icon"> end',
-        '<span translate="no">Keep <b>this</b></span> as is',
-        "5 &lt; 6 &amp; 7 &gt; 3",
+        # split around a moved word: one element, the words in the engine's order
+        ('<g id="1">LA</g> CASA <g id="1">BLANCA</g><x id="2"/>ES ROJA',
+         "<p><em>LA CASA BLANCA</em><br>ES ROJA</p>"),
+        # dropped: the element comes back empty, where it was
+        ('LA CASA<x id="2"/>ES ROJA', "<p><em></em>LA CASA<br>ES ROJA</p>"),
+        # a placeholder twice: once
+        ('<g id="1">LA CASA</g><x id="2"/>ES <x id="2"/>ROJA',
+         "<p><em>LA CASA</em><br>ES ROJA</p>"),
+        # an id the source lacks: its words stay, its tags go
+        ('<g id="1">LA</g> <g id="7">CASA</g><x id="2"/>ES ROJA',
+         "<p><em>LA</em> CASA<br>ES ROJA</p>"),
+        # unbalanced: the words, every element back
+        ('<g id="1">LA CASA ES ROJA', "<p><em></em><br>LA CASA ES ROJA</p>"),
     ],
-)
-def test_inline_round_trip(inner: str) -> None:
-    el = lxml.html.fragment_fromstring(f"<p>{inner}</p>")
-    assert from_inline(*to_inline(el)) == inner
+)  # fmt: skip
+def test_engine_changes_to_tags_never_change_the_markup(engine_output: str, written: str) -> None:
+    source = read_html("<p><em>the house</em><br>is red</p>")
+    assert source.body[0].text == '<g id="1">the house</g><x id="2"/>is red'
+    body = (replace(source.body[0], text=engine_output),)
+    t = Translation(replace(source, body=body), source.version, PROVENANCE)
+    out = write_html(t)
+    assert out.endswith(written + "</div>"), out
+    assert differences(source.original, out, page=False) == []
+
+
+def test_a_changed_tree_is_told() -> None:
+    page = "<html><body><p>One <em>two</em></p><ul><li>A</li></ul></body></html>"
+    assert differences(page, page) == []
+    found = differences(page, page.replace("<li>A</li>", "<li>A</li><li>B</li>"))
+    assert found[0] == "<li> 1 -> 2"
+    moved = differences(page, page.replace("<p>One <em>two</em></p>", "<p>One </p><em>two</em>"))
+    assert moved and "at /html/body" in moved[-1]
+    # inline elements of one run may change places: their words moved
+    swapped = "<html><body><p><b>x</b> <i>y</i></p></body></html>"
+    assert differences(swapped, swapped.replace("<b>x</b> <i>y</i>", "<i>y</i> <b>x</b>")) == []
+
+
+def test_page_encoding_and_languages() -> None:
+    page = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?>\n<!DOCTYPE html>'
+        '<html xmlns="http://www.w3.org/1999/xhtml" lang="en" xml:lang="en"><head>'
+        '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252" />'
+        '</head><body><p lang="en-GB">Colour</p><p lang="fr">Bonjour</p></body></html>'
+    )
+    out = write_html(translated(read_html(page), "ar"))
+    assert out.startswith('<?xml version="1.0" encoding="utf-8"?>')
+    assert 'content="text/html; charset=utf-8" />' in out
+    assert '<html dir="rtl" xmlns="http://www.w3.org/1999/xhtml" lang="ar" xml:lang="ar">' in out
+    assert '<p lang="ar">COLOUR</p>' in out and '<p lang="fr">BONJOUR</p>' in out
+    # a page that does not say: tarjama's own declaration, first in the head
+    bare = write_html(translated(read_html("<html><head></head><body><p>Hi</p></body></html>")))
+    assert '<head><meta charset="utf-8" class="tarjama-charset">' in bare
+
+
+# --- inline helpers -----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -293,10 +427,11 @@ def page_out() -> str:
     return write_html(translated(read_html(PAGE)))
 
 
-def test_write_keeps_markup_balanced(page_out: str) -> None:
+def test_write_keeps_the_markup(page_out: str) -> None:
     for tag in ("a", "em", "strong", "i", "br", "figure", "li", "p", "script", "style"):
         expected = count(PAGE, tag) + (1 if tag == "p" else 0)  # + the label
         assert count(page_out, tag) == expected, tag
+    assert differences(PAGE, page_out) == []
 
 
 def test_write_keeps_links_and_emphasis(page_out: str) -> None:
@@ -305,8 +440,9 @@ def test_write_keeps_links_and_emphasis(page_out: str) -> None:
     doc = lxml.html.document_fromstring(page_out)
     assert [e.text_content() for e in doc.iter("em")] == ["THURSDAY", "NEW"]
     assert [e.text_content() for e in doc.iter("strong")] == ["NINE DAYS"]
-    assert doc.xpath("//a[@title='Timetable']")[0].text_content() == "NORTH FERRY"
-    assert doc.xpath("//a[@href='/staff/mira-holt']")[0].text_content() == "MIRA HOLT"
+    assert doc.xpath("//a[@title='TIMETABLE']")[0].text_content() == "NORTH FERRY"
+    # a byline is never sent to the engine (names in it come out mangled): kept as written
+    assert doc.xpath("//a[@href='/staff/mira-holt']")[0].text_content() == "Mira Holt"
 
 
 def test_write_leaves_untranslatable_content_alone(page_out: str) -> None:
@@ -315,7 +451,7 @@ def test_write_leaves_untranslatable_content_alone(page_out: str) -> None:
     assert '<span translate="no">SeaLink M4</span>' in page_out
     assert '<span class="notranslate">Pier 7</span>' in page_out
     assert "<p>Do not translate this box.</p>" in page_out
-    assert '<a href="/">Front page</a>' in page_out
+    assert '<a href="/">FRONT PAGE</a>' in page_out  # the menu too: the page is translated whole
 
 
 def test_write_translates_fields(page_out: str) -> None:
@@ -366,7 +502,7 @@ def test_write_fragment_is_wrapped() -> None:
         ("<p>The storm hit.</p><script>var a = 1;", "<script>var a = 1;</script>"),
         ("<p>The storm hit.</p><style>p { color: red }", "<style>p { color: red }</style>"),
         ("<p>The storm hit.</p><textarea>Your comment", "<textarea>Your comment</textarea>"),
-        ("<p>The storm hit.</p><div><title>Storm", "<title>STORM</title>"),  # translated
+        ("<p>The storm hit.</p><div><title>Storm", "<title>Storm</title>"),  # not the page's
     ],
 )
 def test_an_element_left_open_at_the_end_keeps_its_own_text(fragment: str, kept: str) -> None:
@@ -383,12 +519,11 @@ def test_write_new_page_for_other_formats() -> None:
     root = lxml.html.document_fromstring(write_html(t))
     assert (root.get("lang"), root.get("dir")) == ("es", "ltr")
     assert root.findtext(".//h1") == "FERRY SERVICE RESUMES ON THE NORTH ROUTE"
-    assert root.find_class("standfirst")[0].text_content().startswith("CROSSINGS")
-    assert root.find_class("byline")[0].text_content() == "BY MIRA HOLT"
     assert root.find_class("credit")[0].text == "AFP / Tom BERG"
     assert root.xpath("//figure/img/@src") == ["/media/ferry.jpg"]
     assert len(root.findall(".//ul/li")) == 2
-    assert root.xpath("//a/@href")[0] == "https://ferries.example/north"
+    assert "TIMETABLE" not in root.text_content().replace("TIMETABLE CHANGES", "")  # no metadata
+    assert "https://ferries.example/north" in root.xpath("//a/@href")
     assert root.find_class("tarjama-label")
 
 
@@ -397,13 +532,6 @@ def test_block_count_mismatch_is_an_error() -> None:
     t = replace(t, article=replace(t.article, body=t.article.body[:-1]))
     with pytest.raises(FormatError, match="cannot be written back"):
         write_html(t)
-
-
-def test_unbalanced_engine_output_loses_markup_not_the_page() -> None:
-    t = translated(read_html("<h1>H</h1><p>One <em>two</em></p>"))
-    broken = replace(t.article.body[0], text='ONE <g id="1">TWO')
-    t = replace(t, article=replace(t.article, body=(broken,)))
-    assert "<p>ONE TWO</p>" in write_html(t)
 
 
 @pytest.mark.parametrize(

@@ -251,6 +251,15 @@ def test_write_2x_plain_body() -> None:
     assert out["associations"][0]["language"] == "ar"
 
 
+def test_plain_text_body_keeps_its_line_breaks() -> None:
+    doc = json.loads(dump(V2))
+    doc["bodies"][0]["value"] = "Roads were closed.\nOfficials said so.\n\nSchools stay shut."
+    out = write(doc)
+    assert out["bodies"][0]["value"] == (
+        "ROADS WERE CLOSED.\nOFFICIALS SAID SO.\n\nSCHOOLS STAY SHUT."
+    )
+
+
 def test_write_1x_legacy() -> None:
     out = write(V1)
     assert out["headline"] == "LIBRARY REOPENS"

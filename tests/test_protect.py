@@ -51,6 +51,8 @@ MASKED = [
     ("See www.example.com, or bbc.co.uk for more.",
      [("url", "www.example.com"), ("url", "bbc.co.uk")]),
     ("Write to desk@example.org today.", [("email", "desk@example.org")]),
+    ("Read report.pdf and Budget_2024.XLSX, not the report.",
+     [("code", "report.pdf"), ("code", "Budget_2024.XLSX")]),
     ("Follow @AFPnews and #Idlib for updates.", [("handle", "@AFPnews"), ("hashtag", "#Idlib")]),
     # agency credits
     ("Civilians flee Idlib on Tuesday. / AFP / Omar HAJ KADOUR",

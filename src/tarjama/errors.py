@@ -6,6 +6,7 @@
     │   ├── EncodingError          not UTF-8
     │   ├── FormatError            malformed HTML, JSON, ninjs, XML
     │   ├── CharacterError         a character the text rule refuses (``tarjama.intake``)
+    │   ├── MarkupError            strict: the translation would change the page's markup
     │   └── InputTooLargeError
     ├── LanguageError              unknown language or unsupported pair (lists the available ones)
     ├── ConfigError
@@ -75,6 +76,10 @@ class FormatError(InputError):
 
 class InputTooLargeError(InputError):
     pass
+
+
+class MarkupError(InputError):
+    """Asked to be strict: the page's markup would not come through whole (what differs)."""
 
 
 class CharacterError(InputError):

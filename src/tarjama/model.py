@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from html import unescape
 from typing import Any
 
 from tarjama import inline
@@ -45,6 +46,10 @@ class BlockKind(StrEnum):
     BLOCKQUOTE = "blockquote"
     LIST_ITEM = "list_item"
     PICTURE = "picture"
+    META = "meta"
+    """Text of a page that is no part of its prose, translated in place: an attribute (``alt``,
+    ``title``, ``aria-label``...), a meta description, a JSON-LD headline. The other formats
+    leave it out."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,10 @@ class Article:
     canonical_url: str = ""
     published: str = ""
     updated: str = ""
+    site: str = ""
+    """The publication's name, as the page gives it (never translated)."""
+    image: str = ""
+    """The address of the article's lead image."""
     source_format: str = "text"
     original: str = ""
     """The source document as received, so a format can rebuild its shape around a translation."""
@@ -119,6 +128,16 @@ class Article:
             ensure_ascii=False,
         )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+    def prose(self) -> tuple[Block, ...]:
+        """The body as a format that writes the article anew shows it (plain text, a new ninjs
+        document or page, a feed of translations): without a page's metadata (``META``
+        blocks), and without the blocks that repeat its headline or standfirst, which those
+        formats write apart (on a whole page they are blocks in place like the rest)."""
+        repeated = {_words(self.headline), _words(self.standfirst)} - {""}
+        return tuple(
+            b for b in self.body if b.kind is not BlockKind.META and _words(b.text) not in repeated
+        )
 
     def words(self) -> int:
         texts = [self.headline, self.standfirst, *(b.text for b in self.body)]
@@ -169,9 +188,12 @@ class Part(StrEnum):
     """A body block's text: a paragraph, heading, quote, list item or caption."""
     ALT = "alt"
     """A body block's alt text (pictures)."""
+    MARKUP = "markup"
+    """A page's markup as a whole: where the check that it came through whole puts its finding
+    (``qa.markup``). No text of its own."""
 
 
-_FIELD = re.compile(r"(headline|standfirst)|body/(0|[1-9][0-9]{0,8})(/alt)?")
+_FIELD = re.compile(r"(headline|standfirst|markup)|body/(0|[1-9][0-9]{0,8})(/alt)?")
 
 
 @dataclass(frozen=True)
@@ -212,13 +234,23 @@ class FieldRef:
             return article.headline
         if self.part is Part.STANDFIRST:
             return article.standfirst
+        if self.part is Part.MARKUP:
+            return ""
         block = article.body[self.block]
         return block.alt if self.part is Part.ALT else block.text
 
     def __str__(self) -> str:
-        if self.part in (Part.HEADLINE, Part.STANDFIRST):
+        if self.part in (Part.HEADLINE, Part.STANDFIRST, Part.MARKUP):
             return self.part.value
         return f"body/{self.block}/alt" if self.part is Part.ALT else f"body/{self.block}"
+
+
+_TAGS = re.compile(r"</?[gx]\b[^>]*>")
+
+
+def _words(tagged: str) -> str:
+    """Tagged text as plain words, tolerant of broken tags (an engine's output)."""
+    return " ".join(unescape(_TAGS.sub("", tagged)).split())
 
 
 @dataclass(frozen=True)

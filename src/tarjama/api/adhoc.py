@@ -15,8 +15,9 @@ from collections.abc import Sequence
 
 import lxml.html
 
-from tarjama import inline
-from tarjama.errors import EmptyInputError, FormatError, InputTooLargeError
+from tarjama import inline, intake
+from tarjama.errors import CharacterError, EmptyInputError, FormatError, InputTooLargeError
+from tarjama.formats import write_checked
 from tarjama.formats.html import LABEL_CLASS, inner_html, read_html, write_html
 from tarjama.formats.sanitise import sanitise_fragment, sanitise_html
 from tarjama.model import Article, Block, BlockKind, Translation
@@ -73,18 +74,40 @@ def translate_texts(
 
 
 def translate_html(
-    translator: Translator, html: str, source: str, target: str, *, label: bool = True
+    translator: Translator,
+    html: str,
+    source: str,
+    target: str,
+    *,
+    label: bool = True,
+    extract: bool = False,
+    strict: bool = False,
 ) -> tuple[str, Translation]:
     """HTML translated and sanitised. With ``label`` it carries the disclosure label and
-    ``lang``/``dir`` (tarjama's own API); without, it is the bare fragment LibreTranslate gives."""
+    ``lang``/``dir`` (tarjama's own API); without, it is the bare fragment LibreTranslate gives.
+    With ``extract``, a whole page's article alone (``formats.extract``). A page whose markup
+    the translation changed comes with a critical ``markup`` finding, or with ``strict``
+    raises MarkupError."""
     if not html.strip():
         raise EmptyInputError("the HTML is empty: nothing to translate")
     page = bool(_PAGE.match(html))
+    if extract:
+        from tarjama.formats.extract import extract as extract_article
+
+        translation = translator.translate(extract_article(html, language=source), target)
+        return sanitise_html(write_html(translation)), translation
     if label:
         translation = translator.translate(read_html(html, language=source), target)
-        return sanitise_html(write_html(translation)), translation
-    source_html = html if page else f"<div>{html}</div>"
-    translation = translator.translate(read_html(source_html, language=source), target)
+        written, translation = write_checked(translation, "html", sanitise=True, strict=strict)
+        return written, translation
+    try:
+        article = read_html(html if page else f"<div>{html}</div>", language=source)
+    except CharacterError as e:
+        if page:
+            raise
+        at = e.offset - len("<div>")  # where the caller wrote it, not in the wrapper
+        raise intake.refusal(html[:at] + e.character, at, "the HTML", lines=True) from None
+    translation = translator.translate(article, target)
     written = write_html(translation)
     if page:
         root = lxml.html.document_fromstring(written)

@@ -71,8 +71,8 @@ LanguageCode = Annotated[StrictStr, StringConstraints(pattern=LANGUAGE, max_leng
 
 def _translate_request_schema(schema: dict[str, Any]) -> None:
     """The rules of :class:`TranslateRequest`'s validator, in JSON Schema: exactly one of
-    ``text`` and ``html`` (a null one is absent), no ``format`` text with ``html``, and the
-    targets under either name."""
+    ``text`` and ``html`` (a null one is absent), no ``format`` text with ``html``, ``extract``
+    only of HTML, and the targets under either name."""
     properties = schema["properties"]
     properties["text"]["anyOf"][0].update(translatable(LINE_BREAKS_JSON))
     properties["target"] = {**properties["targets"], "description": "Another name of targets."}
@@ -83,6 +83,9 @@ def _translate_request_schema(schema: dict[str, Any]) -> None:
         {"oneOf": [{"required": ["targets"]}, {"required": ["target"]}]},
         {"not": {"required": ["html", "format"],
                  "properties": {"html": {"type": "string"}, "format": {"const": "text"}}}},
+        {"not": {"required": ["text", "extract"],
+                 "properties": {"text": {"type": "string"}, "extract": {"const": True},
+                                "format": {"not": {"const": "html"}}}}},
     ]  # fmt: skip
 
 
@@ -106,6 +109,18 @@ class TranslateRequest(BaseModel):
     format: Literal["text", "html"] | None = Field(
         None, description="How to read `text`: text (default) or html. `html` implies html."
     )
+    extract: bool = Field(
+        False,
+        description="HTML of a whole web page: its article alone (found by readability-lxml), "
+        "with its metadata, answered as a clean page in tarjama's layout; without it a page is "
+        "translated in place, whole.",
+    )
+    strict: bool = Field(
+        False,
+        description="HTML: refuse (400 markup_changed) rather than answer a page whose markup "
+        "the translation would change; without it such a page comes back with a critical "
+        "`markup` finding and status needs-review.",
+    )
 
     @model_validator(mode="after")
     def _one_input(self) -> TranslateRequest:
@@ -113,6 +128,8 @@ class TranslateRequest(BaseModel):
             raise ValueError("give exactly one of text or html")
         if self.html is not None and self.format == "text":
             raise ValueError("format text contradicts an html field")
+        if self.extract and self.input_format != "html":
+            raise ValueError("extract finds the article in a web page: give it as html")
         return self
 
     @property

@@ -44,7 +44,14 @@ class Answer:
 
 def _one(services: Services, body: TranslateRequest, target: str) -> tuple[str, Translation]:
     if body.input_format == "html":
-        return adhoc.translate_html(services.translator, body.input, body.source, target)
+        return adhoc.translate_html(
+            services.translator,
+            body.input,
+            body.source,
+            target,
+            extract=body.extract,
+            strict=body.strict,
+        )
     [(content, t)] = adhoc.translate_texts(services.translator, [body.input], body.source, target)
     if t is None:  # translate_texts raises on an empty text; this is the type checker's due
         raise EmptyInputError("the text is empty: nothing to translate")
@@ -59,8 +66,9 @@ def translate_request(services: Services, body: TranslateRequest) -> list[tuple[
 
 def _cached(services: Services, body: TranslateRequest, target: str) -> tuple[str, Translation]:
     serving = services.serving(body.source, target)
+    how = (body.input_format, body.extract, body.strict, body.source, target, serving)
     return services.cache.get(
-        ("v1", body.input_format, body.source, target, serving, body.input),
+        ("v1", *how, body.input),
         lambda: _one(services, body, target),
         lambda done: [done[1]],
         lambda done: 2 * len(body.input) + len(done[0]),

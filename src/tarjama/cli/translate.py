@@ -23,7 +23,7 @@ from tarjama.cli.completion import complete_languages
 from tarjama.cli.folder import output_path, translate_folder, write_whole
 from tarjama.cli.lines import LINE_FORMATS, translate_lines
 from tarjama.errors import FormatError
-from tarjama.model import DEFAULT_LABEL
+from tarjama.model import DEFAULT_LABEL, Translation
 
 if TYPE_CHECKING:
     from tarjama.config import Settings
@@ -65,6 +65,15 @@ if TYPE_CHECKING:
     help="Reuse and fill the translation memory, apply the glossary (default: on).",
 )
 @click.option("--force", is_flag=True, help="A folder: translate again what is already done.")
+@click.option(
+    "--extract", "extract_article", is_flag=True,
+    help="From a whole web page, its article alone (found by readability-lxml) with its "
+    "metadata, written in tarjama's layout. Without it a page is translated in place, whole.",
+)  # fmt: skip
+@click.option(
+    "--strict", is_flag=True,
+    help="Fail (exit 65) rather than write a page whose markup the translation would change.",
+)  # fmt: skip
 @click.pass_context
 @reports_errors
 def translate(
@@ -79,9 +88,16 @@ def translate(
     out_dir: Path | None,
     memory: bool | None,
     force: bool,
+    extract_article: bool,
+    strict: bool,
 ) -> None:
     """Translate the article (or the RSS/Atom feed) in PATH (or - for stdin); or every article
-    and feed in the folder PATH into --out, skipping those already translated there."""
+    and feed in the folder PATH into --out, skipping those already translated there.
+
+    A web page is translated in place: every element and attribute comes through, only its
+    text and the attributes people read change. When the markup would not come through whole,
+    the page is written all the same with a warning on stderr (the translation needs review);
+    with --strict, nothing is written and the exit code is 65."""
     settings = settings_of(ctx).merge(
         {k: v for k, v in {"engine": engine_name, "label": label, "memory": memory}.items()
          if v is not None}, "flags")  # fmt: skip
@@ -90,6 +106,8 @@ def translate(
             raise click.UsageError("a folder is translated into files: give --out DIR")
         if out_format in LINE_FORMATS or input_format == "lines":
             raise click.UsageError("line by line (lines, jsonl) translates one file, not a folder")
+        if extract_article or strict:
+            raise click.UsageError("--extract and --strict take one web page, not a folder")
         translate_folder(Path(path), targets(to), source, out_format, input_format, settings,
                          out_dir, force)  # fmt: skip
         return
@@ -108,6 +126,8 @@ def translate(
         return
     text = formats.decode(data, name="the input" if path == "-" else path)
     input_format = input_format or formats.detect(text)
+    if extract_article and input_format != "html":
+        raise FormatError(f"--extract finds the article in a web page; the input is {input_format}")
     if input_format == "feed":
         _translate_feed(text, path, targets(to), source, out_format, settings, out_dir)
         return
@@ -115,7 +135,12 @@ def translate(
         raise FormatError("--format feed writes a feed, and the input is not one (RSS or Atom)")
     from tarjama.runtime import Runtime
 
-    article = formats.parse(text, input_format, language=source)
+    if extract_article:
+        from tarjama.formats.extract import extract
+
+        article = extract(text, language=source)
+    else:
+        article = formats.parse(text, input_format, language=source)
     fmt = out_format or article.source_format
     with Runtime.open(settings, store=settings.memory) as runtime:
         src, langs = in_languages(runtime.engine, article.source_language, targets(to))
@@ -126,14 +151,25 @@ def translate(
         out_dir.mkdir(parents=True, exist_ok=True)
         for t in results:
             target = output_path(out_dir, path, t.language, fmt)
-            write_whole(target, formats.write(t, fmt))
+            write_whole(target, _written(t, fmt, strict))
             click.echo(str(target))
         return
     if len(results) > 1 and fmt in ("json", "ninjs"):
         docs = {t.language: json.loads(formats.write(t, fmt)) for t in results}
         click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
         return
-    click.echo("\n".join(formats.write(t, fmt) for t in results), nl=False)
+    click.echo("\n".join(_written(t, fmt, strict) for t in results), nl=False)
+
+
+def _written(t: Translation, fmt: str, strict: bool) -> str:
+    """The translation in ``fmt``; a page whose markup changed said so on stderr."""
+    written, checked = formats.write_checked(t, fmt, strict=strict)
+    for segment in checked.segments[len(t.segments) :]:
+        for finding in segment.findings:
+            click.echo(
+                f"tarjama: warning ({t.language}): {finding.message}; needs review", err=True
+            )
+    return written
 
 
 def _translate_feed(

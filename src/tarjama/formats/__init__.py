@@ -12,10 +12,11 @@ A format is a package (or a module) with a reader (text -> ``Article``) and a wr
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from tarjama import intake
-from tarjama.errors import EmptyInputError, EncodingError, FormatError, InputTooLargeError
-from tarjama.model import Article, Translation
+from tarjama.errors import EmptyInputError, FormatError, InputTooLargeError, MarkupError
+from tarjama.model import Article, SegmentOrigin, SegmentResult, Status, Translation
 
 INPUT_FORMATS = ("text", "html", "ninjs", "feed")
 OUTPUT_FORMATS = ("text", "html", "ninjs", "json")
@@ -23,30 +24,33 @@ MAX_INPUT_BYTES = 5 * 1024 * 1024
 
 
 def decode(
-    data: bytes, *, limit: int = MAX_INPUT_BYTES, name: str = "the input", text_rule: bool = True
+    data: bytes,
+    *,
+    limit: int = MAX_INPUT_BYTES,
+    name: str = "the input",
+    text_rule: bool | None = None,
 ) -> str:
-    """UTF-8 text from raw input under the text rule (``tarjama.intake``: NFC, LF line ends),
-    or an error that says what is wrong with it and where.
+    """Text from raw input in whatever encoding it is in (``encoding.to_text``: a byte-order
+    mark, the document's declaration, UTF-8, then detection), under the text rule
+    (``tarjama.intake``: NFC, LF line ends), or an error that says what is wrong and where.
 
-    ``text_rule=False`` only for a file tarjama neither translates nor stores: a reference
-    translation to score against stays as published (FLORES's Catalan holds a U+0093 where a
-    quotation mark was meant), so scores stay comparable.
+    By default the rule applies to the whole text unless it is HTML, whose reader applies it
+    to the page's text alone (a control character in a script or an SVG ``id`` is markup,
+    carried as it came). ``text_rule=False`` only for a file tarjama neither translates nor
+    stores: a reference translation to score against stays as published (FLORES's Catalan
+    holds a U+0093 where a quotation mark was meant), so scores stay comparable.
     """
     if len(data) > limit:
         raise InputTooLargeError(f"{name} is {len(data):,} bytes; the limit is {limit:,}")
+    from tarjama.formats.encoding import to_text
+
     nul = data.find(b"\0")
-    if nul >= 0:  # before decoding: UTF-16 and binary files say so here, not as bad UTF-8
+    if nul >= 0 and not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\0\0\xfe\xff")):
+        # before decoding: binary files say so here, not as bad text
         before = data[:nul].decode("utf-8", errors="replace")
         raise intake.refusal(before + "\0", len(before), name, lines=True)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise EncodingError(
-            f"{name} is not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} "
-            f"(line {line})"
-        ) from None
-    if text_rule:
+    text, _ = to_text(data, name)
+    if text_rule or (text_rule is None and detect(text) != "html"):
         text = intake.accept(text, name, lines=True)
     if not text.strip():
         raise EmptyInputError(f"{name} is empty: nothing to translate")
@@ -87,6 +91,43 @@ def parse(text: str, fmt: str | None = None, *, language: str | None = None) -> 
     if fmt == "feed":
         raise FormatError("a feed holds many articles: read it with formats.feed.read_feed")
     raise FormatError(f"unknown input format {fmt!r}; use one of {', '.join(INPUT_FORMATS)}")
+
+
+def write_checked(
+    t: Translation, fmt: str, *, sanitise: bool = False, strict: bool = False
+) -> tuple[str, Translation]:
+    """``write``, and for a page translated in place, the check that its markup came through
+    whole (``html.fidelity``): the translation comes back with a critical ``markup`` finding
+    (needs review) when it did not, or with ``strict``, MarkupError instead of any output."""
+    a = t.article
+    if fmt != "html" or a.source_format != "html" or not a.original:
+        return write(t, fmt, sanitise=sanitise), t
+    from tarjama.formats.html import is_page, write_html
+    from tarjama.formats.html.fidelity import differences
+
+    written = write_html(t)
+    found = differences(a.original, written, page=is_page(a.original))
+    if found and strict:
+        raise MarkupError(f"the translation ({t.language}) would change the page's markup: "
+                          + "; ".join(found[:4]))  # fmt: skip
+    if found:
+        t = with_markup_finding(t, found)
+    if sanitise:
+        from tarjama.formats.sanitise import sanitise_html
+
+        written = sanitise_html(written)
+    return written, t
+
+
+def with_markup_finding(t: Translation, differences: list[str]) -> Translation:
+    from tarjama.qa.markup import MARKUP, markup_finding
+    from tarjama.qa.score import risk_score
+
+    finding = markup_finding(differences)
+    segment = SegmentResult(
+        MARKUP, 0, "", "", SegmentOrigin.COPY, risk_score([finding]), (finding,)
+    )
+    return replace(t, status=Status.NEEDS_REVIEW, segments=(*t.segments, segment))
 
 
 def write(t: Translation, fmt: str, *, sanitise: bool = False) -> str:

@@ -38,15 +38,19 @@ def paragraphs(text: str) -> list[str]:
 
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
-_BLANKS = re.compile(r"[ \t\n\r\f]+")
+_BLANKS = re.compile(r"[ \t\r\f]+")
+_LINE_BREAK = re.compile(r" ?\n ?")
 
 
 def paragraph_blocks(text: str) -> tuple[Block, ...]:
     """Plain text inside another format (a feed's description, a ninjs body) as paragraphs: one
-    a stretch between blank lines, its blanks one space, escaped."""
+    a stretch between blank lines, escaped. Its line breaks stay ("Roads were closed.\n
+    Officials said..." is two lines in the translation too); other blanks are one space."""
     return tuple(
         Block(BlockKind.PARAGRAPH, inline.escape_text(paragraph))
-        for paragraph in (_BLANKS.sub(" ", p).strip() for p in _BLANK_LINE.split(text))
+        for paragraph in (
+            _LINE_BREAK.sub("\n", _BLANKS.sub(" ", p)).strip() for p in _BLANK_LINE.split(text)
+        )
         if paragraph
     )
 
@@ -105,7 +109,7 @@ def write_text(t: Translation) -> str:
     out.append(t.label)
     if a.byline:
         out.append(inline.plain(a.byline))
-    for block in a.body:
+    for block in a.prose():
         text = inline.plain(block.text)
         out.append(f"{text}  / {block.credit}" if block.credit else text)
     out.append(provenance_line(t))

@@ -1,10 +1,12 @@
-"""Checks on inline tags: placeholders and markup pairs lost, added, broken."""
+"""Checks on inline tags (placeholders and markup pairs lost, added, broken) and on the markup
+of a whole page."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from tarjama.qa.base import CheckContext, Hit, Severity, check
+from tarjama.model import FieldRef, Part
+from tarjama.qa.base import CheckContext, Finding, Hit, Severity, check
 
 
 @check("tag_lost", Severity.CRITICAL)
@@ -32,3 +34,18 @@ def tag_extra(ctx: CheckContext) -> Iterator[Hit]:
         yield f'placeholder <x id="{id_}"/> {what} ({count} extra)', f'<x id="{id_}"/>'
     for id_ in target.pairs.keys() - source.pairs.keys():
         yield f'markup <g id="{id_}"> not in the source', f'<g id="{id_}">'
+
+
+MARKUP = FieldRef(Part.MARKUP)
+"""The document's own check: after the translation is put back into its page, the output's
+element tree against the input's (``formats.html.fidelity``). Not a check of one segment: its
+finding stands on a segment of its own, field ``markup``."""
+
+
+def markup_finding(differences: Sequence[str]) -> Finding:
+    """The finding for a page whose markup the translation changed: critical, so the
+    translation needs review and is never published as if nothing happened."""
+    shown = "; ".join(differences[:4]) + ("; ..." if len(differences) > 4 else "")
+    return Finding(
+        "markup", Severity.CRITICAL, f"the page's markup changed: {shown}", str(MARKUP), shown
+    )

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
+from html.entities import html5
 
 from lxml import etree
 
@@ -24,10 +25,18 @@ XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 _DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
 # A feed, as its start tells: an XML declaration, comments or a doctype, then <rss> or <feed>.
 _FEED_START = re.compile(
-    r"\A\s*(?:<\?xml[^>]*\?>\s*)?(?:(?:<!--.*?-->|<\?[^>]*\?>|<!DOCTYPE[^>]*>)\s*)*"
+    r"\A\s*(?:<\?xml[^>]*\?>\s*)?"
+    r"(?:(?:<!--.*?-->|<\?[^>]*\?>|<!DOCTYPE[^>\[]*(?:\[.*?\]\s*)?>)\s*)*"
     r"<(?:rss|feed|rdf:RDF)[\s>/]",
     re.DOTALL | re.IGNORECASE,
 )
+_DOCTYPE = re.compile(r"<!DOCTYPE[^>\[]*(?:\[.*?\]\s*)?>", re.DOTALL | re.IGNORECASE)
+_ENTITY_DECLARATION = re.compile(r"<!ENTITY\s+([\w.:-]+)")
+_EXTERNAL = re.compile(r"<!ENTITY\s+([\w.:-]+)\s+(?:SYSTEM|PUBLIC)\b")
+_UNDEFINED = re.compile(r"Entity '([\w.:-]+)' not defined")
+_REFERENCE = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
+_VERBATIM = re.compile(r"(<!\[CDATA\[.*?\]\]>|<!--.*?-->)", re.DOTALL)
+_XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 
 
 def looks_like_feed(text: str) -> bool:
@@ -63,20 +72,56 @@ class Feed:
 
 
 def parse(text: str) -> etree._Element:
-    """The feed's document; raises FormatError when it is not well-formed."""
-    # Entities stay unexpanded and nothing is fetched: a feed is outside input.
+    """The feed's document; raises FormatError when it is not well-formed.
+
+    Entities declared in the feed's own doctype are expanded, within libxml2's bounds on how
+    far they may grow (a billion-laughs feed is refused); nothing is fetched, no external DTD
+    or entity read: a feed is outside input. HTML's named entities (``&nbsp;``, ``&eacute;``),
+    which feeds use without declaring, stand for their characters."""
     parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, strip_cdata=False
+        resolve_entities="internal", no_network=True, load_dtd=False, strip_cdata=False
     )
     try:
-        root = etree.fromstring(_DECLARATION.sub("", text, count=1), parser)
+        root = etree.fromstring(_html_entities(_DECLARATION.sub("", text, count=1)), parser)
     except etree.XMLSyntaxError as exc:
+        if "amplification" in exc.msg or "entity reference loop" in exc.msg.lower():
+            raise FormatError(
+                "the feed's entities expand far beyond any feed's text (an entity bomb?): refused"
+            ) from None
+        undefined = _UNDEFINED.search(exc.msg)
+        if undefined and undefined.group(1) in _external_entities(text):
+            raise FormatError(
+                f"the feed's &{undefined.group(1)}; is an external entity (a file or an "
+                "address), which tarjama never reads"
+            ) from None
         line, column = exc.position
         raise FormatError(f"the feed is not well-formed XML at line {line}, column {column}: "
                           f"{exc.msg}") from None  # fmt: skip
     if root is None:
         raise EmptyInputError("the feed is empty")
     return root
+
+
+def _external_entities(text: str) -> set[str]:
+    doctype = _DOCTYPE.search(text)
+    return set(_EXTERNAL.findall(doctype.group())) if doctype else set()
+
+
+def _html_entities(text: str) -> str:
+    """``text`` with each HTML named entity that XML does not know and the feed does not
+    declare written as the character references it stands for (but in CDATA and comments)."""
+    doctype = _DOCTYPE.search(text)
+    known = _XML_ENTITIES | set(_ENTITY_DECLARATION.findall(doctype.group() if doctype else ""))
+
+    def reference(m: re.Match[str]) -> str:
+        name = m.group(1)
+        chars = html5.get(name + ";")
+        if name in known or chars is None:
+            return m.group()
+        return "".join(f"&#{ord(c)};" for c in chars)
+
+    parts = _VERBATIM.split(text)
+    return "".join(p if i % 2 else _REFERENCE.sub(reference, p) for i, p in enumerate(parts))
 
 
 def flavour_of(root: etree._Element) -> str:

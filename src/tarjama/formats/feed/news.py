@@ -64,7 +64,7 @@ def news_feed(
         if a.standfirst:
             summary += f"<p>{escape(inline.plain(a.standfirst))}</p>"
         set_html(etree.SubElement(item, "description"), summary)
-        body = html.blocks_to_html(a.body)
+        body = html.blocks_to_html(a.prose())
         content = etree.SubElement(item, f"{{{CONTENT}}}encoded")
         set_html(content, f'<div lang="{language}" dir="{direction}">{body}</div>')
     sanitise_feed(rss)

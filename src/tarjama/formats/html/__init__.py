@@ -1,34 +1,29 @@
-"""HTML articles in and out, keeping the markup around the translated words.
+"""HTML pages and fragments in and out, the markup of the original kept whole.
 
-Reading finds the article and turns it into blocks whose text is in tarjama's inline-tag form
-(``tarjama.inline``): paired inline elements (``<a href>``, ``<em>``...) become ``<g id="N">``,
-standalone ones (``<br>``, ``<img>``, anything marked ``translate="no"`` or ``notranslate``)
-become ``<x id="N"/>``, and ``Block.inline`` keeps the original markup for each id.
+Reading finds every piece of the document that people read and turns each into a block whose
+text is in tarjama's inline-tag form (``tarjama.inline``): paired inline elements (``<a href>``,
+``<em>``...) become ``<g id="N">``, what is carried whole (``<br>``, ``<img>``, ``<code>``,
+``<time>``, a comment, anything marked ``translate="no"`` or ``notranslate``) becomes
+``<x id="N"/>``, and ``Block.inline`` keeps the original markup for each id. A whole page is
+translated whole: menus, captions, table cells, attributes people read (``alt``, ``title``,
+``aria-label``, ``placeholder``), its meta description, ``og:``/``twitter:`` texts, JSON-LD
+headline and body, its title (``units.py`` says what is what). To get the article alone, extract
+it first (``tarjama.formats.extract``).
 
-What counts as what (one function, ``parts.find_parts``, decides it for both reading and
-writing, so writing can walk the original again and meet the same elements in the same order):
+Writing puts each translation into the original source in place and nothing else is written
+again: every element and attribute of the input stands in the output, in the same nesting and
+order, byte for byte but for the text and the translatable attributes, the language, the
+declared encoding (UTF-8), the label and the provenance (``write.py``). ``fidelity.py`` compares
+the element trees of input and output, so that a difference is a QA finding, never silent.
 
-- container: the first ``<article>`` with an ``<h1>``, else the first ``<article>``, else
-  ``<main>``, else ``<body>`` (for a fragment: the fragment itself);
-- headline: the first ``<h1>`` in the container, else in the page, else ``<title>``;
-- standfirst / byline / dateline: the first element whose class contains
-  standfirst|summary|lede|dek / byline (or ``rel="author"``, or ``<address>``) / dateline, and
-  which is not inside a paragraph-like block (a ``rel=author`` link inside a paragraph stays part
-  of that paragraph). Their inline markup is flattened: they are plain text;
-- body: ``p`` paragraphs, ``h1``-``h6`` headings, ``li`` list items, ``blockquote`` (its inner
-  paragraphs, or itself), ``figure`` with an ``img`` as a picture (alt text, caption, credit), an
-  ``img`` with alt text outside any block, and any other element whose content is only text and
-  inline markup (a ``<div>`` of text, a table cell) as a paragraph. Blocks with no words (an
-  empty ``<p>``, a ``<p>`` holding only an image) are left alone;
-- never touched: script, style, pre, code, nav, form, embedded media, comments, and any element
-  with ``translate="no"`` or class ``notranslate``.
+Every text field of the Article is XML-escaped text (``&amp;``, ``&lt;``, ``&gt;``), so every
+format hands the pipeline the same form.
 
-Every text field of the Article is XML-escaped text (``&amp;``, ``&lt;``, ``&gt;``), the picture
-credit included, so every format hands the pipeline the same form.
-
-The package: ``markup`` (inline markup <-> tagged text, element text), ``parts`` (finding the
-article in a page), ``read``, ``write``, and ``languages`` (text direction, language names and
-the links between a page's translations).
+The package: ``source`` (the document as written: elements, text and offsets; edits of it),
+``units`` (what is translated), ``conform`` (the translation's tags put back into the source's
+nesting), ``read``, ``write``, ``fidelity``, ``markup`` (lxml helpers for new pages and for
+formats that hold HTML in a field) and ``languages`` (direction, names, links between a page's
+translations).
 """
 
 from __future__ import annotations
@@ -41,17 +36,15 @@ from tarjama.formats.html.languages import (
     text_direction,
 )
 from tarjama.formats.html.markup import (
-    OPAQUE_TAGS,
-    PAIRED_TAGS,
     Inline,
     from_inline,
     inner_html,
     parse_fragment,
-    to_inline,
     visible_text,
 )
 from tarjama.formats.html.parts import LABEL_CLASS
-from tarjama.formats.html.read import body_blocks, read_html
+from tarjama.formats.html.read import body_blocks, is_page, read_html
+from tarjama.formats.html.units import OPAQUE_TAGS, PAIRED_TAGS
 from tarjama.formats.html.write import (
     blocks_to_html,
     provenance_text,
@@ -72,6 +65,7 @@ __all__ = [
     "body_blocks",
     "from_inline",
     "inner_html",
+    "is_page",
     "language_name",
     "parse_fragment",
     "provenance_text",
@@ -79,7 +73,6 @@ __all__ = [
     "render_blocks",
     "replace_body_blocks",
     "text_direction",
-    "to_inline",
     "visible_text",
     "write_html",
 ]

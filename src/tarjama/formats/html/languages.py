@@ -4,13 +4,12 @@ from a translated page to the same article in every other language."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 
-import lxml.html
-import lxml.html.builder
 from babel import Locale, UnknownLocaleError
 
-from tarjama.formats.html.markup import page_html
-from tarjama.formats.html.parts import LABEL_CLASS, page_head
+from tarjama.formats.html.parts import LABEL_CLASS
+from tarjama.formats.html.source import Document, Edits
 
 RTL_LANGUAGES = frozenset({"ar", "he", "iw", "fa", "ur", "yi", "ps", "ckb", "dv", "sd", "ug"})
 _RTL_SCRIPTS = frozenset({"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg"})
@@ -41,29 +40,36 @@ def add_language_links(page: str, links: Sequence[tuple[str, str]], current: str
     """``page`` (a whole translated page, as ``write_html`` writes it) with a way to the same
     article in every other language: ``<link rel="alternate" hreflang>`` in its head, and a
     language switcher after the label. ``links`` is (language, address) pairs, the original
-    first; ``current`` is the page's own language, shown but not linked."""
-    root = lxml.html.document_fromstring(page)
-    head = page_head(root)
-    for old in head.findall('link[@rel="alternate"][@hreflang]'):
-        head.remove(old)
-    for old in root.find_class(LANGUAGES_CLASS):
-        old.drop_tree()
-    E = lxml.html.builder
-    nav = E.NAV({"class": LANGUAGES_CLASS, "aria-label": "Languages"})
+    first; ``current`` is the page's own language, shown but not linked. The rest of the page
+    comes through as it was."""
+    doc = Document(page)
+    edits = Edits(page)
+    elements = list(doc.elements())
+    for el in elements:
+        alternate = el.tag == "link" and "alternate" in el.get("rel").split() and el.get("hreflang")
+        if alternate or LANGUAGES_CLASS in el.classes():
+            edits.outer.append((el.start, el.end, ""))
+    items = []
     for lang, href in links:
-        head.append(E.LINK(rel="alternate", hreflang=lang, href=href))
-        attrs = {"lang": lang, "dir": text_direction(lang)}
+        attrs = f'lang="{escape(lang)}" dir="{text_direction(lang)}"'
         if lang == current:
-            item = E.STRONG(language_name(lang), {**attrs, "aria-current": "page"})
+            items.append(f'<strong {attrs} aria-current="page">{language_name(lang)}</strong>')
         else:
-            item = E.A(language_name(lang), {**attrs, "href": href, "hreflang": lang})
-        if len(nav):
-            nav[-1].tail = " · "
-        nav.append(item)
-    label = next(iter(root.find_class(LABEL_CLASS)), None)
-    if label is not None:
-        label.addnext(nav)
-    else:
-        body = root.find("body")
-        (body if body is not None else root).insert(0, nav)
-    return page_html(root.getroottree())
+            items.append(
+                f'<a {attrs} href="{escape(href)}" hreflang="{escape(lang)}">'
+                f"{language_name(lang)}</a>"
+            )
+    nav = f'<nav class="{LANGUAGES_CLASS}" aria-label="Languages">{" · ".join(items)}</nav>'
+    head_links = "".join(
+        f'<link rel="alternate" hreflang="{escape(lang)}" href="{escape(href)}">'
+        for lang, href in links
+    )
+    head = next((e for e in elements if e.tag == "head"), None)
+    if head is not None:
+        at = head.close_start if head.close_start is not None else head.open_end
+        edits.outer.append((at, at, head_links))
+    label = next((e for e in elements if LABEL_CLASS in e.classes()), None)
+    body = next((e for e in elements if e.tag == "body"), None)
+    at = label.end if label is not None else body.open_end if body is not None else 0
+    edits.outer.append((at, at, nav))
+    return edits.result()

@@ -1,253 +1,102 @@
-"""Finding the article in a page: its container, headline, standfirst, byline, dateline, label,
-body blocks and pictures' captions and credits.
+"""Where the article is in a page: its container (for the label), headline, standfirst,
+byline, dateline, title and any label an earlier translation left.
 
-One function, ``find_parts``, decides it for both reading and writing, so that writing walks
-the original again and meets the same elements in the same order.
+- container: the first ``<article>`` with an ``<h1>``, else the first ``<article>``, else
+  ``<main>``, else ``<body>``;
+- headline: the first ``<h1>`` in the container, else in the page;
+- standfirst / byline / dateline: the first element whose class names a standfirst (summary,
+  lede, dek) / a byline (or ``rel="author"``, or ``<address>``) / a dateline, in the container
+  then the page, that is not inside a paragraph-like block (a ``rel=author`` link inside a
+  paragraph stays part of that paragraph); a box of paragraphs: its first one.
+
+On a whole page these are metadata of the Article; the elements stay where they are, the
+headline and standfirst translated in place with the rest, the byline and dateline as written
+(names in them come out mangled: the pipeline never translates them).
 """
 
 from __future__ import annotations
 
-import copy
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
-import lxml.html
-from lxml import etree
+from tarjama.formats.html.source import Document, Element, words
 
-from tarjama import inline
-from tarjama.errors import EmptyInputError, FormatError
-from tarjama.formats.html.markup import (
-    OPAQUE_TAGS,
-    PAIRED_TAGS,
-    Inline,
-    no_translate,
-    parse_fragment,
-    plain_text,
-    to_inline,
-    words,
-)
-from tarjama.model import BlockKind
-
-_SKIPPED_TAGS = words(
-    "script style noscript template pre code svg math iframe object embed canvas video audio "
-    "nav form button select textarea head"
-)
-"""Block-level elements the walk never enters."""
-
-_PARA_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "figcaption"})
-HEADINGS = {f"h{n}": n for n in range(1, 7)}
-
-_STANDFIRST = ("standfirst", "summary", "lede", "dek")
 LABEL_CLASS = "tarjama-label"
-_PAGE_START = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype|html|head|body|\?xml)\b", re.I | re.S)
-# An agency credit at the end of a caption: " / AFP / Omar HAJ KADOUR", "(AP Photo/Evan Vucci)",
-# "Photo: Jane Doe". The slash form wants capitalised words right after the slash so that
-# "prices / wages" in a sentence is not mistaken for a credit.
-_CREDIT_SUFFIX = re.compile(
-    r"\s+/\s*(?P<slash>[A-Z][\w&;'.-]*(?: [A-Z][\w&;'.-]*)*(?:\s*/\s*[^<>/]+)*)$"
-    r"|\s*(?P<paren>\([^()<>]*\b(?:Photo|Photograph|Picture|Image|Credit)s?\b[^()<>]*\))$"
-    r"|\s+(?P<label>(?:Photo|Photograph|Picture|Image|Credit)s?:\s*[^<>]+)$"
-)
+OWN_CLASS_PREFIX = "tarjama-"
+_STANDFIRST = ("standfirst", "summary", "lede", "dek")
+_PARA_TAGS = words("p h1 h2 h3 h4 h5 h6 li dt dd figcaption")
+
+
+def no_translate(el: Element) -> bool:
+    return el.get("translate").lower() == "no" or "notranslate" in el.classes()
+
+
+def own(el: Element) -> bool:
+    """One of tarjama's own elements (the label, the language switcher)."""
+    return any(c.startswith(OWN_CLASS_PREFIX) for c in el.classes())
 
 
 @dataclass
 class Parts:
-    """Where the article is in a parsed page or fragment: its elements, blocks in order."""
-
-    container: Any
-    headline: Any = None
-    standfirst: Any = None
-    byline: Any = None
-    dateline: Any = None
-    label: Any = None
-    blocks: list[tuple[Any, BlockKind]] = field(default_factory=list)
+    container: Element | None = None
+    headline: Element | None = None
+    standfirst: Element | None = None
+    byline: Element | None = None
+    dateline: Element | None = None
+    title: Element | None = None
+    labels: list[Element] = field(default_factory=list)
 
 
-def parse(data: str) -> tuple[Any, bool]:
-    """The parsed input and whether it is a whole page; raises for input that is not HTML."""
-    if not data.strip():
-        raise EmptyInputError("empty HTML input")
-    text = data.lstrip("\ufeff \t\r\n")
-    if not text.startswith("<"):
-        raise FormatError(f"HTML input must start with markup ('<'), found {text[:30]!r}")
-    page = bool(_PAGE_START.match(text))
-    try:
-        root = lxml.html.document_fromstring(text) if page else parse_fragment(text)
-    except (etree.ParserError, ValueError) as exc:
-        raise FormatError(f"cannot parse HTML: {exc}") from exc
-    if not any(
-        isinstance(e.tag, str) and e.tag not in ("html", "head", "body")
-        for e in root.iterdescendants()
-    ):
-        raise FormatError(f"HTML input contains no HTML elements: {text[:30]!r}")
-    return root, page
-
-
-def classes(el: Any) -> list[str]:
-    return str(el.get("class", "")).lower().split()
-
-
-def _in_block(el: Any, stop: Any) -> bool:
-    return any(
-        a.tag in _PARA_TAGS or a.tag in ("blockquote", "figure") for a in _ancestors(el, stop)
+def find_parts(doc: Document, *, page: bool) -> Parts:
+    found = Parts()
+    elements = list(doc.elements())
+    body = next((e for e in elements if e.tag == "body"), None)
+    articles = [e for e in elements if e.tag == "article"]
+    container = next((a for a in articles if any(e.tag == "h1" for e in a.iter())), None)
+    if container is None and articles:
+        container = articles[0]
+    if container is None:
+        container = next((e for e in elements if e.tag == "main"), body)
+    found.container = container
+    scopes = [s for s in (container, body, doc.root) if s is not None]
+    found.headline = next((e for s in scopes for e in s.iter() if e.tag == "h1"), None)
+    found.labels = [e for e in elements if LABEL_CLASS in e.classes()]
+    if page:
+        found.title = next((e for e in elements if e.tag == "title"), None)
+    found.standfirst = _first(
+        scopes, lambda e: any(k in c for c in e.classes() for k in _STANDFIRST)
     )
-
-
-def _ancestors(el: Any, stop: Any) -> Iterator[Any]:
-    for a in el.iterancestors():
-        if a is stop:
-            return
-        yield a
-
-
-def _skipped(el: Any) -> bool:
-    return (
-        not isinstance(el.tag, str)
-        or el.tag in _SKIPPED_TAGS
-        or no_translate(el)
-        or LABEL_CLASS in classes(el)
+    found.byline = _first(
+        scopes,
+        lambda e: (
+            e.tag == "address"
+            or "author" in e.get("rel").split()
+            or any("byline" in c for c in e.classes())
+        ),
     )
+    found.dateline = _first(scopes, lambda e: "dateline" in e.classes())
+    return found
 
 
-def _meta_element(scopes: Sequence[Any], match: Any, root: Any) -> Any:
-    """The first element matching ``match`` that is not inside a paragraph-like block."""
+def _first(scopes: list[Element], match: Callable[[Element], bool]) -> Element | None:
+    """The first element matching ``match`` that is not inside a paragraph-like block (a box
+    of paragraphs: its first paragraph)."""
     for scope in scopes:
         for el in scope.iter():
             if (
-                isinstance(el.tag, str)
-                and el.tag not in ("html", "body", "article", "main")
-                and not _skipped(el)
+                el.tag not in ("html", "body", "article", "main", "head", "#document")
                 and match(el)
-                and not _in_block(el, root)
+                and not own(el)
+                and not _in_block(el)
+                and not any(a.tag == "head" for a in el.ancestors())
             ):
-                if el.tag not in _PARA_TAGS and el.find(".//p") is not None:
-                    return el.find(".//p")  # a summary box of paragraphs: its first one
+                if el.tag not in _PARA_TAGS:
+                    first = next((p for p in el.iter() if p.tag == "p"), None)
+                    if first is not None:
+                        return first
                 return el
     return None
 
 
-def find_parts(root: Any, *, page: bool, meta: bool = True) -> Parts:
-    if page:
-        body = root.find("body") if root.find("body") is not None else root
-        articles = body.findall(".//article")
-        container = next((a for a in articles if a.find(".//h1") is not None), None)
-        if container is None:
-            container = articles[0] if articles else body.find(".//main")
-        if container is None:
-            container = body
-    else:
-        body = container = root
-    parts = Parts(container)
-    if meta:
-        scopes = [container, body]
-        parts.headline = container.find(".//h1")
-        if parts.headline is None:
-            parts.headline = body.find(".//h1")
-        if parts.headline is None and page:
-            parts.headline = root.find(".//title")
-        parts.standfirst = _meta_element(
-            scopes, lambda e: any(k in c for c in classes(e) for k in _STANDFIRST), root
-        )
-        parts.byline = _meta_element(
-            scopes,
-            lambda e: (
-                e.tag == "address"
-                or "author" in str(e.get("rel", "")).split()
-                or any("byline" in c for c in classes(e))
-            ),
-            root,
-        )
-        parts.dateline = _meta_element(scopes, lambda e: "dateline" in classes(e), root)
-        parts.label = next(
-            (e for e in body.iter() if isinstance(e.tag, str) and LABEL_CLASS in classes(e)), None
-        )
-    taken = [
-        e for e in (parts.headline, parts.standfirst, parts.byline, parts.dateline) if e is not None
-    ]
-    if _is_leaf(container) and _has_words(container):
-        parts.blocks.append((container, BlockKind.PARAGRAPH))
-    else:
-        parts.blocks.extend(_walk(container, taken, None))
-    return parts
-
-
-def _is_leaf(el: Any) -> bool:
-    """Only text and inline markup inside: the element is one paragraph."""
-    return all(
-        not isinstance(d.tag, str) or d.tag in PAIRED_TAGS or d.tag in OPAQUE_TAGS
-        for d in el.iterdescendants()
-    )
-
-
-def _has_words(el: Any) -> bool:
-    tagged, _ = to_inline(el)
-    return bool(inline.plain(tagged).strip())
-
-
-def _walk(el: Any, taken: list[Any], kind: BlockKind | None) -> Iterator[tuple[Any, BlockKind]]:
-    for child in el:
-        if _skipped(child) or any(child is t for t in taken):
-            continue
-        tag = child.tag
-        if tag in HEADINGS:
-            found = BlockKind.HEADING
-        elif tag == "li":
-            found = BlockKind.LIST_ITEM
-        elif tag == "p":
-            found = kind or BlockKind.PARAGRAPH
-        elif tag == "blockquote" and not _is_leaf(child):
-            yield from _walk(child, taken, BlockKind.BLOCKQUOTE)
-            continue
-        elif tag == "blockquote":
-            found = BlockKind.BLOCKQUOTE
-        elif (tag == "figure" and child.find(".//img") is not None) or (
-            tag == "img" and child.get("alt", "").strip()
-        ):
-            yield child, BlockKind.PICTURE
-            continue
-        elif (tag in PAIRED_TAGS or tag in OPAQUE_TAGS) and _is_leaf(child):
-            continue  # loose inline markup between blocks: rare, and left as it is
-        elif _is_leaf(child) and _has_words(child):
-            found = kind or BlockKind.PARAGRAPH
-        else:
-            yield from _walk(child, taken, kind)
-            continue
-        if _has_words(child):
-            yield child, found
-
-
-def credit_elements(figure: Any) -> list[Any]:
-    return [
-        e
-        for e in figure.iter()
-        if isinstance(e.tag, str) and any("credit" in c for c in classes(e))
-    ]
-
-
-def figure_caption(figure: Any) -> tuple[Any, str, Inline, str, str]:
-    """(figcaption, caption tagged text, its markup, credit suffix as written, credit)."""
-    figcaption = figure.find(".//figcaption") if figure.tag == "figure" else None
-    credits = credit_elements(figure) if figure.tag == "figure" else []
-    credit = " / ".join(plain_text(c) for c in credits)
-    if figcaption is None:
-        return None, "", (), "", credit
-    bare = copy.deepcopy(figcaption)
-    for c in credit_elements(bare):
-        c.drop_tree()  # keeps the text after it
-    tagged, pairs = to_inline(bare)
-    m = _CREDIT_SUFFIX.search(tagged)
-    if m is None or credit:
-        return figcaption, tagged, pairs, "", credit
-    found = m.group("slash") or m.group("paren") or m.group("label")
-    return figcaption, tagged[: m.start()], pairs, tagged[m.start() :], found
-
-
-def page_head(root: Any) -> Any:
-    """A page's ``<head>``, made when it has none."""
-    found = root.find("head")
-    if found is None:
-        found = root.makeelement("head", {})
-        root.insert(0, found)
-    return found
+def _in_block(el: Element) -> bool:
+    return any(a.tag in _PARA_TAGS or a.tag in ("blockquote", "figure") for a in el.ancestors())

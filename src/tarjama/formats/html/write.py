@@ -1,36 +1,50 @@
-"""Writing: the translation as HTML, the original page rebuilt around it, or a clean new page."""
+"""Writing: the translation put into the original page in place, or a clean new page.
+
+In place, nothing of the original is serialised again: each unit's range in the source is
+replaced by its translation (a run's inline elements, their tags as written, arranged as the
+source nests them: ``conform.py``), and everything else comes through byte for byte. Besides
+text and translatable attributes, the page changes only in: the language (``lang`` and ``dir``
+on ``<html>``, ``lang`` attributes that named the source language), the declared encoding
+(UTF-8: what tarjama writes), the label (a ``<p class="tarjama-label">`` at the start of the
+article) and a ``<meta name="tarjama-provenance">``. A fragment comes back inside a ``<div>``
+that carries the language and the label.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Sequence
-from html import unescape
+from html import escape, unescape
 from typing import Any
 
 import lxml.html
 import lxml.html.builder
 
+from tarjama import inline
 from tarjama.errors import FormatError
+from tarjama.formats.html.blocks import tagged
+from tarjama.formats.html.conform import Item, conform
 from tarjama.formats.html.languages import text_direction
-from tarjama.formats.html.markup import (
-    inner_html,
-    page_html,
-    parse_fragment,
-    plain_text,
-    render,
-    serialise,
-    set_content,
-    set_text,
-)
-from tarjama.formats.html.parts import (
-    LABEL_CLASS,
-    Parts,
-    credit_elements,
-    figure_caption,
-    find_parts,
-    page_head,
-    parse,
+from tarjama.formats.html.markup import page_html, render, serialise, set_content
+from tarjama.formats.html.parts import LABEL_CLASS
+from tarjama.formats.html.read import is_page, parse
+from tarjama.formats.html.source import RAW_TEXT, Document, Edits, Element, attribute_spans
+from tarjama.formats.html.units import (
+    Attribute,
+    JsonString,
+    Page,
+    Run,
+    Title,
+    find_units,
+    visible_text,
 )
 from tarjama.model import Block, BlockKind, Provenance, Translation
+
+PROVENANCE_META = "tarjama-provenance"
+CHARSET_CLASS = "tarjama-charset"
+_CHARSET = re.compile(r"(charset\s*=\s*)([\w.:-]+)", re.I)
+_XML_ENCODING = re.compile(r"""(encoding\s*=\s*["'])([\w.:-]+)""", re.I)
 
 
 def provenance_text(p: Provenance) -> str:
@@ -41,20 +55,268 @@ def provenance_text(p: Provenance) -> str:
     )
 
 
-def _write_block(el: Any, block: Block) -> None:
-    if block.kind is not BlockKind.PICTURE:
-        set_content(el, render(block.text, block.inline))
+def _attribute(doc: Document, el: Element, name: str, value: str) -> tuple[int, int, str]:
+    """The edit that gives ``el`` the attribute ``name="value"`` (set or added)."""
+    span = attribute_spans(doc, el).get(name)
+    if span is None:
+        at = el.start + 1 + len(el.tag)
+        return at, at, f' {name}="{escape(value)}"'
+    quote = span.quote or '"'
+    written = escape(value, quote=False).replace(quote, "&quot;" if quote == '"' else "&#39;")
+    if span.start == span.end:  # written without a value
+        return span.start, span.end, f"={quote}{written}{quote}"
+    return span.start, span.end, f"{quote}{written}{quote}"
+
+
+def _run(doc: Document, run: Run, text: str, edits: Edits) -> str:
+    t = tagged(doc, run)
+    items = conform(text + t.credit_suffix, t.text + t.credit_suffix)
+
+    def write(items: list[Item]) -> str:
+        out: list[str] = []
+        for item in items:
+            if item.kind == "text":
+                out.append(inline.escape_text(item.text))
+                continue
+            node = t.nodes[item.id]
+            if item.kind == "x" or not isinstance(node, Element):
+                out.append(edits.render(node.start, node.end))
+                continue
+            assert node.close_start is not None
+            out.append(edits.render(node.start, node.open_end))
+            out.append(write(item.children))
+            out.append(doc.text[node.close_start : node.end])
+        return "".join(out)
+
+    return write(items)
+
+
+def write_units(doc: Document, found: Page, blocks: Sequence[Block], edits: Edits) -> None:
+    """Each unit's translation into ``edits`` (``blocks`` as read from the same document)."""
+    if len(found.units) != len(blocks):
+        raise FormatError(
+            f"the translation has {len(blocks)} blocks but the original HTML has "
+            f"{len(found.units)}: it cannot be written back into the original"
+        )
+    for unit, b in zip(found.units, blocks, strict=True):
+        if isinstance(unit, Attribute):
+            edits.inner.append(_attribute(doc, unit.element, unit.span.name, unescape(b.text)))
+        elif isinstance(unit, JsonString):
+            literal = _json_literal(unescape(b.text))
+            edits.inner.append((unit.start, unit.end, literal))
+        elif isinstance(unit, Title):
+            edits.outer.append(_inner_text(unit.element, unescape(b.text)))
+    for unit, b in zip(found.units, blocks, strict=True):
+        if isinstance(unit, Run):
+            edits.outer.append((unit.start, unit.end, _run(doc, unit, b.text, edits)))
+
+
+def _json_literal(value: str) -> str:
+    literal = json.dumps(value, ensure_ascii=False)
+    # inside a <script>: no "</script>" or "<!--" may appear in it
+    return literal.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _inner_text(el: Element, text: str) -> tuple[int, int, str]:
+    stop = el.close_start if el.close_start is not None else el.end
+    return el.open_end, stop, inline.escape_text(text)
+
+
+def replace_body_blocks(fragment: str, blocks: Sequence[Block], *, xhtml: bool = False) -> str:
+    """``fragment`` (as read by ``body_blocks``) with each unit's translation in place."""
+    doc = Document(fragment)
+    found = find_units(doc, page=False)
+    edits = Edits(fragment)
+    write_units(doc, found, blocks, edits)
+    return edits.result()
+
+
+def _label(t: Translation) -> str:
+    p = t.provenance
+    attrs = {
+        "class": LABEL_CLASS,
+        "data-tarjama-engine": p.engine,
+        "data-tarjama-engine-version": p.engine_version,
+        "data-tarjama-model": p.model,
+        "data-tarjama-pair": p.pair,
+        "data-tarjama-created": p.created,
+    }
+    written = "".join(f' {k}="{escape(v)}"' for k, v in attrs.items())
+    return f"<p{written}>{escape(t.label, quote=False)}</p>"
+
+
+def write_html(t: Translation) -> str:
+    """The translation as HTML: the original page with the translation in place, or a clean
+    new page for an article that came in another format."""
+    a = t.article
+    if a.source_format != "html" or not a.original:
+        return _new_page(t)
+    doc, found = parse(a.original)
+    page = is_page(a.original)
+    edits = Edits(doc.text)
+    write_units(doc, found, a.body, edits)
+    xhtml = _xhtml(doc)
+    for old in found.parts.labels:
+        edits.outer.append((old.start, old.end, ""))
+    if not page:
+        # A raw-text element left open at the end (a script) would take the wrapper's end tag
+        # for its own text.
+        unclosed = [e for e in doc.elements() if e.implied and e.end == len(doc.text)]
+        ends = "".join(f"</{e.tag}>" for e in reversed(unclosed) if e.tag in RAW_TEXT)
+        language = f'lang="{t.language}" dir="{text_direction(t.language)}"'
+        return f"<div {language}>{_label(t)}{edits.result()}{ends}</div>"
+    _title(doc, found, a.headline, edits)
+    _language(doc, t, edits)
+    _encoding(doc, edits, xhtml=xhtml)
+    _provenance(doc, t, edits, xhtml=xhtml)
+    at = _label_at(doc, found)
+    edits.outer.append((at, at, _label(t)))
+    return edits.result()
+
+
+def _xhtml(doc: Document) -> bool:
+    html = next((e for e in doc.elements() if e.tag == "html"), None)
+    return doc.text.lstrip().startswith("<?xml") or (html is not None and "xmlns" in html.attrs)
+
+
+def _title(doc: Document, found: Page, headline: str, edits: Edits) -> None:
+    """The page title with the headline's translation where the headline was in it."""
+    if (
+        found.parts.title is None
+        or found.parts.headline is None
+        or any(isinstance(u, Title) for u in found.units)
+    ):
         return
-    img = el if el.tag == "img" else el.find(".//img")
-    if block.alt:
-        img.set("alt", unescape(block.alt))
-    figcaption, _, _, suffix, _ = figure_caption(el)
-    if figcaption is None:
-        return
-    credits = credit_elements(figcaption)
-    set_content(figcaption, render(block.text + suffix, block.inline))
-    for c in credits:
-        _append_spaced(figcaption, c)
+    before = visible_text(doc, found.parts.headline).strip()
+    title = doc.text_of(found.parts.title)
+    if before and before in title:
+        edits.outer.append(
+            _inner_text(found.parts.title, title.replace(before, unescape(headline), 1))
+        )
+
+
+def _language(doc: Document, t: Translation, edits: Edits) -> None:
+    source = t.provenance.source_language.split("-")[0].lower()
+    html = next((e for e in doc.elements() if e.tag == "html"), None)
+    if html is None:
+        at = next((e.start for e in doc.elements() if e.tag in ("head", "body")), 0)
+        edits.outer.append(
+            (at, at, f'<html lang="{t.language}" dir="{text_direction(t.language)}">')
+        )
+    else:
+        edits.inner.append(_attribute(doc, html, "lang", t.language))
+        edits.inner.append(_attribute(doc, html, "dir", text_direction(t.language)))
+    for el in doc.elements():
+        for name in ("lang", "xml:lang"):
+            value = el.get(name).strip()
+            if el is html and name == "lang":
+                continue
+            if value and (el is html or value.split("-")[0].lower() == source):
+                edits.inner.append(_attribute(doc, el, name, t.language))
+
+
+def _encoding(doc: Document, edits: Edits, *, xhtml: bool) -> None:
+    """The page says it is UTF-8, which is what tarjama writes: its declaration changed, or one
+    of tarjama's own added (a page read from windows-1252 without one would be read as that)."""
+    declared = False
+    for el in doc.elements():
+        if el.tag != "meta":
+            continue
+        spans = attribute_spans(doc, el)
+        if "charset" in el.attrs:
+            declared = True
+            if el.get("charset").strip().lower() not in ("utf-8", "utf8"):
+                edits.inner.append(_attribute(doc, el, "charset", "utf-8"))
+        elif el.get("http-equiv").lower() == "content-type" and "content" in spans:
+            content = el.get("content")
+            fixed = _CHARSET.sub(lambda m: m.group(1) + "utf-8", content)
+            declared = declared or fixed != content or "charset" in content.lower()
+            if fixed != content:
+                edits.inner.append(_attribute(doc, el, "content", fixed))
+    head = doc.text[:200]
+    m = _XML_ENCODING.search(head) if head.lstrip().startswith("<?xml") else None
+    if m is not None and m.group(2).lower() not in ("utf-8", "utf8"):
+        edits.outer.append((m.start(2), m.end(2), "utf-8"))
+    if not declared:
+        at = _head_start(doc)
+        meta = f'<meta charset="utf-8" class="{CHARSET_CLASS}"' + (" />" if xhtml else ">")
+        edits.outer.append((at, at, meta))
+
+
+def _head_start(doc: Document) -> int:
+    """Where the head's content starts (or where it would)."""
+    for tag in ("head", "html"):
+        el = next((e for e in doc.elements() if e.tag == tag), None)
+        if el is not None:
+            return el.open_end
+    return 0
+
+
+def _provenance(doc: Document, t: Translation, edits: Edits, *, xhtml: bool) -> None:
+    meta = f'<meta name="{PROVENANCE_META}" content="{escape(provenance_text(t.provenance))}"' + (
+        " />" if xhtml else ">"
+    )
+    for el in doc.elements():
+        if el.tag == "meta" and el.get("name") == PROVENANCE_META:
+            edits.outer.append((el.start, el.end, meta))
+            return
+    head = next((e for e in doc.elements() if e.tag == "head"), None)
+    if head is not None:
+        at = head.close_start if head.close_start is not None else head.open_end
+    else:
+        html = next((e for e in doc.elements() if e.tag == "html"), None)
+        at = html.open_end if html is not None else 0
+    edits.outer.append((at, at, meta))
+
+
+def _label_at(doc: Document, found: Page) -> int:
+    """Where the label goes: at the start of the article (or of the body)."""
+    if found.parts.container is not None:
+        return found.parts.container.open_end
+    head = next((e for e in doc.elements() if e.tag == "head"), None)
+    return head.end if head is not None else 0
+
+
+# --- a new page, for an article that came in another format --------------------------------
+
+
+def render_blocks(blocks: Sequence[Block]) -> list[Any]:
+    """Fresh HTML elements for blocks (list items grouped in ``<ul>``; metadata left out)."""
+    E = lxml.html.builder
+    out: list[Any] = []
+    for b in blocks:
+        if b.kind is BlockKind.META:
+            continue
+        if b.kind is BlockKind.PICTURE:
+            if not (b.src or b.text):
+                continue  # nothing to show: a picture known only by its id
+            figure = E.FIGURE()
+            if b.src:
+                figure.append(E.IMG(src=b.src, alt=unescape(b.alt)))
+            if b.text or b.credit:
+                caption = E.FIGCAPTION()
+                set_content(caption, render(b.text, b.inline))
+                if b.credit:
+                    _append_spaced(caption, E.SPAN(unescape(b.credit), {"class": "credit"}))
+                figure.append(caption)
+            out.append(figure)
+            continue
+        if b.kind is BlockKind.HEADING:
+            el = E.E(f"h{min(max(b.level, 2), 6)}")
+        elif b.kind is BlockKind.LIST_ITEM:
+            el = E.LI()
+        else:
+            el = E.P()
+        set_content(el, render(b.text, b.inline))
+        if b.kind is BlockKind.BLOCKQUOTE:
+            el = E.BLOCKQUOTE(el)
+        if b.kind is BlockKind.LIST_ITEM:
+            if not out or out[-1].tag != "ul":
+                out.append(E.UL())
+            out[-1].append(el)
+        else:
+            out.append(el)
+    return out
 
 
 def _append_spaced(parent: Any, child: Any) -> None:
@@ -67,117 +329,6 @@ def _append_spaced(parent: Any, child: Any) -> None:
     parent.append(child)
 
 
-def replace_body_blocks(fragment: str, blocks: Sequence[Block], *, xhtml: bool = False) -> str:
-    """``fragment`` (as read by ``body_blocks``) with each block's content replaced."""
-    root = parse_fragment(fragment)
-    _write_blocks(find_parts(root, page=False, meta=False), blocks)
-    return inner_html(root, xhtml=xhtml)
-
-
-def _write_blocks(parts: Parts, blocks: Sequence[Block]) -> None:
-    if len(parts.blocks) != len(blocks):
-        raise FormatError(
-            f"the translation has {len(blocks)} blocks but the original HTML has "
-            f"{len(parts.blocks)}: it cannot be written back into the original"
-        )
-    for (el, _), block in zip(parts.blocks, blocks, strict=True):
-        _write_block(el, block)
-
-
-def _label(t: Translation) -> Any:
-    p = t.provenance
-    return lxml.html.builder.P(
-        t.label,
-        {
-            "class": LABEL_CLASS,
-            "data-tarjama-engine": p.engine,
-            "data-tarjama-engine-version": p.engine_version,
-            "data-tarjama-model": p.model,
-            "data-tarjama-pair": p.pair,
-            "data-tarjama-created": p.created,
-        },
-    )
-
-
-def write_html(t: Translation) -> str:
-    """The translation as HTML: the original page rebuilt around it, or a clean new page."""
-    a = t.article
-    if a.source_format != "html" or not a.original:
-        return _new_page(t)
-    root, page = parse(a.original)
-    parts = find_parts(root, page=page)
-    title = root.find(".//title") if page else None
-    if title is not None and parts.headline is not None and parts.headline is not title:
-        # the page title usually repeats the headline ("Headline | Site"): translate that part
-        before = unescape(plain_text(parts.headline))
-        if before and before in (title.text or ""):
-            title.text = title.text.replace(before, unescape(a.headline))
-    _write_blocks(parts, a.body)
-    for el, text in (
-        (parts.headline, a.headline),
-        (parts.standfirst, a.standfirst),
-        (parts.byline, a.byline),
-        (parts.dateline, a.dateline),
-    ):
-        if el is not None and text != plain_text(el):
-            set_text(el, text)
-    if parts.label is not None:
-        parts.label.drop_tree()
-    parts.container.insert(0, _label(t))
-    root.set("lang", t.language)
-    root.set("dir", text_direction(t.language))
-    if not page:
-        return serialise(root)
-    _add_meta(root, t)
-    return page_html(root.getroottree())
-
-
-def _add_meta(root: Any, t: Translation) -> None:
-    head = page_head(root)
-    for old in head.findall('meta[@name="tarjama-provenance"]'):
-        head.remove(old)
-    head.append(
-        lxml.html.builder.META(name="tarjama-provenance", content=provenance_text(t.provenance))
-    )
-
-
-def render_blocks(blocks: Sequence[Block]) -> list[Any]:
-    """Fresh HTML elements for blocks (list items grouped in ``<ul>``)."""
-    E = lxml.html.builder
-    out: list[Any] = []
-    for block in blocks:
-        if block.kind is BlockKind.PICTURE:
-            if not (block.src or block.text):
-                continue  # nothing to show: a picture known only by its id
-            figure = E.FIGURE()
-            if block.src:
-                figure.append(E.IMG(src=block.src, alt=unescape(block.alt)))
-            if block.text or block.credit:
-                caption = E.FIGCAPTION()
-                set_content(caption, render(block.text, block.inline))
-                if block.credit:
-                    _append_spaced(caption, E.SPAN(unescape(block.credit), {"class": "credit"}))
-                figure.append(caption)
-            out.append(figure)
-            continue
-        if block.kind is BlockKind.HEADING:
-            el = E.E(f"h{min(max(block.level, 2), 6)}")
-        elif block.kind is BlockKind.LIST_ITEM:
-            el = E.LI()
-        else:
-            el = E.P()
-        set_content(el, render(block.text, block.inline))
-        if block.kind is BlockKind.BLOCKQUOTE:
-            el = E.BLOCKQUOTE(el)
-        if block.kind is BlockKind.LIST_ITEM:
-            if not out or out[-1].tag != "ul":
-                out.append(E.UL())
-            out[-1].append(el)
-        else:
-            out.append(el)
-    return out
-
-
 def blocks_to_html(blocks: Sequence[Block]) -> str:
     """An HTML fragment for blocks (a ninjs body written from scratch)."""
     return "".join(serialise(el) for el in render_blocks(blocks))
@@ -186,14 +337,24 @@ def blocks_to_html(blocks: Sequence[Block]) -> str:
 def _new_page(t: Translation) -> str:
     E = lxml.html.builder
     a = t.article
-    article = E.ARTICLE(_label(t))
+    article = E.ARTICLE(lxml.html.fragment_fromstring(_label(t)))
     if a.headline:
         article.append(E.H1(unescape(a.headline)))
     for text, cls in ((a.standfirst, "standfirst"), (a.byline, "byline"), (a.dateline, "dateline")):
         if text:
             article.append(E.P(unescape(text), {"class": cls}))
-    article.extend(render_blocks(a.body))
+    article.extend(render_blocks(a.prose()))
     head = E.HEAD(E.META(charset="utf-8"), E.TITLE(unescape(a.headline)))
+    if a.canonical_url:
+        head.append(E.LINK(rel="canonical", href=a.canonical_url))
+    for prop, value in (
+        ("og:site_name", a.site),
+        ("og:image", a.image),
+        ("article:published_time", a.published),
+        ("article:modified_time", a.updated),
+    ):
+        if value:
+            head.append(E.META({"property": prop, "content": value}))
+    head.append(E.META(name=PROVENANCE_META, content=provenance_text(t.provenance)))
     page = E.HTML(head, E.BODY(article), lang=t.language, dir=text_direction(t.language))
-    _add_meta(page, t)
     return page_html(page)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from datetime import datetime
 from html import unescape
 from typing import Any
 
@@ -36,7 +37,7 @@ def _plain(tagged: str) -> str:
 def _write_bodies(layout: Layout, blocks: tuple[Block, ...]) -> None:
     primary = layout.primary_body
     source = primary.value if primary is not None and primary.html else None
-    text_blocks = [b for b in blocks if b.kind is not BlockKind.PICTURE]
+    text_blocks = [b for b in blocks if b.kind not in (BlockKind.PICTURE, BlockKind.META)]
     for slot in layout.bodies:
         if not slot.html:
             slot.obj[slot.key] = "\n\n".join(_plain(b.text) for b in text_blocks)
@@ -128,13 +129,22 @@ def write_ninjs(t: Translation, *, sanitise: bool = False) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
+def _is_datetime(value: str) -> bool:
+    """An ISO 8601 date and time, as ninjs's ``date-time`` wants it (a page may say "May 3")."""
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return "T" in value
+
+
 def _new_document(t: Translation) -> dict[str, Any]:
     a = t.article
 
     def text(role: str, escaped: str) -> dict[str, str]:
         return {"role": role, "contentType": "text/plain", "value": _plain(escaped)}
 
-    body = [b for b in a.body if b.kind is not BlockKind.PICTURE]
+    body = [b for b in a.prose() if b.kind is not BlockKind.PICTURE]
     doc: dict[str, Any] = {
         "uri": f"urn:tarjama:{t.source_version}:{t.language}",
         "type": "text",
@@ -149,6 +159,10 @@ def _new_document(t: Translation) -> dict[str, Any]:
         doc["by"] = unescape(a.byline)
     if a.dateline:
         doc["located"] = unescape(a.dateline)
+    if _is_datetime(a.published):
+        doc["firstCreated"] = a.published
+    if a.site:
+        doc["infoSources"] = [{"name": a.site, "role": "publisher"}]
     doc["bodies"] = [
         {"role": "main", "contentType": "text/html", "value": html.blocks_to_html(body)},
         {
@@ -158,7 +172,7 @@ def _new_document(t: Translation) -> dict[str, Any]:
         },
     ]
     associations = []
-    for n, block in enumerate((b for b in a.body if b.kind is BlockKind.PICTURE), start=1):
+    for n, block in enumerate((b for b in a.prose() if b.kind is BlockKind.PICTURE), start=1):
         item: dict[str, Any] = {
             "name": f"picture{n}",
             "uri": block.src or f"urn:tarjama:{t.source_version}:picture{n}",

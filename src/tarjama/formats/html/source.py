@@ -1,0 +1,406 @@
+"""An HTML document as it is written: its elements, text and everything else, each with where it
+stands in the source, so that a translation can be put into the source in place.
+
+Nothing is ever serialised again: the doctype, comments, conditional comments, CDATA sections,
+entities, attribute quoting and case (SVG's ``viewBox``), URLs and scripts come out byte for
+byte as they came in, and only the ranges of text that are translated are replaced
+(``units.py``). The tree is built from the tokens of the standard library's tokenizer
+(``html.parser``) with the few rules of the HTML parsing algorithm that decide where an element
+ends when its end tag is left out (a ``<p>`` closed by the next block, an ``<li>`` by the next
+``<li>``...). An element whose end tag is missing is marked ``implied``: tarjama never moves it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from html import unescape
+from html.parser import HTMLParser
+
+
+def words(names: str) -> frozenset[str]:
+    return frozenset(names.split())
+
+
+VOID = words(
+    "area base br col embed hr img input link meta param source track wbr basefont bgsound "
+    "frame keygen"
+)
+RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
+            "noscript")  # fmt: skip
+"""Elements whose content is text to the tokenizer, up to their end tag (``noscript`` too: as
+a browser that runs scripts reads it; tarjama carries it whole)."""
+RCDATA = words("textarea title")
+"""Raw-text elements whose character references are still references."""
+_FOREIGN = words("svg math")
+
+# The stack of open elements, as the HTML parsing algorithm keeps it, stops at these when it
+# looks for a <p> or <li> to close ("scope").
+_SCOPE = words("applet caption html table td th marquee object template button svg math")
+_CLOSES_P = words(
+    "address article aside blockquote center details dialog dir div dl fieldset figcaption "
+    "figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr main menu nav ol p pre section "
+    "summary table ul li dd dt listing xmp plaintext"
+)
+_SPECIAL = words(
+    "address applet area article aside base basefont bgsound blockquote body br button caption "
+    "center col colgroup dd details dir div dl dt embed fieldset figcaption figure footer form "
+    "frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html iframe img input link listing "
+    "main marquee menu meta nav noembed noframes noscript object ol p param plaintext pre "
+    "script section select source style summary table tbody td template textarea tfoot th "
+    "thead title tr track ul wbr"
+)
+_HEADINGS = words("h1 h2 h3 h4 h5 h6")
+_TABLE_SECTIONS = words("thead tbody tfoot")
+_TABLE_PARTS = words("table thead tbody tfoot tr td th caption colgroup")
+_BLOCK_END = words("body html li dd dt button applet marquee object select option optgroup")
+
+
+@dataclass(eq=False)
+class Node:
+    start: int
+    end: int
+    parent: Element | None = field(default=None, repr=False)
+
+
+@dataclass(eq=False)
+class Text(Node):
+    """Character data as written (character references and all)."""
+
+
+@dataclass(eq=False)
+class Other(Node):
+    """Markup that is no element: a comment, a doctype, a CDATA section, a processing
+    instruction, or an end tag that closes nothing."""
+
+    kind: str = ""
+
+
+@dataclass(eq=False)
+class Element(Node):
+    tag: str = ""
+    """Lower-cased, as the tokenizer gives it."""
+    attrs: dict[str, str] = field(default_factory=dict)
+    """Names lower-cased; a name written twice keeps its first value, as in a browser."""
+    open_end: int = 0
+    """Where the start tag ends."""
+    close_start: int | None = None
+    """Where the end tag starts; None when the source has none (void or left out)."""
+    implied: bool = False
+    """The end tag is left out (and the element is not void): its end is where the parser
+    decided it was."""
+    children: list[Node] = field(default_factory=list, repr=False)
+    flat: list[Element] = field(default_factory=list, repr=False)
+    """Every element of the document in document order (one list, shared)."""
+    index: int = 0
+    """Where this element is in ``flat``; its descendants follow it, up to ``stop``."""
+    stop: int = 0
+    foreign: bool = False
+    """In SVG or MathML (or one of them)."""
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.attrs.get(name, default)
+
+    def classes(self) -> list[str]:
+        return self.get("class").lower().split()
+
+    def iter(self) -> list[Element]:
+        """This element and every element inside it, in document order."""
+        return self.flat[self.index : self.stop]
+
+    def ancestors(self) -> Iterator[Element]:
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+    @property
+    def whole(self) -> bool:
+        """Start and end in the source (or void): it can be moved or carried as one piece."""
+        return not self.implied
+
+
+class _Tokens(HTMLParser):
+    """The tokenizer's events with their offsets, in order."""
+
+    CDATA_CONTENT_ELEMENTS = RAW_TEXT  # type: ignore[misc]  # typeshed says Final; it is data
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.events: list[_Event] = []
+
+    def _add(self, kind: str, tag: str = "", attrs: _Attrs = (), closing: bool = False) -> None:
+        line, column = self.getpos()
+        start = self.line_starts[line - 1] + column
+        open_end = start + len(self.get_starttag_text() or "") if kind == "start" else start
+        self.events.append(_Event(start, kind, tag, attrs, closing, open_end))
+
+    def handle_starttag(self, tag: str, attrs: _Attrs) -> None:
+        self._add("start", tag, attrs)
+
+    def handle_startendtag(self, tag: str, attrs: _Attrs) -> None:
+        self._add("start", tag, attrs, closing=True)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._add("end", tag)
+
+    def handle_data(self, data: str) -> None:
+        self._add("text")
+
+    def handle_comment(self, data: str) -> None:
+        self._add("comment")
+
+    def handle_decl(self, decl: str) -> None:
+        self._add("decl")
+
+    def handle_pi(self, data: str) -> None:
+        self._add("pi")
+
+    def unknown_decl(self, data: str) -> None:
+        self._add("cdata")
+
+
+_Attrs = Sequence[tuple[str, str | None]]
+
+
+@dataclass(frozen=True)
+class _Event:
+    start: int
+    kind: str
+    tag: str
+    attrs: _Attrs
+    closing: bool
+    open_end: int
+
+
+class Document:
+    """A parsed document: ``root`` (a synthetic element holding everything) over ``text``."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.root = Element(0, len(text), tag="#document", open_end=0, close_start=len(text))
+        self.root.flat.append(self.root)
+        self._build()
+
+    def raw(self, node: Node) -> str:
+        return self.text[node.start : node.end]
+
+    def inner_raw(self, el: Element) -> str:
+        stop = el.close_start if el.close_start is not None else el.end
+        return self.text[el.open_end : stop]
+
+    def data(self, node: Text) -> str:
+        """A text node's characters, references resolved (in a raw-text element such as
+        ``script``, only in ``title`` and ``textarea``)."""
+        raw = self.raw(node)
+        parent = node.parent
+        if parent is not None and parent.tag in RAW_TEXT and parent.tag not in RCDATA:
+            return raw
+        return unescape(raw)
+
+    def text_of(self, el: Element) -> str:
+        """The characters of the text directly inside ``el`` (a title, a textarea)."""
+        return "".join(self.data(c) for c in el.children if isinstance(c, Text))
+
+    def elements(self) -> list[Element]:
+        """Every element, in document order."""
+        return self.root.flat[1:]
+
+    # --- building the tree ----------------------------------------------------------------
+
+    def _build(self) -> None:
+        tokens = _Tokens(self.text)
+        tokens.feed(self.text)
+        tokens.close()
+        events = tokens.events
+        stack: list[Element] = [self.root]
+        for i, event in enumerate(events):
+            stop = events[i + 1].start if i + 1 < len(events) else len(self.text)
+            if event.kind == "start":
+                self._start(stack, event)
+            elif event.kind == "end":
+                self._end(stack, event.start, stop, event.tag)
+            elif event.kind == "text":
+                top = stack[-1]
+                last = top.children[-1] if top.children else None
+                if isinstance(last, Text) and last.end == event.start:
+                    last.end = stop  # the tokenizer may give one stretch of text in pieces
+                else:
+                    top.children.append(Text(event.start, stop, top))
+            else:
+                stack[-1].children.append(Other(event.start, stop, stack[-1], kind=event.kind))
+        for el in reversed(stack[1:]):
+            _close(el, len(self.text), implied=True)
+        flat = self.root.flat
+        for el in reversed(flat):  # where each element's descendants end in the flat list
+            el.stop = max(el.stop, el.index + 1)
+            if el.parent is not None:
+                el.parent.stop = max(el.parent.stop, el.stop)
+
+    def _start(self, stack: list[Element], event: _Event) -> None:
+        tag = event.tag
+        _close_implied(stack, tag, event.start)
+        parent = stack[-1]
+        values: dict[str, str] = {}
+        for name, value in event.attrs:
+            values.setdefault(name, value or "")
+        flat = self.root.flat
+        el = Element(event.start, event.open_end, parent, tag=tag, attrs=values,
+                     open_end=event.open_end, flat=flat, index=len(flat),
+                     foreign=tag in _FOREIGN or parent.foreign)  # fmt: skip
+        flat.append(el)
+        parent.children.append(el)
+        if tag in VOID or (event.closing and el.foreign):
+            return
+        stack.append(el)
+
+    def _end(self, stack: list[Element], start: int, stop: int, tag: str) -> None:
+        # Where the search for the element to close gives up (the parsing algorithm's scopes):
+        # an end tag that closes nothing is left where it is.
+        if tag in _TABLE_PARTS:
+            limit = words("html table template") - {tag}
+        elif tag in _CLOSES_P or tag in _BLOCK_END:
+            limit = _SCOPE - {tag}
+        else:
+            limit = _SPECIAL - {tag}
+        for depth in range(len(stack) - 1, 0, -1):
+            el = stack[depth]
+            if el.tag == tag:
+                for inner in stack[depth + 1 :]:
+                    _close(inner, start, implied=True)
+                el.close_start = start
+                _close(el, stop, implied=False)
+                del stack[depth:]
+                return
+            if el.tag in limit:
+                break
+        stack[-1].children.append(Other(start, stop, stack[-1], kind="stray"))
+
+
+def _close(el: Element, end: int, *, implied: bool) -> None:
+    el.end = end
+    el.implied = implied
+
+
+# A start tag closes an open element of these (searching down the stack of open elements and
+# stopping at the third set), or the current element if it is one of the second set.
+_CLOSED_BY: tuple[tuple[frozenset[str], frozenset[str], frozenset[str]], ...] = (
+    (_CLOSES_P, words("p"), _SCOPE),
+    (words("li"), words("li"), _SPECIAL - words("address div p li")),
+    (words("dd dt"), words("dd dt"), _SPECIAL - words("address div p dd dt")),
+    (words("tr"), words("tr td th"), _TABLE_SECTIONS | words("table")),
+    (words("td th"), words("td th"), words("tr table")),
+    (_TABLE_SECTIONS, _TABLE_SECTIONS | words("tr td th caption"), words("table")),
+)
+_CLOSES_CURRENT: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
+    (_HEADINGS, _HEADINGS),
+    (words("option optgroup"), words("option")),
+    (words("optgroup"), words("optgroup")),
+)
+
+
+def _close_implied(stack: list[Element], tag: str, at: int) -> None:
+    """Close what the start of ``tag`` closes when its end tag was left out."""
+    if stack[-1].foreign:
+        return
+    for starts, closed, limit in _CLOSED_BY:
+        if tag not in starts:
+            continue
+        for depth in range(len(stack) - 1, 0, -1):
+            if stack[depth].tag in closed:
+                _pop_to(stack, depth, at)
+                break
+            if stack[depth].tag in limit:
+                break
+    for starts, closed in _CLOSES_CURRENT:
+        if tag in starts and len(stack) > 1 and stack[-1].tag in closed:
+            _pop_to(stack, len(stack) - 1, at)
+
+
+def _pop_to(stack: list[Element], depth: int, at: int) -> None:
+    for el in stack[depth:]:
+        _close(el, at, implied=True)
+    del stack[depth:]
+
+
+_ATTRIBUTE = re.compile(
+    r"""(?P<name>[^\s/>"'=][^\s/>=]*)(?:\s*=\s*(?P<value>"[^"]*"|'[^']*'|[^\s"'>][^\s>]*))?"""
+)
+_TAG_NAME = re.compile(r"<[^\s/>]+")
+
+
+@dataclass(frozen=True)
+class AttributeSpan:
+    """Where an attribute's value is in the source: ``start:end`` is the value with its quotes
+    (or where ``="..."`` would go, for an attribute written without one)."""
+
+    name: str
+    start: int
+    end: int
+    quote: str
+
+
+def attribute_spans(doc: Document, el: Element) -> dict[str, AttributeSpan]:
+    """The attributes of ``el``'s start tag, by lower-cased name (the first of a name)."""
+    tag = doc.text[el.start : el.open_end]
+    name = _TAG_NAME.match(tag)
+    pos = name.end() if name else 1
+    found: dict[str, AttributeSpan] = {}
+    for m in _ATTRIBUTE.finditer(tag, pos):
+        key = m.group("name").lower()
+        if key in found:
+            continue
+        value = m.group("value")
+        if value is None:
+            at = el.start + m.end()
+            found[key] = AttributeSpan(key, at, at, "")
+        else:
+            quote = value[0] if value[0] in "\"'" else ""
+            found[key] = AttributeSpan(
+                key, el.start + m.start("value"), el.start + m.end("value"), quote
+            )
+    return found
+
+
+class Edits:
+    """Replacements of ranges of the source, applied in one pass. Attribute values are edited
+    inside start tags that a run may also write out, so a range is written with the edits
+    inside it applied (``render``)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.inner: list[tuple[int, int, str]] = []
+        """Edits inside start tags (attribute values) and JSON-LD strings."""
+        self.outer: list[tuple[int, int, str]] = []
+        """Runs, insertions, removals: never inside one another."""
+
+    def render(self, start: int, end: int) -> str:
+        """``text[start:end]`` with the inner edits inside it applied."""
+        self.inner.sort()
+        out: list[str] = []
+        pos = start
+        at = bisect_left(self.inner, (start, start, ""))
+        for s, e, replacement in self.inner[at:]:
+            if s >= end:
+                break
+            if e > end:
+                continue
+            out.append(self.text[pos:s])
+            out.append(replacement)
+            pos = e
+        out.append(self.text[pos:end])
+        return "".join(out)
+
+    def result(self) -> str:
+        outer = sorted(self.outer, key=lambda edit: (edit[0], edit[1]))
+        out: list[str] = []
+        pos = 0
+        for s, e, replacement in outer:
+            out.append(self.render(pos, s))
+            out.append(replacement)
+            pos = max(pos, e)
+        out.append(self.render(pos, len(self.text)))
+        return "".join(out)
