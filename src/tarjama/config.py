@@ -13,6 +13,8 @@ the working directory if there is one:
     max_characters = 50000
     rate_limit = 5.0                       # requests/s per client address and per key; 0 = off
     pivot = "en"                           # translate es-ar as es-en, en-ar when no route has it
+    [queue]                                # background work on Celery workers (docs/queue.md)
+    url = "redis://localhost:6379/0"
     [engines.deepl]                        # engines and routes: docs/engine-config.md
     type = "deepl"
     [routes]
@@ -105,6 +107,11 @@ class Settings:
     """Pair ("en-ar") or "*" -> engine names: the first serves, the rest are fallbacks."""
     pivot: str = ""
     """Language to pivot through for pairs no engine has ("" = no pivoting)."""
+    # background work (tarjama.jobs): TOML [queue] url = "redis://...", or TARJAMA_QUEUE_URL
+    queue_url: str = ""
+    """The Celery broker (Redis) that workers take jobs from; "" = the embedded runner."""
+    job_lease: float = 60.0
+    """Seconds a running job's runner may stay silent before another takes the job over."""
 
     @property
     def store_url(self) -> str:
@@ -185,6 +192,13 @@ class Settings:
         for key, value in values.items():
             if key in _RENAMED:
                 raise ConfigError(f"{origin}: {key!r} is now {_RENAMED[key]}")
+            if key == "queue" and isinstance(value, Mapping) and set(value) <= {"url", "lease"}:
+                # the [queue] table of the file: url and lease
+                for name, item in value.items():
+                    field_name = "queue_url" if name == "url" else "job_lease"
+                    changes[field_name] = _coerce(field_name, item, getattr(self, field_name),
+                                                  origin)  # fmt: skip
+                continue
             if key not in known:
                 raise ConfigError(f"{origin}: unknown setting {key!r}; known: {', '.join(known)}")
             if key == "engines":
@@ -193,6 +207,8 @@ class Settings:
                 changes[key] = {**self.routes, **_routes(value, origin)}
             else:
                 changes[key] = _coerce(key, value, getattr(self, key), origin)
+        if "job_lease" in changes and changes["job_lease"] <= 0:
+            raise ConfigError(f"{origin}: job_lease must be above 0 seconds")
         if "fuzzy_threshold" in changes and not 0.5 <= changes["fuzzy_threshold"] <= 1:
             # Below 0.5 a fuzzy query scores most of the memory (and suggests little of use).
             raise ConfigError(

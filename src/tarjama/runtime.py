@@ -112,9 +112,11 @@ class Runtime:
         return self._newsroom
 
     def worker(self, threads: int = 1) -> Worker:
-        """A worker running the newsroom's jobs from the store, not started; stopped (the
-        running job finishing) when the runtime closes."""
-        worker = Worker(self.store, self.newsroom().run_job, threads=threads)
+        """The embedded runner of the newsroom's jobs, not started; stopped (running jobs
+        finishing) when the runtime closes."""
+        worker = Worker(
+            self.store, self.newsroom().run_job, threads=threads, lease=self.settings.job_lease
+        )
         self._owned.callback(worker.stop)
         return worker
 
