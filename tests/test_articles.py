@@ -3,12 +3,15 @@
 Every test runs twice, on a SQLite file and on a PostgreSQL database (the ``store_url``
 fixture). The pseudo engine where only the service's
 behaviour matters; the real Apertium (wrapped to count what reaches it) where translation does.
-Jobs run synchronously through ``Worker.run_pending`` except in the background-worker test.
+Jobs run synchronously through ``Worker.run_pending`` except in the background-worker test; the
+API tests that use the ``desk`` fixture run again with their jobs on a real Celery worker and
+Redis (``tests/cluster.py``).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -37,6 +40,7 @@ from tarjama.model import Article, Block, BlockKind, FieldRef, Pair, Part
 from tarjama.newsroom import SOURCE_CHANGED, Newsroom, characters
 from tarjama.store import ArticleVersion, Base, Job, Store, StoredArticle, StoredTranslation
 from tarjama.store.models import utcnow_precise
+from tests.cluster import RedisServer, WorkerProcess
 from tests.test_pipeline import Counting
 
 ARTICLE = """Council approves new budget
@@ -528,9 +532,51 @@ def client(tmp_path: Path, store_url: str) -> Iterator[TestClient]:
         yield c
 
 
+@pytest.fixture(params=["embedded", "celery"])
+def desk(request: pytest.FixtureRequest, tmp_path: Path, store_url: str) -> Iterator[TestClient]:
+    """An editor's client, its jobs run by the embedded runner or by a real ``tarjama worker``
+    on a real Redis; the worker starts when :func:`run_jobs` is first called, so that what a
+    test sees before is what was queued."""
+    if request.param == "embedded":
+        with client_for(tmp_path, store_url, role="editor") as client:
+            yield client
+        return
+    redis: RedisServer = request.getfixturevalue("redis_server")
+    workers: list[WorkerProcess] = []
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("TARJAMA_")},
+        "TARJAMA_DATA_DIR": str(tmp_path / "data"),
+        "TARJAMA_STORE": store_url,
+        "TARJAMA_QUEUE_URL": redis.url,
+        "TARJAMA_ENGINE": "pseudo",
+        "TARJAMA_TARGETS": "es,ca",
+    }
+    with client_for(tmp_path, store_url, 1, "editor", queue_url=redis.url) as client:
+        client.app.state.start_workers = lambda: (
+            workers
+            or workers.append(  # type: ignore[attr-defined]
+                WorkerProcess(env, tmp_path / "worker.log")
+            )
+        )
+        yield client
+    for worker in workers:
+        worker.stop()
+
+
 def run_jobs(client: TestClient) -> list[int]:
-    worker: Worker = client.app.state.worker  # type: ignore[attr-defined]
-    return worker.run_pending()
+    """Run the queued jobs: the embedded runner's at once (their ids), or the Celery worker's,
+    waited for until no job is queued or running."""
+    state = client.app.state  # type: ignore[attr-defined]
+    if isinstance(state.worker, Worker):
+        return state.worker.run_pending()
+    state.start_workers()
+    newsroom: Newsroom = state.newsroom
+
+    def settled() -> bool:
+        return all(job.state in ("done", "failed") for job in newsroom.jobs(limit=1000))
+
+    assert state.worker.wait(settled, timeout=60)
+    return []
 
 
 TEXT = {"content-type": "text/plain"}
@@ -543,7 +589,8 @@ def error_of(response: Any) -> tuple[int, str]:
     return response.status_code, body["error"]["code"]
 
 
-def test_api_article_lifecycle(client: TestClient) -> None:
+def test_api_article_lifecycle(desk: TestClient) -> None:
+    client = desk
     created = client.put("/v1/articles/a1", content=ARTICLE, headers=TEXT)
     assert created.status_code == 201
     body = created.json()
@@ -596,9 +643,10 @@ def test_api_article_lifecycle(client: TestClient) -> None:
     assert error_of(client.get("/v1/articles/a1")) == (404, "article_not_found")
 
 
-def test_api_review_offers_near_matches_from_human_work(client: TestClient) -> None:
+def test_api_review_offers_near_matches_from_human_work(desk: TestClient) -> None:
     """Beside each machine segment, the memory's near matches from people: offered to the
     editor, never applied, never machine units."""
+    client = desk
     assert client.put("/v1/articles/a1", content=ARTICLE, headers=TEXT).status_code == 201
     run_jobs(client)
     newsroom: Newsroom = client.app.state.newsroom  # type: ignore[attr-defined]
@@ -723,7 +771,8 @@ def test_api_errors(
     assert error_of(client.request(method, path, **kwargs)) == (status, code)
 
 
-def test_api_review_errors(client: TestClient) -> None:
+def test_api_review_errors(desk: TestClient) -> None:
+    client = desk
     client.put("/v1/articles/a1", content=ARTICLE, headers=TEXT)
     run_jobs(client)
     missing = client.put("/v1/articles/a1/translations/es/segments/body/7/0", json={"target": "x"})
@@ -861,7 +910,8 @@ def test_api_an_article_over_the_character_limit_is_refused(
             assert response.status_code == status, response.text
 
 
-def test_api_feed_of_the_newest_translations(client: TestClient) -> None:
+def test_api_feed_of_the_newest_translations(desk: TestClient) -> None:
+    client = desk
     page = (
         '<article><h1>Harbour reopens</h1><p class="standfirst">Boats are back.</p>'
         '<p>The <a href="https://harbour.example/">harbour</a> reopened.</p>'

@@ -4,6 +4,7 @@
         runtime.translator()                      # with the settings' memory, glossary, label
         runtime.newsroom()                        # articles, versions, jobs, review
         runtime.worker(threads=2)                 # runs the newsroom's jobs from the store
+        runtime.queue()                           # the same, or the Celery broker if configured
 
 The command line, the HTTP service's lifespan, ``tarjama demo`` and queue workers all start
 here, so each builds the same store, engine and translator from the same settings. What a
@@ -14,6 +15,7 @@ caller (tests share one Apertium engine that way).
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
 
 from tarjama.config import Settings
 from tarjama.engines.base import Engine
@@ -24,6 +26,9 @@ from tarjama.memory import Glossary, TranslationMemory
 from tarjama.newsroom import Newsroom
 from tarjama.pipeline import Translator
 from tarjama.store import Store
+
+if TYPE_CHECKING:
+    from tarjama.jobs.distributed import CeleryQueue
 
 
 def open_store(settings: Settings, *, migrate: bool = True) -> Store:
@@ -119,6 +124,18 @@ class Runtime:
         )
         self._owned.callback(worker.stop)
         return worker
+
+    def queue(self, threads: int = 1) -> Worker | CeleryQueue:
+        """Where the newsroom's jobs go: the Celery broker of ``queue_url`` when the settings
+        name one (workers run them), else the embedded runner with ``threads`` threads. Not
+        started; stopped when the runtime closes."""
+        if not self.settings.queue_url:
+            return self.worker(threads)
+        from tarjama.jobs.distributed import CeleryQueue  # only where a broker is configured
+
+        queue = CeleryQueue(self.settings, self.store)
+        self._owned.callback(queue.stop)
+        return queue
 
     def close(self) -> None:
         """Stop what was started and close what was built, the last first."""

@@ -133,7 +133,8 @@ def _lifespan(
                 cache=ResultCache(runtime.store, options.result_cache, settle=translator.flush),
             )
             app.state.newsroom = runtime.newsroom()
-            app.state.worker = runtime.worker(threads=max(job_threads, 1))
+            # The embedded runner, or the Celery broker when a queue URL is configured.
+            app.state.worker = runtime.queue(threads=max(job_threads, 1))
             if job_threads > 0:
                 app.state.worker.start()
             log.info("tarjama service ready: engine %s, store %s", settings.engine, runtime.store)

@@ -7,11 +7,22 @@
     cli/demo.py       demo
     cli/service.py    serve, keys
     cli/memory.py     tm, glossary
+    cli/queue.py      worker (Celery)
 
 The console script ``tarjama`` is :func:`main`; ``python -m tarjama`` runs it too.
 """
 
-from tarjama.cli import demo, engines, lines, memory, service, translate  # their commands
+from tarjama.cli import demo, engines, lines, memory, queue, service, translate  # their commands
 from tarjama.cli.base import EXIT_CODES, main
 
-__all__ = ["EXIT_CODES", "demo", "engines", "lines", "main", "memory", "service", "translate"]
+__all__ = [
+    "EXIT_CODES",
+    "demo",
+    "engines",
+    "lines",
+    "main",
+    "memory",
+    "queue",
+    "service",
+    "translate",
+]
