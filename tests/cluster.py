@@ -134,6 +134,9 @@ class WorkerProcess:
         assert self.proc.stdout is not None
         self.output = Output(self.proc.stdout, log)
         self.output.wait_for(lambda line: line.rstrip().endswith("ready."), "the worker to start")
+        warm = " ready, engine warm"
+        self.output.wait_for(lambda _: self.output.count(lambda line: warm in line) >= concurrency,
+                             "every worker process to warm its engine")  # fmt: skip
 
     def children(self) -> list[int]:
         """The pool's processes."""

@@ -211,6 +211,7 @@ class _Process:
                 self.runtime.engine.translate_batch(["Ready."], Pair("en", target))
             except Exception as exc:
                 log.warning("could not warm the engine for en-%s: %s", target, exc)
+        log.info("worker process %d ready, engine warm", os.getpid())
 
     def announce(self, job_id: int, outcome: Outcome) -> None:
         try:
