@@ -8,15 +8,26 @@
     cli/service.py    serve, keys
     cli/memory.py     tm, glossary
     cli/queue.py      worker (Celery)
+    cli/backfill.py   backfill
 
 The console script ``tarjama`` is :func:`main`; ``python -m tarjama`` runs it too.
 """
 
-from tarjama.cli import demo, engines, lines, memory, queue, service, translate  # their commands
+from tarjama.cli import (  # their commands
+    backfill,
+    demo,
+    engines,
+    lines,
+    memory,
+    queue,
+    service,
+    translate,
+)
 from tarjama.cli.base import EXIT_CODES, main
 
 __all__ = [
     "EXIT_CODES",
+    "backfill",
     "demo",
     "engines",
     "lines",
