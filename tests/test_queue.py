@@ -9,6 +9,7 @@ The store is SQLite and PostgreSQL (the ``store_url`` fixture) for the faults th
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import threading
@@ -21,13 +22,16 @@ from sqlalchemy import func, select
 
 from tarjama.api import create_key
 from tarjama.config import Settings
+from tarjama.jobs import webhooks
 from tarjama.jobs.distributed import CeleryQueue
+from tarjama.jobs.webhooks import sign
 from tarjama.newsroom import Newsroom
 from tarjama.runtime import Runtime
 from tarjama.store import Job, StoredTranslation
 from tests.cluster import RedisServer, WorkerProcess
 from tests.conftest import needs_apertium
 from tests.test_serve_restart import Server, descendants
+from tests.test_webhooks import Receiver
 
 STORY = "Harbour reopens\n\nFerries returned to the harbour on Tuesday after a storm.\n"
 
@@ -227,3 +231,28 @@ def test_an_api_killed_loses_nothing_and_concurrent_puts_make_one_task(
     assert sorted(ran(worker)) == sorted(created["jobs"] + late.json()["jobs"])  # once each
     with Runtime.open(settings_for(env), engine=False) as runtime:
         assert rows(runtime, Job) == 4 and rows(runtime, StoredTranslation) == 4
+
+
+def test_workers_deliver_webhooks(
+    tmp_path: Path, redis_server: RedisServer, workers: list[WorkerProcess]
+) -> None:
+    receiver = Receiver(failures=1)
+    env = env_for(tmp_path, "", redis_server)
+    try:
+        with Runtime.open(settings_for(env)) as runtime:
+            with runtime.store.begin() as session:
+                _, secret = webhooks.register(session, "", receiver.url, ["translated"])
+            queue = CeleryQueue(runtime.settings, runtime.store)
+            submit(runtime.newsroom(), queue, 1, "breaking")
+            workers.append(WorkerProcess(env, tmp_path / "worker.log"))
+            [(_, refused), (headers, body)] = receiver.wait_for(2, timeout=60)  # after 1 s
+        assert refused == body
+        assert headers["x-tarjama-signature"] == sign(secret, headers["x-tarjama-timestamp"], body)
+        event = json.loads(body)
+        assert (event["event"], event["publisher_id"], event["language"]) == (
+            "translated",
+            "s1",
+            "es",
+        )
+    finally:
+        receiver.close()

@@ -4,6 +4,7 @@
     tasks.py      the task function both runners call: claim, run under a lease, end
     embedded.py   the default runner: threads of the service's process, dispatched at once
     distributed.py  Celery with Redis as broker (``[queue] url``): ``tarjama worker``
+    webhooks.py   events for a CMS, written with what made them, POSTed signed, retried
 
 The jobs table is the truth of every job, whichever runner: a job survives a restart, a job
 whose runner died is taken over once its lease runs out, and a job is stored once however many

@@ -44,7 +44,7 @@ from redis.exceptions import RedisError
 
 from tarjama.config import Settings
 from tarjama.errors import ConfigError
-from tarjama.jobs import table
+from tarjama.jobs import table, webhooks
 from tarjama.jobs.tasks import Outcome, backoff, execute
 from tarjama.model import Pair
 from tarjama.store import Store
@@ -55,6 +55,7 @@ log = logging.getLogger(__name__)
 QUEUES = {p: f"tarjama.{n}-{p}" for n, p in enumerate(PRIORITIES)}
 """The broker's queue of each priority; sorted by name, the most urgent comes first."""
 TASK = "tarjama.translate"
+DELIVER = "tarjama.deliver"
 EVENTS = "tarjama:jobs"
 """The Redis channel on which worker processes say that a job ended."""
 UNSENT_AFTER = 2.0
@@ -91,11 +92,29 @@ def make_app(settings: Settings) -> Celery:
         outcome, attempt = execute(process.store, process.newsroom.run_job, job_id,
                                    table.new_owner(), lease=settings.job_lease)  # fmt: skip
         process.announce(job_id, outcome)
+        if outcome is Outcome.DONE:
+            send_deliveries(app, webhooks.due(process.store))
         if outcome is Outcome.RETRY:
             raise task.retry(countdown=backoff(attempt))
         return str(outcome)
 
+    @app.task(name=DELIVER, bind=True, max_retries=None)
+    def deliver(task: Any, delivery_id: int) -> str:
+        delay = webhooks.deliver(_process().store, delivery_id)
+        if delay is not None:
+            raise task.retry(countdown=delay)
+        return "finished"
+
     return app
+
+
+def send_deliveries(app: Celery, delivery_ids: Iterable[int]) -> None:
+    """Webhook deliveries sent to the workers (a delivery not sent now is sent by a sweep)."""
+    try:
+        for delivery_id in delivery_ids:
+            app.send_task(DELIVER, args=[delivery_id], queue=QUEUES["normal"])
+    except Exception as exc:
+        log.warning("the broker refused webhook deliveries (%s); the sweep sends them", exc)
 
 
 class CeleryQueue:
@@ -131,10 +150,14 @@ class CeleryQueue:
         unsent = table.queued(self.store, undispatched=True, older_than=UNSENT_AFTER)
         for job_id, priority in unsent:
             self.dispatch([job_id], priority)
+        self.deliver_due()
         return [job_id for job_id, _ in unsent]
 
     def wake(self) -> None:
         self.sweep()
+
+    def deliver_due(self) -> None:
+        send_deliveries(self.app, webhooks.due(self.store))
 
     # -- the sweep --------------------------------------------------------------------------------
 

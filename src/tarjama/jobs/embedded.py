@@ -25,8 +25,9 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 
-from tarjama.jobs import table
+from tarjama.jobs import table, webhooks
 from tarjama.jobs.tasks import MAX_ATTEMPTS, JobRunner, Outcome, backoff, execute
 from tarjama.store import Store
 
@@ -45,6 +46,7 @@ class Worker:
         lease: float = table.LEASE,
         max_attempts: int = MAX_ATTEMPTS,
         retry_delay: Callable[[int], float] = backoff,
+        delivery_delay: Callable[[float], float] = float,
     ) -> None:
         if threads < 1:
             raise ValueError("a worker needs at least one thread")
@@ -54,15 +56,19 @@ class Worker:
         self.lease = lease
         self.max_attempts = max_attempts
         self.retry_delay = retry_delay
+        self.delivery_delay = delivery_delay
+        """Seconds to wait before a webhook delivery's next try, from its backoff (tests
+        shorten it)."""
         self._lock = threading.Condition()
         self._heap: list[tuple[int, int, int]] = []  # (rank, sequence, job id)
         self._held: set[int] = set()
         self._order = itertools.count()
         self._stopping = threading.Event()
         self._ended = threading.Condition()
-        """Notified whenever a job of this worker ends."""
+        """Notified whenever a job of this worker ends, or a webhook delivery was tried."""
         self._threads: list[threading.Thread] = []
         self._timers: list[threading.Timer] = []
+        self._deliveries: ThreadPoolExecutor | None = None
 
     # -- dispatching ------------------------------------------------------------------------------
 
@@ -102,6 +108,8 @@ class Worker:
         finally:
             with self._ended:
                 self._ended.notify_all()
+        if outcome is Outcome.DONE:
+            self.deliver_due()
         if outcome is Outcome.RETRY and self._threads and not self._stopping.is_set():
             _, _, priority = table.state(self.store, job_id)
             timer = threading.Timer(self.retry_delay(attempt), self.dispatch, ([job_id], priority))
@@ -109,6 +117,36 @@ class Worker:
             timer.start()
             self._timers.append(timer)
         return outcome
+
+    # -- webhooks ---------------------------------------------------------------------------------
+
+    def deliver_due(self) -> None:
+        """Send the webhook deliveries that are due: from a thread of their own once started
+        (a retry then waits its backoff), else here, one try each."""
+        for delivery_id in webhooks.due(self.store):
+            if self._deliveries is None:
+                webhooks.deliver(self.store, delivery_id)
+            else:
+                self._deliveries.submit(self._deliver, delivery_id)
+
+    def _deliver(self, delivery_id: int) -> None:
+        try:
+            delay = webhooks.deliver(self.store, delivery_id)
+        except Exception:
+            log.exception("webhook delivery %d could not be tried; the sweep will", delivery_id)
+            return
+        finally:
+            with self._ended:
+                self._ended.notify_all()
+        if delay is not None and self._deliveries is not None and not self._stopping.is_set():
+            timer = threading.Timer(self.delivery_delay(delay), self._resend, (delivery_id,))
+            timer.daemon = True
+            timer.start()
+            self._timers.append(timer)
+
+    def _resend(self, delivery_id: int) -> None:
+        if self._deliveries is not None and not self._stopping.is_set():
+            self._deliveries.submit(self._deliver, delivery_id)
 
     def run_once(self) -> int | None:
         """Run the most urgent queued job of the store, if there is one; its id."""
@@ -118,15 +156,17 @@ class Worker:
         return None
 
     def run_pending(self) -> list[int]:
-        """Run queued jobs until none is left (a retry runs at once); the ids run, in order."""
+        """Run queued jobs until none is left (a retry runs at once), and the webhook
+        deliveries due; the ids run, in order."""
         done = []
         while (job_id := self.run_once()) is not None:
             done.append(job_id)
+        self.deliver_due()
         return done
 
     def wait(self, condition: Callable[[], bool], timeout: float) -> bool:
         """Wait until ``condition()`` holds, checking it now and whenever a job of this worker
-        ends; False if it still does not after ``timeout`` seconds."""
+        ends (or a delivery was tried); False if it still does not after ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
         with self._ended:
             while not condition():
@@ -142,6 +182,7 @@ class Worker:
         """Take over the jobs whose owner died, dispatch what the store holds queued, start the
         threads and the sweep."""
         self._stopping.clear()
+        self._deliveries = ThreadPoolExecutor(2, thread_name_prefix="tarjama-webhooks")
         taken = table.requeue_expired(self.store, self.lease)
         if taken:
             log.warning("took over %d job(s) whose runner stopped answering", len(taken))
@@ -164,6 +205,9 @@ class Worker:
             timer.cancel()
         for thread in self._threads:
             thread.join(timeout)
+        if self._deliveries is not None:
+            self._deliveries.shutdown(wait=True, cancel_futures=True)
+            self._deliveries = None
         self._threads, self._timers = [], []
 
     @property
@@ -187,5 +231,6 @@ class Worker:
                     log.warning("took over job(s) %s: their runner stopped answering", taken)
                 for job_id, priority in table.queued(self.store, older_than=self.lease / 2):
                     self.dispatch([job_id], priority)
+                self.deliver_due()
             except Exception:
                 log.exception("the job queue could not be swept; trying again later")

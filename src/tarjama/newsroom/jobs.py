@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from tarjama.config import Settings
 from tarjama.engines.base import Engine
-from tarjama.jobs import table
+from tarjama.jobs import table, webhooks
 from tarjama.memory import Glossary, TranslationMemory
 from tarjama.model import Article, Translation
 from tarjama.newsroom import repository
@@ -66,6 +66,9 @@ class TranslationJobs:
                 "reviewed_by": "",
                 "updated_at": utcnow_precise(),
             })  # fmt: skip
+            # The CMS's webhooks hear of it in the same transaction: never lost, never early.
+            webhooks.record(session, str(translation.status),
+                            repository.event(session, version_id, lang))  # fmt: skip
         return True
 
     def fail(self, job_id: int, owner: str, error: str) -> bool:

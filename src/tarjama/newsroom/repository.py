@@ -244,6 +244,23 @@ def set_translation(
     )
 
 
+def event(session: Session, version_id: int, lang: str) -> dict[str, Any]:
+    """What a webhook event says of a version's translation into ``lang``."""
+    row = session.execute(
+        select(StoredArticle.publisher_id, ArticleVersion.number, ArticleVersion.version,
+               StoredTranslation.status, StoredTranslation.updated_at)
+        .join(ArticleVersion, ArticleVersion.article_id == StoredArticle.id)
+        .join(StoredTranslation, StoredTranslation.article_version_id == ArticleVersion.id)
+        .where(ArticleVersion.id == version_id, StoredTranslation.language == lang)
+    ).one()  # fmt: skip
+    publisher_id, number, content, status, updated = row
+    return {
+        "publisher_id": publisher_id, "language": lang, "version": number,
+        "content_version": content, "status": status, "at": updated.isoformat(),
+        "href": f"/v1/articles/{publisher_id}/translations/{lang}?version={number}",
+    }  # fmt: skip
+
+
 # --- jobs ---------------------------------------------------------------------------------------
 
 

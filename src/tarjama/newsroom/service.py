@@ -19,6 +19,7 @@ from tarjama import formats, inline
 from tarjama.config import Settings
 from tarjama.engines.base import Engine
 from tarjama.errors import ConflictError, InputError, StoreError
+from tarjama.jobs import webhooks
 from tarjama.memory import Glossary, Origin, TranslationMemory
 from tarjama.memory.tm import Match
 from tarjama.model import Article, FieldRef, Pair, SegmentResult, Translation, memory_text
@@ -219,6 +220,9 @@ class Newsroom:
             row, _, translation, corrections = self._editable(session, publisher_id, lang)
             approved = review.approve(translation, self.settings.label)
             self._write(row, approved, corrections, reviewed_by=editor)
+            session.flush()
+            webhooks.record(session, "reviewed",
+                            repository.event(session, row.article_version_id, lang))  # fmt: skip
         return self.translation(publisher_id, lang)
 
     @staticmethod
