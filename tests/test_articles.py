@@ -639,6 +639,11 @@ def test_api_article_lifecycle(desk: TestClient) -> None:
     assert approved.json()["status"] == "reviewed"
     assert approved.json()["label"] == "Beta V.1.0 - Reviewed translation (pseudo 1)"
 
+    metrics = client.get("/metrics").text
+    assert 'tarjama_jobs{priority="breaking",state="done"} 3.0' in metrics
+    assert 'tarjama_jobs{priority="backfill",state="queued"} 0.0' in metrics
+    assert 'tarjama_job_latency_seconds{priority="breaking",quantile="0.95"}' in metrics
+
     assert client.delete("/v1/articles/a1").status_code == 204
     assert error_of(client.get("/v1/articles/a1")) == (404, "article_not_found")
 

@@ -196,6 +196,10 @@ def test_an_api_killed_loses_nothing_and_concurrent_puts_make_one_task(
     key = create_key(settings_for(env), "desk", "editor")
     api = Server(env, tmp_path / "api.log", key)
     servers.append(api)
+    ready = httpx.get(f"{api.url}/ready", timeout=30).json()
+    assert ready["checks"]["queue"] == (
+        "ok: 0 workers live; waiting: 0 breaking, 0 normal, 0 backfill"
+    )
 
     # 20 PUTs of one article at once: one version, one task per language.
     start = threading.Barrier(20)

@@ -33,6 +33,7 @@ from tarjama.api.options import ServiceOptions
 from tarjama.api.services import Services
 from tarjama.config import Settings
 from tarjama.engines.base import Engine
+from tarjama.jobs.stats import QueueCollector
 from tarjama.runtime import Runtime
 from tarjama.store import Store
 
@@ -136,6 +137,7 @@ def _lifespan(
             app.state.newsroom = runtime.newsroom()
             # The embedded runner, or the Celery broker when a queue URL is configured.
             app.state.worker = runtime.queue(threads=max(job_threads, 1))
+            QueueCollector.install(metrics.registry, runtime.store)
             if job_threads > 0:
                 app.state.worker.start()
             log.info("tarjama service ready: engine %s, store %s", settings.engine, runtime.store)
