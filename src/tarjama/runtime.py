@@ -15,20 +15,25 @@ caller (tests share one Apertium engine that way).
 from __future__ import annotations
 
 import contextlib
+import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tarjama.config import Settings
 from tarjama.engines.base import Engine
 from tarjama.engines.setup import build_engine
-from tarjama.errors import ConfigError
+from tarjama.errors import ConfigError, TarjamaError
 from tarjama.jobs import Worker
 from tarjama.memory import Glossary, TranslationMemory
+from tarjama.model import Article, Block, BlockKind
 from tarjama.newsroom import Newsroom
 from tarjama.pipeline import Translator
 from tarjama.store import Store
 
 if TYPE_CHECKING:
     from tarjama.jobs.distributed import CeleryQueue
+
+log = logging.getLogger(__name__)
 
 
 def open_store(settings: Settings, *, migrate: bool = True) -> Store:
@@ -136,6 +141,21 @@ class Runtime:
         queue = CeleryQueue(self.settings, self.store)
         self._owned.callback(queue.stop)
         return queue
+
+    def warm(self, targets: Sequence[str] | None = None) -> None:
+        """Start what translating into each target needs (the engine's pipelines, the name
+        analysers, locale data) with a short article and no memory, so that the first real
+        article does not pay for it (about 1-2 s a language with Apertium)."""
+        translator = Translator(self.engine, label=self.settings.label)
+        article = Article(
+            "Minister visits Moscow",
+            (Block(BlockKind.PARAGRAPH, "Grace Young met the mayor on Monday, 3 May, at 10am."),),
+        )
+        for target in targets if targets is not None else self.settings.targets:
+            try:
+                translator.translate(article, target)
+            except TarjamaError as exc:
+                log.warning("could not warm the engine for %s: %s", target, exc)
 
     def close(self) -> None:
         """Stop what was started and close what was built, the last first."""

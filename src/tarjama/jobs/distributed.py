@@ -46,7 +46,6 @@ from tarjama.config import Settings
 from tarjama.errors import ConfigError
 from tarjama.jobs import table, webhooks
 from tarjama.jobs.tasks import Outcome, backoff, execute
-from tarjama.model import Pair
 from tarjama.store import Store
 from tarjama.store.articles import PRIORITIES
 
@@ -229,11 +228,7 @@ class _Process:
         self.store = self.runtime.store
         self.newsroom = self.runtime.newsroom()
         self.events = Redis.from_url(settings.queue_url)
-        for target in settings.targets:
-            try:  # start the engine's pipelines now, not on the first article
-                self.runtime.engine.translate_batch(["Ready."], Pair("en", target))
-            except Exception as exc:
-                log.warning("could not warm the engine for en-%s: %s", target, exc)
+        self.runtime.warm()  # the engine's pipelines started now, not on the first article
         log.info("worker process %d ready, engine warm", os.getpid())
 
     def announce(self, job_id: int, outcome: Outcome) -> None:

@@ -88,14 +88,16 @@ def record(session: Session, event: str, payload: Mapping[str, Any]) -> list[int
 
 
 def due(store: Store) -> list[int]:
-    """Deliveries to try now: pending and due, or stuck in ``delivering``."""
+    """Deliveries to send now, taken for sending: pending and due (or stuck in ``delivering``).
+    Each is not due again for :data:`STUCK` seconds, so that runners and sweeps that look at
+    once send it once; a message lost on its way is sent again after that."""
     now = utcnow_precise()
     with store.begin() as session:
         session.execute(
             update(Delivery)
             .where(Delivery.state == "delivering",
                    Delivery.updated_at < now - timedelta(seconds=STUCK))
-            .values(state="pending")
+            .values(state="pending", next_attempt_at=None)
         )  # fmt: skip
         ids = session.scalars(
             select(Delivery.id)
@@ -104,7 +106,15 @@ def due(store: Store) -> list[int]:
                 or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
             )
             .order_by(Delivery.id)
+            .with_for_update(skip_locked=True)
         ).all()
+        if ids:
+            session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(ids), Delivery.state == "pending",
+                       or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
+                .values(next_attempt_at=now + timedelta(seconds=STUCK))
+            )  # fmt: skip
     return [int(i) for i in ids]
 
 
