@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import threading
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from sqlalchemy import func, select
 
 from tarjama.api import create_key
 from tarjama.config import Settings
+from tarjama.errors import ConfigError
 from tarjama.jobs import webhooks
 from tarjama.jobs.distributed import CeleryQueue
 from tarjama.jobs.webhooks import sign
@@ -260,3 +262,22 @@ def test_workers_deliver_webhooks(
         )
     finally:
         receiver.close()
+
+
+# --- settings -----------------------------------------------------------------------------------
+
+
+def test_the_queue_settings(tmp_path: Path) -> None:
+    config = tmp_path / "tarjama.toml"
+    config.write_text('[queue]\nurl = "redis://cache:6379/2"\nlease = 30\n')
+    settings = Settings.load(config, environ={})
+    assert (settings.queue_url, settings.job_lease) == ("redis://cache:6379/2", 30.0)
+    settings = Settings.load(config, environ={"TARJAMA_QUEUE_URL": "redis://other/0",
+                                              "TARJAMA_JOB_LEASE": "5"})  # fmt: skip
+    assert (settings.queue_url, settings.job_lease) == ("redis://other/0", 5.0)
+    assert Settings.load(environ={}).queue_url == ""  # the embedded runner
+    for text, said in [('[queue]\nurls = "x"\n', "[queue] takes url and lease"),
+                       ("[queue]\nlease = 0\n", "job_lease must be above 0")]:  # fmt: skip
+        config.write_text(text)
+        with pytest.raises(ConfigError, match=re.escape(said)):
+            Settings.load(config, environ={})

@@ -50,6 +50,7 @@ GENERIC_KEYS: dict[str, type] = {
 }
 _LANG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*\Z")
 _ENV_ENGINES = "TARJAMA_ENGINES__"
+_QUEUE = {"url": "queue_url", "lease": "job_lease"}
 _RENAMED = {"libretranslate_requires_key": "'anonymous_translate' (its opposite)"}
 
 
@@ -192,10 +193,11 @@ class Settings:
         for key, value in values.items():
             if key in _RENAMED:
                 raise ConfigError(f"{origin}: {key!r} is now {_RENAMED[key]}")
-            if key == "queue" and isinstance(value, Mapping) and set(value) <= {"url", "lease"}:
-                # the [queue] table of the file: url and lease
+            if key == "queue":  # the [queue] table of the file: url and lease
+                if not isinstance(value, Mapping) or not set(value) <= _QUEUE.keys():
+                    raise ConfigError(f"{origin}: [queue] takes url and lease, not {value!r}")
                 for name, item in value.items():
-                    field_name = "queue_url" if name == "url" else "job_lease"
+                    field_name = _QUEUE[name]
                     changes[field_name] = _coerce(field_name, item, getattr(self, field_name),
                                                   origin)  # fmt: skip
                 continue
