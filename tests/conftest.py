@@ -1,4 +1,5 @@
-"""Shared fixtures: where ../shared is, one Apertium engine and one PostgreSQL server per session.
+"""Shared fixtures: where ../shared is, one Apertium engine and one PostgreSQL server per session,
+a Redis server per test that asks for one.
 
 PostgreSQL (``tests/postgres.py``): the server starts on first use and is removed at the end of
 the session. Without the server binaries its tests are skipped, except under ``CI=true``, where a
@@ -17,6 +18,7 @@ import pytest
 
 from tarjama.engines.apertium import ApertiumEngine, discover_modes
 from tarjama.store import Store
+from tests.cluster import RedisServer, RedisUnavailable
 from tests.postgres import PostgresServer, PostgresUnavailable, start_server
 
 REPO = Path(__file__).resolve().parents[1]
@@ -68,6 +70,23 @@ def _postgres_missing(reason: str) -> NoReturn:
     if _in_ci():
         pytest.fail(f"{reason} (CI=true: the PostgreSQL tests must run in CI)", pytrace=False)
     pytest.skip(reason)
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A Redis server of the test's own (``tests/cluster.py``), append-only, on a free port.
+    Missing, its tests are skipped, except under ``CI=true``, where they fail."""
+    try:
+        server = RedisServer(tmp_path / "redis")
+    except RedisUnavailable as exc:
+        if _in_ci():
+            pytest.fail(f"{exc} (CI=true: the queue's tests must run in CI)", pytrace=False)
+        pytest.skip(str(exc))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

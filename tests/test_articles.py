@@ -3,14 +3,18 @@
 Every test runs twice, on a SQLite file and on a PostgreSQL database (the ``store_url``
 fixture). The pseudo engine where only the service's
 behaviour matters; the real Apertium (wrapped to count what reaches it) where translation does.
-Jobs run synchronously through ``Worker.run_pending`` except in the background-worker test.
+Jobs run synchronously through ``Worker.run_pending`` except in the background-worker test; the
+API tests that use the ``desk`` fixture run again with their jobs on a real Celery worker and
+Redis (``tests/cluster.py``).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +32,16 @@ from tarjama.config import Settings
 from tarjama.engines.apertium import ApertiumEngine
 from tarjama.engines.base import Engine
 from tarjama.engines.pseudo import PseudoEngine
-from tarjama.errors import ConflictError, InputError, NotFoundError
+from tarjama.errors import ConflictError, EngineUnavailableError, InputError, NotFoundError
 from tarjama.formats.feed import CONTENT
-from tarjama.jobs import Worker
+from tarjama.jobs import Worker, table
+from tarjama.jobs.tasks import Outcome, backoff, execute
 from tarjama.model import Article, Block, BlockKind, FieldRef, Pair, Part
 from tarjama.newsroom import SOURCE_CHANGED, Newsroom, characters
 from tarjama.pipeline import Translator
 from tarjama.store import ArticleVersion, Base, Job, Store, StoredArticle, StoredTranslation
+from tarjama.store.models import utcnow_precise
+from tests.cluster import RedisServer, WorkerProcess
 from tests.test_pipeline import Counting
 
 ARTICLE = """Council approves new budget
@@ -85,7 +92,7 @@ def count(store: Store, model: type[Base]) -> int:
 def test_migration_0003_up_and_down(store_url: str) -> None:
     with Store(store_url) as store:
         store.migrate()
-        assert store.revision() == "0004"
+        assert store.revision() == "0006"
         with store.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             assert compare_metadata(context, Base.metadata) == []
@@ -98,7 +105,7 @@ def test_migration_0003_up_and_down(store_url: str) -> None:
         assert not {"articles", "article_versions", "translations", "jobs"} & tables
         assert "api_keys" in tables
         store.migrate()
-        assert store.revision() == "0004"
+        assert store.revision() == "0006"
 
 
 def test_one_active_job_per_version_and_language(newsroom: Newsroom, store: Store) -> None:
@@ -397,31 +404,82 @@ def test_the_stored_translation_keeps_its_risk_and_where_its_findings_are(
 # --- the job queue ------------------------------------------------------------------------------
 
 
-def test_crash_recovery_requeues_a_running_job(newsroom: Newsroom, store: Store) -> None:
-    submission = newsroom.submit(ARTICLE.encode(), None, "a1")
-    [job_id] = submission.jobs
-    with store.begin() as session:  # a server was killed while running the job
-        session.get_one(Job, job_id).state = "running"
-    assert worker_for(newsroom).run_once() is None  # a running job is not claimed twice
-    worker = worker_for(newsroom)
-    assert worker.recover() == 1
-    assert worker.run_pending() == [job_id]
+def test_a_running_job_of_a_live_runner_is_never_run_again(
+    newsroom: Newsroom, store: Store
+) -> None:
+    """Another process runs the job and its heartbeat is fresh: a second runner starting on
+    the same store (a second ``tarjama serve``) leaves it alone; once the heartbeat is older
+    than the lease, the runner died, and the job is taken over and finished."""
+    [job_id] = newsroom.submit(ARTICLE.encode(), None, "a1").jobs
+    assert table.claim(store, job_id, "elsewhere:1:1") == 1
+    second = Worker(store, newsroom.run_job, lease=60)
+    second.start()
+    try:
+        assert second.run_pending() == []
+        assert table.requeue_expired(store, 60) == []
+    finally:
+        second.stop()
     info = newsroom.job(job_id)
-    assert (info.state, info.attempts) == ("done", 1)
+    assert (info.state, info.attempts) == ("running", 1)
+    with store.begin() as session:  # the other process was killed a minute ago
+        session.get_one(Job, job_id).heartbeat_at = utcnow_precise() - timedelta(seconds=61)
+    assert table.requeue_expired(store, 60) == [job_id]
+    assert worker_for(newsroom).run_pending() == [job_id]
+    info = newsroom.job(job_id)
+    assert (info.state, info.attempts) == ("done", 2)
     assert newsroom.translation("a1", "es").status == "translated"
 
 
-def test_a_started_worker_recovers_and_runs_jobs(newsroom: Newsroom, store: Store) -> None:
+def test_a_duplicated_or_late_task_stores_nothing(newsroom: Newsroom, store: Store) -> None:
     [job_id] = newsroom.submit(ARTICLE.encode(), None, "a1").jobs
-    with store.begin() as session:
-        session.get_one(Job, job_id).state = "running"
-    worker = Worker(store, newsroom.run_job, threads=2, poll=0.05)
+    assert execute(store, newsroom.run_job, job_id, "a:1:1") == (Outcome.DONE, 1)
+    assert execute(store, newsroom.run_job, job_id, "b:1:1") == (Outcome.SKIPPED, 0)
+    # A runner paused past its lease: another took the job over, so its result is not stored.
+    newsroom.submit(CHANGED.encode(), None, "a1")
+    [(second, _)] = table.queued(store)
+    assert table.claim(store, second, "slow:1:1") == 1
+    assert table.claim(store, second, "fast:1:1", lease=0) == 2  # the lease ran out
+    assert newsroom.run_job(second, "slow:1:1") is False
+    assert newsroom.translation("a1", "es").status == "queued"
+    assert newsroom.run_job(second, "fast:1:1") is True
+    assert count(store, StoredTranslation) == 2  # one per version and language
+
+
+def test_a_started_worker_dispatches_at_once(newsroom: Newsroom, store: Store) -> None:
+    """The sweep is an hour away: only dispatching can run the job."""
+    worker = Worker(store, newsroom.run_job, threads=2, lease=7200)
+    worker.start()
+    try:
+        [job_id] = newsroom.submit(ARTICLE.encode(), None, "a1").jobs
+        worker.dispatch([job_id], "breaking")
+        assert worker.wait(lambda: newsroom.job(job_id).state == "done", timeout=20)
+    finally:
+        worker.stop()
+    assert not worker.running
+
+
+def test_a_started_worker_runs_what_the_store_holds_queued(
+    newsroom: Newsroom, store: Store
+) -> None:
+    [job_id] = newsroom.submit(ARTICLE.encode(), None, "a1").jobs  # queued, never dispatched
+    worker = Worker(store, newsroom.run_job, lease=7200)
     worker.start()
     try:
         assert worker.wait(lambda: newsroom.job(job_id).state == "done", timeout=20)
     finally:
         worker.stop()
-    assert not worker.running
+
+
+def test_breaking_jobs_run_before_normal_and_backfill(newsroom: Newsroom) -> None:
+    queued = {}
+    for n, priority in enumerate(["backfill", "normal", "breaking", "backfill", "breaking"]):
+        [job] = newsroom.submit(f"Story {n}\n\nIt happened.".encode(), "text", f"s{n}",
+                                priority=priority).jobs  # fmt: skip
+        queued[job] = priority
+    ran = worker_for(newsroom).run_pending()
+    assert [queued[j] for j in ran] == ["breaking", "breaking", "normal", "backfill", "backfill"]
+    assert ran == sorted(ran, key=lambda j: (table.rank(queued[j]), j))
+    assert newsroom.job(ran[0]).priority == "breaking"
 
 
 def test_a_failed_job_records_its_error(store: Store, tmp_path: Path) -> None:
@@ -430,25 +488,70 @@ def test_a_failed_job_records_its_error(store: Store, tmp_path: Path) -> None:
     assert worker_for(newsroom).run_pending() == [job_id]
     info = newsroom.job(job_id)
     assert info.state == "failed" and "the engine fell over" in info.error
+    assert info.attempts == 1  # not an engine error: no retry
     assert newsroom.translation("a1", "es").status == "failed"
 
 
-def test_a_job_is_claimed_once(newsroom: Newsroom) -> None:
-    newsroom.submit(ARTICLE.encode(), None, "a1")
-    first, second = worker_for(newsroom), worker_for(newsroom)
-    assert first.claim() is not None
-    assert second.claim() is None
+class Flaky(PseudoEngine):
+    """Unavailable for its first ``failures`` calls."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__()
+        self.failures = failures
+
+    def translate_list(self, texts: list[str], pair: Pair) -> list[str]:
+        if self.failures > 0:
+            self.failures -= 1
+            raise EngineUnavailableError("the engine is restarting")
+        return super().translate_list(texts, pair)
+
+
+def test_engine_errors_are_retried_with_backoff(store: Store, tmp_path: Path) -> None:
+    newsroom = newsroom_for(store, Flaky(failures=2), tmp_path)
+    [job_id] = newsroom.submit(ARTICLE.encode(), None, "a1").jobs
+    delays: list[int] = []
+    worker = Worker(store, newsroom.run_job, threads=1,
+                    retry_delay=lambda attempt: delays.append(attempt) or 0.01)  # fmt: skip
+    worker.start()
+    try:
+        assert worker.wait(lambda: newsroom.job(job_id).state == "done", timeout=20)
+    finally:
+        worker.stop()
+    assert delays == [1, 2] and newsroom.job(job_id).attempts == 3
+    assert [backoff(n) for n in (1, 2, 3, 9)] == [1, 4, 16, 300]
+
+
+def test_a_job_that_keeps_failing_ends_failed(store: Store, tmp_path: Path) -> None:
+    newsroom = newsroom_for(store, Flaky(failures=99), tmp_path)
+    [job_id] = newsroom.submit(ARTICLE.encode(), None, "a1").jobs
+    worker = Worker(store, newsroom.run_job, max_attempts=3)
+    assert worker.run_pending() == [job_id, job_id, job_id]
+    info = newsroom.job(job_id)
+    assert (info.state, info.attempts) == ("failed", 3)
+    assert info.error == "EngineUnavailableError: the engine is restarting"
+    assert newsroom.jobs("failed") == [info]
+
+
+def test_a_job_is_claimed_once(newsroom: Newsroom, store: Store) -> None:
+    [job_id] = newsroom.submit(ARTICLE.encode(), None, "a1").jobs
+    assert table.claim(store, job_id, "first:1:1") == 1
+    assert table.claim(store, job_id, "second:1:1") is None
 
 
 # --- the HTTP API -------------------------------------------------------------------------------
 
 
 def client_for(
-    tmp_path: Path, store_url: str, job_threads: int = 0, role: str | None = None, **fields: Any
+    tmp_path: Path,
+    store_url: str,
+    job_threads: int = 0,
+    role: str | None = None,
+    engine: Engine | None = None,
+    **fields: Any,
 ) -> TestClient:
     """A client of a new app; with ``role``, every request carries a key of that role."""
     settings = Settings(data_dir=tmp_path / "data", store=store_url, targets=("es", "ca"), **fields)
-    app = create_app(settings, engine=PseudoEngine(), job_threads=job_threads)
+    app = create_app(settings, engine=engine or PseudoEngine(), job_threads=job_threads)
     if role is None:
         return TestClient(app)
     return TestClient(app, headers={"X-API-Key": create_key(settings, "desk", role)})
@@ -460,9 +563,51 @@ def client(tmp_path: Path, store_url: str) -> Iterator[TestClient]:
         yield c
 
 
+@pytest.fixture(params=["embedded", "celery"])
+def desk(request: pytest.FixtureRequest, tmp_path: Path, store_url: str) -> Iterator[TestClient]:
+    """An editor's client, its jobs run by the embedded runner or by a real ``tarjama worker``
+    on a real Redis; the worker starts when :func:`run_jobs` is first called, so that what a
+    test sees before is what was queued."""
+    if request.param == "embedded":
+        with client_for(tmp_path, store_url, role="editor") as client:
+            yield client
+        return
+    redis: RedisServer = request.getfixturevalue("redis_server")
+    workers: list[WorkerProcess] = []
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("TARJAMA_")},
+        "TARJAMA_DATA_DIR": str(tmp_path / "data"),
+        "TARJAMA_STORE": store_url,
+        "TARJAMA_QUEUE_URL": redis.url,
+        "TARJAMA_ENGINE": "pseudo",
+        "TARJAMA_TARGETS": "es,ca",
+    }
+    with client_for(tmp_path, store_url, 1, "editor", queue_url=redis.url) as client:
+        client.app.state.start_workers = lambda: (
+            workers
+            or workers.append(  # type: ignore[attr-defined]
+                WorkerProcess(env, tmp_path / "worker.log")
+            )
+        )
+        yield client
+    for worker in workers:
+        worker.stop()
+
+
 def run_jobs(client: TestClient) -> list[int]:
-    worker: Worker = client.app.state.worker  # type: ignore[attr-defined]
-    return worker.run_pending()
+    """Run the queued jobs: the embedded runner's at once (their ids), or the Celery worker's,
+    waited for until no job is queued or running."""
+    state = client.app.state  # type: ignore[attr-defined]
+    if isinstance(state.worker, Worker):
+        return state.worker.run_pending()
+    state.start_workers()
+    newsroom: Newsroom = state.newsroom
+
+    def settled() -> bool:
+        return all(job.state in ("done", "failed") for job in newsroom.jobs(limit=1000))
+
+    assert state.worker.wait(settled, timeout=60)
+    return []
 
 
 TEXT = {"content-type": "text/plain"}
@@ -475,7 +620,8 @@ def error_of(response: Any) -> tuple[int, str]:
     return response.status_code, body["error"]["code"]
 
 
-def test_api_article_lifecycle(client: TestClient) -> None:
+def test_api_article_lifecycle(desk: TestClient) -> None:
+    client = desk
     created = client.put("/v1/articles/a1", content=ARTICLE, headers=TEXT)
     assert created.status_code == 201
     body = created.json()
@@ -528,13 +674,19 @@ def test_api_article_lifecycle(client: TestClient) -> None:
     assert approved.json()["status"] == "reviewed"
     assert approved.json()["label"] == "Beta V.1.0 - Reviewed translation (pseudo 1)"
 
+    metrics = client.get("/metrics").text
+    assert 'tarjama_jobs{priority="breaking",state="done"} 3.0' in metrics
+    assert 'tarjama_jobs{priority="backfill",state="queued"} 0.0' in metrics
+    assert 'tarjama_job_latency_seconds{priority="breaking",quantile="0.95"}' in metrics
+
     assert client.delete("/v1/articles/a1").status_code == 204
     assert error_of(client.get("/v1/articles/a1")) == (404, "article_not_found")
 
 
-def test_api_review_offers_near_matches_from_human_work(client: TestClient) -> None:
+def test_api_review_offers_near_matches_from_human_work(desk: TestClient) -> None:
     """Beside each machine segment, the memory's near matches from people: offered to the
     editor, never applied, never machine units."""
+    client = desk
     assert client.put("/v1/articles/a1", content=ARTICLE, headers=TEXT).status_code == 201
     run_jobs(client)
     newsroom: Newsroom = client.app.state.newsroom  # type: ignore[attr-defined]
@@ -588,6 +740,32 @@ def test_api_background_worker(tmp_path: Path, store_url: str) -> None:
         assert status == "translated"
 
 
+def test_api_failed_jobs_are_listed_and_retried(tmp_path: Path, store_url: str) -> None:
+    engine = Flaky(failures=99)
+    with client_for(tmp_path, store_url, role="editor", engine=engine) as client:
+        jobs = client.put("/v1/articles/a1", content=ARTICLE, headers=TEXT).json()["jobs"]
+        client.app.state.worker.max_attempts = 2  # type: ignore[attr-defined]
+        run_jobs(client)
+        failed = client.get("/v1/jobs", params={"state": "failed"}).json()
+        assert sorted(j["id"] for j in failed) == sorted(jobs)
+        assert failed[0]["error"] == "EngineUnavailableError: the engine is restarting"
+        assert (failed[0]["attempts"], failed[0]["priority"]) == (2, "breaking")
+        translation = client.get("/v1/articles/a1/translations/es").json()
+        assert translation["status"] == "failed"
+        assert client.get("/v1/jobs", params={"state": "done"}).json() == []
+
+        engine.failures = 0  # the engine is back
+        retried = client.post(f"/v1/jobs/{jobs[0]}/retry")
+        assert retried.status_code == 200, retried.text
+        assert (retried.json()["state"], retried.json()["attempts"]) == ("queued", 0)
+        assert error_of(client.post(f"/v1/jobs/{jobs[0]}/retry")) == (409, "job_not_failed")
+        assert run_jobs(client) == [jobs[0]]
+        assert client.get(f"/v1/jobs/{jobs[0]}").json()["state"] == "done"
+        assert [j["id"] for j in client.get("/v1/jobs", params={"state": "failed"}).json()] == [
+            jobs[1]
+        ]
+
+
 @pytest.mark.parametrize(
     ("method", "path", "kwargs", "status", "code"),
     [
@@ -604,6 +782,10 @@ def test_api_background_worker(tmp_path: Path, store_url: str) -> None:
         ("GET", "/v1/articles/a1/translations/es/segments", {}, 409, "translation_not_ready"),
         ("GET", "/v1/jobs/999", {}, 404, "job_not_found"),
         ("GET", "/v1/jobs/x", {}, 422, "validation_error"),
+        ("GET", "/v1/jobs", {"params": {"state": "lost"}}, 422, "validation_error"),
+        ("POST", "/v1/jobs/999/retry", {}, 404, "job_not_found"),
+        ("PUT", "/v1/articles/a2", {"content": ARTICLE, "headers": TEXT,
+                                    "params": {"priority": "urgent"}}, 422, "validation_error"),
         ("PUT", "/v1/articles/a2", {"content": b"", "headers": TEXT}, 400, "empty_input"),
         ("PUT", "/v1/articles/a2", {"content": b"caf\xe9", "headers": TEXT}, 400,
          "invalid_encoding"),
@@ -629,7 +811,8 @@ def test_api_errors(
     assert error_of(client.request(method, path, **kwargs)) == (status, code)
 
 
-def test_api_review_errors(client: TestClient) -> None:
+def test_api_review_errors(desk: TestClient) -> None:
+    client = desk
     client.put("/v1/articles/a1", content=ARTICLE, headers=TEXT)
     run_jobs(client)
     missing = client.put("/v1/articles/a1/translations/es/segments/body/7/0", json={"target": "x"})
@@ -767,7 +950,8 @@ def test_api_an_article_over_the_character_limit_is_refused(
             assert response.status_code == status, response.text
 
 
-def test_api_feed_of_the_newest_translations(client: TestClient) -> None:
+def test_api_feed_of_the_newest_translations(desk: TestClient) -> None:
+    client = desk
     page = (
         '<article><h1>Harbour reopens</h1><p class="standfirst">Boats are back.</p>'
         '<p>The <a href="https://harbour.example/">harbour</a> reopened.</p>'

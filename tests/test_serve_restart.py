@@ -2,9 +2,11 @@
 
 The server runs as the installed console script, on SQLite and on PostgreSQL. To catch the job
 while it runs, the server's Apertium processes are stopped (SIGSTOP) before the article arrives,
-so the job claims its row and then waits on the engine; the whole process group is then killed
-with SIGKILL, as an out-of-memory killer or a power cut would. The second server must find the
-stored article, queue the job again (saying so in its JSON log) and finish it.
+so the job claims its row and then waits on the engine. A second server started on the same store
+meanwhile must leave the job to its runner, whose heartbeat is fresh. The first server's whole
+process group is then killed with SIGKILL, as an out-of-memory killer or a power cut would; once
+the job's lease (3 s here) runs out, the second server takes the job over (saying so in its JSON
+log) and finishes it.
 """
 
 from __future__ import annotations
@@ -167,6 +169,7 @@ def env(tmp_path: Path, store_url: str) -> dict[str, str]:
         "TARJAMA_DATA_DIR": str(tmp_path / "data"),
         "TARJAMA_STORE": store_url,
         "TARJAMA_TARGETS": "es",
+        "TARJAMA_JOB_LEASE": "3",
     }
 
 
@@ -211,6 +214,11 @@ def test_a_killed_server_loses_nothing_and_finishes_the_job(
     [job] = put.json()["jobs"]
     first.output.wait_for(lambda m: m == f"job {job} running", "the job to start")
     assert first.get(f"/v1/jobs/{job}")["state"] == "running"
+    # A second server on the same store: the job's runner is alive, so it is not run again.
+    second = Server(env, tmp_path / "second.log", key)
+    servers.append(second)
+    info = second.get(f"/v1/jobs/{job}")
+    assert (info["state"], info["attempts"]) == ("running", 1)
     left = descendants(first.proc.pid)
     first.kill()
     # Apertium's stages run in sessions of their own: a killed server's stages see their input
@@ -219,8 +227,6 @@ def test_a_killed_server_loses_nothing_and_finishes_the_job(
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
 
-    second = Server(env, tmp_path / "second.log", key)
-    servers.append(second)
     second.output.wait_for(lambda m: m == f"job {job} done", "the job to finish")
     assert second.get(f"/v1/jobs/{job}")["attempts"] == 2
     article = second.get("/v1/articles/harbour-1")
@@ -234,5 +240,6 @@ def test_a_killed_server_loses_nothing_and_finishes_the_job(
     second.stop()
     lines = [json.loads(line) for line in (tmp_path / "second.log").read_text().splitlines()
              if line.startswith("{")]  # fmt: skip
-    requeued = [line for line in lines if "requeued" in line.get("message", "")]
-    assert requeued and requeued[0]["level"] == "warning", lines
+    taken = [line for line in lines if "took over" in line.get("message", "")]
+    assert taken and taken[0]["level"] == "warning", lines
+    assert sum(line.get("message") == f"job {job} running" for line in lines) == 1

@@ -16,6 +16,8 @@ the working directory if there is one:
     [review_threshold]                     # article risk from which a translation needs review
     "*" = 0.5                              # (review_threshold = 0.5: the same for every language)
     es = 0.4
+    [queue]                                # background work on Celery workers (docs/queue.md)
+    url = "redis://localhost:6379/0"
     [engines.deepl]                        # engines and routes: docs/engine-config.md
     type = "deepl"
     [routes]
@@ -52,6 +54,7 @@ GENERIC_KEYS: dict[str, type] = {
 }
 _LANG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*\Z")
 _ENV_ENGINES = "TARJAMA_ENGINES__"
+_QUEUE = {"url": "queue_url", "lease": "job_lease"}
 _RENAMED = {"libretranslate_requires_key": "'anonymous_translate' (its opposite)"}
 
 
@@ -116,6 +119,11 @@ class Settings:
     """Pair ("en-ar") or "*" -> engine names: the first serves, the rest are fallbacks."""
     pivot: str = ""
     """Language to pivot through for pairs no engine has ("" = no pivoting)."""
+    # background work (tarjama.jobs): TOML [queue] url = "redis://...", or TARJAMA_QUEUE_URL
+    queue_url: str = ""
+    """The Celery broker (Redis) that workers take jobs from; "" = the embedded runner."""
+    job_lease: float = 60.0
+    """Seconds a running job's runner may stay silent before another takes the job over."""
 
     @property
     def store_url(self) -> str:
@@ -196,6 +204,14 @@ class Settings:
         for key, value in values.items():
             if key in _RENAMED:
                 raise ConfigError(f"{origin}: {key!r} is now {_RENAMED[key]}")
+            if key == "queue":  # the [queue] table of the file: url and lease
+                if not isinstance(value, Mapping) or not set(value) <= _QUEUE.keys():
+                    raise ConfigError(f"{origin}: [queue] takes url and lease, not {value!r}")
+                for name, item in value.items():
+                    field_name = _QUEUE[name]
+                    changes[field_name] = _coerce(field_name, item, getattr(self, field_name),
+                                                  origin)  # fmt: skip
+                continue
             if key not in known:
                 raise ConfigError(f"{origin}: unknown setting {key!r}; known: {', '.join(known)}")
             if key == "engines":
@@ -206,6 +222,8 @@ class Settings:
                 changes[key] = {**self.review_threshold, **_thresholds(value, origin)}
             else:
                 changes[key] = _coerce(key, value, getattr(self, key), origin)
+        if "job_lease" in changes and changes["job_lease"] <= 0:
+            raise ConfigError(f"{origin}: job_lease must be above 0 seconds")
         if "fuzzy_threshold" in changes and not 0.5 <= changes["fuzzy_threshold"] <= 1:
             # Below 0.5 a fuzzy query scores most of the memory (and suggests little of use).
             raise ConfigError(

@@ -4,6 +4,7 @@
         runtime.translator()                      # with the settings' memory, glossary, label
         runtime.newsroom()                        # articles, versions, jobs, review
         runtime.worker(threads=2)                 # runs the newsroom's jobs from the store
+        runtime.queue()                           # the same, or the Celery broker if configured
 
 The command line, the HTTP service's lifespan, ``tarjama demo`` and queue workers all start
 here, so each builds the same store, engine and translator from the same settings. What a
@@ -14,16 +15,25 @@ caller (tests share one Apertium engine that way).
 from __future__ import annotations
 
 import contextlib
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from tarjama.config import Settings
 from tarjama.engines.base import Engine
 from tarjama.engines.setup import build_engine
-from tarjama.errors import ConfigError
+from tarjama.errors import ConfigError, TarjamaError
 from tarjama.jobs import Worker
 from tarjama.memory import Glossary, TranslationMemory
+from tarjama.model import Article, Block, BlockKind
 from tarjama.newsroom import Newsroom
 from tarjama.pipeline import Translator
 from tarjama.store import Store
+
+if TYPE_CHECKING:
+    from tarjama.jobs.distributed import CeleryQueue
+
+log = logging.getLogger(__name__)
 
 
 def open_store(settings: Settings, *, migrate: bool = True) -> Store:
@@ -115,11 +125,40 @@ class Runtime:
         return self._newsroom
 
     def worker(self, threads: int = 1) -> Worker:
-        """A worker running the newsroom's jobs from the store, not started; stopped (the
-        running job finishing) when the runtime closes."""
-        worker = Worker(self.store, self.newsroom().run_job, threads=threads)
+        """The embedded runner of the newsroom's jobs, not started; stopped (running jobs
+        finishing) when the runtime closes."""
+        worker = Worker(
+            self.store, self.newsroom().run_job, threads=threads, lease=self.settings.job_lease
+        )
         self._owned.callback(worker.stop)
         return worker
+
+    def queue(self, threads: int = 1) -> Worker | CeleryQueue:
+        """Where the newsroom's jobs go: the Celery broker of ``queue_url`` when the settings
+        name one (workers run them), else the embedded runner with ``threads`` threads. Not
+        started; stopped when the runtime closes."""
+        if not self.settings.queue_url:
+            return self.worker(threads)
+        from tarjama.jobs.distributed import CeleryQueue  # only where a broker is configured
+
+        queue = CeleryQueue(self.settings, self.store)
+        self._owned.callback(queue.stop)
+        return queue
+
+    def warm(self, targets: Sequence[str] | None = None) -> None:
+        """Start what translating into each target needs (the engine's pipelines, the name
+        analysers, locale data) with a short article and no memory, so that the first real
+        article does not pay for it (about 1-2 s a language with Apertium)."""
+        translator = Translator(self.engine, label=self.settings.label)
+        article = Article(
+            "Minister visits Moscow",
+            (Block(BlockKind.PARAGRAPH, "Grace Young met the mayor on Monday, 3 May, at 10am."),),
+        )
+        for target in targets if targets is not None else self.settings.targets:
+            try:
+                translator.translate(article, target)
+            except TarjamaError as exc:
+                log.warning("could not warm the engine for %s: %s", target, exc)
 
     def close(self) -> None:
         """Stop what was started and close what was built, the last first."""

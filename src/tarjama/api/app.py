@@ -13,6 +13,7 @@ then runs the lifespan's exit.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib.metadata import PackageNotFoundError
@@ -22,7 +23,7 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from tarjama.api import articles, errors, libretranslate, logs, memory, ops, translate
+from tarjama.api import articles, errors, libretranslate, logs, memory, ops, translate, webhooks
 from tarjama.api.cache import ResultCache
 from tarjama.api.deadline import with_header_deadline
 from tarjama.api.headers import CrossOrigin, SecurityHeaders
@@ -33,6 +34,7 @@ from tarjama.api.options import ServiceOptions
 from tarjama.api.services import Services
 from tarjama.config import Settings
 from tarjama.engines.base import Engine
+from tarjama.jobs.stats import QueueCollector
 from tarjama.runtime import Runtime
 from tarjama.store import Store
 
@@ -51,6 +53,7 @@ ROUTERS = (
     translate.router,
     *articles.ROUTERS,
     *memory.ROUTERS,
+    webhooks.router,
     libretranslate.router,
     ops.router,
 )
@@ -68,20 +71,25 @@ def create_app(
     *,
     engine: Engine | None = None,
     store: Store | None = None,
-    job_threads: int = 1,
+    job_threads: int | None = None,
+    warm: bool = False,
 ) -> FastAPI:
     """A FastAPI app serving tarjama; nothing starts until its lifespan runs.
 
     ``job_threads`` background threads run the translation jobs (0: none; tests then run them
-    with ``app.state.worker.run_pending()``).
+    with ``app.state.worker.run_pending()``); by default one per target language, at least one
+    per CPU, so that an article's languages are translated side by side. ``warm``: translate a
+    short article into each target before serving, so the first one is not slow.
     """
     options = ServiceOptions.from_settings(settings)
     metrics = Metrics()
+    if job_threads is None:
+        job_threads = max(len(settings.targets), os.cpu_count() or 1)
     app = FastAPI(
         title="tarjama",
         version=_version(),
         description=DESCRIPTION,
-        lifespan=_lifespan(settings, options, metrics, store, engine, job_threads),
+        lifespan=_lifespan(settings, options, metrics, store, engine, job_threads, warm),
     )
     errors.install(app)
     for router in ROUTERS:
@@ -100,6 +108,7 @@ def _lifespan(
     store: Store | None,
     engine: Engine | None,
     job_threads: int,
+    warm: bool,
 ) -> Lifespan:
     """The app's lifespan: the runtime opened (store migrated, engine built, unless given),
     the services on ``app.state``, the job worker started; all closed again on shutdown. The
@@ -133,7 +142,11 @@ def _lifespan(
                 cache=ResultCache(runtime.store, options.result_cache, settle=translator.flush),
             )
             app.state.newsroom = runtime.newsroom()
-            app.state.worker = runtime.worker(threads=max(job_threads, 1))
+            # The embedded runner, or the Celery broker when a queue URL is configured.
+            app.state.worker = runtime.queue(threads=max(job_threads, 1))
+            QueueCollector.install(metrics.registry, runtime.store)
+            if warm:
+                await run_in_threadpool(runtime.warm)
             if job_threads > 0:
                 app.state.worker.start()
             log.info("tarjama service ready: engine %s, store %s", settings.engine, runtime.store)
@@ -179,7 +192,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
     options = ServiceOptions.from_settings(settings)
     logs.configure()
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, warm=True),
         host=host,
         port=port,
         log_config=None,

@@ -1,4 +1,5 @@
-"""Operations: ``/health`` (the process answers), ``/ready`` (engine and store work), ``/metrics``.
+"""Operations: ``/health`` (the process answers), ``/ready`` (engine, store and broker work),
+``/metrics``.
 
 ``/ready`` translates a word on every route of the engine (a router's routed pairs and one pair
 of its default engine; a single engine's first pair, English first) and runs ``SELECT 1`` on the
@@ -11,9 +12,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
@@ -63,6 +64,15 @@ def check_store(store: Store) -> None:
         connection.execute(text("SELECT 1"))
 
 
+def check_queue(queue: Any) -> str:
+    """The broker answers (a ping to the workers goes through it); how many workers answered.
+    None is no failure: jobs wait in the broker for the first worker to start."""
+    depth = queue.depth()
+    workers = queue.live_workers()
+    waiting = ", ".join(f"{n} {p}" for p, n in depth.items())
+    return f"ok: {workers} worker{'s' if workers != 1 else ''} live; waiting: {waiting}"
+
+
 async def _probe(check: Callable[[T], str | None], arg: T) -> tuple[bool, str]:
     """Whether the check passed, and what to show of it."""
     try:
@@ -87,15 +97,20 @@ async def health() -> Health:
 @router.get(
     "/ready",
     summary="Readiness",
-    description="200 when the engine translates and the store answers; 503 with reasons if not.",
+    description="200 when the engine translates, the store answers and, with a queue URL, the "
+    "broker answers (`checks.queue` names the live workers and the jobs waiting per priority); "
+    "503 with reasons if not.",
     response_model=Readiness,
     responses=responses(503),
 )
-async def ready(services: ServicesDep) -> Response:
+async def ready(services: ServicesDep, request: Request) -> Response:
     results = {
         "engine": await _probe(check_engine, services.engine),
         "store": await _probe(check_store, services.store),
     }
+    queue = getattr(request.app.state, "worker", None)
+    if hasattr(queue, "live_workers"):  # Celery: the broker answers, and how many workers do
+        results["queue"] = await _probe(check_queue, queue)
     checks = {k: text for k, (_, text) in results.items()}
     if all(ok for ok, _ in results.values()):
         return JSONResponse({"status": "ready", "checks": checks})

@@ -9,21 +9,35 @@
     cli/memory.py     tm, glossary
     cli/completion.py completion (and the languages --to and --from complete to)
     cli/codes.py      language codes as people write them (ES, es_ES, spa, Spanish -> es)
+    cli/queue.py      worker (Celery)
+    cli/backfill.py   backfill
 
 The console script ``tarjama`` is :func:`main`; ``python -m tarjama`` runs it too.
 """
 
-from tarjama.cli import completion, demo, engines, lines, memory, service, translate  # commands
+from tarjama.cli import (  # their commands
+    backfill,
+    completion,
+    demo,
+    engines,
+    lines,
+    memory,
+    queue,
+    service,
+    translate,
+)
 from tarjama.cli.base import EXIT_CODES, main
 
 __all__ = [
     "EXIT_CODES",
+    "backfill",
     "completion",
     "demo",
     "engines",
     "lines",
     "main",
     "memory",
+    "queue",
     "service",
     "translate",
 ]

@@ -5,14 +5,16 @@
 A job translates its version with the memory and the glossary, incrementally: sentences
 unchanged since the previous version reuse its translation, an editor's correction included,
 and a corrected sentence whose source changed is flagged for review (``incremental.py``).
-The job's own state is the queue's business; a failure marks the translation failed and is
-raised again.
+The job's state is the queue's business (``tarjama.jobs.table``), but the end of a job and its
+result are one transaction: the translation is stored only by the runner that still holds the
+job, so a duplicated or redelivered job stores nothing twice.
 """
 
 from __future__ import annotations
 
 from tarjama.config import Settings
 from tarjama.engines.base import Engine
+from tarjama.jobs import table, webhooks
 from tarjama.memory import Glossary, TranslationMemory
 from tarjama.model import Article, Translation
 from tarjama.newsroom import repository
@@ -27,7 +29,7 @@ Previous = tuple[Translation, tuple[Correction, ...]]
 
 
 class TranslationJobs:
-    """Runs translation jobs by id (a :data:`tarjama.jobs.inprocess.Runner`)."""
+    """Runs translation jobs by id (a :class:`tarjama.jobs.tasks.JobRunner`)."""
 
     def __init__(
         self,
@@ -43,22 +45,19 @@ class TranslationJobs:
         self.memory = memory
         self.glossary = glossary
 
-    def __call__(self, job_id: int) -> None:
+    def __call__(self, job_id: int, owner: str) -> bool:
+        """Translate the job's version and store the translation, if ``owner`` still holds
+        the job (then the job is done, in the same transaction); False if it does not."""
         with self.store.session() as session:
             job, version = repository.job_version(session, job_id)
             lang, version_id = job.language, version.id
             article = article_from_json(version.article, version.original)
             stored = repository.previous_translation(session, version, lang)
         previous = translation_from_json(*stored) if stored is not None else None
-        try:
-            translation, corrections = self.translate(article, lang, previous)
-        except Exception as exc:
-            with self.store.begin() as session:
-                repository.set_translation(session, version_id, lang, {
-                    "status": FAILED, "error": str(exc)[:2000], "updated_at": utcnow_precise(),
-                })  # fmt: skip
-            raise
+        translation, corrections = self.translate(article, lang, previous)
         with self.store.begin() as session:
+            if not table.finish(session, job_id, owner, "done"):
+                return False
             repository.set_translation(session, version_id, lang, {
                 "status": str(translation.status),
                 "data": translation_to_json(translation, corrections),
@@ -67,6 +66,21 @@ class TranslationJobs:
                 "reviewed_by": "",
                 "updated_at": utcnow_precise(),
             })  # fmt: skip
+            # The CMS's webhooks hear of it in the same transaction: never lost, never early.
+            webhooks.record(session, str(translation.status),
+                            repository.event(session, version_id, lang))  # fmt: skip
+        return True
+
+    def fail(self, job_id: int, owner: str, error: str) -> bool:
+        """The job and its translation failed, with ``error``, if ``owner`` holds the job."""
+        with self.store.begin() as session:
+            job, version = repository.job_version(session, job_id)
+            if not table.finish(session, job_id, owner, "failed", error):
+                return False
+            repository.set_translation(session, version.id, job.language, {
+                "status": FAILED, "error": error[:2000], "updated_at": utcnow_precise(),
+            })  # fmt: skip
+        return True
 
     def translate(
         self, article: Article, lang: str, previous: Previous | None

@@ -91,5 +91,6 @@ class JobInfo:
     publisher_id: str
     number: int
     language: str
+    priority: str
     created_at: datetime
     updated_at: datetime

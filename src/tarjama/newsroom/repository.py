@@ -16,11 +16,12 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
-from tarjama.errors import NotFoundError
+from tarjama.errors import ConflictError, InputError, NotFoundError
 from tarjama.model import Article
 from tarjama.newsroom.codec import article_to_json, translation_from_json
 from tarjama.newsroom.records import JobInfo, StoredResult, VersionInfo
 from tarjama.store import ArticleVersion, Job, StoredArticle, StoredTranslation, upsert
+from tarjama.store.articles import PRIORITIES
 
 # --- articles and versions ----------------------------------------------------------------------
 
@@ -243,15 +244,36 @@ def set_translation(
     )
 
 
+def event(session: Session, version_id: int, lang: str) -> dict[str, Any]:
+    """What a webhook event says of a version's translation into ``lang``."""
+    row = session.execute(
+        select(StoredArticle.publisher_id, ArticleVersion.number, ArticleVersion.version,
+               StoredTranslation.status, StoredTranslation.updated_at)
+        .join(ArticleVersion, ArticleVersion.article_id == StoredArticle.id)
+        .join(StoredTranslation, StoredTranslation.article_version_id == ArticleVersion.id)
+        .where(ArticleVersion.id == version_id, StoredTranslation.language == lang)
+    ).one()  # fmt: skip
+    publisher_id, number, content, status, updated = row
+    return {
+        "publisher_id": publisher_id, "language": lang, "version": number,
+        "content_version": content, "status": status, "at": updated.isoformat(),
+        "href": f"/v1/articles/{publisher_id}/translations/{lang}?version={number}",
+    }  # fmt: skip
+
+
 # --- jobs ---------------------------------------------------------------------------------------
 
 
-def enqueue(session: Session, version_id: int, languages: Sequence[str]) -> tuple[int, ...]:
+def enqueue(
+    session: Session, version_id: int, languages: Sequence[str], priority: str = "normal"
+) -> tuple[int, ...]:
     """A queued translation and a translation job per language; the jobs' ids."""
+    if priority not in PRIORITIES:
+        raise InputError(f"unknown priority {priority!r}; use one of {', '.join(PRIORITIES)}")
     jobs = []
     for lang in languages:
         session.add(StoredTranslation(article_version_id=version_id, language=lang))
-        job = Job(kind="translate", article_version_id=version_id, language=lang)
+        job = Job(kind="translate", article_version_id=version_id, language=lang, priority=priority)
         session.add(job)
         jobs.append(job)
     session.flush()
@@ -276,5 +298,38 @@ def job(session: Session, job_id: int) -> JobInfo:
     if found is None:
         raise NotFoundError("job_not_found", f"no job {job_id}")
     j, number, publisher_id = found
+    return _job_info(j, number, publisher_id)
+
+
+def _job_info(j: Job, number: int, publisher_id: str) -> JobInfo:
     return JobInfo(j.id, j.kind, j.state, j.attempts, j.error, publisher_id, number, j.language,
-                   j.created_at, j.updated_at)  # fmt: skip
+                   j.priority, j.created_at, j.updated_at)  # fmt: skip
+
+
+def jobs(session: Session, state: str | None, limit: int) -> list[JobInfo]:
+    """The newest jobs, in ``state`` if given."""
+    query = (
+        select(Job, ArticleVersion.number, StoredArticle.publisher_id)
+        .join(ArticleVersion, Job.article_version_id == ArticleVersion.id)
+        .join(StoredArticle, ArticleVersion.article_id == StoredArticle.id)
+    )
+    if state is not None:
+        query = query.where(Job.state == state)
+    rows = session.execute(query.order_by(Job.id.desc()).limit(limit)).all()
+    return [_job_info(j, number, publisher_id) for j, number, publisher_id in rows]
+
+
+def requeue_failed(session: Session, job_id: int) -> Job:
+    """A failed job queued again from its first attempt, its translation queued again."""
+    query = select(Job).where(Job.id == job_id).with_for_update()
+    job = session.execute(query).scalar_one_or_none()
+    if job is None:
+        raise NotFoundError("job_not_found", f"no job {job_id}")
+    if job.state != "failed":
+        raise ConflictError(
+            "job_not_failed", f"job {job_id} is {job.state}; only a failed job is retried"
+        )
+    job.state, job.attempts, job.error, job.dispatched_at = "queued", 0, "", None
+    values = {"status": "queued", "error": ""}
+    set_translation(session, job.article_version_id, job.language, values)
+    return job

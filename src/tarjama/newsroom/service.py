@@ -19,6 +19,7 @@ from tarjama import formats, inline
 from tarjama.config import Settings
 from tarjama.engines.base import Engine
 from tarjama.errors import ConflictError, InputError, StoreError
+from tarjama.jobs import webhooks
 from tarjama.memory import Glossary, Origin, TranslationMemory
 from tarjama.memory.tm import Match
 from tarjama.model import Article, FieldRef, Pair, SegmentResult, Translation, memory_text
@@ -72,10 +73,12 @@ class Newsroom:
         *,
         language: str | None = None,
         max_characters: int | None = None,
+        priority: str = "breaking",
     ) -> Submission:
         """Store the document as the article's next version unless its content is unchanged,
         and queue its translation into every target language. An article with more than
-        ``max_characters`` of text is refused whole (:class:`InputTooLargeError`)."""
+        ``max_characters`` of text is refused whole (:class:`InputTooLargeError`). The jobs are
+        queued at ``priority`` (breaking, normal or backfill): the caller dispatches them."""
         article = self.parse(data, fmt, language)
         check_size(article, max_characters)
         pid, uri = publisher_id_of(article, publisher_id)
@@ -87,7 +90,7 @@ class Newsroom:
         for attempt in range(_RETRIES):
             try:
                 with self.store.begin() as session:
-                    return store_version(session, article, pid, uri, wanted)
+                    return store_version(session, article, pid, uri, wanted, priority)
             except (ConflictError, StoreError) as exc:
                 if attempt == _RETRIES - 1:
                     raise
@@ -137,6 +140,19 @@ class Newsroom:
     def job(self, job_id: int) -> JobInfo:
         with self.store.session() as session:
             return repository.job(session, job_id)
+
+    def jobs(self, state: str | None = None, limit: int = 100) -> list[JobInfo]:
+        """The newest jobs (``state``: only those in it, ``failed`` say)."""
+        with self.store.session() as session:
+            return repository.jobs(session, state, limit)
+
+    def retry(self, job_id: int) -> JobInfo:
+        """Queue a failed job again, attempts from zero (the caller dispatches it);
+        ConflictError ``job_not_failed`` for a job in another state (``conflict`` if a newer
+        job of the same version and language is queued or running)."""
+        with self.store.begin() as session:
+            repository.requeue_failed(session, job_id)
+        return self.job(job_id)
 
     # -- review --------------------------------------------------------------------------------
 
@@ -204,6 +220,9 @@ class Newsroom:
             row, _, translation, corrections = self._editable(session, publisher_id, lang)
             approved = review.approve(translation, self.settings.label)
             self._write(row, approved, corrections, reviewed_by=editor)
+            session.flush()
+            webhooks.record(session, "reviewed",
+                            repository.event(session, row.article_version_id, lang))  # fmt: skip
         return self.translation(publisher_id, lang)
 
     @staticmethod

@@ -83,7 +83,12 @@ def check_publisher_id(publisher_id: str) -> None:
 
 
 def store_version(
-    session: Session, article: Article, pid: str, uri: str, targets: tuple[str, ...]
+    session: Session,
+    article: Article,
+    pid: str,
+    uri: str,
+    targets: tuple[str, ...],
+    priority: str = "breaking",
 ) -> Submission:
     """The submission in one transaction: nothing new for the same content (only the missing
     languages queued), an earlier version current again for an earlier content, else the next
@@ -96,20 +101,22 @@ def store_version(
         missing = [t for t in targets if t not in repository.statuses(session, current.id)]
         if missing:
             row.targets = ",".join(dict.fromkeys([*row.targets.split(","), *missing]))
-        jobs = repository.enqueue(session, current.id, missing)
+        jobs = repository.enqueue(session, current.id, missing, priority)
         return Submission(pid, current.number, current.version, False, False, jobs, targets)
     earlier = repository.version_of_content(session, row, article.version)
     if earlier is not None:
         # Back to an earlier body: that version, with its translations, is current again.
         _make_current(row, earlier.id, now)
         have = repository.statuses(session, earlier.id)
-        jobs = repository.enqueue(session, earlier.id, [t for t in targets if t not in have])
+        jobs = repository.enqueue(
+            session, earlier.id, [t for t in targets if t not in have], priority
+        )
         return Submission(pid, earlier.number, earlier.version, False, True, jobs, targets)
     added = repository.add_version(session, row, article, now)
     _make_current(row, added.id, now)
     row.targets = ",".join(targets)
     row.source_language = article.source_language
-    jobs = repository.enqueue(session, added.id, targets)
+    jobs = repository.enqueue(session, added.id, targets, priority)
     return Submission(pid, added.number, article.version, created, True, jobs, targets)
 
 

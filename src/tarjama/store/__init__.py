@@ -11,11 +11,13 @@ from tarjama.store.generations import Generation
 from tarjama.store.keys import ApiKey
 from tarjama.store.models import Base, GlossaryTerm, TMUnit, utcnow
 from tarjama.store.upsert import upsert
+from tarjama.store.webhooks import Delivery, Webhook
 
 __all__ = [
     "ApiKey",
     "ArticleVersion",
     "Base",
+    "Delivery",
     "Generation",
     "GlossaryTerm",
     "Job",
@@ -23,6 +25,7 @@ __all__ = [
     "StoredArticle",
     "StoredTranslation",
     "TMUnit",
+    "Webhook",
     "upsert",
     "utcnow",
 ]

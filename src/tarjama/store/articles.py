@@ -8,10 +8,13 @@
 A version or a translation is never changed in place by a new submission: every version and
 every translation of it is kept, with its provenance. A partial unique index makes sure the
 same version and language never has two jobs waiting or running at once. Created by migration
-``0003_articles``.
+``0003_articles``; the queue's columns of ``jobs`` (priority, owner, heartbeat, dispatch) by
+``0005_queue``.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import (
     CheckConstraint,
@@ -25,10 +28,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tarjama.store.models import LANG, Base, Created, Updated
+from tarjama.store.models import LANG, Base, Created, Updated, UTCDateTime
 
 TRANSLATION_STATES = ("queued", "translated", "needs-review", "reviewed", "failed")
 JOB_STATES = ("queued", "running", "done", "failed")
+PRIORITIES = ("breaking", "normal", "backfill")
+"""Job priorities, the most urgent first: a published or updated article, other work, archives."""
 ACTIVE_JOB = "state IN ('queued', 'running')"
 """The states in which a job holds its (version, language): at most one such job at a time."""
 
@@ -115,6 +120,7 @@ class Job(Base):
             postgresql_where=text(ACTIVE_JOB),
         ),
         Index("ix_jobs_state", "state", "id"),
+        CheckConstraint(_in("priority", PRIORITIES), name="priority"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -126,5 +132,13 @@ class Job(Base):
     state: Mapped[str] = mapped_column(String(16), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(Text, default="")
+    priority: Mapped[str] = mapped_column(String(16), default="normal", server_default="normal")
+    owner: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    """The runner holding a running job (``host:pid:n``), so that only it finishes the job."""
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, default=None)
+    """When the owner last said it was alive; a running job silent longer than the lease is
+    taken over (its owner died)."""
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, default=None)
+    """When the job was handed to the broker (Celery); None: not yet, or the broker was down."""
     created_at: Mapped[Created]
     updated_at: Mapped[Updated]

@@ -1,5 +1,5 @@
 """The articles API (``/v1/articles``, ``/v1/jobs``, ``/v1/feeds/{lang}``): submit, read,
-version, delete, review, and a feed of the newest translations per language.
+version, delete, review, jobs (listed, retried), and a feed of the newest translations per language.
 
 Thin: each route parses its request, calls :class:`tarjama.newsroom.Newsroom` in a worker
 thread and shapes the answer. Writes need the editor role (or ``anonymous_write``), reads the
@@ -11,9 +11,9 @@ sanitised (``formats.sanitise``): no script of the source reaches a reader or a 
 An article over ``max_characters`` of text is refused whole (413).
 """
 
-from tarjama.api.articles import read, review, submit
+from tarjama.api.articles import jobs, read, review, submit
 
-ROUTERS = (submit.router, read.router, review.router)
+ROUTERS = (submit.router, read.router, jobs.router, review.router)
 """The routers, in the order of their routes in the OpenAPI document."""
 
 __all__ = ["ROUTERS"]

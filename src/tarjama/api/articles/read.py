@@ -1,5 +1,5 @@
 """Reading articles: an article, its versions, a translation (JSON, ninjs, HTML), the feed of a
-language, jobs; and deleting an article.
+language; and deleting an article.
 """
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ from starlette.concurrency import run_in_threadpool
 
 from tarjama import formats
 from tarjama.api.articles.common import Language, NewsroomDep, PublisherId
-from tarjama.api.articles.schemas import ArticleOut, JobOut, TranslationDoc, VersionOut
+from tarjama.api.articles.schemas import ArticleOut, TranslationDoc, VersionOut
 from tarjama.api.errors import responses
 from tarjama.api.schemas import LANGUAGE
 from tarjama.api.security import Access, Caller, Editor, PageReader, Reader, admit
 from tarjama.errors import ConflictError
 from tarjama.formats.feed import FeedEntry, news_feed
 from tarjama.formats.html import language_name
-from tarjama.newsroom import ArticleInfo, JobInfo, VersionInfo
+from tarjama.newsroom import ArticleInfo, VersionInfo
 
 router = APIRouter(prefix="/v1", tags=["articles"])
 
@@ -147,17 +147,3 @@ async def delete_article(
 ) -> Response:
     await run_in_threadpool(lambda: newsroom.delete(publisher_id))
     return Response(status_code=204)
-
-
-@router.get(
-    "/jobs/{job_id}",
-    summary="A translation job's state",
-    description="queued, running, done or failed (with its error), its attempts, and the "
-    "article version and language it translates.",
-    response_model=JobOut,
-    responses=responses(401, 403, 404, 422, 429),
-)
-async def get_job(
-    job_id: Annotated[int, Path(ge=1, le=2**62)], newsroom: NewsroomDep, _caller: Reader
-) -> JobInfo:
-    return await run_in_threadpool(lambda: newsroom.job(job_id))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from tarjama.api.articles.common import Language, NewsroomDep, PublisherId
@@ -90,6 +90,12 @@ async def put_segment(
     responses=responses(401, 403, 404, 409, 429),
 )
 async def approve(
-    publisher_id: PublisherId, lang: Language, newsroom: NewsroomDep, caller: Editor
+    publisher_id: PublisherId,
+    lang: Language,
+    request: Request,
+    newsroom: NewsroomDep,
+    caller: Editor,
 ) -> StoredResult:
-    return await run_in_threadpool(lambda: newsroom.approve(publisher_id, lang, caller.name))
+    result = await run_in_threadpool(lambda: newsroom.approve(publisher_id, lang, caller.name))
+    await run_in_threadpool(request.app.state.worker.deliver_due)  # the "reviewed" webhooks
+    return result

@@ -114,4 +114,10 @@ class CorrectionIn(BaseModel):
     )
 
 
-JobOut = mirror(JobInfo, "JobOut", state=Field(description="queued, running, done or failed"))
+JobOut = mirror(
+    JobInfo,
+    "JobOut",
+    state=Field(description="queued, running, done or failed"),
+    priority=Field(description="breaking, normal or backfill: the queue it runs from"),
+)
+JobList = list[JobOut]  # type: ignore[valid-type]

@@ -61,6 +61,13 @@ TargetsQuery = Annotated[
         max_length=400,
     ),
 ]
+PriorityQuery = Annotated[
+    Literal["breaking", "normal", "backfill"],
+    Query(
+        description="The queue of its translation jobs: `breaking` (the default: a story "
+        "published or updated) runs before `normal`, and both before `backfill` (archives)."
+    ),
+]
 SourceQuery = Annotated[
     str | None,
     Query(description="The source language (default: the document's, else en).", max_length=35),
@@ -79,6 +86,7 @@ class Submitting:
         format: FormatQuery = None,
         targets: TargetsQuery = None,
         source: SourceQuery = None,
+        priority: PriorityQuery = "breaking",
     ) -> None:
         self.request = request
         self.response = response
@@ -86,6 +94,7 @@ class Submitting:
         self.format = format
         self.targets = targets
         self.source = source
+        self.priority = priority
 
     async def store(self, publisher_id: str | None) -> Submission:
         """The body as the article's next version; the answer's status says what happened."""
@@ -100,11 +109,12 @@ class Submitting:
                 _targets(self.targets),
                 language=self.source,
                 max_characters=limit,
+                priority=self.priority,
             )
         )
         self.response.status_code = 201 if submission.created else 202 if submission.jobs else 200
         if submission.jobs:
-            request.app.state.worker.wake()
+            request.app.state.worker.dispatch(submission.jobs, self.priority)
         return submission
 
 

@@ -1,0 +1,355 @@
+# ruff: noqa: E402
+"""Benchmark: publish latency and backfill throughput, embedded runner against Celery + Redis.
+
+    .venv/bin/python bench/queue.py [--articles 50] [--per-pair 30] [--backfill 1000]
+
+Needs Debian's ``redis-server`` (``scripts/setup`` installs it) and ``taskset`` (util-linux).
+Everything runs on this machine, on 127.0.0.1, with the real Apertium (eng-spa, eng-cat,
+en-gl), a fresh SQLite store per setup, and a CMS's webhook receiver in this process: an
+article is *readable* when the webhook events of all its languages have arrived, which is how a
+CMS learns it (the receiver is told; nothing polls).
+
+What runs, in one process tree, one after the other:
+
+1. **One synchronous translation**, the yardstick: the article into es by the pipeline in this
+   process (warm engine, memory off), the median of 5.
+2. **Publish latency**, embedded: ``tarjama serve`` (the default runner, its threads), then
+   ``--articles`` PUTs of a ~480-word article (the bundled ``port-strike.txt``, every sentence
+   numbered so that no translation memory knows it) into es, ca and gl, one after the other,
+   each timed from the PUT until the three events arrived; the first article after start
+   included.
+3. The same with ``[queue] url``: ``tarjama serve`` and 2 ``tarjama worker --concurrency 1``
+   on a fresh Redis (append-only).
+4. **Backfill throughput**, Celery: ``--per-pair`` articles into one language at a time, one
+   worker pinned to core 0 (``taskset -c 0``): articles per hour per core for each pair; then
+   the same articles into es with 2 workers pinned to cores 0 and 1 against 1 worker on core 0.
+5. **Breaking news during a backfill**: ``--backfill`` articles queued at the backfill priority
+   (into es), then ``--breaking`` articles PUT as in 3 while the 2 workers work through the
+   backfill; their p95 against the idle p95 of 3.
+
+Targets (the issue's): publish p50 under 0.5 s and p95 under 1 s in both modes, first article
+included; 2 workers at least 1.7x one; breaking p95 during the backfill at most 2x idle. Exit 0
+when all are met, 1 when one is not, 2 when the benchmark could not run.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# This file has the name of the standard library's queue: run as a script, its folder would
+# come first on the path and shadow it, so the repository goes there instead, before any other
+# import, and the folder last (for bench/service.py's own imports).
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+sys.path.append(str(Path(__file__).resolve().parent))
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+from bench.service import article_text, numbered
+from tests.cluster import TARJAMA, Output, RedisServer, WorkerProcess, free_port
+
+from tarjama import formats
+from tarjama.api import create_key
+from tarjama.config import Settings
+from tarjama.engines.pseudo import PseudoEngine
+from tarjama.jobs.distributed import CeleryQueue
+from tarjama.runtime import Runtime
+
+LANGS = ("es", "ca", "gl")
+
+
+# --- a CMS ---------------------------------------------------------------------------------------
+
+
+class Cms:
+    """A webhook receiver: the moment each (article, language) was said to be ready."""
+
+    def __init__(self) -> None:
+        self.ready: dict[tuple[str, str], float] = {}
+        self.changed = threading.Condition()
+        cms = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                event = json.loads(self.rfile.read(int(self.headers["content-length"])))
+                self.send_response(204)
+                self.end_headers()
+                with cms.changed:
+                    cms.ready[(event["publisher_id"], event["language"])] = time.perf_counter()
+                    cms.changed.notify_all()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/tarjama"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def readable(self, publisher_id: str, langs: Sequence[str], timeout: float = 300) -> float:
+        """When the last of ``langs`` of the article was said to be ready."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while not all((publisher_id, lang) in self.ready for lang in langs):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"{publisher_id} not readable in {timeout} s")
+                self.changed.wait(left)
+            return max(self.ready[(publisher_id, lang)] for lang in langs)
+
+
+# --- processes -----------------------------------------------------------------------------------
+
+
+def environment(folder: Path, **more: str) -> dict[str, str]:
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("TARJAMA_")},
+        "TARJAMA_DATA_DIR": str(folder / "data"),
+        "TARJAMA_TARGETS": ",".join(LANGS),
+        "TARJAMA_RATE_LIMIT": "0",
+        **more,
+    }
+
+
+@contextmanager
+def serving(env: dict[str, str], folder: Path) -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen([TARJAMA, "serve", "--port", str(port)], env=env, cwd=folder,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+    assert proc.stdout is not None
+    output = Output(proc.stdout, folder / f"serve-{port}.log")
+    try:
+        output.wait_for(lambda line: line.startswith("Uvicorn running on"), "the server")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@contextmanager
+def workers(env: dict[str, str], folder: Path, cores: Sequence[int], *args: str) -> Iterator[None]:
+    """One ``tarjama worker --concurrency 1`` per core, pinned to it with taskset."""
+    started: list[WorkerProcess] = []
+    try:
+        for core in cores:
+            log = folder / f"worker-{core}-{time.time():.0f}.log"
+            started.append(_pinned_worker(env, log, core, *args))
+        yield
+    finally:
+        for worker in started:
+            worker.stop()
+
+
+def _pinned_worker(env: dict[str, str], log: Path, core: int, *args: str) -> WorkerProcess:
+    worker = WorkerProcess.__new__(WorkerProcess)  # as WorkerProcess starts one, under taskset
+    worker.proc = subprocess.Popen(
+        ["taskset", "-c", str(core), TARJAMA, "worker", "--concurrency=1", *args],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    assert worker.proc.stdout is not None
+    worker.output = Output(worker.proc.stdout, log)
+    worker.output.wait_for(lambda line: " ready, engine warm" in line, "a worker to warm up")
+    return worker
+
+
+# --- measures ------------------------------------------------------------------------------------
+
+
+def quantile(values: Sequence[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q * 100) - 1]
+
+
+def publish(url: str, key: str, cms: Cms, prefix: str, count: int, start: int = 0,
+            register: bool = True) -> list[float]:  # fmt: skip
+    """Seconds from each PUT until its three languages were said to be ready."""
+    text = article_text()
+    headers = {"X-API-Key": key, "content-type": "text/plain"}
+    if register:
+        _register(url, key, cms)
+    spans = []
+    with httpx.Client(timeout=60) as client:
+        for n in range(start, start + count):
+            pid = f"{prefix}-{n}"
+            began = time.perf_counter()
+            answer = client.put(f"{url}/v1/articles/{pid}", content=numbered(text, n).encode(),
+                                headers=headers)  # fmt: skip
+            if answer.status_code not in (201, 202):
+                raise RuntimeError(f"PUT {pid}: {answer.status_code} {answer.text}")
+            spans.append(cms.readable(pid, LANGS) - began)
+    return spans
+
+
+def _register(url: str, key: str, cms: Cms) -> None:
+    hook = httpx.post(f"{url}/v1/webhooks", json={"url": cms.url}, headers={"X-API-Key": key},
+                      timeout=30)  # fmt: skip
+    if hook.status_code not in (200, 201):
+        raise RuntimeError(f"webhook refused: {hook.text}")
+
+
+def synchronous(folder: Path) -> float:
+    settings = Settings(data_dir=folder / "sync", memory=False, targets=("es",))
+    text = article_text()
+    with Runtime.open(settings) as runtime:
+        translator = runtime.translator()
+        translator.translate(formats.read(numbered(text, 0).encode(), "text"), "es")
+        spans = []
+        for n in range(1, 6):
+            article = formats.read(numbered(text, n).encode(), "text")
+            began = time.perf_counter()
+            translator.translate(article, "es")
+            spans.append(time.perf_counter() - began)
+    return statistics.median(spans)
+
+
+def backfill_rate(env: dict[str, str], folder: Path, cores: Sequence[int], langs: Sequence[str],
+                  count: int, first: int) -> float:  # fmt: skip
+    """Articles per hour through workers pinned to ``cores``, into ``langs``."""
+    settings = Settings.load(environ=env)
+    text = article_text()
+    # This process only submits (the pseudo engine says every pair is served); workers translate.
+    with Runtime.open(settings, engine=PseudoEngine()) as runtime, \
+            workers(env, folder, cores, "--queues=backfill"):  # fmt: skip
+        news = runtime.newsroom()
+        queue = CeleryQueue(settings, runtime.store)
+        began = time.perf_counter()
+        jobs = []
+        for n in range(first, first + count):
+            submission = news.submit(numbered(text, n).encode(), "text", f"b-{n}", list(langs),
+                                     priority="backfill")  # fmt: skip
+            queue.dispatch(submission.jobs, "backfill")
+            jobs += submission.jobs
+        finished = queue.wait(lambda: _all_done(news, jobs), timeout=3600)
+        if not finished:
+            raise RuntimeError("the backfill did not finish within an hour")
+        return count / (time.perf_counter() - began) * 3600
+
+
+def _all_done(news: Any, jobs: Sequence[int]) -> bool:
+    return all(j.state in ("done", "failed") for j in news.jobs(limit=len(jobs) + 100)
+               if j.id in set(jobs))  # fmt: skip
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=50)
+    parser.add_argument("--per-pair", type=int, default=30)
+    parser.add_argument("--backfill", type=int, default=1000)
+    parser.add_argument("--breaking", type=int, default=20)
+    args = parser.parse_args(argv)
+    for tool in ("redis-server", "taskset", "apertium"):
+        if shutil.which(tool) is None:
+            print(f"queue bench: {tool} is not installed (scripts/setup)", file=sys.stderr)
+            return 2
+    folder = Path(tempfile.mkdtemp(prefix="tarjama-bench-queue-"))
+    cms = Cms()
+    results: dict[str, Any] = {}
+    try:
+        results["sync"] = synchronous(folder)
+        print(f"one synchronous translation into es: {results['sync'] * 1000:.0f} ms", flush=True)
+
+        embedded = environment(folder / "embedded")
+        (folder / "embedded").mkdir()
+        key = create_key(Settings.load(environ=embedded), "bench", "editor")
+        with serving(embedded, folder / "embedded") as url:
+            results["embedded"] = publish(url, key, cms, "e", args.articles)
+        print("embedded: done", flush=True)
+
+        redis = RedisServer(folder / "redis")
+        redis.start()
+        try:
+            celery = environment(folder / "celery", TARJAMA_QUEUE_URL=redis.url)
+            (folder / "celery").mkdir()
+            key = create_key(Settings.load(environ=celery), "bench", "editor")
+            with serving(celery, folder / "celery") as url, workers(celery, folder, (0, 1)):
+                results["celery"] = publish(url, key, cms, "c", args.articles)
+            print("celery: done", flush=True)
+
+            rates: dict[str, float] = {}
+            first = 0
+            for lang in LANGS:
+                rates[lang] = backfill_rate(celery, folder, (0,), (lang,), args.per_pair, first)
+                first += args.per_pair
+            two = backfill_rate(celery, folder, (0, 1), ("es",), args.per_pair, first)
+            first += args.per_pair
+            results["rates"], results["two"] = rates, two
+            print("throughput: done", flush=True)
+
+            results["busy"] = breaking_during_backfill(celery, folder, cms, key, args, first)
+        finally:
+            redis.stop()
+    finally:
+        cms.server.shutdown()
+    return report(results, args)
+
+
+def breaking_during_backfill(env: dict[str, str], folder: Path, cms: Cms, key: str,
+                             args: argparse.Namespace, first: int) -> list[float]:  # fmt: skip
+    settings = Settings.load(environ=env)
+    text = article_text()
+    with Runtime.open(settings, engine=PseudoEngine()) as runtime:
+        news = runtime.newsroom()
+        queue = CeleryQueue(settings, runtime.store)
+        for n in range(first, first + args.backfill):
+            submission = news.submit(numbered(text, n).encode(), "text", f"old-{n}", ["es"],
+                                     priority="backfill")  # fmt: skip
+            queue.dispatch(submission.jobs, "backfill")
+        with serving(env, folder / "celery") as url, workers(env, folder, (0, 1)):
+            spans = publish(url, key, cms, "busy", args.breaking, start=10_000, register=False)
+            waiting = queue.depth()["backfill"]
+        if waiting == 0:
+            print("warning: the backfill ran out before the breaking stories ended", flush=True)
+        return spans
+
+
+def report(results: dict[str, Any], args: argparse.Namespace) -> int:
+    sync = results["sync"]
+    print()
+    print(f"publish latency, PUT of a ~480-word article until es, ca and gl are readable "
+          f"({args.articles} articles, the first after start included); one synchronous "
+          f"translation into es: {sync * 1000:.0f} ms")  # fmt: skip
+    print(f"{'':24}{'p50':>9}{'p95':>9}{'first':>9}{'max':>9}{'p50/sync':>10}")
+    met = True
+    for name in ("embedded", "celery"):
+        spans = results[name]
+        p50, p95 = quantile(spans, 0.5), quantile(spans, 0.95)
+        met &= p50 < 0.5 and p95 < 1.0
+        label = "embedded (serve)" if name == "embedded" else "celery (2 workers)"
+        print(f"{label:24}{p50 * 1000:>7.0f}ms{p95 * 1000:>7.0f}ms{spans[0] * 1000:>7.0f}ms"
+              f"{max(spans) * 1000:>7.0f}ms{p50 / sync:>9.1f}x")  # fmt: skip
+    print("target: p50 < 500 ms, p95 < 1000 ms in both modes")
+    print()
+    rates, two = results["rates"], results["two"]
+    print(f"backfill, articles per hour per worker core ({args.per_pair} articles a pair):")
+    for lang, rate in rates.items():
+        print(f"  en-{lang}: {rate:8.0f}")
+    scale = two / rates["es"]
+    met &= scale >= 1.7
+    print(f"  en-es with 2 workers on 2 cores: {two:8.0f}  ({scale:.2f}x one; target >= 1.7x)")
+    print()
+    idle = quantile(results["celery"], 0.95)
+    busy = quantile(results["busy"], 0.95)
+    met &= busy <= 2 * idle
+    print(f"breaking news p95 during a {args.backfill}-article backfill: {busy * 1000:.0f} ms "
+          f"against {idle * 1000:.0f} ms idle ({busy / idle:.2f}x; target <= 2x)")  # fmt: skip
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
