@@ -14,7 +14,8 @@ import pytest
 HEAVY = (
     "fastapi", "starlette", "uvicorn", "sqlalchemy", "alembic", "lxml", "httpx", "jsonschema",
     "babel", "pysbd", "rapidfuzz", "sacrebleu", "nh3", "py3langid", "torch", "transformers",
-    "ctranslate2", "prometheus_client", "psycopg",
+    "ctranslate2", "prometheus_client", "psycopg", "celery", "redis", "kombu", "jinja2",
+    "readability", "charset_normalizer",
 )  # fmt: skip
 
 PROBE = """
