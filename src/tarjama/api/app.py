@@ -22,7 +22,7 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from tarjama.api import articles, errors, libretranslate, logs, memory, ops, translate
+from tarjama.api import articles, errors, libretranslate, logs, memory, ops, translate, web
 from tarjama.api.cache import ResultCache
 from tarjama.api.deadline import with_header_deadline
 from tarjama.api.headers import CrossOrigin, SecurityHeaders
@@ -53,6 +53,7 @@ ROUTERS = (
     *memory.ROUTERS,
     libretranslate.router,
     ops.router,
+    *web.ROUTERS,
 )
 
 

@@ -2,11 +2,11 @@
 
 :class:`SecurityHeaders` (ASGI middleware) gives every HTTP answer ``X-Content-Type-Options:
 nosniff``, ``Referrer-Policy: no-referrer``, ``X-Frame-Options: DENY`` and a
-``Content-Security-Policy``: :data:`CONTENT_POLICY`, under which a page of ours loads nothing but
-pictures, runs no script even if one got past the sanitiser, cannot be framed and submits no
-form; the OpenAPI pages (``/docs``, ``/redoc``) get :data:`DOCS_POLICY`, which lets in the
-Swagger UI and ReDoc bundles FastAPI loads from its CDN and their inline start-up script (those
-pages hold nothing a caller sent).
+``Content-Security-Policy``: :data:`CONTENT_POLICY`, under which a page of ours loads nothing
+but pictures and its own stylesheet, runs no script even if one got past the sanitiser, cannot
+be framed and submits no form; the OpenAPI pages (``/docs``, ``/redoc``) get
+:data:`DOCS_POLICY`, which lets in the Swagger UI and ReDoc bundles FastAPI loads from its
+CDN and their inline start-up script (those pages hold nothing a caller sent).
 
 :class:`CrossOrigin` hands each request to Starlette's CORS middleware for its group of
 routes: the LibreTranslate routes (``/translate``, ``/languages``, ``/detect``) answer the
@@ -24,7 +24,8 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CONTENT_POLICY = (
-    "default-src 'none'; img-src 'self' http: https:; base-uri 'none'; form-action 'none'; "
+    "default-src 'none'; style-src 'self'; img-src 'self' http: https:; base-uri 'none'; "
+    "form-action 'none'; "
     "frame-ancestors 'none'; sandbox allow-popups allow-popups-to-escape-sandbox"
 )
 DOCS_POLICY = (

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from tarjama.errors import NotFoundError
 from tarjama.model import Article
-from tarjama.newsroom.codec import article_to_json, translation_from_json
-from tarjama.newsroom.records import JobInfo, StoredResult, VersionInfo
+from tarjama.newsroom.codec import article_from_json, article_to_json, translation_from_json
+from tarjama.newsroom.records import JobInfo, Listed, Page, StoredResult, VersionInfo
 from tarjama.store import ArticleVersion, Job, StoredArticle, StoredTranslation, upsert
 
 # --- articles and versions ----------------------------------------------------------------------
@@ -207,6 +207,58 @@ def latest(session: Session, lang: str, limit: int) -> list[StoredResult]:
         .limit(limit)
     ).all()
     return [stored_result(article, v, t) for article, v, t in rows]
+
+
+DONE = ("translated", "needs-review", "reviewed")
+"""The statuses of a translation a reader can read."""
+
+
+def listed(session: Session, limit: int) -> list[Listed]:
+    """The articles most recently updated, with their current versions' done languages."""
+    rows = session.execute(
+        select(StoredArticle, ArticleVersion)
+        .join(ArticleVersion, ArticleVersion.id == StoredArticle.current_version_id)
+        .order_by(StoredArticle.updated_at.desc(), StoredArticle.id.desc())
+        .limit(limit)
+    ).all()
+    done: dict[int, list[str]] = {}
+    for version_id, lang in session.execute(
+        select(StoredTranslation.article_version_id, StoredTranslation.language)
+        .where(
+            StoredTranslation.article_version_id.in_([v.id for _, v in rows]),
+            StoredTranslation.status.in_(DONE),
+        )
+        .order_by(StoredTranslation.language)
+    ):
+        done.setdefault(version_id, []).append(lang)
+    return [
+        Listed(
+            a.publisher_id,
+            a.source_language,
+            article_from_json(v.article, "").headline,
+            a.updated_at,
+            tuple(done.get(v.id, ())),
+        )
+        for a, v in rows
+    ]
+
+
+def page(session: Session, publisher_id: str, lang: str | None) -> Page:
+    """The current version of an article, its done languages, and its translation into
+    ``lang`` (None or the source language: the original; NotFoundError
+    ``translation_not_found`` when that translation is not done)."""
+    row = article(session, publisher_id)
+    v = version(session, row)
+    done = tuple(sorted(k for k, status in statuses(session, v.id).items() if status in DONE))
+    result = None
+    if lang is not None and lang != row.source_language:
+        if lang not in done:
+            raise NotFoundError(
+                "translation_not_found", f"{publisher_id!r} cannot be read in {lang!r}"
+            )
+        result = stored_result(row, v, translation(session, v, lang, publisher_id))
+    source = article_from_json(v.article, v.original)
+    return Page(row.publisher_id, row.source_uri, v.number, source, row.updated_at, done, result)
 
 
 def previous_translation(session: Session, v: ArticleVersion, lang: str) -> tuple[str, str] | None:

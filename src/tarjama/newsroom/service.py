@@ -29,6 +29,8 @@ from tarjama.newsroom.records import (
     ArticleInfo,
     Correction,
     JobInfo,
+    Listed,
+    Page,
     StoredResult,
     Submission,
     VersionInfo,
@@ -133,6 +135,17 @@ class Newsroom:
         translated, needing review or reviewed), most recently updated first."""
         with self.store.session() as session:
             return repository.latest(session, lang, limit)
+
+    def listed(self, limit: int = 50) -> list[Listed]:
+        """The articles most recently updated, each with the languages it can be read in."""
+        with self.store.session() as session:
+            return repository.listed(session, limit)
+
+    def page(self, publisher_id: str, lang: str | None = None) -> Page:
+        """An article's current version for a reader page, with its translation into ``lang``
+        (None: the original); one read."""
+        with self.store.session() as session:
+            return repository.page(session, publisher_id, lang)
 
     def job(self, job_id: int) -> JobInfo:
         with self.store.session() as session:

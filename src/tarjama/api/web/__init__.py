@@ -1,0 +1,11 @@
+"""The pages people use in a browser, served by ``tarjama serve``: the reader pages
+(``reader.py``), with one renderer for all (``render.py``: Jinja2 templates and static files
+shipped in the package, nothing from a CDN).
+"""
+
+from tarjama.api.web import reader, render
+
+ROUTERS = (render.router, reader.router)
+"""The routers of the pages (not in the OpenAPI document: they answer HTML to people)."""
+
+__all__ = ["ROUTERS"]
