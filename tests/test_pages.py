@@ -351,3 +351,55 @@ def test_reader_pages_work_without_javascript(
     page.click("details >> text=English")
     assert page.url.endswith("/read/a1/en") and page.inner_text("h1") == "Council meets"
     context.close()
+
+
+# --- the OpenAPI pages, offline -----------------------------------------------------------------
+
+KEYED = [{"bearer": []}, {"apiKey": []}]
+
+
+@pytest.mark.parametrize(
+    ("fields", "method", "path", "security"),
+    [
+        ({}, "put", "/v1/articles/{publisher_id}", KEYED),
+        ({}, "get", "/v1/memory/export", KEYED),
+        ({}, "post", "/v1/translate", [{}, *KEYED]),
+        ({"anonymous_translate": False}, "post", "/v1/translate", KEYED),
+        ({"anonymous_read": True}, "get", "/v1/memory/export", [{}, *KEYED]),
+        ({}, "get", "/v1/articles/{publisher_id}/translations/{lang}", [{}, *KEYED]),
+        ({}, "get", "/health", None),
+    ],
+)
+def test_openapi_names_the_key_schemes_where_they_are_needed(
+    tmp_path: Path, fields: dict[str, Any], method: str, path: str, security: Any
+) -> None:
+    app = create_app(settings_for(tmp_path, **fields), engine=PseudoEngine(), job_threads=0)
+    document = TestClient(app).get("/openapi.json").json()
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["bearer"]["scheme"] == "bearer"
+    assert (schemes["apiKey"]["in"], schemes["apiKey"]["name"]) == ("header", "X-API-Key")
+    assert document["paths"][path][method].get("security") == security
+    assert not any(p.startswith(("/read/", "/static/", "/docs")) for p in document["paths"])
+    assert "/read" not in document["paths"]
+
+
+@pytest.mark.parametrize(("path", "ready"), [("/docs", ".swagger-ui .info .title"),
+                                             ("/redoc", "h1")])  # fmt: skip
+def test_api_docs_render_offline(
+    server: tuple[str, FastAPI, str], browser: Any, path: str, ready: str
+) -> None:
+    base = server[0]
+    context = browser()
+    refused: list[tuple[str, str]] = []
+    context.on("requestfailed", lambda r: refused.append((r.url, r.failure or "")))
+    page = context.new_page()
+    page.goto(f"{base}{path}")
+    page.wait_for_selector(ready)
+    assert "tarjama" in page.inner_text(ready)
+    if path == "/docs":
+        page.click("button.authorize")
+        assert page.is_visible("text=X-API-Key") and page.is_visible("text=bearer")
+    context.close()
+    # nothing is fetched from elsewhere: ReDoc's own "powered by" logo is all it would take,
+    # and the page's CSP stops it before it leaves
+    assert all(f == "csp" for _, f in refused), refused

@@ -5,8 +5,8 @@ nosniff``, ``Referrer-Policy: no-referrer``, ``X-Frame-Options: DENY`` and a
 ``Content-Security-Policy``: :data:`CONTENT_POLICY`, under which a page of ours loads nothing
 but pictures and its own stylesheet, runs no script even if one got past the sanitiser, cannot
 be framed and submits no form; the OpenAPI pages (``/docs``, ``/redoc``) get
-:data:`DOCS_POLICY`, which lets in the Swagger UI and ReDoc bundles FastAPI loads from its
-CDN and their inline start-up script (those pages hold nothing a caller sent).
+:data:`DOCS_POLICY`, which lets in the Swagger UI and ReDoc bundles the service serves itself
+(``api/docs.py``) and their inline start-up script (those pages hold nothing a caller sent).
 
 :class:`CrossOrigin` hands each request to Starlette's CORS middleware for its group of
 routes: the LibreTranslate routes (``/translate``, ``/languages``, ``/detect``) answer the
@@ -29,10 +29,9 @@ CONTENT_POLICY = (
     "frame-ancestors 'none'; sandbox allow-popups allow-popups-to-escape-sandbox"
 )
 DOCS_POLICY = (
-    "default-src 'none'; script-src 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-    "font-src https://fonts.gstatic.com; img-src 'self' data: https:; connect-src 'self'; "
-    "worker-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
 )
 LIBRETRANSLATE_PATHS = frozenset({"/translate", "/languages", "/detect"})
 
