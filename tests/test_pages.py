@@ -14,10 +14,12 @@ import json
 import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
@@ -48,7 +50,7 @@ HTML = {"content-type": "text/html"}
 
 
 def settings_for(tmp_path: Path, **fields: Any) -> Settings:
-    return Settings(data_dir=tmp_path / "data", targets=("es", "ar"), **fields)
+    return Settings(data_dir=tmp_path / "data", **{"targets": ("es", "ar"), **fields})
 
 
 def submitted(
@@ -240,11 +242,10 @@ def test_reader_pages_can_be_closed_to_anonymous_readers(tmp_path: Path) -> None
 # --- in the browser ----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, FastAPI, str]]:
-    """A real uvicorn serving a store with article a1 translated into es and ar."""
-    tmp_path = tmp_path_factory.mktemp("pages")
-    settings = settings_for(tmp_path)
+@contextmanager
+def live_server(settings: Settings) -> Iterator[tuple[str, FastAPI]]:
+    """A real uvicorn on 127.0.0.1 serving ``settings`` with the pseudo engine; jobs run when
+    the test says (``app.state.worker.run_pending()``)."""
     app = create_app(settings, engine=PseudoEngine(), job_threads=0)
     port = _free_port()
     served = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -252,37 +253,54 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Fast
     thread.start()
     if not served.settled.wait(30) or not served.started:
         raise RuntimeError("the server did not start")
-    base = f"http://127.0.0.1:{port}"
-    key = create_key(settings, "desk", "editor")
     try:
-        import httpx
-
-        put = httpx.put(f"{base}/v1/articles/a1", content=PAGE, headers={**HTML, "X-API-Key": key})
-        assert put.status_code == 201, put.text
-        app.state.worker.run_pending()
-        yield base, app, key
+        yield f"http://127.0.0.1:{port}", app
     finally:
         served.should_exit = True
         thread.join(15)
 
 
-@pytest.fixture(scope="module")
-def browser(server: tuple[str, FastAPI, str]) -> Iterator[Any]:
+def put(base: str, app: FastAPI, key: str, pid: str, body: bytes) -> None:
+    """Submit an HTML article and run its translation jobs."""
+    response = httpx.put(f"{base}/v1/articles/{pid}", content=body,
+                         headers={**HTML, "X-API-Key": key})  # fmt: skip
+    assert response.status_code in (201, 202), response.text
+    app.state.worker.run_pending()
+
+
+@contextmanager
+def chromium(base: str) -> Iterator[Callable[..., Any]]:
+    """new_context(**options): a context of a headless Chromium that reaches ``base`` only."""
     if CHROMIUM is None:
         pytest.skip("headless Chromium is not installed (scripts/test installs it)")
     sync_api = pytest.importorskip("playwright.sync_api")
-    base = server[0]
     with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
 
         def context(**options: Any) -> Any:
-            made = chromium.new_context(viewport={"width": 1000, "height": 900}, **options)
+            made = browser.new_context(viewport={"width": 1000, "height": 900}, **options)
             # nothing leaves the machine: any address but the server's is refused
             made.route(lambda url: not url.startswith(base), lambda route: route.abort())
             return made
 
         yield context
-        chromium.close()
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, FastAPI, str]]:
+    """A real uvicorn serving a store with article a1 translated into es and ar."""
+    settings = settings_for(tmp_path_factory.mktemp("pages"))
+    with live_server(settings) as (base, app):
+        key = create_key(settings, "desk", "editor")
+        put(base, app, key, "a1", PAGE)
+        yield base, app, key
+
+
+@pytest.fixture(scope="module")
+def browser(server: tuple[str, FastAPI, str]) -> Iterator[Callable[..., Any]]:
+    with chromium(server[0]) as context:
+        yield context
 
 
 BOXES = """() => {

@@ -6,7 +6,9 @@ nosniff``, ``Referrer-Policy: no-referrer``, ``X-Frame-Options: DENY`` and a
 but pictures and its own stylesheet, runs no script even if one got past the sanitiser, cannot
 be framed and submits no form; the OpenAPI pages (``/docs``, ``/redoc``) get
 :data:`DOCS_POLICY`, which lets in the Swagger UI and ReDoc bundles the service serves itself
-(``api/docs.py``) and their inline start-up script (those pages hold nothing a caller sent).
+(``api/docs.py``) and their inline start-up script (those pages hold nothing a caller sent);
+the desk and the translate page (:data:`APP_PATHS`) get :data:`APP_POLICY`: their own script
+and forms, nothing from elsewhere.
 
 :class:`CrossOrigin` hands each request to Starlette's CORS middleware for its group of
 routes: the LibreTranslate routes (``/translate``, ``/languages``, ``/detect``) answer the
@@ -33,6 +35,12 @@ DOCS_POLICY = (
     "img-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; base-uri 'none'; "
     "form-action 'none'; frame-ancestors 'none'"
 )
+APP_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' http: https:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+"""The desk and the translate page: their own script and forms, nothing from elsewhere."""
+APP_PATHS = ("/", "/desk")
 LIBRETRANSLATE_PATHS = frozenset({"/translate", "/languages", "/detect"})
 
 _COMMON = (
@@ -53,7 +61,13 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        policy = DOCS_POLICY if scope["path"] in self.docs_paths else CONTENT_POLICY
+        path = scope["path"]
+        if path in self.docs_paths:
+            policy = DOCS_POLICY
+        elif path in APP_PATHS or path.startswith("/desk/"):
+            policy = APP_POLICY
+        else:
+            policy = CONTENT_POLICY
         added = [*_COMMON, (b"content-security-policy", policy.encode())]
 
         async def send_with_headers(message: Message) -> None:

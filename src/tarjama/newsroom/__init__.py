@@ -29,12 +29,13 @@ from tarjama.newsroom.records import (
     JobInfo,
     Listed,
     Page,
+    Queued,
     StoredResult,
     Submission,
     VersionInfo,
 )
 from tarjama.newsroom.review import reviewed_label
-from tarjama.newsroom.service import Newsroom
+from tarjama.newsroom.service import Newsroom, edition
 from tarjama.newsroom.submission import (
     PUBLISHER_ID,
     characters,
@@ -52,11 +53,13 @@ __all__ = [
     "Listed",
     "Newsroom",
     "Page",
+    "Queued",
     "StoredResult",
     "Submission",
     "VersionInfo",
     "characters",
     "check_publisher_id",
+    "edition",
     "publisher_id_of",
     "reviewed_label",
 ]

@@ -121,3 +121,19 @@ class Page:
     updated_at: datetime
     languages: tuple[str, ...]
     result: StoredResult | None
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A translation on the review desk's queue: how risky it is and what the checks found."""
+
+    publisher_id: str
+    language: str
+    number: int
+    status: str
+    headline: str
+    """The translated headline (tagged text)."""
+    risk: float
+    """The riskiest segment's score."""
+    findings: int
+    updated_at: datetime

@@ -9,6 +9,7 @@ it; the rows come back as the ORM's, the newsroom's answers as :mod:`records`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from tarjama.errors import NotFoundError
 from tarjama.model import Article
 from tarjama.newsroom.codec import article_from_json, article_to_json, translation_from_json
-from tarjama.newsroom.records import JobInfo, Listed, Page, StoredResult, VersionInfo
+from tarjama.newsroom.records import JobInfo, Listed, Page, Queued, StoredResult, VersionInfo
 from tarjama.store import ArticleVersion, Job, StoredArticle, StoredTranslation, upsert
 
 # --- articles and versions ----------------------------------------------------------------------
@@ -259,6 +260,34 @@ def page(session: Session, publisher_id: str, lang: str | None) -> Page:
         result = stored_result(row, v, translation(session, v, lang, publisher_id))
     source = article_from_json(v.article, v.original)
     return Page(row.publisher_id, row.source_uri, v.number, source, row.updated_at, done, result)
+
+
+def queue(session: Session, lang: str | None, status: str | None, limit: int) -> list[Queued]:
+    """The current versions' done translations, those needing review first, then the
+    riskiest; of one language or status if given."""
+    query = (
+        select(StoredArticle.publisher_id, ArticleVersion.number, StoredTranslation)
+        .join(ArticleVersion, ArticleVersion.id == StoredArticle.current_version_id)
+        .join(StoredTranslation, StoredTranslation.article_version_id == ArticleVersion.id)
+        .where(StoredTranslation.data.is_not(None))
+    )
+    if lang:
+        query = query.where(StoredTranslation.language == lang)
+    if status:
+        query = query.where(StoredTranslation.status == status)
+    found = []
+    for publisher_id, number, t in session.execute(query):
+        if t.data is None:
+            continue
+        data = json.loads(t.data)
+        segments = data.get("segments", ())
+        risk = max((float(s.get("risk", 0)) for s in segments), default=0.0)
+        findings = sum(len(s.get("findings", ())) for s in segments)
+        headline = data["article"].get("headline", "")
+        found.append(Queued(publisher_id, t.language, number, t.status, headline, risk,
+                            findings, t.updated_at))  # fmt: skip
+    found.sort(key=lambda q: (q.status != "needs-review", -q.risk, q.publisher_id, q.language))
+    return found[:limit]
 
 
 def previous_translation(session: Session, v: ArticleVersion, lang: str) -> tuple[str, str] | None:
