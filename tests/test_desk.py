@@ -223,10 +223,32 @@ def test_the_article_view_shows_markup_as_tokens_and_marks_findings(
     target = linked.find_class("target")[0]
     assert target.get("contenteditable") == "true"
     assert [t.get("contenteditable") for t in target.find_class("tok")] == ["false"] * 4
+    assert linked.find_class("help") == []  # no glossary term, no suggestion for it yet
     flagged = next(li for li in page.find_class("segment") if li.find(".//mark") is not None)
     mark = flagged.find(".//mark")
     assert (mark.text, mark.get("title")) == ("3", "number 3 changed to 4")
     assert flagged.find_class("findings")[0].text_content().strip()
+
+
+def test_the_article_view_offers_glossary_terms_and_memory_suggestions(
+    desk: tuple[FastAPI, TestClient, str],
+) -> None:
+    _, client, key = desk
+    keyed = {"X-API-Key": key}
+    term = {"target_lang": "es", "source": "fleet", "target": "flota"}
+    assert client.post("/v1/glossary/terms", json=term, headers=keyed).status_code == 201
+    near = {"source": "The fleet of 4 ships sailed.", "target": "La flota de 4 barcos zarpó.",
+            "source_lang": "en", "target_lang": "es"}  # fmt: skip
+    assert client.post("/v1/memory/units", json=near, headers=keyed).status_code == 201
+    signed_in(client, key)
+    page = lxml_html.document_fromstring(client.get("/desk/s1/es").text)
+    ships = next(li for li in page.find_class("segment")
+                 if "3 ships" in li.find_class("source")[0].text_content())  # fmt: skip
+    help_ = ships.find_class("help")[0]
+    glossary = help_.xpath(".//h2[.='Glossary']/following-sibling::ul[1]/li")
+    assert [li.text_content() for li in glossary] == ["fleet → flota"]
+    suggestion = help_.xpath(".//h2[.='Translation memory']/following-sibling::ul[1]/li")[0]
+    assert suggestion.text_content().split(" ", 1) == ["96%", "La flota de 4 barcos zarpó."]
 
 
 def test_a_change_made_meanwhile_is_not_overwritten(

@@ -421,3 +421,107 @@ def test_api_docs_render_offline(
     # nothing is fetched from elsewhere: ReDoc's own "powered by" logo is all it would take,
     # and the page's CSP stops it before it leaves
     assert all(f == "csp" for _, f in refused), refused
+
+
+# --- the translate page ---------------------------------------------------------------------------
+
+SAMPLES = Path(__file__).resolve().parents[1] / "src" / "tarjama" / "samples"
+
+
+def test_the_translate_page_translates_a_pasted_text(tmp_path: Path) -> None:
+    app = create_app(settings_for(tmp_path), engine=PseudoEngine(), job_threads=0)
+    with TestClient(app) as client:
+        form = _tree(client.get("/").text)
+        boxes = {el.get("value"): el.get("checked") for el in form.iter("input")
+                 if el.get("name") == "targets"}  # fmt: skip
+        assert boxes.keys() >= {"es", "ca", "gl"} and boxes["es"] is not None
+        response = client.post("/", data={"text": "The 3 ships sailed.", "targets": ["es", "ar"]})
+        assert response.status_code == 200
+        page = _tree(response.text)
+        results = page.find_class("result")
+        assert [r.get("lang") for r in results] == ["es", "ar"]
+        assert [r.get("dir") for r in results] == ["ltr", "rtl"]
+        es, ar = results
+        assert es.find_class("label-text")[0].text == "Beta V.1.0 - Traducción automática"
+        assert ar.find_class("label-text")[0].text == "Beta V.1.0 - ترجمة آلية"
+        assert es.find(".//textarea").text == "⟦Ţhé~ 3 šhîpš~~ šàîļéð~~.⟧"
+        # pseudo-localised "Arabic" is in Latin letters: the checks say so
+        assert any("script" in li.text_content() for li in ar.find_class("findings")[0].iter("li"))
+        assert page.find(".//textarea[@id='text']").text == "The 3 ships sailed."
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "needle"),
+    [
+        ("market-report.ninjs.json", "application/json", '"language": "es"'),
+        ("bay-courier.rss", "application/xml", "<language>es</language>"),
+        ("election-night.html", "text/html", 'lang="es"'),
+    ],
+)
+def test_the_translate_page_takes_a_file_and_gives_one_back(
+    tmp_path: Path, name: str, kind: str, needle: str
+) -> None:
+    app = create_app(settings_for(tmp_path), engine=PseudoEngine(), job_threads=0)
+    with TestClient(app) as client:
+        data = (SAMPLES / name).read_bytes()
+        shown = client.post("/", data={"targets": ["es"]}, files={"file": (name, data, kind)})
+        assert shown.status_code == 200
+        assert needle in _tree(shown.text).find(".//textarea[@class='output']").text
+        got = client.post("/", data={"targets": ["es"], "download": "es"},
+                          files={"file": (name, data, kind)})  # fmt: skip
+        assert got.status_code == 200 and needle in got.text
+        assert got.headers["content-disposition"].startswith(
+            'attachment; filename="translation.es.'
+        )
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "message"),
+    [
+        ({"text": " ", "targets": ["es"]}, 400,
+         "give a text, HTML, ninjs or a feed, or a file: nothing to translate"),
+        ({"text": "Hello."}, 400, "pick at least one language to translate into"),
+        ({"text": "Hello.", "targets": ["xx"]}, 400, None),
+        ({"text": "x" * 60_000, "targets": ["es"]}, 413, None),
+    ],
+)  # fmt: skip
+def test_the_translate_page_says_what_is_wrong_and_keeps_the_text(
+    tmp_path: Path, data: dict[str, Any], status: int, message: str | None
+) -> None:
+    app = create_app(settings_for(tmp_path), engine=PseudoEngine(), job_threads=0)
+    with TestClient(app) as client:
+        response = client.post("/", data=data)
+        assert response.status_code == status
+        page = _tree(response.text)
+        said = page.findtext(".//p[@role='alert']")
+        assert said == message if message else said
+        assert (page.find(".//textarea[@id='text']").text or "") == data["text"].strip("\n")
+
+
+def test_the_translate_page_can_be_closed_to_anonymous_callers(tmp_path: Path) -> None:
+    app = create_app(settings_for(tmp_path, anonymous_translate=False), engine=PseudoEngine(),
+                     job_threads=0)  # fmt: skip
+    with TestClient(app) as client:
+        response = client.post("/", data={"text": "Hello.", "targets": ["es"]})
+        assert (response.status_code, response.json()["error"]["code"]) == (401, "unauthorized")
+
+
+@pytest.mark.parametrize("javascript", [False, True])
+def test_the_translate_page_in_chromium(
+    server: tuple[str, FastAPI, str], browser: Any, javascript: bool
+) -> None:
+    base = server[0]
+    context = browser(java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(f"{base}/")
+    page.fill("#text", "Rain is expected.")
+    page.uncheck("input[value='ar']")
+    page.check("input[value='es']")
+    loads: list[str] = []
+    page.on("load", lambda p: loads.append(p.url))
+    page.click("form#translate button[type=submit]")
+    page.wait_for_selector(".result[lang='es'] textarea")
+    assert page.input_value(".result[lang='es'] textarea") == "⟦Ŕàîñ~~ îš~ éxpéçţéð~~~.⟧"
+    assert page.is_visible(".result[lang='es'] button.copy") is javascript
+    assert (loads == []) is javascript  # with JavaScript the results came in place
+    context.close()

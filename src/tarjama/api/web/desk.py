@@ -21,6 +21,7 @@ overwritten (409 ``changed_meanwhile``).
 
 from __future__ import annotations
 
+import bisect
 import hmac
 import secrets
 import threading
@@ -32,6 +33,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
+from tarjama import inline
 from tarjama.api.articles.common import NewsroomDep
 from tarjama.api.keys import Principal, Role
 from tarjama.api.security import authenticate, check_key, client_address, presented_key, throttle
@@ -269,11 +271,11 @@ def article_view(newsroom: Newsroom, publisher_id: str, lang: str) -> dict[str, 
     assert t is not None  # segments() raised otherwise
     suggestions = newsroom.suggestions(result)
     pair = t.provenance
+    terms = _terms(newsroom, [s.source for s in t.segments], pair.source_language, lang)
     segments = []
     for n, s in enumerate(t.segments):
         markup = dict(t.article.body[s.field.block].inline) if s.field.part is Part.TEXT else {}
         marks = [(f.evidence, f.message) for f in s.findings if f.evidence]
-        terms = newsroom.glossary.terms_for(s.source, pair.source_language, lang)
         segments.append(
             {
                 "n": n,
@@ -289,7 +291,7 @@ def article_view(newsroom: Newsroom, publisher_id: str, lang: str) -> dict[str, 
                     (f"{m.score:.0%}", pieces(m.target, markup))
                     for m in suggestions.get((s.field, s.index), ())
                 ],
-                "terms": [(term.source, term.rendering) for term in terms],
+                "terms": terms[n],
             }
         )
     return {
@@ -309,6 +311,23 @@ def article_view(newsroom: Newsroom, publisher_id: str, lang: str) -> dict[str, 
         "headline": pieces(t.article.headline, {}),
         "segments": segments,
     }
+
+
+def _terms(
+    newsroom: Newsroom, sources: list[str], source_lang: str, target_lang: str
+) -> list[list[tuple[str, str]]]:
+    """The glossary terms in each source (source term, what the target should say), found in
+    one pass over all of them: the glossary is read once per view, not once per segment."""
+    texts = [inline.plain(s) for s in sources]
+    starts, at = [], 0
+    for text in texts:
+        starts.append(at)
+        at += len(text) + 1
+    found: list[dict[int, tuple[str, str]]] = [{} for _ in texts]
+    for hit in newsroom.glossary.find("\n".join(texts), source_lang, target_lang):
+        n = bisect.bisect_right(starts, hit.start) - 1
+        found[n].setdefault(hit.term.id, (hit.term.source, hit.term.rendering))
+    return [list(terms.values()) for terms in found]
 
 
 def _where(field: FieldRef) -> str:
