@@ -3,7 +3,8 @@
 schemathesis runs every phase of ``st run --checks all`` against the app in process: the
 documented examples, boundary ("coverage") cases and methods the path does not have, random
 valid and invalid data, and stateful sequences that feed one answer's ids into the next request.
-It sends an admin key, so every route is reached whatever the defaults for anonymous callers are.
+It sends an admin key, so every route is reached whatever the defaults for anonymous callers are,
+and bad keys where the document names the key schemes (its ``ignored_auth`` check).
 Every built-in check runs: no 5xx, answers (status, content type, body, headers) as documented,
 invalid data refused, valid data accepted, a 405 with an ``Allow`` naming every method of the
 path. A run takes a bounded number of examples from a fixed seed.
@@ -77,7 +78,9 @@ CONFIG = {
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, str]]:
-    config = Settings(data_dir=tmp_path_factory.mktemp("data"))
+    # schemathesis sends bad keys to every keyed operation (its ignored_auth check): more than
+    # the failures an address is allowed a minute, which tests/test_service_edges.py covers.
+    config = Settings(data_dir=tmp_path_factory.mktemp("data"), auth_failures=0)
     key = create_key(config, "schemathesis", "admin")
     app = create_app(config, engine=PseudoEngine(), job_threads=0)
     with TestClient(app):  # runs the lifespan: the store is migrated

@@ -69,6 +69,9 @@ class Settings:
     store: str = ""
     engine: str = "apertium"
     label: str = DEFAULT_LABEL
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """Language -> the machine-translation label of that language, instead of the label
+    localised from ``label`` (labels.py); ``es=...;ar=...`` in the environment."""
     memory: bool = True
     targets: tuple[str, ...] = ("es", "ca", "gl")
     # the HTTP service (tarjama serve)
@@ -220,6 +223,8 @@ class Settings:
                 changes[key] = {**self.routes, **_routes(value, origin)}
             elif key == "review_threshold":
                 changes[key] = {**self.review_threshold, **_thresholds(value, origin)}
+            elif key == "labels":
+                changes[key] = {**self.labels, **_labels(value, origin)}
             else:
                 changes[key] = _coerce(key, value, getattr(self, key), origin)
         if "job_lease" in changes and changes["job_lease"] <= 0:
@@ -399,6 +404,25 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config file {path} does not exist") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+
+
+def _labels(value: Any, origin: str) -> dict[str, str]:
+    """Labels per language from a TOML table, or from ``es=...;ar=...`` (environment); each
+    under the text rule, as readers see it."""
+    if isinstance(value, str):
+        value = dict(item.partition("=")[::2] for item in value.split(";") if item.strip())
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{origin}: labels must be a table of language = label")
+    out: dict[str, str] = {}
+    for lang, text in value.items():
+        lang = str(lang).strip()
+        if not _LANG.match(lang) or not isinstance(text, str) or not text.strip():
+            raise ConfigError(f"{origin}: labels: {lang!r} = {text!r} is not language = label")
+        try:
+            out[lang] = intake.accept(text.strip(), f"{origin}: labels.{lang}")
+        except CharacterError as exc:
+            raise ConfigError(str(exc)) from None
+    return out
 
 
 def _coerce(key: str, value: Any, current: Any, origin: str) -> Any:

@@ -23,7 +23,18 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from tarjama.api import articles, errors, libretranslate, logs, memory, ops, translate, webhooks
+from tarjama.api import (
+    articles,
+    docs,
+    errors,
+    libretranslate,
+    logs,
+    memory,
+    ops,
+    translate,
+    web,
+    webhooks,
+)
 from tarjama.api.cache import ResultCache
 from tarjama.api.deadline import with_header_deadline
 from tarjama.api.headers import CrossOrigin, SecurityHeaders
@@ -56,6 +67,7 @@ ROUTERS = (
     webhooks.router,
     libretranslate.router,
     ops.router,
+    *web.ROUTERS,
 )
 
 
@@ -89,9 +101,12 @@ def create_app(
         title="tarjama",
         version=_version(),
         description=DESCRIPTION,
+        docs_url=None,  # served offline by api/docs.py
+        redoc_url=None,
         lifespan=_lifespan(settings, options, metrics, store, engine, job_threads, warm),
     )
     errors.install(app)
+    docs.install(app, options, [route for router in ROUTERS for route in router.routes])
     for router in ROUTERS:
         app.include_router(router)
     _add_middleware(app, options, metrics)
@@ -161,8 +176,7 @@ def _lifespan(
 
 def _add_middleware(app: FastAPI, options: ServiceOptions, metrics: Metrics) -> None:
     app.add_middleware(BodyLimit, max_bytes=options.max_request_bytes, timeout=options.timeout_body)
-    docs = (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
-    app.add_middleware(SecurityHeaders, docs_paths=[path for path in docs if path])
+    app.add_middleware(SecurityHeaders, docs_paths=docs.PATHS)
     app.add_middleware(
         CrossOrigin,
         origins=options.cors_origins,

@@ -2,11 +2,13 @@
 
 :class:`SecurityHeaders` (ASGI middleware) gives every HTTP answer ``X-Content-Type-Options:
 nosniff``, ``Referrer-Policy: no-referrer``, ``X-Frame-Options: DENY`` and a
-``Content-Security-Policy``: :data:`CONTENT_POLICY`, under which a page of ours loads nothing but
-pictures, runs no script even if one got past the sanitiser, cannot be framed and submits no
-form; the OpenAPI pages (``/docs``, ``/redoc``) get :data:`DOCS_POLICY`, which lets in the
-Swagger UI and ReDoc bundles FastAPI loads from its CDN and their inline start-up script (those
-pages hold nothing a caller sent).
+``Content-Security-Policy``: :data:`CONTENT_POLICY`, under which a page of ours loads nothing
+but pictures and its own stylesheet, runs no script even if one got past the sanitiser, cannot
+be framed and submits no form; the OpenAPI pages (``/docs``, ``/redoc``) get
+:data:`DOCS_POLICY`, which lets in the Swagger UI and ReDoc bundles the service serves itself
+(``api/docs.py``) and their inline start-up script (those pages hold nothing a caller sent);
+the desk and the translate page (:data:`APP_PATHS`) get :data:`APP_POLICY`: their own script
+and forms, nothing from elsewhere.
 
 :class:`CrossOrigin` hands each request to Starlette's CORS middleware for its group of
 routes: the LibreTranslate routes (``/translate``, ``/languages``, ``/detect``) answer the
@@ -24,15 +26,21 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CONTENT_POLICY = (
-    "default-src 'none'; img-src 'self' http: https:; base-uri 'none'; form-action 'none'; "
+    "default-src 'none'; style-src 'self'; img-src 'self' http: https:; base-uri 'none'; "
+    "form-action 'none'; "
     "frame-ancestors 'none'; sandbox allow-popups allow-popups-to-escape-sandbox"
 )
 DOCS_POLICY = (
-    "default-src 'none'; script-src 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-    "font-src https://fonts.gstatic.com; img-src 'self' data: https:; connect-src 'self'; "
-    "worker-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
 )
+APP_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' http: https:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+"""The desk and the translate page: their own script and forms, nothing from elsewhere."""
+APP_PATHS = ("/", "/desk")
 LIBRETRANSLATE_PATHS = frozenset({"/translate", "/languages", "/detect"})
 
 _COMMON = (
@@ -53,7 +61,13 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        policy = DOCS_POLICY if scope["path"] in self.docs_paths else CONTENT_POLICY
+        path = scope["path"]
+        if path in self.docs_paths:
+            policy = DOCS_POLICY
+        elif path in APP_PATHS or path.startswith("/desk/"):
+            policy = APP_POLICY
+        else:
+            policy = CONTENT_POLICY
         added = [*_COMMON, (b"content-security-policy", policy.encode())]
 
         async def send_with_headers(message: Message) -> None:

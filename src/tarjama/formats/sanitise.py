@@ -12,7 +12,9 @@ html5ever as browsers parse, so what it lets through is what a browser will buil
 - URLs in ``href``, ``src`` and ``cite`` must be relative or use a scheme of
   :data:`SAFE_SCHEMES` (``javascript:``, ``data:``, ``vbscript:`` go, however they are spelled
   with entities, blanks, control characters, percent-encoding or case);
-- every link gets ``rel="noopener noreferrer nofollow"``.
+- every link gets ``rel="noopener noreferrer nofollow"``, except in the service's own reader
+  pages (``keep_rel``), where a link keeps the ``rel`` its author gave it (no link may open a
+  new browsing context: ``target`` is not allowed).
 
 nh3 cleans fragments. A whole page (one that opens with a doctype or ``<html>``) has its body
 cleaned by it and its head rebuilt from what is safe there: the charset, the title's text and
@@ -81,19 +83,28 @@ def _attribute_filter(tag: str, name: str, value: str) -> str | None:
     return value if name not in URL_ATTRIBUTES or safe_url(value) else None
 
 
-_CLEANER = nh3.Cleaner(
-    attribute_filter=_attribute_filter,
-    tags=set(ALLOWED_TAGS),
-    clean_content_tags=set(DROP_WITH_CONTENT),
-    attributes={
-        "*": set(GLOBAL_ATTRIBUTES),
-        **{tag: set(names | GLOBAL_ATTRIBUTES) for tag, names in TAG_ATTRIBUTES.items()},
-    },
-    generic_attribute_prefixes={"data-tarjama-"},
-    url_schemes=set(SAFE_SCHEMES),
-    link_rel=LINK_REL,
-    strip_comments=True,
-)
+def _cleaner(link_rel: str | None) -> nh3.Cleaner:
+    extra = {"a": {"rel"}} if link_rel is None else {}
+    return nh3.Cleaner(
+        attribute_filter=_attribute_filter,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(DROP_WITH_CONTENT),
+        attributes={
+            "*": set(GLOBAL_ATTRIBUTES),
+            **{
+                tag: set(names | GLOBAL_ATTRIBUTES | extra.get(tag, set()))
+                for tag, names in TAG_ATTRIBUTES.items()
+            },
+        },
+        generic_attribute_prefixes={"data-tarjama-"},
+        url_schemes=set(SAFE_SCHEMES),
+        link_rel=link_rel,
+        strip_comments=True,
+    )
+
+
+_CLEANER = _cleaner(LINK_REL)
+_KEEPING_REL = _cleaner(None)
 
 # What the WHATWG URL parser drops or ignores before it reads a scheme, and what some
 # renderers ignore too (zero-width and line separators).
@@ -124,9 +135,9 @@ def safe_identifier(uri: str) -> str:
     return f"urn:tarjama:unsafe-uri:{digest}"
 
 
-def sanitise_fragment(html: str) -> str:
-    """A sanitised copy of an HTML fragment."""
-    return str(_CLEANER.clean(html))
+def sanitise_fragment(html: str, *, keep_rel: bool = False) -> str:
+    """A sanitised copy of an HTML fragment; ``keep_rel``: links keep their own ``rel``."""
+    return str((_KEEPING_REL if keep_rel else _CLEANER).clean(html))
 
 
 def sanitise_xhtml(fragment: str) -> str:

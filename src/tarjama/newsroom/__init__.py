@@ -27,12 +27,15 @@ from tarjama.newsroom.records import (
     ArticleInfo,
     Correction,
     JobInfo,
+    Listed,
+    Page,
+    Queued,
     StoredResult,
     Submission,
     VersionInfo,
 )
 from tarjama.newsroom.review import reviewed_label
-from tarjama.newsroom.service import Newsroom
+from tarjama.newsroom.service import Newsroom, edition
 from tarjama.newsroom.submission import (
     PUBLISHER_ID,
     characters,
@@ -47,12 +50,16 @@ __all__ = [
     "ArticleInfo",
     "Correction",
     "JobInfo",
+    "Listed",
     "Newsroom",
+    "Page",
+    "Queued",
     "StoredResult",
     "Submission",
     "VersionInfo",
     "characters",
     "check_publisher_id",
+    "edition",
     "publisher_id_of",
     "reviewed_label",
 ]

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from tarjama.model import FieldRef, Translation
+from tarjama.model import Article, FieldRef, Translation
 
 SOURCE_CHANGED = "source_changed"
 """The check name of the finding on a corrected segment whose source has since changed."""
@@ -93,4 +93,48 @@ class JobInfo:
     language: str
     priority: str
     created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Listed:
+    """An article in the index of the reader pages: its current version's headline and the
+    languages it can be read in."""
+
+    publisher_id: str
+    source_language: str
+    headline: str
+    updated_at: datetime
+    languages: tuple[str, ...]
+    """The languages of the translations that are done (translated, needing review, reviewed)."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a reader page shows: the current version of an article, the languages it can be
+    read in, and the translation into one of them (None for the original)."""
+
+    publisher_id: str
+    source_uri: str
+    number: int
+    article: Article
+    """The original, as read from the version submitted."""
+    updated_at: datetime
+    languages: tuple[str, ...]
+    result: StoredResult | None
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A translation on the review desk's queue: how risky it is and what the checks found."""
+
+    publisher_id: str
+    language: str
+    number: int
+    status: str
+    headline: str
+    """The translated headline (tagged text)."""
+    risk: float
+    """The riskiest segment's score."""
+    findings: int
     updated_at: datetime

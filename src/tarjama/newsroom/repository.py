@@ -9,6 +9,7 @@ it; the rows come back as the ORM's, the newsroom's answers as :mod:`records`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
@@ -18,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from tarjama.errors import ConflictError, InputError, NotFoundError
 from tarjama.model import Article
-from tarjama.newsroom.codec import article_to_json, translation_from_json
-from tarjama.newsroom.records import JobInfo, StoredResult, VersionInfo
+from tarjama.newsroom.codec import article_from_json, article_to_json, translation_from_json
+from tarjama.newsroom.records import JobInfo, Listed, Page, Queued, StoredResult, VersionInfo
 from tarjama.store import ArticleVersion, Job, StoredArticle, StoredTranslation, upsert
 from tarjama.store.articles import PRIORITIES
 
@@ -208,6 +209,86 @@ def latest(session: Session, lang: str, limit: int) -> list[StoredResult]:
         .limit(limit)
     ).all()
     return [stored_result(article, v, t) for article, v, t in rows]
+
+
+DONE = ("translated", "needs-review", "reviewed")
+"""The statuses of a translation a reader can read."""
+
+
+def listed(session: Session, limit: int) -> list[Listed]:
+    """The articles most recently updated, with their current versions' done languages."""
+    rows = session.execute(
+        select(StoredArticle, ArticleVersion)
+        .join(ArticleVersion, ArticleVersion.id == StoredArticle.current_version_id)
+        .order_by(StoredArticle.updated_at.desc(), StoredArticle.id.desc())
+        .limit(limit)
+    ).all()
+    done: dict[int, list[str]] = {}
+    for version_id, lang in session.execute(
+        select(StoredTranslation.article_version_id, StoredTranslation.language)
+        .where(
+            StoredTranslation.article_version_id.in_([v.id for _, v in rows]),
+            StoredTranslation.status.in_(DONE),
+        )
+        .order_by(StoredTranslation.language)
+    ):
+        done.setdefault(version_id, []).append(lang)
+    return [
+        Listed(
+            a.publisher_id,
+            a.source_language,
+            article_from_json(v.article, "").headline,
+            a.updated_at,
+            tuple(done.get(v.id, ())),
+        )
+        for a, v in rows
+    ]
+
+
+def page(session: Session, publisher_id: str, lang: str | None) -> Page:
+    """The current version of an article, its done languages, and its translation into
+    ``lang`` (None or the source language: the original; NotFoundError
+    ``translation_not_found`` when that translation is not done)."""
+    row = article(session, publisher_id)
+    v = version(session, row)
+    done = tuple(sorted(k for k, status in statuses(session, v.id).items() if status in DONE))
+    result = None
+    if lang is not None and lang != row.source_language:
+        if lang not in done:
+            raise NotFoundError(
+                "translation_not_found", f"{publisher_id!r} cannot be read in {lang!r}"
+            )
+        result = stored_result(row, v, translation(session, v, lang, publisher_id))
+    source = article_from_json(v.article, v.original)
+    return Page(row.publisher_id, row.source_uri, v.number, source, row.updated_at, done, result)
+
+
+def queue(session: Session, lang: str | None, status: str | None, limit: int) -> list[Queued]:
+    """The current versions' done translations, those needing review first, then the
+    riskiest; of one language or status if given."""
+    query = (
+        select(StoredArticle.publisher_id, ArticleVersion.number, StoredTranslation)
+        .join(ArticleVersion, ArticleVersion.id == StoredArticle.current_version_id)
+        .join(StoredTranslation, StoredTranslation.article_version_id == ArticleVersion.id)
+        .where(StoredTranslation.data.is_not(None))
+    )
+    if lang:
+        query = query.where(StoredTranslation.language == lang)
+    if status:
+        query = query.where(StoredTranslation.status == status)
+    found = []
+    for publisher_id, number, t in session.execute(query):
+        if t.data is None:
+            continue
+        data = json.loads(t.data)
+        segments = data.get("segments", ())
+        risk = max((float(s.get("risk", 0)) for s in segments), default=0.0)
+        findings = sum(len(s.get("findings", ())) for s in segments)
+        headline = data["article"].get("headline", "")
+        found.append(Queued(publisher_id, t.language, number, t.status, headline, risk,
+                            findings, t.updated_at))  # fmt: skip
+    found.sort(key=lambda q: (q.status != "needs-review", -q.risk, q.publisher_id, q.language))
+    return found[:limit]
 
 
 def previous_translation(session: Session, v: ArticleVersion, lang: str) -> tuple[str, str] | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -30,6 +31,9 @@ from tarjama.newsroom.records import (
     ArticleInfo,
     Correction,
     JobInfo,
+    Listed,
+    Page,
+    Queued,
     StoredResult,
     Submission,
     VersionInfo,
@@ -41,6 +45,12 @@ from tarjama.store.models import utcnow_precise
 log = logging.getLogger(__name__)
 
 _RETRIES = 8
+
+
+def edition(number: int, updated_at: datetime) -> str:
+    """What an editor saw of a translation: its version's number and when it last changed.
+    Compared before a correction or an approval is written."""
+    return f"{number}:{updated_at.replace(tzinfo=None).isoformat()}"
 
 
 class Newsroom:
@@ -137,6 +147,17 @@ class Newsroom:
         with self.store.session() as session:
             return repository.latest(session, lang, limit)
 
+    def listed(self, limit: int = 50) -> list[Listed]:
+        """The articles most recently updated, each with the languages it can be read in."""
+        with self.store.session() as session:
+            return repository.listed(session, limit)
+
+    def page(self, publisher_id: str, lang: str | None = None) -> Page:
+        """An article's current version for a reader page, with its translation into ``lang``
+        (None: the original); one read."""
+        with self.store.session() as session:
+            return repository.page(session, publisher_id, lang)
+
     def job(self, job_id: int) -> JobInfo:
         with self.store.session() as session:
             return repository.job(session, job_id)
@@ -155,6 +176,13 @@ class Newsroom:
         return self.job(job_id)
 
     # -- review --------------------------------------------------------------------------------
+
+    def queue(
+        self, lang: str | None = None, status: str | None = None, limit: int = 200
+    ) -> list[Queued]:
+        """The translations to review: those needing review first, the riskiest first."""
+        with self.store.session() as session:
+            return repository.queue(session, lang, status, limit)
 
     def segments(self, publisher_id: str, lang: str) -> StoredResult:
         """The current version's translation with its segments (and their QA findings)."""
@@ -188,17 +216,29 @@ class Newsroom:
         return found
 
     def correct(
-        self, publisher_id: str, lang: str, field: FieldRef, index: int, target: str, editor: str
+        self,
+        publisher_id: str,
+        lang: str,
+        field: FieldRef,
+        index: int,
+        target: str,
+        editor: str,
+        *,
+        expected: str | None = None,
     ) -> SegmentResult:
         """An editor's target for one segment of the current version's translation.
 
         ``target`` is plain text, or for a source with inline markup tarjama's tagged form
         with the same tags. It goes into the memory as human work and into the stored
         translation (segment and article text); the translation then needs review.
+        ``expected``: the translation's :func:`edition` the editor saw; a translation changed
+        since is not overwritten (:class:`ConflictError` ``changed_meanwhile``).
         """
         target = review.accept_target(target)
         with self.store.begin() as session:
-            row, number, translation, corrections = self._editable(session, publisher_id, lang)
+            row, number, translation, corrections = self._editable(
+                session, publisher_id, lang, expected
+            )
             edit = review.correct(
                 translation, corrections, (field, index), target, editor, self.settings.label
             )
@@ -214,10 +254,13 @@ class Newsroom:
         )
         return edit.segment
 
-    def approve(self, publisher_id: str, lang: str, editor: str) -> StoredResult:
-        """Mark the current version's translation reviewed, with a label that says so."""
+    def approve(
+        self, publisher_id: str, lang: str, editor: str, *, expected: str | None = None
+    ) -> StoredResult:
+        """Mark the current version's translation reviewed, with a label that says so
+        (``expected`` as for :meth:`correct`)."""
         with self.store.begin() as session:
-            row, _, translation, corrections = self._editable(session, publisher_id, lang)
+            row, _, translation, corrections = self._editable(session, publisher_id, lang, expected)
             approved = review.approve(translation, self.settings.label)
             self._write(row, approved, corrections, reviewed_by=editor)
             session.flush()
@@ -227,12 +270,19 @@ class Newsroom:
 
     @staticmethod
     def _editable(
-        session: Session, publisher_id: str, lang: str
+        session: Session, publisher_id: str, lang: str, expected: str | None = None
     ) -> tuple[StoredTranslation, int, Translation, tuple[Correction, ...]]:
-        """The current version's translation into ``lang``, locked, with its version's number."""
+        """The current version's translation into ``lang``, locked, with its version's number;
+        ConflictError when it is not the ``expected`` edition."""
         row = repository.article(session, publisher_id)
         v = repository.version(session, row)
         t = repository.translation(session, v, lang, publisher_id, lock=True)
+        if expected is not None and edition(v.number, t.updated_at) != expected:
+            raise ConflictError(
+                "changed_meanwhile",
+                f"the translation into {lang!r} was changed by someone else since it was "
+                "opened; reload it to see the change",
+            )
         if t.data is None:
             raise ConflictError(
                 "translation_not_ready", f"the translation into {lang!r} is {t.status}"

@@ -1,0 +1,258 @@
+"""The reader pages: ``GET /read`` (the latest articles, each with its languages),
+``GET /read/{publisher_id}`` (the original, or the reader's language by ``Accept-Language``)
+and ``GET /read/{publisher_id}/{lang}`` (one language; the source language is the original).
+
+Each page is the article in its newsroom layout with the label in the page's language and its
+provenance in a ``<details>``, a switcher naming every language in itself, ``<link
+rel="alternate" hreflang>`` for each and ``x-default``, ``rel="canonical"``, and schema.org
+``NewsArticle`` JSON-LD (``inLanguage``; a translation names the original as
+``translationOfWork`` and ``isBasedOn``). The body is written by ``formats.html`` and
+sanitised (links keep their own ``rel``). No script: the pages work as they are.
+Open to anonymous callers unless ``anonymous_pages`` is off.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
+
+from tarjama import inline, labels
+from tarjama.api.articles.common import NewsroomDep
+from tarjama.api.security import PageReader
+from tarjama.api.web.render import page
+from tarjama.config import Settings
+from tarjama.errors import NotFoundError
+from tarjama.formats.html import blocks_to_html, language_name, text_direction
+from tarjama.formats.sanitise import sanitise_fragment
+from tarjama.model import Article, Status
+from tarjama.newsroom import Newsroom, Page
+
+router = APIRouter(include_in_schema=False)
+
+_QUALITY = re.compile(
+    r"^\s*([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Alternate:
+    lang: str
+    name: str
+    dir: str
+    href: str
+    current: bool
+
+
+def preferred(header: str | None, available: list[str]) -> str | None:
+    """The language of ``available`` the ``Accept-Language`` header prefers most (a tag
+    matches its own language: ``es-ES`` takes ``es``), or None."""
+    ranked: list[tuple[float, int, str]] = []
+    for i, item in enumerate((header or "").split(",")):
+        m = _QUALITY.match(item)
+        if m is None:
+            continue
+        try:
+            q = float(m.group(2)) if m.group(2) else 1.0
+        except ValueError:
+            continue
+        if q > 0:
+            ranked.append((-q, i, m.group(1).lower()))
+    for _, _, tag in sorted(ranked):
+        for lang in available:
+            if tag == lang.lower() or tag.split("-")[0] == lang.lower().split("-")[0]:
+                return lang
+    return None
+
+
+def _text(escaped: str) -> str:
+    return inline.plain(escaped) if escaped else ""
+
+
+def _body(article: Article) -> Markup:
+    # made from the stored article by formats.html, then sanitised: safe to insert as it is
+    return Markup(sanitise_fragment(blocks_to_html(article.body), keep_rel=True))
+
+
+def _description(article: Article) -> str:
+    text = _text(article.standfirst) or next(
+        (_text(b.text) for b in article.body if b.text and b.kind == "paragraph"), ""
+    )
+    return text if len(text) <= 200 else text[:197].rsplit(" ", 1)[0] + "…"
+
+
+def article_view(
+    base: str, p: Page, lang: str | None, settings: Settings, *, negotiated: bool = False
+) -> dict[str, Any]:
+    """What the article template shows: the page of ``p`` in ``lang`` (None: the original);
+    ``base`` is the site's address, without the trailing slash; ``negotiated``: served at the
+    article's own address by ``Accept-Language``."""
+    source = p.article.source_language
+    pid = quote(p.publisher_id, safe="")
+    own = f"{base}/read/{pid}"
+    languages = [source, *(x for x in p.languages if x != source)]
+    current = lang or source
+    alternates = [
+        Alternate(x, language_name(x), text_direction(x), f"{own}/{x}", x == current)
+        for x in languages
+    ]
+    t = p.result.translation if p.result is not None else None
+    article = t.article if t is not None else p.article
+    w = labels.words(current)
+    view: dict[str, Any] = {
+        "lang": current,
+        "dir": text_direction(current),
+        "w": w,
+        "headline": _text(article.headline),
+        "standfirst": _text(article.standfirst),
+        "byline": _text(article.byline),
+        "dateline": _text(article.dateline),
+        "body": _body(article),
+        "description": _description(article),
+        "canonical": f"{own}/{current}",
+        "x_default": own,
+        "alternates": alternates,
+        "original": None,
+        "label": None,
+        "about": [],
+        "title": _text(article.headline),
+    }
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": view["headline"],
+        "inLanguage": current,
+        "url": view["canonical"],
+    }
+    if view["description"]:
+        data["description"] = view["description"]
+    if p.article.published:
+        data["datePublished"] = p.article.published
+    data["dateModified"] = p.updated_at.isoformat()
+    if view["byline"]:
+        data["author"] = {"@type": "Person", "name": view["byline"]}
+    if t is None:
+        data["workTranslation"] = [
+            {"@type": "NewsArticle", "url": a.href, "inLanguage": a.lang}
+            for a in alternates
+            if not a.current
+        ]
+    else:
+        assert p.result is not None
+        reviewed = t.status is Status.REVIEWED
+        pv = t.provenance
+        engine = f"{pv.engine} {pv.engine_version}".strip()
+        view["original"] = next(a for a in alternates if a.lang == source)
+        view["label"] = labels.label_for(
+            current,
+            reviewed=reviewed,
+            engine=engine,
+            configured=settings.label,
+            overrides=settings.labels,
+        )
+        view["reviewed"] = reviewed
+        view["about"] = [
+            (w.engine, engine + (f" ({pv.model})" if pv.model and pv.model != pv.engine else "")),
+            *([(w.reviewed_by, p.result.reviewed_by)] if reviewed and p.result.reviewed_by else []),
+            (w.made, p.result.updated_at.strftime("%Y-%m-%d %H:%M UTC")),
+        ]
+        view["provenance"] = pv
+        original = {"@type": "NewsArticle", "url": f"{own}/{source}", "inLanguage": source}
+        data["translationOfWork"] = original
+        data["isBasedOn"] = f"{own}/{source}"
+        data["translator"] = {"@type": "SoftwareApplication", "name": engine}
+        if reviewed and p.result.reviewed_by:
+            data["editor"] = {"@type": "Person", "name": p.result.reviewed_by}
+    view["jsonld"] = data
+    view["negotiated"] = negotiated
+    return view
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+async def _page(newsroom: Newsroom, publisher_id: str, lang: str | None) -> Page | Response:
+    try:
+        return await run_in_threadpool(lambda: newsroom.page(publisher_id, lang))
+    except NotFoundError as exc:
+        return page("error.html", 404, lang="en", dir="ltr", title="Not found", message=str(exc))
+
+
+@router.get("/read")
+async def index(
+    request: Request,
+    newsroom: NewsroomDep,
+    _caller: PageReader,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Response:
+    """The latest articles, each with the languages it can be read in."""
+    listed = await run_in_threadpool(lambda: newsroom.listed(limit))
+    base = _base(request)
+    items = [
+        {
+            "headline": _text(item.headline),
+            "lang": item.source_language,
+            "dir": text_direction(item.source_language),
+            "href": f"{base}/read/{quote(item.publisher_id, safe='')}",
+            "updated": item.updated_at.strftime("%Y-%m-%d %H:%M"),
+            "languages": [
+                Alternate(
+                    x,
+                    language_name(x),
+                    text_direction(x),
+                    f"{base}/read/{quote(item.publisher_id, safe='')}/{x}",
+                    False,
+                )
+                for x in item.languages
+            ],
+        }
+        for item in listed
+    ]
+    return page("index.html", lang="en", dir="ltr", title="tarjama", items=items)
+
+
+@router.get("/read/{publisher_id}")
+async def read_negotiated(
+    publisher_id: str,
+    request: Request,
+    newsroom: NewsroomDep,
+    _caller: PageReader,
+    accept_language: Annotated[str | None, Header()] = None,
+) -> Response:
+    """The original, or its translation into the language the reader's browser prefers."""
+    found = await _page(newsroom, publisher_id, None)
+    if isinstance(found, Response):
+        return found
+    source = found.article.source_language
+    lang = preferred(accept_language, [source, *found.languages])
+    if lang is not None and lang != source:
+        found = await _page(newsroom, publisher_id, lang)
+        if isinstance(found, Response):
+            return found
+    view = article_view(_base(request), found, None if lang in (None, source) else lang,
+                        newsroom.settings, negotiated=True)  # fmt: skip
+    response = page("article.html", **view)
+    response.headers["Vary"] = "Accept-Language"
+    response.headers["Content-Language"] = view["lang"]
+    return response
+
+
+@router.get("/read/{publisher_id}/{lang}")
+async def read_language(
+    publisher_id: str, lang: str, request: Request, newsroom: NewsroomDep, _caller: PageReader
+) -> Response:
+    """The article in one language; the source language gives the original."""
+    found = await _page(newsroom, publisher_id, lang)
+    if isinstance(found, Response):
+        return found
+    view = article_view(_base(request), found, None if found.result is None else lang,
+                        newsroom.settings)  # fmt: skip
+    response = page("article.html", **view)
+    response.headers["Content-Language"] = view["lang"]
+    return response
