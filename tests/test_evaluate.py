@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tarjama.engines.base import Engine
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.errors import InputError
 from tarjama.evaluate import Score, bleu_chrf, copy_fidelity, evaluate, number_fidelity
@@ -120,6 +121,21 @@ def test_evaluate_scores_raw_engine_and_pipeline() -> None:
     assert report.pipeline.number_fidelity == Score(2, 2, 1.0)
     assert set(report.to_dict()) == {"source", "target", "engine", "lines", "raw", "pipeline"}
     assert evaluate(src, ref, "es", PseudoEngine(), limit=1).lines == 1
+
+
+@needs_apertium
+def test_progress_changes_nothing_but_the_calls(apertium: Engine) -> None:
+    """With a progress callback the lines go in chunks, and the outputs are the same."""
+    src = [f"The council met {n} times in {2000 + n}, officials said." for n in range(150)]
+    ref = [f"El consejo se reunió {n} veces en {2000 + n}, dijeron los funcionarios." for n in
+           range(150)]  # fmt: skip
+    seen: list[int] = []
+    chunked = evaluate(src, ref, "es", apertium, progress=seen.append)
+    whole = evaluate(src, ref, "es", apertium)
+    assert seen == [100, 50, 100, 50]
+    assert chunked.raw_outputs == whole.raw_outputs
+    assert chunked.pipeline_outputs == whole.pipeline_outputs
+    assert (chunked.pipeline.bleu, chunked.raw.chrf) == (whole.pipeline.bleu, whole.raw.chrf)
 
 
 # --- the command line ---------------------------------------------------------------------------

@@ -28,7 +28,7 @@ import html
 import re
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -45,6 +45,9 @@ from tarjama.pipeline import Translator
 
 # A number written in digits, with the group and decimal separators of any of our locales; not
 # when it is glued to a preceding letter ("G20", "MP3", "v1.2": those are words).
+PROGRESS_CHUNK = 100
+"""Lines per engine call when :func:`evaluate` reports progress."""
+
 _NUMBER = re.compile(r"(?<![^\W_])(?<![^\W_][.,])\d+(?:[.,\u00a0\u202f]\d+)*")
 # A word: letters and digits, with inner hyphens and apostrophes ("Saint-Etienne", "O'Brien").
 _WORD = re.compile(r"(?<![\w'’-])[^\W\d_][^\W_]*(?:[-'’][^\W_]+)*")
@@ -280,9 +283,12 @@ def evaluate(
     *,
     source: str = "en",
     limit: int | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Report:
     """Translate ``src_lines`` with the raw engine and with the full pipeline, and score both
-    against ``ref_lines``. ``limit`` keeps the first N lines of both."""
+    against ``ref_lines``. ``limit`` keeps the first N lines of both. ``progress`` is called
+    with the number of lines each system has just translated (twice the lines in all), the
+    lines then going in chunks of :data:`PROGRESS_CHUNK`; without it, all at once."""
     _check_aligned(("source", src_lines), ("reference", ref_lines))
     if limit is not None:
         if limit < 1:
@@ -294,12 +300,23 @@ def evaluate(
     direction = engine.direction(pair)
     engine.translate_batch(["Warm-up."], pair)  # start the engine's processes outside the timing
 
+    size = PROGRESS_CHUNK if progress is not None else len(src_lines)
+    chunks = [src_lines[i : i + size] for i in range(0, len(src_lines), size)]
+    raw: list[str] = []
+    piped: list[str] = []
     started = time.perf_counter()
-    raw = translate_raw(engine, src_lines, pair)
+    for chunk in chunks:
+        raw += translate_raw(engine, chunk, pair)
+        if progress is not None:
+            progress(len(chunk))
     raw_seconds = time.perf_counter() - started
 
     started = time.perf_counter()
-    piped = Translator(engine).translate_lines(src_lines, target, source)
+    translator = Translator(engine)
+    for chunk in chunks:
+        piped += translator.translate_lines(chunk, target, source)
+        if progress is not None:
+            progress(len(chunk))
     pipe_seconds = time.perf_counter() - started
 
     return Report(

@@ -16,8 +16,10 @@ from tarjama.cli.base import (
     engine_only,
     in_languages,
     main,
+    progress,
     reports_errors,
     settings_of,
+    showing_progress,
 )
 from tarjama.cli.completion import complete_languages
 from tarjama.errors import InputError, LanguageError
@@ -107,9 +109,16 @@ def eval_(
             f"{src_path} has {len(src_lines)} lines but {ref_path} has {len(ref_lines)}; "
             "source and reference must be line-aligned"
         )
-    with engine_only(settings_of(ctx), engine_name) as runtime:
+    lines = min(len(src_lines), limit or len(src_lines))
+    with (
+        engine_only(settings_of(ctx), engine_name) as runtime,
+        progress(2 * lines, "raw engine, then pipeline", "lines") as advance,
+    ):
         source, [target] = in_languages(runtime.engine, source, [target])
-        report = evaluate(src_lines, ref_lines, target, runtime.engine, source=source, limit=limit)
+        report = evaluate(
+            src_lines, ref_lines, target, runtime.engine, source=source, limit=limit,
+            progress=advance if showing_progress() else None,
+        )  # fmt: skip
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
         return
