@@ -54,9 +54,9 @@ def culprits(env: dict[str, str], count: int) -> list[tuple[float, str]]:
         if not line.startswith("import time:") or "cumulative" in line:
             continue
         _, cumulative, name = line.removeprefix("import time:").split("|")
-        depth = len(name) - len(name.lstrip())
-        if depth <= 2:  # the command line's own imports, not what they import in turn
-            rows.append((int(cumulative) / 1e6, name.strip()))
+        depth = (len(name) - len(name.lstrip()) - 1) // 2  # two blanks a level, after one
+        if depth <= 2:  # the command line's modules and what they import themselves
+            rows.append((int(cumulative) / 1e6, "  " * depth + name.strip()))
     return sorted(rows, reverse=True)[:count]
 
 
