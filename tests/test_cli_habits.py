@@ -311,3 +311,14 @@ def test_tm_import_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
     assert "units/s" in shown
     piped = run("tm", "import", str(tmx))
     assert (piped.returncode, piped.stderr) == (0, b"")
+
+
+def test_eval_shows_progress_on_a_terminal(tmp_path: Path) -> None:
+    src, ref = tmp_path / "test.en", tmp_path / "test.es"
+    src.write_text("".join(f"The council met {n} times.\n" for n in range(250)), "utf-8")
+    ref.write_text("".join(f"El consejo se reunió {n} veces.\n" for n in range(250)), "utf-8")
+    args = ("eval", "--src", str(src), "--ref", str(ref), "--to", "es", "--engine", "pseudo")
+    code, shown, stdout = on_a_terminal(*args)
+    assert code == 0, shown
+    assert "raw engine, then pipeline" in shown and "500/500" in shown and "lines/s" in shown
+    assert stdout.startswith(b"en-es, 250 lines, engine pseudo\n")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tarjama.engines.base import Engine
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.errors import InputError
 from tarjama.evaluate import (
@@ -187,6 +188,21 @@ def test_evaluate_against_a_baseline() -> None:
     assert report.vs_raw == Lines(changed=2, better=1, worse=1)
     with pytest.raises(InputError, match="source has 2 lines but baseline has 1"):
         evaluate(src, ref, "es", PseudoEngine(), baseline=baseline[:1])
+
+
+@needs_apertium
+def test_progress_changes_nothing_but_the_calls(apertium: Engine) -> None:
+    """With a progress callback the lines go in chunks, and the outputs are the same."""
+    src = [f"The council met {n} times in {2000 + n}, officials said." for n in range(150)]
+    ref = [f"El consejo se reunió {n} veces en {2000 + n}, dijeron los funcionarios." for n in
+           range(150)]  # fmt: skip
+    seen: list[int] = []
+    chunked = evaluate(src, ref, "es", apertium, progress=seen.append)
+    whole = evaluate(src, ref, "es", apertium)
+    assert seen == [100, 50, 100, 50]
+    assert chunked.raw_outputs == whole.raw_outputs
+    assert chunked.pipeline_outputs == whole.pipeline_outputs
+    assert (chunked.pipeline.bleu, chunked.raw.chrf) == (whole.pipeline.bleu, whole.raw.chrf)
 
 
 # --- the command line ---------------------------------------------------------------------------

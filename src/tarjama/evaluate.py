@@ -38,7 +38,7 @@ import math
 import re
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -55,6 +55,9 @@ from tarjama.pipeline import Translator, line_text
 
 # A number written in digits, with the group and decimal separators of any of our locales; not
 # when it is glued to a preceding letter ("G20", "MP3", "v1.2": those are words).
+PROGRESS_CHUNK = 100
+"""Lines per engine call when :func:`evaluate` reports progress."""
+
 _NUMBER = re.compile(r"(?<![^\W_])(?<![^\W_][.,])\d+(?:[.,\u00a0\u202f]\d+)*")
 # A word: letters and digits, with inner hyphens and apostrophes ("Saint-Etienne", "O'Brien").
 _WORD = re.compile(r"(?<![\w'’-])[^\W\d_][^\W_]*(?:[-'’][^\W_]+)*")
@@ -470,6 +473,7 @@ def evaluate(
     without: Sequence[str] = (),
     per_step: bool = False,
     baseline: Sequence[str] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Report:
     """Translate ``src_lines`` with the raw engine and with the full pipeline, and score both
     against ``ref_lines``; and how well the pipeline's risk and ``untranslated`` findings see
@@ -479,7 +483,9 @@ def evaluate(
     ``without`` names steps the pipeline skips (``tarjama.steps``); ``per_step`` runs it once
     more without each of its other steps. ``baseline`` is the raw engine's output made elsewhere
     (``apertium -u``, line-aligned): the pipeline is then compared with it, not with a raw run
-    (the raw engine still runs, for the words it marks)."""
+    (the raw engine still runs, for the words it marks). ``progress`` is called with the number
+    of lines each system has just translated (twice the lines in all), the lines then going in
+    chunks of :data:`PROGRESS_CHUNK`; without it, all at once."""
     _check_aligned(("source", src_lines), ("reference", ref_lines))
     if baseline is not None:
         _check_aligned(("source", src_lines), ("baseline", baseline))
@@ -495,19 +501,34 @@ def evaluate(
     direction = engine.direction(pair)
     engine.translate_batch(["Warm-up."], pair)  # start the engine's processes outside the timing
 
+    size = PROGRESS_CHUNK if progress is not None else len(src_lines)
+    chunks = [src_lines[i : i + size] for i in range(0, len(src_lines), size)]
+    raw: list[str] = []
+    marked: list[list[str]] = []
     started = time.perf_counter()
-    raw, marked = translate_raw_marked(engine, src_lines, pair)
+    for chunk in chunks:
+        chunk_raw, chunk_marked = translate_raw_marked(engine, chunk, pair)
+        raw += chunk_raw
+        marked += chunk_marked
+        if progress is not None:
+            progress(len(chunk))
     raw_seconds = time.perf_counter() - started
     if baseline is not None:
         raw, raw_seconds = list(baseline), 0.0
 
-    def run(off: Sequence[str]) -> tuple[list[Translation], float]:
+    def run(
+        off: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> tuple[list[Translation], float]:
         started = time.perf_counter()
         translator = Translator(engine, review_thresholds=review_thresholds, without=off)
-        out = translator.translate_line_segments(src_lines, target, source)
+        out: list[Translation] = []
+        for chunk in chunks:
+            out += translator.translate_line_segments(chunk, target, source)
+            if progress is not None:
+                progress(len(chunk))
         return out, time.perf_counter() - started
 
-    translations, pipe_seconds = run(sorted(steps.ALL - kept))
+    translations, pipe_seconds = run(sorted(steps.ALL - kept), progress)
     piped = [line_text(t) for t in translations]
     segments = [t.segments[0] if t.segments else None for t in translations]
     review = [t.status is Status.NEEDS_REVIEW for t in translations if t.segments]

@@ -17,8 +17,10 @@ from tarjama.cli.base import (
     engine_only,
     in_languages,
     main,
+    progress,
     reports_errors,
     settings_of,
+    showing_progress,
 )
 from tarjama.cli.completion import complete_languages
 from tarjama.errors import InputError, LanguageError
@@ -168,11 +170,17 @@ def eval_(
         else None
     )
     settings = settings_of(ctx)
-    with engine_only(settings, engine_name) as runtime:
+    lines = min(len(src_lines), limit or len(src_lines))
+    with (
+        engine_only(settings, engine_name) as runtime,
+        progress(2 * lines, "raw engine, then pipeline", "lines") as advance,
+    ):
         source, [target] = in_languages(runtime.engine, source, [target])
-        report = evaluate(src_lines, ref_lines, target, runtime.engine, source=source,
-                          limit=limit, review_thresholds=settings.review_threshold,
-                          without=without, per_step=per_step, baseline=baseline)  # fmt: skip
+        report = evaluate(
+            src_lines, ref_lines, target, runtime.engine, source=source, limit=limit,
+            review_thresholds=settings.review_threshold, without=without, per_step=per_step,
+            baseline=baseline, progress=advance if showing_progress() else None,
+        )  # fmt: skip
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
         return

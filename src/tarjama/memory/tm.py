@@ -22,11 +22,12 @@ transaction: a file loads completely or not at all.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypedDict, Unpack, cast
 
-from sqlalchemy import ColumnElement, Table, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from tarjama import intake
@@ -63,6 +64,31 @@ LOOKUP_CHUNK = 500
 """Hashes per ``IN (...)`` in :meth:`TranslationMemory.lookup_many` (well under SQLite's limit)."""
 
 IMPORT_BATCH = 5000
+
+
+@functools.cache
+def _lookup(machine: bool) -> Select[Any]:
+    """The exact look-up of a chunk of hashes: human units, and with ``machine`` the machine
+    units of one engine, version and model. Made once, the values bound when it runs:
+    building it for every article was over half of the look-up's CPU."""
+    t = cast(Table, TMUnit.__table__).c
+    eligible: ColumnElement[bool] = t.origin == Origin.HUMAN.value
+    if machine:
+        eligible = or_(
+            eligible,
+            and_(
+                t.origin == Origin.MACHINE.value,
+                t.engine == bindparam("engine"),
+                t.engine_version == bindparam("engine_version"),
+                t.model == bindparam("model"),
+            ),
+        )
+    return select(TMUnit.__table__).where(
+        t.source_lang == bindparam("src"),
+        t.target_lang == bindparam("tgt"),
+        t.source_hash.in_(bindparam("hashes", expanding=True)),
+        eligible,
+    )
 
 
 class TMXOptions(TypedDict, total=False):
@@ -214,20 +240,17 @@ class TranslationMemory:
             by_hash.setdefault(source_hash(text), []).append(text)
         if not by_hash:
             return {}
-        eligible = self._eligible(src, tgt, signature)
+        machine = signature_key(signature, src, tgt)
+        query = _lookup(machine is not None)
+        params: dict[str, Any] = {"src": src, "tgt": tgt}
+        if machine:
+            params.update(zip(("engine", "engine_version", "model"), machine, strict=True))
         best: dict[str, tuple[tuple[int, int], Any]] = {}
         hashes = list(by_hash)
-        t = self._table.c
         with self.store.engine.connect() as connection:
             for start in range(0, len(hashes), LOOKUP_CHUNK):
                 chunk = hashes[start : start + LOOKUP_CHUNK]
-                query = select(self._table).where(
-                    t.source_lang == src,
-                    t.target_lang == tgt,
-                    t.source_hash.in_(chunk) if len(chunk) > 1 else t.source_hash == chunk[0],
-                    eligible,
-                )
-                for row in connection.execute(query):
+                for row in connection.execute(query, {**params, "hashes": chunk}):
                     order = rank(row)
                     current = best.get(row.source_hash)
                     if current is None or order < current[0]:
@@ -419,21 +442,6 @@ class TranslationMemory:
         return write_tmx(destination, units, srclang=header)
 
     # -- internals -----------------------------------------------------------------------------
-
-    def _eligible(self, src: str, tgt: str, signature: str | None) -> ColumnElement[bool]:
-        t = self._table.c
-        human = t.origin == Origin.HUMAN.value
-        provenance = signature_key(signature, src, tgt)
-        if provenance is None:
-            return human
-        engine, engine_version, model = provenance
-        machine = and_(
-            t.origin == Origin.MACHINE.value,
-            t.engine == engine,
-            t.engine_version == engine_version,
-            t.model == model,
-        )
-        return or_(human, machine)
 
     def _fuzzy_index(self, src: str, tgt: str) -> FuzzyIndex:
         t = self._table.c
