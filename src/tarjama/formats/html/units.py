@@ -238,11 +238,12 @@ class _Walker:
         )
 
     def _flush(self, container: Element, items: list[Node]) -> None:
-        # Markup without words at the ends of a run stays where it is.
-        while items and not self._has_words(items[0]):
+        # Markup without words at the ends of a run stays where it is; punctuation is the
+        # sentence's ("... in the <b>north</b>." goes to the engine with its full stop).
+        while items and self._edge(items[0]):
             self._inner_units(items.pop(0))
         tail: list[Node] = []
-        while items and not self._has_words(items[-1]):
+        while items and self._edge(items[-1]):
             tail.insert(0, items.pop())
         if items:
             first, last = items[0], items[-1]
@@ -276,6 +277,12 @@ class _Walker:
         if node.tag not in ("svg", "math", "template", "noscript"):
             for child in node.children:
                 self._inner_units(child)
+
+    def _edge(self, node: Node) -> bool:
+        """Left out of a run at either end: blanks, and markup without words."""
+        if isinstance(node, Text):
+            return not self.doc.raw(node).strip(_EDGE)
+        return not self._has_words(node)
 
     def _has_words(self, node: Node) -> bool:
         if isinstance(node, Text):
