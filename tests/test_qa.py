@@ -482,6 +482,9 @@ def test_words_the_engine_could_not_inflect() -> None:
         ("They flew to Las Palmas.", "Volaron a Las Palmas.", "en-es", []),
         ("He lives in Los Angeles.", "Vive en Los Ángeles.", "en-es", []),
         ("Aid came from the United States.", "La ayuda vino de los Estados Unidos.", "en-es", []),
+        ("The United States said no.", "Los Estados Unidos dijeron que no.", "en-es", []),
+        ("At the United Nations today.", "En las Naciones Unidas hoy.", "en-es", []),
+        ("He was dying with his head.", "Con su Muriendo con la frente.", "en-es", ["Muriendo"]),
         ("A view of the Sierra De Gata.", "Una vista de la Sierra De Gata.", "en-es", []),
     ],
 )
