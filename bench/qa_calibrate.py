@@ -97,15 +97,18 @@ def fit(rows: list[Row], readings: bool, trip: bool) -> estimate.Model:
     coef, *_ = np.linalg.lstsq(x, y, rcond=None)
     spread = float(np.std(y - x @ coef))
     weights = {n: round(float(c), 3) for n, c in zip(names, coef[:-1], strict=True)}
-    return estimate.Model(weights, round(float(coef[-1]), 3), round(spread, 3))
+    means = {n: round(float(m), 3) for n, m in zip(names, x[:, :-1].mean(axis=0), strict=True)}
+    return estimate.Model(weights, round(float(coef[-1]), 3), round(spread, 3), means)
 
 
 def models_source(models: dict[tuple[bool, bool], estimate.Model]) -> str:
     lines = ["MODELS: Mapping[tuple[bool, bool], Model] = {"]
     for key, m in models.items():
         weights = ", ".join(f'"{k}": {v}' for k, v in m.weights.items())
+        means = ", ".join(f'"{k}": {v}' for k, v in m.means.items())
         lines.append(
-            f"    {key}: Model(\n        {{{weights}}},\n        {m.intercept}, {m.spread}\n    ),"
+            f"    {key}: Model(\n        {{{weights}}},\n        {m.intercept}, {m.spread},"
+            f"\n        {{{means}}},\n    ),"
         )
     lines.append("}")
     return "\n".join(lines)

@@ -381,11 +381,14 @@ def test_translate_jsonl_gives_each_line_its_risk_and_findings() -> None:
     assert len(rows) == 3
     recount, blank, minister = rows
     assert recount["target"] == "El recount en varios wards era stranded en el waterfront."
-    left = [(f["code"], f["evidence"], recount["target"][slice(*f["span"])])
-            for f in recount["findings"]]  # fmt: skip
-    assert left == [("untranslated", w, w) for w in ("recount", "wards", "stranded", "waterfront")]
+    *left, why = recount["findings"]
+    words = [(f["code"], f["evidence"], recount["target"][slice(*f["span"])]) for f in left]
+    assert words == [("untranslated", w, w) for w in ("recount", "wards", "stranded", "waterfront")]
     assert all(f["message"] == f"'{f['evidence']}' is left in English" and
-               f["severity"] == "major" for f in recount["findings"])  # fmt: skip
+               f["severity"] == "major" for f in left)  # fmt: skip
+    # the risk comes with what drives it
+    assert (why["code"], why["severity"], why["span"]) == ("estimate", "info", None)
+    assert why["message"].startswith("likely to read badly (")
     assert recount["risk"] >= 0.5 and recount["status"] == "needs-review"
     assert blank == {"target": "", "risk": 0.0, "status": "translated", "findings": []}
     assert minister["target"].startswith("  El ministro") and minister["findings"] == []

@@ -25,8 +25,10 @@ from tarjama.qa import (
     run_checks,
 )
 from tarjama.qa.estimate import (
+    EXPLAINED_FROM,
     LOW_CHRF,
     article_risk,
+    assess,
     estimate,
     model_for,
     predicted_chrf,
@@ -480,6 +482,9 @@ def test_words_the_engine_could_not_inflect() -> None:
         ("They flew to Las Palmas.", "Volaron a Las Palmas.", "en-es", []),
         ("He lives in Los Angeles.", "Vive en Los Ángeles.", "en-es", []),
         ("Aid came from the United States.", "La ayuda vino de los Estados Unidos.", "en-es", []),
+        ("The United States said no.", "Los Estados Unidos dijeron que no.", "en-es", []),
+        ("At the United Nations today.", "En las Naciones Unidas hoy.", "en-es", []),
+        ("He was dying with his head.", "Con su Muriendo con la frente.", "en-es", ["Muriendo"]),
         ("A view of the Sierra De Gata.", "Una vista de la Sierra De Gata.", "en-es", []),
     ],
 )
@@ -792,6 +797,37 @@ def test_the_estimate_is_a_chance_below_the_low_chrf() -> None:
         0.5 * (1 + math.erf((LOW_CHRF - predicted_chrf(found)) / model_for(found).spread
                             / math.sqrt(2)))
     )  # fmt: skip
+
+
+def test_a_high_estimate_comes_with_a_finding_that_explains_it() -> None:
+    ctx = CheckContext(RECOUNT_EN, RECOUNT_ES, "en", "es", segment="body/0#0")
+    found = fired("untranslated", RECOUNT_EN, RECOUNT_ES, marks=RECOUNT_MARKS)
+    risk, findings = assess(ctx, found)
+    assert risk == segment_risk(ctx, found) >= EXPLAINED_FROM
+    *same, why = findings
+    assert same == found
+    assert why.check == "estimate" and why.severity is Severity.INFO
+    assert (why.segment, why.span) == ("body/0#0", None)
+    assert why.message.startswith(
+        f"likely to read badly ({estimate(signals(ctx, found)):.0%} chance of a chrF below 40): "
+        "words left untranslated"
+    )
+    # assessed again (a stored translation), it is neither counted nor repeated
+    assert assess(ctx, findings) == (risk, findings)
+
+
+def test_a_short_sentence_is_said_to_be_one() -> None:
+    ctx = CheckContext("It cost 1,300 euros.", "Costó 1300 euros.", "en", "es")
+    risk, [why] = assess(ctx, [])
+    assert risk >= EXPLAINED_FROM and "a short sentence" in why.message
+
+
+def test_a_low_estimate_needs_no_explaining() -> None:
+    source = "The government said on Monday that it would raise taxes next year."
+    target = "El gobierno dijo el lunes que subiría los impuestos el año que viene."
+    ctx = CheckContext(source, target, "en", "es")
+    risk, findings = assess(ctx, [])
+    assert risk < EXPLAINED_FROM and findings == []
 
 
 def test_an_articles_risk_weighs_its_segments_by_their_words() -> None:

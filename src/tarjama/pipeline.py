@@ -686,7 +686,7 @@ class Translator:
                 if findings is None:
                     findings = _checks(piece, article.source_language, target, dictionaries)
                 if piece.origin in _MACHINE and piece.context is not None:
-                    risk = qa.segment_risk(piece.context, findings, piece.round_trip)
+                    risk, findings = qa.assess(piece.context, findings, piece.round_trip)
                 else:
                     risk = qa.risk_score(findings)
                 segments.append(

@@ -37,7 +37,14 @@ from tarjama.qa.base import (
     check,
     run_checks,
 )
-from tarjama.qa.estimate import article_risk, round_trip_chrf, segment_risk, signals, text_risk
+from tarjama.qa.estimate import (
+    article_risk,
+    assess,
+    round_trip_chrf,
+    segment_risk,
+    signals,
+    text_risk,
+)
 from tarjama.qa.score import (
     REVIEW_THRESHOLD,
     RISK_WEIGHTS,
@@ -61,6 +68,7 @@ __all__ = [
     "SegmentReport",
     "Severity",
     "article_risk",
+    "assess",
     "check",
     "check_segments",
     "needs_review",

@@ -19,6 +19,8 @@ _NEVER_CAPITALISED = frozenset({"preposition", "determiner", "conjunction", "pro
 # ("Kalin Habló."), as a name's last word may be of any other part, participles included
 # ("Fueron a Las Palmas", "los Estados Unidos").
 _FINITE_VERB = frozenset({"verb", "finite"})
+_PARTICIPLE = frozenset({"verb"})
+"""A verb's form that is not finite: a participle, gerund or infinitive."""
 # Where a sentence (or a quotation, or a title after a colon) starts again.
 _OPENERS = frozenset(".!?:;¿¡«“\"'‘(—–-…")
 
@@ -46,7 +48,7 @@ def capitals(ctx: CheckContext) -> Iterator[Hit]:
     if capitalised:
         targets = ctx.target_places
         suspects = [
-            (w, at, k + 1 == len(targets))
+            (w, at, k + 1 == len(targets), k > 0 and targets[k - 1][0][0].isupper())
             for k, (w, at) in enumerate(targets)
             if w in capitalised and _mid_sentence(text, at)
             and (k + 1 == len(targets) or targets[k + 1][0][0].islower())
@@ -54,10 +56,12 @@ def capitals(ctx: CheckContext) -> Iterator[Hit]:
     lowered = _lower_case_names(ctx, in_source)
     if not suspects and not lowered:
         return
-    known = ctx.target_readings(list(dict.fromkeys([*(w for w, _, _ in suspects), *lowered])))
-    for word, at, last in suspects:
+    known = ctx.target_readings(list(dict.fromkeys([*(s[0] for s in suspects), *lowered])))
+    for word, at, last, in_name in suspects:
         parts = known.get(word)
-        if parts and (parts == _FINITE_VERB if last else parts <= _NEVER_CAPITALISED):
+        if not parts or (in_name and parts == _PARTICIPLE):
+            continue  # a participle after a capital ends a name: "los Estados Unidos"
+        if (parts == _FINITE_VERB) if last else (parts <= _NEVER_CAPITALISED):
             yield f"{word!r} has a capital in the middle of a sentence", word, (at, at + len(word))
     for word in lowered:
         parts = known.get(word)

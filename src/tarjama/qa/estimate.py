@@ -24,7 +24,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tarjama.qa.base import CheckContext, Finding, Severity
@@ -35,10 +35,14 @@ from tarjama.qa.text import plain, primary_subtag
 if TYPE_CHECKING:
     from sacrebleu.metrics.chrf import CHRF
 
-MODELLED = frozenset({"untranslated", "length_ratio"})
+MODELLED = frozenset({"untranslated", "length_ratio", "estimate"})
 """Checks whose findings are signals of the model, and so do not count twice; so are the minor
 findings of every other check (as one signal: on the calibration sets, each alone says little
 of a sentence's quality)."""
+
+EXPLAINED_FROM = 0.5
+"""The estimate from which a machine-translated sentence gets an ``estimate`` finding (info)
+saying what drives it, so that no high risk comes without a finding that explains it."""
 
 LOW_CHRF = 40.0
 """The sentence chrF the estimate gives the chance of falling below: about the lower quartile
@@ -53,6 +57,9 @@ class Model:
     weights: Mapping[str, float]
     intercept: float
     spread: float
+    means: Mapping[str, float] = field(default_factory=dict)
+    """Each signal's mean on the calibration sets: what a sentence's signal is weighed against
+    when the estimate says what drives it (:func:`explain`)."""
 
 
 # Fitted by bench/qa_calibrate.py (FLORES-101 dev, en->es, en->ca, en->gl, 2,991 sentences):
@@ -76,6 +83,20 @@ MODELS: Mapping[tuple[bool, bool], Model] = {
         },
         19.602,
         10.262,
+        {
+            "length": 3.031,
+            "word_length": 4.94,
+            "target_word_length": 5.05,
+            "names": 0.091,
+            "figures": 0.018,
+            "quotes": 0.081,
+            "gerunds": 0.033,
+            "of_gap": 0.046,
+            "untranslated": 0.022,
+            "minor": 0.004,
+            "length_gap": 0.086,
+            "length_ratio": -0.061,
+        },
     ),
     (False, True): Model(
         {
@@ -95,6 +116,21 @@ MODELS: Mapping[tuple[bool, bool], Model] = {
         },
         15.815,
         10.239,
+        {
+            "length": 3.031,
+            "word_length": 4.94,
+            "target_word_length": 5.05,
+            "names": 0.091,
+            "figures": 0.018,
+            "quotes": 0.081,
+            "gerunds": 0.033,
+            "of_gap": 0.046,
+            "untranslated": 0.022,
+            "minor": 0.004,
+            "length_gap": 0.086,
+            "length_ratio": -0.061,
+            "round_trip": 0.721,
+        },
     ),
     (True, False): Model(
         {
@@ -120,6 +156,27 @@ MODELS: Mapping[tuple[bool, bool], Model] = {
         },
         29.883,
         10.022,
+        {
+            "length": 3.031,
+            "word_length": 4.94,
+            "target_word_length": 5.05,
+            "names": 0.091,
+            "figures": 0.018,
+            "quotes": 0.081,
+            "gerunds": 0.033,
+            "of_gap": 0.046,
+            "untranslated": 0.022,
+            "minor": 0.004,
+            "length_gap": 0.086,
+            "length_ratio": -0.061,
+            "ambiguous": 0.271,
+            "verbs": 0.269,
+            "finite": 0.225,
+            "nouns": 0.309,
+            "pronouns": 0.067,
+            "adverbs": 0.122,
+            "prepositions": 0.163,
+        },
     ),
     (True, True): Model(
         {
@@ -146,6 +203,28 @@ MODELS: Mapping[tuple[bool, bool], Model] = {
         },
         27.086,
         10.013,
+        {
+            "length": 3.031,
+            "word_length": 4.94,
+            "target_word_length": 5.05,
+            "names": 0.091,
+            "figures": 0.018,
+            "quotes": 0.081,
+            "gerunds": 0.033,
+            "of_gap": 0.046,
+            "untranslated": 0.022,
+            "minor": 0.004,
+            "length_gap": 0.086,
+            "length_ratio": -0.061,
+            "ambiguous": 0.271,
+            "verbs": 0.269,
+            "finite": 0.225,
+            "nouns": 0.309,
+            "pronouns": 0.067,
+            "adverbs": 0.122,
+            "prepositions": 0.163,
+            "round_trip": 0.721,
+        },
     ),
 }
 
@@ -261,10 +340,59 @@ def segment_risk(
     ctx: CheckContext, findings: Sequence[Finding], round_trip: float | None = None
 ) -> float:
     """A machine translation's risk: the estimate, raised by the findings it does not count."""
+    return assess(ctx, findings, round_trip)[0]
+
+
+def assess(
+    ctx: CheckContext, findings: Sequence[Finding], round_trip: float | None = None
+) -> tuple[float, list[Finding]]:
+    """A machine translation's risk (:func:`segment_risk`) and its findings, with an
+    ``estimate`` finding that says what drives the estimate when it reaches EXPLAINED_FROM."""
+    found = signals(ctx, findings, round_trip)
+    value = estimate(found)
     others = risk_score(
         f for f in findings if f.check not in MODELLED and f.severity is not Severity.MINOR
     )
-    return 1.0 - (1.0 - estimate(signals(ctx, findings, round_trip))) * (1.0 - others)
+    explained = [f for f in findings if f.check != "estimate"]
+    if value >= EXPLAINED_FROM:
+        explained.append(Finding("estimate", Severity.INFO, explain(found, value), ctx.segment))
+    return 1.0 - (1.0 - value) * (1.0 - others), explained
+
+
+# What a signal says to an editor when it pulls the estimate towards a bad sentence; the
+# others (figures, names, quotes...) only ever pull it the other way, or say nothing an editor
+# can act on.
+_REASONS = {
+    "length": "a short sentence",
+    "word_length": "short source words",
+    "target_word_length": "long target words",
+    "gerunds": 'English "-ing" forms',
+    "of_gap": 'chains of "de" the source did not have',
+    "untranslated": "words left untranslated",
+    "minor": "the minor findings",
+    "length_gap": "a length far from the pair's norm",
+    "length_ratio": "a length far from the pair's norm",
+    "verbs": "source words that may be verbs",
+    "pronouns": "pronouns",
+    "adverbs": "adverbs",
+    "round_trip": "a round trip that comes back far from the source",
+}
+_EXPLAINED = 3
+"""The strongest reasons named, at most."""
+
+
+def explain(found: Mapping[str, float], value: float) -> str:
+    """Why the estimate is ``value``: the signals that pull the predicted chrF down the most
+    against a typical sentence of the calibration sets, strongest first."""
+    model = model_for(found)
+    pulls = sorted(
+        (model.weights[k] * (found[k] - model.means[k]), k)
+        for k in _REASONS
+        if k in found and k in model.weights and k in model.means
+    )
+    reasons = list(dict.fromkeys(_REASONS[k] for pull, k in pulls if pull <= -1.0))
+    why = ", ".join(reasons[:_EXPLAINED]) or "many small signals"
+    return f"likely to read badly ({value:.0%} chance of a chrF below {LOW_CHRF:.0f}): {why}"
 
 
 def text_risk(segments: Iterable[tuple[float, str]]) -> float:
