@@ -8,7 +8,9 @@ Floors live in tests/quality-floors.json, one entry per slice ("newstest2013/es/
 500 lines of newstest2013, English to Spanish), each metric on a 0-100 scale (BLEU, chrF, number
 and copy fidelity in percent; the risk's ranking of the sentences, -100 times its rank
 correlation with sentence chrF; the untranslated findings' recall and precision in percent)
-rounded down to 2 decimals. Apertium is deterministic, so the
+rounded down to 2 decimals, and the lines the pipeline makes better than the raw engine
+(sentence chrF), a floor, and worse, a ceiling (``CEILINGS``: they only ever move down).
+Apertium is deterministic, so the
 floors are the exact measured values; tests/test_quality_gate.py fails when a value falls below
 its floor, and when a commit lowered a floor without a ``Lower-floors: <reason>`` line in its
 message. The test module imports this file, so the slices and the measurement are defined once.
@@ -33,7 +35,10 @@ SHARED_EVAL = REPO.parent / "shared" / "eval"
 FLOORS = REPO / "tests" / "quality-floors.json"
 FLOORS_IN_REPO = "tests/quality-floors.json"
 METRICS = ("bleu", "chrf", "copy_fidelity", "number_fidelity", "risk_ranking",
-           "untranslated_recall", "untranslated_precision")  # fmt: skip
+           "untranslated_recall", "untranslated_precision",
+           "lines_better", "lines_worse")  # fmt: skip
+# Metrics whose value in the file is a ceiling: the measured value must not exceed it.
+CEILINGS = frozenset({"lines_worse"})
 TRAILER = "Lower-floors:"
 # Test set -> (folder under shared/eval, file stem); files are <stem>.en and <stem>.<lang>.
 SETS = {
@@ -65,9 +70,11 @@ class Slice:
         folder = root / self.folder
         return folder / f"{self.stem}.en", folder / f"{self.stem}.{self.target}"
 
-    def measure(self, engine: Engine, root: Path = SHARED_EVAL) -> Report:
+    def measure(
+        self, engine: Engine, root: Path = SHARED_EVAL, *, per_step: bool = False
+    ) -> Report:
         src, ref = (p.read_text(encoding="utf-8").splitlines() for p in self.files(root))
-        return evaluate(src, ref, self.target, engine, limit=self.lines)
+        return evaluate(src, ref, self.target, engine, limit=self.lines, per_step=per_step)
 
 
 def values(report: Report) -> dict[str, float]:
@@ -85,7 +92,20 @@ def values(report: Report) -> dict[str, float]:
         "risk_ranking": -100 * q.risk_chrf,
         "untranslated_recall": 100 * q.untranslated_recall.ratio,
         "untranslated_precision": 100 * q.untranslated_precision.ratio,
+        "lines_better": float(report.vs_raw.better),
+        "lines_worse": float(report.vs_raw.worse),
     }
+
+
+def passes(metric: str, value: float, bound: float) -> bool:
+    """Is ``value`` within ``bound``: at or above a floor, at or below a ceiling?"""
+    return value <= bound if metric in CEILINGS else value >= bound
+
+
+def tighter(metric: str, value: float, bound: float) -> bool:
+    """Would ``value`` (rounded as stored) raise a floor or lower a ceiling?"""
+    stored = round_down(value)
+    return stored < bound if metric in CEILINGS else stored > bound
 
 
 def round_down(value: float) -> float:
@@ -105,12 +125,13 @@ def dump_floors(floors: Floors) -> str:
 def lowered(
     old: Mapping[str, Mapping[str, float]], new: Mapping[str, Mapping[str, float]]
 ) -> list[str]:
-    """Each floor of ``old`` that ``new`` lowers or removes, as "slice metric: old -> new"."""
+    """Each floor of ``old`` that ``new`` lowers or removes (each ceiling it raises or removes),
+    as "slice metric: old -> new"."""
     found = []
     for key, metrics in old.items():
         for metric, floor in metrics.items():
             now = new.get(key, {}).get(metric)
-            if now is None or now < floor:
+            if now is None or not passes(metric, now, floor):
                 found.append(f"{key} {metric}: {floor} -> {now if now is not None else 'removed'}")
     return found
 
@@ -203,11 +224,12 @@ def main(argv: list[str] | None = None) -> int:
                   f"{'; the pipeline does WORSE' if worse else ''})")  # fmt: skip
             for metric in METRICS:
                 value, floor = measured[metric], floors.get(name, {}).get(metric)
-                ok = floor is None or value >= floor
+                ok = floor is None or passes(metric, value, floor)
                 failed |= not ok
                 shown = "-" if floor is None else f"{floor:.2f}"
-                print(f"  {metric:<24}{value:8.2f}  floor {shown:>6}  {'ok' if ok else 'BELOW'}")
-                if args.lower or (args.raise_ and (floor is None or round_down(value) > floor)):
+                kind, bad = ("ceiling", "ABOVE") if metric in CEILINGS else ("floor", "BELOW")
+                print(f"  {metric:<24}{value:8.2f}  {kind} {shown:>6}  {'ok' if ok else bad}")
+                if args.lower or (args.raise_ and (floor is None or tighter(metric, value, floor))):
                     new.setdefault(name, {})[metric] = round_down(value)
     if args.raise_ or args.lower:
         if new == floors:

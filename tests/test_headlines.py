@@ -195,7 +195,7 @@ def test_a_name_the_body_shows_stays_capitalised(translator: Translator) -> None
 def test_headline_set_gains_on_raw_apertium(
     apertium: ApertiumEngine, translator: Translator, target: str, gain: float
 ) -> None:
-    """Measured when written: chrF 43.2 -> 50.6 (es), 38.8 -> 45.5 (ca), 43.0 -> 49.1 (gl)."""
+    """Measured when written: chrF 43.2 -> 50.8 (es), 38.8 -> 45.5 (ca), 43.0 -> 49.1 (gl)."""
     src = (HEADLINES / "headlines.en").read_text(encoding="utf-8").splitlines()
     ref = (HEADLINES / f"headlines.{target}").read_text(encoding="utf-8").splitlines()
     raw = apertium.translate_batch(src, Pair("en", target))

@@ -19,8 +19,8 @@ The engine's output is then written in the target's headline style (``finish``):
 as Spanish, Catalan, Galician and most languages write headlines.
 
 On the headline test set in ``tests/headlines/`` (60 headlines with references written for it),
-chrF rose from 43.2 to 51.2 into Spanish, 38.8 to 47.6 into Catalan and 43.0 to 49.2 into
-Galician (casing alone gave about half of it).
+chrF against raw Apertium rose from 43.2 to 50.8 into Spanish, 38.8 to 45.5 into Catalan and
+43.0 to 49.1 into Galician.
 """
 
 from __future__ import annotations

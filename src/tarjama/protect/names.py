@@ -394,16 +394,19 @@ def _ordinary_words_name(words: list[str], opens: bool, whole: str) -> bool:
     )
 
 
+_ORDINAL = ("st", "nd", "rd", "th")
+
+
 def _describes(run: Run, classify: _Classifier) -> bool:
     """Does a run of ordinary words describe something, which the press translates, rather than
-    name it? Yes when it opens on a number ("Second Battle", "Thirty Years"), when it is a
+    name it? Yes when it opens on an ordinal ("Second Battle"), when it is a
     point of the compass and a place ("Southern California"), or when a people's word is in
     it ("French Resistance", "Polish Press", "the North Korean leader") and it does not end in
     a company's word ("British American Tobacco"). The references of newstest2013 and FLORES
     dev translate such runs, and keep brands, companies and titles ("Human Rights Watch")."""
     words = [w.text for w in run if w.text not in PARTICLES]
-    if words[0] in NUMBER_WORDS:
-        return True
+    if words[0] in NUMBER_WORDS and words[0].endswith(_ORDINAL):
+        return True  # "Second Battle"; not "Six Flags", "Six Days in Fallujah"
     if words[0] in COMPASS and all(classify(w) == "proper-place" for w in words[1:]):
         return True
     return words[-1] not in COMPANY and any(classify.demonym(w) for w in words)

@@ -1,7 +1,7 @@
 # ruff: noqa: E402
 """Benchmark: publish latency and backfill throughput, embedded runner against Celery + Redis.
 
-    .venv/bin/python bench/queue.py [--articles 50] [--per-pair 30] [--backfill 1000]
+    .venv/bin/python bench/jobs.py [--articles 50] [--per-pair 30] [--backfill 1000]
 
 Needs Debian's ``redis-server`` (``scripts/setup`` installs it) and ``taskset`` (util-linux).
 Everything runs on this machine, on 127.0.0.1, with the real Apertium (eng-spa, eng-cat,
