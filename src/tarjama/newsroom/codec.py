@@ -57,7 +57,10 @@ def translation_to_json(t: Translation, corrections: Sequence[Correction]) -> st
     return json.dumps(data, ensure_ascii=False)
 
 
-def translation_from_json(text: str, original: str) -> tuple[Translation, tuple[Correction, ...]]:
+def translation_from_json(
+    text: str, original: str, *, segments: bool = True
+) -> tuple[Translation, tuple[Correction, ...]]:
+    """A stored translation; without ``segments`` (a reader page), none of its segments."""
     data = json.loads(text)
     translation = Translation(
         article=article_from_dict(data["article"], original),
@@ -65,7 +68,7 @@ def translation_from_json(text: str, original: str) -> tuple[Translation, tuple[
         provenance=Provenance(**data["provenance"]),
         label=data["label"],
         status=Status(data["status"]),
-        segments=tuple(_segment(s) for s in data["segments"]),
+        segments=tuple(_segment(s) for s in data["segments"]) if segments else (),
     )
     corrections = tuple(
         Correction(**{**c, "field": FieldRef.parse(c["field"])})
