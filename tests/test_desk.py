@@ -416,3 +416,17 @@ def test_hostile_articles_and_corrections_run_nothing(
     assert "<script>" in page.inner_text(".segments")  # the correction shows as text
     context.close()
     assert ran == []
+
+
+def test_signing_in_with_bad_keys_again_and_again_is_slowed(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path, targets=("es",), auth_failures=2)
+    with TestClient(create_app(settings, engine=PseudoEngine(), job_threads=0)) as client:
+        statuses = []
+        for _ in range(3):
+            form = client.get("/desk/login")
+            wrong = client.post("/desk/login", data={"key": "tj_aaaaaaaaaaaa_wrong",
+                                                     "csrf": csrf_of(form.text)})  # fmt: skip
+            statuses.append(wrong.status_code)
+        assert statuses == [401, 401, 429]
+        said = lxml_html.document_fromstring(wrong.text).findtext(".//p[@role='alert']")
+        assert said.startswith("This key cannot sign in: too many failed authentications")

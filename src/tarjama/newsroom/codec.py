@@ -57,20 +57,22 @@ def translation_to_json(t: Translation, corrections: Sequence[Correction]) -> st
     return json.dumps(data, ensure_ascii=False)
 
 
-def translation_from_json(text: str, original: str) -> tuple[Translation, tuple[Correction, ...]]:
+def translation_from_json(
+    text: str, original: str, *, segments: bool = True
+) -> tuple[Translation, tuple[Correction, ...]]:
+    """A stored translation; without ``segments`` (a reader page), none of its segments."""
     data = json.loads(text)
-    segments = tuple(_segment(s) for s in data["segments"])
-    # rows written before articles had a risk get their segments' (the same measure)
     risk = data.get("risk")
-    if risk is None:
-        risk = qa.text_risk((s.risk, s.source) for s in segments)
+    parsed = tuple(_segment(s) for s in data["segments"]) if segments or risk is None else ()
+    if risk is None:  # rows written before articles had a risk get their segments' (the same)
+        risk = qa.text_risk((s.risk, s.source) for s in parsed)
     translation = Translation(
         article=article_from_dict(data["article"], original),
         source_version=data["source_version"],
         provenance=Provenance(**data["provenance"]),
         label=data["label"],
         status=Status(data["status"]),
-        segments=segments,
+        segments=parsed if segments else (),
         risk=float(risk),
     )
     corrections = tuple(

@@ -112,16 +112,19 @@ class Listed:
 @dataclass(frozen=True)
 class Page:
     """What a reader page shows: the current version of an article, the languages it can be
-    read in, and the translation into one of them (None for the original)."""
+    read in, and either the original or the translation into one of them."""
 
     publisher_id: str
     source_uri: str
+    source_language: str
     number: int
-    article: Article
-    """The original, as read from the version submitted."""
     updated_at: datetime
     languages: tuple[str, ...]
+    """The languages of the translations that are done."""
+    original: Article | None
+    """The original as submitted, when it is the page's."""
     result: StoredResult | None
+    """The translation (without its segments), when it is the page's."""
 
 
 @dataclass(frozen=True)

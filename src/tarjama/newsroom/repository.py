@@ -10,7 +10,7 @@ it; the rows come back as the ORM's, the newsroom's answers as :mod:`records`.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -188,9 +188,13 @@ def translation(
     return found
 
 
-def stored_result(article: StoredArticle, v: ArticleVersion, t: StoredTranslation) -> StoredResult:
+def stored_result(
+    article: StoredArticle, v: ArticleVersion, t: StoredTranslation, *, segments: bool = True
+) -> StoredResult:
     translation, corrections = (
-        translation_from_json(t.data, v.original) if t.data is not None else (None, ())
+        translation_from_json(t.data, v.original, segments=segments)
+        if t.data is not None
+        else (None, ())
     )
     return StoredResult(
         article.publisher_id, t.language, v.number, v.version, t.status, translation,
@@ -245,22 +249,30 @@ def listed(session: Session, limit: int) -> list[Listed]:
     ]
 
 
-def page(session: Session, publisher_id: str, lang: str | None) -> Page:
+def page(
+    session: Session,
+    publisher_id: str,
+    lang: str | None,
+    prefer: Callable[[list[str]], str | None] | None = None,
+) -> Page:
     """The current version of an article, its done languages, and its translation into
-    ``lang`` (None or the source language: the original; NotFoundError
-    ``translation_not_found`` when that translation is not done)."""
+    ``lang`` without its segments (None or the source language: the original; NotFoundError
+    ``translation_not_found`` when that translation is not done). Without ``lang``,
+    ``prefer`` may choose one of the languages (the source first)."""
     row = article(session, publisher_id)
     v = version(session, row)
     done = tuple(sorted(k for k, status in statuses(session, v.id).items() if status in DONE))
-    result = None
-    if lang is not None and lang != row.source_language:
-        if lang not in done:
-            raise NotFoundError(
-                "translation_not_found", f"{publisher_id!r} cannot be read in {lang!r}"
-            )
-        result = stored_result(row, v, translation(session, v, lang, publisher_id))
-    source = article_from_json(v.article, v.original)
-    return Page(row.publisher_id, row.source_uri, v.number, source, row.updated_at, done, result)
+    if lang is None and prefer is not None:
+        lang = prefer([row.source_language, *done])
+    if lang is None or lang == row.source_language:
+        original = article_from_json(v.article, v.original)
+        return Page(row.publisher_id, row.source_uri, row.source_language, v.number,
+                    row.updated_at, done, original, None)  # fmt: skip
+    if lang not in done:
+        raise NotFoundError("translation_not_found", f"{publisher_id!r} cannot be read in {lang!r}")
+    result = stored_result(row, v, translation(session, v, lang, publisher_id), segments=False)
+    return Page(row.publisher_id, row.source_uri, row.source_language, v.number, row.updated_at,
+                done, None, result)  # fmt: skip
 
 
 def queue(session: Session, lang: str | None, status: str | None, limit: int) -> list[Queued]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -152,11 +152,17 @@ class Newsroom:
         with self.store.session() as session:
             return repository.listed(session, limit)
 
-    def page(self, publisher_id: str, lang: str | None = None) -> Page:
+    def page(
+        self,
+        publisher_id: str,
+        lang: str | None = None,
+        prefer: Callable[[list[str]], str | None] | None = None,
+    ) -> Page:
         """An article's current version for a reader page, with its translation into ``lang``
-        (None: the original); one read."""
+        (None: the original, or the language ``prefer`` picks of those it can be read in, the
+        source language first); one read."""
         with self.store.session() as session:
-            return repository.page(session, publisher_id, lang)
+            return repository.page(session, publisher_id, lang, prefer)
 
     def job(self, job_id: int) -> JobInfo:
         with self.store.session() as session:

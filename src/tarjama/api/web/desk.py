@@ -35,6 +35,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 
 from tarjama import inline
 from tarjama.api.articles.common import NewsroomDep
+from tarjama.api.errors import status_for
 from tarjama.api.keys import Principal, Role
 from tarjama.api.security import authenticate, check_key, client_address, presented_key, throttle
 from tarjama.api.services import Services
@@ -127,7 +128,7 @@ class Editor:
     csrf: str | None
 
 
-def _sign_in(request: Request) -> Response:
+def _sign_in() -> Response:
     return RedirectResponse("/desk/login", status_code=303)
 
 
@@ -148,13 +149,13 @@ def _editor(request: Request) -> Editor | Response:
     sid = request.cookies.get(COOKIE)
     session = sessions_of(request).get(sid)
     if session is None:
-        return _sign_in(request)
+        return _sign_in()
     throttle(services.limiter, f"addr:{client_address(request)}")
     try:
         principal = check_key(services, session.key, client_address(request))
     except AccessError:  # revoked (or gone) since: the session ends with the key
         sessions_of(request).close(sid)
-        response = _sign_in(request)
+        response = _sign_in()
         response.delete_cookie(COOKIE, path="/desk")
         return response
     if principal.role is None or principal.role < Role.EDITOR:
@@ -199,8 +200,8 @@ def login(
             message, status = "Give an API key.", 401
         elif principal.role is None or principal.role < Role.EDITOR:
             message, status = "This key cannot use the desk: it needs the editor role.", 403
-    except AccessError as exc:
-        message, status = f"This key cannot sign in: {exc}", 401
+    except AccessError as exc:  # a bad or revoked key, or too many tries (429)
+        message, status = f"This key cannot sign in: {exc}", status_for(exc)[0]
     if message:
         token = secrets.token_urlsafe(32)
         response = page("desk_login.html", status, lang="en", dir="ltr",

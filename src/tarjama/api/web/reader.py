@@ -14,6 +14,9 @@ Open to anonymous callers unless ``anonymous_pages`` is off.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -74,9 +77,27 @@ def _text(escaped: str) -> str:
     return inline.plain(escaped) if escaped else ""
 
 
-def _body(article: Article) -> Markup:
-    # made from the stored article by formats.html, then sanitised: safe to insert as it is
-    return Markup(sanitise_fragment(blocks_to_html(article.body), keep_rel=True))
+_BODIES: OrderedDict[tuple[str, str, int, str], Markup] = OrderedDict()
+_BODIES_KEPT = 256
+_BODIES_LOCK = threading.Lock()
+
+
+def _body(article: Article, key: tuple[str, str, int, str]) -> Markup:
+    """The article's body as safe HTML: made from the stored article by formats.html, then
+    sanitised. Most of a page's cost, so the latest bodies are kept, keyed by article,
+    language, version and the translation's last change or the original's content (a stored
+    body never changes under its key)."""
+    with _BODIES_LOCK:
+        found = _BODIES.get(key)
+        if found is not None:
+            _BODIES.move_to_end(key)
+            return found
+    body = Markup(sanitise_fragment(blocks_to_html(article.body), keep_rel=True))
+    with _BODIES_LOCK:
+        _BODIES[key] = body
+        while len(_BODIES) > _BODIES_KEPT:
+            _BODIES.popitem(last=False)
+    return body
 
 
 def _description(article: Article) -> str:
@@ -92,7 +113,7 @@ def article_view(
     """What the article template shows: the page of ``p`` in ``lang`` (None: the original);
     ``base`` is the site's address, without the trailing slash; ``negotiated``: served at the
     article's own address by ``Accept-Language``."""
-    source = p.article.source_language
+    source = p.source_language
     pid = quote(p.publisher_id, safe="")
     own = f"{base}/read/{pid}"
     languages = [source, *(x for x in p.languages if x != source)]
@@ -102,7 +123,11 @@ def article_view(
         for x in languages
     ]
     t = p.result.translation if p.result is not None else None
-    article = t.article if t is not None else p.article
+    article = t.article if t is not None else p.original
+    assert article is not None  # a page holds the original or a translation
+    # the translation's last change, or the original's content hash (an article deleted and
+    # submitted anew starts again at version 1)
+    changed = p.result.updated_at.isoformat() if p.result is not None else article.version
     w = labels.words(current)
     view: dict[str, Any] = {
         "lang": current,
@@ -112,7 +137,7 @@ def article_view(
         "standfirst": _text(article.standfirst),
         "byline": _text(article.byline),
         "dateline": _text(article.dateline),
-        "body": _body(article),
+        "body": _body(article, (p.publisher_id, current, p.number, changed)),
         "description": _description(article),
         "canonical": f"{own}/{current}",
         "x_default": own,
@@ -131,8 +156,8 @@ def article_view(
     }
     if view["description"]:
         data["description"] = view["description"]
-    if p.article.published:
-        data["datePublished"] = p.article.published
+    if article.published:
+        data["datePublished"] = article.published
     data["dateModified"] = p.updated_at.isoformat()
     if view["byline"]:
         data["author"] = {"@type": "Person", "name": view["byline"]}
@@ -177,9 +202,14 @@ def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-async def _page(newsroom: Newsroom, publisher_id: str, lang: str | None) -> Page | Response:
+async def _page(
+    newsroom: Newsroom,
+    publisher_id: str,
+    lang: str | None,
+    prefer: Callable[[list[str]], str | None] | None = None,
+) -> Page | Response:
     try:
-        return await run_in_threadpool(lambda: newsroom.page(publisher_id, lang))
+        return await run_in_threadpool(lambda: newsroom.page(publisher_id, lang, prefer))
     except NotFoundError as exc:
         return page("error.html", 404, lang="en", dir="ltr", title="Not found", message=str(exc))
 
@@ -226,17 +256,11 @@ async def read_negotiated(
     accept_language: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The original, or its translation into the language the reader's browser prefers."""
-    found = await _page(newsroom, publisher_id, None)
+    found = await _page(newsroom, publisher_id, None, lambda ok: preferred(accept_language, ok))
     if isinstance(found, Response):
         return found
-    source = found.article.source_language
-    lang = preferred(accept_language, [source, *found.languages])
-    if lang is not None and lang != source:
-        found = await _page(newsroom, publisher_id, lang)
-        if isinstance(found, Response):
-            return found
-    view = article_view(_base(request), found, None if lang in (None, source) else lang,
-                        newsroom.settings, negotiated=True)  # fmt: skip
+    lang = found.result.language if found.result is not None else None
+    view = article_view(_base(request), found, lang, newsroom.settings, negotiated=True)
     response = page("article.html", **view)
     response.headers["Vary"] = "Accept-Language"
     response.headers["Content-Language"] = view["lang"]
