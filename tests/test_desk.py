@@ -187,10 +187,14 @@ def test_the_queue_puts_the_riskiest_needing_review_first(
     signed_in(client, key)
     queue = lxml_html.document_fromstring(client.get("/desk").text)
     rows = [[td.text_content().strip() for td in tr.iter("td")] for tr in queue.iter("tr")][1:]
-    assert [(r[0].split()[-1], r[1], r[2]) for r in rows] == [
-        ("s1", "Español", "needs-review"), ("q1", "Català", "translated"),
-        ("q1", "Español", "translated"), ("s1", "Català", "translated"),
+    first = rows[0]
+    assert (first[0].split()[-1], first[1], first[2]) == ("s1", "Español", "needs-review")
+    assert sorted((r[0].split()[-1], r[1], r[2]) for r in rows[1:]) == [
+        ("q1", "Català", "translated"), ("q1", "Español", "translated"),
+        ("s1", "Català", "translated"),
     ]  # fmt: skip
+    risks = [float(r[3]) for r in rows[1:]]
+    assert risks == sorted(risks, reverse=True)  # then the riskiest first
     assert float(rows[0][3]) > 0 and int(rows[0][4]) >= 1
     filtered = lxml_html.document_fromstring(client.get("/desk?lang=ca&status=translated").text)
     assert {tr.findtext("td[2]") for tr in filtered.iter("tr")} - {None} == {"Català"}

@@ -124,6 +124,11 @@ def block(doc: Document, unit: Unit) -> Block:
         t.text,
         credit=inline.escape_text(t.credit),
         src=img.get("src") if img is not None else "",
+        # also a unit of its own, spliced back in place; here for a page written anew (a
+        # reader page, ninjs) from the stored article
+        alt=inline.escape_text(SPACES.sub(" ", nfc(img.get("alt") or "")).strip())
+        if img is not None
+        else "",
         inline=markup,
     )
 
