@@ -282,7 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("celery: done", flush=True)
 
             rates: dict[str, float] = {}
-            first = 0
+            first = 100_000  # numbers no earlier article had: nothing comes from the memory
             for lang in LANGS:
                 rates[lang] = backfill_rate(celery, folder, (0,), (lang,), args.per_pair, first)
                 first += args.per_pair

@@ -87,6 +87,7 @@ async def create_webhook(body: WebhookIn, request: Request, caller: Editor) -> W
 @router.get(
     "/webhooks",
     summary="The caller's webhooks",
+    description="The webhooks registered with the caller's key (without their secrets).",
     response_model=list[WebhookOut],
     responses=responses(401, 403, 429),
 )
@@ -104,6 +105,7 @@ async def list_webhooks(request: Request, caller: Editor) -> list[WebhookOut]:
 @router.delete(
     "/webhooks/{webhook_id}",
     summary="Remove a webhook (and its deliveries)",
+    description="Only the key that registered it may remove it (404 `webhook_not_found` else).",
     status_code=204,
     response_class=Response,
     responses=responses(401, 403, 404, 422, 429),
@@ -120,6 +122,8 @@ async def delete_webhook(webhook_id: WebhookId, request: Request, caller: Editor
 @router.get(
     "/webhooks/{webhook_id}/deliveries",
     summary="A webhook's deliveries and their outcome, newest first",
+    description="Each event sent to the webhook: pending, delivering, delivered or failed, "
+    "with its attempts, the last answer's status and the error.",
     response_model=list[DeliveryOut],
     responses=responses(401, 403, 404, 422, 429),
 )
