@@ -298,7 +298,7 @@ def test_translate_text_into_several_languages(client: TestClient) -> None:
     assert [t["language"] for t in body["translations"]] == ["es", "ca"]
     first = body["translations"][0]
     assert first["content"].count("\n\n") == 1
-    assert first["label"] == "Beta V.1.0 - Powered by automated translation"
+    assert first["label"] == "Beta V.1.0 - Traducción automática"
     assert first["status"] == "translated"
     assert first["provenance"]["engine"] == "pseudo"
     assert first["provenance"]["signature"] == "pseudo:1:pseudo-localisation:en-es"

@@ -364,11 +364,11 @@ def test_approve_labels_the_translation_reviewed(newsroom: Newsroom) -> None:
     worker_for(newsroom).run_pending()
     machine = newsroom.translation("a1", "es")
     assert machine.translation is not None
-    assert machine.translation.label == "Beta V.1.0 - Powered by automated translation"
+    assert machine.translation.label == "Beta V.1.0 - Traducción automática"
     approved = newsroom.approve("a1", "es", "ana")
     assert approved.status == "reviewed" and approved.reviewed_by == "ana"
     assert approved.translation is not None
-    assert approved.translation.label == "Beta V.1.0 - Reviewed translation (pseudo 1)"
+    assert approved.translation.label == "Beta V.1.0 - Traducción revisada (pseudo 1)"
 
 
 @pytest.mark.parametrize(("thresholds", "status"), [
@@ -640,7 +640,7 @@ def test_api_article_lifecycle(desk: TestClient) -> None:
     assert article["current"]["statuses"] == {"es": "translated", "ca": "translated"}
     doc = client.get("/v1/articles/a1/translations/es").json()
     assert doc["status"] == "translated" and doc["provenance"]["engine"] == "pseudo"
-    assert doc["label"] == "Beta V.1.0 - Powered by automated translation"
+    assert doc["label"] == "Beta V.1.0 - Traducción automática"
     html = client.get("/v1/articles/a1/translations/es", params={"format": "html"})
     assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
     ninjs = client.get("/v1/articles/a1/translations/es", params={"format": "ninjs"})
@@ -672,7 +672,7 @@ def test_api_article_lifecycle(desk: TestClient) -> None:
     approved = client.post("/v1/articles/a1/translations/es/approve")
     assert approved.status_code == 200
     assert approved.json()["status"] == "reviewed"
-    assert approved.json()["label"] == "Beta V.1.0 - Reviewed translation (pseudo 1)"
+    assert approved.json()["label"] == "Beta V.1.0 - Traducción revisada (pseudo 1)"
 
     metrics = client.get("/metrics").text
     assert 'tarjama_jobs{priority="breaking",state="done"} 3.0' in metrics
@@ -975,7 +975,7 @@ def test_api_feed_of_the_newest_translations(desk: TestClient) -> None:
     harbour = items[0]
     assert harbour.findtext("title", "").startswith("⟦")
     description = harbour.findtext("description", "")
-    assert "Beta V.1.0 - Powered by automated translation" in description and "⟦" in description
+    assert "Beta V.1.0 - Traducción automática" in description and "⟦" in description
     content = harbour.findtext(f"{{{CONTENT}}}encoded", "")
     assert content.startswith('<div lang="es" dir="ltr">')
     assert 'href="https://harbour.example/"' in content and "onerror" not in content

@@ -14,7 +14,7 @@ from tarjama.formats.feed import ATOM, CONTENT, read_feed, write_feed
 from tarjama.pipeline import Translator
 
 from .conftest import SAMPLES, needs_apertium
-from .test_cli import LABEL, run
+from .test_cli import LABEL, LABELS, run
 
 RSS = (SAMPLES / "bay-courier.rss").read_text(encoding="utf-8")
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -117,7 +117,7 @@ def test_atom() -> None:
     div = first.find("a:content/x:div", ns)
     assert div is not None and div.find("x:p/x:strong", ns) is not None
     label, *paragraphs = div.findall("x:p", ns)
-    assert (label.get("class"), label.text) == ("tarjama-label", LABEL)
+    assert (label.get("class"), label.text) == ("tarjama-label", LABELS["gl"])
     assert len(paragraphs) == 2 and all(p.text.startswith("⟦") for p in paragraphs)
     # an html title is written as escaped text of the same type
     title = first.find("a:title", ns)

@@ -35,7 +35,7 @@ from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
-from tarjama import credits, headlines, inline, leaks, qa, quotes, steps
+from tarjama import credits, headlines, inline, labels, leaks, qa, quotes, steps
 from tarjama.engines.base import TAGS, Direction, Engine, Lexicon, Readings, Result
 from tarjama.engines.call import Call
 from tarjama.errors import TarjamaError
@@ -238,6 +238,7 @@ class Translator:
         engine: Engine,
         *,
         label: str = DEFAULT_LABEL,
+        label_overrides: Mapping[str, str] | None = None,
         memory: TranslationMemory | None = None,
         glossary: Glossary | None = None,
         write_behind: bool = False,
@@ -247,6 +248,7 @@ class Translator:
     ) -> None:
         self.engine = engine
         self.label = label
+        self.label_overrides = dict(label_overrides or {})
         self.review_thresholds = dict(review_thresholds or {})
         self.round_trip = round_trip
         self.memory = memory
@@ -709,7 +711,8 @@ class Translator:
             article=self._rebuild(article, fields, target),
             source_version=article.version,
             provenance=provenance,
-            label=self.label,
+            # in the reader's language: "Beta V.1.0 - Traducción automática" (tarjama.labels)
+            label=labels.label_for(target, configured=self.label, overrides=self.label_overrides),
             status=Status.NEEDS_REVIEW if review else Status.TRANSLATED,
             segments=tuple(segments),
             risk=risk,

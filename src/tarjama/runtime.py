@@ -109,6 +109,7 @@ class Runtime:
         translator = Translator(
             self.engine,
             label=self.settings.label,
+            label_overrides=self.settings.labels,
             memory=memory,
             glossary=Glossary(store) if store is not None else None,
             write_behind=write_behind,

@@ -94,6 +94,7 @@ class TranslationJobs:
         translator = Translator(
             self.engine,
             label=self.settings.label,
+            label_overrides=self.settings.labels,
             memory=memory,
             glossary=self.glossary,
             review_thresholds=self.settings.review_threshold,

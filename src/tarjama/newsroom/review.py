@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from tarjama import inline, intake, qa
+from tarjama import inline, intake, labels, qa
 from tarjama.errors import ConflictError, InputError, NotFoundError, TarjamaError
 from tarjama.model import (
     Article,
@@ -82,18 +82,16 @@ def correct(
 
 def approve(translation: Translation, machine_label: str) -> Translation:
     """The translation reviewed, with a label that says so."""
-    label = reviewed_label(machine_label, translation.provenance)
+    label = reviewed_label(machine_label, translation.provenance, translation.language)
     return replace(translation, status=Status.REVIEWED, label=label)
 
 
-def reviewed_label(machine_label: str, provenance: Provenance) -> str:
-    """The label of a reviewed translation, from the configured machine-translation label:
-    "Beta V.1.0 - Powered by automated translation" -> "Beta V.1.0 - Reviewed translation
-    (apertium 3.8.3)"."""
-    prefix = machine_label.split(" - ")[0].strip() if " - " in machine_label else ""
+def reviewed_label(machine_label: str, provenance: Provenance, language: str = "en") -> str:
+    """The label of a reviewed translation into ``language``, from the configured
+    machine-translation label: "Beta V.1.0 - Powered by automated translation" -> "Beta V.1.0 -
+    Traducción revisada (apertium 3.8.3)" for Spanish (``tarjama.labels``)."""
     engine = f"{provenance.engine} {provenance.engine_version}".strip()
-    head = f"{prefix} - Reviewed translation" if prefix else "Reviewed translation"
-    return f"{head} ({engine})"
+    return labels.label_for(language, reviewed=True, engine=engine, configured=machine_label)
 
 
 def _tags(tagged: str) -> list[str]:
