@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
+from typing import NamedTuple
 
 
 def words(names: str) -> frozenset[str]:
@@ -55,6 +56,7 @@ _SPECIAL = words(
 _HEADINGS = words("h1 h2 h3 h4 h5 h6")
 _TABLE_SECTIONS = words("thead tbody tfoot")
 _TABLE_PARTS = words("table thead tbody tfoot tr td th caption colgroup")
+_TABLE_SCOPE = words("html table template")
 _BLOCK_END = words("body html li dd dt button applet marquee object select option optgroup")
 
 
@@ -99,12 +101,16 @@ class Element(Node):
     stop: int = 0
     foreign: bool = False
     """In SVG or MathML (or one of them)."""
+    _classes: list[str] | None = field(default=None, repr=False)
 
     def get(self, name: str, default: str = "") -> str:
         return self.attrs.get(name, default)
 
     def classes(self) -> list[str]:
-        return self.get("class").lower().split()
+        """The class names, lower-cased (split once: reading asks for them many times)."""
+        if self._classes is None:
+            self._classes = self.get("class").lower().split()
+        return self._classes
 
     def iter(self) -> list[Element]:
         """This element and every element inside it, in document order."""
@@ -129,12 +135,27 @@ class _Tokens(HTMLParser):
 
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=True)
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.events: list[_Event] = []
+        self.base = 0
+        """Where the parser's buffer starts in the text (``feed`` keeps what it could not
+        finish for ``close``)."""
+        self.at = 0
+
+    def tokens(self, text: str) -> list[_Event]:
+        self.feed(text)
+        self.base, self.at = len(text) - len(self.rawdata), 0
+        self.close()
+        return self.events
+
+    def updatepos(self, i: int, j: int) -> int:
+        # Where the parser is, as an offset into the buffer: what ``getpos`` tells in lines and
+        # columns, without counting the lines of every token.
+        if i < j:
+            self.at = j
+        return j
 
     def _add(self, kind: str, tag: str = "", attrs: _Attrs = (), closing: bool = False) -> None:
-        line, column = self.getpos()
-        start = self.line_starts[line - 1] + column
+        start = self.base + self.at
         open_end = start + len(self.get_starttag_text() or "") if kind == "start" else start
         self.events.append(_Event(start, kind, tag, attrs, closing, open_end))
 
@@ -166,8 +187,9 @@ class _Tokens(HTMLParser):
 _Attrs = Sequence[tuple[str, str | None]]
 
 
-@dataclass(frozen=True)
-class _Event:
+class _Event(NamedTuple):
+    """A token (a NamedTuple: made for every token, it must be cheap to make)."""
+
     start: int
     kind: str
     tag: str
@@ -212,10 +234,7 @@ class Document:
     # --- building the tree ----------------------------------------------------------------
 
     def _build(self) -> None:
-        tokens = _Tokens(self.text)
-        tokens.feed(self.text)
-        tokens.close()
-        events = tokens.events
+        events = _Tokens(self.text).tokens(self.text)
         stack: list[Element] = [self.root]
         for i, event in enumerate(events):
             stop = events[i + 1].start if i + 1 < len(events) else len(self.text)
@@ -260,12 +279,13 @@ class Document:
     def _end(self, stack: list[Element], start: int, stop: int, tag: str) -> None:
         # Where the search for the element to close gives up (the parsing algorithm's scopes):
         # an end tag that closes nothing is left where it is.
+        # (The element itself is met before its limit, as the algorithm wants it.)
         if tag in _TABLE_PARTS:
-            limit = words("html table template") - {tag}
+            limit = _TABLE_SCOPE
         elif tag in _CLOSES_P or tag in _BLOCK_END:
-            limit = _SCOPE - {tag}
+            limit = _SCOPE
         else:
-            limit = _SPECIAL - {tag}
+            limit = _SPECIAL
         for depth in range(len(stack) - 1, 0, -1):
             el = stack[depth]
             if el.tag == tag:
@@ -301,10 +321,12 @@ _CLOSES_CURRENT: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
     (words("optgroup"), words("optgroup")),
 )
 
+_CLOSING = frozenset().union(*(s for s, _, _ in _CLOSED_BY), *(s for s, _ in _CLOSES_CURRENT))
+
 
 def _close_implied(stack: list[Element], tag: str, at: int) -> None:
     """Close what the start of ``tag`` closes when its end tag was left out."""
-    if stack[-1].foreign:
+    if tag not in _CLOSING or stack[-1].foreign:
         return
     for starts, closed, limit in _CLOSED_BY:
         if tag not in starts:
