@@ -92,7 +92,7 @@ def _body(article: Article, key: tuple[str, str, int, str]) -> Markup:
         if found is not None:
             _BODIES.move_to_end(key)
             return found
-    body = Markup(sanitise_fragment(blocks_to_html(article.body), keep_rel=True))
+    body = Markup(sanitise_fragment(blocks_to_html(article.body)))
     with _BODIES_LOCK:
         _BODIES[key] = body
         while len(_BODIES) > _BODIES_KEPT:
