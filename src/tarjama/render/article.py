@@ -1,7 +1,7 @@
 """The newsroom page of an article or of one of its translations: what the reader pages
 (``GET /read/...``), ``tarjama demo`` and the CLI's HTML of an article show.
 
-The article in its newsroom layout (headline, standfirst, byline, dateline, body, figures)
+The article in its newsroom layout (kicker, headline, standfirst, byline, dateline, body, figures)
 with the label in the page's language and its provenance in a ``<details>``, a switcher
 naming every language in itself, ``<link rel="alternate" hreflang>`` for each and
 ``x-default``, ``rel="canonical"``, and schema.org ``NewsArticle`` JSON-LD (``inLanguage``; a
@@ -102,6 +102,7 @@ def article_view(
         "dir": text_direction(lang),
         "w": labels.words(lang),
         "headline": text(article.headline),
+        "kicker": text(article.kicker),
         "standfirst": text(article.standfirst),
         "byline": text(article.byline),
         "dateline": text(article.dateline),
