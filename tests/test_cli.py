@@ -285,14 +285,29 @@ def test_demo_translates_the_samples_and_the_feed_and_serves_them(tmp_path: Path
     index = (out / "index.html").read_text()
     for page in ("port-strike.es.html", "election-night.es.html", "bay-courier.es.xml"):
         assert f'href="{page}"' in index and (out / page).stat().st_size > 0, page
+    assert 'href="port-strike.en.html"' in index and (out / "port-strike.txt").is_file()
     page = lxml_html.fromstring((out / "port-strike.es.html").read_bytes())
     assert LABEL in page.text_content()
-    # a reader switches language in place: the original and every translation are linked
+    # the reader pages' renderer: the stylesheet and the other languages by relative address,
+    # so that the folder works opened from disk
+    assert (out / "tarjama.css").read_bytes().startswith(b"/*")
+    head = {(el.get("rel"), el.get("hreflang")): el.get("href") for el in page.iter("link")}
+    assert head == {
+        ("stylesheet", None): "tarjama.css", ("canonical", None): "port-strike.es.html",
+        ("alternate", "en"): "port-strike.en.html", ("alternate", "es"): "port-strike.es.html",
+        ("alternate", "x-default"): "port-strike.en.html",
+    }  # fmt: skip
     [nav] = page.find_class("tarjama-languages")
-    assert [(a.get("hreflang"), a.get("href")) for a in nav.findall("a")] == [
-        ("en", "port-strike.txt")
+    assert [(a.get("hreflang"), a.get("href")) for a in nav.iter("a")] == [
+        ("en", "port-strike.en.html")
     ]
-    assert nav.findtext("strong") == "Español"
+    assert nav.findtext(".//strong") == "Español"
+    data = json.loads(page.find(".//script[@type='application/ld+json']").text)
+    assert (data["@type"], data["inLanguage"], data["isBasedOn"]) == (
+        "NewsArticle", "es", "port-strike.en.html")  # fmt: skip
+    assert page.find(".//details") is not None and page.findtext(".//h1")
+    original = lxml_html.fromstring((out / "port-strike.en.html").read_bytes())
+    assert original.get("lang") == "en" and not original.find_class("tarjama-label")
     feed = (out / "bay-courier.es.xml").read_text()
     assert "<language>es</language>" in feed and LABEL in feed
 

@@ -25,7 +25,7 @@ from tarjama.engines.pseudo import PseudoEngine
 from tarjama.formats.feed import ATOM, CONTENT, read_feed, write_feed
 from tarjama.formats.html import read_html, write_html
 from tarjama.formats.ninjs import validate_ninjs
-from tarjama.formats.sanitise import LINK_REL, safe_identifier, safe_url, sanitise_html
+from tarjama.formats.sanitise import safe_identifier, safe_url, sanitise_html
 from tarjama.pipeline import Translator
 
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -73,12 +73,12 @@ def run_jobs(client: TestClient) -> None:
         ('<iframe srcdoc="<script>alert(1)</script>"></iframe><p>Text.</p>', "<p>Text.</p>"),
         ('<object data="javascript:alert(1)">fallback</object><p>Text.</p>', "<p>Text.</p>"),
         ('<embed src="data:text/html,<script>alert(1)</script>"><p>Text.</p>', "<p>Text.</p>"),
-        ('<a href="jav&#x09;ascript:alert(1)">x</a>', f'<a rel="{LINK_REL}">x</a>'),
-        ('<a href="&#106;avascript:alert(1)">x</a>', f'<a rel="{LINK_REL}">x</a>'),
-        ('<a href="&#x6A;ava&#x0A;script&colon;alert(1)">x</a>', f'<a rel="{LINK_REL}">x</a>'),
-        ('<a href=" \x01JaVaScRiPt:alert(1)">x</a>', f'<a rel="{LINK_REL}">x</a>'),
-        ('<a href="vbscript:msgbox(1)">x</a>', f'<a rel="{LINK_REL}">x</a>'),
-        ('<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>', f'<a rel="{LINK_REL}">x</a>'),
+        ('<a href="jav&#x09;ascript:alert(1)">x</a>', "<a>x</a>"),
+        ('<a href="&#106;avascript:alert(1)">x</a>', "<a>x</a>"),
+        ('<a href="&#x6A;ava&#x0A;script&colon;alert(1)">x</a>', "<a>x</a>"),
+        ('<a href=" \x01JaVaScRiPt:alert(1)">x</a>', "<a>x</a>"),
+        ('<a href="vbscript:msgbox(1)">x</a>', "<a>x</a>"),
+        ('<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>', "<a>x</a>"),
         (
             '<a href="https://e.org/a" onfocus="alert(1)" target="_top">x</a>',
             'href="https://e.org/a"',
@@ -127,7 +127,7 @@ def test_sanitiser_keeps_what_an_article_needs() -> None:
         '<div lang="es" dir="ltr">', 'class="tarjama-label" data-tarjama-pair="en-es"',
         '<h2 id="x">', 'href="/rel?q=1#f"', 'hreflang="es"', 'href="mailto:desk@e.org"',
         "<em>em</em>", 'cite="https://e.org"', 'src="https://e.org/a.jpg"', 'alt="A boat"',
-        '<span class="credit">AFP</span>', 'colspan="2"', "<li>one</li>", f'rel="{LINK_REL}"',
+        '<span class="credit">AFP</span>', 'colspan="2"', "<li>one</li>",
     ):  # fmt: skip
         assert part in out, (part, out)
 
@@ -148,7 +148,7 @@ def test_sanitiser_on_a_whole_page() -> None:
     assert out.startswith('<!DOCTYPE html>\n<html lang="es" dir="ltr"><head><meta charset="utf-8">')
     assert "<title>Harbour &amp; port</title>" in out
     assert '<meta name="tarjama-provenance" content="engine=x">' in out
-    assert '<body class="story"><article><h1>Harbour</h1><p>Text <a rel=' in out
+    assert '<body class="story"><article><h1>Harbour</h1><p>Text <a>here</a>' in out
     assert "<link" not in out and "stylesheet" not in out
 
 
@@ -281,7 +281,7 @@ def test_ninjs_from_the_service_is_sanitised(client: TestClient) -> None:
     assert picture["renditions"][1] == {"name": "thumb", "href": "https://e.org/a.jpg"}
     assert "href" not in picture["renditions"][0]
     body = doc["bodies"][0]["value"]
-    assert f'rel="{LINK_REL}">' in body and 'alt="' in body and "tabindex" not in body
+    assert "nofollow" not in body and 'alt="' in body and "tabindex" not in body
 
 
 def test_ninjs_1x_html_fields_are_sanitised(client: TestClient) -> None:
@@ -377,7 +377,7 @@ def test_rss_from_the_service_is_sanitised(client: TestClient) -> None:
     ):
         assert_clean(field)
     assert "reopened" not in first.findtext("description", "")  # translated, and sanitised
-    assert "<a rel=" in first.findtext("description", "")
+    assert "<a>ŕéøpéñéð~~~</a>" in first.findtext("description", "")
 
 
 def test_atom_from_the_service_is_sanitised(client: TestClient) -> None:
@@ -508,3 +508,28 @@ def test_cors_origins_are_settings(tmp_path: Path) -> None:
             headers={"origin": "https://reader.example"},
         )
         assert closed.status_code == 200 and "access-control-allow-origin" not in closed.headers
+
+
+def test_html_from_the_service_keeps_each_links_rel(client: TestClient) -> None:
+    """``?format=html``: a link keeps the rel its author gave it and gains no ``nofollow``;
+    what is unsafe still goes."""
+    body = (
+        '<p>Crews <a href="https://e.org/council" rel="author">met</a> the '
+        '<a href="https://e.org/port">port</a> staff <a href="javascript:alert(1)">here</a>'
+        '<img src="x" onerror="alert(2)" alt="a boat">.</p><script>alert(3)</script>'
+    )
+    for number, content, kind in (
+        ("r1", body, "text/html"),
+        ("r2", json.dumps({"uri": "urn:x:r2", "headline": "Port", "body_html": body}),
+         "application/json"),
+    ):  # fmt: skip
+        put = client.put(f"/v1/articles/{number}", content=content, headers={"content-type": kind})
+        assert put.status_code == 201, put.text
+        run_jobs(client)
+        answer = client.get(f"/v1/articles/{number}/translations/es", params={"format": "html"})
+        assert answer.status_code == 200
+        assert_clean(answer.text)
+        assert "nofollow" not in answer.text and "noopener" not in answer.text
+        links = etree.HTML(answer.text).findall(".//a[@href]")
+        assert [(a.get("href"), a.get("rel")) for a in links] == [
+            ("https://e.org/council", "author"), ("https://e.org/port", None)]  # fmt: skip

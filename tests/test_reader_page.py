@@ -1,5 +1,6 @@
-"""The reader's pages in a real browser: headless Chromium lays out the demo's translated pages,
-left to right and right to left, with the language switcher.
+"""The demo's pages in a real browser: headless Chromium lays out the demo's translated pages
+(written by the reader pages' renderer), left to right and right to left, with the language
+switcher.
 
 The pages are the demo's own, served by ``tarjama demo`` on a free local port; a probe page on
 the same server loads each one in a frame and reports what Chromium computed (direction, where
@@ -29,13 +30,15 @@ const f = document.getElementById("f");
 f.onload = () => {
   const d = f.contentDocument, w = f.contentWindow;
   const range = d.createRange();
-  range.selectNodeContents(d.querySelector(".tarjama-label"));
+  range.selectNodeContents(d.querySelector(".tarjama-label .label-text"));
   const label = range.getBoundingClientRect();
+  const story = d.querySelector(".story").getBoundingClientRect();
   document.getElementById("out").textContent = JSON.stringify({
     direction: w.getComputedStyle(d.documentElement).direction,
     width: d.documentElement.clientWidth,
     label: [label.left, label.right],
-    languages: [...d.querySelectorAll(".tarjama-languages > *")]
+    story: [story.left, story.right],
+    languages: [...d.querySelectorAll(".tarjama-languages li > *")]
       .map(e => [e.textContent, e.tagName, e.getBoundingClientRect().left]),
   });
 };
@@ -78,9 +81,10 @@ def test_arabic_reads_right_to_left_and_spanish_left_to_right(tmp_path: Path) ->
         server.wait(timeout=10)
 
     assert (ar["direction"], es["direction"]) == ("rtl", "ltr")
-    # the label stands against the right edge in Arabic, against the left in Spanish
-    assert ar["width"] - ar["label"][1] < 20 and ar["label"][0] > ar["width"] / 2
-    assert es["label"][0] < 20 and es["label"][1] < es["width"] / 2
+    # the label stands against the article's right edge in Arabic, against its left in Spanish
+    (ar_start, ar_end), (es_start, es_end) = ar["story"], es["story"]
+    assert ar_end - ar["label"][1] < 40 and ar["label"][0] > (ar_start + ar_end) / 2
+    assert es["label"][0] - es_start < 40 and es["label"][1] < (es_start + es_end) / 2
     # the switcher: the original first, then the translations, in reading order
     names = [name for name, _, _ in ar["languages"]]
     assert names == ["English", "العربية", "Español"] == [n for n, _, _ in es["languages"]]

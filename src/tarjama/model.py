@@ -100,6 +100,9 @@ class Article:
     standfirst: str = ""
     byline: str = ""
     dateline: str = ""
+    kicker: str = ""
+    """The line above the headline naming the story's subject ("ELECTION 2024"), translated
+    like a headline."""
     label: str = ""
     """A disclosure label found in the source (never translated as body text)."""
     canonical_url: str = ""
@@ -124,6 +127,8 @@ class Article:
                 self.byline,
                 self.dateline,
                 [[b.kind, b.text, b.credit, b.alt] for b in self.body],
+                # only when there is one: an article without keeps the version it had
+                *([self.kicker] if self.kicker else []),
             ],
             ensure_ascii=False,
         )
@@ -134,13 +139,13 @@ class Article:
         document or page, a feed of translations): without a page's metadata (``META``
         blocks), and without the blocks that repeat its headline or standfirst, which those
         formats write apart (on a whole page they are blocks in place like the rest)."""
-        repeated = {_words(self.headline), _words(self.standfirst)} - {""}
+        repeated = {_words(self.headline), _words(self.standfirst), _words(self.kicker)} - {""}
         return tuple(
             b for b in self.body if b.kind is not BlockKind.META and _words(b.text) not in repeated
         )
 
     def words(self) -> int:
-        texts = [self.headline, self.standfirst, *(b.text for b in self.body)]
+        texts = [self.kicker, self.headline, self.standfirst, *(b.text for b in self.body)]
         return sum(len(t.split()) for t in texts)
 
     def with_changes(self, **changes: Any) -> Article:
@@ -153,8 +158,11 @@ class Article:
         return data
 
     def texts(self) -> Iterator[tuple[FieldRef, str]]:
-        """The texts that get translated, in reading order: the headline, the standfirst, the
-        text of every translatable block and the alt text of every block that has one."""
+        """The texts that get translated, in reading order: the kicker (when there is one), the
+        headline, the standfirst, the text of every translatable block and the alt text of
+        every block that has one."""
+        if self.kicker:
+            yield FieldRef(Part.KICKER), self.kicker
         yield FieldRef(Part.HEADLINE), self.headline
         yield FieldRef(Part.STANDFIRST), self.standfirst
         for i, block in enumerate(self.body):
@@ -174,6 +182,7 @@ class Article:
         return replace(
             self,
             headline=texts.get(FieldRef(Part.HEADLINE), self.headline),
+            kicker=texts.get(FieldRef(Part.KICKER), self.kicker),
             standfirst=texts.get(FieldRef(Part.STANDFIRST), self.standfirst),
             body=tuple(body),
         )
@@ -183,6 +192,8 @@ class Part(StrEnum):
     """Which text of an article a field is."""
 
     HEADLINE = "headline"
+    KICKER = "kicker"
+    """The line above the headline."""
     STANDFIRST = "standfirst"
     TEXT = "text"
     """A body block's text: a paragraph, heading, quote, list item or caption."""
@@ -193,15 +204,15 @@ class Part(StrEnum):
     (``qa.markup``). No text of its own."""
 
 
-_FIELD = re.compile(r"(headline|standfirst|markup)|body/(0|[1-9][0-9]{0,8})(/alt)?")
+_FIELD = re.compile(r"(headline|kicker|standfirst|markup)|body/(0|[1-9][0-9]{0,8})(/alt)?")
 
 
 @dataclass(frozen=True)
 class FieldRef:
     """Where a text of an article lives: its :class:`Part` and, in the body, the block's index.
 
-    Written ``headline``, ``standfirst``, ``body/3`` (block 3's text) or ``body/3/alt`` (its alt
-    text): ``str()`` gives that form and :meth:`parse` reads it.
+    Written ``headline``, ``kicker``, ``standfirst``, ``body/3`` (block 3's text) or
+    ``body/3/alt`` (its alt text): ``str()`` gives that form and :meth:`parse` reads it.
     """
 
     part: Part
@@ -224,7 +235,7 @@ class FieldRef:
         if found is None:
             raise InputError(
                 f"not a field of an article: {text[:50]!r} "
-                "(headline, standfirst, body/<n> or body/<n>/alt)"
+                "(headline, kicker, standfirst, body/<n> or body/<n>/alt)"
             )
         return found
 
@@ -234,13 +245,15 @@ class FieldRef:
             return article.headline
         if self.part is Part.STANDFIRST:
             return article.standfirst
+        if self.part is Part.KICKER:
+            return article.kicker
         if self.part is Part.MARKUP:
             return ""
         block = article.body[self.block]
         return block.alt if self.part is Part.ALT else block.text
 
     def __str__(self) -> str:
-        if self.part in (Part.HEADLINE, Part.STANDFIRST, Part.MARKUP):
+        if self.part in (Part.HEADLINE, Part.KICKER, Part.STANDFIRST, Part.MARKUP):
             return self.part.value
         return f"body/{self.block}/alt" if self.part is Part.ALT else f"body/{self.block}"
 

@@ -72,6 +72,7 @@ _CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*")
 # The source format of the one-paragraph articles ``translate_lines`` makes: a line is one
 # segment, never cut into sentences.
 _LINES = "lines"
+_HEADS = frozenset({Part.HEADLINE, Part.KICKER})  # read and written as headlines
 
 
 @dataclass
@@ -502,7 +503,7 @@ class Translator:
                 assert m is not None
                 lead, core, trail = m.groups()
                 piece = _Piece(lead, core, trail, None, segment=f"{name}#{i}")
-                piece.in_headline = name.part is Part.HEADLINE
+                piece.in_headline = name.part in _HEADS
                 piece.origin = "pending" if core else "copy"
                 pieces.append(piece)
             fields[name] = _Field(pieces)
@@ -587,7 +588,7 @@ class Translator:
         ``translate_lines``)."""
         heads: list[tuple[_Piece, bool]] = []  # (piece, in Title Case)
         for ref, f in fields.items():
-            in_headline = ref.part is Part.HEADLINE or (
+            in_headline = ref.part in _HEADS or (
                 ref.part is Part.TEXT and article.body[ref.block].kind == BlockKind.HEADING
             )
             for piece in f.pieces:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import html
 import importlib.resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,23 +36,6 @@ def _samples() -> list[tuple[str, bytes]]:
         (item.name, item.read_bytes())
         for item in _samples_dir().iterdir()
         if item.name.endswith((".txt", ".html", ".json"))
-    )
-
-
-def _index(entries: list[tuple[str, str, dict[str, str]]], label: str) -> str:
-    rows = []
-    for title, original, links in entries:
-        langs = " · ".join(
-            f'<a href="{html.escape(href)}" hreflang="{lang}">{lang}</a>'
-            for lang, href in links.items()
-        )
-        rows.append(
-            f'<li><a href="{html.escape(original)}">{html.escape(title)}</a> — {langs}</li>'
-        )
-    return (
-        '<!DOCTYPE html>\n<html lang="en" dir="ltr"><head><meta charset="utf-8">'
-        "<title>tarjama demo</title></head><body><h1>tarjama: translated sample articles</h1>"
-        f"<p>{html.escape(label)}</p><ul>{''.join(rows)}</ul></body></html>\n"
     )
 
 
@@ -99,12 +81,12 @@ def demo(
         }
     entries = _write_pages(out_dir, samples, [a for _, a in articles], by_lang)
     (out_dir / feed_name).write_bytes(feed_data)
-    feed_links = {}
+    feed_links = [("en", feed_name)]
     for lang, text in feed_out.items():
-        feed_links[lang] = f"{feed_name.split('.')[0]}.{lang}.xml"
-        (out_dir / feed_links[lang]).write_text(text, encoding="utf-8")
+        feed_links.append((lang, f"{feed_name.split('.')[0]}.{lang}.xml"))
+        (out_dir / feed_links[-1][1]).write_text(text, encoding="utf-8")
     entries.append((f"RSS feed: {feed_name}", feed_name, feed_links))
-    (out_dir / "index.html").write_text(_index(entries, settings.label), encoding="utf-8")
+    (out_dir / "index.html").write_text(_index(entries), encoding="utf-8")
     items = len(feed.articles) - feed.has_description
     click.echo(
         f"translated {len(articles)} articles and a feed of {items} items "
@@ -119,24 +101,43 @@ def _write_pages(
     samples: list[tuple[str, bytes]],
     articles: list[Article],
     by_lang: dict[str, list[Translation]],
-) -> list[tuple[str, str, dict[str, str]]]:
-    """Each sample as received and as a page per language; the index's entries."""
-    from tarjama.formats import html as formats_html
+) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """Each sample as received, and its newsroom page in its own language and in each
+    translation (by the renderer of the reader pages, linked by relative addresses, so that
+    the folder works opened from disk); the stylesheet beside them; the index's entries."""
+    from tarjama.render import static_file
+    from tarjama.render.article import original_page, translation_page
 
-    entries: list[tuple[str, str, dict[str, str]]] = []
+    (out_dir / "tarjama.css").write_bytes(static_file("tarjama.css") or b"")
+    entries: list[tuple[str, str, list[tuple[str, str]]]] = []
     for i, ((name, data), article) in enumerate(zip(samples, articles, strict=True)):
         stem = name.split(".")[0]
         (out_dir / name).write_bytes(data)
-        links = {lang: f"{stem}.{lang}.html" for lang in by_lang}
-        # every page links the others and the original: a reader switches language in place
-        alternates = [(article.source_language, name), *links.items()]
+        source = article.source_language
+        links = [(lang, f"{stem}.{lang}.html") for lang in (source, *by_lang)]
+        pages = {source: original_page(article, links, static="", home="index.html")}
         for lang, results in by_lang.items():
-            page = formats_html.add_language_links(
-                formats.write(results[i], "html"), alternates, lang
-            )
-            (out_dir / links[lang]).write_text(page, encoding="utf-8")
-        entries.append((inline.plain(article.headline), name, links))
+            pages[lang] = translation_page(results[i], links, static="", home="index.html")
+        for lang, href in links:
+            (out_dir / href).write_text(pages[lang], encoding="utf-8")
+        entries.append((inline.plain(article.headline), links[0][1], links))
     return entries
+
+
+def _index(entries: list[tuple[str, str, list[tuple[str, str]]]]) -> str:
+    """The demo's index: each article (or feed) and its languages."""
+    from tarjama.render import render
+    from tarjama.render.article import alternates
+
+    items = [
+        {"headline": title, "lang": "en", "dir": "ltr", "href": href, "updated": "",
+         "languages": alternates(links, "")}
+        for title, href, links in entries
+    ]  # fmt: skip
+    return render(
+        "index.html", lang="en", dir="ltr", title="tarjama demo", items=items, static="",
+        home="index.html",
+    )  # fmt: skip
 
 
 def _serve(out_dir: Path, host: str, port: int) -> None:

@@ -12,9 +12,9 @@ html5ever as browsers parse, so what it lets through is what a browser will buil
 - URLs in ``href``, ``src`` and ``cite`` must be relative or use a scheme of
   :data:`SAFE_SCHEMES` (``javascript:``, ``data:``, ``vbscript:`` go, however they are spelled
   with entities, blanks, control characters, percent-encoding or case);
-- every link gets ``rel="noopener noreferrer nofollow"``, except in the service's own reader
-  pages (``keep_rel``), where a link keeps the ``rel`` its author gave it (no link may open a
-  new browsing context: ``target`` is not allowed).
+- a link keeps the ``rel`` its author gave it and gains none: the sanitiser adds no
+  ``nofollow`` (a newsroom's links to its sources are not spam, and ``noopener`` has nothing
+  to guard: no link may open a new browsing context, ``target`` is not allowed).
 
 nh3 cleans fragments. A whole page (one that opens with a doctype or ``<html>``) has its body
 cleaned by it and its head rebuilt from what is safe there: the charset, the title's text and
@@ -57,7 +57,7 @@ ALLOWED_TAGS = _words(
 )
 GLOBAL_ATTRIBUTES = _words("class id lang dir title translate")
 TAG_ATTRIBUTES = {
-    "a": _words("href hreflang"),
+    "a": _words("href hreflang rel"),
     "img": _words("src alt width height"),
     "blockquote": _words("cite"),
     "q": _words("cite"),
@@ -73,8 +73,6 @@ TAG_ATTRIBUTES = {
 SAFE_SCHEMES = _words("http https mailto tel urn tag")
 """Schemes a link or address may have (or none: a relative URL). ``urn`` and ``tag`` are the
 identifiers ninjs and Atom documents use; no browser runs them."""
-LINK_REL = "noopener noreferrer nofollow"
-
 URL_ATTRIBUTES = _words("href src cite")
 
 
@@ -83,28 +81,23 @@ def _attribute_filter(tag: str, name: str, value: str) -> str | None:
     return value if name not in URL_ATTRIBUTES or safe_url(value) else None
 
 
-def _cleaner(link_rel: str | None) -> nh3.Cleaner:
-    extra = {"a": {"rel"}} if link_rel is None else {}
+def _cleaner() -> nh3.Cleaner:
     return nh3.Cleaner(
         attribute_filter=_attribute_filter,
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(DROP_WITH_CONTENT),
         attributes={
             "*": set(GLOBAL_ATTRIBUTES),
-            **{
-                tag: set(names | GLOBAL_ATTRIBUTES | extra.get(tag, set()))
-                for tag, names in TAG_ATTRIBUTES.items()
-            },
+            **{tag: set(names | GLOBAL_ATTRIBUTES) for tag, names in TAG_ATTRIBUTES.items()},
         },
         generic_attribute_prefixes={"data-tarjama-"},
         url_schemes=set(SAFE_SCHEMES),
-        link_rel=link_rel,
+        link_rel=None,  # links keep their own rel
         strip_comments=True,
     )
 
 
-_CLEANER = _cleaner(LINK_REL)
-_KEEPING_REL = _cleaner(None)
+_CLEANER = _cleaner()
 
 # What the WHATWG URL parser drops or ignores before it reads a scheme, and what some
 # renderers ignore too (zero-width and line separators).
@@ -135,9 +128,9 @@ def safe_identifier(uri: str) -> str:
     return f"urn:tarjama:unsafe-uri:{digest}"
 
 
-def sanitise_fragment(html: str, *, keep_rel: bool = False) -> str:
-    """A sanitised copy of an HTML fragment; ``keep_rel``: links keep their own ``rel``."""
-    return str((_KEEPING_REL if keep_rel else _CLEANER).clean(html))
+def sanitise_fragment(html: str) -> str:
+    """A sanitised copy of an HTML fragment."""
+    return str(_CLEANER.clean(html))
 
 
 def sanitise_xhtml(fragment: str) -> str:

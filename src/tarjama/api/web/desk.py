@@ -334,6 +334,8 @@ def _terms(
 def _where(field: FieldRef) -> str:
     if field.part is Part.HEADLINE:
         return "headline"
+    if field.part is Part.KICKER:
+        return "kicker"
     if field.part is Part.STANDFIRST:
         return "standfirst"
     return f"paragraph {field.block + 1}" + (" (alt text)" if field.part is Part.ALT else "")

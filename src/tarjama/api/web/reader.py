@@ -17,7 +17,6 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -25,31 +24,23 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
-from tarjama import inline, labels
+from tarjama import labels
 from tarjama.api.articles.common import NewsroomDep
 from tarjama.api.security import PageReader
 from tarjama.api.web.render import page
 from tarjama.config import Settings
 from tarjama.errors import NotFoundError
-from tarjama.formats.html import blocks_to_html, language_name, text_direction
-from tarjama.formats.sanitise import sanitise_fragment
+from tarjama.formats.html import text_direction
 from tarjama.model import Article, Status
 from tarjama.newsroom import Newsroom, Page
+from tarjama.render import article as render_article
+from tarjama.render.article import Made, body_html
 
 router = APIRouter(include_in_schema=False)
 
 _QUALITY = re.compile(
     r"^\s*([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*$"
 )
-
-
-@dataclass(frozen=True)
-class Alternate:
-    lang: str
-    name: str
-    dir: str
-    href: str
-    current: bool
 
 
 def preferred(header: str | None, available: list[str]) -> str | None:
@@ -73,38 +64,26 @@ def preferred(header: str | None, available: list[str]) -> str | None:
     return None
 
 
-def _text(escaped: str) -> str:
-    return inline.plain(escaped) if escaped else ""
-
-
 _BODIES: OrderedDict[tuple[str, str, int, str], Markup] = OrderedDict()
 _BODIES_KEPT = 256
 _BODIES_LOCK = threading.Lock()
 
 
 def _body(article: Article, key: tuple[str, str, int, str]) -> Markup:
-    """The article's body as safe HTML: made from the stored article by formats.html, then
-    sanitised. Most of a page's cost, so the latest bodies are kept, keyed by article,
-    language, version and the translation's last change or the original's content (a stored
-    body never changes under its key)."""
+    """The article's body as safe HTML. Most of a page's cost, so the latest bodies are
+    kept, keyed by article, language, version and the translation's last change or the
+    original's content (a stored body never changes under its key)."""
     with _BODIES_LOCK:
         found = _BODIES.get(key)
         if found is not None:
             _BODIES.move_to_end(key)
             return found
-    body = Markup(sanitise_fragment(blocks_to_html(article.body), keep_rel=True))
+    body = body_html(article)
     with _BODIES_LOCK:
         _BODIES[key] = body
         while len(_BODIES) > _BODIES_KEPT:
             _BODIES.popitem(last=False)
     return body
-
-
-def _description(article: Article) -> str:
-    text = _text(article.standfirst) or next(
-        (_text(b.text) for b in article.body if b.text and b.kind == "paragraph"), ""
-    )
-    return text if len(text) <= 200 else text[:197].rsplit(" ", 1)[0] + "…"
 
 
 def article_view(
@@ -114,88 +93,43 @@ def article_view(
     ``base`` is the site's address, without the trailing slash; ``negotiated``: served at the
     article's own address by ``Accept-Language``."""
     source = p.source_language
-    pid = quote(p.publisher_id, safe="")
-    own = f"{base}/read/{pid}"
+    own = f"{base}/read/{quote(p.publisher_id, safe='')}"
     languages = [source, *(x for x in p.languages if x != source)]
     current = lang or source
-    alternates = [
-        Alternate(x, language_name(x), text_direction(x), f"{own}/{x}", x == current)
-        for x in languages
-    ]
     t = p.result.translation if p.result is not None else None
     article = t.article if t is not None else p.original
     assert article is not None  # a page holds the original or a translation
     # the translation's last change, or the original's content hash (an article deleted and
     # submitted anew starts again at version 1)
     changed = p.result.updated_at.isoformat() if p.result is not None else article.version
-    w = labels.words(current)
-    view: dict[str, Any] = {
-        "lang": current,
-        "dir": text_direction(current),
-        "w": w,
-        "headline": _text(article.headline),
-        "standfirst": _text(article.standfirst),
-        "byline": _text(article.byline),
-        "dateline": _text(article.dateline),
-        "body": _body(article, (p.publisher_id, current, p.number, changed)),
-        "description": _description(article),
-        "canonical": f"{own}/{current}",
-        "x_default": own,
-        "alternates": alternates,
-        "original": None,
-        "label": None,
-        "about": [],
-        "title": _text(article.headline),
-    }
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": view["headline"],
-        "inLanguage": current,
-        "url": view["canonical"],
-    }
-    if view["description"]:
-        data["description"] = view["description"]
-    if article.published:
-        data["datePublished"] = article.published
-    data["dateModified"] = p.updated_at.isoformat()
-    if view["byline"]:
-        data["author"] = {"@type": "Person", "name": view["byline"]}
-    if t is None:
-        data["workTranslation"] = [
-            {"@type": "NewsArticle", "url": a.href, "inLanguage": a.lang}
-            for a in alternates
-            if not a.current
-        ]
-    else:
+    made = None
+    if t is not None:
         assert p.result is not None
         reviewed = t.status is Status.REVIEWED
         pv = t.provenance
-        engine = f"{pv.engine} {pv.engine_version}".strip()
-        view["original"] = next(a for a in alternates if a.lang == source)
-        view["label"] = labels.label_for(
-            current,
-            reviewed=reviewed,
-            engine=engine,
-            configured=settings.label,
-            overrides=settings.labels,
+        made = Made(
+            labels.label_for(
+                current,
+                reviewed=reviewed,
+                engine=f"{pv.engine} {pv.engine_version}".strip(),
+                configured=settings.label,
+                overrides=settings.labels,
+            ),
+            reviewed,
+            p.result.reviewed_by or "",
+            p.result.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
         )
-        view["reviewed"] = reviewed
-        view["about"] = [
-            (w.engine, engine + (f" ({pv.model})" if pv.model and pv.model != pv.engine else "")),
-            *([(w.reviewed_by, p.result.reviewed_by)] if reviewed and p.result.reviewed_by else []),
-            (w.made, p.result.updated_at.strftime("%Y-%m-%d %H:%M UTC")),
-        ]
-        view["provenance"] = pv
-        original = {"@type": "NewsArticle", "url": f"{own}/{source}", "inLanguage": source}
-        data["translationOfWork"] = original
-        data["isBasedOn"] = f"{own}/{source}"
-        data["translator"] = {"@type": "SoftwareApplication", "name": engine}
-        if reviewed and p.result.reviewed_by:
-            data["editor"] = {"@type": "Person", "name": p.result.reviewed_by}
-    view["jsonld"] = data
-    view["negotiated"] = negotiated
-    return view
+    return render_article.article_view(
+        article,
+        [(x, f"{own}/{x}") for x in languages],
+        current,
+        made=made,
+        translation=t,
+        x_default=own,
+        modified=p.updated_at.isoformat(),
+        body=_body(article, (p.publisher_id, current, p.number, changed)),
+        negotiated=negotiated,
+    )
 
 
 def _base(request: Request) -> str:
@@ -224,26 +158,21 @@ async def index(
     """The latest articles, each with the languages it can be read in."""
     listed = await run_in_threadpool(lambda: newsroom.listed(limit))
     base = _base(request)
-    items = [
-        {
-            "headline": _text(item.headline),
-            "lang": item.source_language,
-            "dir": text_direction(item.source_language),
-            "href": f"{base}/read/{quote(item.publisher_id, safe='')}",
-            "updated": item.updated_at.strftime("%Y-%m-%d %H:%M"),
-            "languages": [
-                Alternate(
-                    x,
-                    language_name(x),
-                    text_direction(x),
-                    f"{base}/read/{quote(item.publisher_id, safe='')}/{x}",
-                    False,
-                )
-                for x in item.languages
-            ],
-        }
-        for item in listed
-    ]
+    items = []
+    for item in listed:
+        own = f"{base}/read/{quote(item.publisher_id, safe='')}"
+        items.append(
+            {
+                "headline": render_article.text(item.headline),
+                "lang": item.source_language,
+                "dir": text_direction(item.source_language),
+                "href": own,
+                "updated": item.updated_at.strftime("%Y-%m-%d %H:%M"),
+                "languages": render_article.alternates(
+                    [(x, f"{own}/{x}") for x in item.languages], ""
+                ),
+            }
+        )
     return page("index.html", lang="en", dir="ltr", title="tarjama", items=items)
 
 

@@ -22,16 +22,13 @@ format hands the pipeline the same form.
 The package: ``source`` (the document as written: elements, text and offsets; edits of it),
 ``units`` (what is translated), ``conform`` (the translation's tags put back into the source's
 nesting), ``read``, ``write``, ``fidelity``, ``markup`` (lxml helpers for new pages and for
-formats that hold HTML in a field) and ``languages`` (direction, names, links between a page's
-translations).
+formats that hold HTML in a field) and ``languages`` (direction, names).
 """
 
 from __future__ import annotations
 
 from tarjama.formats.html.languages import (
-    LANGUAGES_CLASS,
     RTL_LANGUAGES,
-    add_language_links,
     language_name,
     text_direction,
 )
@@ -55,12 +52,10 @@ from tarjama.formats.html.write import (
 
 __all__ = [
     "LABEL_CLASS",
-    "LANGUAGES_CLASS",
     "OPAQUE_TAGS",
     "PAIRED_TAGS",
     "RTL_LANGUAGES",
     "Inline",
-    "add_language_links",
     "blocks_to_html",
     "body_blocks",
     "from_inline",

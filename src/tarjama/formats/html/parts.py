@@ -7,7 +7,8 @@ byline, dateline, title and any label an earlier translation left.
 - standfirst / byline / dateline: the first element whose class names a standfirst (summary,
   lede, dek) / a byline (or ``rel="author"``, or ``<address>``) / a dateline, in the container
   then the page, that is not inside a paragraph-like block (a ``rel=author`` link inside a
-  paragraph stays part of that paragraph); a box of paragraphs: its first one.
+  paragraph stays part of that paragraph); a box of paragraphs: its first one;
+- kicker: the first element of class ``kicker`` (``<p class="kicker">`` above the headline).
 
 On a whole page these are metadata of the Article; the elements stay where they are, the
 headline and standfirst translated in place with the rest, the byline and dateline as written
@@ -43,6 +44,7 @@ class Parts:
     standfirst: Element | None = None
     byline: Element | None = None
     dateline: Element | None = None
+    kicker: Element | None = None
     title: Element | None = None
     labels: list[Element] = field(default_factory=list)
 
@@ -75,6 +77,7 @@ def find_parts(doc: Document, *, page: bool) -> Parts:
         ),
     )
     found.dateline = _first(scopes, lambda e: "dateline" in e.classes())
+    found.kicker = _first(scopes, lambda e: "kicker" in e.classes())
     return found
 
 

@@ -140,6 +140,7 @@ def read_html(data: str, *, language: str = "en", publisher_id: str = "") -> Art
         standfirst=inline.escape_text(text(parts.standfirst)),
         byline=inline.escape_text(text(parts.byline)),
         dateline=inline.escape_text(text(parts.dateline)),
+        kicker=inline.escape_text(text(parts.kicker)),
         body=body,
         source_language=language,
         publisher_id=publisher_id,

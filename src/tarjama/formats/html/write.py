@@ -1,4 +1,5 @@
-"""Writing: the translation put into the original page in place, or a clean new page.
+"""Writing: the translation put into the original page in place, or, for an article that came
+in another format, its newsroom page (``tarjama.render.article``).
 
 In place, nothing of the original is serialised again: each unit's range in the source is
 replaced by its translation (a run's inline elements, their tags as written, arranged as the
@@ -26,7 +27,7 @@ from tarjama.errors import FormatError
 from tarjama.formats.html.blocks import tagged
 from tarjama.formats.html.conform import Item, conform
 from tarjama.formats.html.languages import text_direction
-from tarjama.formats.html.markup import page_html, render, serialise, set_content
+from tarjama.formats.html.markup import render, serialise, set_content
 from tarjama.formats.html.parts import LABEL_CLASS
 from tarjama.formats.html.read import is_page, parse
 from tarjama.formats.html.source import RAW_TEXT, Document, Edits, Element, attribute_spans
@@ -150,7 +151,10 @@ def write_html(t: Translation) -> str:
     new page for an article that came in another format."""
     a = t.article
     if a.source_format != "html" or not a.original:
-        return _new_page(t)
+        # an article that came in another format: its newsroom page, by the one renderer
+        from tarjama.render.article import translation_page
+
+        return translation_page(t)
     doc, found = parse(a.original)
     page = is_page(a.original)
     edits = Edits(doc.text)
@@ -277,7 +281,7 @@ def _label_at(doc: Document, found: Page) -> int:
     return head.end if head is not None else 0
 
 
-# --- a new page, for an article that came in another format --------------------------------
+# --- new markup, for blocks that came in another format -----------------------------------
 
 
 def render_blocks(blocks: Sequence[Block]) -> list[Any]:
@@ -332,29 +336,3 @@ def _append_spaced(parent: Any, child: Any) -> None:
 def blocks_to_html(blocks: Sequence[Block]) -> str:
     """An HTML fragment for blocks (a ninjs body written from scratch)."""
     return "".join(serialise(el) for el in render_blocks(blocks))
-
-
-def _new_page(t: Translation) -> str:
-    E = lxml.html.builder
-    a = t.article
-    article = E.ARTICLE(lxml.html.fragment_fromstring(_label(t)))
-    if a.headline:
-        article.append(E.H1(unescape(a.headline)))
-    for text, cls in ((a.standfirst, "standfirst"), (a.byline, "byline"), (a.dateline, "dateline")):
-        if text:
-            article.append(E.P(unescape(text), {"class": cls}))
-    article.extend(render_blocks(a.prose()))
-    head = E.HEAD(E.META(charset="utf-8"), E.TITLE(unescape(a.headline)))
-    if a.canonical_url:
-        head.append(E.LINK(rel="canonical", href=a.canonical_url))
-    for prop, value in (
-        ("og:site_name", a.site),
-        ("og:image", a.image),
-        ("article:published_time", a.published),
-        ("article:modified_time", a.updated),
-    ):
-        if value:
-            head.append(E.META({"property": prop, "content": value}))
-    head.append(E.META(name=PROVENANCE_META, content=provenance_text(t.provenance)))
-    page = E.HTML(head, E.BODY(article), lang=t.language, dir=text_direction(t.language))
-    return page_html(page)

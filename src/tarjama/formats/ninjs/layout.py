@@ -39,6 +39,7 @@ _CAMEL = frozenset(
         "digitalSourceType",
     }
 )
+KICKER_ROLE = "kicker"
 _LEGACY = frozenset({"headline", "body_text", "body_html", "description_text", "byline"})
 
 
@@ -104,6 +105,7 @@ class Layout:
 
     version: str
     headline: list[Slot] = field(default_factory=list)
+    kicker: list[Slot] = field(default_factory=list)
     standfirst: list[Slot] = field(default_factory=list)
     byline: list[Slot] = field(default_factory=list)
     dateline: list[Slot] = field(default_factory=list)
@@ -179,8 +181,14 @@ def layout_of(doc: dict[str, Any]) -> Layout:
         out.bodies = _string(doc, "body_html", "", "text/html") + _string(doc, "body_text", "")
     else:
         headlines = [_value(p, h, keys) for p, h in _items(doc, "headlines", "")]
-        main = [h for h in headlines if h.obj.get("role") == "main"] or headlines
+        # 2.x and 3.x give each headline a role, the provider's own word: the kicker is the
+        # one whose role says so
+        kicker = [h for h in headlines if str(h.obj.get("role", "")).lower() == KICKER_ROLE]
+        main = [h for h in headlines if h.obj.get("role") == "main"] or [
+            h for h in headlines if str(h.obj.get("role", "")).lower() != KICKER_ROLE
+        ]
         out.headline = main[:1]
+        out.kicker = kicker[:1]
         descriptions = [_value(p, d, keys) for p, d in _items(doc, "descriptions", "")]
         out.standfirst = [d for d in descriptions if d.obj.get("role") != LABEL_ROLE][:1]
         out.label = next((d.text() for d in descriptions if d.obj.get("role") == LABEL_ROLE), "")

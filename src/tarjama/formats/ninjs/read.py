@@ -42,6 +42,7 @@ def read_ninjs(data: str, *, language: str | None = None) -> Article:
         standfirst=_first_text(layout.standfirst),
         byline=_first_text(layout.byline),
         dateline=_first_text(layout.dateline),
+        kicker=_first_text(layout.kicker),
         label=layout.label,
         published=str(doc.get(keys.first_created, "")),
         updated=str(doc.get(keys.version_created, "")),

@@ -14,6 +14,7 @@ from tarjama.errors import EngineError, FormatError
 from tarjama.formats import html
 from tarjama.formats.ninjs.layout import (
     KEYS,
+    KICKER_ROLE,
     LABEL_ROLE,
     PROVENANCE_ROLE,
     Layout,
@@ -109,6 +110,7 @@ def write_ninjs(t: Translation, *, sanitise: bool = False) -> str:
         )
     for slots, text in (
         (layout.headline, a.headline),
+        (layout.kicker, a.kicker),
         (layout.standfirst, a.standfirst),
         (layout.byline, a.byline),
         (layout.dateline, a.dateline),
@@ -153,6 +155,8 @@ def _new_document(t: Translation) -> dict[str, Any]:
         "standard": {"name": "ninjs", "version": "3.1", "schema": SCHEMA_URI},
         "headlines": [text("main", a.headline)],
     }
+    if a.kicker:
+        doc["headlines"].append(text(KICKER_ROLE, a.kicker))
     if a.standfirst:
         doc["descriptions"] = [text("summary", a.standfirst)]
     if a.byline:
