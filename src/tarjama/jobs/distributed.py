@@ -20,6 +20,10 @@ Nothing is lost:
   silent for longer than ``job_lease`` (its whole worker was killed) is queued and sent again,
   and so is a job stored but never sent (the broker was down, or the service was killed between
   the two). Redis runs with append-only persistence, so queued messages outlive a restart.
+- A message lost by the broker (a Redis that lost its last writes, a queue purged, a task
+  revoked in Flower): its job stays queued in the store. Once it was sent more than two leases
+  ago and its priority's queue in Redis is empty (so nothing waits there that could be it), the
+  sweep sends it again.
 - A message delivered twice, or a job sent again while its first message survived, is skipped
   by the task's claim: nothing is stored twice.
 
@@ -147,10 +151,28 @@ class CeleryQueue:
         if again:
             log.warning("took over job(s) %s: their runner stopped answering", again)
         unsent = table.queued(self.store, undispatched=True, older_than=UNSENT_AFTER)
+        unsent += self._lost()
         for job_id, priority in unsent:
             self.dispatch([job_id], priority)
         self.deliver_due()
         return [job_id for job_id, _ in unsent]
+
+    def _lost(self) -> list[tuple[int, str]]:
+        """Queued jobs sent more than two leases ago (and not retried since) while their
+        priority's queue in Redis is empty: their messages were lost."""
+        lost_after = 2 * self.lease
+        stale = table.queued(self.store, older_than=lost_after, dispatched_before=lost_after)
+        if not stale:
+            return []
+        try:
+            waiting = self.depth()
+        except RedisError:  # the broker is down: nothing can be sent now anyway
+            return []
+        lost = [(job_id, priority) for job_id, priority in stale if waiting[priority] == 0]
+        if lost:
+            log.warning("job(s) %s: their messages were lost by the broker; sent again",
+                        [job_id for job_id, _ in lost])  # fmt: skip
+        return lost
 
     def wake(self) -> None:
         self.sweep()
