@@ -19,6 +19,7 @@ import pytest
 
 from tarjama.api import create_key
 from tarjama.api.cache import _decode, _encode
+from tarjama.api.shared import RETRY_AFTER, SharedState, Unavailable
 from tarjama.config import Settings
 from tarjama.model import (
     Article,
@@ -30,7 +31,7 @@ from tarjama.model import (
     Translation,
 )
 from tarjama.qa import Finding, Severity
-from tests.cluster import RedisServer
+from tests.cluster import RedisServer, free_port
 from tests.test_queue import env_for
 from tests.test_serve_restart import Server
 
@@ -158,3 +159,27 @@ def test_answers_in_redis_are_json_and_come_back_whole() -> None:
         assert _decode(data) == answer
     with pytest.raises(TypeError, match="bytes is not a part of an answer"):
         _encode((b"x", t))
+
+
+def test_a_replica_leaves_a_down_redis_alone_for_a_while(redis_server: RedisServer) -> None:
+    """After a failed call, calls fail at once (no connection tried) for RETRY_AFTER seconds;
+    then Redis is tried again, and used again when it answers."""
+    now = [0.0]
+    failed: list[int] = []
+    shared = SharedState(redis_server.url, failed=lambda: failed.append(1), clock=lambda: now[0])
+    assert shared.call(lambda client: client.ping()) is True
+    redis_server.stop()
+    with pytest.raises(Unavailable, match=r"Connection (refused|closed)"):
+        shared.call(lambda client: client.ping())
+    redis_server.start()
+    with pytest.raises(Unavailable, match="found down lately"):  # not tried: it is up again
+        shared.call(lambda client: client.ping())
+    assert failed == [1]
+    now[0] += RETRY_AFTER
+    assert shared.call(lambda client: client.ping()) is True
+    shared.close()
+
+    nowhere = SharedState(f"redis://127.0.0.1:{free_port()}/0", failed=lambda: failed.append(1))
+    with pytest.raises(Unavailable):
+        nowhere.call(lambda client: client.ping())
+    assert failed == [1, 1]

@@ -23,7 +23,9 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from redis import Redis
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
+from redis.retry import Retry
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +56,14 @@ class SharedState:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.url = url
+        # No retries: redis-py's default (10, with backoff) would hold a request for seconds on
+        # a Redis that does not answer; the breaker below decides when to try again.
         self.client = Redis.from_url(
-            url, socket_timeout=TIMEOUT, socket_connect_timeout=TIMEOUT, retry_on_timeout=False
+            url,
+            socket_timeout=TIMEOUT,
+            socket_connect_timeout=TIMEOUT,
+            retry_on_timeout=False,
+            retry=Retry(NoBackoff(), 0),
         )
         self.clock = clock
         self.failed = failed
