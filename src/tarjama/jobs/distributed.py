@@ -44,7 +44,9 @@ from typing import Any
 from celery import Celery, signals
 from kombu import Exchange, Queue
 from redis import Redis
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
+from redis.retry import Retry
 
 from tarjama.config import Settings
 from tarjama.errors import ConfigError
@@ -229,8 +231,10 @@ class CeleryQueue:
         return len(replies or [])
 
     def depth(self) -> dict[str, int]:
-        """Messages waiting in each priority's queue."""
-        client = Redis.from_url(self.settings.queue_url)
+        """Messages waiting in each priority's queue; a Redis down fails at once (no retries:
+        ``/ready`` and the sweep ask again later)."""
+        client = Redis.from_url(self.settings.queue_url, socket_connect_timeout=2,
+                                socket_timeout=5, retry=Retry(NoBackoff(), 0))  # fmt: skip
         try:
             return {p: int(client.llen(name)) for p, name in QUEUES.items()}
         finally:
