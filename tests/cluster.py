@@ -5,7 +5,8 @@ loopback port with its data in a temporary folder, append-only and fsynced on ev
 the deployment docs ask), and can kill and start it again on the same port and data.
 :class:`WorkerProcess` runs ``tarjama worker`` as the console script, in a session of its own so
 that a test can kill the whole worker (main process and pool) with SIGKILL. Both wait for the
-line in which the server says it is ready, never for a time.
+line in which the server says it is ready, never for a time. :class:`FlowerProcess` runs
+Flower (the dev extra's) against a Redis, on a free loopback port, behind basic auth.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import IO
 
 TARJAMA = str(Path(sys.executable).with_name("tarjama"))
+CELERY = str(Path(sys.executable).with_name("celery"))
 
 
 class RedisUnavailable(RuntimeError):
@@ -164,3 +166,30 @@ class WorkerProcess:
                 self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+class FlowerProcess:
+    """Flower on 127.0.0.1 reading ``broker``, its HTTP API behind basic auth ``auth``; started
+    and listening when constructed."""
+
+    def __init__(self, broker: str, log: Path, auth: tuple[str, str] = ("ops", "flower")) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.auth = auth
+        self.proc = subprocess.Popen(
+            [CELERY, "--broker", broker, "flower", "--address=127.0.0.1", f"--port={self.port}",
+             f"--basic-auth={auth[0]}:{auth[1]}"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        assert self.proc.stdout is not None
+        self.output = Output(self.proc.stdout, log)
+        self.output.wait_for(lambda line: "Visit me at" in line, "Flower to listen")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)

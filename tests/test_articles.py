@@ -678,6 +678,10 @@ def test_api_article_lifecycle(desk: TestClient) -> None:
     assert 'tarjama_jobs{priority="breaking",state="done"} 3.0' in metrics
     assert 'tarjama_jobs{priority="backfill",state="queued"} 0.0' in metrics
     assert 'tarjama_job_latency_seconds{priority="breaking",quantile="0.95"}' in metrics
+    done = 'tarjama_job_enqueue_to_done_seconds_bucket{le="%s",priority="breaking"} 3.0'
+    assert done % "+Inf" in metrics and done % "86400" in metrics  # no job took a day
+    assert 'tarjama_job_enqueue_to_done_seconds_count{priority="breaking"} 3.0' in metrics
+    assert 'tarjama_job_enqueue_to_done_seconds_count{priority="backfill"} 0.0' in metrics
 
     assert client.delete("/v1/articles/a1").status_code == 204
     assert error_of(client.get("/v1/articles/a1")) == (404, "article_not_found")

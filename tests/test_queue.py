@@ -9,29 +9,32 @@ The store is SQLite and PostgreSQL (the ``store_url`` fixture) for the faults th
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
 import re
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from redis import Redis
 from sqlalchemy import func, select
 
 from tarjama.api import create_key
 from tarjama.config import Settings
 from tarjama.errors import ConfigError
 from tarjama.jobs import webhooks
-from tarjama.jobs.distributed import CeleryQueue
+from tarjama.jobs.distributed import QUEUES, CeleryQueue
 from tarjama.jobs.webhooks import sign
 from tarjama.newsroom import Newsroom
 from tarjama.runtime import Runtime
 from tarjama.store import Job, StoredTranslation
-from tests.cluster import RedisServer, WorkerProcess
-from tests.conftest import needs_apertium
+from tests.cluster import FlowerProcess, RedisServer, WorkerProcess
+from tests.conftest import _in_ci, needs_apertium
 from tests.test_serve_restart import Server, descendants
 from tests.test_webhooks import Receiver
 
@@ -187,6 +190,29 @@ def test_redis_restarted_mid_run_loses_no_job(
         assert rows(runtime, StoredTranslation) == 30
 
 
+def test_a_job_whose_message_the_broker_lost_is_sent_again(
+    tmp_path: Path, redis_server: RedisServer, workers: list[WorkerProcess]
+) -> None:
+    """A Redis that lost its last writes (``appendfsync everysec``), a purged queue, a task
+    revoked in Flower: the jobs stay queued in the store, and are sent again once two leases
+    have passed with their queue empty."""
+    env = env_for(tmp_path, "", redis_server)  # a lease of 3 s: lost after 6
+    with Runtime.open(settings_for(env)) as runtime:
+        newsroom = runtime.newsroom()
+        queue = CeleryQueue(runtime.settings, runtime.store)
+        jobs = [submit(newsroom, queue, n, "normal") for n in range(3)]
+        assert queue.depth()["normal"] == 3
+        Redis.from_url(redis_server.url).delete(QUEUES["normal"])  # the messages, gone
+        assert queue.sweep() == []  # sent too lately to be taken for lost
+        worker = WorkerProcess(env, tmp_path / "worker.log")
+        workers.append(worker)
+        for job in jobs:
+            done_in(worker, job)
+        assert sorted(ran(worker)) == jobs  # once each
+        assert worker.output.count(lambda line: "messages were lost by the broker" in line) >= 1
+        assert {newsroom.job(job).state for job in jobs} == {"done"}
+
+
 def test_an_api_killed_loses_nothing_and_concurrent_puts_make_one_task(
     tmp_path: Path,
     store_url: str,
@@ -262,6 +288,49 @@ def test_workers_deliver_webhooks(
         )
     finally:
         receiver.close()
+
+
+# --- Flower -------------------------------------------------------------------------------------
+
+
+def test_flower_sees_the_workers_and_their_tasks(
+    tmp_path: Path, redis_server: RedisServer, workers: list[WorkerProcess]
+) -> None:
+    if importlib.util.find_spec("flower") is None:
+        missing = "Flower is not installed: it is in the dev extra (scripts/setup dev)"
+        if _in_ci():
+            pytest.fail(f"{missing} (CI=true: the queue's tests must run in CI)", pytrace=False)
+        pytest.skip(missing)
+    env = env_for(tmp_path, "", redis_server)
+    worker = WorkerProcess(env, tmp_path / "worker.log")
+    workers.append(worker)
+    flower = FlowerProcess(redis_server.url, tmp_path / "flower.log")
+    try:
+        # Flower asks the workers for task events when it starts; tasks before that are unseen
+        worker.output.wait_for(lambda line: "Events of group {task} enabled" in line, "events")
+        with Runtime.open(settings_for(env)) as runtime:
+            job = submit(runtime.newsroom(), CeleryQueue(runtime.settings, runtime.store), 1,
+                         "breaking")  # fmt: skip
+        done_in(worker, job)
+
+        api = httpx.Client(base_url=flower.url, auth=flower.auth, timeout=10)
+        assert api.get("/api/workers").status_code == 200
+        assert httpx.get(f"{flower.url}/api/workers", timeout=10).status_code == 401
+        found = api.get("/api/workers", params={"refresh": "1"}).json()
+        [name] = [n for n in found if n.startswith(f"tarjama-{worker.proc.pid}@")]
+        queues = {q["name"] for q in found[name]["active_queues"]}
+        assert queues == {"tarjama.0-breaking", "tarjama.1-normal", "tarjama.2-backfill"}
+
+        # the task's success event reaches Flower after the worker's own log line: ask again
+        deadline = time.monotonic() + 30
+        succeeded = {"taskname": "tarjama.translate", "state": "SUCCESS"}
+        while not (tasks := api.get("/api/tasks", params=succeeded).json()):
+            assert time.monotonic() < deadline, "Flower never saw the task succeed"
+            threading.Event().wait(0.2)
+        [task] = tasks.values()
+        assert (task["args"], task["worker"], task["result"]) == (f"[{job}]", name, "'done'")
+    finally:
+        flower.stop()
 
 
 # --- settings -----------------------------------------------------------------------------------

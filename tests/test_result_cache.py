@@ -1,21 +1,43 @@
 """The service's cache of whole answers made from the memory (``api/cache.py``), on both
-databases: reused while nothing is written, dropped by any write, whichever process makes it."""
+databases: reused while nothing is written, dropped by any write, whichever process makes it.
+Every test runs with the cache in the process and again in a real Redis (``[queue] url``: the
+cache the API's replicas share; ``tests/test_replicas.py`` runs two of them)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
-from tarjama.api.cache import ResultCache
+from tarjama.api.cache import ResultCache, SharedResultCache
+from tarjama.engines.base import Engine
 from tarjama.engines.pseudo import PseudoEngine
 from tarjama.memory import Glossary, TranslationMemory
 from tarjama.model import Article, Pair, Provenance, SegmentResult, Translation
 from tarjama.store import Store
-from tests.test_api import _on_both_databases, client_for, settings_for  # noqa: F401 (autouse)
+from tests.test_api import _on_both_databases, settings_for  # noqa: F401 (autouse)
+from tests.test_api import client_for as api_client_for
 
 TEXT = "The harbour reopened on Tuesday.\n\nFerries sailed again."
+
+_queue: list[str] = []
+
+
+@pytest.fixture(autouse=True, params=["in-process", "redis"])
+def _kept_where(request: pytest.FixtureRequest) -> Iterator[None]:
+    _queue.append(request.getfixturevalue("redis_server").url if request.param == "redis" else "")
+    yield
+    _queue.pop()
+
+
+def client_for(
+    tmp_path: Path, engine: Engine | None = None, **fields: Any
+) -> AbstractContextManager[TestClient]:
+    return api_client_for(tmp_path, engine, queue_url=_queue[-1], **fields)
 
 
 class CountingPseudo(PseudoEngine):
@@ -29,6 +51,7 @@ class CountingPseudo(PseudoEngine):
 
 def cache_of(client: TestClient) -> ResultCache:
     cache: ResultCache = client.app.state.services.cache  # type: ignore[attr-defined]
+    assert isinstance(cache, SharedResultCache) == bool(_queue[-1])
     return cache
 
 

@@ -35,14 +35,15 @@ from tarjama.api import (
     web,
     webhooks,
 )
-from tarjama.api.cache import ResultCache
+from tarjama.api.cache import ResultCache, SharedResultCache
 from tarjama.api.deadline import with_header_deadline
 from tarjama.api.headers import CrossOrigin, SecurityHeaders
 from tarjama.api.keys import ApiKeys
-from tarjama.api.limits import BodyLimit, RateLimiter
+from tarjama.api.limits import BodyLimit, RateLimiter, SharedRateLimiter
 from tarjama.api.metrics import Metrics
 from tarjama.api.options import ServiceOptions
 from tarjama.api.services import Services
+from tarjama.api.shared import SharedState
 from tarjama.config import Settings
 from tarjama.engines.base import Engine
 from tarjama.jobs.stats import QueueCollector
@@ -127,9 +128,17 @@ def _lifespan(
 ) -> Lifespan:
     """The app's lifespan: the runtime opened (store migrated, engine built, unless given),
     the services on ``app.state``, the job worker started; all closed again on shutdown. The
-    rate limits outlive a lifespan: they belong to the app."""
-    limiter = RateLimiter(options.rate_limit, options.rate_burst)
-    auth_failures = RateLimiter(options.auth_failures / 60, max(options.auth_failures, 1))
+    rate limits outlive a lifespan: they belong to the app. With a queue URL, the limits and
+    the result cache are in its Redis, shared by every replica (``api/shared.py``)."""
+    shared = (
+        SharedState(settings.queue_url, failed=metrics.shared_errors.inc)
+        if settings.queue_url
+        else None
+    )
+    limiter = _limiter(options.rate_limit, options.rate_burst, shared, "rate")
+    auth_failures = _limiter(
+        options.auth_failures / 60, max(options.auth_failures, 1), shared, "auth-failures"
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -154,7 +163,7 @@ def _lifespan(
                 limiter=limiter,
                 auth_failures=auth_failures,
                 metrics=metrics,
-                cache=ResultCache(runtime.store, options.result_cache, settle=translator.flush),
+                cache=_cache(runtime.store, options, shared, translator.flush, metrics),
             )
             app.state.newsroom = runtime.newsroom()
             # The embedded runner, or the Celery broker when a queue URL is configured.
@@ -172,6 +181,25 @@ def _lifespan(
                 runtime.close()
 
     return lifespan
+
+
+def _limiter(rate: float, burst: int, shared: SharedState | None, name: str) -> RateLimiter:
+    if shared is None:
+        return RateLimiter(rate, burst)
+    return SharedRateLimiter(rate, burst, shared, name)
+
+
+def _cache(
+    store: Store,
+    options: ServiceOptions,
+    shared: SharedState | None,
+    settle: Callable[[], None],
+    metrics: Metrics,
+) -> ResultCache:
+    entries, counted = options.result_cache, metrics.cache_lookup
+    if shared is None:
+        return ResultCache(store, entries, settle=settle, counted=counted)
+    return SharedResultCache(store, shared, entries, settle=settle, counted=counted)
 
 
 def _add_middleware(app: FastAPI, options: ServiceOptions, metrics: Metrics) -> None:

@@ -8,11 +8,15 @@ body that is not UTF-8 (400 ``invalid_encoding``), so no route ever sees one. Th
 deadline is the server's (``api/deadline.py``): no ASGI code runs before they are complete.
 
 :class:`RateLimiter` keeps token buckets by name (a client address, an API key) in this process;
-the buckets are kept in an LRU of bounded size.
+the buckets are kept in an LRU of bounded size. :class:`SharedRateLimiter` keeps them in Redis
+(``[queue] url``), so that the API's replicas share them: one Lua script reads, refills and
+charges a bucket atomically by Redis's own clock. While Redis is down it charges this process's
+own buckets (``api/shared.py``).
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -24,6 +28,9 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tarjama.api.errors import error_response
+from tarjama.api.shared import PREFIX, SharedState, Unavailable
+
+log = logging.getLogger(__name__)
 
 _TEXTUAL = ("application/json", "application/x-www-form-urlencoded", "text/")
 
@@ -155,3 +162,64 @@ class RateLimiter:
             bucket = self._buckets.get(who)
             if bucket is not None:
                 bucket.tokens = min(float(self.burst), bucket.tokens + 1)
+
+
+# KEYS[1]: the bucket (a hash of tokens and the time they were counted). ARGV: rate, burst, and
+# 1 to take a token or 0 to give one back. Redis's clock, not the replicas': theirs may differ.
+# A bucket left alone refills whole after burst / rate seconds; then it expires, which is the
+# same as full. Answers {1 if granted, tokens left as a string (a Lua number would be cut)}.
+_BUCKET = """
+local rate, burst, take = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3] == '1'
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+local kept = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+if not take and not kept[1] then return {1, tostring(burst)} end
+local tokens = tonumber(kept[1]) or burst
+local at = tonumber(kept[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - at) * rate)
+local granted = 1
+if take then
+  if tokens >= 1 then tokens = tokens - 1 else granted = 0 end
+else
+  tokens = math.min(burst, tokens + 1)
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
+return {granted, tostring(tokens)}
+"""
+
+
+class SharedRateLimiter(RateLimiter):
+    """Token buckets in Redis, shared by every replica with the same ``name`` (the limit's);
+    the process's own (:class:`RateLimiter`) while Redis is down."""
+
+    def __init__(self, rate: float, burst: int, shared: SharedState, name: str) -> None:
+        super().__init__(rate, burst)
+        self.shared = shared
+        self.prefix = f"{PREFIX}{name}:"
+        self._script = shared.client.register_script(_BUCKET)
+
+    def _charge(self, who: str, take: bool) -> tuple[bool, float]:
+        granted, tokens = self.shared.call(
+            lambda _: self._script(
+                keys=[self.prefix + who], args=[repr(self.rate), self.burst, int(take)]
+            )
+        )
+        return bool(granted), float(tokens)
+
+    def acquire(self, who: str, now: float | None = None) -> int | None:
+        if not self.enabled:
+            return None
+        try:
+            granted, tokens = self._charge(who, True)
+        except Unavailable:
+            return super().acquire(who, now)
+        return None if granted else max(1, math.ceil((1 - tokens) / self.rate))
+
+    def refund(self, who: str) -> None:
+        if not self.enabled:
+            return
+        try:
+            self._charge(who, False)
+        except Unavailable:
+            super().refund(who)

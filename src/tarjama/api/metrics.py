@@ -5,7 +5,8 @@ counts as ``unmatched``), method (unknown methods as ``OTHER``) and status class
 Engine process events (restarts, streams out of step) come from ``tarjama.engines.events``.
 Segments are labelled by where their translation came from (engine, memory:human,
 memory:machine, copy); memory lookups by hit or miss, so the TM hit ratio is
-``hits / (hits + misses)``; engine errors by exception class, a closed set.
+``hits / (hits + misses)``; engine errors by exception class, a closed set. Result-cache
+lookups by hit or miss, and failed calls to the Redis the replicas share (``api/shared.py``).
 """
 
 from __future__ import annotations
@@ -59,7 +60,21 @@ class Metrics:
             ["kind"],
             registry=self.registry,
         )
+        self.result_cache = Counter(
+            "tarjama_result_cache_lookups",
+            "Lookups of the result cache (api/cache.py), by result (hit or miss); with Redis, "
+            "a hit may be an answer another replica computed.",
+            ["result"],
+            registry=self.registry,
+        )
+        self.shared_errors = Counter(
+            "tarjama_shared_state_errors",
+            "Calls to the Redis the replicas share (rate limits, result cache) that failed.",
+            registry=self.registry,
+        )
         self.registry.register(_EngineEvents())
+        for result in ("hit", "miss"):
+            self.result_cache.labels(result)
         for result in ("hit", "miss"):
             self.memory.labels(result)
         for origin in ORIGINS:
@@ -79,6 +94,9 @@ class Metrics:
                     self.memory.labels("hit").inc()
                 elif origin == "engine":
                     self.memory.labels("miss").inc()
+
+    def cache_lookup(self, result: str) -> None:
+        self.result_cache.labels(result).inc()
 
     def engine_error(self, exc: EngineError) -> None:
         self.engine_errors.labels(type(exc).__name__).inc()

@@ -20,6 +20,10 @@ Nothing is lost:
   silent for longer than ``job_lease`` (its whole worker was killed) is queued and sent again,
   and so is a job stored but never sent (the broker was down, or the service was killed between
   the two). Redis runs with append-only persistence, so queued messages outlive a restart.
+- A message lost by the broker (a Redis that lost its last writes, a queue purged, a task
+  revoked in Flower): its job stays queued in the store. Once it was sent more than two leases
+  ago and its priority's queue in Redis is empty (so nothing waits there that could be it), the
+  sweep sends it again.
 - A message delivered twice, or a job sent again while its first message survived, is skipped
   by the task's claim: nothing is stored twice.
 
@@ -40,7 +44,9 @@ from typing import Any
 from celery import Celery, signals
 from kombu import Exchange, Queue
 from redis import Redis
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
+from redis.retry import Retry
 
 from tarjama.config import Settings
 from tarjama.errors import ConfigError
@@ -147,10 +153,28 @@ class CeleryQueue:
         if again:
             log.warning("took over job(s) %s: their runner stopped answering", again)
         unsent = table.queued(self.store, undispatched=True, older_than=UNSENT_AFTER)
+        unsent += self._lost()
         for job_id, priority in unsent:
             self.dispatch([job_id], priority)
         self.deliver_due()
         return [job_id for job_id, _ in unsent]
+
+    def _lost(self) -> list[tuple[int, str]]:
+        """Queued jobs sent more than two leases ago (and not retried since) while their
+        priority's queue in Redis is empty: their messages were lost."""
+        lost_after = 2 * self.lease
+        stale = table.queued(self.store, older_than=lost_after, dispatched_before=lost_after)
+        if not stale:
+            return []
+        try:
+            waiting = self.depth()
+        except RedisError:  # the broker is down: nothing can be sent now anyway
+            return []
+        lost = [(job_id, priority) for job_id, priority in stale if waiting[priority] == 0]
+        if lost:
+            log.warning("job(s) %s: their messages were lost by the broker; sent again",
+                        [job_id for job_id, _ in lost])  # fmt: skip
+        return lost
 
     def wake(self) -> None:
         self.sweep()
@@ -207,8 +231,10 @@ class CeleryQueue:
         return len(replies or [])
 
     def depth(self) -> dict[str, int]:
-        """Messages waiting in each priority's queue."""
-        client = Redis.from_url(self.settings.queue_url)
+        """Messages waiting in each priority's queue; a Redis down fails at once (no retries:
+        ``/ready`` and the sweep ask again later)."""
+        client = Redis.from_url(self.settings.queue_url, socket_connect_timeout=2,
+                                socket_timeout=5, retry=Retry(NoBackoff(), 0))  # fmt: skip
         try:
             return {p: int(client.llen(name)) for p, name in QUEUES.items()}
         finally:

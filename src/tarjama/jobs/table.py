@@ -106,16 +106,25 @@ def requeue_expired(store: Store, lease: float = LEASE) -> list[int]:
 
 
 def queued(
-    store: Store, *, undispatched: bool = False, older_than: float = 0.0, limit: int = 10_000
+    store: Store,
+    *,
+    undispatched: bool = False,
+    older_than: float = 0.0,
+    dispatched_before: float = 0.0,
+    limit: int = 10_000,
 ) -> list[tuple[int, str]]:
     """The queued jobs as (id, priority), the most urgent first, then the oldest.
     ``undispatched``: only those never handed to the broker; ``older_than``: only those queued
-    at least that many seconds ago."""
+    at least that many seconds ago; ``dispatched_before``: only those handed to the broker at
+    least that many seconds ago."""
     query = select(Job.id, Job.priority).where(Job.state == "queued")
     if undispatched:
         query = query.where(Job.dispatched_at.is_(None))
     if older_than:
         query = query.where(Job.updated_at < utcnow_precise() - timedelta(seconds=older_than))
+    if dispatched_before:
+        since = utcnow_precise() - timedelta(seconds=dispatched_before)
+        query = query.where(Job.dispatched_at < since)
     with store.session() as session:
         rows = session.execute(query.order_by(Job.id).limit(limit)).all()
     return sorted(((int(i), p) for i, p in rows), key=lambda row: (rank(row[1]), row[0]))
