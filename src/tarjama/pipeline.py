@@ -34,12 +34,12 @@ from collections import Counter, deque
 from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from tarjama import credits, headlines, inline, labels, leaks, qa, quotes, steps
 from tarjama.engines.base import TAGS, Direction, Engine, Lexicon, Readings, Result
 from tarjama.engines.call import Call
 from tarjama.errors import TarjamaError
-from tarjama.memory import Glossary, Origin, TranslationMemory
 from tarjama.model import (
     DEFAULT_LABEL,
     Article,
@@ -60,6 +60,9 @@ from tarjama.protect.acronyms import acronym_terms
 from tarjama.protect.names import capitalised_mid_sentence
 from tarjama.segment import split_sentences
 from tarjama.tidy import tidy
+
+if TYPE_CHECKING:  # the memory needs the store (SQLAlchemy): loaded only where there is one
+    from tarjama.memory import Glossary, TranslationMemory
 
 log = logging.getLogger(__name__)
 
@@ -662,6 +665,8 @@ class Translator:
         *,
         background: bool = True,
     ) -> None:
+        from tarjama.memory import Origin  # loaded with the memory already
+
         assert self.memory is not None
         try:
             self.memory.add_many(units, pair=pair, origin=Origin.MACHINE, provenance=provenance)
