@@ -20,6 +20,7 @@ still follows the same signals, but its values are not calibrated.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections import Counter
@@ -278,9 +279,7 @@ def signals(
         parts = ctx.source_readings(list(dict.fromkeys(source)))
         known = [p for p in map(parts.get, source) if p]
         m = max(len(known), 1)
-        counts: Counter[str] = Counter()
-        for p in known:
-            counts.update(p)
+        counts = Counter(itertools.chain.from_iterable(known))
         found["ambiguous"] = sum(len(p) - ("finite" in p) > 1 for p in known) / m
         for name, part in _PARTS.items():
             found[name] = counts[part] / m
