@@ -51,7 +51,9 @@ pages are counted in each process, so it is an upper bound; a child that already
 counted). Both servers, the load generator and the Apertium pipelines share this machine's cores.
 
 Targets: at c=1 tarjama's median latency no worse than APy's; at c=4 and c=16 at least 1.5x APy's
-requests/s; with the article in memory at least 10x APy's requests/s. Exit status 0 when all are
+requests/s; with the article in memory at least 10x APy's requests/s; tarjama's own CPU (its
+server process, none of the engine's) at most 10 ms per request of new text at c=1, given per
+500 words of the article. The load average is printed beside the figures. Exit status 0 when all are
 met, 1 when one is not, 2 when the benchmark could not run.
 """
 
@@ -85,6 +87,8 @@ HOST = "127.0.0.1"
 START_TIMEOUT_S = 90.0
 REQUEST_TIMEOUT_S = 60.0
 PAGE = 4096
+OWN_CPU_TARGET_MS = 10.0
+"""tarjama's own CPU per 500 words of new text in the service, at most."""
 
 
 # --- the article --------------------------------------------------------------------------------
@@ -379,6 +383,10 @@ def all_from(run: Run, prefix: str) -> bool:
     return all(o.startswith(prefix) or o == "copy" for o in run.origins)
 
 
+def load_average() -> str:
+    return "{:.2f} {:.2f} {:.2f} (1, 5, 15 min)".format(*os.getloadavg())
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -388,6 +396,8 @@ async def measure(args: argparse.Namespace, apy: Server, ours: Server) -> bool:
     text = article_text()
     print(f"article: port-strike.txt, {len(text.split())} words, {len(text):,} characters")
     print(f"requests: {args.requests} per level and server; concurrency {args.concurrency}")
+    print(f"load average at the start: {load_average()}")
+    per_500 = 500 / len(text.split())
 
     serial = 0
 
@@ -424,6 +434,11 @@ async def measure(args: argparse.Namespace, apy: Server, ours: Server) -> bool:
             f"{apy_cpu[1]:.1f} ms in the processes under it; tarjama {ours_cpu[0]:.1f} + "
             f"{ours_cpu[1]:.1f} ms"
         )
+        own_ms = ours_cpu[0] * per_500
+        print(
+            f"  tarjama's own CPU per 500 words: {own_ms:.1f} ms (APy's server process "
+            f"{apy_cpu[0] * per_500:.1f} ms); load average {load_average()}"
+        )
         print(f"  tarjama sentences by origin: {origins(t)}")
         for name, run in (("APy", a), ("tarjama", t)):
             if run.errors:
@@ -437,6 +452,12 @@ async def measure(args: argparse.Namespace, apy: Server, ours: Server) -> bool:
             ratio = t.quantile_ms(50) / a.quantile_ms(50)
             passed = ratio <= 1.0
             print(f"  median latency tarjama/APy: {ratio:.2f}  (target <= 1.00) {verdict(passed)}")
+            own_ok = own_ms <= OWN_CPU_TARGET_MS
+            print(
+                f"  tarjama's own CPU per 500 words: {own_ms:.1f} ms  (target <= "
+                f"{OWN_CPU_TARGET_MS:.0f}) {verdict(own_ok)}"
+            )
+            met.append(own_ok)
         else:
             ratio = t.rps / a.rps if a.rps else float("nan")
             passed = ratio >= 1.5
@@ -472,7 +493,8 @@ async def measure(args: argparse.Namespace, apy: Server, ours: Server) -> bool:
         mib, count = peak_memory_mib(srv.process.pid)
         print(f"  {srv.name:<8} {mib:8.1f} MiB over {count} processes")
     problems = "" if clean else "; some requests failed or were not served as intended (above)"
-    print(f"\ntargets met: {sum(met)} of {len(met)}{problems}")
+    print(f"\nload average at the end: {load_average()}")
+    print(f"targets met: {sum(met)} of {len(met)}{problems}")
     return clean and all(met)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +67,13 @@ def test_the_probe_sees_what_a_command_loads() -> None:
     code, loaded = loaded_by("glossary", "list", "--to", "es")
     assert code == 0
     assert "sqlalchemy" in loaded
+
+
+def test_a_translation_without_the_memory_loads_no_store(tmp_path: Path) -> None:
+    """A first ``tarjama translate`` of a file with no store (``--no-memory``) translates
+    without loading the store's libraries."""
+    article = tmp_path / "strike.txt"
+    article.write_text("Port strike ends\n\nThe dockers went back to work on Monday.\n")
+    code, loaded = loaded_by("translate", "--no-memory", "--to", "es", str(article))
+    assert code == 0
+    assert {"sqlalchemy", "alembic"}.isdisjoint(loaded)

@@ -12,6 +12,7 @@ from sacrebleu.metrics import CHRF
 
 from tarjama import inline
 from tarjama.engines.apertium import ApertiumEngine
+from tarjama.engines.apertium.lexicon import coarse_parts, parts_of_speech
 from tarjama.evaluate import compare_lines
 from tarjama.headlines import case_down, expand, finish, title_case
 from tarjama.memory import Glossary
@@ -148,6 +149,29 @@ def test_lexicon_answers_parts_of_speech(apertium: ApertiumEngine) -> None:
         "tags:Qxzt": "unknown",
         "strike": "common",
     }
+
+
+@pytest.mark.parametrize(
+    ("analysis", "coarse", "parts"),
+    [
+        ("^ends/end<n><pl>/end<vblex><pri><p3><sg>$", "noun-pl,verb-s", {"noun", "verb", "finite"}),
+        ("^killed/kill<vblex><past>/kill<vblex><pp>/killed<adj>$", "adj,verb-past,verb-pp",
+         {"adjective", "verb", "finite"}),
+        ("^running/run<vblex><ger>/running<adj>$", "adj,verb-ing", {"adjective", "verb"}),
+        ("^was/be<vbser><past><p3><sg>$", "aux", {"verb", "finite"}),
+        # a joined reading: the checks read its first tag, headlines the first in their order
+        ("^del/de<pr>+el<det><def><m><sg>$", "det", {"preposition"}),
+        ("^London/London<np><loc>/London<np><ant><f><sg>$", "name", {"proper"}),
+        ("^and/and<cnjcoo>$", "conj", {"conjunction"}),
+        ("^all/all<predet><sp>$", "", {"determiner"}),
+        ("^Qxzt/*Qxzt$", "unknown", set()),
+    ],
+)  # fmt: skip
+def test_one_table_of_tags_serves_the_checks_and_the_headlines(
+    analysis: str, coarse: str, parts: set[str]
+) -> None:
+    assert coarse_parts(analysis) == coarse
+    assert parts_of_speech(analysis) == frozenset(parts)
 
 
 @needs_apertium

@@ -9,7 +9,13 @@ from hypothesis import strategies as st
 
 from tarjama import inline
 from tarjama.errors import EngineError
-from tarjama.segment import _pysbd_segment, split_paragraphs, split_sentences
+from tarjama.segment import (
+    _plain_ends,
+    _pysbd_ends,
+    _pysbd_segment,
+    split_paragraphs,
+    split_sentences,
+)
 
 CASES = [
     # plain sentence ends; the blank after a sentence stays with it
@@ -198,3 +204,40 @@ PROSE = st.lists(st.sampled_from(_PROSE_WORDS), max_size=24).map(" ".join)
 def test_pysbd_sentences_are_found_where_pysbd_finds_them(text: str, lang: str) -> None:
     expected = pysbd.Segmenter(language=lang, clean=False).segment(text)
     assert _pysbd_segment(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "ends"),
+    [
+        ("Ankara sent troops. Damascus objected.", [19]),
+        ("Rain fell, roads closed. Schools shut; trains stopped. Nobody came", [24, 54]),
+        ("One sentence, no stop", []),
+        # not plain: pysbd decides
+        ("Mr. Kalin met Dr. Aydin. They spoke.", None),
+        ("Prices rose 5.5 percent. Shares fell.", None),
+        ("Is it over? Not yet.", None),
+        ('"It is over." Talks ended.', None),
+        ("NATO. The alliance met.", None),
+        ("The U.S. sent troops. Damascus objected.", None),
+        ("They went to Kan. The storm hit.", None),
+    ],
+)
+def test_plain_prose_is_cut_without_pysbd(text: str, ends: list[int] | None) -> None:
+    assert _plain_ends(text, "en") == ends
+    if ends is not None:
+        assert ends == _pysbd_ends(text, "en")
+    assert _plain_ends(text, "es") is None  # other languages: pysbd's own rules
+
+
+_PLAIN_WORDS = ["He", "said", "it", "rose.", "The", "Talks", "ended.", "is.", "Is", "co.",
+                "Gen.", "al.", "NATO.", "US.", "a.", "A", "I", "x.", "3", "3.", "2,000",
+                "well-known.", "O'Neil.", "jan.", ",", ";", "  ", "\n", "said:", "Ask", "it’s.",
+                "Mt.", "no.", "No", "vs.", "etc.", "St"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(_PLAIN_WORDS), max_size=24).map(" ".join))
+def test_plain_prose_ends_its_sentences_where_pysbd_does(text: str) -> None:
+    plain = _plain_ends(text, "en")
+    if plain is not None:
+        assert plain == _pysbd_ends(text, "en")

@@ -34,12 +34,12 @@ from collections import Counter, deque
 from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from tarjama import credits, headlines, inline, labels, leaks, qa, quotes, steps
 from tarjama.engines.base import TAGS, Direction, Engine, Lexicon, Readings, Result
 from tarjama.engines.call import Call
 from tarjama.errors import TarjamaError
-from tarjama.memory import Glossary, Origin, TranslationMemory
 from tarjama.model import (
     DEFAULT_LABEL,
     Article,
@@ -60,6 +60,9 @@ from tarjama.protect.acronyms import acronym_terms
 from tarjama.protect.names import capitalised_mid_sentence
 from tarjama.segment import split_sentences
 from tarjama.tidy import tidy
+
+if TYPE_CHECKING:  # the memory needs the store (SQLAlchemy): loaded only where there is one
+    from tarjama.memory import Glossary, TranslationMemory
 
 log = logging.getLogger(__name__)
 
@@ -160,11 +163,13 @@ class _Dictionaries:
         pair = direction.pair
         return cls(_tolerant(direction, pair.source), _tolerant(direction, pair.target))
 
-    def prefetch(self, sources: list[str]) -> None:
-        """Ask the source's dictionary about every word of ``sources`` at once (the estimate
-        reads them all): one question for a chunk of articles, not one per sentence."""
-        if self.source is not None and sources:
-            self.source(list(dict.fromkeys(w for s in sources for w in qa.words_of(s))))
+    def prefetch(self, texts: list[str], *, target: bool = False) -> None:
+        """Ask the source's (or the target's) dictionary about every word of ``texts`` at once
+        (the estimate reads every source word; the checks, the target's words): one question
+        for a chunk of articles, not one per sentence."""
+        readings = self.target if target else self.source
+        if readings is not None and texts:
+            readings(list(dict.fromkeys(w for t in texts for w in qa.words_of(t))))
 
 
 def _tolerant(direction: Direction, language: str) -> Readings | None:
@@ -367,14 +372,23 @@ class Translator:
                 else:
                     earlier.append(piece)
         dictionaries.prefetch([p.core for ps in mine.values() for p in ps])
+        done: list[_Piece] = []
         for i, result in call.arrivals():
             for piece in mine.get(i, ()):
-                self._translated(piece, result, pair, dictionaries)
+                self._translated(piece, result, pair, dictionaries, check=False)
+                done.append(piece)
         call.results()  # the engine's error, if it failed
         for piece in earlier:
             assert piece.masked is not None
             by_call, i = index[piece.masked.text]
-            self._translated(piece, by_call.results()[i], pair, dictionaries)
+            self._translated(piece, by_call.results()[i], pair, dictionaries, check=False)
+            done.append(piece)
+        # The checks ask the target's dictionary about the outputs' words: one question for the
+        # chunk, not a few for each sentence.
+        done = [p for p in done if not p.leaked]
+        dictionaries.prefetch([p.text for p in done], target=True)
+        for piece in done:
+            piece.findings = _checks(piece, pair.source, pair.target, dictionaries)
         leaked = [p for f in (f for fields in prepared for f in fields.values()) for p in f.pieces
                   if p.leaked]  # fmt: skip
         if leaked:
@@ -432,9 +446,11 @@ class Translator:
         pair: Pair,
         dictionaries: _Dictionaries,
         masked: Masked | None = None,
+        *,
+        check: bool = True,
     ) -> None:
         """A sentence's engine output (of ``masked``, by default its own mask) restored, tidied
-        and checked."""
+        and (with ``check``) checked."""
         masked = masked or piece.masked
         assert masked is not None
         restored = restore(result.text, masked, pair.target).text
@@ -449,9 +465,8 @@ class Translator:
                 (m.kind, inline.plain(result.text[m.start : m.end])) for m in result.marks
             )
         piece.leaked = bool(leaks.find(inline.plain(piece.core), inline.plain(piece.text)))
-        if piece.leaked:
-            return
-        piece.findings = _checks(piece, pair.source, pair.target, dictionaries)
+        if check and not piece.leaked:
+            piece.findings = _checks(piece, pair.source, pair.target, dictionaries)
 
     def _mend(
         self, pieces: list[_Piece], call: Call, pair: Pair, dictionaries: _Dictionaries
@@ -663,6 +678,8 @@ class Translator:
         *,
         background: bool = True,
     ) -> None:
+        from tarjama.memory import Origin  # loaded with the memory already
+
         assert self.memory is not None
         try:
             self.memory.add_many(units, pair=pair, origin=Origin.MACHINE, provenance=provenance)

@@ -23,15 +23,14 @@ from tarjama.config import Settings
 from tarjama.engines.base import Engine
 from tarjama.engines.setup import build_engine
 from tarjama.errors import ConfigError, TarjamaError
-from tarjama.jobs import Worker
-from tarjama.memory import Glossary, TranslationMemory
 from tarjama.model import Article, Block, BlockKind
-from tarjama.newsroom import Newsroom
 from tarjama.pipeline import Translator
-from tarjama.store import Store
 
 if TYPE_CHECKING:
+    from tarjama.jobs import Worker
     from tarjama.jobs.distributed import CeleryQueue
+    from tarjama.newsroom import Newsroom
+    from tarjama.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +38,8 @@ log = logging.getLogger(__name__)
 def open_store(settings: Settings, *, migrate: bool = True) -> Store:
     """The settings' store, migrated to the newest schema; the default SQLite file's folder is
     made first."""
+    from tarjama.store import Store
+
     if not settings.store:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = Store(settings.store_url)
@@ -76,10 +77,12 @@ class Runtime:
         runtime = cls(settings, None, None)
         with contextlib.ExitStack() as undo:
             undo.callback(runtime.close)
-            if isinstance(store, Store):
-                runtime._store = store
-            elif store:
+            # The store (SQLAlchemy, Alembic) is loaded only when there is one: a translation
+            # without the memory starts without it.
+            if store is True:
                 runtime._store = runtime._owned.enter_context(open_store(settings))
+            elif store is not False:
+                runtime._store = store
             if isinstance(engine, Engine):
                 runtime._engine = engine
             elif engine:
@@ -105,13 +108,18 @@ class Runtime:
         store: the glossary, and the memory unless the settings turn it off. ``write_behind``:
         see :class:`Translator`."""
         store = self._store
-        memory = TranslationMemory(store) if store is not None and self.settings.memory else None
+        memory = glossary = None
+        if store is not None:
+            from tarjama.memory import Glossary, TranslationMemory
+
+            memory = TranslationMemory(store) if self.settings.memory else None
+            glossary = Glossary(store)
         translator = Translator(
             self.engine,
             label=self.settings.label,
             label_overrides=self.settings.labels,
             memory=memory,
-            glossary=Glossary(store) if store is not None else None,
+            glossary=glossary,
             write_behind=write_behind,
             review_thresholds=self.settings.review_threshold,
             round_trip=self.settings.round_trip,
@@ -122,12 +130,16 @@ class Runtime:
     def newsroom(self) -> Newsroom:
         """The runtime's newsroom (one per runtime)."""
         if self._newsroom is None:
+            from tarjama.newsroom import Newsroom
+
             self._newsroom = Newsroom(self.store, self.engine, self.settings)
         return self._newsroom
 
     def worker(self, threads: int = 1) -> Worker:
         """The embedded runner of the newsroom's jobs, not started; stopped (running jobs
         finishing) when the runtime closes."""
+        from tarjama.jobs import Worker
+
         worker = Worker(
             self.store, self.newsroom().run_job, threads=threads, lease=self.settings.job_lease
         )

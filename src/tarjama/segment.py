@@ -209,6 +209,12 @@ def _proposed_ends(text: str, lang: str) -> list[int]:
     """Where pysbd ends sentences, as view offsets (the last one excluded)."""
     if not _CANDIDATE_END.search(text):
         return []
+    plain = _plain_ends(text, lang)
+    return plain if plain is not None else _pysbd_ends(text, lang)
+
+
+def _pysbd_ends(text: str, lang: str) -> list[int]:
+    """Where pysbd ends sentences, as view offsets (the last one excluded)."""
     ends: list[int] = []
     cursor = 0
     for sentence in _pysbd_segment(text, lang):
@@ -218,6 +224,38 @@ def _proposed_ends(text: str, lang: str) -> list[int]:
             cursor = found + len(body)
             ends.append(cursor)
     return ends[:-1]
+
+
+# English prose whose every full stop ends a sentence plainly: after a word of two letters or
+# more that is no abbreviation, before one space and a capitalised word. Its sentences end
+# exactly there, as pysbd ends them (checked on the newstest2013 and FLORES dev sentences run
+# together in paragraphs), at a fraction of pysbd's cost, which is most of the splitting's.
+# Anything else (quotes, brackets, figures with points, "?", "!", initials, other blanks)
+# goes to pysbd.
+_PLAIN_TEXT = re.compile(r"[A-Za-z0-9 ,;:'’%$&/.-]*")
+_PLAIN_STOP = re.compile(r"(?<![A-Za-z])([A-Za-z]{2,})\. (?=[A-Z][a-z])")
+_ABBREVIATIONS = frozenset(English.Abbreviation.ABBREVIATIONS) | {
+    w.lower() for w in _TITLES | _MONTHS
+}
+
+
+def _plain_ends(text: str, lang: str) -> list[int] | None:
+    """The sentence ends of plain English prose (as ``_proposed_ends``), or None when the text
+    is not plain enough to end its sentences without pysbd."""
+    if lang.split("-")[0].lower() != "en" or not _PLAIN_TEXT.fullmatch(text):
+        return None
+    body = text.rstrip()
+    ends = []
+    for m in _PLAIN_STOP.finditer(body):
+        word = m.group(1)
+        if word.lower() in _ABBREVIATIONS or word.isupper():
+            return None
+        ends.append(m.end(1) + 1)
+    # every full stop but a last one at the end is one of these
+    stops = body.count(".") - body.endswith(".")
+    if stops != len(ends) or body.endswith(("..", " .")) or body.startswith((" ", ".")):
+        return None
+    return ends
 
 
 def _pysbd_segment(text: str, lang: str) -> list[str]:

@@ -7,6 +7,7 @@ A run is a stretch of capitalised words separated by blanks only, name particles
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -65,8 +66,11 @@ class Sentence:
         return self.title_case and written_in_capitals(self.plain)
 
 
+@functools.lru_cache(maxsize=4096)
 def read_sentence(tagged: str) -> Sentence:
-    """A sentence (tagged text) read once, for every question name detection asks of it."""
+    """A sentence (tagged text) read once, for every question name detection asks of it (the
+    pipeline asks three times of each sentence: headlines, names capitalised mid-sentence, name
+    detection; a ``Sentence`` is immutable, so one reading serves all)."""
     plain = inline.plain(tagged)
     words, title_case = _scan(plain)
     first = next((i for i, ch in enumerate(plain) if ch.isalnum()), len(plain))

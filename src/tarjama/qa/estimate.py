@@ -20,6 +20,7 @@ still follows the same signals, but its values are not calibrated.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections import Counter
@@ -253,23 +254,24 @@ def signals(
     n = max(len(source), 1)
     english = primary_subtag(ctx.source_lang) == "en"
     of = _OF.get(primary_subtag(ctx.target_lang), frozenset())
-    lowered = Counter(w.lower() for w in target) if of else Counter()
+    # Counts made with C-level loops (str.lower, list.count): a few of these per sentence.
+    lowered = Counter(map(str.lower, target)) if of else Counter()
     target_of = sum(k for w, k in lowered.items() if w in of or w.startswith(_ELIDED_OF))
-    checks = Counter(f.check for f in findings)
+    untranslated = sum(f.check == "untranslated" for f in findings)
     minor = sum(1 for f in findings if f.severity is Severity.MINOR and f.check not in MODELLED)
     gap = _length_gap(ctx)
     found: dict[str, float] = {
         "length": math.log1p(len(source)),
         "word_length": sum(map(len, source)) / n,
         "target_word_length": sum(map(len, target)) / max(len(target), 1),
-        "names": sum(w[0].isupper() for w in source[1:]) / n,
+        "names": sum(map(str.isupper, [w[0] for w in source[1:]])) / n,
         "figures": len(_FIGURE.findall(ctx.source_plain)) / n,
         "quotes": float(not _QUOTES.isdisjoint(ctx.source_plain)),
-        "gerunds": sum(w.endswith("ing") for w in source) / n if english else 0.0,
-        "of_gap": (target_of - sum(w == "of" or w == "Of" for w in source)) / n
+        "gerunds": len([w for w in source if w.endswith("ing")]) / n if english else 0.0,
+        "of_gap": (target_of - source.count("of") - source.count("Of")) / n
         if english and of
         else 0.0,
-        "untranslated": checks["untranslated"] / n,
+        "untranslated": untranslated / n,
         "minor": minor / n,
         "length_gap": abs(gap),
         "length_ratio": gap,
@@ -278,9 +280,7 @@ def signals(
         parts = ctx.source_readings(list(dict.fromkeys(source)))
         known = [p for p in map(parts.get, source) if p]
         m = max(len(known), 1)
-        counts: Counter[str] = Counter()
-        for p in known:
-            counts.update(p)
+        counts = Counter(itertools.chain.from_iterable(known))
         found["ambiguous"] = sum(len(p) - ("finite" in p) > 1 for p in known) / m
         for name, part in _PARTS.items():
             found[name] = counts[part] / m

@@ -42,9 +42,11 @@ class Analyser:
             self.argv.insert(1, "-w")
         self.timeout = timeout
         self.lock = threading.Lock()
-        self.cache: dict[str, str] = {}
+        # A word is asked once: its analysis is kept, and what each reader makes of it.
         self.readings: dict[str, str] = {}
+        self.cache: dict[str, str] = {}
         self.classes: dict[str, frozenset[str]] = {}
+        self.coarse: dict[str, str] = {}
         self._start()
 
     def _start(self) -> None:
@@ -65,8 +67,8 @@ class Analyser:
         if not asked:
             return self._known(self.cache, words, word_class)
         found = self._known(self.cache, [w for w in words if not w.startswith(TAGS)], word_class)
-        readings = self.analyse([w[len(TAGS) :] for w in asked])
-        found.update((w, coarse_parts(readings[w[len(TAGS) :]])) for w in asked)
+        parts = self._known(self.coarse, [w[len(TAGS) :] for w in asked], coarse_parts)
+        found.update((w, parts[w[len(TAGS) :]]) for w in asked)
         return {w: found[w] for w in words}
 
     def parts_of_speech(self, words: Sequence[str]) -> dict[str, frozenset[str]]:
@@ -75,15 +77,25 @@ class Analyser:
 
     def analyse(self, words: Sequence[str]) -> dict[str, str]:
         """Each word's analysis as the analyser writes it (``^budget/budget<n><sg>/...$``)."""
-        return self._known(self.readings, words, lambda answer: answer)
+        return self._known(self.readings, words, None)
 
     def _known(
-        self, known: dict[str, V], words: Sequence[str], read: Callable[[str], V]
+        self, known: dict[str, V], words: Sequence[str], read: Callable[[str], V] | None
     ) -> dict[str, V]:
+        """What ``read`` makes of each word's analysis (``known`` keeps it), asking the
+        analyser only about words it was never asked about."""
+        try:  # most questions: every word seen before, and no lock needed to read
+            return {w: known[w] for w in words}
+        except KeyError:
+            pass
         with self.lock:
             new = [w for w in dict.fromkeys(words) if w not in known]
-            for word, answer in zip(new, self._ask(new), strict=True):
-                known[word] = read(answer)
+            unasked = [w for w in new if w not in self.readings]
+            for word, answer in zip(unasked, self._ask(unasked), strict=True):
+                self.readings[word] = answer
+            if read is not None:
+                for word in new:
+                    known[word] = read(self.readings[word])
             return {w: known[w] for w in words}
 
     def _ask(self, words: list[str]) -> list[str]:
@@ -205,18 +217,25 @@ _DEMONYM = re.compile(r"[A-Z][a-z][^<]*<(?:n|adj)>(?!<acr>)")
 _MULTIWORD_NP = re.compile(r"\^[^/$^]* [^/$^]*/[^$]*<np><(?:al|ant|cog|org)>")
 
 
-# The first tag of a reading -> its part of speech (``engines.base.WORD_CLASSES``), for the tags
-# of Apertium's English, Spanish, Catalan and Galician dictionaries.
-_PARTS = {
-    "n": "noun", "np": "proper", "adj": "adjective", "adv": "adverb", "preadv": "adverb",
-    "det": "determiner", "predet": "determiner", "pr": "preposition", "prn": "pronoun",
-    "rel": "pronoun", "cnjcoo": "conjunction", "cnjsub": "conjunction", "cnjadv": "conjunction",
-    "num": "numeral", "vblex": "verb", "vbser": "verb", "vbhaver": "verb", "vbmod": "verb",
-    "vaux": "verb", "vbdo": "verb",
+# Apertium's tags, for both readers of a word's readings: the part of speech the checks read
+# (``engines.base.WORD_CLASSES``), from a reading's first tag, and the coarse part headlines are
+# read by (``tarjama.headlines``), from the first tag in this order that a reading holds ("" for
+# none), for the tags of Apertium's English, Spanish, Catalan and Galician dictionaries.
+_TAGS: dict[str, tuple[str, str]] = {
+    "np": ("proper", "name"), "n": ("noun", "noun"),
+    "vbser": ("verb", "aux"), "vbhaver": ("verb", "aux"), "vbmod": ("verb", "aux"),
+    "vaux": ("verb", "aux"), "vbdo": ("verb", "aux"), "vblex": ("verb", "verb"),
+    "adj": ("adjective", "adj"), "det": ("determiner", "det"), "pr": ("preposition", "prep"),
+    "prn": ("pronoun", "pron"), "num": ("numeral", "num"), "adv": ("adverb", "adv"),
+    "preadv": ("adverb", "adv"), "cnjcoo": ("conjunction", "conj"),
+    "cnjsub": ("conjunction", "conj"), "cnjadv": ("conjunction", "conj"),
+    "predet": ("determiner", ""), "rel": ("pronoun", ""),
 }  # fmt: skip
+_COARSE_ORDER = [tag for tag, (_, coarse) in _TAGS.items() if coarse]
 # A verb's form that can be a sentence's own verb: English present and past, the Romance
 # tenses and moods (not the infinitive, gerund or participles).
-_FINITE = re.compile(r"<(?:pres|past|pri|pii|ifi|fti|cni|prs|pis|fts|imp)>")
+_FINITE = frozenset({"pres", "past", "pri", "pii", "ifi", "fti", "cni", "prs", "pis", "fts", "imp"})
+_TAG = re.compile(r"<([^<>]*)>")
 _FIRST_TAG = re.compile(r"[^<]*<(\w+)>")
 
 
@@ -228,36 +247,11 @@ def parts_of_speech(analysis: str) -> frozenset[str]:
     found: set[str] = set()
     for reading in analysis.rstrip("$").split("/")[1:]:
         first = _FIRST_TAG.match(reading)  # of a joined reading ("del" = de<pr>+el<det>), the first
-        part = _PARTS.get(first.group(1), "other") if first else "other"
+        part = _TAGS.get(first.group(1), ("other", ""))[0] if first else "other"
         found.add(part)
-        if part == "verb" and _FINITE.search(reading.split("+")[0]):
+        if part == "verb" and not _FINITE.isdisjoint(_TAG.findall(reading.split("+")[0])):
             found.add("finite")
     return frozenset(found)
-
-
-# Apertium's tags -> the coarse parts of speech headlines are read by (tarjama.headlines), in the
-# order they are tried: a verb's form decides which of its tags it gets.
-_COARSE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), name)
-    for pattern, name in (
-        (r"<np>", "name"),
-        (r"<n>.*<pl>", "noun-pl"),
-        (r"<n>", "noun"),
-        (r"<(?:vbser|vbhaver|vbmod|vaux|vbdo)>", "aux"),
-        (r"<vblex>.*<pri><p3><sg>", "verb-s"),
-        (r"<vblex>.*<past>", "verb-past"),
-        (r"<vblex>.*<pp>", "verb-pp"),
-        (r"<vblex>.*<(?:ger|pprs|subs)>", "verb-ing"),
-        (r"<vblex>", "verb"),
-        (r"<adj>", "adj"),
-        (r"<det>", "det"),
-        (r"<pr>", "prep"),
-        (r"<prn>", "pron"),
-        (r"<num>", "num"),
-        (r"<(?:adv|preadv)>", "adv"),
-        (r"<cnj", "conj"),
-    )
-)
 
 
 def coarse_parts(analysis: str) -> str:
@@ -267,7 +261,26 @@ def coarse_parts(analysis: str) -> str:
         return "unknown"
     found = set()
     for reading in analysis.strip("^$").split("/")[1:]:
-        name = next((n for pattern, n in _COARSE if pattern.search(reading)), None)
-        if name is not None:
+        name = _coarse(_TAG.findall(reading))
+        if name:
             found.add(name)
     return ",".join(sorted(found))
+
+
+def _coarse(tags: list[str]) -> str:
+    """The coarse part of one reading's tags; a noun's and a verb's by their form too."""
+    held = set(tags)
+    tag = next((t for t in _COARSE_ORDER if t in held), None)
+    if tag is None:
+        return "conj" if any(t.startswith("cnj") for t in tags) else ""
+    after = tags[tags.index(tag) + 1 :]
+    if tag == "n":
+        return "noun-pl" if "pl" in after else "noun"
+    if tag != "vblex":
+        return _TAGS[tag][1]
+    if any(after[k : k + 3] == ["pri", "p3", "sg"] for k in range(len(after))):
+        return "verb-s"
+    for form, name in (("past", "verb-past"), ("pp", "verb-pp")):
+        if form in after:
+            return name
+    return "verb-ing" if not {"ger", "pprs", "subs"}.isdisjoint(after) else "verb"
