@@ -38,6 +38,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import unescape
+from typing import TYPE_CHECKING
 
 from tarjama.formats.html.parts import (
     Parts,
@@ -57,6 +58,9 @@ from tarjama.formats.html.source import (
     words,
 )
 from tarjama.model import BlockKind
+
+if TYPE_CHECKING:
+    from tarjama.formats.html.blocks import Tagged
 
 PAIRED_TAGS = words(
     "a abbr acronym b bdi bdo big cite del dfn em font i ins label mark nobr q s small span "
@@ -113,6 +117,9 @@ class Run:
     kind: BlockKind = BlockKind.PARAGRAPH
     level: int = 0
     figure: Element | None = None
+    tagged: Tagged | None = field(default=None, repr=False)
+    """The run as tagged text (``blocks.tagged``), once made: reading makes it, and writing the
+    same page (parsed once for both) needs it again."""
 
 
 @dataclass
