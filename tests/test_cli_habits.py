@@ -12,6 +12,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from tarjama.cli.codes import canonical, known, resolve
@@ -19,6 +20,8 @@ from tarjama.errors import LanguageError
 
 from .conftest import SAMPLES, needs_apertium
 from .test_cli import TARJAMA, run
+from .test_extract import PAGE, PARAGRAPHS
+from .test_page_translate import STRAY_END
 
 
 def untimed(translation: bytes) -> bytes:
@@ -211,6 +214,64 @@ def test_a_folder_needs_out(tmp_path: Path) -> None:
     result = run("translate", str(folder_of_articles(tmp_path)), "--to", "es")
     assert result.returncode == 2
     assert "a folder is translated into files: give --out DIR" in result.stderr.decode()
+
+
+def pages_folder(tmp_path: Path) -> Path:
+    """A page, a fragment whose markup the translation changes (``STRAY_END``) and a text."""
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "harbour.html").write_text(PAGE, encoding="utf-8")
+    (folder / "stray.html").write_text(STRAY_END, encoding="utf-8")
+    (folder / "port-strike.txt").write_bytes((SAMPLES / "port-strike.txt").read_bytes())
+    return folder
+
+
+def test_a_folder_checks_each_page_and_strict_refuses_only_the_changed_ones(
+    tmp_path: Path,
+) -> None:
+    folder, out = pages_folder(tmp_path), tmp_path / "out"
+    args = ("translate", str(folder), "--to", "es,ca", "--engine", "pseudo", "--no-memory")
+    lenient = run(*args, "--out", str(out))
+    assert lenient.returncode == 0, lenient.stderr.decode()
+    assert lenient.stderr.decode().splitlines() == [
+        f"tarjama: warning ({folder / 'stray.html'}, {lang}): the page's markup changed: "
+        "<div> 0 -> 1; at /: <p> became <div>; needs review"
+        for lang in ("es", "ca")
+    ]
+    assert len(list(out.iterdir())) == 6
+
+    strict = run(*args, "--out", str(tmp_path / "strict"), "--strict")
+    assert strict.returncode == 65
+    assert strict.stdout.decode() == f"wrote 4 translations into {tmp_path / 'strict'}/\n"
+    assert strict.stderr.decode().splitlines() == [
+        *(
+            f"tarjama: {folder / 'stray.html'}: the translation ({lang}) would change the "
+            "page's markup: <div> 0 -> 1; at /: <p> became <div>"
+            for lang in ("es", "ca")
+        ),
+        "tarjama: 1 of 3 files not written under --strict, their markup would change: "
+        "stray.html (es, ca)",
+    ]
+    assert sorted(p.name for p in (tmp_path / "strict").iterdir()) == [
+        "harbour.ca.html", "harbour.es.html", "port-strike.ca.txt", "port-strike.es.txt",
+    ]  # fmt: skip
+
+
+def test_a_folder_extracts_each_page(tmp_path: Path) -> None:
+    folder, out = pages_folder(tmp_path), tmp_path / "out"
+    (folder / "stray.html").unlink()  # no article in it to find
+    args = ("translate", str(folder), "--to", "es", "--engine", "pseudo", "--no-memory")
+    result = run(*args, "--out", str(out), "--extract")
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode() == f"wrote 2 translations into {out}/\n"
+    root = lxml.html.document_fromstring((out / "harbour.es.html").read_text(encoding="utf-8"))
+    assert not root.xpath("//nav | //footer | //*[@class='cookie-banner']")  # the article alone
+    assert root.xpath("//link[@rel='canonical']/@href") == [
+        "https://bay.example/news/harbour-reopens"
+    ]
+    assert len(root.xpath("//article//p[not(@class)]")) >= len(PARAGRAPHS)
+    single = run("translate", str(folder / "port-strike.txt"), "--to", "es", "--engine", "pseudo")
+    assert untimed((out / "port-strike.es.txt").read_bytes()) == untimed(single.stdout)
 
 
 # --- keys ---------------------------------------------------------------------------------------

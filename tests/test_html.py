@@ -580,3 +580,26 @@ def test_text_direction(language: str, direction: str) -> None:
 )
 def test_language_name(code: str, name: str) -> None:
     assert language_name(code) == name
+
+
+def test_a_run_wholly_inside_one_link_goes_to_the_engine_without_tags() -> None:
+    # a menu item, a teaser's headline: the link stays where it is and its words are the run;
+    # what it carries (its title) is still translated, and nothing of the markup moves
+    page = (
+        "<html><head><title>T</title></head><body>"
+        '<ul><li> <a href="/home" title="Go home"><b>Home</b> page</a> </li>'
+        '<li><a href="/news"><span><em>Latest</em></span></a></li></ul>'
+        '<p><a href="/x">Partly</a> linked.</p></body></html>'
+    )
+    article = read_html(page)
+    assert [b.text for b in article.body] == [
+        "T",
+        '<g id="1">Home</g> page',
+        "Go home",
+        "Latest",
+        '<g id="1">Partly</g> linked.',
+    ]
+    out = write_html(translated(article))
+    assert '<li> <a href="/home" title="GO HOME"><b>HOME</b> PAGE</a> </li>' in out
+    assert '<li><a href="/news"><span><em>LATEST</em></span></a></li>' in out
+    assert differences(page, out) == []

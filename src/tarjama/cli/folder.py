@@ -6,6 +6,11 @@ that was interrupted, or a folder that gained articles, picks up where it was; `
 translates everything again. Files are written whole or not at all (a temporary file renamed),
 so a half-written one never passes for done. A file that cannot be read is reported on stderr
 and the others go on; the exit status then says so (65).
+
+Web pages are written as ``translate`` writes one page: in place, their markup checked, a page
+whose markup would change written with a warning on stderr; with ``--strict`` that page is not
+written, and the last line on stderr names the files refused (exit 65). With ``--extract``, each
+page's article alone (other files, which hold an article already, as they are).
 """
 
 from __future__ import annotations
@@ -21,13 +26,13 @@ import click
 
 from tarjama import formats
 from tarjama.cli.base import in_languages, progress
-from tarjama.errors import InputError, TarjamaError
+from tarjama.errors import InputError, MarkupError, TarjamaError
 
 if TYPE_CHECKING:
     from tarjama.config import Settings
     from tarjama.engines.base import Engine
     from tarjama.formats.feed import Feed
-    from tarjama.model import Article
+    from tarjama.model import Article, Translation
     from tarjama.pipeline import Translator
 
 log = logging.getLogger(__name__)
@@ -70,6 +75,9 @@ def translate_folder(
     settings: Settings,
     out_dir: Path,
     force: bool,
+    *,
+    extract: bool = False,
+    strict: bool = False,
 ) -> None:
     from tarjama.runtime import Runtime
 
@@ -83,16 +91,27 @@ def translate_folder(
     out_dir.mkdir(parents=True, exist_ok=True)
     with Runtime.open(settings, store=settings.memory) as runtime:
         _, langs = in_languages(runtime.engine, source or "en", to)
-        works, failed = _read(files, langs, source, out_format, input_format, out_dir, force)
+        works, failed = _read(
+            files, langs, source, out_format, input_format, out_dir, force, extract
+        )
         translator = runtime.translator()
-        done = _translate(works, langs, translator, runtime.engine, out_dir)
+        done, refused = _translate(works, langs, translator, runtime.engine, out_dir, strict)
     skipped = sum(len(langs) - len(w.needed) for w in works)
     summary = f"wrote {done} {'translation' if done == 1 else 'translations'} into {out_dir}/"
     if skipped:
         summary += f" ({skipped} already done, skipped)"
     click.echo(summary)
+    problems = []
     if failed:
-        raise InputError(f"{failed} of {len(files)} files could not be translated (see above)")
+        problems.append(f"{failed} of {len(files)} files could not be translated (see above)")
+    if refused:
+        named = ", ".join(f"{path.name} ({', '.join(ls)})" for path, ls in refused.items())
+        problems.append(
+            f"{len(refused)} of {len(files)} files not written under --strict, their markup "
+            f"would change: {named}"
+        )
+    if problems:
+        raise InputError("; ".join(problems))
 
 
 def _read(
@@ -103,8 +122,10 @@ def _read(
     input_format: str | None,
     out_dir: Path,
     force: bool,
+    extract: bool = False,
 ) -> tuple[list[Work], int]:
-    """The files that still need a language, parsed; and how many could not be read."""
+    """The files that still need a language, parsed (a page's article alone, with
+    ``extract``); and how many could not be read."""
     works: list[Work] = []
     failed = 0
     for path in files:
@@ -127,6 +148,10 @@ def _read(
                 from tarjama.formats import feed as feeds
 
                 work.feed = feeds.read_feed(text, language=source)
+            elif extract and kind == "html":
+                from tarjama.formats.extract import extract as extract_article
+
+                work.article = extract_article(text, language=source)
             else:
                 work.article = formats.parse(text, kind, language=source)
             works.append(work)
@@ -145,12 +170,18 @@ def _is_done(source: Path, target: Path) -> bool:
 
 
 def _translate(
-    works: list[Work], langs: list[str], translator: Translator, engine: Engine, out_dir: Path
-) -> int:
+    works: list[Work],
+    langs: list[str],
+    translator: Translator,
+    engine: Engine,
+    out_dir: Path,
+    strict: bool = False,
+) -> tuple[int, dict[Path, list[str]]]:
     """Each file into the languages it needs, articles a chunk per engine call; the number of
-    translations written."""
+    translations written, and the languages of each page not written under ``strict``."""
     total = sum(len(w.needed) for w in works)
     written = 0
+    refused: dict[Path, list[str]] = {}
     with progress(total, "translating", "files") as advance:
         for lang in langs:
             articles = [w for w in works if lang in w.needed and w.article is not None]
@@ -159,15 +190,33 @@ def _translate(
                 for work, result in zip(
                     chunk, translator.translate_many(sources, lang), strict=True
                 ):
-                    write_whole(
-                        output_path(out_dir, work.path, lang, work.fmt),
-                        formats.write(result, work.fmt),
-                    )
-                written += len(chunk)
+                    text = _checked(work, result, strict)
+                    if text is None:
+                        refused.setdefault(work.path, []).append(lang)
+                        continue
+                    write_whole(output_path(out_dir, work.path, lang, work.fmt), text)
+                    written += 1
                 advance(len(chunk))
             for work in (w for w in works if lang in w.needed and w.feed is not None):
                 written += _translate_feed(work, lang, translator, engine, out_dir)
                 advance(1)
+    return written, refused
+
+
+def _checked(work: Work, t: Translation, strict: bool) -> str | None:
+    """The translation as written (a page: its markup checked, as ``translate`` checks one);
+    None for a page refused under ``strict``, said on stderr."""
+    try:
+        written, checked = formats.write_checked(t, work.fmt, strict=strict)
+    except MarkupError as exc:
+        click.echo(f"tarjama: {work.path}: {exc}", err=True)
+        return None
+    for segment in checked.segments[len(t.segments) :]:
+        for finding in segment.findings:
+            click.echo(
+                f"tarjama: warning ({work.path}, {t.language}): {finding.message}; needs review",
+                err=True,
+            )
     return written
 
 

@@ -68,11 +68,13 @@ if TYPE_CHECKING:
 @click.option(
     "--extract", "extract_article", is_flag=True,
     help="From a whole web page, its article alone (found by readability-lxml) with its "
-    "metadata, written in tarjama's layout. Without it a page is translated in place, whole.",
+    "metadata, written in tarjama's layout (a folder: each page's). Without it a page is "
+    "translated in place, whole.",
 )  # fmt: skip
 @click.option(
     "--strict", is_flag=True,
-    help="Fail (exit 65) rather than write a page whose markup the translation would change.",
+    help="Fail (exit 65) rather than write a page whose markup the translation would change "
+    "(a folder: such pages are not written, the others are).",
 )  # fmt: skip
 @click.pass_context
 @reports_errors
@@ -106,10 +108,8 @@ def translate(
             raise click.UsageError("a folder is translated into files: give --out DIR")
         if out_format in LINE_FORMATS or input_format == "lines":
             raise click.UsageError("line by line (lines, jsonl) translates one file, not a folder")
-        if extract_article or strict:
-            raise click.UsageError("--extract and --strict take one web page, not a folder")
         translate_folder(Path(path), targets(to), source, out_format, input_format, settings,
-                         out_dir, force)  # fmt: skip
+                         out_dir, force, extract=extract_article, strict=strict)  # fmt: skip
         return
     data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     if input_format == "lines" or out_format in LINE_FORMATS:

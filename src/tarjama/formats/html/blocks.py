@@ -54,6 +54,12 @@ class Tagged:
 
 def tagged(doc: Document, run: Run) -> Tagged:
     """The run as tagged text (``tarjama.inline``), blanks collapsed to one space."""
+    if run.tagged is None:
+        run.tagged = _tagged(doc, run)
+    return run.tagged
+
+
+def _tagged(doc: Document, run: Run) -> Tagged:
     nodes: dict[int, Node] = {}
     paired: set[int] = set()
     out: list[str] = []

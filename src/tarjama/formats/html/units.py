@@ -10,7 +10,8 @@ A document's translatable pieces ("units"), in document order:
   ``translate="no"``, inline elements without words) travels as ``<x id/>``. An element that
   holds a block (``<a><div>...</div></a>``, a ``<li>`` with a nested ``<ul>``) is not inline: the
   text before, inside and after the block are runs of their own, never flattened or repeated.
-  Markup without words at either end of a run stays where it is, outside the run;
+  Markup without words at either end of a run stays where it is, outside the run, and so does
+  an inline element that holds the whole run (a link in a menu): its content is the run;
 - **attributes** people read: ``alt``, ``title``, ``aria-label``, ``aria-description``,
   ``placeholder``;
 - **metadata**: ``<meta>`` description, ``og:title``, ``og:description``, ``og:image:alt``,
@@ -37,6 +38,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import unescape
+from typing import TYPE_CHECKING
 
 from tarjama.formats.html.parts import (
     Parts,
@@ -56,6 +58,9 @@ from tarjama.formats.html.source import (
     words,
 )
 from tarjama.model import BlockKind
+
+if TYPE_CHECKING:
+    from tarjama.formats.html.blocks import Tagged
 
 PAIRED_TAGS = words(
     "a abbr acronym b bdi bdo big cite del dfn em font i ins label mark nobr q s small span "
@@ -112,6 +117,9 @@ class Run:
     kind: BlockKind = BlockKind.PARAGRAPH
     level: int = 0
     figure: Element | None = None
+    tagged: Tagged | None = field(default=None, repr=False)
+    """The run as tagged text (``blocks.tagged``), once made: reading makes it, and writing the
+    same page (parsed once for both) needs it again."""
 
 
 @dataclass
@@ -245,6 +253,20 @@ class _Walker:
         tail: list[Node] = []
         while items and self._edge(items[-1]):
             tail.insert(0, items.pop())
+        # A run wholly inside one inline element (a link in a menu, a teaser's headline): the
+        # element stays where it is, as its words' edges do, and what it holds is the run. The
+        # engine gets the words alone, and has no tags to carry through (a third of a page's
+        # runs; tags cost the pipeline more than their words).
+        wrappers: list[Element] = []
+        while len(items) == 1 and isinstance(items[0], Element):
+            wrappers.append(items[0])
+            items = list(items[0].children)
+            while items and self._edge(items[0]):
+                self._inner_units(items.pop(0))
+            inner_tail: list[Node] = []
+            while items and self._edge(items[-1]):
+                inner_tail.insert(0, items.pop())
+            tail[:0] = inner_tail
         if items:
             first, last = items[0], items[-1]
             start = first.start
@@ -258,8 +280,10 @@ class _Walker:
             run = Run(container, items, start, end)
             self._kind(run)
             self.add(run)
-            for item in items:
-                self._inner_units(item)
+        for wrapper in wrappers:  # what it carries (a link's title), as when it was in the run
+            self._carried(wrapper)
+        for item in items:
+            self._inner_units(item)
         for item in tail:
             self._inner_units(item)
 
