@@ -251,8 +251,25 @@ def test_the_article_view_offers_glossary_terms_and_memory_suggestions(
     help_ = ships.find_class("help")[0]
     glossary = help_.xpath(".//h2[.='Glossary']/following-sibling::ul[1]/li")
     assert [li.text_content() for li in glossary] == ["fleet → flota"]
-    suggestion = help_.xpath(".//h2[.='Translation memory']/following-sibling::ul[1]/li")[0]
-    assert suggestion.text_content().split(" ", 1) == ["96%", "La flota de 4 barcos zarpó."]
+    # the memory is searched for the segment in focus only: not on the article's view, but
+    # by its link (without JavaScript) or the part the script fetches when it gets focus
+    assert not page.xpath("//h2[.='Translation memory']")
+    n = ships.get("data-n")
+    [link] = ships.xpath(".//p[@class='suggest']/a")
+    assert link.get("href") == f"/desk/s1/es?focus={n}#segment-{n}"
+    focused = lxml_html.document_fromstring(client.get(f"/desk/s1/es?focus={n}").text)
+    fetched = client.get(f"/desk/s1/es/suggestions/{n}")
+    assert fetched.status_code == 200
+    for view in (focused, lxml_html.fragment_fromstring(fetched.text, create_parent="div")):
+        [box] = view.xpath(f"//div[@id='help-{n}']")
+        suggestion = box.xpath(".//h2[.='Translation memory']/following-sibling::ul[1]/li")[0]
+        assert suggestion.text_content().split(" ", 1) == ["96%", "La flota de 4 barcos zarpó."]
+        assert len(view.xpath("//h2[.='Translation memory']")) == 1  # that segment's alone
+    missing = client.get("/desk/s1/es/suggestions/999")
+    assert missing.status_code == 404
+    client.cookies.clear()
+    signed_out = client.get(f"/desk/s1/es/suggestions/{n}", follow_redirects=False)
+    assert (signed_out.status_code, signed_out.headers["location"]) == (303, "/desk/login")
 
 
 def test_a_change_made_meanwhile_is_not_overwritten(

@@ -26,11 +26,11 @@ import hmac
 import secrets
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi import APIRouter, Form, Path, Query, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from tarjama import inline
@@ -50,6 +50,7 @@ from tarjama.errors import (
     TarjamaError,
 )
 from tarjama.formats.html import language_name, text_direction
+from tarjama.memory.tm import Match
 from tarjama.model import FieldRef, Part
 from tarjama.newsroom import Newsroom
 from tarjama.newsroom import edition as edition_of
@@ -264,13 +265,20 @@ def queue(
 # --- an article ----------------------------------------------------------------------------------
 
 
-def article_view(newsroom: Newsroom, publisher_id: str, lang: str) -> dict[str, Any]:
-    """What the desk shows of a translation: its segments side by side, each with findings,
-    suggestions and glossary terms; the edition to send back."""
+def article_view(
+    newsroom: Newsroom, publisher_id: str, lang: str, focus: int | None = None
+) -> dict[str, Any]:
+    """What the desk shows of a translation: its segments side by side, each with findings
+    and glossary terms, and for the segment in ``focus`` (if any) the memory's suggestions
+    (a fuzzy search each: asked for one segment at a time, when an editor turns to it); the
+    edition to send back."""
     result = newsroom.segments(publisher_id, lang)
     t = result.translation
     assert t is not None  # segments() raised otherwise
-    suggestions = newsroom.suggestions(result)
+    suggestions: dict[tuple[FieldRef, int], list[Match]] = {}
+    if focus is not None and 0 <= focus < len(t.segments):
+        one = replace(t, segments=(t.segments[focus],))
+        suggestions = newsroom.suggestions(replace(result, translation=one))
     pair = t.provenance
     terms = _terms(newsroom, [s.source for s in t.segments], pair.source_language, lang)
     segments = []
@@ -288,6 +296,7 @@ def article_view(newsroom: Newsroom, publisher_id: str, lang: str) -> dict[str, 
                 "origin": str(s.origin),
                 "risk": f"{s.risk:.2f}",
                 "findings": [(str(f.severity), f.check, f.message) for f in s.findings],
+                "focus": n == focus,
                 "suggestions": [
                     (f"{m.score:.0%}", pieces(m.target, markup))
                     for m in suggestions.get((s.field, s.index), ())
@@ -342,16 +351,46 @@ def _where(field: FieldRef) -> str:
 
 
 @router.get("/{publisher_id}/{lang}")
-def article(request: Request, publisher_id: str, lang: str, newsroom: NewsroomDep) -> Response:
+def article(
+    request: Request,
+    publisher_id: str,
+    lang: str,
+    newsroom: NewsroomDep,
+    focus: Annotated[int | None, Query(ge=0, le=100_000)] = None,
+) -> Response:
+    """The article's segments; ``focus``: the segment whose memory suggestions to show (the
+    way to them without JavaScript)."""
     editor = _editor(request)
     if isinstance(editor, Response):
         return editor
     try:
-        view = article_view(newsroom, publisher_id, lang)
+        view = article_view(newsroom, publisher_id, lang, focus)
     except (NotFoundError, ConflictError) as exc:
         return _refused(str(exc), 404 if isinstance(exc, NotFoundError) else 409)
     return page("desk_article.html", lang="en", dir="ltr", title=f"Review: {publisher_id}",
                 editor=editor, **view)  # fmt: skip
+
+
+@router.get("/{publisher_id}/{lang}/suggestions/{n}")
+def segment_suggestions(
+    request: Request,
+    publisher_id: str,
+    lang: str,
+    n: Annotated[int, Path(ge=0, le=100_000)],
+    newsroom: NewsroomDep,
+) -> Response:
+    """The memory's suggestions for segment ``n``, as the part of the page that shows them:
+    fetched by the desk's script when the segment gets focus."""
+    editor = _editor(request)
+    if isinstance(editor, Response):
+        return editor
+    try:
+        view = article_view(newsroom, publisher_id, lang, n)
+    except (NotFoundError, ConflictError) as exc:
+        return _refused(str(exc), 404 if isinstance(exc, NotFoundError) else 409)
+    if n >= len(view["segments"]):
+        return _refused(f"the translation has no segment {n}", 404)
+    return page("_suggestions.html", s=view["segments"][n], **view)
 
 
 def _wants_json(request: Request) -> bool:
