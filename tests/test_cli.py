@@ -160,6 +160,24 @@ def test_several_targets_and_stdin(tmp_path: Path) -> None:
         assert LABELS[lang] in (tmp_path / f"article.{lang}.txt").read_text(encoding="utf-8")
 
 
+def test_an_articles_html_pages_link_each_other(tmp_path: Path) -> None:
+    """Text in, HTML out in two languages: the reader pages' renderer, each page naming the
+    other by its file, the stylesheet inline (one file each)."""
+    result = run("translate", str(SAMPLES / "port-strike.txt"), "--to", "es,ar", "--engine",
+                 "pseudo", "--format", "html", "--out", str(tmp_path))  # fmt: skip
+    assert result.returncode == 0, result.stderr.decode()
+    es = lxml_html.fromstring((tmp_path / "port-strike.es.html").read_bytes())
+    ar = lxml_html.fromstring((tmp_path / "port-strike.ar.html").read_bytes())
+    assert (ar.get("lang"), ar.get("dir")) == ("ar", "rtl") and es.findtext(".//style")
+    head = {el.get("hreflang"): el.get("href") for el in es.iter("link") if el.get("hreflang")}
+    assert head == {"es": "port-strike.es.html", "ar": "port-strike.ar.html"}
+    assert es.xpath("//link[@rel='canonical']/@href") == ["port-strike.es.html"]
+    [nav] = es.find_class("tarjama-languages")
+    assert [(a.text, a.get("href")) for a in nav.iter("a")] == [("العربية", "port-strike.ar.html")]
+    assert [el.text for el in nav.iter("span", "strong")] == ["English", "Español"]
+    assert es.find_class("tarjama-label") and es.find(".//details") is not None
+
+
 def test_pseudo_engine_runs_without_apertium() -> None:
     result = run("translate", str(SAMPLES / "port-strike.txt"), "--to", "es", "--engine", "pseudo")
     assert result.returncode == 0, result.stderr.decode()

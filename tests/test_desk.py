@@ -11,8 +11,10 @@ corrections run nothing on any page.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +23,12 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from lxml import html as lxml_html
+from sqlalchemy import select, update
 
 from tarjama.api import create_app, create_key, revoke_key
+from tarjama.api.web.desk import COOKIE
 from tarjama.engines.pseudo import PseudoEngine
+from tarjama.store import DeskSession, utcnow
 from tests.test_pages import HTML, chromium, live_server, put, settings_for
 
 STORY = (
@@ -160,6 +165,42 @@ def test_a_revoked_keys_session_ends(desk: tuple[FastAPI, TestClient, str], tmp_
     assert client.get("/desk", follow_redirects=False).status_code == 303  # the session is gone
 
 
+def test_sessions_live_in_the_store(desk: tuple[FastAPI, TestClient, str], tmp_path: Path) -> None:
+    """A restart, or a second server of the same store, keeps the editor signed in; the store
+    holds the session id's hash and the key's id, never the id or the key."""
+    app, client, key = desk
+    token = signed_in(client, key)
+    sid = client.cookies[COOKIE]
+    with app.state.services.keys.store.session() as session:
+        [row] = session.scalars(select(DeskSession)).all()
+    assert row.id == hashlib.sha256(sid.encode()).hexdigest() != sid
+    assert key.startswith(f"tj_{row.key_id}_") and row.csrf == token
+    settings = settings_for(tmp_path, targets=("es", "ca"))
+    with TestClient(create_app(settings, engine=PseudoEngine(), job_threads=0)) as other:
+        other.cookies.set(COOKIE, sid, path="/desk")
+        queue = other.get("/desk", follow_redirects=False)
+        assert queue.status_code == 200 and csrf_of(queue.text) == token
+        # signed out there, signed out here
+        out = other.post("/desk/logout", data={"csrf": token}, follow_redirects=False)
+        assert (out.status_code, out.headers["location"]) == (303, "/desk/login")
+    response = client.get("/desk", follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (303, "/desk/login")
+
+
+def test_an_idle_session_ends(desk: tuple[FastAPI, TestClient, str]) -> None:
+    app, client, key = desk
+    signed_in(client, key)
+    store = app.state.services.keys.store
+    with store.begin() as session:
+        session.execute(update(DeskSession).values(expires_at=utcnow() - timedelta(seconds=1)))
+    response = client.get("/desk", follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (303, "/desk/login")
+    # its row goes when a session is next opened
+    signed_in(client, key)
+    with store.session() as session:
+        assert len(session.scalars(select(DeskSession)).all()) == 1
+
+
 def test_scripts_use_the_desk_with_a_bearer_key(desk: tuple[FastAPI, TestClient, str]) -> None:
     _, client, key = desk
     bearer = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
@@ -251,8 +292,25 @@ def test_the_article_view_offers_glossary_terms_and_memory_suggestions(
     help_ = ships.find_class("help")[0]
     glossary = help_.xpath(".//h2[.='Glossary']/following-sibling::ul[1]/li")
     assert [li.text_content() for li in glossary] == ["fleet → flota"]
-    suggestion = help_.xpath(".//h2[.='Translation memory']/following-sibling::ul[1]/li")[0]
-    assert suggestion.text_content().split(" ", 1) == ["96%", "La flota de 4 barcos zarpó."]
+    # the memory is searched for the segment in focus only: not on the article's view, but
+    # by its link (without JavaScript) or the part the script fetches when it gets focus
+    assert not page.xpath("//h2[.='Translation memory']")
+    n = ships.get("data-n")
+    [link] = ships.xpath(".//p[@class='suggest']/a")
+    assert link.get("href") == f"/desk/s1/es?focus={n}#segment-{n}"
+    focused = lxml_html.document_fromstring(client.get(f"/desk/s1/es?focus={n}").text)
+    fetched = client.get(f"/desk/s1/es/suggestions/{n}")
+    assert fetched.status_code == 200
+    for view in (focused, lxml_html.fragment_fromstring(fetched.text, create_parent="div")):
+        [box] = view.xpath(f"//div[@id='help-{n}']")
+        suggestion = box.xpath(".//h2[.='Translation memory']/following-sibling::ul[1]/li")[0]
+        assert suggestion.text_content().split(" ", 1) == ["96%", "La flota de 4 barcos zarpó."]
+        assert len(view.xpath("//h2[.='Translation memory']")) == 1  # that segment's alone
+    missing = client.get("/desk/s1/es/suggestions/999")
+    assert missing.status_code == 404
+    client.cookies.clear()
+    signed_out = client.get(f"/desk/s1/es/suggestions/{n}", follow_redirects=False)
+    assert (signed_out.status_code, signed_out.headers["location"]) == (303, "/desk/login")
 
 
 def test_a_change_made_meanwhile_is_not_overwritten(

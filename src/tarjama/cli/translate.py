@@ -149,10 +149,13 @@ def translate(
         results = [translator.translate(article, lang) for lang in langs]
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
+        files = {t.language: output_path(out_dir, path, t.language, fmt) for t in results}
+        # an article's pages link each other (and the original, at its address if known)
+        links = [(article.source_language, article.canonical_url),
+                 *((lang, f.name) for lang, f in files.items())]  # fmt: skip
         for t in results:
-            target = output_path(out_dir, path, t.language, fmt)
-            write_whole(target, _written(t, fmt, strict))
-            click.echo(str(target))
+            write_whole(files[t.language], _written(t, fmt, strict, links))
+            click.echo(str(files[t.language]))
         return
     if len(results) > 1 and fmt in ("json", "ninjs"):
         docs = {t.language: json.loads(formats.write(t, fmt)) for t in results}
@@ -161,8 +164,17 @@ def translate(
     click.echo("\n".join(_written(t, fmt, strict) for t in results), nl=False)
 
 
-def _written(t: Translation, fmt: str, strict: bool) -> str:
-    """The translation in ``fmt``; a page whose markup changed said so on stderr."""
+def _written(
+    t: Translation, fmt: str, strict: bool, links: list[tuple[str, str]] | None = None
+) -> str:
+    """The translation in ``fmt``; a page whose markup changed said so on stderr. ``links``:
+    the article's languages and their files, for the newsroom page of an article that came in
+    another format than HTML (``tarjama.render``)."""
+    a = t.article
+    if links is not None and fmt == "html" and (a.source_format != "html" or not a.original):
+        from tarjama.render.article import translation_page
+
+        return translation_page(t, links)
     written, checked = formats.write_checked(t, fmt, strict=strict)
     for segment in checked.segments[len(t.segments) :]:
         for finding in segment.findings:

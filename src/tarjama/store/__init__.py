@@ -10,6 +10,7 @@ from tarjama.store.database import Store
 from tarjama.store.generations import Generation
 from tarjama.store.keys import ApiKey
 from tarjama.store.models import Base, GlossaryTerm, TMUnit, utcnow
+from tarjama.store.sessions import DeskSession
 from tarjama.store.upsert import upsert
 from tarjama.store.webhooks import Delivery, Webhook
 
@@ -18,6 +19,7 @@ __all__ = [
     "ArticleVersion",
     "Base",
     "Delivery",
+    "DeskSession",
     "Generation",
     "GlossaryTerm",
     "Job",

@@ -2,16 +2,19 @@
 side, corrections and approval. For editor and admin keys only.
 
 Signing in (``/desk/login``) takes an API key and opens a session: a random id in a cookie
-(HttpOnly, SameSite=Strict, Secure over TLS, path ``/desk``), the key kept in the server's
-memory beside it and checked again on every request, so a revoked key's session ends with it.
+(HttpOnly, SameSite=Strict, Secure over TLS, path ``/desk``); the store keeps the id's hash
+with the key's id (``store/sessions.py``), so a restart or a second server keeps the editor
+signed in, and reads the key's row with the session on every request, so a revoked key's
+session ends with it.
 Every form carries the session's CSRF token (the sign-in form a token of its own, from a cookie
 it is compared with); a post without it is refused. Scripts may skip the session and send
 ``Authorization: Bearer`` (or ``X-API-Key``) on each request: no cookie, no CSRF token.
 
 The queue lists the current versions' translations, those needing review first, the riskiest
 first, filtered by language and status. An article's page shows each segment's source and
-translation side by side with the QA findings marked on the words they name, the memory's
-suggestions from human work (with their score) and the glossary terms that apply; inline
+translation side by side with the QA findings marked on the words they name and the glossary
+terms that apply, and for the segment in focus the memory's suggestions from human work (with
+their score; fetched when it gets focus, or by its link without JavaScript); inline
 markup is shown as tokens (``tokens.py``), never as tags. The desk's script
 (``static/desk.js``) edits a segment with its tokens unbreakable and saves it; the correction
 goes through the newsroom (``Newsroom.correct``: into the stored translation, and into the
@@ -25,19 +28,18 @@ import bisect
 import hmac
 import secrets
 import threading
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi import APIRouter, Form, Path, Query, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from tarjama import inline
 from tarjama.api.articles.common import NewsroomDep
 from tarjama.api.errors import status_for
 from tarjama.api.keys import Principal, Role
-from tarjama.api.security import authenticate, check_key, client_address, presented_key, throttle
+from tarjama.api.security import authenticate, client_address, presented_key, throttle
 from tarjama.api.services import Services
 from tarjama.api.web.render import page
 from tarjama.api.web.tokens import pieces
@@ -50,72 +52,33 @@ from tarjama.errors import (
     TarjamaError,
 )
 from tarjama.formats.html import language_name, text_direction
+from tarjama.memory.tm import Match
 from tarjama.model import FieldRef, Part
 from tarjama.newsroom import Newsroom
 from tarjama.newsroom import edition as edition_of
+from tarjama.store.sessions import DeskSessions
 
 router = APIRouter(prefix="/desk", include_in_schema=False)
 
 COOKIE = "tarjama_desk"
 LOGIN_COOKIE = "tarjama_desk_login"
 IDLE_SECONDS = 8 * 3600
-"""A session unused this long ends."""
+"""A session unused this long ends (on every server of the store)."""
 STATUSES = ("needs-review", "translated", "reviewed")
-
-
-@dataclass
-class Session:
-    key: str
-    csrf: str
-    expires: float
-
-
-class Sessions:
-    """The desk's sessions, in the server's memory (a restart signs everyone out)."""
-
-    def __init__(self, idle: float = IDLE_SECONDS) -> None:
-        self.idle = idle
-        self._by_id: dict[str, Session] = {}
-        self._lock = threading.Lock()
-
-    def open(self, key: str) -> tuple[str, Session]:
-        sid = secrets.token_urlsafe(32)
-        session = Session(key, secrets.token_urlsafe(32), time.monotonic() + self.idle)
-        with self._lock:
-            now = time.monotonic()
-            for old in [k for k, s in self._by_id.items() if s.expires < now]:
-                del self._by_id[old]
-            self._by_id[sid] = session
-        return sid, session
-
-    def get(self, sid: str | None) -> Session | None:
-        if not sid:
-            return None
-        with self._lock:
-            session = self._by_id.get(sid)
-            if session is None:
-                return None
-            now = time.monotonic()
-            if session.expires < now:
-                del self._by_id[sid]
-                return None
-            session.expires = now + self.idle
-            return session
-
-    def close(self, sid: str | None) -> None:
-        with self._lock:
-            self._by_id.pop(sid or "", None)
 
 
 _SESSIONS_LOCK = threading.Lock()
 
 
-def sessions_of(request: Request) -> Sessions:
+def sessions_of(request: Request) -> DeskSessions:
+    """The desk's sessions, in the store (``store/sessions.py``): shared by every server of
+    the store and kept across restarts."""
     state = request.app.state
     with _SESSIONS_LOCK:
         if not hasattr(state, "desk_sessions"):
-            state.desk_sessions = Sessions()
-    found: Sessions = state.desk_sessions
+            services: Services = state.services
+            state.desk_sessions = DeskSessions(services.keys.store, IDLE_SECONDS)
+    found: DeskSessions = state.desk_sessions
     return found
 
 
@@ -147,17 +110,16 @@ def _editor(request: Request) -> Editor | Response:
             raise ForbiddenError("the desk is for editor and admin keys")
         return Editor(principal, None)
     sid = request.cookies.get(COOKIE)
-    session = sessions_of(request).get(sid)
+    throttle(services.limiter, f"addr:{client_address(request)}")
+    session = sessions_of(request).get(sid)  # read with its key's row as it is now
     if session is None:
         return _sign_in()
-    throttle(services.limiter, f"addr:{client_address(request)}")
-    try:
-        principal = check_key(services, session.key, client_address(request))
-    except AccessError:  # revoked (or gone) since: the session ends with the key
+    if session.revoked:  # since it was opened: the session ends with the key
         sessions_of(request).close(sid)
         response = _sign_in()
         response.delete_cookie(COOKIE, path="/desk")
         return response
+    principal = Principal(session.key_id, session.name, Role.parse(session.role))
     if principal.role is None or principal.role < Role.EDITOR:
         return _refused("The desk is for editor and admin keys.", 403)
     return Editor(principal, session.csrf)
@@ -208,7 +170,8 @@ def login(
                         title="Sign in: the desk", csrf=token, message=message)  # fmt: skip
         _cookie(response, request, LOGIN_COOKIE, token)
         return response
-    sid, _ = sessions_of(request).open(key.strip())
+    assert principal.key_id is not None  # a key's principal
+    sid, _ = sessions_of(request).open(principal.key_id)
     response = RedirectResponse("/desk", status_code=303)
     _cookie(response, request, COOKIE, sid)
     response.delete_cookie(LOGIN_COOKIE, path="/desk")
@@ -264,13 +227,20 @@ def queue(
 # --- an article ----------------------------------------------------------------------------------
 
 
-def article_view(newsroom: Newsroom, publisher_id: str, lang: str) -> dict[str, Any]:
-    """What the desk shows of a translation: its segments side by side, each with findings,
-    suggestions and glossary terms; the edition to send back."""
+def article_view(
+    newsroom: Newsroom, publisher_id: str, lang: str, focus: int | None = None
+) -> dict[str, Any]:
+    """What the desk shows of a translation: its segments side by side, each with findings
+    and glossary terms, and for the segment in ``focus`` (if any) the memory's suggestions
+    (a fuzzy search each: asked for one segment at a time, when an editor turns to it); the
+    edition to send back."""
     result = newsroom.segments(publisher_id, lang)
     t = result.translation
     assert t is not None  # segments() raised otherwise
-    suggestions = newsroom.suggestions(result)
+    suggestions: dict[tuple[FieldRef, int], list[Match]] = {}
+    if focus is not None and 0 <= focus < len(t.segments):
+        one = replace(t, segments=(t.segments[focus],))
+        suggestions = newsroom.suggestions(replace(result, translation=one))
     pair = t.provenance
     terms = _terms(newsroom, [s.source for s in t.segments], pair.source_language, lang)
     segments = []
@@ -288,6 +258,7 @@ def article_view(newsroom: Newsroom, publisher_id: str, lang: str) -> dict[str, 
                 "origin": str(s.origin),
                 "risk": f"{s.risk:.2f}",
                 "findings": [(str(f.severity), f.check, f.message) for f in s.findings],
+                "focus": n == focus,
                 "suggestions": [
                     (f"{m.score:.0%}", pieces(m.target, markup))
                     for m in suggestions.get((s.field, s.index), ())
@@ -342,16 +313,46 @@ def _where(field: FieldRef) -> str:
 
 
 @router.get("/{publisher_id}/{lang}")
-def article(request: Request, publisher_id: str, lang: str, newsroom: NewsroomDep) -> Response:
+def article(
+    request: Request,
+    publisher_id: str,
+    lang: str,
+    newsroom: NewsroomDep,
+    focus: Annotated[int | None, Query(ge=0, le=100_000)] = None,
+) -> Response:
+    """The article's segments; ``focus``: the segment whose memory suggestions to show (the
+    way to them without JavaScript)."""
     editor = _editor(request)
     if isinstance(editor, Response):
         return editor
     try:
-        view = article_view(newsroom, publisher_id, lang)
+        view = article_view(newsroom, publisher_id, lang, focus)
     except (NotFoundError, ConflictError) as exc:
         return _refused(str(exc), 404 if isinstance(exc, NotFoundError) else 409)
     return page("desk_article.html", lang="en", dir="ltr", title=f"Review: {publisher_id}",
                 editor=editor, **view)  # fmt: skip
+
+
+@router.get("/{publisher_id}/{lang}/suggestions/{n}")
+def segment_suggestions(
+    request: Request,
+    publisher_id: str,
+    lang: str,
+    n: Annotated[int, Path(ge=0, le=100_000)],
+    newsroom: NewsroomDep,
+) -> Response:
+    """The memory's suggestions for segment ``n``, as the part of the page that shows them:
+    fetched by the desk's script when the segment gets focus."""
+    editor = _editor(request)
+    if isinstance(editor, Response):
+        return editor
+    try:
+        view = article_view(newsroom, publisher_id, lang, n)
+    except (NotFoundError, ConflictError) as exc:
+        return _refused(str(exc), 404 if isinstance(exc, NotFoundError) else 409)
+    if n >= len(view["segments"]):
+        return _refused(f"the translation has no segment {n}", 404)
+    return page("_suggestions.html", s=view["segments"][n], **view)
 
 
 def _wants_json(request: Request) -> bool:

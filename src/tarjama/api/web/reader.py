@@ -21,20 +21,20 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Query, Request, Response
-from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from tarjama import labels
 from tarjama.api.articles.common import NewsroomDep
 from tarjama.api.security import PageReader
-from tarjama.api.web.render import page
+from tarjama.api.web.render import html, page
 from tarjama.config import Settings
 from tarjama.errors import NotFoundError
 from tarjama.formats.html import text_direction
-from tarjama.model import Article, Status
+from tarjama.model import Status
 from tarjama.newsroom import Newsroom, Page
 from tarjama.render import article as render_article
-from tarjama.render.article import Made, body_html
+from tarjama.render import render
+from tarjama.render.article import Made
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,26 +64,38 @@ def preferred(header: str | None, available: list[str]) -> str | None:
     return None
 
 
-_BODIES: OrderedDict[tuple[str, str, int, str], Markup] = OrderedDict()
-_BODIES_KEPT = 256
-_BODIES_LOCK = threading.Lock()
+_PAGES: OrderedDict[tuple[Any, ...], tuple[str, str]] = OrderedDict()
+_PAGES_KEPT = 512
+_PAGES_LOCK = threading.Lock()
 
 
-def _body(article: Article, key: tuple[str, str, int, str]) -> Markup:
-    """The article's body as safe HTML. Most of a page's cost, so the latest bodies are
-    kept, keyed by article, language, version and the translation's last change or the
-    original's content (a stored body never changes under its key)."""
-    with _BODIES_LOCK:
-        found = _BODIES.get(key)
+def _rendered(
+    base: str, p: Page, lang: str | None, settings: Settings, *, negotiated: bool = False
+) -> tuple[str, str]:
+    """The page of ``p`` in ``lang`` (see :func:`article_view`) and its language. Rendering is
+    most of a page's cost, so the latest pages are kept, keyed by all they show: the article,
+    its version and languages, the translation's last change and review (an approval or a
+    correction changes it), the address and the labels; a stored page never changes under
+    its key, and a change makes a new key, so nothing is served stale."""
+    r = p.result
+    key = (
+        base, p.publisher_id, lang, p.number, tuple(p.languages), p.updated_at, negotiated,
+        r.updated_at if r is not None else p.original.version if p.original else "",
+        (r.status, r.reviewed_by) if r is not None else None,
+        settings.label, tuple(sorted(settings.labels.items())),
+    )  # fmt: skip
+    with _PAGES_LOCK:
+        found = _PAGES.get(key)
         if found is not None:
-            _BODIES.move_to_end(key)
+            _PAGES.move_to_end(key)
             return found
-    body = body_html(article)
-    with _BODIES_LOCK:
-        _BODIES[key] = body
-        while len(_BODIES) > _BODIES_KEPT:
-            _BODIES.popitem(last=False)
-    return body
+    view = article_view(base, p, lang, settings, negotiated=negotiated)
+    made = (render("article.html", **view), str(view["lang"]))
+    with _PAGES_LOCK:
+        _PAGES[key] = made
+        while len(_PAGES) > _PAGES_KEPT:
+            _PAGES.popitem(last=False)
+    return made
 
 
 def article_view(
@@ -99,9 +111,6 @@ def article_view(
     t = p.result.translation if p.result is not None else None
     article = t.article if t is not None else p.original
     assert article is not None  # a page holds the original or a translation
-    # the translation's last change, or the original's content hash (an article deleted and
-    # submitted anew starts again at version 1)
-    changed = p.result.updated_at.isoformat() if p.result is not None else article.version
     made = None
     if t is not None:
         assert p.result is not None
@@ -127,7 +136,6 @@ def article_view(
         translation=t,
         x_default=own,
         modified=p.updated_at.isoformat(),
-        body=_body(article, (p.publisher_id, current, p.number, changed)),
         negotiated=negotiated,
     )
 
@@ -189,10 +197,10 @@ async def read_negotiated(
     if isinstance(found, Response):
         return found
     lang = found.result.language if found.result is not None else None
-    view = article_view(_base(request), found, lang, newsroom.settings, negotiated=True)
-    response = page("article.html", **view)
+    text, lang_shown = _rendered(_base(request), found, lang, newsroom.settings, negotiated=True)
+    response = html(text)
     response.headers["Vary"] = "Accept-Language"
-    response.headers["Content-Language"] = view["lang"]
+    response.headers["Content-Language"] = lang_shown
     return response
 
 
@@ -204,8 +212,9 @@ async def read_language(
     found = await _page(newsroom, publisher_id, lang)
     if isinstance(found, Response):
         return found
-    view = article_view(_base(request), found, None if found.result is None else lang,
-                        newsroom.settings)  # fmt: skip
-    response = page("article.html", **view)
-    response.headers["Content-Language"] = view["lang"]
+    text, lang_shown = _rendered(
+        _base(request), found, None if found.result is None else lang, newsroom.settings
+    )
+    response = html(text)
+    response.headers["Content-Language"] = lang_shown
     return response

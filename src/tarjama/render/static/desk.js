@@ -86,9 +86,27 @@
     if (next) { next.focus(); next.closest(".segment").scrollIntoView({ block: "center" }); }
   }
 
+  // The memory's suggestions for a segment, asked for when it gets focus (one fuzzy search,
+  // not one per segment of the article on every view); the server writes the part, escaped.
+  async function suggestions(li) {
+    const box = li.querySelector(".help-box");
+    if (!box || box.dataset.loaded) return;
+    box.dataset.loaded = "1";
+    const response = await fetch(box.dataset.from, { credentials: "same-origin" });
+    if (!response.ok) { delete box.dataset.loaded; return; }
+    const part = new DOMParser().parseFromString(await response.text(), "text/html");
+    const fresh = part.querySelector(".help-box");
+    if (fresh) {
+      const details = fresh.querySelector("details");
+      if (details) details.open = false;  // there when wanted, not in the editor's way
+      box.replaceWith(document.importNode(fresh, true));
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     for (const form of document.querySelectorAll("form.edit")) {
       const editor = form.querySelector(".target");
+      editor.addEventListener("focus", () => suggestions(form.closest(".segment")));
       form.dataset.tokens = JSON.stringify(tokensOf(editor));
       editor.addEventListener("beforeinput", (event) => {
         if (event.inputType.startsWith("delete") && touchesToken(editor, event)) {
