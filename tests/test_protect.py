@@ -535,6 +535,48 @@ def test_names_made_of_ordinary_words(sentence: str, expected: set[str]) -> None
     assert detect_names([sentence], lexicon) == expected
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # an adjective and a noun after a determiner or a nationality, or with a plural noun,
+        # describe something: the engine's ("Tierra Santa", "Familia Real británica")
+        ("Pilgrims from Ukraine have visited the Holy Land in their thousands.", set()),
+        ("He was the first member of the British Royal Family to get a degree.", set()),
+        ("The report calls such children Digital Natives in every single chapter.", set()),
+        ("He joined the Jewish Nation movement when he was very young.", set()),
+        # ... written bare, a singular noun names something: kept ("Northern Rock had")
+        ("Northern Rock had required support during the crisis of that year.",
+         {"Northern Rock"}),
+        ("Reporters said Big Brother had not breached the rules on content.", {"Big Brother"}),
+        # names of people only, to the engine: its own rendering ("Napoleón", "Calderón")
+        ("In every era we can find an Alexander the Great or a Napoleon.", set()),
+        ("The outgoing administration of Felipe Calderon ends in December.", set()),
+        # ... not a person named after a title, nor a name the engine does not know
+        ("The talks were led by Mr Napoleon and his deputy on Monday.", {"Napoleon"}),
+        # the ordinary words before an institution's are the engine's too
+        ("They camped in Maswa Game Reserve in Tanzania for three days.", {"Maswa"}),
+        ("The Permanent Anti-Corruption Unit was created in 2011 by the state.", set()),
+        # a capitalised article opening a quotation opens a sentence, not a name ...
+        ('They protested: "The Koran is our constitution," the crowd said.', set()),
+        # ... unless the quotation is the name alone: a title
+        ('He starred in "The Good Life" on television in the seventies.', {"The Good Life"}),
+        # the name after a title and an institution ("Speaker of the House") is the person's
+        ("Former Speaker of the House Newt Gingrich came in second.", {"Newt Gingrich"}),
+    ],
+)  # fmt: skip
+def test_descriptions_and_the_engines_own_names(sentence: str, expected: set[str]) -> None:
+    lexicon = _lexicon({"Napoleon": "proper-person", "Alexander": "proper-person",
+                        "Felipe": "proper-person", "Calderon": "proper-person",
+                        "Maswa": "unknown", "Newt": "proper-person", "Gingrich": "unknown",
+                        "House": "person-or-common", "Koran": "proper-place",
+                        "tags:Holy": "adj", "tags:Land": "noun", "tags:Royal": "adj",
+                        "tags:Family": "noun", "tags:Digital": "adj", "tags:Natives": "noun-pl",
+                        "tags:Jewish": "adj", "tags:Nation": "noun", "tags:Northern": "adj",
+                        "tags:Rock": "noun", "tags:Big": "adj",
+                        "tags:Brother": "noun"})  # fmt: skip
+    assert detect_names([sentence], lexicon) == expected
+
+
 def test_a_surname_another_dictionary_knows_still_follows_its_first_name() -> None:
     # eng-spa knows "Woods" as a word, and another pair's dictionary as a surname: the run that
     # opens the sentence is still a name, and "Woods" alone names him after it

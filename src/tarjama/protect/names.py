@@ -13,6 +13,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
+from tarjama.engines.base import TAGS
 from tarjama.protect.sentences import Run, Sentence, hyphen_parts, read_sentence
 from tarjama.protect.wordlists import (
     CALENDAR,
@@ -21,13 +22,16 @@ from tarjama.protect.wordlists import (
     HEADS,
     KEPT_TITLES,
     MEDIA,
+    NATIONALITIES,
     NUMBER_WORDS,
     OFFICE_TITLES,
     OPENERS,
     PARTICLES,
     PERSON_TITLES,
+    PREFIXES,
     STOPLIST,
     TITLES,
+    words_of,
 )
 
 _PROTECTING = frozenset({"unknown", "proper-person"})
@@ -121,7 +125,9 @@ def _questions(read: Sequence[Sentence]) -> list[str]:
     """Each word of each run, and each phrase a run can shrink to (titles come off the front):
     all that ``known`` may be asked about."""
     wanted = [w.text for s in read for run in s.runs for w in run if w.text not in STOPLIST]
-    wanted += [p for w in wanted if "-" in w for p in hyphen_parts(w)]
+    wanted += [p for w in wanted if "-" in w for p in (*hyphen_parts(w), _after_prefix(w)) if p]
+    # The parts of speech of two-word runs: an adjective and a noun may describe (``_describes``)
+    wanted += [TAGS + w.text for s in read for run in s.runs if len(run) == 2 for w in run]
     wanted += [s.text(run[i:]) for s in read for run in s.runs for i in range(len(run) - 1)]
     return list(dict.fromkeys(wanted))
 
@@ -146,6 +152,9 @@ class _Classifier:
             return "common"
         if self.known is None:
             return "common" if word in OFFICE_TITLES else "unknown"
+        rest = _after_prefix(word)
+        if rest:
+            return self(rest)  # "Anti-Corruption" is the engine's as "Corruption" is
         if "-" not in word:
             found = self.known(word)
             if found == "caps-common":
@@ -161,6 +170,14 @@ class _Classifier:
         # for its second, "Franco-German" an adjective for both.
         protecting = any(p not in STOPLIST and self.known(p) in _PROTECTING for p in parts)
         return "unknown" if protecting else "common"
+
+    def only_adjective(self, word: str) -> bool:
+        """Is ``word`` only ever an adjective to the engine ("Holy", "Milky", "Jewish")?"""
+        return self.known is not None and "-" not in word and self.known(TAGS + word) == "adj"
+
+    def plural(self, word: str) -> bool:
+        """Is ``word`` a plural noun to the engine ("Seas", "Natives")?"""
+        return self.known is not None and "noun-pl" in self.known(TAGS + word).split(",")
 
     def demonym(self, word: str) -> bool:
         """Is ``word`` a people's, a faith's or a language's word ("Korean", "Arabs")?"""
@@ -182,6 +199,7 @@ def _name_in(
         run[0].text == "The"
         and len(run) > 1
         and not sentence.opens(run[0])
+        and not _quoted_sentence(sentence, run)
         and not sentence.title_case
     ):
         # A capitalised article mid-sentence opens a name ("played with The Tap Tap", "told The
@@ -305,18 +323,41 @@ def _ordinary_names_after(run: Run, classify: _Classifier) -> bool:
 
 
 def _strip_tails(stripped: _Stripped, classify: _Classifier) -> _Stripped:
-    """Institution words come off the end of a run ("Jedlicka Institute", "Canadian Cancer
-    Society"): the engine translates them, and the name before them is kept only if a word
-    of it is one. Not when a person is named ("Max Planck Institute", "Tom Church") nor from
-    a news organisation's name."""
+    """Institution words, and the ordinary words before them, come off the end of a run
+    ("Jedlicka Institute", "Maswa Game Reserve", "Max Planck Institute"): the engine translates
+    them ("Instituto Max Planck"), and the name before them is kept only if a word of it is
+    one. Not from a first name and a surname ("Tom Church") nor from a news organisation's
+    name."""
     run = stripped.run
     if len(run) < 2 or run[-1].text not in HEADS or _media(run) or stripped.signalled:
         return stripped
-    if any(classify(w.text) in _PERSON for w in run[:-1]):
-        return stripped
-    while len(run) > 1 and (run[-1].text in HEADS or run[-1].text in PARTICLES):
+    if len(run) == 2 and classify(run[0].text) == "proper-person":
+        return stripped  # a first name and a surname: "Tom Church", "Stuart Guard"
+    while len(run) > 1 and (
+        run[-1].text in HEADS or run[-1].text in PARTICLES or classify(run[-1].text) == "common"
+    ):
         run = run[:-1]
     return replace(stripped, run=run, headed=True)
+
+
+def _after_prefix(word: str) -> str:
+    """What follows a prefix that opens a hyphenated word ("Corruption" in "Anti-Corruption",
+    "Olympic" in "Pre-Olympic"); empty for any other word."""
+    head, _, rest = word.partition("-")
+    return rest if head in PREFIXES and rest[:1].isupper() and "-" not in rest else ""
+
+
+def _quoted_sentence(sentence: Sentence, run: Run) -> bool:
+    """Does ``run`` open a sentence quoted or after a colon ('"The Koran is our ..."'), its first
+    word capitalised as a sentence's is? Not when the quotation is the run alone: a title
+    ('"The Good Life" (NBC)')."""
+    before = sentence.plain[: run[0].start].rstrip()[-1:]
+    after = sentence.plain[run[-1].end :].lstrip()[:1]
+    return before in _QUOTE_OPENERS and after not in _QUOTE_CLOSERS
+
+
+_QUOTE_OPENERS = frozenset('"“‘«:(')
+_QUOTE_CLOSERS = frozenset('"”’»),.;:!?')
 
 
 def _media(run: Run) -> bool:
@@ -336,6 +377,15 @@ def _decide(
     whole = classify(text) if len(run) > 1 and classify.has_lexicon else ""
     if whole == "proper-place" and not stripped.signalled:
         return None  # a multiword the engine knows whole: "New York", "United Nations"
+    if (
+        set(classes) == {"proper-person"}
+        and not stripped.signalled
+        and all(w.text in OPENERS for w in unstripped[: len(unstripped) - len(run)])
+    ):
+        # Only the names of people to the engine, none a common word: it writes them as its
+        # dictionary does, which is as the press does ("Napoleon": "Napoleón", "Pythagoras":
+        # "Pitàgores", "Felipe Calderon": "Felipe Calderón") or as written ("Barack Obama").
+        return None
     longer = (
         _with_ordinary_heads(sentence, unstripped, len(run), classify)
         if classify.has_lexicon
@@ -361,7 +411,7 @@ def _decide(
         classify.has_lexicon
         and not sentence.title_case
         and not stripped.headed
-        and not _describes(run, classify)
+        and not _describes(run, classify, sentence)
         and _ordinary_words_name(
             [w.text for w in run],
             (stripped.opens and not stripped.whole_opener) or stripped.ordinary_opener,
@@ -395,21 +445,37 @@ def _ordinary_words_name(words: list[str], opens: bool, whole: str) -> bool:
 
 
 _ORDINAL = ("st", "nd", "rd", "th")
+_DETERMINERS = words_of("the a an our its their his her my your this that these those")
 
 
-def _describes(run: Run, classify: _Classifier) -> bool:
+def _describes(run: Run, classify: _Classifier, sentence: Sentence | None = None) -> bool:
     """Does a run of ordinary words describe something, which the press translates, rather than
     name it? Yes when it opens on an ordinal ("Second Battle"), when it is a
-    point of the compass and a place ("Southern California"), or when a people's word is in
-    it ("French Resistance", "Polish Press", "the North Korean leader") and it does not end in
-    a company's word ("British American Tobacco"). The references of newstest2013 and FLORES
-    dev translate such runs, and keep brands, companies and titles ("Human Rights Watch")."""
+    point of the compass and a place ("Southern California"), when a people's word is in
+    it ("French Resistance", "the Jewish Nation", "the North Korean leader") and it does not end
+    in a company's word ("British American Tobacco"), and when it is an adjective and a noun
+    used as a common noun is ("the Holy Land", "Dead Seas"). The references of newstest2013
+    and FLORES dev translate such runs, and keep brands, companies and titles ("Human Rights
+    Watch", "Northern Rock")."""
     words = [w.text for w in run if w.text not in PARTICLES]
     if words[0] in NUMBER_WORDS and words[0].endswith(_ORDINAL):
         return True  # "Second Battle"; not "Six Flags", "Six Days in Fallujah"
     if words[0] in COMPASS and all(classify(w) == "proper-place" for w in words[1:]):
         return True
-    return words[-1] not in COMPANY and any(classify.demonym(w) for w in words)
+    if words[-1] in COMPANY:
+        return False  # "British American Tobacco", "Turkish Airlines"
+    if any(w in NATIONALITIES or classify.demonym(w) for w in words):
+        return True
+    if len(words) == 2 and classify.only_adjective(words[0]):
+        # An adjective and a noun: a description when a determiner or a nationality comes
+        # before it or its noun is plural ("the Holy Land", "our Milky Way", "the British Royal
+        # Family", "Digital Natives"); English writes a singular noun bare only in a name
+        # ("Northern Rock had", "Big Brother", "under Modern Education").
+        before = sentence.plain[: run[0].start].split()[-1:] if sentence is not None else []
+        if before and (before[0].lower() in _DETERMINERS or before[0] in NATIONALITIES):
+            return True
+        return classify.plural(words[-1])
+    return False
 
 
 def _with_ordinary_heads(
@@ -422,7 +488,13 @@ def _with_ordinary_heads(
     Assad"), ends in an institution the engine translates, or is a phrase the engine knows."""
     if len(run) <= max(kept, 1) or run[-1].text in STOPLIST or run[-1].text in HEADS:
         return None
-    if _describes(run, classify):
+    if (
+        classify(run[-1].text) in _PROTECTING
+        and run[-1].text not in COMPANY
+        and any(w.text in STOPLIST for w in run[: len(run) - kept])
+    ):
+        return None  # "Speaker of the House Newt Gingrich": the name is "Newt Gingrich"
+    if _describes(run, classify, sentence):
         return None  # "the North Korean leader", "the Second Battle"
     if any(w.text in TITLES or w.text in OPENERS for w in run):
         return None
