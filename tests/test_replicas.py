@@ -19,6 +19,7 @@ import pytest
 
 from tarjama.api import create_key
 from tarjama.api.cache import _decode, _encode
+from tarjama.api.limits import SharedRateLimiter
 from tarjama.api.shared import RETRY_AFTER, SharedState, Unavailable
 from tarjama.config import Settings
 from tarjama.model import (
@@ -183,3 +184,14 @@ def test_a_replica_leaves_a_down_redis_alone_for_a_while(redis_server: RedisServ
     with pytest.raises(Unavailable):
         nowhere.call(lambda client: client.ping())
     assert failed == [1, 1]
+
+
+def test_limiters_of_two_replicas_charge_one_bucket(redis_server: RedisServer) -> None:
+    a, b = (SharedRateLimiter(0.5, 2, SharedState(redis_server.url), "rate") for _ in "ab")
+    assert a.acquire("key:k1") is None and b.acquire("key:k1") is None
+    assert a.acquire("key:k1") in (1, 2)  # a token every 2 s
+    b.refund("key:k1")  # given back through the other replica
+    assert a.acquire("key:k1") is None
+    assert b.acquire("key:k2") is None  # a bucket per name
+    other = SharedRateLimiter(0.5, 2, SharedState(redis_server.url), "auth-failures")
+    assert other.acquire("key:k1") is None  # and per limit
