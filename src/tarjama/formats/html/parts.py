@@ -84,8 +84,11 @@ def find_parts(doc: Document, *, page: bool) -> Parts:
 def _first(scopes: list[Element], match: Callable[[Element], bool]) -> Element | None:
     """The first element matching ``match`` that is not inside a paragraph-like block (a box
     of paragraphs: its first paragraph)."""
+    seen = range(0)  # each scope holds the one before: what it held was looked at already
     for scope in scopes:
         for el in scope.iter():
+            if el.index in seen:
+                continue
             if (
                 el.tag not in ("html", "body", "article", "main", "head", "#document")
                 and match(el)
@@ -98,6 +101,7 @@ def _first(scopes: list[Element], match: Callable[[Element], bool]) -> Element |
                     if first is not None:
                         return first
                 return el
+        seen = range(scope.index, scope.stop)
     return None
 
 

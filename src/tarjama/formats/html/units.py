@@ -332,7 +332,8 @@ class _Walker:
                 return
 
     def _attributes(self, el: Element) -> None:
-        names = [n for n in TEXT_ATTRIBUTES if _WORD.search(el.get(n))]
+        attrs = el.attrs
+        names = [n for n in TEXT_ATTRIBUTES if n in attrs and _WORD.search(attrs[n])]
         if not names or any(a.tag == "head" for a in el.ancestors()):
             return
         spans = attribute_spans(self.doc, el)

@@ -71,7 +71,10 @@ def _attribute(doc: Document, el: Element, name: str, value: str) -> tuple[int, 
 
 def _run(doc: Document, run: Run, text: str, edits: Edits) -> str:
     t = tagged(doc, run)
-    items = conform(text + t.credit_suffix, t.text + t.credit_suffix)
+    target, source = text + t.credit_suffix, t.text + t.credit_suffix
+    if "<" not in target and "<" not in source:  # no tags on either side: the words alone
+        return inline.escape_text(unescape(target))
+    items = conform(target, source)
 
     def write(items: list[Item]) -> str:
         out: list[str] = []
