@@ -562,12 +562,26 @@ def test_names_made_of_ordinary_words(sentence: str, expected: set[str]) -> None
         ('He starred in "The Good Life" on television in the seventies.', {"The Good Life"}),
         # the name after a title and an institution ("Speaker of the House") is the person's
         ("Former Speaker of the House Newt Gingrich came in second.", {"Newt Gingrich"}),
+        # titles of works quoted mid-sentence are kept as written; speech and titles that hold
+        # a title or a nationality are not
+        ('He became famous in the comedy "I Dream of Jeannie," aired on NBC.',
+         {"I Dream of Jeannie"}),
+        ('She is the author of "Boredom: A Lively History" (Yale, 2011).',
+         {"Boredom: A Lively History"}),
+        ('"Miss Wyatt," said the don, "please translate the first paragraph."', {"Wyatt"}),
+        ('He received the "Hero of the Soviet Union" for his work.', set()),
+        # office titles come off the front of a name, and end no name of ordinary words
+        ("In 1963 Congressman Louis McFadden was poisoned, the book says.", {"Louis McFadden"}),
+        ("Joop Trouborst, Project Manager for the town, explained the plan.",
+         {"Joop Trouborst"}),
     ],
 )  # fmt: skip
 def test_descriptions_and_the_engines_own_names(sentence: str, expected: set[str]) -> None:
     lexicon = _lexicon({"Napoleon": "proper-person", "Alexander": "proper-person",
                         "Felipe": "proper-person", "Calderon": "proper-person",
                         "Maswa": "unknown", "Newt": "proper-person", "Gingrich": "unknown",
+                        "Wyatt": "unknown", "McFadden": "unknown", "Louis": "proper-person",
+                        "Joop": "unknown", "Trouborst": "unknown", "Soviet Union": "proper-place",
                         "House": "person-or-common", "Koran": "proper-place",
                         "tags:Holy": "adj", "tags:Land": "noun", "tags:Royal": "adj",
                         "tags:Family": "noun", "tags:Digital": "adj", "tags:Natives": "noun-pl",

@@ -9,6 +9,7 @@ The caller masks the names it accepts (``mask(names=...)``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -30,6 +31,7 @@ from tarjama.protect.wordlists import (
     PERSON_TITLES,
     PREFIXES,
     STOPLIST,
+    TITLE_CASE_SMALL,
     TITLES,
     words_of,
 )
@@ -88,7 +90,46 @@ def detect_names(
                 names.add(found.name)
                 if found.surname:
                     surnames.add(found.surname)
+    classify = _Classifier(known)
+    names |= {title for s in read for title in _quoted_titles(s.plain, classify)}
     return names | surnames
+
+
+# A quotation in double quotation marks (a comma or full stop the American style puts inside
+# the marks is left out), and a word of it.
+_QUOTED = re.compile(r'["“]([^"“”]{3,80}?)[,.]?["”]')
+_TITLE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _quoted_titles(plain: str, classify: _Classifier) -> list[str]:
+    """The titles of works quoted in ``plain``: quotations in Title Case of two capitalised
+    words or more, mid-sentence ('the comedy "I Dream of Jeannie"', 'the author of "Boredom: A
+    Lively History"'). The press keeps the original title of a book, a film or a programme,
+    which the engine would translate word by word. Not a quotation that opens the sentence or
+    ends in its own punctuation (speech: '"Miss Wyatt," said the don'), nor one with a title
+    or a nationality in it ("King Tut", "Hero of the Soviet Union") or made of an adjective
+    and a plural noun ("Political Agents"), which the press translates. Measured on
+    newstest2013 en-es: copy fidelity +0.6 points, 12 lines better and 6 worse (titles of
+    exhibitions and scales the reference translates)."""
+    if '"' not in plain and "“" not in plain:
+        return []
+    found = []
+    for m in _QUOTED.finditer(plain):
+        text = m.group(1).strip()
+        if not plain[: m.start()].strip() or text[-1:] in "!?.,;:":
+            continue
+        words = _TITLE_WORD.findall(text)
+        if sum(w[0].isupper() for w in words) < 2 or any(
+            (w[0].islower() and len(w) > 3 and w not in TITLE_CASE_SMALL)
+            or w in TITLES
+            or w in NATIONALITIES
+            for w in words
+        ):
+            continue
+        if len(words) == 2 and classify.only_adjective(words[0]) and classify.plural(words[1]):
+            continue
+        found.append(text)
+    return found
 
 
 @dataclass(frozen=True)
@@ -128,6 +169,8 @@ def _questions(read: Sequence[Sentence]) -> list[str]:
     wanted += [p for w in wanted if "-" in w for p in (*hyphen_parts(w), _after_prefix(w)) if p]
     # The parts of speech of two-word runs: an adjective and a noun may describe (``_describes``)
     wanted += [TAGS + w.text for s in read for run in s.runs if len(run) == 2 for w in run]
+    wanted += [TAGS + w for s in read for t in _quoted_titles(s.plain, _Classifier(None))
+               for w in _TITLE_WORD.findall(t)[:2]]  # fmt: skip
     wanted += [s.text(run[i:]) for s in read for run in s.runs for i in range(len(run) - 1)]
     return list(dict.fromkeys(wanted))
 

@@ -24,7 +24,8 @@ OFFICE_TITLES = words_of(
     "Senator Rep Representative Gov Governor Mayor Judge Justice King Queen Prince Princess Emir "
     "Sultan Pope Chancellor Chairman Chairwoman Chief Deputy Foreign Defence Defense Interior "
     "Finance Spokesman Spokeswoman Ambassador Commander Director Colonel Lieutenant Major Captain "
-    "Sergeant Officer Premier Crown Speaker Leader Presidential Professor"
+    "Sergeant Officer Premier Crown Speaker Leader Presidential Professor Emperor Empress "
+    "Congressman Congresswoman Head Manager"
 )
 # Name particles: inside a run only ("Mohammed bin Salman", "Charles de Gaulle").
 PARTICLES = words_of("al el bin ibn bint de da di del della van von der den du la le ben")
