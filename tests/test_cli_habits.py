@@ -265,8 +265,11 @@ def test_a_folder_extracts_each_page(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr.decode()
     assert result.stdout.decode() == f"wrote 2 translations into {out}/\n"
     root = lxml.html.document_fromstring((out / "harbour.es.html").read_text(encoding="utf-8"))
-    assert not root.xpath("//nav | //footer | //*[@class='cookie-banner']")  # the article alone
-    assert root.xpath("//link[@rel='canonical']/@href") == [
+    # the article alone: none of the page's chrome, only the renderer's language switcher
+    chrome = "//nav[not(@class='tarjama-languages')] | //footer | //*[@class='cookie-banner']"
+    assert not root.xpath(chrome) and not root.xpath("//a[@href='/sport']")
+    # the original's address carried over: the translation's alternate in English
+    assert root.xpath("//link[@rel='alternate'][@hreflang='en']/@href") == [
         "https://bay.example/news/harbour-reopens"
     ]
     assert len(root.xpath("//article//p[not(@class)]")) >= len(PARAGRAPHS)

@@ -142,6 +142,14 @@ def write(t: Translation, fmt: str, *, sanitise: bool = False) -> str:
         from tarjama.formats.html import write_html
 
         if sanitise:
+            if t.article.source_format != "html" or not t.article.original:
+                # An article that came in another format is a page of the one renderer: its
+                # templates escape every field and its body is sanitised before it goes in
+                # (``render.article.body_html``), so the page keeps its head (the service's
+                # stylesheet, hreflang, JSON-LD) rather than losing it to the sanitiser.
+                from tarjama.render.article import translation_page
+
+                return translation_page(t, static="/static/", home="/read")
             from tarjama.formats.sanitise import sanitise_html
 
             return sanitise_html(write_html(t))
