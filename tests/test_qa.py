@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import pytest
 from hypothesis import given, settings
@@ -20,6 +20,7 @@ from tarjama.qa import (
     Severity,
     check,
     check_segments,
+    dictionary_questions,
     needs_review,
     risk_score,
     run_checks,
@@ -497,6 +498,43 @@ def test_capitals(
 
 def test_capitals_need_a_dictionary() -> None:
     assert fired("capitals", "They fled North Africa.", "Huyeron de África Del norte.") == []
+
+
+@needs_apertium
+@pytest.mark.parametrize(
+    ("source", "target", "marks", "headline"),
+    [
+        ("They fled North Africa.", "Huyeron de África Del norte.", None, False),
+        ("He met Kalin yesterday.", "Conoció a kalin ayer.", [], False),
+        (RECOUNT_EN, RECOUNT_ES, RECOUNT_MARKS, False),
+        (RECOUNT_EN, RECOUNT_ES, None, False),
+        ("Port workers end strike", "Huelga de fin de trabajadores portuaria", [], True),
+    ],
+)
+def test_the_checks_ask_the_target_dictionary_only_what_it_is_asked_for_them_at_once(
+    apertium: ApertiumEngine,
+    source: str,
+    target: str,
+    marks: list[tuple[str, str]] | None,
+    headline: bool,
+) -> None:
+    # The pipeline asks the target's dictionary about ``dictionary_questions`` for a chunk of
+    # articles at once; a check asking about another word costs a round trip of its own.
+    direction = apertium.direction(Pair("en", "es"))
+    target_readings = direction.readings("es")
+    assert target_readings is not None
+    asked: list[str] = []
+
+    def recorded(words: Sequence[str]) -> dict[str, frozenset[str]]:
+        asked.extend(words)
+        return target_readings(words)
+
+    ctx = CheckContext(source, target, "en", "es", marks=None if marks is None else tuple(marks),
+                       source_readings=direction.readings("en"), target_readings=recorded,
+                       headline=headline)  # fmt: skip
+    run_checks(ctx)
+    assert asked
+    assert set(asked) <= set(dictionary_questions(ctx))
 
 
 # --- headlines -----------------------------------------------------------------------------------

@@ -163,13 +163,19 @@ class _Dictionaries:
         pair = direction.pair
         return cls(_tolerant(direction, pair.source), _tolerant(direction, pair.target))
 
-    def prefetch(self, texts: list[str], *, target: bool = False) -> None:
-        """Ask the source's (or the target's) dictionary about every word of ``texts`` at once
-        (the estimate reads every source word; the checks, the target's words): one question
-        for a chunk of articles, not one per sentence."""
-        readings = self.target if target else self.source
-        if readings is not None and texts:
-            readings(list(dict.fromkeys(w for t in texts for w in qa.words_of(t))))
+    def prefetch(self, texts: list[str]) -> None:
+        """Ask the source's dictionary about every word of ``texts`` at once (the estimate
+        reads every source word): one question for a chunk of articles, not one per sentence."""
+        if self.source is not None and texts:
+            self.source(list(dict.fromkeys(w for t in texts for w in qa.words_of(t))))
+
+    def prefetch_target(self, contexts: list[qa.CheckContext]) -> None:
+        """Ask the target's dictionary at once about every word the checks of ``contexts`` may
+        ask it about (``qa.dictionary_questions``): a fifth of the outputs' words."""
+        if self.target is not None and contexts:
+            self.target(
+                list(dict.fromkeys(w for c in contexts for w in qa.dictionary_questions(c)))
+            )
 
 
 def _tolerant(direction: Direction, language: str) -> Readings | None:
@@ -197,8 +203,20 @@ def _tolerant(direction: Direction, language: str) -> Readings | None:
 
 
 def _checks(
-    piece: _Piece, source: str, target: str, dictionaries: _Dictionaries
+    piece: _Piece,
+    source: str,
+    target: str,
+    dictionaries: _Dictionaries,
+    context: qa.CheckContext | None = None,
 ) -> list[qa.Finding]:
+    """The findings on the piece's text, seen as ``context`` (by default, made now)."""
+    return qa.run_checks(context or _context(piece, source, target, dictionaries))
+
+
+def _context(
+    piece: _Piece, source: str, target: str, dictionaries: _Dictionaries
+) -> qa.CheckContext:
+    """What the checks see of the piece (kept for the estimate)."""
     piece.context = ctx = qa.CheckContext(
         source=piece.source,  # a headline as the engine read it (its headlinese written out)
         target=piece.text,
@@ -212,7 +230,7 @@ def _checks(
         target_readings=dictionaries.target,
         headline=piece.in_headline,
     )
-    return qa.run_checks(ctx)
+    return ctx
 
 
 # Origins whose text a machine made, and whose risk is the estimate's.
@@ -383,12 +401,13 @@ class Translator:
             by_call, i = index[piece.masked.text]
             self._translated(piece, by_call.results()[i], pair, dictionaries, check=False)
             done.append(piece)
-        # The checks ask the target's dictionary about the outputs' words: one question for the
-        # chunk, not a few for each sentence.
+        # The checks ask the target's dictionary about some of the outputs' words: one question
+        # for the chunk, not a few for each sentence.
         done = [p for p in done if not p.leaked]
-        dictionaries.prefetch([p.text for p in done], target=True)
-        for piece in done:
-            piece.findings = _checks(piece, pair.source, pair.target, dictionaries)
+        contexts = [_context(p, pair.source, pair.target, dictionaries) for p in done]
+        dictionaries.prefetch_target(contexts)
+        for piece, ctx in zip(done, contexts, strict=True):
+            piece.findings = _checks(piece, pair.source, pair.target, dictionaries, ctx)
         leaked = [p for f in (f for fields in prepared for f in fields.values()) for p in f.pieces
                   if p.leaked]  # fmt: skip
         if leaked:

@@ -35,6 +35,7 @@ from tarjama.qa.base import (
     Hit,
     Severity,
     check,
+    dictionary_questions,
     run_checks,
 )
 from tarjama.qa.estimate import (
@@ -71,6 +72,7 @@ __all__ = [
     "assess",
     "check",
     "check_segments",
+    "dictionary_questions",
     "needs_review",
     "risk_score",
     "round_trip_chrf",

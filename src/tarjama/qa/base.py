@@ -169,6 +169,30 @@ def run_checks(ctx: CheckContext, only: Collection[str] | None = None) -> list[F
     ]
 
 
+def dictionary_questions(ctx: CheckContext) -> list[str]:
+    """The words of the target its dictionary may be asked about by the checks (a few more at
+    most), so that a caller checking many segments asks it once for all: a headline's every
+    word; else a capitalised word the source does not have and a source's capitalised word
+    written in lower case (``capitals``), the words the engine marked or, when it cannot mark
+    them, the source's words left in the target (``untranslated``). A check asking about
+    another word still gets its answer, with a question of its own."""
+    target = ctx.target_words
+    if ctx.headline:
+        return target
+    source = set(ctx.source_words)
+    lowered = {w.lower() for w in source if w[0].isupper() and not w.isupper()} - source
+    asked = [
+        w
+        for w in target
+        if (w[0].isupper() and not w.isupper() and w not in source) or w in lowered
+    ]
+    if ctx.marks is None:
+        folded = {w.casefold() for w in source}
+        asked += (w for w in target if w.casefold() in folded)
+    asked += (word for _, word in ctx.marks or ())
+    return asked
+
+
 def _finding(registered: Check, ctx: CheckContext, hit: Hit) -> Finding:
     message, evidence = hit[0], hit[1]
     span = hit[2] if len(hit) == 3 else None
