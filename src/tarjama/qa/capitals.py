@@ -39,11 +39,11 @@ def capitals(ctx: CheckContext) -> Iterator[Hit]:
         return
     text = ctx.target_plain
     in_source = set(ctx.source_words)
-    kept = {w for name in ctx.names for w, _ in words(name)}
     capitalised = {
-        w for w in ctx.target_words
-        if w[0].isupper() and not w.isupper() and w not in in_source and w not in kept
-    }  # fmt: skip
+        w for w in ctx.target_words if w[0].isupper() and not w.isupper() and w not in in_source
+    }
+    if capitalised and ctx.names:
+        capitalised -= {w for name in ctx.names for w, _ in words(name)}
     suspects = []
     if capitalised:
         targets = ctx.target_places

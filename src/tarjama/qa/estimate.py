@@ -20,7 +20,6 @@ still follows the same signals, but its values are not calibrated.
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 import re
 from collections import Counter
@@ -240,10 +239,11 @@ _OF = {
     "fr": frozenset({"de", "du", "des"}),
     "it": frozenset({"di", "del", "della", "dei", "degli", "delle"}),
 }
-_ELIDED_OF = ("d'", "d’")
+_ELIDED_OF = (" d'", " d’")
 _QUOTES = frozenset('"“”«»')
-_FIGURE = re.compile(r"[^\s\d]*\d\S*")
-"""A token with a figure in it ("1,300", "G20")."""
+_FIGURE = re.compile(r"(?<!\S)[^\s\d]*\d")
+"""A token with a figure in it ("1,300", "G20"), as far as its first figure (a match starts
+only where a token does: one per token)."""
 
 
 def signals(
@@ -254,9 +254,12 @@ def signals(
     n = max(len(source), 1)
     english = primary_subtag(ctx.source_lang) == "en"
     of = _OF.get(primary_subtag(ctx.target_lang), frozenset())
-    # Counts made with C-level loops (str.lower, list.count): a few of these per sentence.
-    lowered = Counter(map(str.lower, target)) if of else Counter()
-    target_of = sum(k for w, k in lowered.items() if w in of or w.startswith(_ELIDED_OF))
+    # Counts made with C-level loops (str.lower, list.count, str.count): a few per sentence.
+    target_of = 0
+    if of:
+        lowered = list(map(str.lower, target))
+        joined = " " + " ".join(lowered)  # a word that starts with "d'" follows a blank
+        target_of = sum(map(lowered.count, of)) + sum(map(joined.count, _ELIDED_OF))
     untranslated = sum(f.check == "untranslated" for f in findings)
     minor = sum(1 for f in findings if f.severity is Severity.MINOR and f.check not in MODELLED)
     gap = _length_gap(ctx)
@@ -267,7 +270,8 @@ def signals(
         "names": sum(map(str.isupper, [w[0] for w in source[1:]])) / n,
         "figures": len(_FIGURE.findall(ctx.source_plain)) / n,
         "quotes": float(not _QUOTES.isdisjoint(ctx.source_plain)),
-        "gerunds": len([w for w in source if w.endswith("ing")]) / n if english else 0.0,
+        # a word that ends in "ing" is followed by a blank
+        "gerunds": (" ".join(source) + " ").count("ing ") / n if english else 0.0,
         "of_gap": (target_of - source.count("of") - source.count("Of")) / n
         if english and of
         else 0.0,
@@ -278,10 +282,14 @@ def signals(
     }
     if ctx.source_readings is not None:
         parts = ctx.source_readings(list(dict.fromkeys(source)))
-        known = [p for p in map(parts.get, source) if p]
-        m = max(len(known), 1)
-        counts = Counter(itertools.chain.from_iterable(known))
-        found["ambiguous"] = sum(len(p) - ("finite" in p) > 1 for p in known) / m
+        # Each distinct set of parts once: a sentence's words share a few dozen.
+        known = Counter(p for p in map(parts.get, source) if p)
+        m = max(known.total(), 1)
+        counts: Counter[str] = Counter()
+        for p, k in known.items():
+            for part in p:
+                counts[part] += k
+        found["ambiguous"] = sum(k for p, k in known.items() if len(p) - ("finite" in p) > 1) / m
         for name, part in _PARTS.items():
             found[name] = counts[part] / m
     if round_trip is not None:

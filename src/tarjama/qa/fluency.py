@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Iterator
 
@@ -48,12 +49,12 @@ def _words_left(ctx: CheckContext) -> Iterator[Hit]:
     # A word with a capital is a name, an acronym or a brand, kept on purpose; so are the
     # words of protected names and glossary terms, and the parts of addresses. (A marked word
     # that starts with a figure is an English one: "the 1990s".)
-    kept = _kept_words(ctx)
     candidates = {
-        w
-        for w in candidates
-        if len(w) > 1 and (w[0].islower() or (w[0].isdigit() and w in marked)) and w not in kept
+        w for w in candidates if len(w) > 1 and (w[0].islower() or (w[0].isdigit() and w in marked))
     }
+    if not candidates:
+        return
+    candidates -= _kept_words(ctx)
     if not candidates:
         return
     known = ctx.target_readings(sorted(candidates)) if ctx.target_readings is not None else {}
@@ -144,14 +145,16 @@ def _loop(text: str) -> str | None:
     tokens = [t.strip(_PUNCTUATION).casefold() or t for t in text.split()]
     for n in range(1, 5):
         # A gram at i said three times is tokens[j] == tokens[j + n] for the 2n positions
-        # j = i .. i + 2n - 1: one pass per n finds every such i, in order.
-        run = 0
-        for j in range(len(tokens) - n):
-            run = run + 1 if tokens[j] == tokens[j + n] else 0
-            if run >= 2 * n:
-                gram = tokens[j - 2 * n + 1 : j - n + 1]
-                if any(c.isalnum() for t in gram for c in t):
-                    return " ".join(gram)
+        # j = i .. i + 2n - 1: a run of 2n ones in these comparisons (made and searched in C),
+        # every such i in order.
+        same = bytes(map(operator.eq, tokens, tokens[n:]))
+        run = b"\1" * (2 * n)
+        i = same.find(run)
+        while i >= 0:
+            gram = tokens[i : i + n]
+            if any(c.isalnum() for t in gram for c in t):
+                return " ".join(gram)
+            i = same.find(run, i + 1)
     return None
 
 
