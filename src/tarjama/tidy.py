@@ -26,10 +26,12 @@ import re
 from tarjama.inline import TAG
 
 _QUOTE = '"'
-# mark -> (the source has a blank on the inner side, the output's blanks there)
-_OPENING = {m: (re.compile(m + r"\s"), re.compile(m + " +")) for m in "“«"}
+# mark -> (the mark with a blank on its inner side, the source has a blank there, the output's
+# blanks there); most outputs have no blank there, found without a regular expression
+_OPENING = {m: (m + " ", re.compile(m + r"\s"), re.compile(m + " +")) for m in "“«"}
 _CLOSING = {
-    m: (re.compile(r"\s" + re.escape(m)), re.compile(r"(?<=\S) +" + re.escape(m))) for m in "”»,.)"
+    m: (" " + m, re.compile(r"\s" + re.escape(m)), re.compile(r"(?<=\S) +" + re.escape(m)))
+    for m in "”»,.)"
 }
 
 
@@ -39,7 +41,10 @@ def _quotes(tagged: str) -> list[int]:
     start = 0
     for tag in (*TAG.finditer(tagged), None):
         end = tag.start() if tag else len(tagged)
-        found.extend(i for i in range(start, end) if tagged[i] == _QUOTE)
+        i = tagged.find(_QUOTE, start, end)
+        while i >= 0:
+            found.append(i)
+            i = tagged.find(_QUOTE, i + 1, end)
         if tag:
             start = tag.end()
     return found
@@ -77,6 +82,7 @@ _MARK_AFTER_QUOTE = frozenset({"es", "ca", "gl"})
 # A comma or full stop and the closing mark right after it, with the word before them; a straight
 # quote right after a comma or a full stop closes (an opening one follows a blank).
 _MARK_BEFORE_QUOTE = re.compile(r'(\S*?)([,.])(["”»])')
+_MARK_QUOTE_PAIRS = tuple(mark + quote for mark in ",." for quote in '"”»')
 
 
 def _after_quote(m: re.Match[str]) -> str:
@@ -89,7 +95,7 @@ def _after_quote(m: re.Match[str]) -> str:
 def marks_after_quotes(output: str) -> str:
     """``output`` with each comma or full stop that precedes a closing quotation mark moved
     after it (not an abbreviation's full stop)."""
-    if '"' not in output and "”" not in output and "»" not in output:
+    if not any(pair in output for pair in _MARK_QUOTE_PAIRS):
         return output
     # Outside inline tags only: their attributes are quoted too.
     out, pos = [], 0
@@ -102,17 +108,26 @@ def marks_after_quotes(output: str) -> str:
 
 # Articles, contractions and prepositions of two letters or more (one-letter ones are as often
 # a capital that belongs: "A" opening a sentence), as the engine writes them in capitals.
+_FUNCTION_WORDS = {
+    "es": "el la los las lo del al de en un una unos unas por para con sin su sus",
+    "ca": "el la els les lo del dels al als de en un una uns unes per amb sense",
+    "gl": "os as do da dos das ao ás aos de en no na nos nas un unha uns unhas por para",
+}
 _CAPITALISED_FUNCTION_WORDS = {
     lang: re.compile(
         r"(?<![^\W\d_])(?:"
         + "|".join(sorted((w.upper() for w in words.split()), key=len, reverse=True))
         + r")(?![^\W\d_])"
     )
-    for lang, words in {
-        "es": "el la los las lo del al de en un una unos unas por para con sin su sus",
-        "ca": "el la els les lo del dels al als de en un una uns unes per amb sense",
-        "gl": "os as do da dos das ao ás aos de en no na nos nas un unha uns unhas por para",
-    }.items()
+    for lang, words in _FUNCTION_WORDS.items()
+}
+# Two capitals that may open one of these words, which most outputs lack: found fast.
+_CAPITALS_OPENING_ONE = {
+    lang: re.compile(
+        "[" + "".join({w[0] for w in words.split()}).upper() + "]"
+        "[" + "".join({w[1] for w in words.split()}).upper() + "]"
+    )
+    for lang, words in _FUNCTION_WORDS.items()
 }
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
@@ -121,8 +136,11 @@ def lower_function_words(source: str, output: str, target_lang: str) -> str:
     """``output`` with the target's articles and prepositions that the engine wrote in capitals
     (and the source has not) in lower case, or capitalised where they open the sentence.
     Nothing changes when the source itself is written in capitals."""
-    pattern = _CAPITALISED_FUNCTION_WORDS.get(target_lang.split("-")[0].lower())
-    if pattern is None or not pattern.search(output):
+    lang = target_lang.split("-")[0].lower()
+    pattern = _CAPITALISED_FUNCTION_WORDS.get(lang)
+    if pattern is None or not _CAPITALS_OPENING_ONE[lang].search(output):
+        return output
+    if not pattern.search(output):
         return output
     letters = [c for c in source if c.isalpha()]
     if sum(c.isupper() for c in letters) * 2 > len(letters):
@@ -146,8 +164,8 @@ def tidy(source: str, output: str, target_lang: str | None = None) -> str:
     """Every rule of this module, in order; the target language's conventions when given."""
     output = attach_quotes(source, output)
     for table in (_OPENING, _CLOSING):
-        for mark, (in_source, loose) in table.items():
-            if mark in output and not in_source.search(source):
+        for mark, (blank, in_source, loose) in table.items():
+            if blank in output and not in_source.search(source):
                 output = loose.sub(mark, output)
     if target_lang is not None and target_lang.split("-")[0].lower() in _MARK_AFTER_QUOTE:
         output = marks_after_quotes(output)
