@@ -66,7 +66,6 @@ if TYPE_CHECKING:  # the memory needs the store (SQLAlchemy): loaded only where 
 
 log = logging.getLogger(__name__)
 
-_EDGE_SPACE = re.compile(r"^(\s*)(.*?)(\s*)$", re.DOTALL)
 # Articles prepared per engine call: small enough to start the engine early, large enough that
 # the per-call overhead does not show.
 _CHUNK = 8
@@ -533,9 +532,10 @@ class Translator:
             pieces = []
             sentences = split_sentences(text, article.source_language) if split else [text]
             for i, sentence in enumerate(sentences):
-                m = _EDGE_SPACE.match(sentence)
-                assert m is not None
-                lead, core, trail = m.groups()
+                # its blanks apart (str.strip's blanks are the \s of a regular expression)
+                core = sentence.strip()
+                lead = sentence[: len(sentence) - len(sentence.lstrip())]
+                trail = sentence[len(lead) + len(core) :]
                 piece = _Piece(lead, core, trail, None, segment=f"{name}#{i}")
                 piece.in_headline = name.part in _HEADS
                 piece.origin = "pending" if core else "copy"

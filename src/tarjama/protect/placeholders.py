@@ -49,7 +49,8 @@ def mask(
     ``table=False`` masks only ``names`` and ``terms``, none of the table's own spans (figures,
     dates, codes, addresses, credit lines): the engine gets those as written.
     """
-    inline.parse(tagged)  # raises EngineError on unbalanced tags, before anything is masked
+    if "<" in tagged:  # without, no tags
+        inline.parse(tagged)  # raises EngineError on unbalanced tags, before anything is masked
     term_list = frozenset(terms)
     found = _found(tagged, _rules(source_lang, names, term_list, table))
     targets = {(src if case else src.lower()): tgt for src, tgt, case in term_list}
