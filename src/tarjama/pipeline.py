@@ -208,15 +208,17 @@ def _checks(
     dictionaries: _Dictionaries,
     context: qa.CheckContext | None = None,
 ) -> list[qa.Finding]:
-    """The findings on the piece's text, seen as ``context`` (by default, made now)."""
-    return qa.run_checks(context or _context(piece, source, target, dictionaries))
+    """The findings on the piece's text, seen as ``context`` (by default, made now), which the
+    piece keeps for the estimate."""
+    piece.context = ctx = context or _context(piece, source, target, dictionaries)
+    return qa.run_checks(ctx)
 
 
 def _context(
     piece: _Piece, source: str, target: str, dictionaries: _Dictionaries
 ) -> qa.CheckContext:
-    """What the checks see of the piece (kept for the estimate)."""
-    piece.context = ctx = qa.CheckContext(
+    """What the checks see of the piece."""
+    return qa.CheckContext(
         source=piece.source,  # a headline as the engine read it (its headlinese written out)
         target=piece.text,
         source_lang=source,
@@ -229,7 +231,6 @@ def _context(
         target_readings=dictionaries.target,
         headline=piece.in_headline,
     )
-    return ctx
 
 
 # Origins whose text a machine made, and whose risk is the estimate's.
