@@ -525,13 +525,28 @@ def _lexicon(words: dict[str, str]):  # type: ignore[no-untyped-def]
          {"Tom Church", "Church"}),
         ("He told Fox News Sunday that the talks would resume next month.",
          {"Fox News Sunday"}),
+        # a first name before a place of nature, a street, a centre: no person, the head is
+        # the engine's to translate ("mar de Ross")
+        ("Tourist visits are limited to the islands and the Ross Sea in summer.", {"Ross"}),
+        ("The Brennan Centre considers this a myth, its director said.", {"Brennan"}),
+        ("A spokesman for the Tom University said the report was accurate.", {"Tom"}),
+        # a newspaper's word before an institution's: no newspaper ("Post Office")
+        ("Residents complained to the Obanazawa Post Office on Monday.", {"Obanazawa"}),
+        # a head and its number: "World War II" is the engine's
+        ("Submarines were used in World War I and in World War II.", set()),
+        # a preposition or a gerund opening the sentence opens no name
+        ("To Check the victim, you must first survey the scene.", set()),
+        ("Using Smart Tools on your phone can be the easiest way.", set()),
     ],
 )  # fmt: skip
 def test_names_made_of_ordinary_words(sentence: str, expected: set[str]) -> None:
     lexicon = _lexicon({"United Nations": "proper-place", "Bashar": "proper-person",
                         "Assad": "unknown", "Korean": "demonym", "French": "demonym",
                         "California": "proper-place", "Jedlicka": "unknown",
-                        "Tom": "proper-person", "Fox": "person-or-common"})  # fmt: skip
+                        "Tom": "proper-person", "Fox": "person-or-common",
+                        "Ross": "proper-person", "Brennan": "proper-person",
+                        "Obanazawa": "unknown", "tags:To": "prep",
+                        "tags:Using": "verb-ing"})  # fmt: skip
     assert detect_names([sentence], lexicon) == expected
 
 

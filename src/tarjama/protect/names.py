@@ -24,6 +24,7 @@ from tarjama.protect.wordlists import (
     KEPT_TITLES,
     MEDIA,
     NATIONALITIES,
+    NATURE_HEADS,
     NUMBER_WORDS,
     OFFICE_TITLES,
     OPENERS,
@@ -37,6 +38,7 @@ from tarjama.protect.wordlists import (
 )
 
 _PROTECTING = frozenset({"unknown", "proper-person"})
+_NO_NAME_OPENER = frozenset({"prep", "verb-ing", "adv", "conj", "pron", "det"})
 _PERSON = frozenset({"proper-person", "person-or-common"})
 
 
@@ -169,6 +171,8 @@ def _questions(read: Sequence[Sentence]) -> list[str]:
     wanted += [p for w in wanted if "-" in w for p in (*hyphen_parts(w), _after_prefix(w)) if p]
     # The parts of speech of two-word runs: an adjective and a noun may describe (``_describes``)
     wanted += [TAGS + w.text for s in read for run in s.runs if len(run) == 2 for w in run]
+    # A sentence's first word, which may open a name ("Tiger Woods won") or not ("Using GPS")
+    wanted += [TAGS + run[0].text for s in read for run in s.runs if s.opens(run[0])]
     wanted += [TAGS + w for s in read for t in _quoted_titles(s.plain, _Classifier(None))
                for w in _TITLE_WORD.findall(t)[:2]]  # fmt: skip
     wanted += [s.text(run[i:]) for s in read for run in s.runs for i in range(len(run) - 1)]
@@ -221,6 +225,14 @@ class _Classifier:
     def plural(self, word: str) -> bool:
         """Is ``word`` a plural noun to the engine ("Seas", "Natives")?"""
         return self.known is not None and "noun-pl" in self.known(TAGS + word).split(",")
+
+    def only_function_word(self, word: str) -> bool:
+        """Is ``word`` only ever a preposition, a gerund, an adverb or another word that opens
+        no name to the engine ("To", "Using", "Perhaps")?"""
+        if self.known is None or "-" in word:
+            return False
+        parts = set(self.known(TAGS + word).split(","))
+        return bool(parts) and parts <= _NO_NAME_OPENER
 
     def demonym(self, word: str) -> bool:
         """Is ``word`` a people's, a faith's or a language's word ("Korean", "Arabs")?"""
@@ -327,7 +339,11 @@ def _strip_heads(
             and head not in mid_caps
             and (len(run) == 1 or head in STOPLIST or classify(head) == "common")
         ):
-            if not sentence.title_case and _ordinary_names_after(run, classify):
+            if (
+                not sentence.title_case
+                and not classify.only_function_word(head)  # "To Check the victim"
+                and _ordinary_names_after(run, classify)
+            ):
                 return _Stripped(run, signalled, opens, ordinary_opener, whole_opener=True)
             ordinary_opener = True  # an ordinary word capitalised because it opens the sentence
         else:
@@ -372,15 +388,29 @@ def _strip_tails(stripped: _Stripped, classify: _Classifier) -> _Stripped:
     one. Not from a first name and a surname ("Tom Church") nor from a news organisation's
     name."""
     run = stripped.run
-    if len(run) < 2 or run[-1].text not in HEADS or _media(run) or stripped.signalled:
+    if len(run) < 2 or _media(run) or stripped.signalled:
         return stripped
-    if len(run) == 2 and classify(run[0].text) == "proper-person":
-        return stripped  # a first name and a surname: "Tom Church", "Stuart Guard"
+    last = run[-2].text if len(run) > 2 and _ROMAN.fullmatch(run[-1].text) else run[-1].text
+    if last not in HEADS:
+        return stripped
+    if (
+        len(run) == 2
+        and classify(run[0].text) == "proper-person"
+        and run[-1].text not in NATURE_HEADS
+    ):
+        # a first name and a surname: "Tom Church", "Stuart Guard"; not "Brennan Centre",
+        # "Sydney University", "Ross Sea", whose first word is a first name too
+        return stripped
+    if _ROMAN.fullmatch(run[-1].text) and run[-2].text in HEADS:
+        run = run[:-1]  # "World War II", "Vatican II"
     while len(run) > 1 and (
         run[-1].text in HEADS or run[-1].text in PARTICLES or classify(run[-1].text) == "common"
     ):
         run = run[:-1]
     return replace(stripped, run=run, headed=True)
+
+
+_ROMAN = re.compile(r"[IVX]{1,4}")
 
 
 def _after_prefix(word: str) -> str:
@@ -405,7 +435,11 @@ _QUOTE_CLOSERS = frozenset('"”’»),.;:!?')
 
 def _media(run: Run) -> bool:
     """Does ``run`` name a news organisation or programme ("Fox News Sunday", "Sky News")?"""
-    return len(run) > 1 and any(w.text in MEDIA for w in run[1:])
+    return (
+        len(run) > 1
+        and any(w.text in MEDIA for w in run[1:])
+        and (run[-1].text in MEDIA or run[-1].text not in HEADS)  # not "Post Office"
+    )
 
 
 def _decide(
@@ -447,8 +481,14 @@ def _decide(
         or any(a.text == b.text for a, b in pairwise(run))
     ):
         person = stripped.signalled or "proper-person" in classes or "person-or-common" in classes
-        if len(classes) > 1 and person and classes[-1] != "unknown":
-            return _Found(longer or text, run[-1].text)  # "May said" names her too
+        last = run[-1].text
+        if (
+            len(classes) > 1
+            and person
+            and classes[-1] != "unknown"
+            and last not in NATURE_HEADS  # "Ross Sea" names no one "Sea"
+        ):
+            return _Found(longer or text, last)  # "May said" names her too
         return _Found(longer or text)
     if longer or (
         classify.has_lexicon

@@ -113,7 +113,18 @@ HEADS = words_of(
     Subcommittee Forum Site Fleet Squadron Regiment Brigade Battalion Corps Age Era Period
     Dynasty Disorder Syndrome Disease Battle Campaign Crisis Race Final Finals Tournament
     Festival Exhibition Exposition Fair Survey Heritage Hills Plain Plains Canyon Falls
-    Hemisphere Area Meeting Week"""
+    Hemisphere Area Meeting Week Year Contest Cyclone Hurricane Typhoon Storm Civilization
+    Civilisation"""
+)
+# The words of ``HEADS`` that the press translates even after a first name ("Ross Sea": "mar
+# de Ross", "Sydney University", "Brennan Centre"): seas, rivers and other places of nature,
+# centres and universities. After a first name, any other head may be a surname and the two
+# a person ("Tom Church", "Stuart Guard"), or the name of a place kept as written ("Madison
+# Avenue", "Downing Street", "Penn State").
+NATURE_HEADS = words_of(
+    """Ocean Sea River Lake Mountain Mountains Valley Desert Forest Island Islands Bay Coast
+    Peninsula Nebula Galaxy Canyon Falls Plain Plains Centre Center University Fortress
+    Cathedral Museum"""
 )
 # Words that open a description, not a name, when a run of ordinary words starts with them:
 # numbers ("Second Battle", "Seventh Fleet", "Thirty Years") and the points of the compass
