@@ -537,6 +537,16 @@ def _lexicon(words: dict[str, str]):  # type: ignore[no-untyped-def]
         # a preposition or a gerund opening the sentence opens no name
         ("To Check the victim, you must first survey the scene.", set()),
         ("Using Smart Tools on your phone can be the easiest way.", set()),
+        # a craft's name ("the Messenger probe"); not where it goes ("the Moon probe")
+        ("The Messenger probe has found evidence of ice on the planet.", {"Messenger"}),
+        ("Scientists said the Messenger probe had found evidence of ice.", {"Messenger"}),
+        ("Scientists said the Moon probe had found evidence of ice.", set()),
+        # an acronym spelt out in brackets after it is kept as written; not the other way round
+        ("Poland joined COSPAR (Committee for Space Research) in 1960.",
+         {"Committee for Space Research"}),
+        ("The acronym FYROM (Former Yugoslav Republic of Macedonia) is used.",
+         {"Former Yugoslav Republic of Macedonia"}),
+        ("A spokesman for the World Health Organization (WHO) said it.", set()),
     ],
 )  # fmt: skip
 def test_names_made_of_ordinary_words(sentence: str, expected: set[str]) -> None:

@@ -20,6 +20,7 @@ from tarjama.protect.wordlists import (
     CALENDAR,
     COMPANY,
     COMPASS,
+    CRAFT,
     HEADS,
     KEPT_TITLES,
     MEDIA,
@@ -94,7 +95,36 @@ def detect_names(
                     surnames.add(found.surname)
     classify = _Classifier(known)
     names |= {title for s in read for title in _quoted_titles(s.plain, classify)}
+    names |= {full for s in read for full in _spelt_out_acronyms(s.plain)}
     return names | surnames
+
+
+# An acronym and, in brackets after it, what it stands for: "FYROM (Former Yugoslav Republic of
+# Macedonia)", "COSPAR (Committee for Space Research)".
+_ACRONYM_SPELT_OUT = re.compile(r"(?<![\w-])([A-Z]{3,8})\s*\(([A-Z][^()]{5,80})\)")
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*")
+
+
+def _spelt_out_acronyms(plain: str) -> list[str]:
+    """What the acronyms in ``plain`` stand for, written in brackets after them: the press
+    keeps an acronym of the source language with its spelling out as written (the acronym
+    only says anything in that language). Only when the capitalised words of the brackets
+    open on the acronym's letters, in order, the first on its first. Not the other way round
+    ("the World Health Organization (WHO)"), which the press translates, acronym and all."""
+    found = []
+    for m in _ACRONYM_SPELT_OUT.finditer(plain):
+        acronym, words = m.group(1), _CAPITALISED.findall(m.group(2))
+        if len(words) < 2 or words[0][0] != acronym[0]:
+            continue
+        at = 0
+        for word in words:
+            at = acronym.find(word[0], at)
+            if at < 0:
+                break
+            at += 1
+        else:
+            found.append(m.group(2).strip())
+    return found
 
 
 # A quotation in double quotation marks (a comma or full stop the American style puts inside
@@ -270,6 +300,8 @@ def _name_in(
             run = run[1:]
         if _media(run):
             return _Found(sentence.text(run))
+    if _names_a_craft(sentence, run, classify):
+        return _Found(run[-1].text)  # "the Messenger probe"
     if classify.has_lexicon and _ends_in_known_place(sentence, run, classify):
         return None  # "New Zealand", "North Carolina" are not "New"/"North" and a name
     stripped = _strip_tails(_strip_heads(sentence, run, classify, evidence.mid_caps), classify)
@@ -283,6 +315,32 @@ def _name_in(
     ):
         return _Found(found.name, stripped.run[-1].text)  # "Tiger Woods won. Woods said"
     return found
+
+
+def _names_a_craft(sentence: Sentence, run: Run, classify: _Classifier) -> bool:
+    """Is ``run`` one ordinary word, mid-sentence, that names the craft after it ("the
+    Messenger probe", "the Curiosity rover", "the Endeavour shuttle")? The press keeps such
+    names; the engine would translate them ("la sonda de Mensajero")."""
+    if len(run) == 2 and run[0].text == "The" and sentence.opens(run[0]):
+        run = run[1:]  # "The Messenger probe has found"
+    elif len(run) != 1 or sentence.opens(run[0]):
+        return False
+    word = run[0].text
+    after = sentence.plain[run[0].end :].split(maxsplit=1)
+    before = sentence.plain[: run[0].start].split()[-1:]
+    return (
+        bool(after)
+        and after[0].rstrip(".,;:") in CRAFT
+        and before in (["the"], ["The"])
+        and word not in STOPLIST
+        and word not in _SKY
+        and classify(word) in ("common", "person-or-common")
+    )
+
+
+# What craft go to, not what they are called: "the Moon probe" is "la sonda lunar".
+_SKY = frozenset({"Moon", "Sun", "Earth", "Space", "Mars", "Venus", "Mercury", "Jupiter",
+                  "Saturn", "Lunar", "Solar", "Spy", "Navy"})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -545,8 +603,8 @@ def _describes(run: Run, classify: _Classifier, sentence: Sentence | None = None
         return True  # "Second Battle"; not "Six Flags", "Six Days in Fallujah"
     if words[0] in COMPASS and all(classify(w) == "proper-place" for w in words[1:]):
         return True
-    if words[-1] in COMPANY:
-        return False  # "British American Tobacco", "Turkish Airlines"
+    if any(w in COMPANY for w in words[1:]):
+        return False  # "British American Tobacco (Australia)", "Turkish Airlines"
     if any(w in NATIONALITIES or classify.demonym(w) for w in words):
         return True
     if len(words) == 2 and classify.only_adjective(words[0]):

@@ -145,6 +145,11 @@ COMPANY = words_of(
     Telecom Communications Electronics Entertainment Records Pictures Studios Software
     Pharmaceuticals Brewery Tours Telescope Probe Group"""
 )
+# Craft that bear names, which the press keeps: "the Messenger probe", "the Curiosity rover".
+CRAFT = words_of(
+    """probe probes spacecraft orbiter lander rover satellite telescope shuttle capsule
+    module submarine frigate destroyer aircraft-carrier"""
+)
 # Words of a news organisation's or programme's name ("Fox News Sunday", "the Evening
 # Standard"): a run of capitalised words with one after its first word is kept whole.
 MEDIA = words_of(
