@@ -514,6 +514,8 @@ def test_from_stream(stream: str, tagged: str) -> None:
         # an article opening the sentence is pulled in with its capital: it stays
         ("[[x:1]]El *overscan[[/]] va ser posat.", "overscan", 'El <x id="1"/> va ser posat.'),
         ("[[x:1]]L'*overscan[[/]] va ser posat.", "overscan", 'L\'<x id="1"/> va ser posat.'),
+        # and an opening quotation mark before it
+        ('[[x:1]]"El *CCTV[[/]] certament.', "CCTV", '"El <x id="1"/> certament.'),
     ],
 )
 def test_from_stream_keeps_words_pulled_into_a_placeholder(

@@ -25,7 +25,7 @@ OFFICE_TITLES = words_of(
     "Sultan Pope Chancellor Chairman Chairwoman Chief Deputy Foreign Defence Defense Interior "
     "Finance Spokesman Spokeswoman Ambassador Commander Director Colonel Lieutenant Major Captain "
     "Sergeant Officer Premier Crown Speaker Leader Presidential Professor Emperor Empress "
-    "Congressman Congresswoman Head Manager"
+    "Congressman Congresswoman Head Manager CEO CFO COO CTO"
 )
 # Name particles: inside a run only ("Mohammed bin Salman", "Charles de Gaulle").
 PARTICLES = words_of("al el bin ibn bint de da di del della van von der den du la le ben")

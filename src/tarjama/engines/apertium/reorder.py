@@ -35,6 +35,8 @@ class Piece:
 # lower-case words and elisions ("de", "del", "a", "d'"), a few at most; the first may be an
 # article or a preposition opening the sentence ("[[x:1]]El overscan[[/]]", "L'Hekla").
 _LEADING_WORDS = re.compile(
+    # (an opening quotation mark or bracket first: '"The CCTV would' -> '[[x:1]]"El CCTV[[/]]')
+    r"[\"“‘«(\[¿¡]*"
     r"(?:(?:El|La|Els|Les|Lo|Los|Las|Un|Una|Del|Dels|Al|Als|De|Do|Da|O|A|Os|As)\s+|[LD]['’])?"
     r"(?:[^\W\d_A-Z]+(?:['’]|\s+)){0,3}"
 )
