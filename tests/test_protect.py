@@ -548,6 +548,8 @@ def _lexicon(words: dict[str, str]):  # type: ignore[no-untyped-def]
         ("The acronym FYROM (Former Yugoslav Republic of Macedonia) is used.",
          {"Former Yugoslav Republic of Macedonia"}),
         ("A spokesman for the World Health Organization (WHO) said it.", set()),
+        # adjectives and a plural noun describe: the engine's
+        ("She said Tropical Horticultural Expositions are specialised events.", set()),
     ],
 )  # fmt: skip
 def test_names_made_of_ordinary_words(sentence: str, expected: set[str]) -> None:
@@ -557,7 +559,9 @@ def test_names_made_of_ordinary_words(sentence: str, expected: set[str]) -> None
                         "Tom": "proper-person", "Fox": "person-or-common",
                         "Ross": "proper-person", "Brennan": "proper-person",
                         "Obanazawa": "unknown", "tags:To": "prep",
-                        "tags:Using": "verb-ing"})  # fmt: skip
+                        "tags:Using": "verb-ing", "tags:Tropical": "adj",
+                        "tags:Horticultural": "adj",
+                        "tags:Expositions": "noun-pl"})  # fmt: skip
     assert detect_names([sentence], lexicon) == expected
 
 

@@ -200,7 +200,7 @@ def _questions(read: Sequence[Sentence]) -> list[str]:
     wanted = [w.text for s in read for run in s.runs for w in run if w.text not in STOPLIST]
     wanted += [p for w in wanted if "-" in w for p in (*hyphen_parts(w), _after_prefix(w)) if p]
     # The parts of speech of two-word runs: an adjective and a noun may describe (``_describes``)
-    wanted += [TAGS + w.text for s in read for run in s.runs if len(run) == 2 for w in run]
+    wanted += [TAGS + w.text for s in read for run in s.runs if len(run) > 1 for w in run]
     # A sentence's first word, which may open a name ("Tiger Woods won") or not ("Using GPS")
     wanted += [TAGS + run[0].text for s in read for run in s.runs if s.opens(run[0])]
     wanted += [TAGS + w for s in read for t in _quoted_titles(s.plain, _Classifier(None))
@@ -607,6 +607,13 @@ def _describes(run: Run, classify: _Classifier, sentence: Sentence | None = None
         return False  # "British American Tobacco (Australia)", "Turkish Airlines"
     if any(w in NATIONALITIES or classify.demonym(w) for w in words):
         return True
+    if (
+        len(words) > 2
+        and words[0] not in NUMBER_WORDS
+        and all(classify.only_adjective(w) for w in words[:-1])
+        and classify.plural(words[-1])
+    ):
+        return True  # adjectives and a plural noun: "International Horticultural Expositions"
     if len(words) == 2 and classify.only_adjective(words[0]):
         # An adjective and a noun: a description when a determiner or a nationality comes
         # before it or its noun is plural ("the Holy Land", "our Milky Way", "the British Royal
