@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 import subprocess
@@ -394,3 +395,21 @@ def test_python_m_is_the_command_line(module: str, tmp_path: Path) -> None:
     assert missing == again and missing[0] == 74 and b"none.txt" in missing[2]  # EX_IOERR
     unknown, again = both("translate", "-", "--to", "es", "--engine", "nosuch")
     assert unknown == again and unknown[0] == 78 and b"unknown engine" in unknown[2]
+
+
+@needs_apertium
+def test_house_style_from_the_environment(tmp_path: Path) -> None:
+    env = {**os.environ, "TARJAMA_DATA_DIR": str(tmp_path / "data"),
+           "TARJAMA_GUILLEMETS": "es", "TARJAMA_HEADLINE_CASE": "es=title"}  # fmt: skip
+    result = subprocess.run(
+        [TARJAMA, "translate", str(SAMPLES / "port-strike.txt"), "--to", "es,ca",
+         "--out", str(tmp_path)],
+        capture_output=True, timeout=120, check=False, env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr.decode()
+    es = (tmp_path / "port-strike.es.txt").read_text(encoding="utf-8")
+    ca = (tmp_path / "port-strike.ca.txt").read_text(encoding="utf-8")
+    headline, ca_headline = es.split("\n")[0], ca.split("\n")[0]
+    assert headline.split()[1][0].isupper() and not ca_headline.split()[1][0].isupper()
+    assert "«hasta que" in es and "“" not in es
+    assert "«" not in ca and "“" in ca

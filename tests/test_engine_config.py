@@ -444,3 +444,44 @@ def test_review_thresholds_per_language(
 def test_review_threshold_outside_its_range_is_refused(value: str, message: str) -> None:
     with pytest.raises(ConfigError, match=rf"^environment: {message}$"):
         Settings.load(environ={"TARJAMA_REVIEW_THRESHOLD": value})
+
+
+@pytest.mark.parametrize(
+    ("environ", "toml", "guillemets", "cases"),
+    [
+        ({}, "", (), {}),
+        ({"TARJAMA_GUILLEMETS": "es, ca", "TARJAMA_HEADLINE_CASE": "title"}, "",
+         ("es", "ca"), {"*": "title"}),
+        ({}, 'guillemets = ["gl"]\nheadline_case = "sentence"\n', ("gl",), {"*": "sentence"}),
+        ({}, '[headline_case]\n"*" = "title"\nes = "sentence"\n', (),
+         {"*": "title", "es": "sentence"}),
+        # the environment adds to the file, language by language
+        ({"TARJAMA_HEADLINE_CASE": "en=title"}, '[headline_case]\nes = "sentence"\n', (),
+         {"es": "sentence", "en": "title"}),
+    ],
+)  # fmt: skip
+def test_house_style_settings(
+    tmp_path: Path,
+    environ: dict[str, str],
+    toml: str,
+    guillemets: tuple[str, ...],
+    cases: dict[str, str],
+) -> None:
+    config = tmp_path / "tarjama.toml"
+    config.write_text(toml, encoding="utf-8")
+    settings = Settings.load(config, environ=environ)
+    assert (settings.guillemets, settings.headline_case) == (guillemets, cases)
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"TARJAMA_GUILLEMETS": "es,fr"}, "guillemets: « » are written for ca, es, gl, not fr"),
+        ({"TARJAMA_HEADLINE_CASE": "upper"},
+         r"headline_case \* = 'upper' must be one of sentence, title"),
+        ({"TARJAMA_HEADLINE_CASE": "e s=title"}, "headline_case: 'e s' is not a language code"),
+    ],
+)  # fmt: skip
+def test_bad_house_style_is_refused(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=rf"^environment: {message}$"):
+        Settings.load(environ=environ)

@@ -514,6 +514,8 @@ def test_from_stream(stream: str, tagged: str) -> None:
         # an article opening the sentence is pulled in with its capital: it stays
         ("[[x:1]]El *overscan[[/]] va ser posat.", "overscan", 'El <x id="1"/> va ser posat.'),
         ("[[x:1]]L'*overscan[[/]] va ser posat.", "overscan", 'L\'<x id="1"/> va ser posat.'),
+        # and an opening quotation mark before it
+        ('[[x:1]]"El *CCTV[[/]] certament.', "CCTV", '"El <x id="1"/> certament.'),
     ],
 )
 def test_from_stream_keeps_words_pulled_into_a_placeholder(
@@ -561,6 +563,38 @@ def test_from_stream_keeps_words_pulled_into_a_placeholder(
     ],
 )  # fmt: skip
 def test_from_stream_puts_a_noun_between_a_names_words_before_it(
+    stream: str, anchor: str, target: str, tagged: str
+) -> None:
+    assert from_stream(stream, anchors={1: anchor}, target=target) == tagged
+
+
+@pytest.mark.parametrize(
+    ("stream", "anchor", "target", "tagged"),
+    [
+        # eng-cat reorders a name of words it knows and pulls the sentence's preposition ahead
+        # of it: the preposition stays, elided as the name as written opens
+        (
+            "un xoc [[x:1]]al Motor[[/]] [[x:1]]d'Indianapolis[[/]] [[x:1]]*Speedway[[/]].",
+            "Indianapolis", "ca", "un xoc a l'<x id=\"1\"/>.",
+        ),
+        (
+            "els assots [[x:1]]de Panxa[[/]] [[x:1]]de Delhi[[/]], la",
+            "Delhi", "ca", 'els assots de <x id="1"/>, la',
+        ),
+        # elided before the engine's own words, whole before the name as written
+        (
+            "la vostra aerolínia [[x:1]]d'Aviador[[/]] [[x:1]]Freqüent[[/]] en",
+            "Frequent", "ca", 'la vostra aerolínia de <x id="1"/> en',
+        ),
+        (
+            "a través [[x:1]]de la Paternitat[[/]] [[x:1]]Planificada[[/]] en",
+            "Planned", "ca", 'a través de la <x id="1"/> en',
+        ),
+        # a name of the engine's own words in lower case: the whole blank is the placeholder
+        ("Va ser [[x:1]]el dilluns[[/]].", "Monday", "ca", 'Va ser <x id="1"/>.'),
+    ],
+)  # fmt: skip
+def test_from_stream_keeps_the_sentences_words_ahead_of_a_reordered_name(
     stream: str, anchor: str, target: str, tagged: str
 ) -> None:
     assert from_stream(stream, anchors={1: anchor}, target=target) == tagged

@@ -14,7 +14,7 @@ from tarjama import inline
 from tarjama.engines.apertium import ApertiumEngine
 from tarjama.engines.apertium.lexicon import coarse_parts, parts_of_speech
 from tarjama.evaluate import compare_lines
-from tarjama.headlines import case_down, expand, finish, title_case
+from tarjama.headlines import case_down, expand, finish, in_case, title_case
 from tarjama.memory import Glossary
 from tarjama.model import Article, Block, BlockKind, Pair
 from tarjama.pipeline import Translator
@@ -111,6 +111,24 @@ def test_expand(headline: str, expanded: str | None) -> None:
 )
 def test_finish_writes_sentence_case(output: str, expected: str) -> None:
     assert finish(output) == expected
+
+
+@pytest.mark.parametrize(
+    ("output", "target", "expected"),
+    [
+        ("Los trabajadores del puerto acaban la huelga", "es",
+         "Los Trabajadores del Puerto Acaban la Huelga"),
+        ("La ONU y el <g id=\"1\">gobierno</g> de EE.UU. firman", "es",
+         'La ONU y el <g id="1">Gobierno</g> de EE.UU. Firman'),
+        ("L'alcalde diu no a la vaga d'estibadors", "ca",
+         "L'Alcalde Diu No a la Vaga d'Estibadors"),
+        ("Tom &amp; Jerry, con iPhone", "es", "Tom &amp; Jerry, con iPhone"),
+        ("Os estibadores fan folga", "gl", "Os Estibadores Fan Folga"),
+    ],
+)  # fmt: skip
+def test_title_case_output(output: str, target: str, expected: str) -> None:
+    assert in_case(output, "title", target) == expected
+    assert in_case(output, "sentence", target) == output
 
 
 def test_acronym_terms() -> None:
@@ -254,3 +272,23 @@ def test_glossary_extends_the_acronym_table(apertium: ApertiumEngine, store: Sto
     )
     assert "Gran Bretaña" in out and "OMS" in out and "IA" in out, out
     assert "Reino Unido" not in out and "." not in out[:-1], out
+
+
+@needs_apertium
+@pytest.mark.apertium
+def test_headline_case_where_configured(apertium: ApertiumEngine) -> None:
+    article = Article(
+        headline="Port workers end strike",
+        kicker="Breaking news",
+        body=(Block(BlockKind.PARAGRAPH, "The port workers end the strike."),),
+    )
+    plain = Translator(apertium).translate(article, "es").article
+    titled = Translator(apertium, headline_case={"es": "title"}).translate(article, "es").article
+    assert plain.headline == "Los trabajadores portuarios acaban la huelga"
+    assert titled.headline == "Los Trabajadores Portuarios Acaban la Huelga"
+    assert titled.kicker == in_case(plain.kicker, "title", "es") != plain.kicker
+    assert titled.body == plain.body  # the text is no headline
+    # "*" for every other language; a language's own entry first
+    either = Translator(apertium, headline_case={"*": "title", "es": "sentence"})
+    assert either.translate(article, "es").article.headline == plain.headline
+    assert either.translate(article, "ca").article.headline[:20].istitle()

@@ -145,13 +145,14 @@ RESTORED = [
     ("€20 million", {"es": "20 millones\u00a0€", "ca": "20 milions\u00a0€"}),
     ("$1,300", {"es": "1300\u00a0US$"}),
     ("December 24, 2019",
-     {"es": "24 de diciembre de 2019", "ca": "24 de desembre del 2019",
+     {"es": "24 de diciembre de 2019", "ca": "24 de desembre de 2019",
       "gl": "24 de decembro de 2019", "ar": "24 ديسمبر 2019"}),
     ("24 December 2019", {"es": "24 de diciembre de 2019"}),
     ("Dec. 24, 2019", {"es": "24 de diciembre de 2019"}),
     ("December 24", {"es": "24 de diciembre", "ca": "24 de desembre", "ar": "24 ديسمبر"}),
     ("December 2019", {"es": "diciembre de 2019", "gl": "decembro de 2019", "ar": "ديسمبر 2019"}),
     ("February 29", {"es": "29 de febrero"}),
+    ("October 7", {"ca": "7 d'octubre", "es": "7 de octubre"}),
     ("https://example.org/a?b=1&amp;c=2", {"es": "https://example.org/a?b=1&amp;c=2"}),
     ("/ AFP / Omar HAJ KADOUR", {"es": "/ AFP / Omar HAJ KADOUR", "ar": "/ AFP / Omar HAJ KADOUR"}),
     ("@AFPnews", {"ar": "@AFPnews"}),
@@ -525,13 +526,42 @@ def _lexicon(words: dict[str, str]):  # type: ignore[no-untyped-def]
          {"Tom Church", "Church"}),
         ("He told Fox News Sunday that the talks would resume next month.",
          {"Fox News Sunday"}),
+        # a first name before a place of nature, a street, a centre: no person, the head is
+        # the engine's to translate ("mar de Ross")
+        ("Tourist visits are limited to the islands and the Ross Sea in summer.", {"Ross"}),
+        ("The Brennan Centre considers this a myth, its director said.", {"Brennan"}),
+        ("A spokesman for the Tom University said the report was accurate.", {"Tom"}),
+        # a newspaper's word before an institution's: no newspaper ("Post Office")
+        ("Residents complained to the Obanazawa Post Office on Monday.", {"Obanazawa"}),
+        # a head and its number: "World War II" is the engine's
+        ("Submarines were used in World War I and in World War II.", set()),
+        # a preposition or a gerund opening the sentence opens no name
+        ("To Check the victim, you must first survey the scene.", set()),
+        ("Using Smart Tools on your phone can be the easiest way.", set()),
+        # a craft's name ("the Messenger probe"); not where it goes ("the Moon probe")
+        ("The Messenger probe has found evidence of ice on the planet.", {"Messenger"}),
+        ("Scientists said the Messenger probe had found evidence of ice.", {"Messenger"}),
+        ("Scientists said the Moon probe had found evidence of ice.", set()),
+        # an acronym spelt out in brackets after it is kept as written; not the other way round
+        ("Poland joined COSPAR (Committee for Space Research) in 1960.",
+         {"Committee for Space Research"}),
+        ("The acronym FYROM (Former Yugoslav Republic of Macedonia) is used.",
+         {"Former Yugoslav Republic of Macedonia"}),
+        ("A spokesman for the World Health Organization (WHO) said it.", set()),
+        # adjectives and a plural noun describe: the engine's
+        ("She said Tropical Horticultural Expositions are specialised events.", set()),
     ],
 )  # fmt: skip
 def test_names_made_of_ordinary_words(sentence: str, expected: set[str]) -> None:
     lexicon = _lexicon({"United Nations": "proper-place", "Bashar": "proper-person",
                         "Assad": "unknown", "Korean": "demonym", "French": "demonym",
                         "California": "proper-place", "Jedlicka": "unknown",
-                        "Tom": "proper-person", "Fox": "person-or-common"})  # fmt: skip
+                        "Tom": "proper-person", "Fox": "person-or-common",
+                        "Ross": "proper-person", "Brennan": "proper-person",
+                        "Obanazawa": "unknown", "tags:To": "prep",
+                        "tags:Using": "verb-ing", "tags:Tropical": "adj",
+                        "tags:Horticultural": "adj",
+                        "tags:Expositions": "noun-pl"})  # fmt: skip
     assert detect_names([sentence], lexicon) == expected
 
 

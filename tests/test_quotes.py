@@ -9,7 +9,7 @@ from tarjama import inline
 from tarjama.engines.apertium import ApertiumEngine
 from tarjama.model import Article, Block, BlockKind
 from tarjama.pipeline import Translator
-from tarjama.quotes import curl, open_marks, straighten
+from tarjama.quotes import curl, guillemets, open_marks, straighten
 
 from .conftest import needs_apertium
 
@@ -119,3 +119,54 @@ def _paragraph(translator: Translator, text: str, target: str) -> str:
 )  # fmt: skip
 def test_through_apertium(translator: Translator, text: str, target: str, expected: str) -> None:
     assert _paragraph(translator, text, target) == expected
+
+
+# --- « » (the guillemets setting) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("output", "expected"),
+    [
+        ('Dijo: "Basta".', "Dijo: «Basta»."),
+        ('"Perdimos", dijo.', "«Perdimos», dijo."),
+        ("Dijo: “Ella dijo “no” ayer”.", "Dijo: «Ella dijo “no” ayer»."),
+        ('Dijo: "Ella dijo "no" ayer".', "Dijo: «Ella dijo “no” ayer»."),
+        # a quotation that began in an earlier sentence closes
+        ('fin de la cita."', "fin de la cita.»"),
+        # markup between: the marks outside tags only, the tags' own quotes untouched
+        ('el <g id="1">"libro"</g> nuevo', 'el <g id="1">«libro»</g> nuevo'),
+        ('<x id="1" ctype="name" equiv="a"/> "x"', '<x id="1" ctype="name" equiv="a"/> «x»'),
+        # single quotation marks and apostrophes stay
+        ("l'home va dir 'no'", "l'home va dir 'no'"),
+        ("sin comillas", "sin comillas"),
+    ],
+)
+def test_guillemets(output: str, expected: str) -> None:
+    assert guillemets(output) == expected
+
+
+QUOTED = Article(
+    headline="Union says “no” to the plan",
+    body=(
+        Block(
+            BlockKind.PARAGRAPH,
+            '"Nobody here is against new machines," the union leader said on Monday.',
+        ),
+    ),
+)
+
+
+@needs_apertium
+def test_guillemets_where_configured(apertium: ApertiumEngine) -> None:
+    plain = Translator(apertium).translate(QUOTED, "es")
+    styled = Translator(apertium, guillemets={"es"})
+    es, ca = styled.translate(QUOTED, "es"), styled.translate(QUOTED, "ca")
+    assert "«" not in plain.article.headline + plain.article.body[0].text  # off by default
+    body = inline.plain(es.article.body[0].text)
+    assert body.startswith("«") and "»," in body, body
+    headline = inline.plain(es.article.headline)
+    assert "«" in headline and "»" in headline and "“" not in headline, headline
+    assert [s.target.replace("«", '"').replace("»", '"') for s in es.segments] == [
+        s.target.replace("“", '"').replace("”", '"') for s in plain.segments
+    ]
+    assert "«" not in ca.article.body[0].text  # only the languages configured

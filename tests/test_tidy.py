@@ -103,3 +103,24 @@ def test_articles_written_in_capitals_by_the_engine_are_lowered(
     source: str, output: str, lang: str, expected: str
 ) -> None:
     assert tidy(source, output, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "output", "target", "expected"),
+    [
+        # the engine's "e" and "u" write the next word in lower case: a name's capital is back
+        ("South Africa and India.", "Sudáfrica e india.", "es", "Sudáfrica e India."),
+        ("He met Hillary and Ignacio in Spain and Italy.",
+         "Cumplió Hillary e ignacio en España e italia.", "es",
+         "Cumplió Hillary e Ignacio en España e Italia."),
+        ("Oslo or Ottawa", "Oslo u ottawa", "es", "Oslo u Ottawa"),
+        # not a word the source writes in lower case, nor a people's word, nor another language
+        ("Seven or Eight, or Oslo", "Siete u ocho, u oslo", "es", "Siete u ocho, u Oslo"),
+        ("engineers and Italian entrepreneurs", "ingenieros e italianos", "es",
+         "ingenieros e italianos"),
+        ("China and ice", "China e india", "es", "China e india"),
+        ("China and India", "Xina e india", "gl", "Xina e india"),
+    ],
+)  # fmt: skip
+def test_capitals_after_e_and_u(source: str, output: str, target: str, expected: str) -> None:
+    assert tidy(source, output, target) == expected

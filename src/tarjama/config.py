@@ -13,6 +13,8 @@ the working directory if there is one:
     max_characters = 50000
     rate_limit = 5.0                       # requests/s per client address and per key; 0 = off
     pivot = "en"                           # translate es-ar as es-en, en-ar when no route has it
+    guillemets = ["es"]                    # quotations written « » in these languages
+    headline_case = "sentence"             # or "title"; a table of language = case
     [review_threshold]                     # article risk from which a translation needs review
     "*" = 0.5                              # (review_threshold = 0.5: the same for every language)
     es = 0.4
@@ -24,7 +26,8 @@ the working directory if there is one:
     "en-ar" = ["deepl", "apertium"]
 
 Each key can also come from the environment as ``TARJAMA_<KEY>`` (``TARJAMA_DATA_DIR``...);
-review thresholds as ``TARJAMA_REVIEW_THRESHOLD="es=0.4,*=0.5"`` (or one number); routes as
+review thresholds as ``TARJAMA_REVIEW_THRESHOLD="es=0.4,*=0.5"`` (or one number), headline
+cases as ``TARJAMA_HEADLINE_CASE="en=title,*=sentence"`` (or one case); routes as
 ``TARJAMA_ROUTES="en-es=apertium;en-ar=opus,deepl"`` and engine options as
 ``TARJAMA_ENGINES__<NAME>__<KEY>`` (``TARJAMA_ENGINES__DEEPL__FORMALITY=less``).
 """
@@ -111,6 +114,12 @@ class Settings:
     review_threshold: Mapping[str, float] = field(default_factory=dict)
     """Language (or "*" for every other) -> the article risk (0 to 1) from which a translation
     needs review; unset languages use ``qa.REVIEW_THRESHOLD``. A number sets "*"."""
+    guillemets: tuple[str, ...] = ()
+    """Languages (of es, ca, gl) whose machine translations write quotations « », “ ” inside
+    them (quotes.py); none by default: the marks are the source's."""
+    headline_case: Mapping[str, str] = field(default_factory=dict)
+    """Language (or "*" for every other) -> the case headlines are written in, "sentence" (the
+    default) or "title" (headlines.py); one word sets "*"."""
     detect_threshold: float = 80.0
     """Least confidence (percent, 0 to 100) of the detected language for ``source=auto`` on the
     LibreTranslate routes; below it the request is refused, asking for ``source`` (api/detect.py
@@ -223,6 +232,8 @@ class Settings:
                 changes[key] = {**self.routes, **_routes(value, origin)}
             elif key == "review_threshold":
                 changes[key] = {**self.review_threshold, **_thresholds(value, origin)}
+            elif key == "headline_case":
+                changes[key] = {**self.headline_case, **_headline_cases(value, origin)}
             elif key == "labels":
                 changes[key] = {**self.labels, **_labels(value, origin)}
             else:
@@ -239,6 +250,15 @@ class Settings:
                 changes["label"] = intake.accept(changes["label"], f"{origin}: label")
             except CharacterError as exc:
                 raise ConfigError(str(exc)) from None
+        if "guillemets" in changes:
+            from tarjama.quotes import GUILLEMET_LANGUAGES
+
+            others = sorted(set(changes["guillemets"]) - GUILLEMET_LANGUAGES)
+            if others:
+                raise ConfigError(
+                    f"{origin}: guillemets: « » are written for "
+                    f"{', '.join(sorted(GUILLEMET_LANGUAGES))}, not {', '.join(others)}"
+                )
         if "detect_threshold" in changes and not 0 <= changes["detect_threshold"] <= 100:
             raise ConfigError(
                 f"{origin}: detect_threshold is a percentage from 0 to 100, "
@@ -359,6 +379,32 @@ def _thresholds(value: Any, origin: str) -> dict[str, float]:
                 f"{origin}: review_threshold {language} = {raw!r} must be a risk from 0 to 1"
             )
         found[language] = number
+    return found
+
+
+def _headline_cases(value: Any, origin: str) -> dict[str, str]:
+    """Headline cases from one word (every language), a TOML table of language = case, or
+    ``en=title,*=sentence`` (environment)."""
+    from tarjama.headlines import CASES
+
+    if isinstance(value, str):
+        value = (
+            dict(item.partition("=")[::2] for item in value.split(",") if item.strip())
+            if "=" in value
+            else {"*": value}
+        )
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{origin}: headline_case must be a case or a table of language = case")
+    found: dict[str, str] = {}
+    for language, case in value.items():
+        language = str(language).strip()
+        if language != "*" and not _LANG.match(language):
+            raise ConfigError(f"{origin}: headline_case: {language!r} is not a language code")
+        if not isinstance(case, str) or case.strip() not in CASES:
+            raise ConfigError(
+                f"{origin}: headline_case {language} = {case!r} must be one of {', '.join(CASES)}"
+            )
+        found[language] = case.strip()
     return found
 
 

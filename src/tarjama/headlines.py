@@ -227,3 +227,61 @@ def finish(output: str) -> str:
     if m is None or not m.group(1).islower():
         return output
     return output[: m.start(1)] + m.group(1).upper() + output[m.end(1) :]
+
+
+# --- the target's headline case ----------------------------------------------------------------
+
+CASES = ("sentence", "title")
+"""The headline styles a target can be written in (``headline_case`` setting): sentence case,
+as Spanish, Catalan and Galician papers write headlines (the default), or Title Case, every word
+capitalised but the short words of ``_SMALL``, as English papers and some house styles do."""
+
+_SMALL = {
+    "es": "el la los las lo del al de en un una unos unas por para con sin su sus y e o u ni "
+    "a que se sobre tras ante",
+    "ca": "el la els les lo del dels al als de en un una uns unes per amb sense i o a que es "
+    "se sobre",
+    "gl": "o a os as do da dos das ao á ás aos de en no na nos nas un unha uns unhas por para "
+    "con sen e ou que se sobre",
+    "en": "a an the and but or nor for of to in on at by as up via per vs",
+    "pt": "o a os as do da dos das ao à às aos de em no na nos nas um uma uns umas por para "
+    "com sem e ou que se",
+    "fr": "le la les l un une des du de d au aux en et ou à par pour sur sans",
+}
+_SMALL_WORDS = {lang: frozenset(words.split()) for lang, words in _SMALL.items()}
+_LOWER_WORD = re.compile(r"(?<![\w'’&#-])([^\W\d_])([\w'’-]*)")
+
+
+def in_case(output: str, case: str, target: str) -> str:
+    """A headline's output (tagged text, in sentence case) in the headline ``case`` of
+    ``target`` (one of ``CASES``): for "title", each word in lower case capitalised, but the
+    target's articles, prepositions and conjunctions after the first word. Names and acronyms
+    keep their capitals; nothing is ever cased down."""
+    if case != "title":
+        return output
+    small = _SMALL_WORDS.get(target.split("-")[0].lower(), frozenset())
+    out: list[str] = []
+    pos = 0
+    first = True
+    for tag in [*inline.TAG.finditer(output), None]:
+        stop = tag.start() if tag else len(output)
+        text = output[pos:stop]
+
+        def up(m: re.Match[str]) -> str:
+            nonlocal first
+            word = m.group()  # (not an entity's name, "&amp;": the pattern starts after "&")
+            keep = not first and word.lower() in small
+            head = word[:2] if word[1:2] in ("'", "’") and len(word) > 2 else ""
+            if head:  # an elided article or preposition: "l'alcalde" is "l'Alcalde"
+                head = head.capitalize() if first else head.lower()
+                word = word[2:]
+            first = False
+            if keep or not word[0].islower() or (not word[1:].islower() and word[1:].isalpha()):
+                return head + word  # a name's capitals stay: "iPhone", "eBay"
+            return head + word[0].upper() + word[1:]
+
+        out.append(_LOWER_WORD.sub(up, text))
+        if tag:
+            out.append(tag.group())
+            pos = tag.end()
+    return "".join(out)

@@ -269,6 +269,8 @@ class Translator:
         review_thresholds: Mapping[str, float] | None = None,
         round_trip: bool = False,
         without: Collection[str] = (),
+        guillemets: Collection[str] = (),
+        headline_case: Mapping[str, str] | None = None,
     ) -> None:
         self.engine = engine
         self.label = label
@@ -277,6 +279,8 @@ class Translator:
         self.round_trip = round_trip
         self.memory = memory
         self.glossary = glossary
+        self.guillemets = frozenset(guillemets)
+        self.headline_case = dict(headline_case or {})
         self.steps = steps.chosen(without)
         """tarjama's own steps this translator runs (``tarjama.steps``): all but ``without``."""
         self._writer = (
@@ -717,6 +721,7 @@ class Translator:
         provenance: Provenance,
         dictionaries: _Dictionaries,
     ) -> Translation:
+        self._house_style(fields, target)
         segments = []
         for name, f in fields.items():
             for i, piece in enumerate(f.pieces):
@@ -755,6 +760,24 @@ class Translator:
             segments=tuple(segments),
             risk=risk,
         )
+
+    def _house_style(self, fields: dict[FieldRef, _Field], target: str) -> None:
+        """The machine's translations in the house style of ``target``: quotations « » where
+        configured, headlines in the configured case. At the end, so that the memory keeps
+        the translations as made and a change of style applies to them too."""
+        lang = target.split("-")[0].lower()
+        case = self.headline_case.get(lang, self.headline_case.get("*", "sentence"))
+        quoting = lang in self.guillemets
+        if not quoting and case == "sentence":
+            return
+        for f in fields.values():
+            for piece in f.pieces:
+                if not piece.core or piece.origin not in _MACHINE:
+                    continue
+                if quoting:
+                    piece.text = quotes.guillemets(piece.text)
+                if piece.in_headline:
+                    piece.text = headlines.in_case(piece.text, case, target)
 
     def review_threshold(self, language: str) -> float:
         """The article risk from which a translation into ``language`` needs review."""

@@ -140,3 +140,41 @@ def _outside_tags(tagged: str) -> list[tuple[int, str]]:
         if m:
             pos = m.end()
     return found
+
+
+# --- « » -------------------------------------------------------------------------------------
+
+GUILLEMET_LANGUAGES = frozenset({"es", "ca", "gl"})
+"""Languages whose house style may write quotations with « » (``guillemets`` setting): the RAE,
+the IEC and the RAG give them as the first quotation marks, “ ” inside them."""
+
+_DOUBLE = frozenset('"“”')
+
+
+def guillemets(output: str) -> str:
+    """``output`` (tagged) with its double quotation marks written « », and “ ” for a
+    quotation inside one: «Dijo: “basta”». A straight mark opens when a blank, an opening
+    bracket or the start is before it and a letter, a figure or a mark is after it; else it
+    closes. Single quotation marks and apostrophes stay as they are; a closing mark without
+    its opening (a quotation that began in an earlier sentence) is a closing ».
+    """
+    if not any(m in output for m in _DOUBLE):
+        return output
+    at = [i for i, _ in _outside_tags(output)]
+    plain = "".join(output[i] for i in at)
+    chars = list(output)
+    depth = 0
+    for n, ch in enumerate(plain):
+        if ch not in _DOUBLE:
+            continue
+        before = plain[n - 1] if n else " "
+        after = plain[n + 1] if n + 1 < len(plain) else " "
+        if ch == "“" or (
+            ch == '"' and (before.isspace() or before in "([{—–-¿¡") and not after.isspace()
+        ):
+            chars[at[n]] = "«" if depth == 0 else "“"
+            depth += 1
+        else:
+            depth = max(depth - 1, 0)
+            chars[at[n]] = "»" if depth == 0 else "”"
+    return "".join(chars)

@@ -123,6 +123,8 @@ class Runtime:
             write_behind=write_behind,
             review_thresholds=self.settings.review_threshold,
             round_trip=self.settings.round_trip,
+            guillemets=self.settings.guillemets,
+            headline_case=self.settings.headline_case,
         )
         self._owned.callback(translator.close)  # its memory writes still under way finish
         return translator

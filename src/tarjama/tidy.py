@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from tarjama.inline import TAG
+from tarjama.inline import TAG, plain
 
 _QUOTE = '"'
 # mark -> (the mark with a blank on its inner side, the source has a blank there, the output's
@@ -160,6 +160,39 @@ def lower_function_words(source: str, output: str, target_lang: str) -> str:
     return pattern.sub(fix, output)
 
 
+# Spanish writes "y" as "e" before a word that opens on an i sound, and "o" as "u" before an o
+# sound; the engine's rule that does so writes the word after in lower case ("Sudáfrica e
+# india", "China e indonesia"). A capitalised word after "and" or "or" in the source that the
+# word opens as ("India", "Italy": "italia") says it is a name.
+_SOURCE_AND_OR = re.compile(r"(?<![\w-])(?:and|or) ([A-Z][\w'’-]*)")
+_PEOPLES = ("ian", "ians", "ean", "eans", "ese", "ish", "ic", "ics", "i", "is")
+_E_U = re.compile(r"(?<![\w-])[eu] ((?:h?[iíoó])[\w'’-]*)")
+
+
+def capitals_after_e_u(source: str, output: str, target_lang: str) -> str:
+    """Spanish ``output`` with the word after an "e" or a "u" capitalised when the source has a
+    capitalised word after "and" or "or" that opens as it does ("South Africa and India":
+    "Sudáfrica e India", "Spain and Italy": "España e Italia"; not "Seven or Eight": "u ocho")."""
+    if target_lang.split("-")[0].lower() != "es" or (" e " not in output and " u " not in output):
+        return output
+    names = {
+        m.group(1)[:3].lower()
+        for m in _SOURCE_AND_OR.finditer(plain(source))
+        # a people's word is the target's to write in lower case: "e italianos"
+        if not m.group(1).endswith(_PEOPLES)
+    }
+    if not names:
+        return output
+
+    def capital(m: re.Match[str]) -> str:
+        word = m.group(1)
+        if word[:3] not in names:
+            return m.group()
+        return m.group()[: m.start(1) - m.start()] + word[0].upper() + word[1:]
+
+    return _E_U.sub(capital, output)
+
+
 def tidy(source: str, output: str, target_lang: str | None = None) -> str:
     """Every rule of this module, in order; the target language's conventions when given."""
     output = attach_quotes(source, output)
@@ -171,4 +204,5 @@ def tidy(source: str, output: str, target_lang: str | None = None) -> str:
         output = marks_after_quotes(output)
     if target_lang is not None:
         output = lower_function_words(source, output, target_lang)
+        output = capitals_after_e_u(source, output, target_lang)
     return output

@@ -99,5 +99,7 @@ class TranslationJobs:
             glossary=self.glossary,
             review_thresholds=self.settings.review_threshold,
             round_trip=self.settings.round_trip,
+            guillemets=self.settings.guillemets,
+            headline_case=self.settings.headline_case,
         )
         return carry(translator.translate(article, lang), corrections)

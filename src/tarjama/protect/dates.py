@@ -68,7 +68,16 @@ def render_date(text: str, locale: Locale) -> str:
     m = reread(_DATE, text)
     year, month, day = _date_parts(m)
     if year is not None and day is not None:
-        return str(babel_dates.format_date(dt.date(year, month, day), "long", locale=locale))
-    if day is not None:
-        return str(babel_dates.format_skeleton("MMMMd", dt.date(2000, month, day), locale=locale))
-    return str(babel_dates.format_skeleton("yMMMM", dt.date(year or 0, month, 1), locale=locale))
+        written = babel_dates.format_date(dt.date(year, month, day), "long", locale=locale)
+    elif day is not None:
+        written = babel_dates.format_skeleton("MMMMd", dt.date(2000, month, day), locale=locale)
+    else:
+        written = babel_dates.format_skeleton("yMMMM", dt.date(year or 0, month, 1), locale=locale)
+    if locale.language == "ca":
+        # Babel writes "7 d’octubre del 2007"; the engine's own Catalan, as the IEC's full
+        # dates, "7 d'octubre de 2007" (FLORES dev: 5 lines made worse by the other form)
+        written = _CATALAN_YEAR.sub(r"\1de ", written.replace("’", "'"))
+    return str(written)
+
+
+_CATALAN_YEAR = re.compile(r"(\S )del (?=\d{4}$)")

@@ -20,10 +20,12 @@ from tarjama.protect.wordlists import (
     CALENDAR,
     COMPANY,
     COMPASS,
+    CRAFT,
     HEADS,
     KEPT_TITLES,
     MEDIA,
     NATIONALITIES,
+    NATURE_HEADS,
     NUMBER_WORDS,
     OFFICE_TITLES,
     OPENERS,
@@ -37,6 +39,7 @@ from tarjama.protect.wordlists import (
 )
 
 _PROTECTING = frozenset({"unknown", "proper-person"})
+_NO_NAME_OPENER = frozenset({"prep", "verb-ing", "adv", "conj", "pron", "det"})
 _PERSON = frozenset({"proper-person", "person-or-common"})
 
 
@@ -92,7 +95,36 @@ def detect_names(
                     surnames.add(found.surname)
     classify = _Classifier(known)
     names |= {title for s in read for title in _quoted_titles(s.plain, classify)}
+    names |= {full for s in read for full in _spelt_out_acronyms(s.plain)}
     return names | surnames
+
+
+# An acronym and, in brackets after it, what it stands for: "FYROM (Former Yugoslav Republic of
+# Macedonia)", "COSPAR (Committee for Space Research)".
+_ACRONYM_SPELT_OUT = re.compile(r"(?<![\w-])([A-Z]{3,8})\s*\(([A-Z][^()]{5,80})\)")
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*")
+
+
+def _spelt_out_acronyms(plain: str) -> list[str]:
+    """What the acronyms in ``plain`` stand for, written in brackets after them: the press
+    keeps an acronym of the source language with its spelling out as written (the acronym
+    only says anything in that language). Only when the capitalised words of the brackets
+    open on the acronym's letters, in order, the first on its first. Not the other way round
+    ("the World Health Organization (WHO)"), which the press translates, acronym and all."""
+    found = []
+    for m in _ACRONYM_SPELT_OUT.finditer(plain):
+        acronym, words = m.group(1), _CAPITALISED.findall(m.group(2))
+        if len(words) < 2 or words[0][0] != acronym[0]:
+            continue
+        at = 0
+        for word in words:
+            at = acronym.find(word[0], at)
+            if at < 0:
+                break
+            at += 1
+        else:
+            found.append(m.group(2).strip())
+    return found
 
 
 # A quotation in double quotation marks (a comma or full stop the American style puts inside
@@ -168,7 +200,9 @@ def _questions(read: Sequence[Sentence]) -> list[str]:
     wanted = [w.text for s in read for run in s.runs for w in run if w.text not in STOPLIST]
     wanted += [p for w in wanted if "-" in w for p in (*hyphen_parts(w), _after_prefix(w)) if p]
     # The parts of speech of two-word runs: an adjective and a noun may describe (``_describes``)
-    wanted += [TAGS + w.text for s in read for run in s.runs if len(run) == 2 for w in run]
+    wanted += [TAGS + w.text for s in read for run in s.runs if len(run) > 1 for w in run]
+    # A sentence's first word, which may open a name ("Tiger Woods won") or not ("Using GPS")
+    wanted += [TAGS + run[0].text for s in read for run in s.runs if s.opens(run[0])]
     wanted += [TAGS + w for s in read for t in _quoted_titles(s.plain, _Classifier(None))
                for w in _TITLE_WORD.findall(t)[:2]]  # fmt: skip
     wanted += [s.text(run[i:]) for s in read for run in s.runs for i in range(len(run) - 1)]
@@ -222,6 +256,14 @@ class _Classifier:
         """Is ``word`` a plural noun to the engine ("Seas", "Natives")?"""
         return self.known is not None and "noun-pl" in self.known(TAGS + word).split(",")
 
+    def only_function_word(self, word: str) -> bool:
+        """Is ``word`` only ever a preposition, a gerund, an adverb or another word that opens
+        no name to the engine ("To", "Using", "Perhaps")?"""
+        if self.known is None or "-" in word:
+            return False
+        parts = set(self.known(TAGS + word).split(","))
+        return bool(parts) and parts <= _NO_NAME_OPENER
+
     def demonym(self, word: str) -> bool:
         """Is ``word`` a people's, a faith's or a language's word ("Korean", "Arabs")?"""
         return self.known is not None and "-" not in word and self.known(word) == "demonym"
@@ -258,6 +300,8 @@ def _name_in(
             run = run[1:]
         if _media(run):
             return _Found(sentence.text(run))
+    if _names_a_craft(sentence, run, classify):
+        return _Found(run[-1].text)  # "the Messenger probe"
     if classify.has_lexicon and _ends_in_known_place(sentence, run, classify):
         return None  # "New Zealand", "North Carolina" are not "New"/"North" and a name
     stripped = _strip_tails(_strip_heads(sentence, run, classify, evidence.mid_caps), classify)
@@ -271,6 +315,32 @@ def _name_in(
     ):
         return _Found(found.name, stripped.run[-1].text)  # "Tiger Woods won. Woods said"
     return found
+
+
+def _names_a_craft(sentence: Sentence, run: Run, classify: _Classifier) -> bool:
+    """Is ``run`` one ordinary word, mid-sentence, that names the craft after it ("the
+    Messenger probe", "the Curiosity rover", "the Endeavour shuttle")? The press keeps such
+    names; the engine would translate them ("la sonda de Mensajero")."""
+    if len(run) == 2 and run[0].text == "The" and sentence.opens(run[0]):
+        run = run[1:]  # "The Messenger probe has found"
+    elif len(run) != 1 or sentence.opens(run[0]):
+        return False
+    word = run[0].text
+    after = sentence.plain[run[0].end :].split(maxsplit=1)
+    before = sentence.plain[: run[0].start].split()[-1:]
+    return (
+        bool(after)
+        and after[0].rstrip(".,;:") in CRAFT
+        and before in (["the"], ["The"])
+        and word not in STOPLIST
+        and word not in _SKY
+        and classify(word) in ("common", "person-or-common")
+    )
+
+
+# What craft go to, not what they are called: "the Moon probe" is "la sonda lunar".
+_SKY = frozenset({"Moon", "Sun", "Earth", "Space", "Mars", "Venus", "Mercury", "Jupiter",
+                  "Saturn", "Lunar", "Solar", "Spy", "Navy"})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -327,7 +397,11 @@ def _strip_heads(
             and head not in mid_caps
             and (len(run) == 1 or head in STOPLIST or classify(head) == "common")
         ):
-            if not sentence.title_case and _ordinary_names_after(run, classify):
+            if (
+                not sentence.title_case
+                and not classify.only_function_word(head)  # "To Check the victim"
+                and _ordinary_names_after(run, classify)
+            ):
                 return _Stripped(run, signalled, opens, ordinary_opener, whole_opener=True)
             ordinary_opener = True  # an ordinary word capitalised because it opens the sentence
         else:
@@ -372,15 +446,29 @@ def _strip_tails(stripped: _Stripped, classify: _Classifier) -> _Stripped:
     one. Not from a first name and a surname ("Tom Church") nor from a news organisation's
     name."""
     run = stripped.run
-    if len(run) < 2 or run[-1].text not in HEADS or _media(run) or stripped.signalled:
+    if len(run) < 2 or _media(run) or stripped.signalled:
         return stripped
-    if len(run) == 2 and classify(run[0].text) == "proper-person":
-        return stripped  # a first name and a surname: "Tom Church", "Stuart Guard"
+    last = run[-2].text if len(run) > 2 and _ROMAN.fullmatch(run[-1].text) else run[-1].text
+    if last not in HEADS:
+        return stripped
+    if (
+        len(run) == 2
+        and classify(run[0].text) == "proper-person"
+        and run[-1].text not in NATURE_HEADS
+    ):
+        # a first name and a surname: "Tom Church", "Stuart Guard"; not "Brennan Centre",
+        # "Sydney University", "Ross Sea", whose first word is a first name too
+        return stripped
+    if _ROMAN.fullmatch(run[-1].text) and run[-2].text in HEADS:
+        run = run[:-1]  # "World War II", "Vatican II"
     while len(run) > 1 and (
         run[-1].text in HEADS or run[-1].text in PARTICLES or classify(run[-1].text) == "common"
     ):
         run = run[:-1]
     return replace(stripped, run=run, headed=True)
+
+
+_ROMAN = re.compile(r"[IVX]{1,4}")
 
 
 def _after_prefix(word: str) -> str:
@@ -405,7 +493,11 @@ _QUOTE_CLOSERS = frozenset('"”’»),.;:!?')
 
 def _media(run: Run) -> bool:
     """Does ``run`` name a news organisation or programme ("Fox News Sunday", "Sky News")?"""
-    return len(run) > 1 and any(w.text in MEDIA for w in run[1:])
+    return (
+        len(run) > 1
+        and any(w.text in MEDIA for w in run[1:])
+        and (run[-1].text in MEDIA or run[-1].text not in HEADS)  # not "Post Office"
+    )
 
 
 def _decide(
@@ -447,8 +539,14 @@ def _decide(
         or any(a.text == b.text for a, b in pairwise(run))
     ):
         person = stripped.signalled or "proper-person" in classes or "person-or-common" in classes
-        if len(classes) > 1 and person and classes[-1] != "unknown":
-            return _Found(longer or text, run[-1].text)  # "May said" names her too
+        last = run[-1].text
+        if (
+            len(classes) > 1
+            and person
+            and classes[-1] != "unknown"
+            and last not in NATURE_HEADS  # "Ross Sea" names no one "Sea"
+        ):
+            return _Found(longer or text, last)  # "May said" names her too
         return _Found(longer or text)
     if longer or (
         classify.has_lexicon
@@ -505,10 +603,17 @@ def _describes(run: Run, classify: _Classifier, sentence: Sentence | None = None
         return True  # "Second Battle"; not "Six Flags", "Six Days in Fallujah"
     if words[0] in COMPASS and all(classify(w) == "proper-place" for w in words[1:]):
         return True
-    if words[-1] in COMPANY:
-        return False  # "British American Tobacco", "Turkish Airlines"
+    if any(w in COMPANY for w in words[1:]):
+        return False  # "British American Tobacco (Australia)", "Turkish Airlines"
     if any(w in NATIONALITIES or classify.demonym(w) for w in words):
         return True
+    if (
+        len(words) > 2
+        and words[0] not in NUMBER_WORDS
+        and all(classify.only_adjective(w) for w in words[:-1])
+        and classify.plural(words[-1])
+    ):
+        return True  # adjectives and a plural noun: "International Horticultural Expositions"
     if len(words) == 2 and classify.only_adjective(words[0]):
         # An adjective and a noun: a description when a determiner or a nationality comes
         # before it or its noun is plural ("the Holy Land", "our Milky Way", "the British Royal

@@ -25,7 +25,7 @@ OFFICE_TITLES = words_of(
     "Sultan Pope Chancellor Chairman Chairwoman Chief Deputy Foreign Defence Defense Interior "
     "Finance Spokesman Spokeswoman Ambassador Commander Director Colonel Lieutenant Major Captain "
     "Sergeant Officer Premier Crown Speaker Leader Presidential Professor Emperor Empress "
-    "Congressman Congresswoman Head Manager"
+    "Congressman Congresswoman Head Manager CEO CFO COO CTO"
 )
 # Name particles: inside a run only ("Mohammed bin Salman", "Charles de Gaulle").
 PARTICLES = words_of("al el bin ibn bint de da di del della van von der den du la le ben")
@@ -113,7 +113,18 @@ HEADS = words_of(
     Subcommittee Forum Site Fleet Squadron Regiment Brigade Battalion Corps Age Era Period
     Dynasty Disorder Syndrome Disease Battle Campaign Crisis Race Final Finals Tournament
     Festival Exhibition Exposition Fair Survey Heritage Hills Plain Plains Canyon Falls
-    Hemisphere Area Meeting Week"""
+    Hemisphere Area Meeting Week Year Contest Cyclone Hurricane Typhoon Storm Civilization
+    Civilisation"""
+)
+# The words of ``HEADS`` that the press translates even after a first name ("Ross Sea": "mar
+# de Ross", "Sydney University", "Brennan Centre"): seas, rivers and other places of nature,
+# centres and universities. After a first name, any other head may be a surname and the two
+# a person ("Tom Church", "Stuart Guard"), or the name of a place kept as written ("Madison
+# Avenue", "Downing Street", "Penn State").
+NATURE_HEADS = words_of(
+    """Ocean Sea River Lake Mountain Mountains Valley Desert Forest Island Islands Bay Coast
+    Peninsula Nebula Galaxy Canyon Falls Plain Plains Centre Center University Fortress
+    Cathedral Museum"""
 )
 # Words that open a description, not a name, when a run of ordinary words starts with them:
 # numbers ("Second Battle", "Seventh Fleet", "Thirty Years") and the points of the compass
@@ -133,6 +144,11 @@ COMPANY = words_of(
     """Tobacco Airlines Airways Air Motors Foods Oil Petroleum Holdings Industries Technologies
     Telecom Communications Electronics Entertainment Records Pictures Studios Software
     Pharmaceuticals Brewery Tours Telescope Probe Group"""
+)
+# Craft that bear names, which the press keeps: "the Messenger probe", "the Curiosity rover".
+CRAFT = words_of(
+    """probe probes spacecraft orbiter lander rover satellite telescope shuttle capsule
+    module submarine frigate destroyer aircraft-carrier"""
 )
 # Words of a news organisation's or programme's name ("Fox News Sunday", "the Evening
 # Standard"): a run of capitalised words with one after its first word is kept whole.

@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 
 P = TypeVar("P")
 
-DRIVER_REVISION = 12
+DRIVER_REVISION = 13
 
 
 class ApertiumEngine(Engine):
@@ -83,7 +83,9 @@ class ApertiumEngine(Engine):
             # a noun a compound rule put between a name's words comes before it, "el hotel de";
             # 11: controls and "^" travel by code point, and every request is framed; 12:
             # Catalan "el", "la", "de" elided before an unknown word, "l'Hekla", and an article
-            # opening the sentence in a placeholder's blank kept, "L'overscan").
+            # opening the sentence in a placeholder's blank kept, "L'overscan"; 13: the sentence's
+            # words eng-cat pulls ahead of a name it reorders kept, "a l'Indianapolis", and an
+            # opening quotation mark pulled into a name's blank, '"El CCTV').
             self._version = f"{apertium_version()} tarjama.{DRIVER_REVISION}"
         return self._version
 

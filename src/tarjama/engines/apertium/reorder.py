@@ -35,6 +35,8 @@ class Piece:
 # lower-case words and elisions ("de", "del", "a", "d'"), a few at most; the first may be an
 # article or a preposition opening the sentence ("[[x:1]]El overscan[[/]]", "L'Hekla").
 _LEADING_WORDS = re.compile(
+    # (an opening quotation mark or bracket first: '"The CCTV would' -> '[[x:1]]"El CCTV[[/]]')
+    r"[\"“‘«(\[¿¡]*"
     r"(?:(?:El|La|Els|Les|Lo|Los|Las|Un|Una|Del|Dels|Al|Als|De|Do|Da|O|A|Os|As)\s+|[LD]['’])?"
     r"(?:[^\W\d_A-Z]+(?:['’]|\s+)){0,3}"
 )
@@ -50,6 +52,10 @@ _FUNCTION_WORD = (
 # What a reordering rule may put between the words of one placeholder ("Africa Association" ->
 # "[[x:1]]Asociación[[/]] de [[x:1]]África[[/]]"): one or two of those words, or an elided one.
 # Never a word of the sentence: a noun there ("cap", "rei") is the compound rule's, below.
+# Prepositions and articles a rule pulled ahead of a name's first capital in its blank.
+_PULLED_AHEAD = re.compile(
+    rf"(?:(?:{_FUNCTION_WORD}|al|als|pel|pels|per|amb|con|por|para|com)\s+|[dl]['’])+(?=[^\W\d_])"
+)
 _INSERTED_IN_PLACEHOLDER = re.compile(rf"\s*(?:(?:{_FUNCTION_WORD}\s+|[dls]['’]\s*)){{1,2}}")
 
 
@@ -118,7 +124,7 @@ def to_tagged(
             if p.x in seen_x:
                 continue
             seen_x.add(p.x)
-            body = _placeholder(merged, k, figures, anchors)
+            body = _placeholder(merged, k, figures, anchors, target == "ca")
         else:
             body = inline.escape_text(p.text)
         out.extend(f'<g id="{i}">' for i in p.g)
@@ -163,7 +169,11 @@ def _merge(pieces: list[Piece], anchors: dict[int, str], target: str) -> list[Pi
 
 
 def _placeholder(
-    merged: list[Piece], k: int, figures: dict[int, str], anchors: dict[int, str]
+    merged: list[Piece],
+    k: int,
+    figures: dict[int, str],
+    anchors: dict[int, str],
+    catalan: bool = False,
 ) -> str:
     """Piece ``k``, the first of its placeholder's, as the placeholder with the words around it
     that the rules pulled into its blank."""
@@ -186,6 +196,13 @@ def _placeholder(
         at = inline.whole_word_at(p.text, anchor)
         if at > 0 and _LEADING_WORDS.fullmatch(p.text[:at]):
             head = p.text[:at]
+        elif at != 0 and (pulled := _PULLED_AHEAD.match(p.text)) and p.text[pulled.end()].isupper():
+            # eng-cat reorders the name too, the sentence's preposition in front ("at the
+            # Indianapolis Motor Speedway" -> "[[x:1]]al Motor[[/]] [[x:1]]d'Indianapolis
+            # [[/]]..."): the words before its first capital are the sentence's
+            head = pulled.group()
+            if catalan:
+                head = _elision_for(head, anchor)
     before = (head or (merged[k - 1].text if k and merged[k - 1].x is None else ""))[-1:]
     after = (
         tail or (merged[k + 1].text if k + 1 < len(merged) and merged[k + 1].x is None else "")
@@ -327,6 +344,32 @@ _BEFORE_UNKNOWN = re.compile(
     r"|(?P<la>[Ll]a) (?P<la_wb>(?:\[\[[^\]]*\]\])?)(?=\*(?i:h?[aeoàèéòóíú])))"
 )
 _ELIDED = {"el": "l'", "la": "l'", "de": "d'", "del": "de l'", "al": "a l'", "pel": "per l'"}
+
+
+_UNELIDED = {"l'": "el", "d'": "de", "de l'": "del", "a l'": "al", "per l'": "pel"}
+_ELIDED_END = re.compile(r"(?:(?:de|a|per) )?[ld]['’]$", re.IGNORECASE)
+
+
+def _elision_for(head: str, anchor: str) -> str:
+    """Catalan words a rule pulled ahead of a name (``head``) elided or not as the name as
+    written (``anchor``, its first word) opens: the rule elided them before its own rendering
+    of the name ("d'Aviador Freqüent"), which is not what the reader sees ("de Frequent
+    Flyer"); "al Indianapolis" is "a l'Indianapolis"."""
+    vowel = bool(_CATALAN_ELIDING.match(anchor))
+    elided = _ELIDED_END.search(head)
+    if elided and not vowel:
+        whole = _UNELIDED[elided.group().lower().replace("’", "'")]
+        whole = whole.capitalize() if elided.group()[0].isupper() else whole
+        return head[: elided.start()] + whole + " "
+    last = head.split()[-1] if head[-1:].isspace() else ""
+    if (
+        vowel
+        and last.lower() in _ELIDED
+        and not (last.lower() == "la" and anchor.lower().lstrip("h")[:1] in "iu")
+    ):
+        word = _ELIDED[last.lower()]
+        return head[: -len(last) - 1] + (word.capitalize() if last[0].isupper() else word)
+    return head
 
 
 def elide_before_unknown(stream: str) -> str:
