@@ -36,3 +36,9 @@ def cpu_seconds(pid: int) -> float:
     """User and system CPU seconds of ``pid``, with those of its children it has reaped."""
     fields = _stat_fields(pid)
     return sum(int(f) for f in fields[11:15]) / _TICK if fields else 0.0
+
+
+def parent_of(pid: int) -> int:
+    """The parent's id of ``pid`` (0 once it is gone)."""
+    fields = _stat_fields(pid)
+    return int(fields[1]) if fields else 0

@@ -442,6 +442,20 @@ class TestApertium(EngineContract):
             [out] = translator.translate_lines([sentence], target)
             assert out.startswith("Grace Young,"), (target, out)
 
+    def test_variants_of_a_pair_share_one_analyser(self, apertium: ApertiumEngine) -> None:
+        # eng-cat and its Valencian and 2017-spelling variants analyse English alike: one
+        # process answers for all of them, and for the names of every other pair.
+        variants = [p for p in apertium.pairs() if p.source == "en" and p.target.startswith("ca")]
+        assert len(variants) > 1
+        analysers = {id(apertium._analyser(p)) for p in variants}
+        assert len(analysers) == 1
+        assert apertium._analyser(Pair("en", "es")) is not apertium._analyser(variants[0])
+        for target in ("es", *(str(p.target) for p in variants)):
+            lexicon = apertium.direction(Pair("en", target)).lexicon()
+            assert lexicon is not None and lexicon(["Young"]) == {"Young": "person-or-common"}
+        commands = [a.argv for a in apertium._analysers.values()]
+        assert len(commands) == len({tuple(c) for c in commands})
+
 
 @pytest.mark.parametrize(
     ("tagged", "stream"),

@@ -30,10 +30,9 @@ from typing import Any, TypedDict, Unpack, cast
 from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from tarjama import intake
-from tarjama.errors import InputError, LanguageError
+from tarjama.errors import CharacterError, EmptyInputError, InputError, LanguageError
 from tarjama.memory.fuzzy import FuzzyIndex, best_rows
-from tarjama.memory.normalise import fuzzy_key, normalise, primary_language, source_hash
+from tarjama.memory.normalise import fuzzy_key, primary_language, source_hash
 from tarjama.memory.tmx import TMXReader, TMXUnit, write_tmx
 from tarjama.memory.units import (
     KEY,
@@ -179,17 +178,18 @@ class TranslationMemory:
         engine = engine_of(provenance)
         rows = []
         for source, target in units:
-            if not (intake.accepts(source) and intake.accepts(target)):
-                # what the text rule refuses is never stored (an engine's output may hold it)
-                log.warning("a %s translation not stored: it holds a character that is not text",
-                            kind)  # fmt: skip
-                continue
-            if normalise(source) and target.strip():
+            try:
                 rows.append(
                     unit_row(
                         source, target, src_tag, tgt_tag, kind, engine, approved=False, note=""
                     )
                 )
+            except CharacterError:
+                # what the text rule refuses is never stored (an engine's output may hold it)
+                log.warning("a %s translation not stored: it holds a character that is not text",
+                            kind)  # fmt: skip
+            except EmptyInputError:
+                pass  # an empty source or target: nothing to remember
         if rows:
             with self.store.begin() as session:
                 self._write(session, rows)

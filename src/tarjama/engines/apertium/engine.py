@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from tarjama import inline
-from tarjama.engines.apertium.lexicon import Analyser, classifier
+from tarjama.engines.apertium.lexicon import Analyser, analyser_command, classifier
 from tarjama.engines.apertium.modes import (
     DEFAULT_DATADIR,
     apertium_version,
@@ -49,6 +49,7 @@ from tarjama.model import Pair, Provenance
 
 log = logging.getLogger(__name__)
 
+K = TypeVar("K")
 P = TypeVar("P")
 
 DRIVER_REVISION = 13
@@ -64,7 +65,9 @@ class ApertiumEngine(Engine):
         self.timeout = timeout
         self._modes = discover_modes(self.datadir)
         self._pipelines: dict[Pair, Pipeline] = {}
-        self._analysers: dict[Pair, Analyser] = {}
+        # By the analyser's command: the variants of a pair (eng-cat and its five Catalan
+        # variants) share one morphological analyser, so they share one process.
+        self._analysers: dict[str, Analyser] = {}
         self._models: dict[Pair, str] = {}
         self._lock = threading.Lock()
         self._version: str | None = None
@@ -116,20 +119,26 @@ class ApertiumEngine(Engine):
         return _Direction(self, pair)
 
     def _analyser(self, pair: Pair) -> Analyser:
-        return self._process(
-            self._analysers, pair, lambda m: Analyser(split_mode(m).front, self.timeout)
-        )
+        front = self._front(pair)
+        return self._process(self._analysers, front, lambda: Analyser(front, self.timeout))
+
+    def _front(self, pair: Pair) -> str:
+        """The command of the pair's analyser, the first of its mode's stages."""
+        self.check_pair(pair)
+        return analyser_command(split_mode(self._modes[pair]).front)
 
     def _pipeline(self, pair: Pair) -> Pipeline:
-        return self._process(self._pipelines, pair, lambda m: Pipeline(m, self.timeout))
-
-    def _process(self, running: dict[Pair, P], pair: Pair, start: Callable[[Path], P]) -> P:
-        """The pair's process of one kind, started from its mode file on first use."""
         self.check_pair(pair)
+        return self._process(
+            self._pipelines, pair, lambda: Pipeline(self._modes[pair], self.timeout)
+        )
+
+    def _process(self, running: dict[K, P], key: K, start: Callable[[], P]) -> P:
+        """The process of one kind under ``key``, started on first use."""
         with self._lock:
-            process = running.get(pair)
+            process = running.get(key)
             if process is None:
-                process = running[pair] = start(self._modes[pair])
+                process = running[key] = start()
             return process
 
     @property
@@ -198,9 +207,18 @@ class _Direction(Direction):
         return self.engine._analyser(back if back in reverse else reverse[0]).parts_of_speech
 
     def lexicon(self) -> Lexicon | None:
-        own = self.engine._analyser(self.pair)
-        others = [p for p in self.engine.pairs() if p.source == self.pair.source and p != self.pair]
-        return classifier(own, [functools.partial(self.engine._analyser, p) for p in others])
+        """The classes this pair's analyser gives, with the persons' names that the analysers
+        of the other pairs from this language know, each analyser asked once."""
+        engine = self.engine
+        own = engine._front(self.pair)
+        others: dict[str, Pair] = {}
+        for p in engine.pairs():
+            if p.source == self.pair.source and engine._front(p) != own:
+                others.setdefault(engine._front(p), p)
+        return classifier(
+            engine._analyser(self.pair),
+            [functools.partial(engine._analyser, p) for p in others.values()],
+        )
 
 
 class _Call:

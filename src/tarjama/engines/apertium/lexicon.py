@@ -34,12 +34,8 @@ V = TypeVar("V")
 class Analyser:
     """The pair's morphological analyser, asked what it knows of single words (cached)."""
 
-    def __init__(self, front: str, timeout: float) -> None:
-        self.argv = shlex.split(front.split(" | ")[0])  # lt-proc -z [-w] <pair>.automorf.bin
-        if "-w" not in self.argv:
-            # Lemmas in the dictionary's case ("Korean<n>" but "beauty<n>" for "Beauty"), which
-            # tell a people's word from any word written with a capital (``word_class``).
-            self.argv.insert(1, "-w")
+    def __init__(self, command: str, timeout: float) -> None:
+        self.argv = shlex.split(command)  # see ``analyser_command``
         self.timeout = timeout
         self.lock = threading.Lock()
         # A word is asked once: its analysis is kept, and what each reader makes of it.
@@ -153,6 +149,17 @@ class Analyser:
 
     def close(self) -> None:
         kill(self.proc)
+
+
+def analyser_command(front: str) -> str:
+    """The analyser's command for a mode's stages before the tagger: their first stage
+    (``lt-proc -z [-w] <pair>.automorf.bin``), always with ``-w``."""
+    argv = shlex.split(front.split(" | ")[0])
+    if "-w" not in argv:
+        # Lemmas in the dictionary's case ("Korean<n>" but "beauty<n>" for "Beauty"), which
+        # tell a people's word from any word written with a capital (``word_class``).
+        argv.insert(1, "-w")
+    return shlex.join(argv)
 
 
 def classifier(own: Analyser, others: Sequence[Callable[[], Analyser]]) -> Lexicon:

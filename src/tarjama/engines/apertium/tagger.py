@@ -144,10 +144,12 @@ class _Filter:
             self._receive(os.read(source, _READ))
         if tagger.stdin in ready_w:
             del self.to_tagger[: _write_some(tagger.stdin, self.to_tagger)]
-        if sink in ready_w:
-            del self.to_sink[: _write_some(sink, self.to_sink)]
         if tagger.stdout in ready_r:
             self._tagged(os.read(tagger.stdout, _READ))
+        if self.to_sink:
+            # At once, not after another select: a pipe with room takes it now (a full one
+            # takes nothing, and the next select waits for room). Half the wake-ups per record.
+            del self.to_sink[: _write_some(sink, self.to_sink)]
         return True
 
     def _receive(self, chunk: bytes) -> None:
