@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import re
 from collections.abc import Iterator
 
@@ -44,10 +46,28 @@ def _parse(data: str, page: bool) -> tuple[Document, Page]:
     text = data.lstrip("\ufeff \t\r\n")
     if not text.startswith("<"):
         raise FormatError(f"HTML input must start with markup ('<'), found {text[:30]!r}")
-    doc = Document(data)
-    if not any(e.tag not in ("html", "head", "body") for e in doc.elements()):
-        raise FormatError(f"HTML input contains no HTML elements: {text[:30]!r}")
-    return doc, find_units(doc, page=page)
+    with collector_paused():
+        doc = Document(data)
+        if not any(e.tag not in ("html", "head", "body") for e in doc.elements()):
+            raise FormatError(f"HTML input contains no HTML elements: {text[:30]!r}")
+        return doc, find_units(doc, page=page)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The garbage collector paused while a page is read. Reading makes a few hundred
+    thousand objects that all live as long as the page does; each pass of the collector that
+    their number sets off walks every object of the process (an engine's tables and caches
+    too) and frees none of them, which took more time than reading itself. The collector runs
+    as usual afterwards (Mercurial's ``util.nogc`` does the same for the same reason)."""
+    if not gc.isenabled():  # paused already (by another page read on another thread)
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def accept_text(doc: Document, units: list[Unit], where: str) -> None:
