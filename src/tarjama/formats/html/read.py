@@ -76,6 +76,11 @@ def accept_text(doc: Document, units: list[Unit], where: str) -> None:
     translated. The rest of the markup is carried as it came: a control character in an SVG
     ``id`` or in a script does not stop a page. A refusal names where the character is written
     in the document (for a character reference, where the reference is)."""
+    if _clean(doc.text):  # the usual page: nothing in it is refused, wherever it is
+        for unit in units:
+            if isinstance(unit, JsonString):
+                _accept(doc, unit.start, unit.end, where, decoded=unit.value)
+        return
     for node in _texts(doc.root):
         _accept(doc, node.start, node.end, where)
     for unit in units:
@@ -83,6 +88,15 @@ def accept_text(doc: Document, units: list[Unit], where: str) -> None:
             _accept(doc, unit.span.start, unit.span.end, where)
         elif isinstance(unit, JsonString):
             _accept(doc, unit.start, unit.end, where, decoded=unit.value)
+
+
+def _clean(text: str) -> bool:
+    """No character the rule refuses anywhere in ``text``, written or as a reference."""
+    if intake.REFUSED.search(text) is not None:
+        return False
+    return not any(
+        intake.REFUSED.search(reference_char(ref)) for ref in _NUMERIC_REFERENCE.finditer(text)
+    )
 
 
 def _texts(el: Element) -> Iterator[Text]:
