@@ -61,19 +61,19 @@ _TABLE_SCOPE = words("html table template")
 _BLOCK_END = words("body html li dd dt button applet marquee object select option optgroup")
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Node:
     start: int
     end: int
     parent: Element | None = field(default=None, repr=False)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Text(Node):
     """Character data as written (character references and all)."""
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Other(Node):
     """Markup that is no element: a comment, a doctype, a CDATA section, a processing
     instruction, or an end tag that closes nothing."""
@@ -81,7 +81,7 @@ class Other(Node):
     kind: str = ""
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Element(Node):
     tag: str = ""
     """Lower-cased, as the tokenizer gives it."""
