@@ -191,6 +191,16 @@ class _Builder(HTMLParser):
             self.set_cdata_mode(tag)
         return end
 
+    def parse_endtag(self, i: int) -> int:
+        # A plain end tag outside a raw-text element, the same way (the tokenizer's
+        # ``endtagfind``, without its blanks).
+        m = _PLAIN_END.match(self.rawdata, i)
+        if m is None or self.cdata_elem is not None:
+            return super().parse_endtag(i)
+        self.handle_endtag(m.group(1).lower())
+        self.clear_cdata_mode()
+        return m.end()
+
     def handle_starttag(self, tag: str, attrs: _Attrs) -> None:
         start = self.base + self.at
         self._start(tag, attrs, start, start + len(self.get_starttag_text() or ""), closing=False)
@@ -284,6 +294,7 @@ _Attrs = Sequence[tuple[str, str | None]]
 _ATTRIBUTE_NAME = r"""[^\s/>"'=]++"""
 _ATTRIBUTE_VALUE = r"""(?:"[^"]*+"|'[^']*+'|[^\s"'=>]++)"""
 _PLAIN_ATTRIBUTE = re.compile(rf"\s++({_ATTRIBUTE_NAME})(?:=({_ATTRIBUTE_VALUE}))?+")
+_PLAIN_END = re.compile(r"</([a-zA-Z][-.a-zA-Z0-9:_]*+)>")
 _PLAIN_START = re.compile(
     r"<([a-zA-Z][^\t\n\r\f />\x00]*+)"  # the name, as the tokenizer's tagfind_tolerant
     rf"((?:\s++{_ATTRIBUTE_NAME}(?:={_ATTRIBUTE_VALUE})?+)*+)\s*+(/?)>"
