@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
+from html.parser import HTMLParser
 
 import lxml.html
 import pytest
@@ -19,6 +20,7 @@ from tarjama.formats.html import (
     write_html,
 )
 from tarjama.formats.html.fidelity import differences
+from tarjama.formats.html.source import Document
 from tarjama.model import Article, BlockKind, Provenance, Translation
 
 PROVENANCE = Provenance(
@@ -603,3 +605,54 @@ def test_a_run_wholly_inside_one_link_goes_to_the_engine_without_tags() -> None:
     assert '<li> <a href="/home" title="GO HOME"><b>HOME</b> PAGE</a> </li>' in out
     assert '<li><a href="/news"><span><em>LATEST</em></span></a></li>' in out
     assert differences(page, out) == []
+
+
+class _StartTags(HTMLParser):
+    """The standard library's tokenizer alone: the start tags it reads."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str], int]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values: dict[str, str] = {}
+        for name, value in attrs:
+            values.setdefault(name, value or "")
+        self.tags.append((tag, values, len(self.get_starttag_text() or "")))
+
+    handle_startendtag = handle_starttag
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        '<a href="x" class=y>',
+        "<A HREF='/a?b=1&amp;c=2' Data-X>",
+        "<img src=x/>",
+        '<img src="x" />',
+        '<svg viewBox="0 0 1 1"/>',
+        '<a title="a>b" b="">',
+        "<a b = c>",
+        "<a b==c>",
+        '<a b="x"c="y">',
+        "<a\u00a0b=1>",
+        "<a b=c\u00a0d=e>",
+        "<a\x0bb=1>",
+        "<a b=>",
+        '<a b=c"d>',
+        "<a/b>",
+        "<a b / >",
+        "<a\x00b>",
+        '<a "b"=c>',
+        "<a b=c`d>",
+        "<a b=&lt;c&gt;>",
+    ],
+)
+def test_start_tags_are_read_as_the_standard_tokenizer_reads_them(tag: str) -> None:
+    # tarjama reads plain start tags in one match of its own and leaves the others to
+    # html.parser: the two must agree on every start tag, plain or not
+    reference = _StartTags()
+    reference.feed(tag + "text")
+    reference.close()
+    elements = Document(tag + "text").elements()
+    assert [(e.tag, e.attrs, e.open_end - e.start) for e in elements] == reference.tags

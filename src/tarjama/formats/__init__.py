@@ -104,9 +104,11 @@ def write_checked(
         return write(t, fmt, sanitise=sanitise), t
     from tarjama.formats.html import is_page, write_html
     from tarjama.formats.html.fidelity import differences
+    from tarjama.formats.html.read import collector_paused
 
-    written = write_html(t)
-    found = differences(a.original, written, page=is_page(a.original))
+    with collector_paused():  # as when it was read: its objects live as long as the page
+        written = write_html(t)
+        found = differences(a.original, written, page=is_page(a.original))
     if found and strict:
         raise MarkupError(f"the translation ({t.language}) would change the page's markup: "
                           + "; ".join(found[:4]))  # fmt: skip

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import re
 from collections.abc import Iterator
 
@@ -44,10 +46,28 @@ def _parse(data: str, page: bool) -> tuple[Document, Page]:
     text = data.lstrip("\ufeff \t\r\n")
     if not text.startswith("<"):
         raise FormatError(f"HTML input must start with markup ('<'), found {text[:30]!r}")
-    doc = Document(data)
-    if not any(e.tag not in ("html", "head", "body") for e in doc.elements()):
-        raise FormatError(f"HTML input contains no HTML elements: {text[:30]!r}")
-    return doc, find_units(doc, page=page)
+    with collector_paused():
+        doc = Document(data)
+        if not any(e.tag not in ("html", "head", "body") for e in doc.elements()):
+            raise FormatError(f"HTML input contains no HTML elements: {text[:30]!r}")
+        return doc, find_units(doc, page=page)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The garbage collector paused while a page is read. Reading makes a few hundred
+    thousand objects that all live as long as the page does; each pass of the collector that
+    their number sets off walks every object of the process (an engine's tables and caches
+    too) and frees none of them, which took more time than reading itself. The collector runs
+    as usual afterwards (Mercurial's ``util.nogc`` does the same for the same reason)."""
+    if not gc.isenabled():  # paused already (by another page read on another thread)
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def accept_text(doc: Document, units: list[Unit], where: str) -> None:
@@ -56,6 +76,11 @@ def accept_text(doc: Document, units: list[Unit], where: str) -> None:
     translated. The rest of the markup is carried as it came: a control character in an SVG
     ``id`` or in a script does not stop a page. A refusal names where the character is written
     in the document (for a character reference, where the reference is)."""
+    if _clean(doc.text):  # the usual page: nothing in it is refused, wherever it is
+        for unit in units:
+            if isinstance(unit, JsonString):
+                _accept(doc, unit.start, unit.end, where, decoded=unit.value)
+        return
     for node in _texts(doc.root):
         _accept(doc, node.start, node.end, where)
     for unit in units:
@@ -63,6 +88,15 @@ def accept_text(doc: Document, units: list[Unit], where: str) -> None:
             _accept(doc, unit.span.start, unit.span.end, where)
         elif isinstance(unit, JsonString):
             _accept(doc, unit.start, unit.end, where, decoded=unit.value)
+
+
+def _clean(text: str) -> bool:
+    """No character the rule refuses anywhere in ``text``, written or as a reference."""
+    if intake.REFUSED.search(text) is not None:
+        return False
+    return not any(
+        intake.REFUSED.search(reference_char(ref)) for ref in _NUMERIC_REFERENCE.finditer(text)
+    )
 
 
 def _texts(el: Element) -> Iterator[Text]:

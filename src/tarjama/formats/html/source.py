@@ -5,9 +5,11 @@ Nothing is ever serialised again: the doctype, comments, conditional comments, C
 entities, attribute quoting and case (SVG's ``viewBox``), URLs and scripts come out byte for
 byte as they came in, and only the ranges of text that are translated are replaced
 (``units.py``). The tree is built from the tokens of the standard library's tokenizer
-(``html.parser``) with the few rules of the HTML parsing algorithm that decide where an element
-ends when its end tag is left out (a ``<p>`` closed by the next block, an ``<li>`` by the next
-``<li>``...). An element whose end tag is missing is marked ``implied``: tarjama never moves it.
+(``html.parser``; a plain start tag, most of them, read in one match of tarjama's own that
+reads it as the tokenizer does, for speed) with the few rules of the HTML parsing algorithm
+that decide where an element ends when its end tag is left out (a ``<p>`` closed by the next
+block, an ``<li>`` by the next ``<li>``...). An element whose end tag is missing is marked
+``implied``: tarjama never moves it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
-from typing import NamedTuple
 
 
 def words(names: str) -> frozenset[str]:
@@ -60,19 +61,19 @@ _TABLE_SCOPE = words("html table template")
 _BLOCK_END = words("body html li dd dt button applet marquee object select option optgroup")
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Node:
     start: int
     end: int
     parent: Element | None = field(default=None, repr=False)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Text(Node):
     """Character data as written (character references and all)."""
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Other(Node):
     """Markup that is no element: a comment, a doctype, a CDATA section, a processing
     instruction, or an end tag that closes nothing."""
@@ -80,7 +81,7 @@ class Other(Node):
     kind: str = ""
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Element(Node):
     tag: str = ""
     """Lower-cased, as the tokenizer gives it."""
@@ -128,24 +129,32 @@ class Element(Node):
         return not self.implied
 
 
-class _Tokens(HTMLParser):
-    """The tokenizer's events with their offsets, in order."""
+class _Builder(HTMLParser):
+    """The tree, built from the tokenizer's events as they come, each with its offset (no list
+    of events is kept: a page has a hundred thousand tokens, and every object kept alive while
+    the page is read makes the garbage collector's passes longer)."""
 
     CDATA_CONTENT_ELEMENTS = RAW_TEXT  # type: ignore[misc]  # typeshed says Final; it is data
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, root: Element) -> None:
         super().__init__(convert_charrefs=True)
-        self.events: list[_Event] = []
+        self.root = root
+        self.flat = root.flat
+        self.stack: list[Element] = [root]
         self.base = 0
         """Where the parser's buffer starts in the text (``feed`` keeps what it could not
         finish for ``close``)."""
         self.at = 0
+        self.last: Node | None = None
+        """The node that ends where the next token starts (text, an end tag, other markup)."""
 
-    def tokens(self, text: str) -> list[_Event]:
+    def build(self, text: str) -> None:
         self.feed(text)
         self.base, self.at = len(text) - len(self.rawdata), 0
         self.close()
-        return self.events
+        self._token(len(text))
+        for el in reversed(self.stack[1:]):
+            _close(el, len(text), implied=True)
 
     def updatepos(self, i: int, j: int) -> int:
         # Where the parser is, as an offset into the buffer: what ``getpos`` tells in lines and
@@ -154,48 +163,142 @@ class _Tokens(HTMLParser):
             self.at = j
         return j
 
-    def _add(self, kind: str, tag: str = "", attrs: _Attrs = (), closing: bool = False) -> None:
-        start = self.base + self.at
-        open_end = start + len(self.get_starttag_text() or "") if kind == "start" else start
-        self.events.append(_Event(start, kind, tag, attrs, closing, open_end))
+    def _token(self, start: int) -> None:
+        """A token starts at ``start``: the one before it ends there."""
+        if self.last is not None:
+            self.last.end = start
+            self.last = None
+
+    def parse_starttag(self, i: int) -> int:
+        # Most start tags are plain (``<a href="x" class=y>``): read in one match, they give
+        # what the tokenizer's own reading (a dozen matches, most of the time of reading a
+        # page) would give. Any other start tag is the tokenizer's to read.
+        m = _PLAIN_START.match(self.rawdata, i)
+        if m is None:
+            return super().parse_starttag(i)
+        end = m.end()
+        tag = m.group(1).lower()
+        attrs: list[tuple[str, str | None]] = []
+        for name, written in _PLAIN_ATTRIBUTE.findall(m.group(2)):
+            value: str | None = None  # no value written
+            if written:
+                value = written[1:-1] if written[0] in "\"'" else written
+                value = unescape(value) if "&" in value else value
+            attrs.append((name.lower(), value))
+        self._start(tag, attrs, self.base + i, self.base + end, closing=bool(m.group(3)))
+        self.lasttag = tag
+        if not m.group(3) and tag in self.CDATA_CONTENT_ELEMENTS:
+            self.set_cdata_mode(tag)
+        return end
+
+    def parse_endtag(self, i: int) -> int:
+        # A plain end tag outside a raw-text element, the same way (the tokenizer's
+        # ``endtagfind``, without its blanks).
+        m = _PLAIN_END.match(self.rawdata, i)
+        if m is None or self.cdata_elem is not None:
+            return super().parse_endtag(i)
+        self.handle_endtag(m.group(1).lower())
+        self.clear_cdata_mode()
+        return m.end()
 
     def handle_starttag(self, tag: str, attrs: _Attrs) -> None:
-        self._add("start", tag, attrs)
+        start = self.base + self.at
+        self._start(tag, attrs, start, start + len(self.get_starttag_text() or ""), closing=False)
 
     def handle_startendtag(self, tag: str, attrs: _Attrs) -> None:
-        self._add("start", tag, attrs, closing=True)
+        start = self.base + self.at
+        self._start(tag, attrs, start, start + len(self.get_starttag_text() or ""), closing=True)
+
+    def _start(self, tag: str, attrs: _Attrs, start: int, open_end: int, *, closing: bool) -> None:
+        self._token(start)
+        stack = self.stack
+        _close_implied(stack, tag, start)
+        parent = stack[-1]
+        values: dict[str, str] = {}
+        for name, value in attrs:
+            values.setdefault(name, value or "")
+        flat = self.flat
+        foreign = tag in _FOREIGN or parent.foreign
+        el = Element(start, open_end, parent, tag=tag, attrs=values, open_end=open_end,
+                     flat=flat, index=len(flat), foreign=foreign)  # fmt: skip
+        flat.append(el)
+        parent.children.append(el)
+        if tag in VOID or (closing and el.foreign):
+            return
+        stack.append(el)
 
     def handle_endtag(self, tag: str) -> None:
-        self._add("end", tag)
+        start = self.base + self.at
+        self._token(start)
+        stack = self.stack
+        # Where the search for the element to close gives up (the parsing algorithm's scopes):
+        # an end tag that closes nothing is left where it is.
+        # (The element itself is met before its limit, as the algorithm wants it.)
+        if tag in _TABLE_PARTS:
+            limit = _TABLE_SCOPE
+        elif tag in _CLOSES_P or tag in _BLOCK_END:
+            limit = _SCOPE
+        else:
+            limit = _SPECIAL
+        for depth in range(len(stack) - 1, 0, -1):
+            el = stack[depth]
+            if el.tag == tag:
+                for inner in stack[depth + 1 :]:
+                    _close(inner, start, implied=True)
+                el.close_start = start
+                el.implied = False
+                self.last = el  # it ends where its end tag does
+                del stack[depth:]
+                return
+            if el.tag in limit:
+                break
+        self._other("stray", start)
 
     def handle_data(self, data: str) -> None:
-        self._add("text")
+        start = self.base + self.at
+        if isinstance(self.last, Text):
+            return  # the tokenizer may give one stretch of text in pieces: one node
+        self._token(start)
+        top = self.stack[-1]
+        self.last = node = Text(start, start, top)
+        top.children.append(node)
+
+    def _other(self, kind: str, start: int | None = None) -> None:
+        if start is None:
+            start = self.base + self.at
+            self._token(start)
+        top = self.stack[-1]
+        self.last = node = Other(start, start, top, kind=kind)
+        top.children.append(node)
 
     def handle_comment(self, data: str) -> None:
-        self._add("comment")
+        self._other("comment")
 
     def handle_decl(self, decl: str) -> None:
-        self._add("decl")
+        self._other("decl")
 
     def handle_pi(self, data: str) -> None:
-        self._add("pi")
+        self._other("pi")
 
     def unknown_decl(self, data: str) -> None:
-        self._add("cdata")
+        self._other("cdata")
 
 
 _Attrs = Sequence[tuple[str, str | None]]
 
-
-class _Event(NamedTuple):
-    """A token (a NamedTuple: made for every token, it must be cheap to make)."""
-
-    start: int
-    kind: str
-    tag: str
-    attrs: _Attrs
-    closing: bool
-    open_end: int
+# A plain start tag: its name, then attributes each after blanks, each name without quotes,
+# each value quoted or bare with no blank, quote or ``=`` in it, right after one ``=``; then
+# ``>`` or ``/>``. Possessive, so that a tag that is not plain fails to match rather than
+# match another way than the tokenizer reads it (``html.parser``'s ``tagfind_tolerant`` and
+# ``attrfind_tolerant``): where this matches, the two read the same.
+_ATTRIBUTE_NAME = r"""[^\s/>"'=]++"""
+_ATTRIBUTE_VALUE = r"""(?:"[^"]*+"|'[^']*+'|[^\s"'=>]++)"""
+_PLAIN_ATTRIBUTE = re.compile(rf"\s++({_ATTRIBUTE_NAME})(?:=({_ATTRIBUTE_VALUE}))?+")
+_PLAIN_END = re.compile(r"</([a-zA-Z][-.a-zA-Z0-9:_]*+)>")
+_PLAIN_START = re.compile(
+    r"<([a-zA-Z][^\t\n\r\f />\x00]*+)"  # the name, as the tokenizer's tagfind_tolerant
+    rf"((?:\s++{_ATTRIBUTE_NAME}(?:={_ATTRIBUTE_VALUE})?+)*+)\s*+(/?)>"
+)
 
 
 class Document:
@@ -205,7 +308,12 @@ class Document:
         self.text = text
         self.root = Element(0, len(text), tag="#document", open_end=0, close_start=len(text))
         self.root.flat.append(self.root)
-        self._build()
+        _Builder(self.root).build(text)
+        flat = self.root.flat
+        for el in reversed(flat):  # where each element's descendants end in the flat list
+            el.stop = max(el.stop, el.index + 1)
+            if el.parent is not None:
+                el.parent.stop = max(el.parent.stop, el.stop)
 
     def raw(self, node: Node) -> str:
         return self.text[node.start : node.end]
@@ -230,74 +338,6 @@ class Document:
     def elements(self) -> list[Element]:
         """Every element, in document order."""
         return self.root.flat[1:]
-
-    # --- building the tree ----------------------------------------------------------------
-
-    def _build(self) -> None:
-        events = _Tokens(self.text).tokens(self.text)
-        stack: list[Element] = [self.root]
-        for i, event in enumerate(events):
-            stop = events[i + 1].start if i + 1 < len(events) else len(self.text)
-            if event.kind == "start":
-                self._start(stack, event)
-            elif event.kind == "end":
-                self._end(stack, event.start, stop, event.tag)
-            elif event.kind == "text":
-                top = stack[-1]
-                last = top.children[-1] if top.children else None
-                if isinstance(last, Text) and last.end == event.start:
-                    last.end = stop  # the tokenizer may give one stretch of text in pieces
-                else:
-                    top.children.append(Text(event.start, stop, top))
-            else:
-                stack[-1].children.append(Other(event.start, stop, stack[-1], kind=event.kind))
-        for el in reversed(stack[1:]):
-            _close(el, len(self.text), implied=True)
-        flat = self.root.flat
-        for el in reversed(flat):  # where each element's descendants end in the flat list
-            el.stop = max(el.stop, el.index + 1)
-            if el.parent is not None:
-                el.parent.stop = max(el.parent.stop, el.stop)
-
-    def _start(self, stack: list[Element], event: _Event) -> None:
-        tag = event.tag
-        _close_implied(stack, tag, event.start)
-        parent = stack[-1]
-        values: dict[str, str] = {}
-        for name, value in event.attrs:
-            values.setdefault(name, value or "")
-        flat = self.root.flat
-        el = Element(event.start, event.open_end, parent, tag=tag, attrs=values,
-                     open_end=event.open_end, flat=flat, index=len(flat),
-                     foreign=tag in _FOREIGN or parent.foreign)  # fmt: skip
-        flat.append(el)
-        parent.children.append(el)
-        if tag in VOID or (event.closing and el.foreign):
-            return
-        stack.append(el)
-
-    def _end(self, stack: list[Element], start: int, stop: int, tag: str) -> None:
-        # Where the search for the element to close gives up (the parsing algorithm's scopes):
-        # an end tag that closes nothing is left where it is.
-        # (The element itself is met before its limit, as the algorithm wants it.)
-        if tag in _TABLE_PARTS:
-            limit = _TABLE_SCOPE
-        elif tag in _CLOSES_P or tag in _BLOCK_END:
-            limit = _SCOPE
-        else:
-            limit = _SPECIAL
-        for depth in range(len(stack) - 1, 0, -1):
-            el = stack[depth]
-            if el.tag == tag:
-                for inner in stack[depth + 1 :]:
-                    _close(inner, start, implied=True)
-                el.close_start = start
-                _close(el, stop, implied=False)
-                del stack[depth:]
-                return
-            if el.tag in limit:
-                break
-        stack[-1].children.append(Other(start, stop, stack[-1], kind="stray"))
 
 
 def _close(el: Element, end: int, *, implied: bool) -> None:
