@@ -176,7 +176,9 @@ def _pinned_worker(env: dict[str, str], log: Path, core: int, *args: str) -> Wor
     )  # fmt: skip
     assert worker.proc.stdout is not None
     worker.output = Output(worker.proc.stdout, log)
-    worker.output.wait_for(lambda line: " ready, engine warm" in line, "a worker to warm up")
+    # A worker at --nice 19 on a machine busy with other work can take minutes to warm up.
+    worker.output.wait_for(lambda line: " ready, engine warm" in line, "a worker to warm up",
+                           timeout=900)  # fmt: skip
     return worker
 
 
@@ -266,10 +268,12 @@ def timings(started: Sequence[WorkerProcess]) -> dict[int, dict[str, Any]]:
         for line in list(worker.output.lines):
             match = TIMING.search(line)
             if match:
-                job, _, lang, _, *seconds = match.groups()
+                job, priority, lang, _, *seconds = match.groups()
                 queued, load, translate, store = map(float, seconds)
-                found[int(job)] = {"lang": lang, "queued": queued, "load": load,
-                                   "translate": translate, "store": store}  # fmt: skip
+                found[int(job)] = {
+                    "priority": priority, "lang": lang, "queued": queued, "load": load,
+                    "translate": translate, "store": store,
+                }  # fmt: skip
     return found
 
 
@@ -440,10 +444,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             if "busy" in phases:
                 for n, kind in enumerate(kinds):
-                    results[f"busy-{kind}"], results[f"busy-{kind}-jobs"] = (
-                        breaking_during_backfill(
-                            celery, folder, cms, key, args, first, kind, start=10_000 * (n + 1)
-                        )
+                    (
+                        results[f"busy-{kind}"],
+                        results[f"busy-{kind}-jobs"],
+                        results[f"busy-{kind}-rate"],
+                    ) = breaking_during_backfill(
+                        celery, folder, cms, key, args, first, kind, start=10_000 * (n + 1)
                     )
                     first += args.backfill
                     print(f"breaking during a backfill, {kind} workers: done", flush=True)
@@ -464,7 +470,7 @@ def breaking_during_backfill(
     first: int,
     kind: str,
     start: int,
-) -> tuple[list[Published], dict[int, dict[str, Any]]]:
+) -> tuple[list[Published], dict[int, dict[str, Any]], float]:
     settings = Settings.load(environ=env)
     text = article_text()
     with Runtime.open(settings, engine=PseudoEngine()) as runtime:
@@ -475,13 +481,18 @@ def breaking_during_backfill(
                                      priority="backfill")  # fmt: skip
             queue.dispatch(submission.jobs, "backfill")
         with serving(env, folder / "celery") as url, deployment(env, folder, kind) as started:
+            before = sum(1 for j in timings(started).values() if j["priority"] == "backfill")
+            began = time.perf_counter()
             published = publish(url, key, cms, f"busy-{kind}", args.breaking, start=start,
                                 register=False)  # fmt: skip
+            spent = time.perf_counter() - began
             waiting = queue.depth()["backfill"]
             ran = timings(started)
         if waiting == 0:
             print("warning: the backfill ran out before the breaking stories ended", flush=True)
-        return published, ran
+        # The backfill's own pace meanwhile: it did run, whatever its priority.
+        done = sum(1 for j in ran.values() if j["priority"] == "backfill") - before
+        return published, ran, done / spent * 3600
 
 
 def report(results: dict[str, Any], args: argparse.Namespace) -> int:
@@ -532,7 +543,8 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> int:
         print(
             f"breaking news p95 during a {args.backfill}-article backfill, {kind} workers "
             f"({args.breaking} articles): {busy * 1000:.0f} ms against {idle * 1000:.0f} ms "
-            f"idle ({busy / idle:.2f}x; target <= 2x{'' if n == 0 else ', not held to it'})"
+            f"idle ({busy / idle:.2f}x; target <= 2x{'' if n == 0 else ', not held to it'}); "
+            f"the backfill meanwhile: {results[f'busy-{kind}-rate']:.0f} articles an hour"
         )
         print_breakdown(
             breakdown(results[f"celery-{kind}"], results[f"celery-{kind}-jobs"]),
