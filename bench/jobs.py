@@ -30,9 +30,11 @@ What runs, in one process tree, one after the other:
    worker pinned to core 0: articles per hour per core for each pair; then the same articles
    into es with 2 workers pinned to cores 0 and 1 against 1 worker on core 0, in ``--rounds``
    alternating rounds, their medians compared.
-5. **Breaking news during a backfill**, for each deployment: ``--backfill`` articles queued at
-   the backfill priority (into es), then ``--breaking`` articles PUT as in 3 while the workers
-   work through the backfill; their p95 against the idle p95 of the same deployment in 3. The
+5. **Breaking news during a backfill**, for each deployment: ``--breaking`` articles PUT as in
+   3 on idle workers, then ``--backfill`` articles queued at the backfill priority (into es),
+   then ``--breaking`` more while the same workers work through the backfill: the two p95
+   compared, measured a minute apart (the machine's other load swung the idle p95 of 3 by
+   half from one phase to the next, minutes apart). The
    workers' ``job N timing`` lines split each article's time: the PUT, its last job's wait in
    the queue, load, translation and store, and the rest (the webhook's delivery).
 
@@ -374,14 +376,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="worker deployments measured, of: split, shared (the first "
                         "is held to the targets)")  # fmt: skip
     parser.add_argument("--phases", default=",".join(PHASES),
-                        help="what to run, of: %(default)s (busy needs celery)")  # fmt: skip
+                        help="what to run, of: %(default)s")  # fmt: skip
     args = parser.parse_args(argv)
     phases = {p.strip() for p in args.phases.split(",") if p.strip()}
     kinds = [k.strip() for k in args.deployments.split(",") if k.strip()]
     if not kinds or set(kinds) - set(DEPLOYMENTS):
         parser.error(f"--deployments: some of {', '.join(DEPLOYMENTS)}")
-    if phases - set(PHASES) or ("busy" in phases and "celery" not in phases):
-        parser.error(f"--phases: some of {', '.join(PHASES)}; busy needs celery")
+    if phases - set(PHASES):
+        parser.error(f"--phases: some of {', '.join(PHASES)}")
     for tool in ("redis-server", "taskset", "apertium"):
         if shutil.which(tool) is None:
             print(f"queue bench: {tool} is not installed (scripts/setup)", file=sys.stderr)
@@ -445,11 +447,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             if "busy" in phases:
                 for n, kind in enumerate(kinds):
                     (
+                        results[f"calm-{kind}"],
                         results[f"busy-{kind}"],
                         results[f"busy-{kind}-jobs"],
                         results[f"busy-{kind}-rate"],
                     ) = breaking_during_backfill(
-                        celery, folder, cms, key, args, first, kind, start=10_000 * (n + 1)
+                        celery,
+                        folder,
+                        cms,
+                        key,
+                        args,
+                        first,
+                        kind,
+                        start=10_000 * (n + 1),
+                        register=not n and "celery" not in phases,
                     )
                     first += args.backfill
                     print(f"breaking during a backfill, {kind} workers: done", flush=True)
@@ -470,35 +481,43 @@ def breaking_during_backfill(
     first: int,
     kind: str,
     start: int,
-) -> tuple[list[Published], dict[int, dict[str, Any]], float]:
+    register: bool = False,
+) -> tuple[list[Published], list[Published], dict[int, dict[str, Any]], float]:
+    """``--breaking`` stories on idle workers, then as many while the same workers work through
+    ``--backfill`` articles queued meanwhile: the two measured a minute apart, so that the load
+    of the machine's other work weighs on both alike; and the backfill's pace meanwhile."""
     settings = Settings.load(environ=env)
     text = article_text()
-    with Runtime.open(settings, engine=PseudoEngine()) as runtime:
+    with Runtime.open(settings, engine=PseudoEngine()) as runtime, \
+            serving(env, folder / "celery") as url, \
+            deployment(env, folder, kind) as started:  # fmt: skip
         news = runtime.newsroom()
         queue = CeleryQueue(settings, runtime.store)
+        idle = publish(url, key, cms, f"calm-{kind}", args.breaking, start=start,
+                       register=register)  # fmt: skip
         for n in range(first, first + args.backfill):
             submission = news.submit(numbered(text, n).encode(), "text", f"old-{n}", ["es"],
                                      priority="backfill")  # fmt: skip
             queue.dispatch(submission.jobs, "backfill")
-        with serving(env, folder / "celery") as url, deployment(env, folder, kind) as started:
-            before = sum(1 for j in timings(started).values() if j["priority"] == "backfill")
-            began = time.perf_counter()
-            published = publish(url, key, cms, f"busy-{kind}", args.breaking, start=start,
-                                register=False)  # fmt: skip
-            spent = time.perf_counter() - began
-            waiting = queue.depth()["backfill"]
-            ran = timings(started)
-        if waiting == 0:
-            print("warning: the backfill ran out before the breaking stories ended", flush=True)
-        # The backfill's own pace meanwhile: it did run, whatever its priority.
-        done = sum(1 for j in ran.values() if j["priority"] == "backfill") - before
-        return published, ran, done / spent * 3600
+        before = sum(1 for j in timings(started).values() if j["priority"] == "backfill")
+        began = time.perf_counter()
+        busy = publish(url, key, cms, f"busy-{kind}", args.breaking, start=start + 5000,
+                       register=False)  # fmt: skip
+        spent = time.perf_counter() - began
+        waiting = queue.depth()["backfill"]
+        ran = timings(started)
+    if waiting == 0:
+        print("warning: the backfill ran out before the breaking stories ended", flush=True)
+    # The backfill's own pace meanwhile: it did run, whatever its priority.
+    done = sum(1 for j in ran.values() if j["priority"] == "backfill") - before
+    return idle, busy, ran, done / spent * 3600
 
 
 def report(results: dict[str, Any], args: argparse.Namespace) -> int:
     sync = results["sync"]
     met = True
-    kinds = [k for k in args.deployments.split(",") if f"celery-{k.strip()}" in results]
+    kinds = [k.strip() for k in args.deployments.split(",")
+             if f"celery-{k.strip()}" in results or f"calm-{k.strip()}" in results]  # fmt: skip
     print()
     print(f"Celery runs on {args.store}; workers: " + "; ".join(
         f"{k}: " + " + ".join(" ".join(a) for a in DEPLOYMENTS[k]) + " (one of each per core)"
@@ -536,18 +555,19 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> int:
     for n, kind in enumerate(kinds):
         if f"busy-{kind}" not in results:
             continue
-        idle = quantile([p.span for p in results[f"celery-{kind}"]], 0.95)
+        idle = quantile([p.span for p in results[f"calm-{kind}"]], 0.95)
         busy = quantile([p.span for p in results[f"busy-{kind}"]], 0.95)
         if n == 0:
             met &= busy <= 2 * idle
+        held = "" if n == 0 else ", not held to it"
         print(
             f"breaking news p95 during a {args.backfill}-article backfill, {kind} workers "
             f"({args.breaking} articles): {busy * 1000:.0f} ms against {idle * 1000:.0f} ms "
-            f"idle ({busy / idle:.2f}x; target <= 2x{'' if n == 0 else ', not held to it'}); "
+            f"just before, idle ({busy / idle:.2f}x; target <= 2x{held}); "
             f"the backfill meanwhile: {results[f'busy-{kind}-rate']:.0f} articles an hour"
         )
         print_breakdown(
-            breakdown(results[f"celery-{kind}"], results[f"celery-{kind}-jobs"]),
+            breakdown(results[f"calm-{kind}"], results[f"busy-{kind}-jobs"]),
             breakdown(results[f"busy-{kind}"], results[f"busy-{kind}-jobs"]),
         )
         print()
