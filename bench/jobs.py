@@ -2,7 +2,7 @@
 """Benchmark: publish latency and backfill throughput, embedded runner against Celery + Redis.
 
     .venv/bin/python bench/jobs.py [--articles 50] [--per-pair 30] [--backfill 1000]
-        [--breaking 40] [--store postgresql|sqlite] [--deployments split,shared]
+        [--breaking 40] [--store postgresql|sqlite] [--deployments shared,split]
         [--phases embedded,celery,throughput,busy]
 
 Needs Debian's ``redis-server`` and ``postgresql`` (``scripts/setup`` installs them) and
@@ -23,9 +23,9 @@ What runs, in one process tree, one after the other:
    each timed from the PUT until the three events arrived; the first article after start
    included.
 3. The same with ``[queue] url``: ``tarjama serve`` and the workers of each deployment, each
-   ``--concurrency 1`` and pinned to a core (``taskset``): ``split``, on each of the 2 cores a
-   worker for breaking and normal work and one for the backfill at ``--nice 19`` (the one
-   docs/queue.md advises during a backfill); ``shared``, a worker per core taking every queue.
+   ``--concurrency 1`` and pinned to a core (``taskset``): ``shared``, a worker per core taking
+   every queue; ``split``, on each of the 2 cores a worker for breaking and normal work and one
+   for the backfill at ``--nice 19`` (docs/queue.md, "Breaking news during a backfill").
 4. **Backfill throughput**, Celery: ``--per-pair`` articles into one language at a time, one
    worker pinned to core 0: articles per hour per core for each pair; then the same articles
    into es with 2 workers pinned to cores 0 and 1 against 1 worker on core 0, in ``--rounds``
@@ -372,7 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="postgresql",
         help="the store of the Celery runs (the embedded one is SQLite)",
     )
-    parser.add_argument("--deployments", default="split,shared",
+    parser.add_argument("--deployments", default="shared,split",
                         help="worker deployments measured, of: split, shared (the first "
                         "is held to the targets)")  # fmt: skip
     parser.add_argument("--phases", default=",".join(PHASES),
