@@ -854,7 +854,7 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
 def test_api_keys_migration_up_and_down(tmp_path: Path) -> None:
     with Store(f"sqlite:///{tmp_path / 't.db'}") as store:
         store.migrate()
-        assert store.revision() == "0007"
+        assert store.revision() == "0008"
         assert {"api_keys", "tm_units", "glossary_terms"} <= set(
             inspect(store.engine).get_table_names()
         )
@@ -867,7 +867,7 @@ def test_api_keys_migration_up_and_down(tmp_path: Path) -> None:
         tables = set(inspect(store.engine).get_table_names())
         assert "api_keys" not in tables and "tm_units" in tables
         store.migrate()
-        assert store.revision() == "0007"
+        assert store.revision() == "0008"
 
 
 # --- the real engine ---------------------------------------------------------------------------

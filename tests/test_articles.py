@@ -92,7 +92,7 @@ def count(store: Store, model: type[Base]) -> int:
 def test_migration_0003_up_and_down(store_url: str) -> None:
     with Store(store_url) as store:
         store.migrate()
-        assert store.revision() == "0007"
+        assert store.revision() == "0008"
         with store.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             assert compare_metadata(context, Base.metadata) == []
@@ -105,7 +105,7 @@ def test_migration_0003_up_and_down(store_url: str) -> None:
         assert not {"articles", "article_versions", "translations", "jobs"} & tables
         assert "api_keys" in tables
         store.migrate()
-        assert store.revision() == "0007"
+        assert store.revision() == "0008"
 
 
 def test_one_active_job_per_version_and_language(newsroom: Newsroom, store: Store) -> None:

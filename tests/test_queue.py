@@ -32,7 +32,7 @@ from tarjama.jobs.distributed import QUEUES, CeleryQueue
 from tarjama.jobs.webhooks import sign
 from tarjama.newsroom import Newsroom
 from tarjama.runtime import Runtime
-from tarjama.store import Job, StoredTranslation
+from tarjama.store import Delivery, Job, StoredTranslation
 from tests.cluster import FlowerProcess, RedisServer, WorkerProcess
 from tests.conftest import _in_ci, needs_apertium
 from tests.test_serve_restart import Server, descendants
@@ -120,6 +120,65 @@ def test_a_worker_takes_breaking_work_first(
         after = order[max(order.index(j) for j in started) + 1 : order.index(story)]
         assert len(after) <= 1, (order, started)  # at most the one in hand when it came
         assert newsroom.job(late[-1]).state == "queued"  # the backfill had not run out
+
+
+@needs_apertium
+def test_a_backfill_worker_at_nice_19_runs_its_engines_at_19(
+    tmp_path: Path, redis_server: RedisServer, workers: list[WorkerProcess]
+) -> None:
+    env = env_for(tmp_path, "", redis_server, TARJAMA_ENGINE="apertium")
+    backfill = WorkerProcess(env, tmp_path / "backfill.log", "--queues=backfill", "--nice=19")
+    workers.append(backfill)
+    breaking = WorkerProcess(env, tmp_path / "breaking.log", "--queues=breaking,normal")
+    workers.append(breaking)
+    # The worker, its pool and the pool's engine pipelines all run at 19, and so does its
+    # session (Linux's autogroup would otherwise share the CPU between sessions evenly).
+    tree = [backfill.proc.pid, *descendants(backfill.proc.pid)]
+    assert any(b"lt-proc" in Path(f"/proc/{pid}/cmdline").read_bytes() for pid in tree)
+    assert {os.getpriority(os.PRIO_PROCESS, pid) for pid in tree} == {19}
+    others = [breaking.proc.pid, *descendants(breaking.proc.pid)]
+    assert {os.getpriority(os.PRIO_PROCESS, pid) for pid in others} == {0}
+    if Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip() == "1":
+        group = Path(f"/proc/{backfill.proc.pid}/autogroup").read_text()
+        assert group.rstrip().endswith("nice 19"), group
+
+
+def test_webhook_deliveries_go_to_the_queue_of_their_job(
+    tmp_path: Path, redis_server: RedisServer, workers: list[WorkerProcess]
+) -> None:
+    receiver = Receiver()
+    env = env_for(tmp_path, "", redis_server)
+    try:
+        backfill = WorkerProcess(env, tmp_path / "backfill.log", "--queues=backfill")
+        workers.append(backfill)
+        breaking = WorkerProcess(env, tmp_path / "breaking.log", "--queues=breaking,normal")
+        workers.append(breaking)
+        with Runtime.open(settings_for(env)) as runtime:
+            with runtime.store.begin() as session:
+                webhooks.register(session, "", receiver.url)
+            newsroom = runtime.newsroom()
+            queue = CeleryQueue(runtime.settings, runtime.store)
+            old = [submit(newsroom, queue, n, "backfill") for n in range(6)]
+            backfill.output.wait_for(lambda line: line.endswith(f"job {old[0]} running"), "it")
+            story = submit(newsroom, queue, 99, "breaking")
+            done_in(breaking, story, "the breaking story")
+            done_in(backfill, old[-1], "the backfill")
+            assert ran(breaking) == [story] and ran(backfill) == old
+            receiver.wait_for(len(old) + 1, timeout=60)
+            with runtime.store.session() as session:
+                sent = {json.loads(d.body)["publisher_id"]: (d.id, d.priority)
+                        for d in session.scalars(select(Delivery))}  # fmt: skip
+        # Each delivery went to its job's queue, the story's to the breaking worker: a
+        # backfill's thousands of deliveries do not stand before it.
+        assert {pid: p for pid, (_, p) in sent.items()} == {
+            "s99": "breaking",
+            **{f"s{n}": "backfill" for n in range(6)},
+        }
+        for worker, pid in ((breaking, "s99"), (backfill, "s0"), (backfill, "s5")):
+            said = f"webhook delivery {sent[pid][0]} ("
+            assert worker.output.count(lambda line, said=said: said in line) == 1, pid
+    finally:
+        receiver.close()
 
 
 # --- faults -------------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ class StoreContract:
         assert store.revision() is None
         store.migrate()
         head = ScriptDirectory.from_config(store.alembic_config()).get_current_head()
-        assert store.revision() == head == "0007"
+        assert store.revision() == head == "0008"
         assert set(inspect(store.engine).get_table_names()) >= TABLES
 
     def test_downgrade_to_base_and_up_again(self, store: Store) -> None:
@@ -53,12 +53,12 @@ class StoreContract:
         assert store.revision() is None
         assert not TABLES & set(inspect(store.engine).get_table_names())
         store.migrate()
-        assert store.revision() == "0007"
+        assert store.revision() == "0008"
 
     def test_migrate_twice_is_a_no_op(self, store: Store) -> None:
         store.migrate()
         store.migrate()
-        assert store.revision() == "0007"
+        assert store.revision() == "0008"
 
     def test_models_match_the_migrations(self, store: Store) -> None:
         store.migrate()

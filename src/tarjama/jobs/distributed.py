@@ -39,6 +39,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from celery import Celery, signals
@@ -63,6 +64,7 @@ TASK = "tarjama.translate"
 DELIVER = "tarjama.deliver"
 EVENTS = "tarjama:jobs"
 """The Redis channel on which worker processes say that a job ended."""
+AUTOGROUP_SWITCH = "/proc/sys/kernel/sched_autogroup_enabled"
 UNSENT_AFTER = 2.0
 """Seconds after which a queued job never sent to the broker is sent by the sweep (the
 service sends its own at once; this is for a broker that was down, or a killed service)."""
@@ -113,11 +115,13 @@ def make_app(settings: Settings) -> Celery:
     return app
 
 
-def send_deliveries(app: Celery, delivery_ids: Iterable[int]) -> None:
-    """Webhook deliveries sent to the workers (a delivery not sent now is sent by a sweep)."""
+def send_deliveries(app: Celery, deliveries: Iterable[tuple[int, str]]) -> None:
+    """Webhook deliveries, as (id, priority), sent to the workers, each to its priority's
+    queue: a breaking story's is not sent after a backfill's thousands (a delivery not sent
+    now is sent by a sweep)."""
     try:
-        for delivery_id in delivery_ids:
-            app.send_task(DELIVER, args=[delivery_id], queue=QUEUES["normal"])
+        for delivery_id, priority in deliveries:
+            app.send_task(DELIVER, args=[delivery_id], queue=QUEUES.get(priority, QUEUES["normal"]))
     except Exception as exc:
         log.warning("the broker refused webhook deliveries (%s); the sweep sends them", exc)
 
@@ -271,6 +275,45 @@ class _Process:
 _state: dict[str, Any] = {}
 
 
+def lower_priority(nice: int) -> None:
+    """Run this process, and every process and thread it starts from now on (the pool, and
+    each pool process's engine pipelines), at niceness ``nice`` or more.
+
+    A backfill worker at 19 next to a breaking worker at 0 on the same cores takes only the CPU
+    the breaking one leaves: a breaking story never waits for a backfill task to end, and the
+    backfill loses nothing while no story comes. Called before any thread starts, since Linux
+    keeps a niceness per thread and a new thread inherits its creator's. Raising the niceness
+    needs no privilege; lowering it does, so a process already nicer keeps its own.
+
+    Linux's autogroup (``kernel.sched_autogroup_enabled``, on in most distributions) shares
+    the CPU between sessions first and applies a niceness only inside its session: a worker
+    started in a session of its own (a systemd unit, ``setsid``) would be as urgent as any
+    other. So the worker leads a session of its own and sets that session's niceness too."""
+    if nice < 0 or nice > 19:
+        raise ConfigError(f"nice must be 0 to 19, not {nice}")
+    if nice == 0:
+        return
+    current = os.getpriority(os.PRIO_PROCESS, 0)
+    if nice > current:
+        os.setpriority(os.PRIO_PROCESS, 0, nice)
+    autogroup = Path("/proc/self/autogroup")
+    if not autogroup.exists() or Path(AUTOGROUP_SWITCH).read_text().strip() == "0":
+        return
+    if os.getsid(0) != os.getpid():
+        try:
+            os.setsid()
+        except OSError:  # a process group's leader (a shell's job): its session is the shell's
+            log.warning(
+                "this worker shares its session, so its niceness counts only against "
+                "the session's other processes; start it with setsid(1) or as a unit"
+            )
+            return
+    try:
+        autogroup.write_text(str(nice))
+    except OSError as exc:
+        log.warning("the session's niceness could not be set: %s", exc)
+
+
 def _process() -> _Process:
     process = _state.get("process")
     if process is None:  # a solo pool, or a process started before the signal was connected
@@ -278,12 +321,15 @@ def _process() -> _Process:
     return process
 
 
-def run_worker(settings: Settings, queues: Sequence[str], concurrency: int) -> None:
+def run_worker(settings: Settings, queues: Sequence[str], concurrency: int, nice: int = 0) -> None:
     """A Celery worker on the settings' broker, taking ``queues`` (priorities), with
-    ``concurrency`` processes; each process opens its runtime and warms its engine once."""
+    ``concurrency`` processes; each process opens its runtime and warms its engine once.
+    ``nice``: the CPU niceness of the worker, its processes and their engines (see
+    :func:`lower_priority`)."""
     unknown = [q for q in queues if q not in QUEUES]
     if unknown:
         raise ConfigError(f"unknown queue {unknown[0]!r}; use {', '.join(PRIORITIES)}")
+    lower_priority(nice)
     app = make_app(settings)
     _state["settings"] = settings
     from tarjama.runtime import open_store

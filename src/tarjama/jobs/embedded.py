@@ -123,7 +123,7 @@ class Worker:
     def deliver_due(self) -> None:
         """Send the webhook deliveries that are due: from a thread of their own once started
         (a retry then waits its backoff), else here, one try each."""
-        for delivery_id in webhooks.due(self.store):
+        for delivery_id, _ in webhooks.due(self.store):
             if self._deliveries is None:
                 webhooks.deliver(self.store, delivery_id)
             else:

@@ -1,8 +1,9 @@
 """Webhooks: a CMS is told when a translation is ready instead of asking.
 
     register(session, owner, url, events)   a webhook and its secret (shown once, to sign)
-    record(session, event, payload)         a delivery per webhook wanting the event, written in
-                                            the transaction that made the event
+    record(session, event, payload, prio)   a delivery per webhook wanting the event, written in
+                                            the transaction that made the event, with the
+                                            priority of the job that made it
     deliver(store, delivery_id)             one POST; None when finished, else seconds to wait
 
 A delivery is a POST of the JSON event with ``X-Tarjama-Event``, ``X-Tarjama-Delivery``,
@@ -32,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from tarjama.errors import InputError, NotFoundError
 from tarjama.store import Delivery, Store, Webhook
+from tarjama.store.articles import PRIORITIES
 from tarjama.store.models import utcnow_precise
 from tarjama.store.webhooks import EVENTS
 
@@ -75,22 +77,26 @@ def owned(session: Session, owner: str, webhook_id: int) -> Webhook:
     return hook
 
 
-def record(session: Session, event: str, payload: Mapping[str, Any]) -> list[int]:
-    """A pending delivery of ``event`` to every webhook that wants it; their ids."""
+def record(
+    session: Session, event: str, payload: Mapping[str, Any], priority: str = "normal"
+) -> list[int]:
+    """A pending delivery of ``event`` to every webhook that wants it; their ids. ``priority``
+    is that of the job that made the event: its deliveries are sent to that queue."""
     hooks = session.scalars(select(Webhook).where(Webhook.events.contains(event))).all()
     body = json.dumps({"event": event, **payload}, ensure_ascii=False, sort_keys=True,
                       default=str)  # fmt: skip
-    rows = [Delivery(webhook_id=h.id, event=event, body=body) for h in hooks
+    rows = [Delivery(webhook_id=h.id, event=event, body=body, priority=priority) for h in hooks
             if event in h.events.split(",")]  # fmt: skip
     session.add_all(rows)
     session.flush()
     return [d.id for d in rows]
 
 
-def due(store: Store) -> list[int]:
-    """Deliveries to send now, taken for sending: pending and due (or stuck in ``delivering``).
-    Each is not due again for :data:`STUCK` seconds, so that runners and sweeps that look at
-    once send it once; a message lost on its way is sent again after that."""
+def due(store: Store) -> list[tuple[int, str]]:
+    """Deliveries to send now, taken for sending: pending and due (or stuck in ``delivering``),
+    as (id, priority), the most urgent first. Each is not due again for :data:`STUCK` seconds,
+    so that runners and sweeps that look at once send it once; a message lost on its way is
+    sent again after that."""
     now = utcnow_precise()
     with store.begin() as session:
         session.execute(
@@ -99,8 +105,8 @@ def due(store: Store) -> list[int]:
                    Delivery.updated_at < now - timedelta(seconds=STUCK))
             .values(state="pending", next_attempt_at=None)
         )  # fmt: skip
-        ids = session.scalars(
-            select(Delivery.id)
+        found = session.execute(
+            select(Delivery.id, Delivery.priority)
             .where(
                 Delivery.state == "pending",
                 or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
@@ -108,6 +114,7 @@ def due(store: Store) -> list[int]:
             .order_by(Delivery.id)
             .with_for_update(skip_locked=True)
         ).all()
+        ids = [int(i) for i, _ in found]
         if ids:
             session.execute(
                 update(Delivery)
@@ -115,7 +122,8 @@ def due(store: Store) -> list[int]:
                        or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
                 .values(next_attempt_at=now + timedelta(seconds=STUCK))
             )  # fmt: skip
-    return [int(i) for i in ids]
+    urgency = {p: n for n, p in enumerate(PRIORITIES)}
+    return sorted(((int(i), str(p)) for i, p in found), key=lambda row: urgency.get(row[1], 1))
 
 
 def deliver(store: Store, delivery_id: int) -> float | None:

@@ -12,6 +12,9 @@ job, so a duplicated or redelivered job stores nothing twice.
 
 from __future__ import annotations
 
+import logging
+import time
+
 from tarjama.config import Settings
 from tarjama.engines.base import Engine
 from tarjama.jobs import table, webhooks
@@ -26,6 +29,8 @@ from tarjama.store import Store
 from tarjama.store.models import utcnow_precise
 
 Previous = tuple[Translation, tuple[Correction, ...]]
+
+log = logging.getLogger(__name__)
 
 
 class TranslationJobs:
@@ -48,13 +53,19 @@ class TranslationJobs:
     def __call__(self, job_id: int, owner: str) -> bool:
         """Translate the job's version and store the translation, if ``owner`` still holds
         the job (then the job is done, in the same transaction); False if it does not."""
+        began = time.perf_counter()
         with self.store.session() as session:
             job, version = repository.job_version(session, job_id)
             lang, version_id = job.language, version.id
+            # The claim stamped updated_at: from the job's creation to it, its wait in the queue.
+            waited = (job.updated_at - job.created_at).total_seconds()
+            priority, attempts = job.priority, job.attempts
             article = article_from_json(version.article, version.original)
             stored = repository.previous_translation(session, version, lang)
         previous = translation_from_json(*stored) if stored is not None else None
+        loaded = time.perf_counter()
         translation, corrections = self.translate(article, lang, previous)
+        translated = time.perf_counter()
         with self.store.begin() as session:
             if not table.finish(session, job_id, owner, "done"):
                 return False
@@ -68,7 +79,12 @@ class TranslationJobs:
             })  # fmt: skip
             # The CMS's webhooks hear of it in the same transaction: never lost, never early.
             webhooks.record(session, str(translation.status),
-                            repository.event(session, version_id, lang))  # fmt: skip
+                            repository.event(session, version_id, lang), priority)  # fmt: skip
+        ended = time.perf_counter()
+        # One line per job, so that an operator (and bench/jobs.py) sees where its time went.
+        log.info("job %d timing: %s %s attempt %d, queued %.3f s, load %.3f s, translate %.3f s, "
+                 "store %.3f s", job_id, priority, lang, attempts, waited, loaded - began,
+                 translated - loaded, ended - translated)  # fmt: skip
         return True
 
     def fail(self, job_id: int, owner: str, error: str) -> bool:

@@ -4,8 +4,10 @@
     webhook_deliveries  one event to one webhook: the JSON body, attempts, outcome, next try
 
 A delivery row is written in the transaction that makes its event (a translation stored, a
-translation approved), so an event is never lost between the store and the queue. Created by
-migration ``0006_webhooks``.
+translation approved), so an event is never lost between the store and the queue. A delivery
+has the priority of the job that made it (``normal`` for an approval), and is sent to that
+priority's queue: a backfill's thousands of deliveries never stand before a breaking story's.
+Created by migration ``0006_webhooks``; ``priority`` by ``0008_delivery_priority``.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class Delivery(Base):
     webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"))
     event: Mapped[str] = mapped_column(String(32))
     body: Mapped[str] = mapped_column(Text)
+    priority: Mapped[str] = mapped_column(String(16), default="normal", server_default="normal")
     state: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     status_code: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
