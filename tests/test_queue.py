@@ -176,6 +176,8 @@ def test_webhook_deliveries_go_to_the_queue_of_their_job(
         }
         for worker, pid in ((breaking, "s99"), (backfill, "s0"), (backfill, "s5")):
             said = f"webhook delivery {sent[pid][0]} ("
+            # The worker writes its line once the receiver has answered: wait for it.
+            worker.output.wait_for(lambda line, said=said: said in line, f"{pid}'s delivery")
             assert worker.output.count(lambda line, said=said: said in line) == 1, pid
     finally:
         receiver.close()
